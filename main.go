@@ -1,0 +1,342 @@
+// Command putpost is an interactive terminal tutorial on HTTP method
+// semantics — PUT vs POST, idempotence, safety, retries and conditional
+// requests — played against a simulated HTTP server that runs in the same
+// process and shows every state change live.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/tui"
+	"github.com/putpost/putpost/tui/plain"
+)
+
+const usage = `putpost — learn HTTP PUT vs POST by doing it
+
+Usage:
+  putpost [flags]              start the tutorial where you left off
+  putpost sandbox [flags]      the server with every fixture and no lesson
+  putpost lessons [flags]      list lessons with your progress
+  putpost lint DIR...          check lesson files; prints file:line: problem
+  putpost serve [flags]        serve a fresh simulated server over HTTP
+  putpost help                 this text
+
+Flags (tutorial and sandbox):
+  --lesson ID          jump to a lesson
+  --lessons DIR        add a folder of lesson files to the built-in ones
+  --only-lessons       with --lessons: use only that folder
+  --plain              line mode: plain text on stdout, commands on stdin
+                       (automatic when stdin or stdout is not a terminal)
+  --listen ADDR        also serve your simulated server on ADDR (e.g. 127.0.0.1:8080)
+  --allow-remote       let --listen bind an address that is not loopback
+  --progress FILE      where progress is saved (default: $XDG_STATE_HOME/putpost/progress.json)
+  -v                   line mode: print every request of a repeat
+  --color              line mode: use colour
+
+Flags (serve):
+  --listen ADDR        address to serve on (default 127.0.0.1:8080)
+  --allow-remote       allow an address that is not loopback
+  --fixture NAME       starting state: all, bank, flights, customers, payments, empty
+
+Docs: README.md, docs/LESSONS.md (writing your own lessons).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "putpost:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errUsage marks errors whose message has already been printed with the usage.
+var errUsage = errors.New("usage")
+
+// errLint marks a lint run that found problems: exit 1 without a second message.
+var errLint = errors.New("lint found problems")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run is main without the process: tests call it with their own streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "", "sandbox":
+		return runTutorial(ctx, cmd == "sandbox", args, stdin, stdout, stderr)
+	case "lessons":
+		return runLessons(args, stdout, stderr)
+	case "lint":
+		return runLint(args, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "putpost: unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+}
+
+// tutorialFlags are the flags shared by the tutorial, the sandbox and `lessons`.
+type tutorialFlags struct {
+	lesson, lessonsDir, listen, progress string
+	onlyLessons, plain, allowRemote      bool
+	verbose, color                       bool
+}
+
+func parseTutorialFlags(name string, args []string, stderr io.Writer) (tutorialFlags, error) {
+	var f tutorialFlags
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.StringVar(&f.lesson, "lesson", "", "jump to a lesson")
+	fs.StringVar(&f.lessonsDir, "lessons", "", "add a folder of lesson files")
+	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "use only the --lessons folder")
+	fs.BoolVar(&f.plain, "plain", false, "line mode")
+	fs.StringVar(&f.listen, "listen", "", "serve the simulated server on this address")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --listen address")
+	fs.StringVar(&f.progress, "progress", "", "progress file")
+	fs.BoolVar(&f.verbose, "v", false, "line mode: every request of a repeat")
+	fs.BoolVar(&f.color, "color", false, "line mode: colour")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return f, errUsage
+		}
+		return f, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "putpost %s: unexpected argument %q\n\n%s", name, fs.Arg(0), usage)
+		return f, errUsage
+	}
+	if f.onlyLessons && f.lessonsDir == "" {
+		return f, errors.New("--only-lessons needs --lessons DIR")
+	}
+	return f, nil
+}
+
+// loadCurriculum returns the built-in lessons, plus or instead of a host's folder.
+func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
+	builtin, err := lessons.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("built-in lessons: %w", err)
+	}
+	if f.lessonsDir == "" {
+		return builtin, nil
+	}
+	extra, err := lessons.LoadDir(f.lessonsDir)
+	if err != nil {
+		return nil, fmt.Errorf("--lessons %s:\n%w", f.lessonsDir, err)
+	}
+	return lessons.Combine(builtin, extra, f.onlyLessons)
+}
+
+func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	name := "tutorial"
+	if sandbox {
+		name = "sandbox"
+	}
+	f, err := parseTutorialFlags(name, args, stderr)
+	if err != nil {
+		return err
+	}
+	srv := sim.New(sim.Options{})
+	client := srv.Client(sim.SourceComposer)
+
+	var engine *lessons.Engine
+	var progress *lessons.Progress
+	var notice string
+	if !sandbox {
+		ls, err := loadCurriculum(f)
+		if err != nil {
+			return err
+		}
+		path := f.progress
+		if path == "" {
+			path = lessons.DefaultProgressPath()
+		}
+		progress, notice, err = lessons.OpenProgress(path)
+		if err != nil {
+			return err
+		}
+		engine = lessons.NewEngine(ls, srv, progress)
+		if f.lesson != "" {
+			if err := engine.Goto(f.lesson); err != nil {
+				return err
+			}
+		}
+	} else if f.lesson != "" {
+		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
+	}
+
+	if f.listen != "" {
+		shutdown, err := serveInBackground(srv, f.listen, f.allowRemote)
+		if err != nil {
+			return err
+		}
+		defer shutdown()
+	}
+
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout)
+	if !interactive {
+		return plain.Run(ctx, plain.Options{
+			In: stdin, Out: stdout, Server: srv, Engine: engine, Client: client,
+			Listen: f.listen, Notice: notice, Verbose: f.verbose, Color: f.color,
+		})
+	}
+	return tui.Run(ctx, tui.Options{
+		Server: srv, Engine: engine, Client: client, Listen: f.listen, Notice: notice,
+		Welcome: progress != nil && progress.FirstRun(),
+	})
+}
+
+// isTerminal reports whether r or w is a terminal device.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// serveInBackground serves srv over HTTP on addr until the returned function is called.
+func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (func(), error) {
+	ln, err := sim.Listen(addr, allowRemote)
+	if err != nil {
+		return nil, err
+	}
+	hs := sim.NewHTTPServer(srv)
+	go func() { _ = hs.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(ctx)
+	}, nil
+}
+
+func runLessons(args []string, stdout, stderr io.Writer) error {
+	f, err := parseTutorialFlags("lessons", args, stderr)
+	if err != nil {
+		return err
+	}
+	ls, err := loadCurriculum(f)
+	if err != nil {
+		return err
+	}
+	path := f.progress
+	if path == "" {
+		path = lessons.DefaultProgressPath()
+	}
+	progress, notice, err := lessons.OpenProgress(path)
+	if err != nil {
+		return err
+	}
+	if notice != "" {
+		fmt.Fprintln(stderr, notice)
+	}
+	for i, l := range ls {
+		done, total := progress.Count(l)
+		pct := 0
+		if total > 0 {
+			pct = done * 100 / total
+		}
+		fmt.Fprintf(stdout, "%2d. %-22s %-52s %d/%d  %3d%%\n", i+1, l.ID, l.Title, done, total, pct)
+	}
+	return nil
+}
+
+func runLint(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "putpost lint: name at least one folder of lesson files\n\n%s", usage)
+		return errUsage
+	}
+	found := 0
+	for _, dir := range args {
+		for _, p := range lessons.Lint(dir) {
+			fmt.Fprintln(stdout, p.String())
+			found++
+		}
+	}
+	if found > 0 {
+		fmt.Fprintf(stderr, "%d problem(s)\n", found)
+		return errLint
+	}
+	fmt.Fprintln(stdout, "no problems")
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
+	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback address")
+	fixture := fs.String("fixture", "all", "starting state")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	srv := sim.New(sim.Options{Fixture: *fixture})
+	if err := srv.Reset(*fixture); err != nil {
+		return err
+	}
+	ln, err := sim.Listen(*listen, *allowRemote)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, srv, ln, stdout)
+}
+
+// serve runs srv on ln, printing one line per exchange, until ctx ends.
+func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writer) error {
+	events, cancel := srv.Subscribe(1024)
+	defer cancel()
+	hs := sim.NewHTTPServer(srv)
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s/accounts/42   (Ctrl-C stops)\n", ln.Addr(), ln.Addr())
+	for {
+		select {
+		case ev := <-events:
+			if ev.Kind == "" {
+				fmt.Fprintf(stdout, "#%d %s %s %s\n", ev.Seq, ev.Request.Method, ev.Request.Target, ev.Summary())
+			}
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			if err := hs.Shutdown(sctx); err != nil {
+				return err
+			}
+			if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			fmt.Fprintln(stdout, "stopped")
+			return nil
+		}
+	}
+}
