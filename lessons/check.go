@@ -1,0 +1,420 @@
+package lessons
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CheckKind names what a Check tests.
+type CheckKind string
+
+// The kinds of checks. CheckAll and CheckAny are groups; the rest are
+// predicates, written in lesson files as the kind's name followed by its
+// arguments (see docs/LESSONS.md).
+const (
+	CheckAll       CheckKind = "all"        // every sub-check holds
+	CheckAny       CheckKind = "any"        // at least one sub-check holds
+	CheckRequest   CheckKind = "request"    // request METHOD PATH [>= N | == N]
+	CheckField     CheckKind = "field"      // field PATH NAME JSON
+	CheckExists    CheckKind = "exists"     // exists PATH
+	CheckAbsent    CheckKind = "absent"     // absent PATH
+	CheckMembers   CheckKind = "members"    // members COLLECTION [>= | ==] N
+	CheckStatus    CheckKind = "status"     // status CODE[|CODE…]: the last response
+	CheckSawStatus CheckKind = "saw-status" // saw-status CODE[|CODE…]: any response
+	CheckHeader    CheckKind = "header"     // header NAME
+	CheckReplayed  CheckKind = "replayed"   // an idempotency replay was seen
+	CheckLost      CheckKind = "lost"       // a response was lost by the network
+)
+
+var predicateNames = []string{
+	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
+	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
+	string(CheckReplayed), string(CheckLost),
+}
+
+// Check is a compiled check: a group of sub-checks (CheckAll, CheckAny) or a
+// single predicate over the server's exchanges and state. Only the fields
+// that matter for the Kind are set. The ```check block of a step compiles to
+// a CheckAll holding one Check per line.
+type Check struct {
+	Kind   CheckKind
+	Line   int      // line in the lesson file (0 for the block's implicit group)
+	Method string   // request: upper case
+	Path   string   // request (may end in "/*"), field, exists, absent, members
+	Name   string   // field: JSON field name; header: header name
+	Value  string   // field: the expected JSON value as written
+	Cmp    string   // request, members: ">=" or "=="
+	N      int      // request, members
+	Codes  []int    // status, saw-status: any of these
+	Sub    []*Check // all, any
+
+	want any // field: Value decoded with json.Number
+}
+
+// String gives the check in lesson-file syntax; groups span several lines.
+func (c *Check) String() string {
+	var b strings.Builder
+	c.write(&b, 0, true)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func (c *Check) write(b *strings.Builder, indent int, top bool) {
+	pad := strings.Repeat("  ", indent)
+	switch c.Kind {
+	case CheckAll, CheckAny:
+		next := indent + 1
+		if top && c.Kind == CheckAll {
+			next = indent // the block itself is the implicit "all"
+		} else {
+			fmt.Fprintf(b, "%s%s:\n", pad, c.Kind)
+		}
+		for _, s := range c.Sub {
+			s.write(b, next, false)
+		}
+		return
+	}
+	b.WriteString(pad)
+	b.WriteString(c.predicate())
+	b.WriteByte('\n')
+}
+
+// predicate formats a single predicate on one line.
+func (c *Check) predicate() string {
+	switch c.Kind {
+	case CheckRequest:
+		s := fmt.Sprintf("request %s %s", c.Method, c.Path)
+		if c.Cmp != ">=" || c.N != 1 {
+			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
+		}
+		return s
+	case CheckField:
+		return fmt.Sprintf("field %s %s %s", c.Path, c.Name, c.Value)
+	case CheckExists, CheckAbsent:
+		return fmt.Sprintf("%s %s", c.Kind, c.Path)
+	case CheckMembers:
+		return fmt.Sprintf("members %s %s %d", c.Path, c.Cmp, c.N)
+	case CheckStatus, CheckSawStatus:
+		codes := make([]string, len(c.Codes))
+		for i, code := range c.Codes {
+			codes[i] = strconv.Itoa(code)
+		}
+		return fmt.Sprintf("%s %s", c.Kind, strings.Join(codes, "|"))
+	case CheckHeader:
+		return "header " + c.Name
+	}
+	return string(c.Kind)
+}
+
+// checkLine is one non-blank, non-comment line of a check block.
+type checkLine struct {
+	n      int    // line number in the file
+	indent int    // columns of leading white space (a tab counts to the next multiple of 4)
+	text   string // without the indentation
+}
+
+// compileCheck turns the lines of a ```check block into a CheckAll.
+func (p *parser) compileCheck(blockLine int, raw []numbered) *Check {
+	var lines []checkLine
+	for _, l := range raw {
+		t := strings.TrimSpace(l.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		lines = append(lines, checkLine{n: l.n, indent: indentOf(l.text), text: t})
+	}
+	root := &Check{Kind: CheckAll}
+	if len(lines) == 0 {
+		p.errorf(blockLine, "check block is empty; add at least one check, like \"request PUT /accounts/42\"")
+		return root
+	}
+	pos := 0
+	root.Sub = p.checkGroup(lines, &pos, -1)
+	return root
+}
+
+// checkGroup parses the lines indented deeper than parent, starting at *pos.
+func (p *parser) checkGroup(lines []checkLine, pos *int, parent int) []*Check {
+	var out []*Check
+	if *pos >= len(lines) || lines[*pos].indent <= parent {
+		return nil
+	}
+	ind := lines[*pos].indent
+	for *pos < len(lines) && lines[*pos].indent > parent {
+		l := lines[*pos]
+		*pos++
+		if l.indent != ind {
+			p.errorf(l.n, "indentation does not line up with the line above; only lines under \"any:\" or \"all:\" are indented further")
+			continue
+		}
+		word, rest := cutWord(l.text)
+		lw := strings.ToLower(word)
+		if lw == "any:" || lw == "all:" || lw == "any" || lw == "all" {
+			switch {
+			case strings.HasPrefix(rest, ":"):
+				rest = strings.TrimSpace(rest[1:])
+			case !strings.HasSuffix(lw, ":"):
+				p.errorf(l.n, "write %q with a colon, then the alternatives on the lines below it, indented", lw+":")
+				if rest != "" {
+					continue
+				}
+			}
+			g := &Check{Kind: CheckKind(strings.TrimSuffix(lw, ":")), Line: l.n}
+			if rest != "" {
+				p.errorf(l.n, "put the alternatives of %q on their own lines below it, indented", g.Kind+":")
+			}
+			g.Sub = p.checkGroup(lines, pos, ind)
+			if len(g.Sub) == 0 && rest == "" {
+				p.errorf(l.n, "%q needs at least one indented check on the lines below it", g.Kind+":")
+			}
+			out = append(out, g)
+			continue
+		}
+		if c := p.predicate(l.n, l.text); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// predicate compiles one predicate line; nil after reporting a problem.
+func (p *parser) predicate(line int, text string) *Check {
+	word, rest := cutWord(text)
+	kind := CheckKind(strings.ToLower(word))
+	c := &Check{Kind: kind, Line: line}
+	args := strings.Fields(rest)
+	switch kind {
+	case CheckAll, CheckAny:
+		p.errorf(line, "write %q with a colon, then the alternatives on the lines below it, indented", word+":")
+		return nil
+	case CheckRequest:
+		if len(args) < 2 {
+			p.errorf(line, "request needs a method and a path, like \"request PUT /accounts/42\" or \"request POST /customers >= 2\"")
+			return nil
+		}
+		if strings.HasPrefix(args[0], "/") {
+			p.errorf(line, "request needs the method before the path, like \"request PUT %s\"", args[0])
+			return nil
+		}
+		if !isToken(args[0]) {
+			p.errorf(line, "%q is not a method name; methods are words like PUT or POST", args[0])
+			return nil
+		}
+		c.Method = strings.ToUpper(args[0])
+		if !p.checkPath(line, args[1], true) {
+			return nil
+		}
+		c.Path = args[1]
+		c.Cmp, c.N = ">=", 1
+		if len(args) > 2 {
+			cmp, n, ok := p.count(line, "request", args[2:], false)
+			if !ok {
+				return nil
+			}
+			c.Cmp, c.N = cmp, n
+		}
+	case CheckField:
+		path, r := cutWord(rest)
+		name, value := cutWord(r)
+		if path == "" || name == "" || value == "" {
+			p.errorf(line, "field needs a path, a field name and a JSON value, like `field /accounts/42 balance 100`")
+			return nil
+		}
+		if !p.checkPath(line, path, false) {
+			return nil
+		}
+		c.Path, c.Name, c.Value = path, name, value
+		want, err := decodeJSON([]byte(value))
+		if err != nil {
+			if isBareWord(value) {
+				p.errorf(line, "field value %s is not JSON; text needs double quotes: %q", value, value)
+			} else {
+				p.errorf(line, "field value %s is not JSON: %v", value, err)
+			}
+			return nil
+		}
+		c.want = want
+	case CheckExists, CheckAbsent:
+		if len(args) != 1 {
+			p.errorf(line, "%s needs exactly one path, like \"%s /flights/AC789\"", kind, kind)
+			return nil
+		}
+		if !p.checkPath(line, args[0], false) {
+			return nil
+		}
+		c.Path = args[0]
+	case CheckMembers:
+		if len(args) < 2 {
+			p.errorf(line, "members needs a collection and a number, like \"members /customers == 2\" or \"members /customers >= 1\"")
+			return nil
+		}
+		if !p.checkPath(line, args[0], false) {
+			return nil
+		}
+		c.Path = args[0]
+		cmp, n, ok := p.count(line, "members", args[1:], true)
+		if !ok {
+			return nil
+		}
+		c.Cmp, c.N = cmp, n
+	case CheckStatus, CheckSawStatus:
+		if len(args) == 0 {
+			p.errorf(line, "%s needs a status code, like \"%s 200\" or \"%s 200|204\"", kind, kind, kind)
+			return nil
+		}
+		for part := range strings.SplitSeq(strings.Join(args, ""), "|") {
+			code, err := strconv.Atoi(part)
+			if err != nil || code < 100 || code > 599 {
+				p.errorf(line, "%q is not a status code; status codes are numbers from 100 to 599 (several: 200|204)", part)
+				return nil
+			}
+			c.Codes = append(c.Codes, code)
+		}
+	case CheckHeader:
+		if len(args) != 1 {
+			p.errorf(line, "header needs exactly one header name, like \"header Location\"")
+			return nil
+		}
+		name := strings.TrimSuffix(args[0], ":")
+		if !isToken(name) {
+			p.errorf(line, "%q is not a header name", args[0])
+			return nil
+		}
+		c.Name = name
+	case CheckReplayed, CheckLost:
+		if len(args) != 0 {
+			p.errorf(line, "%s takes nothing after it; remove %q", kind, rest)
+			return nil
+		}
+	default:
+		p.errorf(line, "unknown check %q%s (checks: %s)", word, didYouMean(word, predicateNames), strings.Join(predicateNames, ", "))
+		return nil
+	}
+	return c
+}
+
+// count parses "[>=|==] N" (a bare N means ">=" for request and "==" for
+// members, as the words read).
+func (p *parser) count(line int, kind string, args []string, bareIsEqual bool) (string, int, bool) {
+	s := strings.Join(args, " ")
+	cmp := ">="
+	if bareIsEqual {
+		cmp = "=="
+	}
+	switch {
+	case strings.HasPrefix(s, ">="):
+		cmp, s = ">=", strings.TrimSpace(s[2:])
+	case strings.HasPrefix(s, "=="):
+		cmp, s = "==", strings.TrimSpace(s[2:])
+	case strings.HasPrefix(s, "x") || strings.HasPrefix(s, "×"):
+		n := strings.TrimLeft(s, "x×")
+		p.errorf(line, "%s counts with \">= %s\" (at least) or \"== %s\" (exactly), not %q", kind, n, n, s)
+		return "", 0, false
+	case strings.HasPrefix(s, "=") || strings.HasPrefix(s, ">") || strings.HasPrefix(s, "<") || strings.HasPrefix(s, "!"):
+		p.errorf(line, "%s compares with \">=\" (at least) or \"==\" (exactly), not %q", kind, strings.Fields(s)[0])
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1_000_000 {
+		p.errorf(line, "%q is not a count; write a whole number, like \"%s ... >= 2\"", s, kind)
+		return "", 0, false
+	}
+	return cmp, n, true
+}
+
+// checkPath reports a problem unless path is a usable resource path.
+func (p *parser) checkPath(line int, path string, wildcard bool) bool {
+	switch {
+	case !strings.HasPrefix(path, "/"):
+		hint := ""
+		if i := strings.Index(path, "://"); i >= 0 {
+			if j := strings.Index(path[i+3:], "/"); j >= 0 {
+				hint = fmt.Sprintf("; write just the path: %q", path[i+3+j:])
+			}
+		} else {
+			hint = fmt.Sprintf("; did you mean %q?", "/"+path)
+		}
+		p.errorf(line, "path %q must start with /%s", path, hint)
+		return false
+	case strings.ContainsAny(path, "?#"):
+		p.errorf(line, "path %q has a query or fragment; checks look at the path only", path)
+		return false
+	case strings.Contains(path, "*") && (!wildcard || strings.Index(path, "*") != len(path)-1 || !strings.HasSuffix(path, "/*") || len(path) < 3):
+		if wildcard {
+			p.errorf(line, "path %q: \"*\" may only stand for the last segment, as in \"/customers/*\"", path)
+		} else {
+			p.errorf(line, "path %q: \"*\" is only allowed in request checks; name one resource here", path)
+		}
+		return false
+	}
+	return true
+}
+
+// decodeJSON decodes exactly one JSON value, keeping numbers exact.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(string(data[dec.InputOffset():])) != "" {
+		return nil, fmt.Errorf("unexpected text after the value")
+	}
+	return v, nil
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 §5.6.2).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isBareWord reports whether s looks like text that lacks its quotes.
+func isBareWord(s string) bool {
+	if s == "" || s == "true" || s == "false" || s == "null" {
+		return false
+	}
+	first := s[0]
+	return first != '"' && first != '{' && first != '[' && first != '-' && (first < '0' || first > '9')
+}
+
+// cutWord splits s into its first white-space separated word and the rest
+// (trimmed).
+func cutWord(s string) (word, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// indentOf measures leading white space; a tab advances to the next multiple of 4.
+func indentOf(s string) int {
+	n := 0
+	for _, r := range s {
+		switch r {
+		case ' ':
+			n++
+		case '\t':
+			n += 4 - n%4
+		default:
+			return n
+		}
+	}
+	return n
+}

@@ -1,0 +1,275 @@
+package lessons
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/putpost/putpost/sim"
+	"pgregory.net/rapid"
+)
+
+// fakeWorld is a World made of fixed events and state, so check results can
+// be tested exactly without a server.
+type fakeWorld struct {
+	events    []sim.Event
+	resources map[string]string
+	members   map[string][]string
+}
+
+func (f *fakeWorld) EventsSince(seq uint64) []sim.Event {
+	var out []sim.Event
+	for _, e := range f.events {
+		if e.Seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (f *fakeWorld) Resource(path string) ([]byte, string, bool) {
+	b, ok := f.resources[path]
+	return []byte(b), `"x"`, ok
+}
+
+func (f *fakeWorld) Members(c string) []string { return f.members[c] }
+
+func exchange(seq uint64, method, target string, status int, header ...string) sim.Event {
+	h := http.Header{}
+	for _, name := range header {
+		h.Set(name, "x")
+	}
+	return sim.Event{Seq: seq, Source: sim.SourceComposer, Attempt: 1,
+		Request:  sim.Message{Method: method, Target: target},
+		Response: sim.Message{Status: status, Header: h}}
+}
+
+func compileTestCheck(t testing.TB, src string) *Check {
+	t.Helper()
+	p := &parser{file: "t"}
+	var lines []numbered
+	for i, l := range strings.Split(src, "\n") {
+		lines = append(lines, numbered{n: i + 1, text: l})
+	}
+	c := p.compileCheck(1, lines)
+	if len(p.probs) > 0 {
+		t.Fatalf("compile %q: %v", src, p.probs)
+	}
+	return c
+}
+
+func sampleWorld() *fakeWorld {
+	lost := exchange(6, "POST", "/payments", 201, "Location")
+	lost.Fault = sim.FaultLostResponse
+	retry := exchange(7, "POST", "/payments", 201, "Location", "Idempotent-Replayed")
+	retry.Source, retry.Attempt, retry.Replayed = sim.SourceRetry, 2, true
+	dropped := exchange(8, "DELETE", "/x", 0)
+	dropped.Fault = sim.FaultDropped
+	return &fakeWorld{
+		events: []sim.Event{
+			exchange(1, "GET", "/accounts/42", 200, "ETag"),
+			exchange(2, "PUT", "/accounts/42", 200, "ETag"),
+			exchange(3, "PUT", "/accounts/42?verbose=1", 200),
+			{Seq: 4, Kind: sim.KindReset},
+			exchange(5, "POST", "/customers", 201, "Location"),
+			lost, retry, dropped,
+		},
+		resources: map[string]string{
+			"/accounts/42":   `{"balance":88.00}`,
+			"/flights/AA123": `{"gate":"a7","status":"delayed"}`,
+		},
+		members: map[string][]string{"/customers": {"/customers/1"}},
+	}
+}
+
+func TestCheckResultsSayWhatIsStillMissing(t *testing.T) {
+	w := sampleWorld()
+	tests := []struct {
+		check  string
+		ok     bool
+		desc   string
+		detail string
+	}{
+		{"request PUT /accounts/42 >= 100", false, "at least 100 PUT requests to /accounts/42", "2 of 100 PUT requests to /accounts/42 so far"},
+		{"request PUT /accounts/42", true, "a PUT request to /accounts/42", "2 PUT requests to /accounts/42"},
+		{"request put /accounts/42 == 2", true, "exactly 2 PUT requests to /accounts/42", "2 PUT requests to /accounts/42"},
+		{"request POST /customers/*", false, "a POST request to a member of /customers", "no POST request to a member of /customers yet"},
+		{"request POST /payments == 1", false, "exactly 1 POST request to /payments", "2 POST requests to /payments, expected exactly 1; reset the step to try again"},
+		{"request DELETE /x", false, "a DELETE request to /x", "no DELETE request to /x yet"},
+		{"field /accounts/42 balance 100", false, "/accounts/42 balance is 100", "balance is 88.00, expected 100"},
+		{"field /accounts/42 balance 88", true, "/accounts/42 balance is 88", "balance is 88.00"},
+		{`field /accounts/42 owner "joe"`, false, `/accounts/42 owner is "joe"`, "/accounts/42 has no field owner"},
+		{"field /accounts/7 balance 1", false, "/accounts/7 balance is 1", "/accounts/7 does not exist"},
+		{`field /flights/AA123 status "ontime"`, false, `/flights/AA123 status is "ontime"`, `status is "delayed", expected "ontime"`},
+		{"exists /flights/AA123", true, "/flights/AA123 exists", "/flights/AA123 exists"},
+		{"exists /flights/AC789", false, "/flights/AC789 exists", "/flights/AC789 does not exist yet"},
+		{"absent /flights/AA123", false, "/flights/AA123 does not exist", "/flights/AA123 still exists"},
+		{"members /customers == 2", false, "/customers has 2 members", "/customers has 1 member, expected 2"},
+		{"members /customers 1", true, "/customers has 1 member", "/customers has 1 member"},
+		{"members /customers >= 3", false, "/customers has at least 3 members", "/customers has 1 member, expected at least 3"},
+		{"status 201", true, "the last response is 201", "the last response was 201 Created"},
+		{"status 200|204", false, "the last response is 200 or 204", "the last response was 201 Created, expected 200 or 204"},
+		{"saw-status 412", false, "a response with status 412", "no 412 yet; responses so far: 200 ×3, 201 ×3"},
+		{"saw-status 204|200", true, "a response with status 204 or 200", "got 200 OK"},
+		{"header location", true, "a response carries the location header", "a response carried location"},
+		{"header Allow", false, "a response carries the Allow header", "no response has carried Allow yet"},
+		{"replayed", true, "a response is replayed for a repeated Idempotency-Key", "1 replayed response"},
+		{"lost", true, "a response is lost on its way back", "1 lost response"},
+		{"any:\n  status 200\n  saw-status 201", true, "one of: the last response is 200; or a response with status 201", "got 201 Created"},
+		{"any:\n  status 200\n  absent /flights/AA123", false, "one of: the last response is 200; or /flights/AA123 does not exist",
+			"the last response was 201 Created, expected 200; or /flights/AA123 still exists"},
+		{"any:\n  lost\n  all:\n    status 204\n    exists /x", true, "one of: a response is lost on its way back; or all of: the last response is 204; and /x exists", "1 lost response"},
+	}
+	for _, tt := range tests {
+		c := compileTestCheck(t, tt.check)
+		rs := c.Evaluate(w, 0)
+		if len(rs) != 1 {
+			t.Fatalf("%q: %d results", tt.check, len(rs))
+		}
+		r := rs[0]
+		if r.OK != tt.ok || r.Desc != tt.desc || r.Detail != tt.detail {
+			t.Errorf("%q:\n got %v %q — %q\nwant %v %q — %q", tt.check, r.OK, r.Desc, r.Detail, tt.ok, tt.desc, tt.detail)
+		}
+	}
+}
+
+func TestChecksOnlyCountExchangesSinceTheStepBegan(t *testing.T) {
+	w := sampleWorld()
+	c := compileTestCheck(t, "request PUT /accounts/42\nstatus 201\nsaw-status 200")
+	rs := c.Evaluate(w, 3)
+	if rs[0].OK || rs[0].Detail != "no PUT request to /accounts/42 yet" {
+		t.Errorf("request: %+v", rs[0])
+	}
+	if !rs[1].OK || rs[2].OK {
+		t.Errorf("status: %+v %+v", rs[1], rs[2])
+	}
+	rs = c.Evaluate(w, 100)
+	if rs[1].OK || rs[1].Detail != "no response yet since this step began" {
+		t.Errorf("status with no events: %+v", rs[1])
+	}
+}
+
+func TestAdministrativeEventsAreNotExchanges(t *testing.T) {
+	w := &fakeWorld{events: []sim.Event{{Seq: 1, Kind: sim.KindUndo}, {Seq: 2, Kind: sim.KindRestore}, {Seq: 3, Kind: sim.KindReset}}}
+	for _, src := range []string{"status 0|200", "saw-status 200", "request GET /"} {
+		// status 0 is not even valid; check only the valid ones.
+		if strings.Contains(src, " 0") {
+			continue
+		}
+		if r := compileTestCheck(t, src).Evaluate(w, 0)[0]; r.OK {
+			t.Errorf("%q passed on administrative events", src)
+		}
+	}
+}
+
+func TestFieldNumbersCompareByValue(t *testing.T) {
+	tests := []struct {
+		stored, want string
+		equal        bool
+	}{
+		{"133.10", "133.1", true},
+		{"100.00", "100", true},
+		{"100", "1e2", true},
+		{"0.1", "0.10000000000000001", false}, // exact decimals, not float64
+		{"-0", "0", true},
+		{`"100"`, "100", false},
+		{"100", `"100"`, false},
+		{`{"a":[1.50,"x"]}`, `{"a":[1.5,"x"]}`, true},
+		{`[1,2]`, `[2,1]`, false},
+		{"null", "null", true},
+		{"true", "false", false},
+	}
+	for _, tt := range tests {
+		w := &fakeWorld{resources: map[string]string{"/r": `{"v":` + tt.stored + `}`}}
+		c := compileTestCheck(t, "field /r v "+tt.want)
+		if r := c.Evaluate(w, 0)[0]; r.OK != tt.equal {
+			t.Errorf("stored %s, want %s: OK = %v (%s)", tt.stored, tt.want, r.OK, r.Detail)
+		}
+	}
+}
+
+func TestRequestPathPatterns(t *testing.T) {
+	tests := []struct {
+		pattern, path string
+		match         bool
+	}{
+		{"/customers/*", "/customers/1", true},
+		{"/customers/*", "/customers/10", true},
+		{"/customers/*", "/customers/", false},
+		{"/customers/*", "/customers", false},
+		{"/customers/*", "/customers/1/orders", false},
+		{"/customers", "/customers", true},
+		{"/customers", "/customers/", false},
+	}
+	for _, tt := range tests {
+		if got := matchPath(tt.pattern, tt.path); got != tt.match {
+			t.Errorf("matchPath(%q, %q) = %v", tt.pattern, tt.path, got)
+		}
+	}
+	for target, want := range map[string]string{
+		"/a?b=c": "/a", "/a#f": "/a", "http://localhost:8080/x/y?z": "/x/y", "http://h": "/", "/": "/",
+	} {
+		if got := targetPath(target); got != want {
+			t.Errorf("targetPath(%q) = %q, want %q", target, got, want)
+		}
+	}
+}
+
+// A compiled check prints back as lesson-file text that compiles to the same
+// check.
+func TestCheckStringRoundTrips(t *testing.T) {
+	methods := rapid.SampledFrom([]string{"GET", "PUT", "POST", "DELETE", "PATCH", "FROB"})
+	paths := rapid.SampledFrom([]string{"/accounts/42", "/customers", "/flights/AC789", "/a-b_c.d~e"})
+	var gen func(depth int) *rapid.Generator[*Check]
+	gen = func(depth int) *rapid.Generator[*Check] {
+		return rapid.Custom(func(t *rapid.T) *Check {
+			kinds := []CheckKind{CheckRequest, CheckField, CheckExists, CheckAbsent, CheckMembers,
+				CheckStatus, CheckSawStatus, CheckHeader, CheckReplayed, CheckLost}
+			if depth < 2 {
+				kinds = append(kinds, CheckAny, CheckAll)
+			}
+			c := &Check{Kind: rapid.SampledFrom(kinds).Draw(t, "kind")}
+			switch c.Kind {
+			case CheckAny, CheckAll:
+				c.Sub = rapid.SliceOfN(gen(depth+1), 1, 3).Draw(t, "sub")
+			case CheckRequest:
+				c.Method, c.Path = methods.Draw(t, "method"), paths.Draw(t, "path")
+				if rapid.Bool().Draw(t, "wild") {
+					c.Path += "/*"
+				}
+				c.Cmp = rapid.SampledFrom([]string{">=", "=="}).Draw(t, "cmp")
+				c.N = rapid.IntRange(0, 1000).Draw(t, "n")
+			case CheckField:
+				c.Path, c.Name = paths.Draw(t, "path"), rapid.SampledFrom([]string{"balance", "status", "x"}).Draw(t, "name")
+				c.Value = rapid.SampledFrom([]string{"100", "133.10", `"on time"`, `{"a": [1, 2]}`, "null"}).Draw(t, "value")
+			case CheckExists, CheckAbsent:
+				c.Path = paths.Draw(t, "path")
+			case CheckMembers:
+				c.Path = paths.Draw(t, "path")
+				c.Cmp = rapid.SampledFrom([]string{">=", "=="}).Draw(t, "cmp")
+				c.N = rapid.IntRange(0, 1000).Draw(t, "n")
+			case CheckStatus, CheckSawStatus:
+				c.Codes = rapid.SliceOfN(rapid.IntRange(100, 599), 1, 3).Draw(t, "codes")
+			case CheckHeader:
+				c.Name = rapid.SampledFrom([]string{"Location", "ETag", "Idempotent-Replayed"}).Draw(t, "header")
+			}
+			return c
+		})
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		root := &Check{Kind: CheckAll, Sub: rapid.SliceOfN(gen(0), 1, 4).Draw(t, "checks")}
+		text := root.String()
+		p := &parser{file: "t"}
+		var lines []numbered
+		for i, l := range strings.Split(text, "\n") {
+			lines = append(lines, numbered{n: i + 1, text: l})
+		}
+		back := p.compileCheck(1, lines)
+		if len(p.probs) > 0 {
+			t.Fatalf("%s\ndoes not compile: %v", text, p.probs)
+		}
+		if again := back.String(); again != text {
+			t.Fatalf("round trip:\n%s\nbecame\n%s", text, again)
+		}
+	})
+}

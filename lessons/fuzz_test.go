@@ -1,0 +1,55 @@
+package lessons
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse feeds the lesson parser arbitrary bytes: it must never panic, and
+// a lesson it accepts must be complete enough for the engine.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.md")
+	builtin, _ := filepath.Glob("builtin/*.md")
+	for _, name := range append(files, builtin...) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("---\n---\n## Step:\n```check\nany:\n  any:\n```\n"))
+	f.Add([]byte("````\n```check\n````\n## Quiz: q\n```quiz\n- [x] a |\n  b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := Parse("fuzz.md", data)
+		if l == nil {
+			t.Fatal("Parse returned no lesson")
+		}
+		if err != nil {
+			return
+		}
+		if l.ID == "" || l.Title == "" || l.Fixture == "" || len(l.Steps) == 0 {
+			t.Fatalf("accepted an incomplete lesson: %+v", l)
+		}
+		for _, s := range l.Steps {
+			switch {
+			case s.Quiz != nil:
+				right := 0
+				for _, c := range s.Quiz.Choices {
+					if c.Correct {
+						right++
+					} else if c.Why == "" {
+						t.Fatalf("accepted a wrong choice without a reason: %+v", c)
+					}
+				}
+				if right != 1 {
+					t.Fatalf("accepted a quiz with %d right choices", right)
+				}
+			case s.Check == nil || len(s.Solution) == 0 || len(s.solution) != len(s.Solution):
+				t.Fatalf("accepted a task step without check or solution: %+v", s)
+			default:
+				_ = s.Check.String()
+			}
+		}
+	})
+}

@@ -1,0 +1,163 @@
+package lessons
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+//go:embed builtin/*.md
+var builtinFS embed.FS
+
+// builtinPrefix is how built-in lesson files are named in problems: their
+// place in the source tree.
+const builtinPrefix = "lessons/"
+
+// Builtin returns the embedded curriculum, lessons/builtin/*.md, in file-name
+// order. An error (Problems) means a built-in lesson is broken, which the
+// tests prevent; the lessons that did load are returned with it.
+func Builtin() ([]*Lesson, error) {
+	return loadFS(builtinFS, "builtin", builtinPrefix+"builtin")
+}
+
+// LoadDir loads every lesson file in a folder: the files ending in ".md"
+// (except README.md), in name order; sub-folders are not read. The error, when
+// not nil, is Problems listing every problem in every file, including a
+// missing or empty folder, an unreadable file and a lesson id used twice. The
+// lessons without problems are returned with it; a program should refuse to
+// start with a folder that has problems.
+func LoadDir(dir string) ([]*Lesson, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, Problems{{File: dir, Msg: "no such folder; check the path given to --lessons"}}
+	case err != nil:
+		return nil, Problems{{File: dir, Msg: fmt.Sprintf("cannot open the folder: %v", shortErr(err))}}
+	case !info.IsDir():
+		return nil, Problems{{File: dir, Msg: "is a file, not a folder of lessons; give the folder that holds the .md files"}}
+	}
+	return loadFS(os.DirFS(dir), ".", dir)
+}
+
+// Lint checks every lesson file in dir and returns all problems (none when
+// the folder is clean).
+func Lint(dir string) Problems {
+	_, err := LoadDir(dir)
+	var ps Problems
+	errors.As(err, &ps)
+	return ps
+}
+
+// loadFS loads the lesson files in folder sub of fsys; shown is the folder's
+// name in problems.
+func loadFS(fsys fs.FS, sub, shown string) ([]*Lesson, error) {
+	entries, err := fs.ReadDir(fsys, sub)
+	if err != nil {
+		return nil, Problems{{File: shown, Msg: fmt.Sprintf("cannot list the folder: %v", shortErr(err))}}
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.EqualFold(path.Ext(n), ".md") || strings.EqualFold(n, "README.md") {
+			continue
+		}
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if len(names) == 0 {
+		return nil, Problems{{File: shown, Msg: "no lesson files here; a lesson is a file ending in .md (see docs/LESSONS.md)"}}
+	}
+	var (
+		probs  Problems
+		good   []*Lesson
+		parsed []*Lesson
+	)
+	for _, n := range names {
+		file := filepath.Join(shown, n)
+		if shown == "." {
+			file = n
+		}
+		data, err := fs.ReadFile(fsys, path.Join(sub, n))
+		if err != nil {
+			probs = append(probs, Problem{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))})
+			continue
+		}
+		l, err := Parse(filepath.ToSlash(file), data)
+		if err != nil {
+			var ps Problems
+			errors.As(err, &ps)
+			probs = append(probs, ps...)
+		}
+		parsed = append(parsed, l)
+		if err == nil {
+			good = append(good, l)
+		}
+	}
+	dups := duplicateIDs(parsed, nil)
+	probs = append(probs, dups...)
+	if len(dups) > 0 {
+		good = slices.DeleteFunc(good, func(l *Lesson) bool {
+			return slices.ContainsFunc(dups, func(p Problem) bool { return p.File == l.File })
+		})
+	}
+	return good, probs.Err()
+}
+
+// duplicateIDs reports every lesson in ls whose id is used by an earlier
+// lesson in ls or by one in before.
+func duplicateIDs(ls, before []*Lesson) Problems {
+	first := map[string]*Lesson{}
+	for _, l := range before {
+		if l.ID != "" {
+			if _, ok := first[l.ID]; !ok {
+				first[l.ID] = l
+			}
+		}
+	}
+	var probs Problems
+	for _, l := range ls {
+		if l.ID == "" {
+			continue
+		}
+		if f, ok := first[l.ID]; ok {
+			probs = append(probs, Problem{File: l.File, Line: l.idLine,
+				Msg: fmt.Sprintf("lesson id %q is already used by %s; every lesson needs its own id", l.ID, where(f))})
+			continue
+		}
+		first[l.ID] = l
+	}
+	return probs
+}
+
+func where(l *Lesson) string {
+	if l.idLine > 0 {
+		return fmt.Sprintf("%s:%d", l.File, l.idLine)
+	}
+	return l.File
+}
+
+// Combine merges a workshop's lessons with the built-in ones for
+// `--lessons DIR`: the extra lessons come after the built-in ones, or, when
+// replace is true, stand alone. An extra lesson whose id is already taken is
+// a Problem (the host should rename it or replace the built-in lessons).
+func Combine(builtin, extra []*Lesson, replace bool) ([]*Lesson, error) {
+	if replace {
+		if probs := duplicateIDs(extra, nil); len(probs) > 0 {
+			return nil, probs
+		}
+		return slices.Clone(extra), nil
+	}
+	if probs := duplicateIDs(extra, builtin); len(probs) > 0 {
+		for i := range probs {
+			probs[i].Msg += " (rename it, or use only the folder's lessons)"
+		}
+		return nil, probs
+	}
+	return slices.Concat(builtin, extra), nil
+}

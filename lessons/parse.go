@@ -1,0 +1,635 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// The fenced blocks a lesson file may hold, by the word after the fence.
+const (
+	blockRequest  = "request"
+	blockCheck    = "check"
+	blockHint     = "hint"
+	blockSolution = "solution"
+	blockExplain  = "explain"
+	blockQuiz     = "quiz"
+	blockNetwork  = "network"
+)
+
+var blockNames = []string{blockRequest, blockCheck, blockHint, blockSolution, blockExplain, blockQuiz, blockNetwork}
+
+// Fence words that are ordinary Markdown code blocks, never typos of ours.
+var codeLanguages = map[string]bool{
+	"": true, "http": true, "json": true, "text": true, "txt": true, "sh": true, "bash": true,
+	"shell": true, "console": true, "go": true, "html": true, "xml": true, "yaml": true,
+	"diff": true, "js": true, "curl": true, "plain": true, "markdown": true, "md": true,
+}
+
+var frontMatterKeys = []string{"id", "title", "summary", "fixture"}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// choicePattern matches a quiz choice: "- [ ] text", "- [x] text" ("*" and
+// "+" bullets and upper-case X too).
+var choicePattern = regexp.MustCompile(`^[-*+]\s*\[\s*([xX]?)\s*\]\s*(.*)$`)
+
+// numbered is a line of the file with its 1-based number.
+type numbered struct {
+	n    int
+	text string
+}
+
+type block struct {
+	kind  string
+	line  int // the opening fence
+	lines []numbered
+}
+
+type section struct {
+	quiz   bool
+	title  string
+	line   int
+	text   []string
+	blocks []*block
+}
+
+// parser collects the problems of one file.
+type parser struct {
+	file  string
+	probs Problems
+}
+
+func (p *parser) errorf(line int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Parse reads one lesson file. file names it in problems. When the file has
+// problems, the error is Problems listing every one found and the returned
+// lesson is whatever could be read (never nil), for tools that want to look
+// further; a program must not run a lesson that came with an error. Parse
+// never panics, whatever data holds.
+func Parse(file string, data []byte) (*Lesson, error) {
+	p := &parser{file: file}
+	l := p.parse(data)
+	return l, p.probs.Err()
+}
+
+// maxLessonSize bounds a lesson file; real ones are a few kilobytes.
+const maxLessonSize = 1 << 20
+
+func (p *parser) parse(data []byte) *Lesson {
+	l := &Lesson{File: p.file}
+	if len(data) > maxLessonSize {
+		p.errorf(0, "the file is %d bytes; a lesson file may be at most 1 MiB", len(data))
+		return l
+	}
+	data = []byte(strings.TrimPrefix(string(data), "\uFEFF"))
+	if !utf8.Valid(data) {
+		line := 1 + strings.Count(string(data[:firstInvalidUTF8(data)]), "\n")
+		p.errorf(line, "the file is not UTF-8 text; save it as UTF-8")
+	}
+	raw := strings.Split(string(data), "\n")
+	lines := make([]numbered, len(raw))
+	for i, s := range raw {
+		lines[i] = numbered{n: i + 1, text: strings.TrimSuffix(s, "\r")}
+	}
+	if len(data) == 0 || strings.TrimSpace(string(data)) == "" {
+		p.errorf(0, "the file is empty; a lesson starts with front matter (\"---\", \"id: …\", \"title: …\", \"fixture: …\", \"---\")")
+		return l
+	}
+
+	body := lines
+	if strings.TrimSpace(lines[0].text) == "---" {
+		end := -1
+		for i := 1; i < len(lines); i++ {
+			if strings.TrimSpace(lines[i].text) == "---" {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			p.errorf(1, "the front matter that starts here is never closed; add a line \"---\" after the last key")
+			return l
+		}
+		p.frontMatter(l, lines[1:end])
+		body = lines[end+1:]
+	} else {
+		p.errorf(1, "missing front matter: a lesson starts with a line \"---\", then \"id: …\", \"title: …\", \"fixture: …\" on their own lines, then \"---\"")
+	}
+
+	intro, sections := p.sections(body)
+	introText := p.text(intro.text)
+	for _, b := range intro.blocks {
+		p.errorf(b.line, "%s block before the first step; put it under a \"## Step: title\" heading", b.kind)
+	}
+	l.Intro = introText
+	if len(sections) == 0 {
+		last := len(lines)
+		for last > 1 && strings.TrimSpace(lines[last-1].text) == "" {
+			last--
+		}
+		p.errorf(last, "the lesson has no steps; add a \"## Step: title\" or \"## Quiz: question\" section")
+	}
+	for _, s := range sections {
+		l.Steps = append(l.Steps, p.step(s))
+	}
+	return l
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// frontMatter reads the "key: value" lines between the two "---" lines.
+func (p *parser) frontMatter(l *Lesson, lines []numbered) {
+	seen := map[string]int{}
+	typo := map[string]bool{}
+	for _, ln := range lines {
+		t := strings.TrimSpace(ln.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(t, ":")
+		if !ok {
+			p.errorf(ln.n, "expected \"key: value\" in the front matter, got %q", t)
+			continue
+		}
+		key := strings.ToLower(strings.TrimSpace(k))
+		v = unquote(strings.TrimSpace(v))
+		if !slices.Contains(frontMatterKeys, key) {
+			p.errorf(ln.n, "unknown front matter key %q%s (keys: %s)", key, didYouMean(key, frontMatterKeys), strings.Join(frontMatterKeys, ", "))
+			if c := closest(key, frontMatterKeys); c != "" {
+				typo[c] = true // do not also say the key is missing
+			}
+			continue
+		}
+		if first, dup := seen[key]; dup {
+			p.errorf(ln.n, "%s is given twice (first on line %d)", key, first)
+			continue
+		}
+		seen[key] = ln.n
+		if v == "" && key != "summary" {
+			p.errorf(ln.n, "%s is empty", key)
+			continue
+		}
+		switch key {
+		case "id":
+			l.idLine = ln.n
+			if !idPattern.MatchString(v) {
+				p.errorf(ln.n, "id %q must be lower-case letters, digits and single hyphens, like %q", v, slug(v))
+				continue
+			}
+			l.ID = v
+		case "title":
+			l.Title = v
+		case "summary":
+			l.Summary = v
+		case "fixture":
+			fixtures := sim.Fixtures()
+			if !slices.Contains(fixtures, v) {
+				p.errorf(ln.n, "unknown fixture %q%s (fixtures: %s)", v, didYouMean(v, fixtures), strings.Join(fixtures, ", "))
+				continue
+			}
+			l.Fixture = v
+		}
+	}
+	for _, key := range []string{"id", "title", "fixture"} {
+		if _, ok := seen[key]; !ok && !typo[key] {
+			line := 1
+			if len(lines) > 0 {
+				line = lines[len(lines)-1].n + 1 // the closing "---"
+			}
+			p.errorf(line, "the front matter has no %s; add \"%s: …\"", key, key)
+		}
+	}
+}
+
+// unquote removes one pair of matching quotes, as YAML would.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// slug suggests an id for a badly formed one.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "my-lesson"
+	}
+	return b.String()
+}
+
+// sections splits the body into the intro and the step and quiz sections,
+// separating our fenced blocks from Markdown text.
+func (p *parser) sections(body []numbered) (*section, []*section) {
+	intro := &section{}
+	cur := intro
+	var out []*section
+	for i := 0; i < len(body); i++ {
+		ln := body[i]
+		if n, info, ok := openFence(ln.text); ok {
+			word, _ := cutWord(info)
+			word = strings.ToLower(word)
+			known := slices.Contains(blockNames, word) && indentOf(ln.text) <= 3
+			if !known && !codeLanguages[word] && len(word) >= 3 {
+				if c := closest(word, blockNames); c != "" {
+					p.errorf(ln.n, "unknown block %q; did you mean %q? (blocks: %s)", word, c, strings.Join(blockNames, ", "))
+				}
+			}
+			end, interrupted := closeFence(body, i+1, n, known)
+			switch {
+			case end < 0:
+				p.errorf(ln.n, "this ``` block is never closed; add a line ``` after its last line")
+				end = len(body)
+			case interrupted:
+				p.errorf(ln.n, "this %s block is not closed before line %d; add a line ``` after its last line", word, body[end].n)
+			}
+			if known {
+				cur.blocks = append(cur.blocks, &block{kind: word, line: ln.n, lines: body[i+1 : end]})
+				if interrupted {
+					i = end - 1 // the interrupting line starts something new
+					continue
+				}
+			} else {
+				for _, l := range body[i:min(end+1, len(body))] {
+					cur.text = append(cur.text, l.text)
+				}
+			}
+			i = end
+			continue
+		}
+		if t, ok := strings.CutPrefix(ln.text, "## "); ok {
+			t = strings.TrimSpace(t)
+			s := &section{line: ln.n}
+			switch {
+			case hasPrefixFold(t, "step:"):
+				s.title = strings.TrimSpace(t[len("step:"):])
+			case hasPrefixFold(t, "quiz:"):
+				s.quiz = true
+				s.title = strings.TrimSpace(t[len("quiz:"):])
+			case (hasPrefixFold(t, "step") || hasPrefixFold(t, "quiz")) && (len(t) == 4 || t[4] == ' ' || t[4] == '\t'):
+				s.quiz = hasPrefixFold(t, "quiz")
+				word := "Step"
+				if s.quiz {
+					word = "Quiz"
+				}
+				s.title = strings.TrimSpace(t[4:])
+				p.errorf(ln.n, "write the heading as \"## %s: %s\" (with a colon)", word, s.title)
+			default:
+				p.errorf(ln.n, "unknown section %q; sections are \"## Step: title\" and \"## Quiz: question\" (use ### for headings inside the text)", "## "+t)
+				cur.text = append(cur.text, ln.text)
+				continue
+			}
+			out = append(out, s)
+			cur = s
+			continue
+		}
+		cur.text = append(cur.text, ln.text)
+	}
+	return intro, out
+}
+
+// openFence recognises an opening code fence: up to three spaces (more are
+// allowed for Markdown's own fences), then three or more backticks and an
+// info string without backticks.
+func openFence(s string) (n int, info string, ok bool) {
+	t := strings.TrimLeft(s, " \t")
+	for n < len(t) && t[n] == '`' {
+		n++
+	}
+	if n < 3 || strings.Contains(t[n:], "`") {
+		return 0, "", false
+	}
+	return n, strings.TrimSpace(t[n:]), true
+}
+
+// closeFence returns the index of the line closing a fence of n backticks,
+// or -1. In one of our blocks (ours), a section heading or the opening of
+// another of our blocks means the closing line was forgotten: closeFence
+// returns that line's index with interrupted set.
+func closeFence(lines []numbered, from, n int, ours bool) (end int, interrupted bool) {
+	for i := from; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i].text)
+		if len(t) >= n && strings.Trim(t, "`") == "" {
+			return i, false
+		}
+		if !ours {
+			continue
+		}
+		if h, ok := strings.CutPrefix(lines[i].text, "## "); ok && (hasPrefixFold(strings.TrimSpace(h), "step:") || hasPrefixFold(strings.TrimSpace(h), "quiz:")) {
+			return i, true
+		}
+		if _, info, ok := openFence(lines[i].text); ok && indentOf(lines[i].text) <= 3 {
+			if w, _ := cutWord(info); slices.Contains(blockNames, strings.ToLower(w)) {
+				return i, true
+			}
+		}
+	}
+	return -1, false
+}
+
+// text joins Markdown lines, dropping blank lines at either end.
+func (p *parser) text(lines []string) string {
+	start, end := 0, len(lines)
+	for start < end && strings.TrimSpace(lines[start]) == "" {
+		start++
+	}
+	for end > start && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	return strings.Join(lines[start:end], "\n")
+}
+
+func blockText(b *block) string {
+	lines := make([]string, len(b.lines))
+	for i, l := range b.lines {
+		lines[i] = l.text
+	}
+	return (&parser{}).text(lines)
+}
+
+// step builds and validates one step from its section.
+func (p *parser) step(s *section) *Step {
+	st := &Step{Title: s.title, Text: p.text(s.text), Line: s.line}
+	kind := "step"
+	if s.quiz {
+		kind = "quiz"
+	}
+	if st.Title == "" {
+		if s.quiz {
+			p.errorf(s.line, "the quiz has no question; write it after \"## Quiz:\"")
+		} else {
+			p.errorf(s.line, "the step has no title; write one after \"## Step:\"")
+		}
+	}
+	seen := map[string]int{}
+	for _, b := range s.blocks {
+		if first, dup := seen[b.kind]; dup && b.kind != blockHint {
+			p.errorf(b.line, "a second %s block in this %s (the first is on line %d); %s", b.kind, kind, first, mergeAdvice(b.kind))
+			continue
+		}
+		seen[b.kind] = b.line
+		switch b.kind {
+		case blockRequest:
+			p.suggest(st, b)
+		case blockCheck:
+			if s.quiz {
+				p.errorf(b.line, "a quiz is passed by its answer; remove the check block (or make this a \"## Step:\")")
+				continue
+			}
+			st.Check = p.compileCheck(b.line, b.lines)
+		case blockHint:
+			h := blockText(b)
+			if h == "" {
+				p.errorf(b.line, "the hint block is empty")
+				continue
+			}
+			st.Hints = append(st.Hints, h)
+		case blockSolution:
+			if s.quiz {
+				p.errorf(b.line, "a quiz has no solution block; mark the right choice with [x]")
+				continue
+			}
+			p.solution(st, b)
+		case blockExplain:
+			st.Explain = blockText(b)
+			if st.Explain == "" {
+				p.errorf(b.line, "the explain block is empty")
+			}
+		case blockQuiz:
+			if !s.quiz {
+				p.errorf(b.line, "a quiz block belongs under a \"## Quiz: question\" heading, not under \"## Step:\"")
+				continue
+			}
+			st.Quiz = p.quiz(st.Title, b)
+		case blockNetwork:
+			st.Network = p.network(b)
+		}
+	}
+	if s.quiz {
+		if st.Quiz == nil {
+			p.errorf(s.line, "the quiz has no ```quiz block with its choices")
+			st.Quiz = &Quiz{Question: st.Title}
+		}
+		return st
+	}
+	if st.Text == "" {
+		p.errorf(s.line, "step %q has no text; say what the learner should do", st.Title)
+	}
+	if _, ok := seen[blockCheck]; !ok {
+		p.errorf(s.line, "step %q has no check block; add one so the step knows when it is done", st.Title)
+	}
+	if _, ok := seen[blockSolution]; !ok {
+		p.errorf(s.line, "step %q has no solution block; add the request lines that complete it", st.Title)
+	}
+	return st
+}
+
+func mergeAdvice(kind string) string {
+	switch kind {
+	case blockCheck:
+		return "put every check in one block (they must all hold)"
+	case blockSolution:
+		return "put every request line of the solution in one block"
+	case blockRequest:
+		return "a step suggests one request; list a sequence in the solution"
+	}
+	return "merge them into one"
+}
+
+// suggest reads the request block: exactly one request line.
+func (p *parser) suggest(st *Step, b *block) {
+	var lines []numbered
+	for _, l := range b.lines {
+		if t := strings.TrimSpace(l.text); t != "" && !strings.HasPrefix(t, "#") {
+			lines = append(lines, l)
+		}
+	}
+	switch len(lines) {
+	case 0:
+		p.errorf(b.line, "the request block is empty; write the request line to prefill, like \"PUT /accounts/42 {\\\"balance\\\":100}\"")
+		return
+	case 1:
+	default:
+		p.errorf(lines[1].n, "the request block holds one request line (the suggestion); put a sequence of requests in the solution block")
+		return
+	}
+	if _, ok := p.requestLine(lines[0]); ok {
+		st.Suggest = strings.TrimSpace(lines[0].text)
+	}
+}
+
+// solution reads the solution block: one request line per line.
+func (p *parser) solution(st *Step, b *block) {
+	n := 0
+	for _, l := range b.lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		n++
+		if rl, ok := p.requestLine(l); ok {
+			st.Solution = append(st.Solution, t)
+			st.solution = append(st.solution, rl)
+		}
+	}
+	if n == 0 {
+		p.errorf(b.line, "the solution block is empty; write the request lines that complete the step")
+	}
+}
+
+// requestLine parses one request line, reporting the column of a mistake.
+func (p *parser) requestLine(l numbered) (sim.RequestLine, bool) {
+	t := strings.TrimSpace(l.text)
+	lead := utf8.RuneCountInString(l.text[:strings.Index(l.text, t)])
+	rl, err := sim.ParseRequestLine(t)
+	if err == nil {
+		return rl, true
+	}
+	var se *sim.SyntaxError
+	if errors.As(err, &se) {
+		p.errorf(l.n, "invalid request line at column %d: %s", se.Col+lead, se.Msg)
+	} else {
+		p.errorf(l.n, "invalid request line: %v", err)
+	}
+	return sim.RequestLine{}, false
+}
+
+// quiz reads the choices of a quiz block.
+func (p *parser) quiz(question string, b *block) *Quiz {
+	q := &Quiz{Question: question}
+	var lines []int // line of each choice
+	last, bad := -1, 0
+	for _, l := range b.lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" {
+			continue
+		}
+		m := choicePattern.FindStringSubmatch(t)
+		if m == nil {
+			if last >= 0 && indentOf(l.text) > 0 && !strings.HasPrefix(t, "-") {
+				c := &q.Choices[last] // continuation of the choice above
+				if c.Why != "" {
+					c.Why += " " + t
+				} else {
+					c.Text += " " + t
+				}
+				continue
+			}
+			bad++
+			if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "*") {
+				p.errorf(l.n, "a choice needs a box: \"- [ ] text | why it is wrong\" or \"- [x] text\" for the right one")
+			} else {
+				p.errorf(l.n, "expected a choice like \"- [ ] text | why it is wrong\" or \"- [x] text\", got %q", t)
+			}
+			continue
+		}
+		text, why, _ := strings.Cut(m[2], " | ")
+		c := Choice{Text: strings.TrimSpace(text), Correct: m[1] != "", Why: strings.TrimSpace(why)}
+		if c.Text == "" {
+			p.errorf(l.n, "the choice has no text")
+		}
+		q.Choices = append(q.Choices, c)
+		lines = append(lines, l.n)
+		last = len(q.Choices) - 1
+	}
+	right := 0
+	for _, c := range q.Choices {
+		if c.Correct {
+			right++
+		}
+	}
+	for i, c := range q.Choices {
+		if !c.Correct && c.Why == "" && right > 0 {
+			hint := ""
+			if strings.Contains(c.Text, "|") {
+				hint = " (put spaces around the |)"
+			}
+			p.errorf(lines[i], "wrong choice %q needs a reason: \"- [ ] text | why it is wrong\"%s", c.Text, hint)
+		}
+	}
+	switch {
+	case bad > 0: // reported line by line above
+	case len(q.Choices) < 2:
+		p.errorf(b.line, "a quiz needs at least two choices, one of them marked [x]")
+	case right == 0:
+		p.errorf(b.line, "the quiz has no right answer; mark exactly one choice with [x]")
+	case right > 1:
+		p.errorf(b.line, "the quiz has %d choices marked [x]; mark exactly one", right)
+	}
+	return q
+}
+
+var networkWords = []string{"lose-responses", "drop-requests", "delay", "retry"}
+
+// network reads a network block: one setting per line.
+func (p *parser) network(b *block) *Network {
+	n := &Network{}
+	for _, l := range b.lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		word, rest := cutWord(t)
+		switch strings.ToLower(word) {
+		case "lose-responses":
+			n.Faults.LoseResponses = true
+		case "drop-requests":
+			n.Faults.DropRequests = true
+		case "delay":
+			d, err := time.ParseDuration(rest)
+			if err != nil || d < 0 || d > time.Minute {
+				p.errorf(l.n, "delay needs a duration up to 1m, like \"delay 2s\"")
+				continue
+			}
+			n.Faults.Delay = d
+		case "retry":
+			pol, err := sim.ParseRetryPolicy(rest)
+			if err != nil {
+				p.errorf(l.n, "%v", err)
+				continue
+			}
+			n.Retry = pol
+		default:
+			p.errorf(l.n, "unknown network setting %q%s (settings: %s)", word, didYouMean(word, networkWords), strings.Join(networkWords, ", "))
+			continue
+		}
+		if rest != "" && word != "delay" && word != "retry" {
+			p.errorf(l.n, "%s takes nothing after it", word)
+		}
+	}
+	return n
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}

@@ -1,0 +1,106 @@
+package sim
+
+import (
+	"sort"
+	"sync"
+)
+
+// Subscribe returns a channel that receives every new event, and a function
+// that ends the subscription and closes the channel. The server never waits
+// for a subscriber: when the buffer (at least 1) is full the event is dropped
+// for that subscriber, who can catch up with EventsSince.
+func (s *Server) Subscribe(buffer int) (<-chan Event, func()) {
+	ch := make(chan Event, min(max(buffer, 1), s.opts.MaxEvents))
+	s.mu.Lock()
+	id := s.nextSub
+	s.nextSub++
+	s.subs[id] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.subs, id)
+			close(ch)
+			s.mu.Unlock()
+		})
+	}
+}
+
+// EventsSince returns the kept events with Seq > seq, oldest first. Events
+// share their byte slices and headers with the server: treat them as read-only.
+func (s *Server) EventsSince(seq uint64) []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	i := sort.Search(r.n, func(i int) bool { return r.at(i).Seq > seq })
+	out := make([]Event, 0, r.n-i)
+	for ; i < r.n; i++ {
+		out = append(out, r.at(i))
+	}
+	return out
+}
+
+// LastSeq returns the Seq of the newest event, 0 before the first.
+func (s *Server) LastSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq
+}
+
+// emit numbers e, keeps it and hands it to every subscriber without waiting.
+// The caller holds s.mu, which keeps events in order.
+func (s *Server) emit(e Event) {
+	s.seq++
+	e.Seq = s.seq
+	s.log.push(e, s.opts.MaxEvents)
+	for _, ch := range s.subs {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+// eventRing keeps the newest events, at most a count and about a byte budget.
+type eventRing struct {
+	buf      []Event
+	start, n int
+	bytes    int
+}
+
+func (r *eventRing) at(i int) Event { return r.buf[(r.start+i)%len(r.buf)] }
+
+func (r *eventRing) push(e Event, limit int) {
+	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
+		grown := make([]Event, r.n, min(limit, max(64, 2*r.n)))
+		for i := range r.n {
+			grown[i] = r.at(i)
+		}
+		r.buf, r.start = grown[:cap(grown)], 0
+	}
+	if r.n == len(r.buf) {
+		r.dropOldest()
+	}
+	r.buf[(r.start+r.n)%len(r.buf)] = e
+	r.n++
+	r.bytes += eventSize(e)
+	for r.n > 1 && r.bytes > maxEventBytes {
+		r.dropOldest()
+	}
+}
+
+func (r *eventRing) dropOldest() {
+	r.bytes -= eventSize(r.buf[r.start])
+	r.buf[r.start] = Event{}
+	r.start = (r.start + 1) % len(r.buf)
+	r.n--
+}
+
+func eventSize(e Event) int {
+	n := 256 + len(e.Request.Body) + len(e.Response.Body)
+	for _, c := range e.Changes {
+		n += len(c.Before) + len(c.After)
+	}
+	return n
+}

@@ -1,0 +1,111 @@
+package sim
+
+import "slices"
+
+// Snapshot is an immutable copy of a Server's whole state: resources, id
+// counters, idempotency records, the sim clock and the undo history. The zero
+// Snapshot holds nothing; restoring it does nothing.
+type Snapshot struct {
+	st *state
+}
+
+// undoEntry is what Undo needs to revert one state-changing exchange.
+type undoEntry struct {
+	seq uint64
+	tx  txn
+}
+
+func (u undoEntry) size() int {
+	n := 64
+	for _, c := range u.tx.changes {
+		n += len(c.Before)
+	}
+	return n
+}
+
+// Checkpoint returns the whole state. It is cheap: the maps are shared and
+// copied only when the server next writes.
+func (s *Server) Checkpoint() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// A full-capacity slice makes the next append reallocate, so the snapshot's
+	// entries are never overwritten.
+	s.st.undo = slices.Clip(s.st.undo)
+	s.st.shared = true
+	cp := s.st
+	return Snapshot{st: &cp}
+}
+
+// Restore puts the state of a checkpoint back and emits a "restore" event
+// whose Changes say what it did. Event sequence numbers keep counting up.
+func (s *Server) Restore(snap Snapshot) {
+	if snap.st == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	before := s.st.res
+	s.st = *snap.st
+	s.st.shared = true
+	s.emit(Event{Kind: KindRestore, Time: s.st.clock, Changes: diffStates(before, s.st.res)})
+}
+
+// Reset loads a fresh fixture, restarts the sim clock and forgets undo
+// history and idempotency records; it emits a "reset" event. An unknown name
+// is an error listing the valid ones.
+func (s *Server) Reset(fixture string) error {
+	if fixture == "" {
+		fixture = defaultFixture
+	}
+	if err := checkFixture(fixture); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	before := s.st.res
+	s.st = freshState(fixture, s.opts.Start)
+	s.emit(Event{Kind: KindReset, Time: s.st.clock, Changes: diffStates(before, s.st.res)})
+	return nil
+}
+
+// Undo reverts the newest state-changing exchange not yet undone: resources,
+// id counters and idempotency records go back to what they were before it.
+// It emits an "undo" event and reports whether there was anything to undo.
+func (s *Server) Undo() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.st.undo)
+	if n == 0 {
+		return false
+	}
+	u := s.st.undo[n-1]
+	s.st.undo = slices.Clip(s.st.undo[:n-1])
+	s.st.undoBytes -= u.size()
+
+	var tx txn
+	for i := len(u.tx.changes) - 1; i >= 0; i-- {
+		s.st.set(&tx, u.tx.changes[i].Path, u.tx.changes[i].Before)
+	}
+	for _, c := range u.tx.counters {
+		s.st.setCounter(&tx, c.collection, c.was)
+	}
+	for _, w := range u.tx.idem {
+		s.st.setIdem(&tx, w.key, w.was, w.present)
+	}
+	s.emit(Event{Kind: KindUndo, Time: s.st.clock, Changes: tx.changes})
+	return true
+}
+
+// remember keeps what an exchange changed so that Undo can revert it.
+func (s *Server) remember(seq uint64, tx *txn) {
+	if !tx.changed() {
+		return
+	}
+	u := undoEntry{seq: seq, tx: *tx}
+	s.st.undo = append(s.st.undo, u)
+	s.st.undoBytes += u.size()
+	for len(s.st.undo) > 1 && (len(s.st.undo) > s.opts.MaxEvents || s.st.undoBytes > maxUndoBytes) {
+		s.st.undoBytes -= s.st.undo[0].size()
+		s.st.undo = s.st.undo[1:]
+	}
+}

@@ -1,0 +1,136 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestUndoRevertsTheNewestChangeOnly(t *testing.T) {
+	s := New(Options{})
+	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	send(t, s, "GET", "/accounts/42", "") // safe: nothing to undo
+	send(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
+	if !s.Undo() {
+		t.Fatal("nothing to undo")
+	}
+	if got := stored(t, s, "/accounts/42"); got != `{"balance":100}` {
+		t.Fatalf("after one undo: %s", got)
+	}
+	if got := stored(t, s, "/accounts/42/transactions/1"); got != "(absent)" {
+		t.Fatalf("the transaction survived the undo: %s", got)
+	}
+	send(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
+	if got := stored(t, s, "/accounts/42/transactions/1"); got == "(absent)" {
+		t.Fatal("undo did not give the transaction id back")
+	}
+	s.Undo()
+	s.Undo()
+	if got := stored(t, s, "/accounts/42"); got != `{"balance":80.00}` {
+		t.Fatalf("after undoing everything: %s", got)
+	}
+	if s.Undo() {
+		t.Fatal("undo past the start")
+	}
+}
+
+func TestUndoEmitsAnEventWithTheRevertedChanges(t *testing.T) {
+	s := New(Options{})
+	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	seq := s.LastSeq()
+	s.Undo()
+	ev := s.EventsSince(seq)
+	if len(ev) != 1 || ev[0].Kind != KindUndo || len(ev[0].Changes) != 1 {
+		t.Fatalf("%+v", ev)
+	}
+	if c := ev[0].Changes[0]; string(c.Before) != `{"balance":100}` || string(c.After) != `{"balance":80.00}` {
+		t.Fatalf("change %s → %s", c.Before, c.After)
+	}
+	if got := ev[0].Summary(); got != "undo — /accounts/42 balance 100.00 → 80.00" {
+		t.Fatalf("Summary %q", got)
+	}
+}
+
+func TestUndoForgetsTheIdempotencyRecord(t *testing.T) {
+	s := New(Options{})
+	send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	s.Undo()
+	w := send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	if w.Code != 201 || w.Header().Get("Idempotent-Replayed") != "" || w.Header().Get("Location") != "/payments/1" {
+		t.Fatalf("after undo: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestRestoreGoesBackToACheckpoint(t *testing.T) {
+	s := New(Options{})
+	send(t, s, "POST", "/customers", `{"name":"Joe"}`)
+	cp := s.Checkpoint()
+	before := world(s)
+	send(t, s, "POST", "/customers", `{"name":"Ann"}`)
+	send(t, s, "DELETE", "/accounts/42", "")
+	send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	s.Restore(cp)
+	if !sameWorld(before, world(s)) {
+		t.Fatalf("restored %v, want %v", world(s), before)
+	}
+	if w := send(t, s, "POST", "/customers", `{"name":"Bo"}`); w.Header().Get("Location") != "/customers/2" {
+		t.Fatalf("counter not restored: %s", w.Header().Get("Location"))
+	}
+	if w := send(t, s, "POST", "/payments", `{"amount":6}`, `Idempotency-Key: "k1"`); w.Code != 201 {
+		t.Fatalf("idempotency record not restored: %d", w.Code)
+	}
+	// the checkpoint is immutable: writes after it did not leak into it
+	s.Restore(cp)
+	if !sameWorld(before, world(s)) {
+		t.Fatal("the checkpoint changed after later writes")
+	}
+	// undo history comes back too
+	if !s.Undo() || stored(t, s, "/customers/1") != "(absent)" {
+		t.Fatal("undo after restore did not revert the first POST")
+	}
+	s.Restore(cp)
+	if stored(t, s, "/customers/1") == "(absent)" {
+		t.Fatal("undo after restore modified the checkpoint")
+	}
+}
+
+func TestRestoreEmitsARestoreEvent(t *testing.T) {
+	s := New(Options{})
+	cp := s.Checkpoint()
+	send(t, s, "DELETE", "/flights/AA123", "")
+	s.Restore(cp)
+	ev := s.EventsSince(s.LastSeq() - 1)
+	if ev[0].Kind != KindRestore || len(ev[0].Changes) != 1 || ev[0].Changes[0].Path != "/flights/AA123" {
+		t.Fatalf("%+v", ev[0])
+	}
+	s.Restore(Snapshot{}) // zero snapshot: nothing happens
+	if len(s.EventsSince(ev[0].Seq)) != 0 {
+		t.Fatal("restoring a zero Snapshot emitted an event")
+	}
+}
+
+func TestResetLoadsAFreshFixture(t *testing.T) {
+	s := New(Options{})
+	send(t, s, "POST", "/customers", `{"name":"Joe"}`)
+	s.Advance(time.Hour)
+	if err := s.Reset("flights"); err != nil {
+		t.Fatal(err)
+	}
+	if got := world(s); !sameWorld(got, map[string]string{"/flights/AA123": `{"gate":"a7","status":"delayed"}`}) {
+		t.Fatalf("%v", got)
+	}
+	if !s.Now().Equal(DefaultStart) {
+		t.Fatalf("clock %v", s.Now())
+	}
+	if s.Undo() {
+		t.Fatal("undo crossed a reset")
+	}
+	ev := s.EventsSince(s.LastSeq() - 1)
+	if ev[0].Kind != KindReset {
+		t.Fatalf("%+v", ev[0])
+	}
+	err := s.Reset("bnak")
+	if err == nil || !strings.Contains(err.Error(), "bank") {
+		t.Fatalf("unknown fixture: %v", err)
+	}
+}

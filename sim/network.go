@@ -1,0 +1,299 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RetryPolicy names how a Client retries a request that got no response.
+type RetryPolicy string
+
+// The retry policies (RFC 9110 §9.2.2 and what real clients do).
+const (
+	RetryNone    RetryPolicy = "none"    // never retry
+	RetryRFC9110 RetryPolicy = "rfc9110" // retry idempotent methods: GET, HEAD, OPTIONS, TRACE, PUT, DELETE
+	RetryGo      RetryPolicy = "go"      // Go's net/http: GET, HEAD, OPTIONS, TRACE, or any request with an Idempotency-Key or X-Idempotency-Key
+	RetryBrowser RetryPolicy = "browser" // any method when no response arrived, POST included
+)
+
+var retryPolicies = []RetryPolicy{RetryNone, RetryRFC9110, RetryGo, RetryBrowser}
+
+// ParseRetryPolicy reads a policy name (case-insensitive).
+func ParseRetryPolicy(s string) (RetryPolicy, error) {
+	p := RetryPolicy(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(retryPolicies, p) {
+		return p, nil
+	}
+	return "", fmt.Errorf("unknown retry policy %s: choose none, rfc9110, go or browser", quoted(s))
+}
+
+// retries says whether the policy re-sends req after it got no response.
+func (p RetryPolicy) retries(req *http.Request) bool {
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	switch p {
+	case RetryRFC9110:
+		return idempotentMethod(method)
+	case RetryGo:
+		if safeMethod(method) {
+			return true
+		}
+		_, key := req.Header["Idempotency-Key"]
+		_, xkey := req.Header["X-Idempotency-Key"]
+		return key || xkey
+	case RetryBrowser:
+		return true
+	}
+	return false
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
+}
+
+func idempotentMethod(m string) bool {
+	return safeMethod(m) || m == http.MethodPut || m == http.MethodDelete
+}
+
+// FaultSettings say what the simulated network does. Faults hit the first
+// attempt of each request only; retries get through.
+type FaultSettings struct {
+	LoseResponses bool          // the server handles the first attempt, then its response is lost
+	DropRequests  bool          // the first attempt never reaches the server (wins over LoseResponses)
+	Delay         time.Duration // every response that arrives arrives this much later (wall clock)
+}
+
+// ErrNoResponse is wrapped by the error a Client returns when no response
+// came back: the request was dropped or its response lost, and the retry
+// policy did not (or could not) try again.
+var ErrNoResponse = errors.New("no response")
+
+// Client sends requests to its Server in-process, through ServeHTTP, with no
+// sockets, across a simulated network with faults and a retry policy. It
+// implements http.RoundTripper and is safe for concurrent use.
+type Client struct {
+	srv *Server
+	src Source
+
+	mu     sync.Mutex
+	faults FaultSettings
+	retry  RetryPolicy
+}
+
+// Client returns a client whose requests are labelled src (retries are
+// labelled SourceRetry). It starts with no faults and RetryNone.
+func (s *Server) Client(src Source) *Client {
+	return &Client{srv: s, src: src, retry: RetryNone}
+}
+
+// SetFaults sets what the network does to the following requests.
+func (c *Client) SetFaults(f FaultSettings) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f.Delay = max(f.Delay, 0)
+	c.faults = f
+}
+
+// Faults returns the current fault settings.
+func (c *Client) Faults() FaultSettings {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.faults
+}
+
+// SetRetry sets the retry policy; a name ParseRetryPolicy rejects means none.
+func (c *Client) SetRetry(p RetryPolicy) {
+	if !slices.Contains(retryPolicies, p) {
+		p = RetryNone
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.retry = p
+}
+
+// Retry returns the retry policy.
+func (c *Client) Retry() RetryPolicy {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.retry
+}
+
+// Do sends req like RoundTrip; it follows no redirects and keeps no cookies.
+func (c *Client) Do(req *http.Request) (*http.Response, error) { return c.RoundTrip(req) }
+
+// RoundTrip sends req through the simulated network. Each attempt is an
+// event; a retry is attempt 2 with Source SourceRetry, so a lost response
+// followed by a retried POST shows up as a duplicate. When no response comes
+// back the error wraps ErrNoResponse.
+func (c *Client) RoundTrip(req *http.Request) (*http.Response, error) {
+	if c == nil || c.srv == nil {
+		return nil, errors.New("sim: this Client has no server; get one from Server.Client")
+	}
+	if req == nil || req.URL == nil {
+		return nil, errors.New("sim: a request needs a URL")
+	}
+	body, err := readRequestBody(req)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	f, policy := c.faults, c.retry
+	c.mu.Unlock()
+
+	for attempt := 1; ; attempt++ {
+		if err := req.Context().Err(); err != nil {
+			return nil, err
+		}
+		l := label{src: c.src, attempt: attempt}
+		if attempt > 1 {
+			l.src = SourceRetry
+		}
+		switch {
+		case attempt == 1 && f.DropRequests:
+			l.fault = FaultDropped
+		case attempt == 1 && f.LoseResponses:
+			l.fault = FaultLostResponse
+		case f.Delay > 0:
+			l.fault = FaultDelayed
+		}
+		if l.fault == FaultDropped {
+			c.srv.dropped(req, body, l)
+		} else {
+			resp := c.send(req, body, l)
+			if l.fault != FaultLostResponse {
+				if err := wait(req.Context(), f.Delay); err != nil {
+					resp.Body.Close()
+					return nil, err
+				}
+				return resp, nil
+			}
+		}
+		if attempt == 1 && policy.retries(req) {
+			continue
+		}
+		what := "the response was lost after the server handled the request"
+		if l.fault == FaultDropped {
+			what = "the request was dropped before it reached the server"
+		}
+		return nil, fmt.Errorf("%s %s: %w: %s, and the retry policy %q does not retry it", methodOf(req), req.URL.RequestURI(), ErrNoResponse, what, policy)
+	}
+}
+
+func methodOf(req *http.Request) string {
+	if req.Method == "" {
+		return http.MethodGet
+	}
+	return req.Method
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// readRequestBody buffers the body so that a retry can send it again. More
+// than maxBody is not kept: the server answers 413 anyway.
+func readRequestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	body, _, err := readLimited(req.Body, req.ContentLength)
+	if err != nil {
+		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	return body, nil
+}
+
+// send runs one attempt through ServeHTTP.
+func (c *Client) send(req *http.Request, body []byte, l label) *http.Response {
+	sreq := serverRequest(req, body, l)
+	rec := &recorder{header: http.Header{}}
+	c.srv.ServeHTTP(rec, sreq)
+	return rec.response(req)
+}
+
+// serverRequest turns a client request into what a server would receive.
+func serverRequest(req *http.Request, body []byte, l label) *http.Request {
+	sreq := req.WithContext(withLabel(req.Context(), l)) // a shallow copy: ServeHTTP does not modify headers
+	sreq.Method = methodOf(req)
+	sreq.Body = http.NoBody
+	if body != nil {
+		sreq.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	sreq.ContentLength = int64(len(body))
+	sreq.GetBody = nil
+	sreq.RequestURI = req.URL.RequestURI()
+	if sreq.Host == "" {
+		sreq.Host = req.URL.Host
+	}
+	return sreq
+}
+
+// dropped records an attempt that never reached the server.
+func (s *Server) dropped(req *http.Request, body []byte, l label) {
+	msg := requestMessage(serverRequest(req, body, l), body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emit(Event{Time: s.st.clock, Source: l.src, Attempt: l.attempt, Fault: l.fault, Request: msg})
+	s.st.clock = s.st.clock.Add(tick)
+}
+
+// recorder is the in-process http.ResponseWriter.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(p)
+}
+
+func (r *recorder) response(req *http.Request) *http.Response {
+	r.WriteHeader(http.StatusOK)
+	length := int64(r.body.Len())
+	if n, err := strconv.ParseInt(r.header.Get("Content-Length"), 10, 64); err == nil {
+		length = n
+	}
+	return &http.Response{
+		Status:        strconv.Itoa(r.status) + " " + http.StatusText(r.status),
+		StatusCode:    r.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        r.header,
+		Body:          io.NopCloser(bytes.NewReader(r.body.Bytes())),
+		ContentLength: length,
+		Request:       req,
+	}
+}

@@ -1,0 +1,101 @@
+package sim
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSummaryLines(t *testing.T) {
+	s := New(Options{})
+	c := s.Client(SourceComposer)
+	do := func(method, target, body string, headers ...string) string {
+		t.Helper()
+		resp, err := c.Do(request(t, method, target, body, headers...))
+		if err == nil {
+			resp.Body.Close()
+		}
+		ev := s.EventsSince(s.LastSeq() - 1)
+		return ev[0].Summary()
+	}
+	tests := []struct{ got, want string }{
+		{do("PUT", "/accounts/42", `{"balance":100}`, "Prefer: return=minimal"), "204 No Content — /accounts/42 balance 80.00 → 100.00"},
+		{do("PUT", "/accounts/42", `{"balance":100}`), "200 OK — /accounts/42 unchanged"},
+		{do("GET", "/accounts/42", ""), "200 OK — no change"},
+		{do("POST", "/accounts/42/interest", `{"rate":0.10}`), "201 Created — /accounts/42 balance 100.00 → 110.00; created /accounts/42/transactions/1"},
+		{do("PATCH", "/flights/AA123", `{"gate":"b12","status":null}`, "Content-Type: application/merge-patch+json"), `200 OK — /flights/AA123 gate "a7" → "b12", status "delayed" → (none)`},
+		{do("DELETE", "/flights/AA123", ""), "204 No Content — deleted /flights/AA123"},
+		{do("POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k"`), "201 Created — created /payments/1"},
+		{do("POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k"`), "201 Created, replayed — no change"},
+	}
+	c.SetFaults(FaultSettings{LoseResponses: true})
+	tests = append(tests, struct{ got, want string }{do("POST", "/customers", `{"name":"Joe"}`), "201 Created, response lost — created /customers/1"})
+	c.SetFaults(FaultSettings{DropRequests: true})
+	tests = append(tests, struct{ got, want string }{do("POST", "/customers", `{"name":"Joe"}`), "request dropped before it reached the server — no change"})
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got  %q\nwant %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestSummaryShortensManyChanges(t *testing.T) {
+	e := Event{Kind: KindReset, Changes: []Change{
+		{Path: "/a/1", After: []byte(`{}`)}, {Path: "/a/2", After: []byte(`{}`)},
+		{Path: "/a/3", After: []byte(`{}`)}, {Path: "/a/4", After: []byte(`{}`)},
+	}}
+	if got := e.Summary(); got != "reset — created /a/1; created /a/2; created /a/3; and 1 more" {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestFieldChanges(t *testing.T) {
+	got := FieldChanges([]byte(`{"gate":"a7","status":"delayed","n":1}`), []byte(`{"status":"ontime","n":1.0,"crew":["a"]}`))
+	want := []FieldChange{
+		{Field: "crew", Before: "", After: `["a"]`},
+		{Field: "gate", Before: `"a7"`, After: ""},
+		{Field: "n", Before: "1", After: "1.0"},
+		{Field: "status", Before: `"delayed"`, After: `"ontime"`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%+v, want %+v", got[i], want[i])
+		}
+	}
+	if fc := FieldChanges(nil, []byte(`{"a":1}`)); len(fc) != 1 || fc[0].Before != "" {
+		t.Fatalf("created: %+v", fc)
+	}
+	if fc := FieldChanges([]byte(`[1]`), []byte(`[2]`)); len(fc) != 1 || fc[0].Field != "" {
+		t.Fatalf("not objects: %+v", fc)
+	}
+	if fc := FieldChanges([]byte(`{"a": 1}`), []byte(`{"a":1}`)); len(fc) != 0 {
+		t.Fatalf("formatting is not a change: %+v", fc)
+	}
+}
+
+func TestWirePrintsHTTP11(t *testing.T) {
+	s := New(Options{})
+	c := s.Client(SourceComposer)
+	resp, _ := c.Do(request(t, "PUT", "/accounts/42?x=1", `{"balance":100}`))
+	resp.Body.Close()
+	e := s.EventsSince(0)[0]
+	wantReq := "PUT /accounts/42?x=1 HTTP/1.1\nHost: putpost.local\nContent-Type: application/json\nContent-Length: 15\n\n{\"balance\":100}"
+	if got := e.Request.Wire(true); got != wantReq {
+		t.Errorf("request:\n%s\nwant:\n%s", got, wantReq)
+	}
+	wantResp := "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Type: application/json\nDate: Thu, 01 Jan 2026 09:00:00 GMT\nEtag: " + etag(t, s, "/accounts/42") + "\n\n{\"balance\":100}"
+	if got := e.Response.Wire(false); got != wantResp {
+		t.Errorf("response:\n%s\nwant:\n%s", got, wantResp)
+	}
+}
+
+func TestWireEscapesTerminalControls(t *testing.T) {
+	m := Message{Status: 200, Header: http.Header{"X": {"a\x1b[2Jb"}}, Body: []byte("line\n\x1b]0;pwned\x07\xff")}
+	got := m.Wire(false)
+	if strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `\x1b`) || !strings.Contains(got, `\xff`) || !strings.Contains(got, "line\n") {
+		t.Fatalf("%q", got)
+	}
+}

@@ -1,0 +1,74 @@
+package tui
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/putpost/putpost/lessons"
+)
+
+// BenchmarkView measures one frame of a busy screen: a wide terminal, a
+// long lesson, a thousand exchanges in the log with one selected, the form
+// composer open. A frame at 60 Hz has 16.7 ms.
+func BenchmarkView(b *testing.B) {
+	d := newDriver(b, 200, 60, testOpts{lesson: "put-replace"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /flights/AA123 {"status":"ontime","gate":"b12"} x1000`)
+	d.keys("enter", "ctrl+x")
+	finishJob(d)
+	d.keys("h", "ctrl+o", "tab", "tab", "tab", "tab", "tab", "tab", "up", "up")
+	if len(d.m.srv.log) < 1000 {
+		b.Fatalf("only %d exchanges in the log", len(d.m.srv.log))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = d.m.View()
+	}
+}
+
+// BenchmarkRenderLessonNewWidth measures what a resize costs the lesson
+// pane: Markdown rendered with Glamour at a width it has not seen (a new
+// renderer for the width, no cached output), as the render command does.
+func BenchmarkRenderLessonNewWidth(b *testing.B) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var l *lessons.Lesson
+	for _, x := range ls {
+		if x.ID == "put-replace" {
+			l = x
+		}
+	}
+	if l == nil {
+		b.Fatal("no put-replace lesson")
+	}
+	md := "# " + l.Title + "\n\n" + l.Intro + "\n\n## " + l.Steps[0].Title + "\n\n" + l.Steps[0].Text
+	st := NewStyles(true, false)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r := newMDRenderer(st)
+		if _, err := r.Render(md, 60+i%100); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkResize measures a whole resize as the program sees it, with
+// nothing cached: Update with the new size, the Markdown render commands it
+// starts, and the rendered messages coming back through Update.
+func BenchmarkResize(b *testing.B) {
+	d := newDriver(b, 120, 40, testOpts{lesson: "put-replace"})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d.m.cache = newMDCache()
+		d.m.md = newMDRenderer(d.m.st)
+		d.send(tea.WindowSizeMsg{Width: 120 + i%2, Height: 40})
+		i++
+	}
+}

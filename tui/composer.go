@@ -1,0 +1,731 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// composerField is one focusable field of the composer.
+type composerField int
+
+const (
+	fieldLine    composerField = iota // one-line mode: the whole request
+	fieldMethod                       // form mode fields, in tab order
+	fieldPath                         //
+	fieldHeaders                      //
+	fieldBody                         //
+	fieldRepeat                       //
+)
+
+var fieldNames = map[composerField]string{
+	fieldLine: "request", fieldMethod: "method", fieldPath: "path",
+	fieldHeaders: "headers", fieldBody: "body", fieldRepeat: "repeat",
+}
+
+// methods the method field cycles through. Typing picks by prefix; a name
+// that matches none is kept as typed, so a learner can send FROB and see 501.
+var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"}
+
+// repeatSteps are the counts ctrl+r cycles through.
+var repeatSteps = []int{1, 10, 100}
+
+// composerError is input the composer refuses to send, explained in place.
+type composerError struct {
+	Field composerField
+	Col   int // 1-based column in the one-line field, 0 when unknown
+	Msg   string
+}
+
+// composerOut is what a key press in the composer asks the root to do.
+type composerOut struct {
+	Send  *sim.RequestLine // a valid request to send (Repeat ≥ 1)
+	Text  string           // the request as the learner wrote it, for history
+	Leave bool             // esc: give the focus back
+	Tab   int              // +1/-1: tabbed past the last/first field
+}
+
+// composer is the request editor: a one-line mode for the request-line
+// language and curl command lines, and a form with method, path, headers,
+// body and repeat count.
+type composer struct {
+	st *Styles
+
+	form    bool
+	field   composerField
+	focused bool
+
+	line    textinput.Model
+	method  string
+	typed   string // letters typed on the method field, for picking by prefix
+	path    textinput.Model
+	headers textarea.Model
+	body    textarea.Model
+	repeat  int
+	repText string // digits typed on the repeat field
+
+	err     *composerError
+	status  string // last outcome: "sent …", "no response: …"
+	running string // progress of a repeat that is running
+
+	history []string
+	histIdx int // len(history) when not browsing
+	queued  []string
+
+	w, h int // inner size
+}
+
+func newComposer(st *Styles) composer {
+	c := composer{st: st, method: "GET", repeat: 1}
+	c.line = textinput.New()
+	c.line.Prompt = "› "
+	c.line.Placeholder = `PUT /accounts/42 {"balance": 100}   or a curl command line`
+	c.path = textinput.New()
+	c.path.Prompt = ""
+	c.path.Placeholder = "/accounts/42"
+	c.headers = textarea.New()
+	c.headers.ShowLineNumbers = false
+	c.headers.Prompt = ""
+	c.headers.Placeholder = "Name: value (one per line)"
+	c.body = textarea.New()
+	c.body.ShowLineNumbers = false
+	c.body.Prompt = ""
+	c.body.Placeholder = `{"balance": 100}`
+	c.field = fieldLine
+	c.setStyles(st)
+	return c
+}
+
+func (c *composer) setStyles(st *Styles) {
+	c.st = st
+	c.line.SetStyles(st.textinputStyles())
+	c.path.SetStyles(st.textinputStyles())
+	c.headers.SetStyles(st.textareaStyles())
+	c.body.SetStyles(st.textareaStyles())
+}
+
+// height is the composer's outer height for its current shape.
+func (c *composer) height() int {
+	if c.form {
+		return composerFormHeight
+	}
+	return composerLineHeight
+}
+
+const labelWidth = 9 // "headers  "
+
+func (c *composer) SetSize(w, h int) {
+	c.w, c.h = w, h
+	// The field draws its prompt, Width cells of text and one for the
+	// cursor; the ×N note and a gap follow it.
+	right := ansi.StringWidth(c.lineRight())
+	c.line.SetWidth(max(1, w-ansi.StringWidth(c.line.Prompt)-1-1-right))
+	fw := max(1, w-labelWidth-1)
+	c.path.SetWidth(max(1, fw-20))
+	c.headers.SetWidth(fw)
+	c.headers.SetHeight(2)
+	c.body.SetWidth(fw)
+	c.body.SetHeight(max(1, h-5))
+}
+
+// Focus gives the composer the focus, on its first field (or last when
+// entered backwards with shift+tab).
+func (c *composer) Focus(backwards bool) {
+	c.focused = true
+	switch {
+	case !c.form:
+		c.field = fieldLine
+	case backwards:
+		c.field = fieldRepeat
+	default:
+		c.field = fieldMethod
+	}
+	c.applyFocus()
+}
+
+func (c *composer) Blur() {
+	c.focused = false
+	c.applyFocus()
+}
+
+func (c *composer) applyFocus() {
+	c.line.Blur()
+	c.path.Blur()
+	c.headers.Blur()
+	c.body.Blur()
+	if !c.focused {
+		return
+	}
+	switch c.field {
+	case fieldLine:
+		c.line.Focus()
+	case fieldPath:
+		c.path.Focus()
+	case fieldHeaders:
+		c.headers.Focus()
+	case fieldBody:
+		c.body.Focus()
+	}
+}
+
+// Fill puts a request line in the composer (suggestion, solution, history).
+// It is never sent by this.
+func (c *composer) Fill(line string) {
+	c.err = nil
+	c.line.SetValue(line)
+	c.line.CursorEnd()
+	if c.form {
+		if rl, err := sim.ParseRequestLine(line); err == nil {
+			c.fillForm(rl)
+		}
+	}
+}
+
+// Value is the request as currently written, in the one-line language.
+func (c *composer) Value() string {
+	if !c.form {
+		return c.line.Value()
+	}
+	rl, err := c.buildForm()
+	if err != nil {
+		return ""
+	}
+	return rl.String()
+}
+
+func (c *composer) fillForm(rl sim.RequestLine) {
+	c.method = rl.Method
+	c.typed = ""
+	c.path.SetValue(rl.Target)
+	var hs []string
+	for _, name := range sortedKeys(rl.Header) {
+		for _, v := range rl.Header[name] {
+			hs = append(hs, name+": "+v)
+		}
+	}
+	c.headers.SetValue(strings.Join(hs, "\n"))
+	c.body.SetValue(prettyJSON(rl.Body))
+	if rl.Repeat > 1 {
+		c.repeat = rl.Repeat
+	}
+}
+
+// ToggleForm switches between the one-line mode and the form, carrying the
+// request across.
+func (c *composer) ToggleForm() {
+	c.err = nil
+	if c.form {
+		if rl, err := c.buildForm(); err == nil {
+			c.line.SetValue(rl.String())
+			c.line.CursorEnd()
+		}
+		c.form = false
+		c.field = fieldLine
+	} else {
+		if v := strings.TrimSpace(c.line.Value()); v != "" {
+			rl, err := sim.ParseRequestLine(v)
+			if err != nil {
+				c.err = &composerError{Field: fieldLine, Msg: "the line does not parse, so the form keeps its old values: " + err.Error()}
+			} else {
+				c.fillForm(rl)
+			}
+		}
+		c.form = true
+		c.field = fieldMethod
+	}
+	c.applyFocus()
+}
+
+// CycleRepeat moves ×1 → ×10 → ×100 → ×1.
+func (c *composer) CycleRepeat() {
+	c.repText = ""
+	next := repeatSteps[0]
+	for i, n := range repeatSteps {
+		if c.repeat == n {
+			next = repeatSteps[(i+1)%len(repeatSteps)]
+			break
+		}
+		if c.repeat < n {
+			next = n
+			break
+		}
+	}
+	c.repeat = next
+}
+
+// Update handles a key while the composer has the focus.
+func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
+	var out composerOut
+	km, isKey := msg.(tea.KeyPressMsg)
+	if isKey {
+		switch {
+		case key.Matches(km, keys.Close):
+			out.Leave = true
+			return nil, out
+		case key.Matches(km, keys.FocusNext):
+			return nil, c.tab(+1)
+		case key.Matches(km, keys.FocusPrev):
+			return nil, c.tab(-1)
+		case key.Matches(km, keys.SendAlways):
+			return nil, c.submit()
+		case key.Matches(km, keys.Send) && c.field != fieldBody && c.field != fieldHeaders:
+			return nil, c.submit()
+		case key.Matches(km, keys.Repeat):
+			c.CycleRepeat()
+			return nil, out
+		case key.Matches(km, keys.Form):
+			c.ToggleForm()
+			return nil, out
+		case key.Matches(km, keys.Clear):
+			c.clear()
+			return nil, out
+		}
+	}
+
+	var cmd tea.Cmd
+	switch c.field {
+	case fieldLine:
+		if isKey && (km.String() == "up" || km.String() == "down") {
+			c.browseHistory(km.String() == "up")
+			return nil, out
+		}
+		before := c.line.Value()
+		c.line, cmd = c.line.Update(msg)
+		if c.line.Value() != before {
+			c.err = nil
+		}
+	case fieldMethod:
+		if isKey {
+			c.methodKey(km)
+		}
+	case fieldPath:
+		c.path, cmd = c.path.Update(msg)
+	case fieldHeaders:
+		c.headers, cmd = c.headers.Update(msg)
+	case fieldBody:
+		c.body, cmd = c.body.Update(msg)
+	case fieldRepeat:
+		if isKey {
+			c.repeatKey(km)
+		}
+	}
+	if c.err != nil && c.err.Field == c.field && c.field != fieldLine && isKey {
+		c.err = nil
+	}
+	return cmd, out
+}
+
+func (c *composer) tab(dir int) composerOut {
+	if !c.form {
+		return composerOut{Tab: dir}
+	}
+	next := c.field + composerField(dir)
+	if next < fieldMethod || next > fieldRepeat {
+		return composerOut{Tab: dir}
+	}
+	c.field = next
+	c.applyFocus()
+	return composerOut{}
+}
+
+func (c *composer) clear() {
+	c.err = nil
+	if !c.form {
+		c.line.SetValue("")
+		return
+	}
+	c.method = "GET"
+	c.typed = ""
+	c.path.SetValue("")
+	c.headers.SetValue("")
+	c.body.SetValue("")
+	c.repeat = 1
+	c.repText = ""
+}
+
+func (c *composer) methodKey(km tea.KeyPressMsg) {
+	switch km.String() {
+	case "left", "up":
+		c.cycleMethod(-1)
+	case "right", "down", "space":
+		c.cycleMethod(+1)
+	case "backspace":
+		if c.typed != "" {
+			c.typed = c.typed[:len(c.typed)-1]
+			c.pickMethod()
+		}
+	default:
+		if len(km.Text) == 1 && isTokenChar(km.Text[0]) {
+			c.typed += strings.ToUpper(km.Text)
+			c.pickMethod()
+		}
+	}
+}
+
+func (c *composer) cycleMethod(dir int) {
+	c.typed = ""
+	i := slices.Index(methods, c.method)
+	if i < 0 {
+		c.method = methods[0]
+		return
+	}
+	c.method = methods[(i+dir+len(methods))%len(methods)]
+}
+
+func (c *composer) pickMethod() {
+	if c.typed == "" {
+		return
+	}
+	for _, m := range methods {
+		if strings.HasPrefix(m, c.typed) {
+			c.method = m
+			return
+		}
+	}
+	c.method = c.typed
+}
+
+func (c *composer) repeatKey(km tea.KeyPressMsg) {
+	switch km.String() {
+	case "left", "right", "space", "up", "down":
+		c.CycleRepeat()
+	case "backspace":
+		if c.repText != "" {
+			c.repText = c.repText[:len(c.repText)-1]
+		}
+		c.repeat = 1
+		if n, err := strconv.Atoi(c.repText); err == nil && n > 0 {
+			c.repeat = n
+		}
+	default:
+		if len(km.Text) == 1 && km.Text[0] >= '0' && km.Text[0] <= '9' {
+			c.repText += km.Text
+			n, _ := strconv.Atoi(c.repText)
+			c.repeat = max(1, n)
+		}
+	}
+}
+
+func (c *composer) browseHistory(up bool) {
+	if len(c.history) == 0 {
+		return
+	}
+	if up {
+		c.histIdx = max(0, c.histIdx-1)
+	} else {
+		c.histIdx = min(len(c.history), c.histIdx+1)
+	}
+	if c.histIdx == len(c.history) {
+		c.line.SetValue("")
+		return
+	}
+	c.line.SetValue(c.history[c.histIdx])
+	c.line.CursorEnd()
+	c.err = nil
+}
+
+// submit validates the request; nothing is sent when it is invalid.
+func (c *composer) submit() composerOut {
+	var (
+		rl   sim.RequestLine
+		err  error
+		text string
+	)
+	if c.form {
+		rl, err = c.buildForm()
+		if err == nil {
+			text = rl.String()
+		}
+	} else {
+		text = strings.TrimSpace(c.line.Value())
+		if text == "" {
+			c.err = &composerError{Field: fieldLine, Msg: "type a request first, e.g. GET /accounts/42"}
+			return composerOut{}
+		}
+		rl, err = sim.ParseRequestLine(text)
+		if err != nil {
+			c.err = lineError(err)
+			return composerOut{}
+		}
+		if rl.Repeat == 1 && c.repeat > 1 {
+			rl.Repeat = c.repeat
+		}
+	}
+	if err != nil {
+		var ce *composerError
+		if errors.As(err, &ce) {
+			c.err = ce
+		} else {
+			c.err = &composerError{Field: c.field, Msg: err.Error()}
+		}
+		return composerOut{}
+	}
+	if rl.Repeat > sim.MaxRepeat {
+		c.err = &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time", sim.MaxRepeat)}
+		return composerOut{}
+	}
+	c.err = nil
+	c.remember(text)
+	return composerOut{Send: &rl, Text: text}
+}
+
+func (c *composer) remember(text string) {
+	if text != "" && (len(c.history) == 0 || c.history[len(c.history)-1] != text) {
+		c.history = append(c.history, text)
+		if len(c.history) > 200 {
+			c.history = c.history[len(c.history)-200:]
+		}
+	}
+	c.histIdx = len(c.history)
+}
+
+func lineError(err error) *composerError {
+	var se *sim.SyntaxError
+	if errors.As(err, &se) {
+		return &composerError{Field: fieldLine, Col: se.Col, Msg: se.Msg}
+	}
+	return &composerError{Field: fieldLine, Msg: err.Error()}
+}
+
+func (e *composerError) Error() string { return fieldNames[e.Field] + ": " + e.Msg }
+
+// buildForm turns the form into a request line, checking each field so the
+// message can name it.
+func (c *composer) buildForm() (sim.RequestLine, error) {
+	method := strings.TrimSpace(c.method)
+	if method == "" {
+		return sim.RequestLine{}, &composerError{Field: fieldMethod, Msg: "pick a method with ←/→"}
+	}
+	path := strings.TrimSpace(c.path.Value())
+	switch {
+	case path == "":
+		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "type the target path, e.g. /accounts/42"}
+	case !strings.HasPrefix(path, "/") && !strings.HasPrefix(path, "http://") && !strings.HasPrefix(path, "https://"):
+		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "a path starts with / (for example /flights/AA123)"}
+	case strings.ContainsAny(path, " \t"):
+		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "a path has no spaces; write a space as %20"}
+	}
+	h := http.Header{}
+	for i, ln := range strings.Split(c.headers.Value(), "\n") {
+		ln = strings.TrimSpace(ln)
+		if ln == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(ln, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return sim.RequestLine{}, &composerError{Field: fieldHeaders, Msg: fmt.Sprintf("line %d: write a header as Name: value", i+1)}
+		}
+		h.Add(name, strings.TrimSpace(val))
+	}
+	body := strings.TrimSpace(c.body.Value())
+	if body != "" {
+		switch strings.ToUpper(method) {
+		case "GET", "HEAD", "TRACE":
+			return sim.RequestLine{}, &composerError{Field: fieldBody, Msg: method + " sends no body here; clear the body or pick another method"}
+		}
+		if err := checkJSON(body); err != nil {
+			return sim.RequestLine{}, &composerError{Field: fieldBody, Msg: err.Error()}
+		}
+	}
+	rl := sim.RequestLine{Method: method, Target: path, Header: h, Body: compactJSON(body), Repeat: max(1, c.repeat)}
+	// Round-trip through the parser so the form gets exactly the defaults
+	// and checks of the one-line language.
+	parsed, err := sim.ParseRequestLine(rl.String())
+	if err != nil {
+		return sim.RequestLine{}, &composerError{Field: fieldMethod, Msg: err.Error()}
+	}
+	return parsed, nil
+}
+
+// checkJSON explains malformed JSON with a line and column.
+func checkJSON(s string) error {
+	var v any
+	err := json.Unmarshal([]byte(s), &v)
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(s, int(se.Offset))
+		return fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col, se.Error())
+	}
+	return fmt.Errorf("not valid JSON: %w", err)
+}
+
+func lineCol(s string, off int) (line, col int) {
+	line, col = 1, 1
+	for i, r := range s {
+		if i >= off-1 {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+func compactJSON(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		return s
+	}
+	return b.String()
+}
+
+func prettyJSON(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
+		return s
+	}
+	return b.String()
+}
+
+func isTokenChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
+}
+
+// lineRight is the note at the right of the one-line field.
+func (c *composer) lineRight() string {
+	return fmt.Sprintf("×%d ⏎ send", c.repeat)
+}
+
+// View draws the composer's inner lines (the root draws the border).
+func (c *composer) View() []string {
+	if c.form {
+		return c.formView()
+	}
+	right := c.st.Muted.Render(c.lineRight())
+	if c.repeat > 1 {
+		right = c.st.Mark.Render(fmt.Sprintf("×%d", c.repeat)) + c.st.Muted.Render(" ⏎ send")
+	}
+	rw := ansi.StringWidth(right)
+	in := fitLine(c.line.View(), max(1, c.w-rw-1))
+	lines := []string{in + " " + right}
+	lines = append(lines, c.statusLine())
+	return lines
+}
+
+func (c *composer) statusLine() string {
+	switch {
+	case c.err != nil:
+		msg := c.err.Msg
+		if c.err.Field == fieldLine && c.err.Col > 0 {
+			// Point at the column when the whole line is on screen.
+			pre := ansi.StringWidth(c.line.Prompt)
+			val := c.line.Value()
+			if ansi.StringWidth(val)+pre < c.line.Width() && c.err.Col-1 <= len([]rune(val)) {
+				pad := pre + ansi.StringWidth(string([]rune(val)[:c.err.Col-1]))
+				return strings.Repeat(" ", pad) + c.st.Error.Render("^ column "+strconv.Itoa(c.err.Col)+": "+msg+" — nothing sent")
+			}
+			msg = "column " + strconv.Itoa(c.err.Col) + ": " + msg
+		}
+		label := fieldNames[c.err.Field]
+		return c.st.Error.Render("✗ " + label + ": " + msg + " — nothing sent")
+	case c.running != "":
+		return c.st.Mark.Render(c.running)
+	case c.status != "":
+		return c.st.Muted.Render(c.status)
+	case len(c.queued) > 0:
+		return c.st.Muted.Render(fmt.Sprintf("solution has %d more request(s): they fill in after you send this one", len(c.queued)))
+	default:
+		return c.st.Faint.Render("ctrl+o form · ctrl+r ×1/×10/×100 · ↑ history")
+	}
+}
+
+func (c *composer) label(f composerField) string {
+	name := fieldNames[f]
+	st := c.st.Label
+	if c.focused && c.field == f {
+		st = c.st.LabelFocused
+		name = "▸" + name
+	} else {
+		name = " " + name
+	}
+	if c.err != nil && c.err.Field == f {
+		st = c.st.Error
+	}
+	return st.Render(fitLine(name, labelWidth-1)) + " "
+}
+
+func (c *composer) formView() []string {
+	var lines []string
+
+	method := c.method
+	mst := c.st.Method
+	if c.focused && c.field == fieldMethod {
+		method = "‹ " + method + " ›"
+		mst = mst.Reverse(true)
+	} else {
+		method = "  " + method + "  "
+	}
+	row := c.label(fieldMethod) + mst.Render(method) + "  " + c.label(fieldPath) + c.path.View()
+	lines = append(lines, row)
+
+	hl := strings.Split(c.headers.View(), "\n")
+	for i := range 2 {
+		prefix := strings.Repeat(" ", labelWidth)
+		if i == 0 {
+			prefix = c.label(fieldHeaders)
+		}
+		ln := ""
+		if i < len(hl) {
+			ln = hl[i]
+		}
+		lines = append(lines, prefix+ln)
+	}
+	bl := strings.Split(c.body.View(), "\n")
+	bodyH := max(1, c.h-5)
+	for i := range bodyH {
+		prefix := strings.Repeat(" ", labelWidth)
+		if i == 0 {
+			prefix = c.label(fieldBody)
+		}
+		ln := ""
+		if i < len(bl) {
+			ln = bl[i]
+		}
+		lines = append(lines, prefix+ln)
+	}
+	rep := fmt.Sprintf("×%d", c.repeat)
+	rst := c.st.Mark
+	if c.focused && c.field == fieldRepeat {
+		rep = "‹ " + rep + " ›"
+		rst = rst.Reverse(true)
+	}
+	lines = append(lines, c.label(fieldRepeat)+rst.Render(rep)+c.st.Faint.Render("   ctrl+s send · ctrl+o one line · tab next field"))
+	lines = append(lines, c.statusLine())
+	return lines
+}
+
+func sortedKeys(h http.Header) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,223 @@
+package tui
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// flow runs the whole program with teatest and reads what it draws through
+// a terminal emulator, so the tests look at the screen a learner would see.
+type flow struct {
+	t   *testing.T
+	tm  *teatest.TestModel
+	emu *vt.Emulator
+	mu  sync.Mutex
+	srv *sim.Server
+	eng *lessons.Engine
+}
+
+func startFlow(t *testing.T, w, h int, o Options) *flow {
+	t.Helper()
+	if o.Server == nil {
+		o.Server = sim.New(sim.Options{})
+	}
+	o.Client = o.Server.Client(sim.SourceComposer)
+	m := New(o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m,
+		teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)),
+	)
+	emu := vt.NewEmulator(w, h)
+	// The emulator answers terminal queries on its input pipe; nobody
+	// reads it here, so drain it or its writes would block.
+	go func() { _, _ = io.Copy(io.Discard, emu) }()
+	t.Cleanup(func() { _ = emu.Close() })
+	return &flow{t: t, tm: tm, emu: emu, srv: o.Server, eng: o.Engine}
+}
+
+// screen feeds what the program wrote so far into the emulator and returns
+// the emulator's screen.
+func (f *flow) screen() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	buf, _ := io.ReadAll(f.tm.Output())
+	// Without a terminal on its input, Bubble Tea relies on the tty's
+	// ONLCR (newline → CR LF); the emulator has no line discipline, so do
+	// that translation here.
+	buf = bytes.ReplaceAll(buf, []byte("\n"), []byte("\r\n"))
+	_, _ = f.emu.Write(buf)
+	return f.emu.String()
+}
+
+func (f *flow) waitFor(what string, timeout time.Duration) {
+	f.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var s string
+	for time.Now().Before(deadline) {
+		s = f.screen()
+		if strings.Contains(s, what) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	f.t.Fatalf("screen never showed %q within %s; last screen:\n%s", what, timeout, s)
+}
+
+func (f *flow) keys(names ...string) {
+	for _, n := range names {
+		f.tm.Send(press(n))
+	}
+}
+
+func (f *flow) typeLine(s string) {
+	for _, msg := range typeText(s) {
+		f.tm.Send(msg)
+	}
+}
+
+func (f *flow) quit() Model {
+	f.t.Helper()
+	f.keys("ctrl+c")
+	m := f.tm.FinalModel(f.t, teatest.WithFinalTimeout(5*time.Second))
+	return m.(Model)
+}
+
+func builtinEngine(t *testing.T, srv *sim.Server) *lessons.Engine {
+	t.Helper()
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lessons.NewEngine(ls, srv, nil)
+}
+
+// TestFlowFirstRunCompletesPutReplaceByTyping: a first run shows the
+// welcome; the learner opens the second lesson from the contents, types
+// every request of put-replace, answers its quiz and moves on.
+func TestFlowFirstRunCompletesPutReplaceByTyping(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	eng := builtinEngine(t, srv)
+	f := startFlow(t, 120, 40, Options{Server: srv, Engine: eng, Welcome: true})
+
+	f.waitFor("Welcome to putpost", 3*time.Second)
+	f.keys("enter")
+	f.waitFor("1/13 Meet the server", 3*time.Second)
+
+	f.keys("t")
+	f.waitFor("PUT replaces what is at a URL you know", 3*time.Second)
+	f.keys("down", "enter")
+	f.waitFor("Step 1/4: Put the flight on time", 3*time.Second)
+
+	steps := []string{
+		`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`,
+		`PUT /flights/AA123 {"status":"boarding"}`,
+		`PUT /flights/AA123 {"status":"boarding","gate":"b12"}`,
+	}
+	for i, line := range steps {
+		f.keys("e", "ctrl+l")
+		f.typeLine(line)
+		f.keys("enter")
+		f.waitFor("✓ Step passed", 3*time.Second)
+		f.keys("esc", "n")
+		if i < len(steps)-1 {
+			f.waitFor("Step "+string(rune('2'+i))+"/4", 3*time.Second)
+		}
+	}
+	f.waitFor("Quiz 4/4", 3*time.Second)
+	f.keys("2")
+	f.waitFor("✓ Answered", 3*time.Second)
+	f.keys("n")
+	f.waitFor("3/13 ", 3*time.Second)
+
+	m := f.quit()
+	if got := m.ss.eng.Lesson().ID; got == "put-replace" {
+		t.Fatalf("still in %s after next", got)
+	}
+	if done, total := eng.Done("put-replace"); done != total {
+		t.Errorf("put-replace %d/%d done, want all", done, total)
+	}
+}
+
+// TestFlowRepeatHundredThenFinish: ×100 runs at a readable pace; the finish
+// key sends the rest at once.
+func TestFlowRepeatHundredThenFinish(t *testing.T) {
+	f := startFlow(t, 120, 40, Options{})
+	f.keys("e", "ctrl+l")
+	f.typeLine(`PUT /accounts/42 {"balance": 100} x100`)
+	f.keys("enter")
+	f.waitFor("sending ", 3*time.Second)
+	started := time.Now()
+	f.keys("ctrl+x")
+	f.waitFor("sent PUT /accounts/42 ×100 → 200 OK", 5*time.Second)
+	if d := time.Since(started); d > 2500*time.Millisecond {
+		t.Errorf("finishing took %s; the paced run alone takes 3s", d)
+	}
+	m := f.quit()
+	if n := len(m.srv.log); n != 100 {
+		t.Errorf("%d exchanges in the log, want 100", n)
+	}
+	body, _, _ := f.srv.Resource("/accounts/42")
+	if !strings.Contains(string(body), "100") {
+		t.Errorf("balance is %s after PUT ×100", body)
+	}
+}
+
+// TestFlowUndoRestoresTheBalance: undo reverts the newest change.
+func TestFlowUndoRestoresTheBalance(t *testing.T) {
+	f := startFlow(t, 120, 40, Options{})
+	f.keys("e", "ctrl+l")
+	f.typeLine(`PUT /accounts/42 {"balance": 100}`)
+	f.keys("enter")
+	f.waitFor("sent PUT /accounts/42 → 200 OK", 3*time.Second)
+	f.keys("esc", "u")
+	f.waitFor("↶ undo", 3*time.Second)
+	f.quit()
+	body, _, _ := f.srv.Resource("/accounts/42")
+	if !strings.Contains(string(body), "80") {
+		t.Errorf("balance is %s after undo, want 80.00", body)
+	}
+}
+
+// TestFlowCurlOverListenAdvancesTheStep: a request from outside (what curl
+// does against --listen) shows up in the log and passes the step.
+func TestFlowCurlOverListenAdvancesTheStep(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	eng := builtinEngine(t, srv)
+	if err := eng.Goto("put-replace"); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	f := startFlow(t, 120, 40, Options{Server: srv, Engine: eng, Listen: strings.TrimPrefix(hs.URL, "http://")})
+	f.waitFor("Step 1/4", 3*time.Second)
+
+	req, err := http.NewRequest(http.MethodPut, hs.URL+"/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+
+	f.waitFor("net    PUT", 3*time.Second)
+	f.waitFor("✓ Step passed", 3*time.Second)
+	f.quit()
+}

@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// press turns a key name as Bubble Tea prints it ("ctrl+c", "shift+tab",
+// "G", "space") into the key press a terminal would produce.
+func press(s string) tea.KeyPressMsg {
+	named := map[string]rune{
+		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"tab": tea.KeyTab, "esc": tea.KeyEscape, "enter": tea.KeyEnter,
+		"backspace": tea.KeyBackspace, "delete": tea.KeyDelete, "f1": tea.KeyF1,
+	}
+	if s == "space" {
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	if s == "shift+tab" {
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	}
+	if code, ok := named[s]; ok {
+		return tea.KeyPressMsg{Code: code}
+	}
+	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: []rune(rest)[0], Mod: tea.ModCtrl}
+	}
+	r := []rune(s)
+	if len(r) != 1 {
+		panic("press: unknown key " + s)
+	}
+	msg := tea.KeyPressMsg{Code: r[0], Text: s}
+	if r[0] >= 'A' && r[0] <= 'Z' {
+		msg.Code = r[0] + ('a' - 'A')
+		msg.ShiftedCode = r[0]
+		msg.Mod = tea.ModShift
+	}
+	return msg
+}
+
+// typeText turns a string into the key presses that type it.
+func typeText(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		if r == ' ' {
+			out = append(out, press("space"))
+			continue
+		}
+		out = append(out, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return out
+}
+
+// driver runs a Model the way Bubble Tea does, in the test's goroutine:
+// each message goes through Update, and the commands it returns run until
+// they produce messages, which go through Update in turn. The sim's event
+// feed is pumped explicitly (the Model's waiting command is not started).
+type driver struct {
+	t   testing.TB
+	m   Model
+	srv  *sim.Server
+	eng  *lessons.Engine
+	quit bool // a command returned tea.Quit
+}
+
+type testOpts struct {
+	sandbox bool
+	welcome bool
+	listen  string
+	lessons []*lessons.Lesson
+	lesson  string // lesson id to start in
+}
+
+func newDriver(t testing.TB, w, h int, o testOpts) *driver {
+	t.Helper()
+	srv := sim.New(sim.Options{})
+	var eng *lessons.Engine
+	if !o.sandbox {
+		ls := o.lessons
+		if ls == nil {
+			var err error
+			ls, err = lessons.Builtin()
+			if err != nil {
+				t.Fatalf("built-in lessons: %v", err)
+			}
+		}
+		eng = lessons.NewEngine(ls, srv, nil)
+		if o.lesson != "" {
+			if err := eng.Goto(o.lesson); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	m := New(Options{Server: srv, Engine: eng, Client: srv.Client(sim.SourceComposer), Listen: o.listen, Welcome: o.welcome})
+	m.ss.manual = true
+	t.Cleanup(m.Close)
+	d := &driver{t: t, m: m, srv: srv, eng: eng}
+	d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII})
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return d
+}
+
+// send delivers msgs and everything they lead to.
+func (d *driver) send(msgs ...tea.Msg) {
+	d.t.Helper()
+	for _, msg := range msgs {
+		d.step(msg)
+	}
+}
+
+func (d *driver) step(msg tea.Msg) {
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg := queue[0]
+		queue = queue[1:]
+		nm, cmd := d.m.Update(msg)
+		d.m = nm.(Model)
+		queue = append(queue, d.run(cmd)...)
+		if d.srv.LastSeq() > d.m.lastSeq {
+			queue = append(queue, eventsMsg{Events: d.srv.EventsSince(d.m.lastSeq), Snap: takeSnap(d.srv, d.m.ss.client)})
+		}
+	}
+}
+
+// run executes a command and returns the messages it produced.
+func (d *driver) run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(5 * time.Second):
+		d.t.Fatalf("a command did not return within 5s")
+	}
+	switch msg := msg.(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, d.run(c)...)
+		}
+		return out
+	case tea.QuitMsg:
+		d.quit = true
+		return nil
+	case crashMsg:
+		d.t.Fatalf("command panicked: %v\n%s", msg.Value, msg.Stack)
+	}
+	return []tea.Msg{msg}
+}
+
+func (d *driver) keys(names ...string) {
+	d.t.Helper()
+	for _, n := range names {
+		d.send(press(n))
+	}
+}
+
+func (d *driver) typeLine(s string) {
+	d.t.Helper()
+	d.send(typeText(s)...)
+}
+
+// screen is the current frame as plain text (no escape sequences).
+func (d *driver) screen() string {
+	return ansi.Strip(d.m.View().Content)
+}
+
+// ascii is the current frame downsampled to the ASCII colour profile: no
+// colours, attributes (bold, reverse) kept. Goldens use it.
+func (d *driver) ascii() []byte {
+	var b bytes.Buffer
+	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.ASCII}
+	_, _ = w.WriteString(d.m.View().Content)
+	return b.Bytes()
+}
+
+func (d *driver) mustContain(subs ...string) {
+	d.t.Helper()
+	s := d.screen()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			d.t.Fatalf("screen does not contain %q:\n%s", sub, s)
+		}
+	}
+}
+
+func (d *driver) mustNotContain(subs ...string) {
+	d.t.Helper()
+	s := d.screen()
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			d.t.Fatalf("screen contains %q:\n%s", sub, s)
+		}
+	}
+}
+
+// dump writes the screen to the test log when PUTPOST_DUMP is set.
+func (d *driver) dump() {
+	if os.Getenv("PUTPOST_DUMP") != "" {
+		d.t.Logf("\n%s", d.screen())
+	}
+}

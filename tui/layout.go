@@ -1,0 +1,241 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Size limits of the full screen.
+const (
+	MinWidth       = 60  // narrower than this: "terminal too small"
+	MinHeight      = 20  // shorter than this: "terminal too small"
+	SideBySideFrom = 120 // from this width the server pane sits beside the lesson
+)
+
+// rect is a pane's place on the screen, borders included.
+type rect struct{ X, Y, W, H int }
+
+func (r rect) contains(x, y int) bool {
+	return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H
+}
+
+// inner is the content size inside the border.
+func (r rect) inner() (w, h int) { return max(0, r.W-2), max(0, r.H-2) }
+
+// layout is computed once per window size (and when the composer changes
+// between its one-line and form shapes); View only reads it.
+type layout struct {
+	W, H     int
+	TooSmall bool
+	Side     bool // lesson and composer on the left, server on the right
+
+	Lesson, Composer, Server rect
+	FooterY, FooterLines     int
+}
+
+// composer heights, borders included.
+const (
+	composerLineHeight = 4  // request line + a status line
+	composerFormHeight = 11 // method/path, 2 header lines, 4 body lines, repeat, status
+)
+
+func computeLayout(w, h int, formMode, listen bool) layout {
+	l := layout{W: w, H: h}
+	if w < MinWidth || h < MinHeight {
+		l.TooSmall = true
+		return l
+	}
+	l.FooterLines = 1
+	if listen {
+		l.FooterLines = 2
+	}
+	avail := h - l.FooterLines
+	l.FooterY = avail
+
+	ch := composerLineHeight
+	if formMode {
+		ch = composerFormHeight
+	}
+
+	if w >= SideBySideFrom {
+		l.Side = true
+		left := w / 2
+		ch = min(ch, avail-6)
+		l.Lesson = rect{0, 0, left, avail - ch}
+		l.Composer = rect{0, avail - ch, left, ch}
+		l.Server = rect{left, 0, w - left, avail}
+		return l
+	}
+
+	// Stacked: lesson, composer, server. The lesson gets a little more than
+	// the server because it is what the learner reads first.
+	ch = min(ch, avail/2)
+	rest := avail - ch
+	lh := rest * 11 / 20
+	l.Lesson = rect{0, 0, w, lh}
+	l.Composer = rect{0, lh, w, ch}
+	l.Server = rect{0, lh + ch, w, rest - lh}
+	return l
+}
+
+// tooSmallText is the whole screen when the terminal is below the minimum.
+func tooSmallText(w, h int) string {
+	msg := fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)", MinWidth, MinHeight, w, h)
+	if w <= 0 || h <= 0 {
+		return msg
+	}
+	lines := make([]string, 0, h)
+	wrapped := strings.Split(ansi.Wrap(msg, max(1, w), " "), "\n")
+	top := max(0, (h-len(wrapped))/2)
+	for range top {
+		lines = append(lines, "")
+	}
+	for _, ln := range wrapped {
+		pad := max(0, (w-ansi.StringWidth(ln))/2)
+		lines = append(lines, strings.Repeat(" ", pad)+ln)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitLine cuts or pads a (styled) line to exactly w cells.
+func fitLine(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	if sw < w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// border runes: light for panes without focus, heavy for the focused one,
+// so focus shows without colour.
+type borderRunes struct{ tl, tr, bl, br, h, v string }
+
+var (
+	lightBorder = borderRunes{"┌", "┐", "└", "┘", "─", "│"}
+	heavyBorder = borderRunes{"┏", "┓", "┗", "┛", "━", "┃"}
+)
+
+// box draws a pane: a titled border around body lines, exactly r.W×r.H.
+// right is an optional note drawn at the right end of the top border.
+func (s *Styles) box(r rect, title, right string, body []string, focused bool) string {
+	if r.W < 2 || r.H < 2 {
+		return ""
+	}
+	b := lightBorder
+	bs, ts := s.Border, s.PaneTitle
+	if focused {
+		b = heavyBorder
+		bs, ts = s.BorderFocused, s.PaneTitleFocused
+	}
+	iw, ih := r.inner()
+
+	var sb strings.Builder
+	sb.Grow((r.W + 8) * r.H)
+
+	// Top border: ┌ title ───── right ┐
+	// The note on the right (position, mode, network) is short and says
+	// something the title does not; the title gives way first.
+	rightText := ""
+	if right != "" && iw >= 24 {
+		rightText = " " + ansi.Truncate(right, iw/2, "…") + " "
+	}
+	titleText := ""
+	if title != "" {
+		room := iw - 1 - ansi.StringWidth(rightText) - 3
+		if room < 4 {
+			rightText = ""
+			room = iw - 3
+		}
+		titleText = " " + ansi.Truncate(title, max(1, room), "…") + " "
+	}
+	fill := max(0, iw-ansi.StringWidth(titleText)-ansi.StringWidth(rightText)-1)
+	sb.WriteString(bs.Render(b.tl + b.h))
+	if titleText != "" {
+		sb.WriteString(ts.Render(titleText))
+	}
+	if fill > 0 {
+		sb.WriteString(bs.Render(strings.Repeat(b.h, fill)))
+	}
+	if rightText != "" {
+		sb.WriteString(s.Muted.Render(rightText))
+	}
+	// The first ─ after ┌ already took one cell; pad if title was cut.
+	used := 1 + ansi.StringWidth(titleText) + fill + ansi.StringWidth(rightText)
+	if used < iw {
+		sb.WriteString(bs.Render(strings.Repeat(b.h, iw-used)))
+	}
+	sb.WriteString(bs.Render(b.tr))
+	sb.WriteByte('\n')
+
+	v := bs.Render(b.v)
+	for i := range ih {
+		line := ""
+		if i < len(body) {
+			line = body[i]
+		}
+		sb.WriteString(v)
+		sb.WriteString(fitLine(line, iw))
+		sb.WriteString(v)
+		sb.WriteByte('\n')
+	}
+	sb.WriteString(bs.Render(b.bl + strings.Repeat(b.h, iw) + b.br))
+	return sb.String()
+}
+
+// joinColumns joins two blocks of lines side by side.
+func joinColumns(left, right string) string {
+	ll := strings.Split(left, "\n")
+	rl := strings.Split(right, "\n")
+	n := max(len(ll), len(rl))
+	var sb strings.Builder
+	for i := range n {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		if i < len(ll) {
+			sb.WriteString(ll[i])
+		}
+		if i < len(rl) {
+			sb.WriteString(rl[i])
+		}
+	}
+	return sb.String()
+}
+
+// overlayRect is where a centred box goes over the screen (help, contents,
+// welcome).
+func overlayRect(l layout, wantW, wantH int) rect {
+	w := min(wantW, l.W-4)
+	h := min(wantH, l.H-2)
+	return rect{X: (l.W - w) / 2, Y: max(0, (l.H-h)/2-1), W: w, H: h}
+}
+
+// placeOver puts the box lines of top over the screen lines of base at r.
+func placeOver(base string, top string, r rect) string {
+	bl := strings.Split(base, "\n")
+	tl := strings.Split(top, "\n")
+	for i, t := range tl {
+		y := r.Y + i
+		if y < 0 || y >= len(bl) {
+			continue
+		}
+		line := bl[y]
+		left := ansi.Cut(line, 0, r.X)
+		if w := ansi.StringWidth(left); w < r.X {
+			left += strings.Repeat(" ", r.X-w)
+		}
+		right := ansi.Cut(line, r.X+r.W, ansi.StringWidth(line))
+		// Reset after the cut so a style open in the base line does not
+		// leak into the overlay.
+		bl[y] = left + ansi.ResetStyle + t + ansi.ResetStyle + right
+	}
+	return strings.Join(bl, "\n")
+}

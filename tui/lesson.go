@@ -1,0 +1,541 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// lessonPane shows the current lesson and step: rendered Markdown, the task
+// with its live checks, hints, the quiz, and the explanation once passed.
+// Its lines are built in Update (buildLesson); View only slices them.
+type lessonPane struct {
+	w, h int
+	sc   scroller
+	id       string // lesson/step the lines are for; a change scrolls to the top
+	hintAt   int    // line of the newest hint
+	resultAt int    // line where the outcome (passed, answer) starts; -1 if none
+	anchor   anchor // what the scroll position follows when the text reflows
+}
+
+// anchor is what the lesson pane keeps in view when its lines are rebuilt
+// (new width, new check results): the outcome the learner was just shown,
+// the newest hint, or simply where the learner scrolled to.
+type anchor int
+
+const (
+	anchorNone anchor = iota
+	anchorResult
+	anchorHint
+)
+
+func (l *lessonPane) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.sc.SetHeight(h)
+}
+
+const sandboxText = `# Sandbox
+
+The server holds every fixture: flights, customers, the bank account and
+payments. There is no lesson and no check: try anything.
+
+- Type a request in the composer (press **e**), for example
+  ` + "`GET /accounts/42`" + ` or ` + "`POST /customers {\"name\":\"Joe\"} x3`" + `.
+- Curl command lines work too: ` + "`curl -X PUT http://localhost/accounts/42 -d '{\"balance\":100}'`" + `.
+- **f** switches faults on the network, **r** the client's retry policy.
+- **u** undoes the newest change; **?** shows every key.`
+
+// enterStep sets the screen up for the engine's current step: fresh check
+// results, the suggested request in the composer, the step's network.
+func (m *Model) enterStep() {
+	m.quiz = quizState{Picked: -1}
+	m.comp.queued = nil
+	eng := m.ss.eng
+	if eng == nil {
+		return
+	}
+	m.status = eng.Observe()
+	st := eng.Step()
+	if st == nil {
+		return
+	}
+	if st.Suggest != "" {
+		m.comp.Fill(st.Suggest)
+	}
+	switch {
+	case st.Network != nil:
+		m.ss.client.SetFaults(st.Network.Faults)
+		if st.Network.Retry != "" {
+			m.ss.client.SetRetry(st.Network.Retry)
+		}
+		m.netImposed = true
+	case m.netImposed:
+		// The previous step set the network; this one expects the default.
+		m.ss.client.SetFaults(sim.FaultSettings{})
+		m.ss.client.SetRetry(sim.RetryNone)
+		m.netImposed = false
+	}
+	m.srv.snap.Faults = m.ss.client.Faults()
+	m.srv.snap.Retry = m.ss.client.Retry()
+	m.updateCurl()
+}
+
+func (m *Model) next() tea.Cmd {
+	eng := m.ss.eng
+	if eng == nil {
+		m.flash = "the sandbox has no lessons; start putpost without 'sandbox' to follow them"
+		return nil
+	}
+	if eng.Next() {
+		m.enterStep()
+		return m.buildLesson(false)
+	}
+	nl := eng.NextLesson()
+	if nl == nil {
+		m.flash = "that was the last step of the last lesson — t lists every lesson"
+		return nil
+	}
+	if err := eng.Goto(nl.ID); err != nil {
+		m.flash = err.Error()
+	}
+	m.enterStep()
+	return m.buildLesson(false)
+}
+
+func (m *Model) prev() tea.Cmd {
+	eng := m.ss.eng
+	if eng == nil {
+		m.flash = "the sandbox has no lessons"
+		return nil
+	}
+	if !eng.Back() {
+		m.flash = "this is the first step; t lists every lesson"
+		return nil
+	}
+	m.enterStep()
+	return m.buildLesson(false)
+}
+
+func (m *Model) hint() tea.Cmd {
+	eng := m.ss.eng
+	if eng == nil {
+		m.flash = "no hints in the sandbox"
+		return nil
+	}
+	if _, ok := eng.NextHint(); !ok {
+		if st := eng.Step(); st != nil && len(st.Hints) == 0 {
+			m.flash = "this step has no hints"
+		} else {
+			m.flash = "no more hints — s fills in the solution"
+		}
+		return nil
+	}
+	m.lesson.anchor = anchorHint
+	return m.buildLesson(false)
+}
+
+func (m *Model) solution() tea.Cmd {
+	eng := m.ss.eng
+	if eng == nil {
+		m.flash = "no solutions in the sandbox"
+		return nil
+	}
+	sol := eng.Solution()
+	if len(sol) == 0 {
+		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
+		return nil
+	}
+	m.comp.Fill(sol[0])
+	m.comp.queued = sol[1:]
+	m.comp.status = "solution filled in — it is not sent: press ⏎ to send it"
+	m.setFocus(paneComposer, false)
+	return nil
+}
+
+func (m *Model) answer(choice int) tea.Cmd {
+	eng := m.ss.eng
+	if eng == nil {
+		return nil
+	}
+	st := eng.Step()
+	if st == nil || st.Quiz == nil {
+		m.flash = "number keys answer quiz steps; this step is a task"
+		return nil
+	}
+	if choice < 0 || choice >= len(st.Quiz.Choices) {
+		m.flash = fmt.Sprintf("choose 1 to %d", len(st.Quiz.Choices))
+		return nil
+	}
+	correct, why := eng.Answer(choice)
+	m.quiz = quizState{Picked: choice, Correct: correct, Why: why}
+	passedBefore := m.status.Passed
+	m.status = eng.Observe()
+	if correct {
+		m.status.Passed = true
+		m.flash = "✓ right — n for the next step"
+	} else {
+		m.flash = "not quite — read why, then try another answer"
+	}
+	return m.buildLesson(correct && !passedBefore || !correct)
+}
+
+// --- building the pane ----------------------------------------------------
+
+// buildLesson lays out the lesson pane's lines for the current step.
+// Markdown comes from the cache; what is missing is rendered in commands and
+// shown as plain wrapped text until it arrives. jumpToResult scrolls to the
+// outcome (a step just passed, a quiz just answered).
+func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
+	l := &m.lesson
+	if l.w <= 0 {
+		return nil
+	}
+	w := l.w
+	var (
+		lines []string
+		cmds  []tea.Cmd
+	)
+	theme := m.md.theme
+	md := func(k mdKey, src string) {
+		if strings.TrimSpace(src) == "" {
+			return
+		}
+		k.Width, k.Theme = w, theme
+		out, ok, cmd := m.cache.get(m.md, k, src)
+		if cmd != nil {
+			cmds = append(cmds, guard(cmd))
+		}
+		if !ok {
+			out = m.st.Muted.Render(ansi.Wordwrap(src, w, " "))
+		}
+		lines = append(lines, strings.Split(out, "\n")...)
+	}
+	text := func(st func(...string) string, s string, indent int) {
+		pad := strings.Repeat(" ", indent)
+		for _, ln := range strings.Split(ansi.Wrap(s, max(1, w-indent), " "), "\n") {
+			lines = append(lines, pad+st(ln))
+		}
+	}
+	blank := func() { lines = append(lines, "") }
+
+	eng := m.ss.eng
+	var (
+		lesson *lessons.Lesson
+		step   *lessons.Step
+		idx    int
+	)
+	if eng != nil {
+		lesson, step, idx = eng.Lesson(), eng.Step(), eng.StepIndex()
+	}
+	id := "sandbox"
+	if lesson != nil {
+		id = lesson.ID + "#" + strconv.Itoa(idx)
+	}
+	resultAt := -1
+	l.hintAt = 0
+
+	switch {
+	case lesson == nil || step == nil:
+		md(mdKey{Part: "sandbox"}, sandboxText)
+	default:
+		if idx == 0 && lesson.Intro != "" {
+			md(mdKey{Lesson: lesson.ID, Step: -1, Part: "intro"}, "# "+lesson.Title+"\n\n"+lesson.Intro)
+			blank()
+		}
+		kind := "Step"
+		if step.Quiz != nil {
+			kind = "Quiz"
+		}
+		head := fmt.Sprintf("## %s %d/%d: %s\n\n%s", kind, idx+1, len(lesson.Steps), step.Title, step.Text)
+		md(mdKey{Lesson: lesson.ID, Step: idx, Part: "text"}, head)
+		blank()
+
+		if step.Quiz != nil {
+			resultAt = m.quizLines(step, &lines, md, text)
+		} else {
+			lines = append(lines, m.st.Bold.Render("▶ Your task"))
+			for _, r := range m.status.Results {
+				if r.OK {
+					text(m.st.OK.Render, "✓ "+r.Desc, 2)
+				} else {
+					line := "○ " + r.Desc
+					if r.Detail != "" {
+						line += " — " + r.Detail
+					}
+					text(m.st.Pending.Render, line, 2)
+				}
+			}
+			if !m.status.Passed && step.Suggest != "" {
+				text(m.st.Faint.Render, "The composer holds a suggested request: edit it, or press e then ⏎ to send it.", 2)
+			}
+		}
+
+		if hs := eng.HintsShown(); len(hs) > 0 {
+			blank()
+			l.hintAt = len(lines)
+			for i, h := range hs {
+				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
+				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
+			}
+			l.hintAt = len(lines) - 1
+		} else if !m.status.Passed && len(step.Hints) > 0 {
+			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
+		}
+
+		if m.status.Passed && step.Quiz == nil {
+			blank()
+			resultAt = len(lines)
+			lines = append(lines, m.st.OK.Render("✓ Step passed"))
+			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain"}, step.Explain)
+		}
+		if m.status.Passed {
+			blank()
+			lines = append(lines, m.nextLine(lesson, idx))
+		}
+	}
+
+	l.sc.SetLines(lines)
+	l.resultAt = resultAt
+	switch {
+	case id != l.id:
+		l.id = id
+		l.anchor = anchorNone
+		l.sc.Top()
+	case jumpToResult && resultAt >= 0:
+		l.anchor = anchorResult
+	}
+	switch l.anchor {
+	case anchorResult:
+		if l.resultAt >= 0 {
+			l.sc.SetOffset(l.resultAt)
+		}
+	case anchorHint:
+		l.sc.Show(l.hintAt)
+	}
+	return tea.Batch(cmds...)
+}
+
+// quizLines draws the choices and the answer given; it returns the line
+// where the answer's outcome starts (-1 before any answer).
+func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, string), text func(func(...string) string, string, int)) int {
+	q := step.Quiz
+	if q.Question != "" && !strings.Contains(step.Title, q.Question) {
+		text(m.st.Bold.Render, q.Question, 0)
+	}
+	*lines = append(*lines, m.st.Bold.Render(fmt.Sprintf("▶ Answer with 1–%d", len(q.Choices))))
+	at := -1
+	for i, c := range q.Choices {
+		mark := fmt.Sprintf("%d. ", i+1)
+		st := m.st.Text.Render
+		switch {
+		case m.quiz.Picked == i && m.quiz.Correct:
+			mark, st = "✓ "+mark, m.st.OK.Render
+		case m.quiz.Picked == i:
+			mark, st = "✗ "+mark, m.st.Fail.Render
+		case m.quiz.Picked < 0 && m.status.Passed && c.Correct:
+			mark, st = "✓ "+mark, m.st.OK.Render
+		default:
+			mark = "  " + mark
+		}
+		if m.quiz.Picked == i {
+			at = len(*lines)
+		}
+		text(st, mark+c.Text, 2)
+		if m.quiz.Picked == i && m.quiz.Why != "" && m.quiz.Why != step.Explain {
+			text(m.st.Muted.Render, m.quiz.Why, 7)
+		}
+	}
+	if m.status.Passed {
+		*lines = append(*lines, "")
+		if at < 0 {
+			at = len(*lines)
+		}
+		*lines = append(*lines, m.st.OK.Render("✓ Answered"))
+		md(mdKey{Lesson: m.ss.eng.Lesson().ID, Step: m.ss.eng.StepIndex(), Part: "explain"}, step.Explain)
+	}
+	return at
+}
+
+func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
+	eng := m.ss.eng
+	switch {
+	case idx+1 < len(lesson.Steps):
+		return m.st.Key.Render("n") + m.st.Muted.Render(" → next step: "+lesson.Steps[idx+1].Title)
+	case eng.NextLesson() != nil:
+		return m.st.Key.Render("n") + m.st.Muted.Render(" → next lesson: "+eng.NextLesson().Title)
+	default:
+		return m.st.OK.Render("That was the last lesson. t lists them all.")
+	}
+}
+
+// lessonTitle is the lesson pane's title and right-hand note.
+func (m *Model) lessonTitle() (string, string) {
+	eng := m.ss.eng
+	if eng == nil || eng.Lesson() == nil {
+		return "Sandbox", m.lesson.sc.Position()
+	}
+	ls := eng.Lessons()
+	l := eng.Lesson()
+	n := 0
+	for i, x := range ls {
+		if x == l {
+			n = i + 1
+		}
+	}
+	title := fmt.Sprintf("%d/%d %s", n, len(ls), l.Title)
+	note := fmt.Sprintf("step %d/%d", eng.StepIndex()+1, len(l.Steps))
+	if m.status.Passed {
+		note += " ✓"
+	}
+	if p := m.lesson.sc.Position(); p != "" {
+		note += " · " + p
+	}
+	return title, note
+}
+
+// --- contents ---------------------------------------------------------------
+
+func (m *Model) openContents() {
+	eng := m.ss.eng
+	if eng == nil || len(eng.Lessons()) == 0 {
+		m.flash = "the sandbox has no lessons"
+		return
+	}
+	m.overlay = overlayContents
+	m.tocSel = 0
+	for i, l := range eng.Lessons() {
+		if l == eng.Lesson() {
+			m.tocSel = i
+		}
+	}
+}
+
+func (m *Model) moveContents(n int) {
+	ls := m.ss.eng.Lessons()
+	m.tocSel = min(max(0, m.tocSel+n), len(ls)-1)
+}
+
+func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	ls := m.ss.eng.Lessons()
+	switch {
+	case msg.String() == "enter":
+		l := ls[m.tocSel]
+		m.overlay = overlayNone
+		if l == m.ss.eng.Lesson() {
+			return nil
+		}
+		if err := m.ss.eng.Goto(l.ID); err != nil {
+			m.flash = err.Error()
+		}
+		m.enterStep()
+		return m.buildLesson(false)
+	case key.Matches(msg, k.Up):
+		m.moveContents(-1)
+	case key.Matches(msg, k.Down):
+		m.moveContents(+1)
+	case key.Matches(msg, k.Top):
+		m.tocSel = 0
+	case key.Matches(msg, k.Bottom):
+		m.tocSel = len(ls) - 1
+	case key.Matches(msg, k.Close, k.Contents, k.Quit):
+		m.overlay = overlayNone
+	case key.Matches(msg, k.Help):
+		m.openHelp()
+	}
+	return nil
+}
+
+// contentsLines draws the table of contents: every lesson with done/total.
+func (m *Model) contentsLines(w int) []string {
+	eng := m.ss.eng
+	ls := eng.Lessons()
+	out := []string{m.st.Muted.Render("↑/↓ choose · ⏎ open · esc close"), ""}
+	for i, l := range ls {
+		done, total := eng.Done(l.ID)
+		mark := "  "
+		switch {
+		case total > 0 && done == total:
+			mark = "✓ "
+		case done > 0:
+			mark = "◐ "
+		}
+		cur := " "
+		if l == eng.Lesson() {
+			cur = "▶"
+		}
+		left := fmt.Sprintf("%s%s%2d. %s", cur, mark, i+1, l.Title)
+		right := fmt.Sprintf(" %d/%d", done, total)
+		left = ansi.Truncate(left, max(1, w-ansi.StringWidth(right)), "…")
+		line := left + strings.Repeat(" ", max(0, w-ansi.StringWidth(left)-ansi.StringWidth(right))) + right
+		switch {
+		case i == m.tocSel:
+			line = m.st.Selected.Render(line)
+		case total > 0 && done == total:
+			line = m.st.OK.Render(line)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// --- --listen -------------------------------------------------------------
+
+func (m *Model) listen(addr string) {
+	m.curlAddr = addr
+	m.updateCurl()
+}
+
+// updateCurl builds the footer's ready-to-paste curl line: the current
+// step's suggested request, or a plain GET.
+func (m *Model) updateCurl() {
+	if m.curlAddr == "" {
+		m.curl = ""
+		return
+	}
+	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
+	if eng := m.ss.eng; eng != nil && eng.Step() != nil && eng.Step().Suggest != "" {
+		if p, err := sim.ParseRequestLine(eng.Step().Suggest); err == nil {
+			rl = p
+		}
+	} else if len(m.srv.snap.Resources) > 0 {
+		rl.Target = m.srv.snap.Resources[0].Path
+	}
+	m.curl = curlCommand(m.curlAddr, rl)
+	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})
+}
+
+// curlCommand writes rl as a curl command line for a shell.
+func curlCommand(addr string, rl sim.RequestLine) string {
+	var b strings.Builder
+	b.WriteString("curl -i")
+	if rl.Method != "GET" {
+		b.WriteString(" -X " + rl.Method)
+	}
+	b.WriteString(" " + shellQuote("http://"+addr+rl.Target))
+	for _, name := range sortedKeys(rl.Header) {
+		for _, v := range rl.Header[name] {
+			b.WriteString(" -H " + shellQuote(name+": "+v))
+		}
+	}
+	if rl.Body != "" {
+		b.WriteString(" -d " + shellQuote(rl.Body))
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=,+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,693 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// pane is one of the three panes that can have the focus.
+type pane int
+
+const (
+	paneLesson pane = iota
+	paneComposer
+	paneServer
+	paneCount
+)
+
+// overlayKind is a box drawn over the panes.
+type overlayKind int
+
+const (
+	overlayNone overlayKind = iota
+	overlayWelcome
+	overlayHelp
+	overlayContents
+)
+
+// quizState is the learner's latest answer on the current quiz step.
+type quizState struct {
+	Picked  int // 0-based; -1 when not answered yet
+	Correct bool
+	Why     string
+}
+
+// Model is the root of the full screen. It owns the layout and the focus;
+// the lesson pane, composer and server pane are children it sizes and
+// draws. Copies share the session (sim, engine, subscription).
+type Model struct {
+	ss    *session
+	keys  KeyMap
+	st    *Styles
+	md    *mdRenderer
+	cache *mdCache
+	help  help.Model
+
+	dark, mono bool
+
+	lay   layout
+	ready bool // a window size arrived
+
+	focus   pane
+	overlay overlayKind
+	tocSel  int
+	helpSc  scroller
+
+	lesson lessonPane
+	comp   composer
+	srv    serverPane
+
+	status     lessons.StepStatus
+	quiz       quizState
+	netImposed bool // the current step set the network; undo it on leaving
+
+	job     *repeatJob
+	nextJob int
+
+	flash   string
+	lastSeq uint64
+	footer  string
+	curl     string // ready-to-paste curl line for --listen
+	curlAddr  string
+	curlShort string // a GET of the same path, when the full line does not fit
+}
+
+// New builds the full-screen model. It subscribes to the server's events;
+// Run (or a test) ends the subscription when the program ends.
+func New(o Options) Model {
+	if o.Server == nil {
+		o.Server = sim.New(sim.Options{})
+	}
+	if o.Client == nil {
+		o.Client = o.Server.Client(sim.SourceComposer)
+	}
+	ss := &session{ctx: context.Background(), srv: o.Server, eng: o.Engine, client: o.Client, done: make(chan struct{})}
+	ss.events, ss.unsub = o.Server.Subscribe(subscribeBuffer)
+
+	m := Model{
+		ss:    ss,
+		keys:  DefaultKeyMap(),
+		dark:  true,
+		cache: newMDCache(),
+		help:  help.New(),
+	}
+	m.st = NewStyles(m.dark, m.mono)
+	m.md = newMDRenderer(m.st)
+	m.help.Styles = m.st.Help
+	m.help.ShortSeparator = "  "
+	m.comp = newComposer(m.st)
+	m.srv = newServerPane(m.st)
+	m.srv.apply(nil, takeSnap(o.Server, o.Client))
+	m.lesson = lessonPane{}
+	m.lastSeq = o.Server.LastSeq()
+	m.flash = o.Notice
+	m.listen(o.Listen)
+	if o.Welcome {
+		m.overlay = overlayWelcome
+	}
+	m.enterStep()
+	m.refreshFooter()
+	return m
+}
+
+// Close ends the event subscription. Run calls it; tests that build a Model
+// with New call it when done.
+func (m Model) Close() { m.ss.close() }
+
+// Init asks the terminal for its background colour (the answer picks the
+// light or dark theme; nothing waits for it) and starts listening for events.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.waitEvents())
+}
+
+// Update handles one message. Anything slow runs in the commands it returns.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		cmds = append(cmds, m.resize(msg.Width, msg.Height))
+
+	case tea.BackgroundColorMsg:
+		if dark := msg.IsDark(); dark != m.dark {
+			m.dark = dark
+			cmds = append(cmds, m.restyle())
+		}
+
+	case tea.ColorProfileMsg:
+		if mono := msg.Profile <= colorprofile.ASCII; mono != m.mono {
+			m.mono = mono
+			cmds = append(cmds, m.restyle())
+		}
+
+	case tea.KeyPressMsg:
+		cmds = append(cmds, m.handleKey(msg))
+
+	case tea.PasteMsg:
+		if m.focus == paneComposer && m.overlay == overlayNone {
+			cmd, _ := m.comp.Update(msg, m.keys)
+			cmds = append(cmds, cmd)
+		}
+
+	case tea.MouseWheelMsg:
+		m.wheel(msg)
+
+	case tea.MouseClickMsg:
+		m.click(msg)
+
+	case renderedMsg:
+		m.cache.put(msg)
+		if msg.Key.Theme == m.md.theme {
+			cmds = append(cmds, m.buildLesson(false))
+		}
+
+	case eventsMsg:
+		cmds = append(cmds, m.onEvents(msg))
+
+	case snapMsg:
+		m.srv.apply(nil, msg.Snap)
+
+	case sentMsg:
+		cmds = append(cmds, m.onSent(msg))
+
+	case repeatTickMsg:
+		if m.job != nil && m.job.ID == msg.Job && !m.job.InFlight {
+			cmds = append(cmds, m.sendNext())
+		}
+
+	case undoMsg:
+		if !msg.OK {
+			m.flash = "nothing to undo: no request has changed the server since the start"
+		} else {
+			m.flash = "undone: the newest change was reverted"
+		}
+	}
+	m.refreshFooter()
+	return m, tea.Batch(cmds...)
+}
+
+// --- layout and theme -----------------------------------------------------
+
+func (m *Model) resize(w, h int) tea.Cmd {
+	m.ready = true
+	m.lay = computeLayout(w, h, m.comp.form, m.curl != "")
+	if m.lay.TooSmall {
+		return nil
+	}
+	lw, lh := m.lay.Lesson.inner()
+	m.lesson.SetSize(lw, lh)
+	cw, ch := m.lay.Composer.inner()
+	m.comp.SetSize(cw, ch)
+	sw, sh := m.lay.Server.inner()
+	m.srv.SetSize(sw, sh)
+	m.help.SetWidth(w)
+	return m.buildLesson(false)
+}
+
+func (m *Model) relayout() tea.Cmd {
+	if !m.ready {
+		return nil
+	}
+	return m.resize(m.lay.W, m.lay.H)
+}
+
+func (m *Model) restyle() tea.Cmd {
+	m.st = NewStyles(m.dark, m.mono)
+	m.md = newMDRenderer(m.st)
+	m.help.Styles = m.st.Help
+	m.comp.setStyles(m.st)
+	m.srv.setStyles(m.st)
+	return m.buildLesson(false)
+}
+
+// --- keys ------------------------------------------------------------------
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	m.flash = ""
+
+	switch m.overlay {
+	case overlayWelcome:
+		m.overlay = overlayNone
+		return nil
+	case overlayHelp:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.helpSc.ScrollBy(-1)
+		case key.Matches(msg, k.Down):
+			m.helpSc.ScrollBy(1)
+		case key.Matches(msg, k.Close, k.Help, k.Quit):
+			m.overlay = overlayNone
+		}
+		return nil
+	case overlayContents:
+		return m.contentsKey(msg)
+	}
+
+	if m.focus == paneComposer {
+		// Keys that never type act first; everything else edits.
+		if !typesText(msg) {
+			switch {
+			case key.Matches(msg, k.Help):
+				m.openHelp()
+				return nil
+			case key.Matches(msg, k.Skip):
+				return m.skip()
+			case key.Matches(msg, k.Undo):
+				return guard(undoCmd(m.ss.srv))
+			}
+		}
+		wasForm := m.comp.form
+		cmd, out := m.comp.Update(msg, k)
+		var cmds []tea.Cmd
+		cmds = append(cmds, cmd)
+		if m.comp.form != wasForm {
+			cmds = append(cmds, m.relayout())
+		}
+		switch {
+		case out.Send != nil:
+			cmds = append(cmds, m.startSend(*out.Send, out.Text))
+		case out.Leave:
+			m.setFocus(paneLesson, false)
+		case out.Tab != 0:
+			m.cycleFocus(out.Tab)
+		}
+		return tea.Batch(cmds...)
+	}
+
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.openHelp()
+	case key.Matches(msg, k.FocusNext):
+		m.cycleFocus(+1)
+	case key.Matches(msg, k.FocusPrev):
+		m.cycleFocus(-1)
+	case key.Matches(msg, k.Close):
+		if m.srv.wire != nil {
+			m.srv.CloseWire()
+		} else if m.srv.sel >= 0 {
+			m.srv.sel = -1
+			m.srv.follow = true
+		}
+	case key.Matches(msg, k.Edit):
+		m.setFocus(paneComposer, false)
+	case key.Matches(msg, k.Send):
+		if m.focus == paneServer {
+			m.openWire()
+		} else if m.status.Passed {
+			return m.next()
+		} else {
+			m.setFocus(paneComposer, false)
+		}
+	case key.Matches(msg, k.SendAlways):
+		out := m.comp.submit()
+		if out.Send != nil {
+			return m.startSend(*out.Send, out.Text)
+		}
+		m.setFocus(paneComposer, false)
+	case key.Matches(msg, k.Next):
+		return m.next()
+	case key.Matches(msg, k.Prev):
+		return m.prev()
+	case key.Matches(msg, k.Hint):
+		return m.hint()
+	case key.Matches(msg, k.Solution):
+		return m.solution()
+	case key.Matches(msg, k.Contents):
+		m.openContents()
+	case key.Matches(msg, k.Answer):
+		return m.answer(int(msg.Code - '1'))
+	case key.Matches(msg, k.Wire):
+		m.openWire()
+	case key.Matches(msg, k.Undo):
+		return guard(undoCmd(m.ss.srv))
+	case key.Matches(msg, k.Faults):
+		m.cycleFaults()
+	case key.Matches(msg, k.Retry):
+		m.cycleRetry()
+	case key.Matches(msg, k.Chart):
+		m.srv.CycleChart()
+	case key.Matches(msg, k.Skip):
+		return m.skip()
+	case key.Matches(msg, k.Repeat):
+		m.comp.CycleRepeat()
+	case key.Matches(msg, k.Form):
+		m.comp.ToggleForm()
+		m.setFocus(paneComposer, false)
+		return m.relayout()
+	case key.Matches(msg, k.Clear):
+		m.comp.clear()
+	case key.Matches(msg, k.Up):
+		m.scroll(-1)
+	case key.Matches(msg, k.Down):
+		m.scroll(+1)
+	case key.Matches(msg, k.PageUp):
+		m.page(-1)
+	case key.Matches(msg, k.PageDown):
+		m.page(+1)
+	case key.Matches(msg, k.Top):
+		m.home(true)
+	case key.Matches(msg, k.Bottom):
+		m.home(false)
+	}
+	return nil
+}
+
+func (m *Model) setFocus(p pane, backwards bool) {
+	m.focus = p
+	if p == paneComposer {
+		m.comp.Focus(backwards)
+	} else {
+		m.comp.Blur()
+	}
+}
+
+func (m *Model) cycleFocus(dir int) {
+	p := (m.focus + pane(dir) + paneCount) % paneCount
+	m.setFocus(p, dir < 0)
+}
+
+func (m *Model) scroll(n int) {
+	if m.focus != paneServer {
+		m.lesson.anchor = anchorNone
+	}
+	switch m.focus {
+	case paneServer:
+		m.srv.Move(n)
+	default:
+		m.lesson.sc.ScrollBy(n)
+	}
+}
+
+func (m *Model) page(dir int) {
+	if m.focus != paneServer {
+		m.lesson.anchor = anchorNone
+	}
+	switch m.focus {
+	case paneServer:
+		m.srv.Page(dir)
+	default:
+		if dir > 0 {
+			m.lesson.sc.PageDown()
+		} else {
+			m.lesson.sc.PageUp()
+		}
+	}
+}
+
+func (m *Model) home(top bool) {
+	if m.focus != paneServer {
+		m.lesson.anchor = anchorNone
+	}
+	switch m.focus {
+	case paneServer:
+		if top {
+			m.srv.Home()
+		} else {
+			m.srv.End()
+		}
+	default:
+		if top {
+			m.lesson.sc.Top()
+		} else {
+			m.lesson.sc.Bottom()
+		}
+	}
+}
+
+func (m *Model) openWire() {
+	if m.srv.OpenWire() {
+		m.setFocus(paneServer, false)
+	} else {
+		m.flash = "nothing in the log yet: send a request first"
+	}
+}
+
+func (m *Model) openHelp() {
+	m.overlay = overlayHelp
+	m.helpSc = scroller{}
+}
+
+// --- mouse -------------------------------------------------------------------
+
+func (m *Model) paneAt(x, y int) (pane, bool) {
+	switch {
+	case m.lay.Lesson.contains(x, y):
+		return paneLesson, true
+	case m.lay.Composer.contains(x, y):
+		return paneComposer, true
+	case m.lay.Server.contains(x, y):
+		return paneServer, true
+	}
+	return 0, false
+}
+
+func (m *Model) wheel(msg tea.MouseWheelMsg) {
+	mouse := msg.Mouse()
+	n := 0
+	switch mouse.Button {
+	case tea.MouseWheelUp:
+		n = -3
+	case tea.MouseWheelDown:
+		n = 3
+	default:
+		return
+	}
+	switch m.overlay {
+	case overlayHelp:
+		m.helpSc.ScrollBy(n)
+		return
+	case overlayContents:
+		m.moveContents(n / 3)
+		return
+	case overlayWelcome:
+		return
+	}
+	p, ok := m.paneAt(mouse.X, mouse.Y)
+	if !ok {
+		return
+	}
+	switch p {
+	case paneLesson:
+		m.lesson.anchor = anchorNone
+		m.lesson.sc.ScrollBy(n)
+	case paneServer:
+		m.srv.Scroll(n)
+	}
+}
+
+func (m *Model) click(msg tea.MouseClickMsg) {
+	mouse := msg.Mouse()
+	if mouse.Button != tea.MouseLeft {
+		return
+	}
+	if m.overlay == overlayWelcome {
+		m.overlay = overlayNone
+		return
+	}
+	if m.overlay != overlayNone {
+		return
+	}
+	p, ok := m.paneAt(mouse.X, mouse.Y)
+	if !ok {
+		return
+	}
+	m.setFocus(p, false)
+	if p == paneServer {
+		m.srv.ClickLog(mouse.Y - m.lay.Server.Y - 1)
+	}
+}
+
+// --- network switch ------------------------------------------------------------
+
+// faultCycle is what f steps through.
+var faultCycle = []sim.FaultSettings{
+	{},
+	{LoseResponses: true},
+	{DropRequests: true},
+}
+
+func (m *Model) cycleFaults() {
+	cur := m.ss.client.Faults()
+	next := faultCycle[0]
+	for i, f := range faultCycle {
+		if f.LoseResponses == cur.LoseResponses && f.DropRequests == cur.DropRequests {
+			next = faultCycle[(i+1)%len(faultCycle)]
+			break
+		}
+	}
+	next.Delay = cur.Delay
+	m.ss.client.SetFaults(next)
+	m.srv.snap.Faults = m.ss.client.Faults()
+	m.netImposed = false
+	switch {
+	case next.LoseResponses:
+		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
+	case next.DropRequests:
+		m.flash = "faults on: the first attempt of each request never reaches the server"
+	default:
+		m.flash = "faults off: the network delivers everything"
+	}
+}
+
+var retryCycle = []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.RetryGo, sim.RetryBrowser}
+
+var retryDesc = map[sim.RetryPolicy]string{
+	sim.RetryNone:    "never retries",
+	sim.RetryRFC9110: "retries idempotent methods after a failure (RFC 9110 §9.2.2)",
+	sim.RetryGo:      "retries like Go's net/http: GET, HEAD, OPTIONS, TRACE, or with an Idempotency-Key",
+	sim.RetryBrowser: "retries like a browser: may even re-send a POST",
+}
+
+func (m *Model) cycleRetry() {
+	cur := m.ss.client.Retry()
+	next := retryCycle[0]
+	for i, r := range retryCycle {
+		if r == cur {
+			next = retryCycle[(i+1)%len(retryCycle)]
+			break
+		}
+	}
+	m.ss.client.SetRetry(next)
+	m.srv.snap.Retry = m.ss.client.Retry()
+	m.netImposed = false
+	m.flash = fmt.Sprintf("retry policy %s: %s", next, retryDesc[next])
+}
+
+// --- sending -------------------------------------------------------------------
+
+func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
+	if m.job != nil {
+		m.comp.err = &composerError{Field: m.comp.field, Msg: "a repeat is still running; press ctrl+x to finish it first"}
+		return nil
+	}
+	m.nextJob++
+	m.job = &repeatJob{ID: m.nextJob, Line: rl, Text: text, Total: max(1, rl.Repeat)}
+	m.comp.status = ""
+	if len(m.comp.queued) > 0 {
+		m.comp.Fill(m.comp.queued[0])
+		m.comp.queued = m.comp.queued[1:]
+	}
+	return m.sendNext()
+}
+
+func (m *Model) sendNext() tea.Cmd {
+	j := m.job
+	n := j.batch()
+	if n <= 0 {
+		return nil
+	}
+	j.InFlight = true
+	m.comp.running = j.progress()
+	return guard(sendBatch(m.ss.ctx, m.ss.client, j.ID, j.Line, n))
+}
+
+func (m *Model) onSent(msg sentMsg) tea.Cmd {
+	j := m.job
+	if j == nil || j.ID != msg.Job {
+		return nil
+	}
+	j.InFlight = false
+	j.Sent += msg.N
+	j.Lost += msg.Lost
+	j.Last = msg.Status
+	if msg.Err != "" {
+		j.LastErr = msg.Err
+	}
+	if j.Sent < j.Total && msg.Err == "" {
+		if j.Skip {
+			return m.sendNext()
+		}
+		m.comp.running = j.progress()
+		return repeatTickCmd(j.ID)
+	}
+	m.job = nil
+	m.comp.running = ""
+	m.comp.status = sentSummary(j)
+	return nil
+}
+
+func sentSummary(j *repeatJob) string {
+	what := fmt.Sprintf("%s %s", j.Line.Method, j.Line.Target)
+	if j.Total > 1 {
+		what += fmt.Sprintf(" ×%d", j.Sent)
+	}
+	switch {
+	case j.LastErr != "":
+		return "stopped: " + j.LastErr
+	case j.Lost > 0 && j.Lost == j.Sent:
+		return what + ": no response came back — the server may still have acted; look at the log"
+	case j.Lost > 0:
+		return fmt.Sprintf("%s: %d without a response, last %s", what, j.Lost, statusText(j.Last))
+	default:
+		return "sent " + what + " → " + statusText(j.Last)
+	}
+}
+
+func (m *Model) skip() tea.Cmd {
+	j := m.job
+	if j == nil {
+		m.flash = "nothing is repeating"
+		return nil
+	}
+	j.Skip = true
+	if !j.InFlight {
+		return m.sendNext()
+	}
+	return nil
+}
+
+// --- events --------------------------------------------------------------------
+
+func (m *Model) onEvents(msg eventsMsg) tea.Cmd {
+	var fresh []sim.Event
+	for _, ev := range msg.Events {
+		if ev.Seq > m.lastSeq {
+			fresh = append(fresh, ev)
+			m.lastSeq = ev.Seq
+		}
+	}
+	m.srv.apply(fresh, msg.Snap)
+	var cmds []tea.Cmd
+	if len(fresh) > 0 && m.ss.eng != nil {
+		cmds = append(cmds, m.observe())
+	}
+	cmds = append(cmds, m.waitEvents())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) waitEvents() tea.Cmd {
+	if m.ss.manual {
+		return nil
+	}
+	return guard(waitEvents(m.ss, m.lastSeq))
+}
+
+// observe asks the engine how the step stands now.
+func (m *Model) observe() tea.Cmd {
+	if m.ss.eng == nil {
+		return nil
+	}
+	before := m.status
+	m.status = m.ss.eng.Observe()
+	if m.status.SaveErr != nil {
+		m.flash = "progress not saved: " + m.status.SaveErr.Error()
+	}
+	passedNow := m.status.JustPassed || (m.status.Passed && !before.Passed)
+	if m.status.JustPassed {
+		m.flash = "✓ step passed — n for the next step"
+	}
+	return m.buildLesson(passedNow)
+}

@@ -1,0 +1,313 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+func TestLayoutSideBySideFrom120Columns(t *testing.T) {
+	for _, tc := range []struct {
+		w, h      int
+		side, bad bool
+	}{
+		{59, 40, false, true},
+		{60, 19, false, true},
+		{60, 20, false, false},
+		{119, 40, false, false},
+		{120, 40, true, false},
+		{300, 90, true, false},
+	} {
+		l := computeLayout(tc.w, tc.h, false, false)
+		if l.TooSmall != tc.bad || (!l.TooSmall && l.Side != tc.side) {
+			t.Errorf("%d×%d: too small %v side %v, want %v %v", tc.w, tc.h, l.TooSmall, l.Side, tc.bad, tc.side)
+		}
+		if l.TooSmall {
+			continue
+		}
+		// The panes tile the screen above the footer.
+		area := l.Lesson.W*l.Lesson.H + l.Composer.W*l.Composer.H + l.Server.W*l.Server.H
+		if area != tc.w*l.FooterY {
+			t.Errorf("%d×%d: panes cover %d cells, want %d", tc.w, tc.h, area, tc.w*l.FooterY)
+		}
+	}
+}
+
+func TestEveryFrameFillsTheTerminal(t *testing.T) {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {100, 30}, {119, 35}, {120, 40}, {160, 50}, {200, 60}} {
+		d := newDriver(t, size[0], size[1], testOpts{lesson: "put-replace"})
+		checkFrame(t, d)
+		d.keys("ctrl+o")
+		checkFrame(t, d)
+		d.keys("esc", "?")
+		checkFrame(t, d)
+		d.keys("esc", "t")
+		checkFrame(t, d)
+	}
+}
+
+func TestResizeNeverLosesState(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+	d.keys("enter")
+	d.keys("ctrl+l")
+	d.typeLine(`GET /flights`)
+	d.keys("tab") // focus on the server pane
+	d.keys("up")
+
+	for _, size := range [][2]int{{40, 10}, {80, 24}, {200, 60}, {120, 40}} {
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+	}
+	if got := d.m.comp.line.Value(); got != "GET /flights" {
+		t.Errorf("composer holds %q after resizing", got)
+	}
+	if d.m.focus != paneServer || d.m.srv.sel != 0 {
+		t.Errorf("focus %d selection %d after resizing", d.m.focus, d.m.srv.sel)
+	}
+	if !d.m.status.Passed || logLen(d) != 1 {
+		t.Errorf("passed %v, %d log entries after resizing", d.m.status.Passed, logLen(d))
+	}
+	d.mustContain("✓ Step passed", "#3")
+}
+
+func TestTooSmallSaysSoAndRecovers(t *testing.T) {
+	d := newDriver(t, 59, 30, testOpts{lesson: "put-replace"})
+	d.mustContain("terminal too small (need 60×20, have 59×30)")
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	d.mustContain("Request", "Server")
+}
+
+func TestMouseWheelScrollsThePaneUnderThePointer(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{lesson: "put-replace"})
+	r := d.m.lay.Lesson
+	d.send(tea.MouseWheelMsg{X: r.X + 3, Y: r.Y + 2, Button: tea.MouseWheelDown})
+	if d.m.lesson.sc.off != 3 {
+		t.Errorf("lesson offset %d after a wheel step, want 3", d.m.lesson.sc.off)
+	}
+	if d.m.focus != paneLesson {
+		t.Error("the wheel moved the focus")
+	}
+}
+
+func TestClickFocusesAPane(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	for _, tc := range []struct {
+		r    rect
+		want pane
+	}{{d.m.lay.Server, paneServer}, {d.m.lay.Composer, paneComposer}, {d.m.lay.Lesson, paneLesson}} {
+		d.send(tea.MouseClickMsg{X: tc.r.X + 2, Y: tc.r.Y + 1, Button: tea.MouseLeft})
+		if d.m.focus != tc.want {
+			t.Errorf("click in %+v focused %d, want %d", tc.r, d.m.focus, tc.want)
+		}
+	}
+}
+
+func TestClickOnALogEntrySelectsIt(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `PUT /accounts/42 {"balance": 100} x3`)
+	// Find the row of the first entry on screen.
+	lines := strings.Split(d.screen(), "\n")
+	for y, ln := range lines {
+		if strings.Contains(ln, "#1 ") {
+			d.send(tea.MouseClickMsg{X: d.m.lay.Server.X + 3, Y: y, Button: tea.MouseLeft})
+			break
+		}
+	}
+	if d.m.srv.sel != 0 {
+		t.Fatalf("selection %d after clicking the first entry", d.m.srv.sel)
+	}
+	d.keys("enter")
+	d.mustContain("Wire view #1")
+}
+
+func TestStatusClassesDifferByTextNotOnlyColour(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, "GET /accounts/42")
+	sendPut(d, "GET /nowhere")
+	sendPut(d, "POST /flights")
+	sendPut(d, "FROB /accounts/42")
+	d.mustContain("200 OK", "404 Not Found", "405 Method Not Allowed", "501 Not Implemented")
+}
+
+func TestLostResponseAndRetryAreMarkedInTheLog(t *testing.T) {
+	d := newDriver(t, 160, 50, testOpts{sandbox: true})
+	d.keys("f") // lose responses
+	d.keys("r") // retry idempotent requests (RFC 9110)
+	sendPut(d, `PUT /accounts/42 {"balance": 100}`)
+	d.mustContain("✗ lost", "retry 2")
+	d.mustContain("faults lose responses · retry rfc9110")
+}
+
+func TestNoticeShowsOnceAtStart(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	m := New(Options{Server: srv, Notice: "progress will not be saved: disk full"})
+	m.ss.manual = true
+	t.Cleanup(m.Close)
+	d := &driver{t: t, m: m, srv: srv}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.mustContain("progress will not be saved: disk full")
+	d.keys("down")
+	d.mustNotContain("progress will not be saved")
+}
+
+func TestHintsComeOneAtATime(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	d.keys("n", "n") // step 3 has two hints
+	d.keys("h")
+	d.mustContain("Hint 1/2")
+	d.mustNotContain("Hint 2/2")
+	d.keys("h")
+	d.mustContain("Hint 2/2")
+	d.keys("h")
+	d.mustContain("no more hints")
+}
+
+func TestSolutionFillsButNeverSends(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	d.keys("s")
+	if logLen(d) != 0 || d.srv.LastSeq() != d.m.lastSeq {
+		t.Fatal("the solution was sent")
+	}
+	d.mustContain("solution filled in")
+	d.keys("enter")
+	if !d.m.status.Passed {
+		t.Fatal("sending the filled-in solution did not pass the step")
+	}
+}
+
+func TestWrongQuizAnswerExplainsWhy(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	toQuiz(d)
+	d.keys("1")
+	d.mustContain("Every HTTP request has a target")
+	if d.m.status.Passed {
+		t.Error("a wrong answer passed the quiz")
+	}
+}
+
+func TestNextAtTheEndOfALessonOpensTheNextLesson(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	toQuiz(d)
+	d.keys("2", "n")
+	if got := d.eng.Lesson().ID; got == "put-replace" {
+		t.Fatalf("still in %s", got)
+	}
+	d.mustContain("3/13")
+}
+
+func TestContentsJumpsToALesson(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{})
+	d.keys("t", "down", "down", "enter")
+	if d.m.overlay != overlayNone {
+		t.Fatal("contents still open")
+	}
+	if got := d.eng.Lesson().ID; got != d.eng.Lessons()[2].ID {
+		t.Errorf("in lesson %s, want the third", got)
+	}
+}
+
+func TestStepNetworkIsAppliedAndLifted(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	var step int
+	for _, l := range ls {
+		for i, st := range l.Steps {
+			if st.Network != nil && id == "" && (st.Network.Faults.LoseResponses || st.Network.Faults.DropRequests) {
+				id, step = l.ID, i
+			}
+		}
+	}
+	if id == "" {
+		t.Skip("no built-in step sets the network")
+	}
+	d := newDriver(t, 120, 40, testOpts{lesson: id})
+	for d.eng.StepIndex() < step {
+		d.keys("n")
+	}
+	if f := d.m.ss.client.Faults(); !f.LoseResponses && !f.DropRequests {
+		t.Fatalf("step %d of %s did not switch faults on: %+v", step+1, id, f)
+	}
+	d.keys("t", "home", "enter") // another lesson
+	if f := d.m.ss.client.Faults(); f.LoseResponses || f.DropRequests {
+		t.Errorf("faults still on after leaving the lesson: %+v", f)
+	}
+}
+
+func TestGuardTurnsACommandPanicIntoACrashMessage(t *testing.T) {
+	msg := guard(func() tea.Msg { panic("boom") })()
+	c, ok := msg.(crashMsg)
+	if !ok || c.Value != "boom" || len(c.Stack) == 0 {
+		t.Fatalf("guard returned %#v", msg)
+	}
+}
+
+func TestPanicInUpdateQuitsAndWritesACrashReport(t *testing.T) {
+	m := New(Options{Server: sim.New(sim.Options{})})
+	t.Cleanup(m.Close)
+	m.st = nil // any styled redraw now panics
+	g := guarded{m: m}
+	_, cmd := g.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if cmd == nil {
+		t.Fatal("no command after a panic")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("a panic in Update did not quit")
+	}
+	c := m.ss.crashed()
+	if c == nil {
+		t.Fatal("no crash recorded")
+	}
+	err := writeCrash(c, m.ss)
+	path := crashPath(t, err)
+	data, rerr := os.ReadFile(path)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !strings.Contains(string(data), "panic:") || !strings.Contains(string(data), "goroutine") {
+		t.Errorf("crash report lacks the panic and stack:\n%s", data)
+	}
+}
+
+func TestRunReturnsAnErrorNamingTheCrashReport(t *testing.T) {
+	// An engine with no lessons set up panics as soon as the screen asks it
+	// for the current step.
+	err := run(context.Background(), Options{Server: sim.New(sim.Options{}), Engine: &lessons.Engine{}}, nil)
+	crashPath(t, err)
+}
+
+func crashPath(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	i := strings.Index(msg, os.TempDir())
+	if i < 0 {
+		t.Fatalf("error does not name a file in %s: %v", os.TempDir(), err)
+	}
+	path := strings.Fields(msg[i:])[0]
+	t.Cleanup(func() { _ = os.Remove(path) })
+	if _, serr := os.Stat(path); serr != nil {
+		t.Fatalf("crash report %s: %v", path, serr)
+	}
+	return path
+}
+
+func TestRunRefusesWithoutATerminal(t *testing.T) {
+	// go test's standard output is not a terminal.
+	err := Run(context.Background(), Options{Server: sim.New(sim.Options{})})
+	if !errors.Is(err, ErrNotTerminal) {
+		t.Fatalf("Run without a terminal returned %v", err)
+	}
+}

@@ -1,0 +1,206 @@
+package plain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// command is one word line mode understands.
+type command struct {
+	name    string
+	aliases []string
+	usage   string // arguments as shown in help, e.g. "ID"
+	help    string
+	run     func(s *session, args []string)
+}
+
+// commands is filled in init: the handlers refer back to the table (help).
+var commands []command
+
+func init() {
+	commands = []command{
+		{name: "next", help: "go to the next step (after the last step, the next lesson)", run: (*session).cmdNext},
+		{name: "back", aliases: []string{"prev", "previous"}, help: "go back one step", run: (*session).cmdBack},
+		{name: "step", aliases: []string{"task"}, help: "print the current step again", run: (*session).cmdStep},
+		{name: "hint", help: "show the next hint for this step", run: (*session).cmdHint},
+		{name: "solution", help: "show the solution of this step", run: (*session).cmdSolution},
+		{name: "answer", usage: "N", help: "answer a quiz with choice N (a bare number works too)", run: (*session).cmdAnswer},
+		{name: "lessons", help: "list the lessons and your progress", run: (*session).cmdLessons},
+		{name: "lesson", usage: "[ID]", help: "open a lesson by its id or number; alone, print the current lesson again", run: (*session).cmdLesson},
+		{name: "state", usage: "[PATH]", help: "print what the server stores (under PATH)", run: (*session).cmdState},
+		{name: "log", usage: "[N|all]", help: "list the last N exchanges (default 20)", run: (*session).cmdLog},
+		{name: "wire", usage: "[N]", help: "show exchange N (default the last) as HTTP/1.1 text", run: (*session).cmdWire},
+		{name: "undo", help: "undo the last change to the server", run: (*session).cmdUndo},
+		{name: "reset", usage: "[lesson|all]", help: "reset the step; reset lesson or reset all asks to confirm", run: (*session).cmdReset},
+		{name: "faults", usage: "on|off|drop", help: "lose the first response of each request (on), drop the first request (drop), or neither (off)", run: (*session).cmdFaults},
+		{name: "retry", usage: "POLICY", help: "how the client retries after a failure: none, rfc9110, go or browser", run: (*session).cmdRetry},
+		{name: "help", aliases: []string{"?"}, usage: "[WORD]", help: "list the commands, or explain one", run: (*session).cmdHelp},
+		{name: "quit", aliases: []string{"exit"}, help: "leave (progress is saved as you go)", run: (*session).cmdQuit},
+	}
+}
+
+// lookupCommand finds a command by its name or an alias, ignoring case.
+func lookupCommand(word string) (command, bool) {
+	word = strings.ToLower(word)
+	for _, c := range commands {
+		if c.name == word || slices.Contains(c.aliases, word) {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// commandWords lists every name and alias, for suggestions.
+func commandWords() []string {
+	var words []string
+	for _, c := range commands {
+		words = append(words, c.name)
+		words = append(words, c.aliases...)
+	}
+	return words
+}
+
+// knownMethods are the methods the tutorial teaches; other tokens are still
+// sent (the server answers 501), but a near miss gets a suggestion.
+var knownMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+
+// isRequestLine tells a request (or curl) line from a command word: the
+// first word is a method, curl, or an upper-case token, or the second word is
+// a path or URL. "nxet" is a mistyped command; "FROB /x" is a request the
+// server will refuse.
+func isRequestLine(fields []string) bool {
+	first := fields[0]
+	switch {
+	case strings.EqualFold(first, "curl"), slices.Contains(knownMethods, strings.ToUpper(first)):
+		return true
+	case len(fields) > 1 && (strings.HasPrefix(fields[1], "/") || strings.Contains(fields[1], "://")):
+		return true
+	}
+	return len(first) > 1 && strings.IndexFunc(first, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0
+}
+
+// isNumber reports whether w is a plain decimal number (a quiz answer).
+func isNumber(w string) bool {
+	return w != "" && len(w) <= 9 && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// suggest returns the candidate a mistyped word most likely meant, or "".
+// A word is near a candidate when the edit distance is at most 1 (2 for
+// words of five letters or more), or when it is the start of exactly one
+// candidate.
+func suggest(word string, candidates []string) string {
+	w := strings.ToLower(word)
+	if len([]rune(w)) > 32 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(w, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := 1
+	if len([]rune(w)) >= 5 {
+		limit = 2
+	}
+	if best != "" && bestD <= limit {
+		return best
+	}
+	if len(w) >= 2 {
+		var prefixed []string
+		for _, c := range candidates {
+			if strings.HasPrefix(strings.ToLower(c), w) {
+				prefixed = append(prefixed, c)
+			}
+		}
+		if len(prefixed) == 1 {
+			return prefixed[0]
+		}
+	}
+	return ""
+}
+
+// editDistance is the optimal-string-alignment distance: insertions,
+// deletions, substitutions and swaps of neighbours each cost 1.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// cmdHelp lists the commands, or explains one.
+func (s *session) cmdHelp(args []string) {
+	if len(args) > 0 {
+		c, ok := lookupCommand(args[0])
+		if !ok {
+			s.unknownWord(args[0])
+			return
+		}
+		s.out.line(commandSynopsis(c))
+		return
+	}
+	s.out.line("Type a request, a curl command line, or one of these words:")
+	for _, c := range commands {
+		s.out.line("  " + commandSynopsis(c))
+	}
+	s.out.line(`A request is METHOD PATH, then a JSON body, headers and a repeat count if needed, for example: PUT /accounts/42 {"balance":100} x3`)
+	s.out.line(`Add a header with -H, for example: POST /payments {"amount":5} -H 'Idempotency-Key: "k1"'`)
+	s.out.line(`curl works too, for example: curl -X PUT http://localhost/accounts/42 -H 'Content-Type: application/json' -d '{"balance":100}'`)
+	s.out.line("Lines starting with # are ignored, so scripts can carry comments.")
+}
+
+func commandSynopsis(c command) string {
+	name := c.name
+	if c.usage != "" {
+		name += " " + c.usage
+	}
+	line := name + " — " + c.help
+	if len(c.aliases) > 0 {
+		line += " (also: " + strings.Join(c.aliases, ", ") + ")"
+	}
+	return line
+}
+
+// unknownWord says a word is not understood and suggests the nearest one.
+func (s *session) unknownWord(word string) {
+	msg := fmt.Sprintf("Unknown command %s.", quoteInput(word))
+	if c := suggest(word, commandWords()); c != "" {
+		msg += fmt.Sprintf(" Did you mean %s?", c)
+	} else if m := suggest(word, knownMethods); m != "" {
+		msg += fmt.Sprintf(" Did you mean the method %s? A request needs a path too, for example %s /accounts/42.", m, m)
+	}
+	s.out.styled(styleBad, msg)
+	s.out.line("Type help for the list of commands, or a request such as GET /accounts/42.")
+}
+
+// quoteInput quotes a piece of the learner's input for a message, shortened
+// when long; clean (in the printer) makes any control character visible.
+func quoteInput(w string) string {
+	if r := []rune(w); len(r) > 40 {
+		w = string(r[:40]) + "…"
+	}
+	return `"` + w + `"`
+}
+
+func (s *session) cmdQuit([]string) { s.quit = true }

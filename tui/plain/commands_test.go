@@ -1,0 +1,89 @@
+package plain
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRequestLinesAreToldFromCommandWords(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"PUT /accounts/42 {\"balance\":100}", true},
+		{"put /accounts/42", true},
+		{"GET", true},             // a request missing its path: the parser says so
+		{"GET accounts/42", true}, // a path without /: the parser says so
+		{"FROB /customers", true}, // unknown method: the server answers 501
+		{"FROB", true},            // upper case reads as a method
+		{"frob /customers", true}, // the second word is a path
+		{"curl -X PUT http://x/a", true},
+		{"pt http://x/a", true},
+		{"next", false},
+		{"nxet", false},
+		{"lesson put-replace", false},
+		{"X", false},
+	}
+	for _, tt := range tests {
+		if got := isRequestLine(strings.Fields(tt.line)); got != tt.want {
+			t.Errorf("isRequestLine(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestMistypedWordsGetTheNearestCommand(t *testing.T) {
+	tests := []struct{ word, want string }{
+		{"nxet", "next"},
+		{"NEXY", "next"},
+		{"hnit", "hint"},
+		{"soluton", "solution"},
+		{"sol", "solution"},
+		{"lesons", "lessons"},
+		{"quti", "quit"},
+		{"wrie", "wire"},
+		{"fualts", "faults"},
+		{"xyzzy", ""},
+		{"re", ""}, // reset or retry: too ambiguous to guess
+		{strings.Repeat("a", 100), ""},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.word, commandWords()); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+	if got := suggest("PTU", knownMethods); got != "PUT" {
+		t.Errorf("suggest(PTU, methods) = %q, want PUT", got)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"a", "", 1}, {"next", "next", 0}, {"nxet", "next", 1}, {"kitten", "sitting", 3}, {"ab", "ba", 1},
+	}
+	for _, tt := range tests {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestEveryCommandHasHelpAndNoWordIsTakenTwice(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range commands {
+		if c.help == "" || c.run == nil {
+			t.Errorf("command %q lacks help or a handler", c.name)
+		}
+		for _, w := range append([]string{c.name}, c.aliases...) {
+			if seen[w] {
+				t.Errorf("word %q is taken twice", w)
+			}
+			seen[w] = true
+			if isRequestLine([]string{w}) {
+				t.Errorf("command word %q would read as a request", w)
+			}
+		}
+	}
+}

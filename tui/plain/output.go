@@ -1,0 +1,152 @@
+package plain
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// style names what a line is for; it only matters when colour was asked for.
+type style int
+
+const (
+	styleNone  style = iota
+	styleTitle       // lesson and step titles
+	styleGood        // ✓ lines
+	styleBad         // ✗ lines and errors
+	styleCode        // a request to type
+	styleFaint       // echoed input
+)
+
+var sgr = map[style]string{
+	styleTitle: "\x1b[1m",
+	styleGood:  "\x1b[32m",
+	styleBad:   "\x1b[31m",
+	styleCode:  "\x1b[36m",
+	styleFaint: "\x1b[2m",
+}
+
+// printer writes whole lines. Every line passes through clean, so nothing a
+// learner or a client over the network sends can move the cursor or change
+// colours; the only escape sequences in the output are the printer's own,
+// and only when colour was asked for. The first write error sticks.
+type printer struct {
+	w     io.Writer
+	color bool
+	err   error
+	n     int // lines written
+}
+
+func (p *printer) line(s string) { p.styled(styleNone, s) }
+
+func (p *printer) linef(format string, args ...any) { p.line(fmt.Sprintf(format, args...)) }
+
+func (p *printer) styled(st style, s string) {
+	if p.err != nil {
+		return
+	}
+	s = clean(s)
+	if p.color && st != styleNone && s != "" {
+		s = sgr[st] + s + "\x1b[0m"
+	}
+	_, p.err = io.WriteString(p.w, s+"\n")
+	p.n++
+}
+
+// blank separates what follows from what came before with an empty line;
+// the output never starts with one.
+func (p *printer) blank() {
+	if p.n > 0 {
+		p.line("")
+	}
+}
+
+// lines prints each line of ls.
+func (p *printer) lines(ls []string) {
+	for _, l := range ls {
+		p.line(l)
+	}
+}
+
+// clean makes s safe and quiet to print on one line: invalid UTF-8, control
+// characters (other than tab), and bidirectional overrides are shown as
+// escapes such as \x1b; box-drawing characters become -, | or +. Newlines are
+// escaped too: a caller that means several lines prints several lines.
+func clean(s string) string {
+	if isPlainASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.Is(unicode.Cc, r) || isBidiControl(r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r >= 0x2500 && r <= 0x257f:
+			b.WriteByte(boxToASCII(r))
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// maxShown is how many bytes of a learner's line, a stored resource or a
+// message line are printed; a screen reader should not have to read a
+// megabyte of JSON aloud.
+const maxShown = 1000
+
+// shorten cuts s to about n bytes, on a character boundary, and says how
+// long it was.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// isBidiControl reports the characters that reorder text on screen, which
+// could make a line read differently from what it is.
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// boxToASCII maps a box-drawing character (U+2500–U+257F) to the ASCII
+// character that draws the same shape.
+func boxToASCII(r rune) byte {
+	switch r {
+	case '─', '━', '┄', '┅', '┈', '┉', '╌', '╍', '═', '╴', '╶', '╸', '╺', '╼', '╾':
+		return '-'
+	case '│', '┃', '┆', '┇', '┊', '┋', '╎', '╏', '║', '╵', '╷', '╹', '╻', '╽', '╿':
+		return '|'
+	case '╱':
+		return '/'
+	case '╲':
+		return '\\'
+	case '╳':
+		return 'X'
+	}
+	return '+'
+}

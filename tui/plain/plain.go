@@ -1,0 +1,172 @@
+// Package plain is putpost's line mode: the whole tutorial as plain lines of
+// text, for screen readers, pipes, logs and scripted tests.
+//
+// Line mode never moves the cursor, never draws boxes and prints no escape
+// sequences unless colour is asked for. It prints one idea per line in
+// reading order: the lesson text (Markdown made readable), the current step's
+// task and suggested request, and after each request one line with the status
+// and what changed, then what the step's checks say. It reads request lines,
+// curl command lines and command words from its input, one per line.
+//
+// The same input gives the same transcript: the simulated server's clock and
+// ids are deterministic and line mode prints no wall-clock times, so
+// `putpost --plain < script` can serve as a golden test.
+package plain
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// Options configure a line-mode session.
+type Options struct {
+	In      io.Reader
+	Out     io.Writer
+	Server  *sim.Server
+	Engine  *lessons.Engine // nil in sandbox mode: requests only, no lessons
+	Client  *sim.Client     // sends the learner's requests; nil: Server.Client(sim.SourceComposer)
+	Listen  string          // non-empty when serving on loopback: print a curl hint line
+	Notice  string          // printed once at start (e.g. progress will not be saved)
+	Verbose bool            // print every exchange of a repeated request, not a summary
+	Color   bool            // colour the output with ANSI escapes (only when asked)
+	Echo    bool            // print each input line after "> ", so a piped script reads as a transcript
+}
+
+// MaxLine is the longest input line line mode accepts, in bytes. Longer lines
+// are reported and skipped whole; nothing of them is sent.
+const MaxLine = 1 << 20
+
+// eventBuffer is how many server events may wait for the session loop before
+// the server drops them for this subscriber; dropped events are caught up
+// with EventsSince, so the number only bounds memory.
+const eventBuffer = 64
+
+// Run plays a line-mode session until the input ends or the learner types
+// quit; both return nil. It returns ctx's error when ctx is cancelled and the
+// first error writing to Out or reading from In.
+//
+// One goroutine — the caller's — owns the engine and the output. Another reads
+// In; because a blocked Read cannot be interrupted, that reader may outlive Run
+// until In delivers its next line or ends.
+func Run(ctx context.Context, o Options) error {
+	if o.Server == nil {
+		return errors.New("plain: Options.Server is nil")
+	}
+	if o.In == nil {
+		o.In = bytes.NewReader(nil)
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	s := newSession(ctx, o)
+
+	events, unsubscribe := o.Server.Subscribe(eventBuffer)
+	defer unsubscribe()
+	done := make(chan struct{})
+	defer close(done)
+	lines := make(chan inputLine)
+	go readLines(o.In, lines, done)
+
+	s.start()
+	for !s.quit && s.out.err == nil {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev := <-events:
+			// The session's own exchanges were printed when they were sent;
+			// anything newer came from the network.
+			if ev.Seq > s.lastSeq {
+				s.catchUp()
+			}
+		case in, ok := <-lines:
+			if !ok {
+				s.endOfInput()
+				return s.out.err
+			}
+			if in.err != nil {
+				return fmt.Errorf("reading input: %w", in.err)
+			}
+			s.handle(in)
+		}
+	}
+	return s.out.err
+}
+
+// inputLine is one line of input without its line ending. tooLong is the
+// line's length in bytes when it exceeded MaxLine (text is then empty).
+type inputLine struct {
+	text    string
+	tooLong int
+	err     error
+}
+
+// readLines sends r's lines to lines and closes it at the end of r. A read
+// error other than io.EOF is sent as a final inputLine.
+func readLines(r io.Reader, lines chan<- inputLine, done <-chan struct{}) {
+	defer close(lines)
+	br := bufio.NewReaderSize(r, 64<<10)
+	send := func(l inputLine) bool {
+		select {
+		case lines <- l:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	for {
+		var buf []byte
+		var tail [2]byte // the last two bytes read, to tell the line ending
+		n, over := 0, false
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			n += len(chunk)
+			for _, c := range chunk[max(0, len(chunk)-2):] {
+				tail[0], tail[1] = tail[1], c
+			}
+			if !over && len(buf)+len(chunk) <= MaxLine+2 { // room for "\r\n"
+				buf = append(buf, chunk...)
+			} else {
+				over, buf = true, nil
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if n > 0 {
+			line := inputLine{text: string(trimEOL(buf))}
+			if over || len(line.text) > MaxLine {
+				length := n
+				if tail[1] == '\n' {
+					length--
+					if tail[0] == '\r' {
+						length--
+					}
+				}
+				line = inputLine{tooLong: length}
+			}
+			if !send(line) {
+				return
+			}
+		}
+		if err != nil {
+			if err != io.EOF {
+				send(inputLine{err: err})
+			}
+			return
+		}
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return bytes.TrimSuffix(b, []byte("\r"))
+}

@@ -1,0 +1,573 @@
+package plain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from this run")
+
+// harness is one learner: a server, an engine over the built-in lessons (nil
+// in sandbox mode) and a progress file in a temporary directory.
+type harness struct {
+	srv      *sim.Server
+	eng      *lessons.Engine
+	client   *sim.Client
+	progress string
+}
+
+func newHarness(t testing.TB, withLessons bool) *harness {
+	t.Helper()
+	h := &harness{srv: sim.New(sim.Options{})}
+	h.client = h.srv.Client(sim.SourceComposer)
+	if !withLessons {
+		return h
+	}
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatalf("built-in lessons: %v", err)
+	}
+	h.progress = filepath.Join(t.TempDir(), "progress.json")
+	p, _, err := lessons.OpenProgress(h.progress)
+	if err != nil {
+		t.Fatalf("progress: %v", err)
+	}
+	h.eng = lessons.NewEngine(ls, h.srv, p)
+	return h
+}
+
+// run plays input through line mode and returns the transcript.
+func (h *harness) run(t testing.TB, input string, opts ...func(*Options)) string {
+	t.Helper()
+	var out bytes.Buffer
+	o := Options{In: strings.NewReader(input), Out: &out, Server: h.srv, Engine: h.eng, Client: h.client, Echo: true}
+	for _, f := range opts {
+		f(&o)
+	}
+	if err := Run(context.Background(), o); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
+// serverState is everything the server stores, for before/after comparisons.
+func (h *harness) serverState() string {
+	var b strings.Builder
+	for _, p := range h.srv.Paths() {
+		body, etag, _ := h.srv.Resource(p)
+		fmt.Fprintf(&b, "%s %s %s\n", p, body, etag)
+	}
+	return b.String()
+}
+
+// progressState is the learner's progress as the engine and the file see it.
+func (h *harness) progressState(t testing.TB) string {
+	t.Helper()
+	if h.eng == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, l := range h.eng.Lessons() {
+		done, total := h.eng.Done(l.ID)
+		fmt.Fprintf(&b, "%s %d/%d\n", l.ID, done, total)
+	}
+	data, err := os.ReadFile(h.progress)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	b.Write(data)
+	return b.String()
+}
+
+// requireGolden compares out with testdata/name.golden; -update rewrites it.
+func requireGolden(t *testing.T, name, out string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui/plain -run %s -update to create it)", err, t.Name())
+	}
+	if string(want) == out {
+		return
+	}
+	got, exp := strings.Split(out, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < max(len(got), len(exp)); i++ {
+		var g, e string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(exp) {
+			e = exp[i]
+		}
+		if g != e {
+			t.Fatalf("transcript differs from %s at line %d:\n got: %q\nwant: %q\n(run with -update if the change is intended)\n\nfull transcript:\n%s", path, i+1, g, e, out)
+		}
+	}
+}
+
+// goldenLessons are the lessons played from scripts: lesson 2, 4 and 5.
+var goldenLessons = []string{"put-replace", "post-create", "idempotence"}
+
+func TestTranscriptsOfScriptedLessons(t *testing.T) {
+	for _, id := range goldenLessons {
+		t.Run(id, func(t *testing.T) {
+			script, err := os.ReadFile(filepath.Join("testdata", id+".input"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// As putpost --plain --lesson ID < testdata/ID.input would.
+			play := func() (*harness, string) {
+				h := newHarness(t, true)
+				if err := h.eng.Goto(id); err != nil {
+					t.Fatal(err)
+				}
+				return h, h.run(t, string(script))
+			}
+			h, out := play()
+			requireGolden(t, id, out)
+			if done, total := h.eng.Done(id); total == 0 || done != total {
+				t.Errorf("after the script, %d of %d steps of %s are passed; the script should pass them all", done, total, id)
+			}
+			_, again := play()
+			if again != out {
+				t.Errorf("the same script gave a different transcript the second time")
+			}
+		})
+	}
+}
+
+// boxDrawing reports the first box-drawing character in s.
+func boxDrawing(s string) (rune, bool) {
+	for _, r := range s {
+		if r >= 0x2500 && r <= 0x257f {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func TestOutputHasNoEscapesOrBoxDrawingUnlessColour(t *testing.T) {
+	var scripts []string
+	for _, id := range goldenLessons {
+		b, err := os.ReadFile(filepath.Join("testdata", id+".input"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scripts = append(scripts, string(b))
+	}
+	// Hostile input: escapes and box drawing typed by the learner, stored
+	// in the server and echoed back by state, log and wire.
+	scripts = append(scripts, strings.Join([]string{
+		"\x1b[2J\x1b[31mnext",
+		"GET /accounts/42\x1b[2J",
+		`PUT /flights/XX1 {"note":"┌──┐ \u001b[31m red"}`,
+		"curl -X PUT http://localhost/flights/XX2 -H 'Content-Type: application/json' -d '{\"a\":\"\x1b]0;title\x07\"}'",
+		"curl -X PUT http://localhost/flights/XX3 -H 'Content-Type: text/plain' -d '\x1b[31m┌'",
+		"state", "log", "wire", "wire 1", "wire 2", "wire 3", "lessons", "help", "faults on", "retry browser",
+		`POST /customers {"name":"╔═╗"} x3`, "undo",
+	}, "\n"))
+	for i, script := range scripts {
+		h := newHarness(t, true)
+		out := h.run(t, script)
+		if j := strings.IndexByte(out, 0x1b); j >= 0 {
+			t.Errorf("script %d: ESC at byte %d: %q", i, j, out[max(0, j-40):min(len(out), j+40)])
+		}
+		if r, ok := boxDrawing(out); ok {
+			t.Errorf("script %d: box-drawing character %q in the output", i, r)
+		}
+		for _, c := range out {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 && c < 0xa0 {
+				t.Errorf("script %d: control character %U in the output", i, c)
+				break
+			}
+		}
+	}
+	// With colour asked for, the escapes appear: the check above can fail.
+	out := newHarness(t, true).run(t, scripts[0], func(o *Options) { o.Color = true })
+	if !strings.Contains(out, "\x1b[") {
+		t.Errorf("with Color, the output has no escape sequences")
+	}
+}
+
+// badInput is one line from issue 5's catalogue of bad request and curl
+// lines, and what the learner must be told about it.
+type badInput struct {
+	name, line string
+	want       []string // substrings of the message, case-insensitive
+}
+
+var badInputs = []badInput{
+	{"unknown method", "FROB /accounts/42", []string{"501 Not Implemented"}},
+	{"unknown method, no path", "FROB", []string{"not sent", "path"}},
+	{"missing path", "GET", []string{"not sent", "path"}},
+	{"path without slash", "GET accounts/42", []string{"not sent", "/"}},
+	{"unbalanced quotes", `POST /payments {"amount":5} -H 'Idempotency-Key: "k1"`, []string{"not sent", "quote"}},
+	{"malformed JSON", `PUT /accounts/42 {"balance": 10`, []string{"not sent", "column"}},
+	{"malformed JSON in the middle", `PUT /accounts/42 {"balance" 10}`, []string{"not sent", "column", "^"}},
+	{"body on GET", `GET /accounts/42 {"balance":1}`, []string{"not sent", "GET"}},
+	{"body on HEAD", `HEAD /accounts/42 {"balance":1}`, []string{"not sent", "HEAD"}},
+	{"body on TRACE", `TRACE /accounts/42 {"balance":1}`, []string{"not sent", "TRACE"}},
+	{"header without colon", `PUT /accounts/42 {"balance":1} -H 'Prefer return=minimal'`, []string{"not sent", "colon"}},
+	{"repeat x0", `PUT /accounts/42 {"balance":1} x0`, []string{"not sent", "x0"}},
+	{"repeat x-1", `PUT /accounts/42 {"balance":1} x-1`, []string{"not sent"}},
+	{"very long line", "GET /" + strings.Repeat("a", MaxLine+10), []string{"bytes long", "nothing was sent"}},
+	{"long line under the limit", `PUT /accounts/42 {"balance":1,"pad":"` + strings.Repeat("p", 200000) + `"` + "\x01}", []string{"not sent"}},
+	{"invalid UTF-8", "PUT /accounts/42 {\"balance\":\"\xff\xfe\"}", []string{"not sent", "utf-8"}},
+	{"control character in the path", "GET /accounts/42\x1b[2J", []string{"not sent"}},
+	{"control character in the body", "PUT /accounts/42 {\"balance\":\x07100}", []string{"not sent"}},
+	{"NUL byte", "GET /accounts/\x0042", []string{"not sent"}},
+	{"curl with an unsupported option", `curl --upload-file body.json http://localhost:8080/accounts/42`, []string{"not sent", "--upload-file"}},
+	{"curl with an unsupported short option", `curl -T body.json http://localhost:8080/accounts/42`, []string{"not sent", "-T"}},
+	{"curl without a URL", `curl -X PUT`, []string{"not sent"}},
+	{"unknown command", "nxet", []string{"unknown command", "did you mean next"}},
+	{"answer on a task step", "answer 2", []string{"not a quiz"}},
+	{"unknown lesson", "lesson put-replcae", []string{"no lesson", "did you mean put-replace"}},
+	{"unknown retry policy", "retry sometimes", []string{"not changed"}},
+	{"unknown fault setting", "faults maybe", []string{"unknown setting"}},
+	{"wire of an exchange that does not exist", "wire 999", []string{"no exchange"}},
+}
+
+func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
+	for _, tt := range badInputs {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, true)
+			// Get somewhere first: a passed step and a changed server.
+			h.run(t, "lesson idempotence\nPUT /accounts/42 {\"balance\":100} x100\nnext\nPOST /accounts/42/interest {\"rate\":0.10}\n")
+			state, progress := h.serverState(), h.progressState(t)
+			step := h.eng.StepIndex()
+
+			out := h.run(t, tt.line+"\nstep\n")
+			msg := strings.ToLower(out)
+			for _, w := range tt.want {
+				if !strings.Contains(msg, strings.ToLower(w)) {
+					t.Errorf("the message lacks %q:\n%s", w, out)
+				}
+			}
+			if !strings.Contains(out, "Step 2 of") {
+				t.Errorf("line mode did not go on to the next line:\n%s", out)
+			}
+			if got := h.serverState(); got != state {
+				t.Errorf("server state changed:\nbefore:\n%s\nafter:\n%s", state, got)
+			}
+			if got := h.progressState(t); got != progress {
+				t.Errorf("progress changed:\nbefore:\n%s\nafter:\n%s", progress, got)
+			}
+			if h.eng.StepIndex() != step {
+				t.Errorf("the step moved from %d to %d", step, h.eng.StepIndex())
+			}
+		})
+	}
+}
+
+func TestRepeatCountsAboveTheLimitAreCappedWithAMessage(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "GET /accounts/42 x1000000\n")
+	if !strings.Contains(out, fmt.Sprint(sim.MaxRepeat)) {
+		t.Errorf("no message naming the cap %d:\n%s", sim.MaxRepeat, out)
+	}
+	if strings.Count(out, "\n") > 10 {
+		t.Errorf("a capped repeat should print a summary, not %d lines", strings.Count(out, "\n"))
+	}
+}
+
+func TestWireUndoFaultsAndRetry(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "PUT /accounts/42 {\"balance\":100}\nwire 1\n")
+	for _, want := range []string{"balance 80.00 → 100.00", "Exchange #1", "PUT /accounts/42 HTTP/1.1", `{"balance":100}`, "HTTP/1.1 200 OK"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("PUT then wire 1: output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out = h.run(t, "undo\nstate /accounts\nundo\n")
+	for _, want := range []string{"Undone: /accounts/42 balance 100.00 → 80.00", `/accounts/42 {"balance":80.00}`, "Nothing to undo"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("undo: output lacks %q:\n%s", want, out)
+		}
+	}
+	if body, _, _ := h.srv.Resource("/accounts/42"); string(body) != `{"balance":80.00}` {
+		t.Errorf("after undo the account is %s", body)
+	}
+
+	// A lost response and no retry: the POST happened once, the client never heard.
+	out = h.run(t, "faults on\nretry none\nPOST /accounts/42/interest {\"rate\":0.10}\n")
+	if !h.client.Faults().LoseResponses || h.client.Retry() != sim.RetryNone {
+		t.Errorf("faults on / retry none not applied: %+v %s", h.client.Faults(), h.client.Retry())
+	}
+	if !strings.Contains(out, "lost") {
+		t.Errorf("a lost response is not reported:\n%s", out)
+	}
+	// Go's policy does not retry a POST without an Idempotency-Key...
+	out = h.run(t, "retry go\nPOST /accounts/42/interest {\"rate\":0.10}\n")
+	if strings.Contains(out, "Retry (attempt") {
+		t.Errorf("retry go retried a POST without Idempotency-Key:\n%s", out)
+	}
+	// ...but does retry one with a key, and the server replays the first answer.
+	out = h.run(t, "POST /payments {\"amount\":5} -H 'Idempotency-Key: \"k1\"'\n")
+	if !strings.Contains(out, "Retry (attempt 2)") {
+		t.Errorf("retry go did not retry a POST with Idempotency-Key:\n%s", out)
+	}
+	if n := len(h.srv.Members("/payments")); n != 1 {
+		t.Errorf("%d payments after a retried keyed POST, want 1", n)
+	}
+	// A browser retries the plain POST too: interest is paid twice.
+	before, _, _ := h.srv.Resource("/accounts/42")
+	out = h.run(t, "retry browser\nPOST /accounts/42/interest {\"rate\":0.10}\nfaults off\n")
+	after, _, _ := h.srv.Resource("/accounts/42")
+	if !strings.Contains(out, "Retry (attempt 2)") || bytes.Equal(before, after) {
+		t.Errorf("retry browser: no visible retry or no change (%s → %s):\n%s", before, after, out)
+	}
+	if h.client.Faults() != (sim.FaultSettings{}) {
+		t.Errorf("faults off left %+v", h.client.Faults())
+	}
+	out = h.run(t, "log\n")
+	if !strings.Contains(out, "(retry, attempt 2)") {
+		t.Errorf("log does not show retries:\n%s", out)
+	}
+}
+
+func TestRepeatPrintsASummaryOrEveryLineWhenVerbose(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "POST /accounts/42/interest {\"rate\":0.10} x3\n")
+	for _, want := range []string{"Sent 3 times: 3 × 201 Created.", "First: 201 Created — /accounts/42 balance 80.00 → 88.00", "Last: 201 Created — /accounts/42 balance 96.80 → 106.48"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	h = newHarness(t, false)
+	out = h.run(t, "POST /accounts/42/interest {\"rate\":0.10} x3\n", func(o *Options) { o.Verbose = true })
+	if n := strings.Count(out, "201 Created"); n != 3 {
+		t.Errorf("verbose: %d lines with 201 Created, want 3:\n%s", n, out)
+	}
+}
+
+func TestUnknownWordsGetASuggestionAndHelpListsEveryCommand(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "hnit\nhelp\nhelp wire\n")
+	if !strings.Contains(out, "Did you mean hint?") {
+		t.Errorf("no suggestion:\n%s", out)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, "  "+c.name) {
+			t.Errorf("help does not list %s", c.name)
+		}
+	}
+}
+
+func TestSandboxModeAnswersLessonWordsAndResetsTheServer(t *testing.T) {
+	h := newHarness(t, false)
+	initial := h.serverState()
+	out := h.run(t, "next\nlessons\nPUT /accounts/42 {\"balance\":1}\nreset\n")
+	if !strings.Contains(out, "Sandbox") || strings.Count(out, "no lessons in sandbox mode") != 2 {
+		t.Errorf("sandbox mode not explained:\n%s", out)
+	}
+	if h.serverState() != initial {
+		t.Errorf("reset did not restore the starting state")
+	}
+}
+
+func TestResetLessonAndAllAskForYes(t *testing.T) {
+	h := newHarness(t, true)
+	h.run(t, "lesson put-replace\nPUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\n")
+	if done, _ := h.eng.Done("put-replace"); done != 1 {
+		t.Fatalf("setup: %d steps done, want 1", done)
+	}
+	out := h.run(t, "reset all\nno\nreset lesson\nGET /flights/AA123\n")
+	if done, _ := h.eng.Done("put-replace"); done != 1 {
+		t.Errorf("a cancelled reset lost progress: %d steps done", done)
+	}
+	if strings.Count(out, "Cancelled") != 2 || !strings.Contains(out, "200 OK") {
+		t.Errorf("cancel not reported, or the line after it was lost:\n%s", out)
+	}
+	h.run(t, "reset all\nyes\n")
+	if done, _ := h.eng.Done("put-replace"); done != 0 {
+		t.Errorf("reset all, yes: %d steps still done", done)
+	}
+}
+
+func TestAStepsNetworkIsAppliedAndPutBack(t *testing.T) {
+	h := newHarness(t, true)
+	var lesson *lessons.Lesson
+	for _, l := range h.eng.Lessons() {
+		if len(l.Steps) > 0 && l.Steps[0].Network != nil {
+			lesson = l
+			break
+		}
+	}
+	if lesson == nil {
+		t.Skip("no built-in lesson whose first step sets the network")
+	}
+	h.client.SetRetry(sim.RetryBrowser)
+	out := h.run(t, "lesson "+lesson.ID+"\n")
+	if !strings.Contains(out, "For this step, ") {
+		t.Errorf("the step's network is not described:\n%s", out)
+	}
+	if h.client.Faults() != lesson.Steps[0].Network.Faults {
+		t.Errorf("faults = %+v, want %+v", h.client.Faults(), lesson.Steps[0].Network.Faults)
+	}
+	h.run(t, "lesson 1\n")
+	if h.client.Faults() != (sim.FaultSettings{}) || h.client.Retry() != sim.RetryBrowser {
+		t.Errorf("leaving the lesson did not put the network back: %+v %s", h.client.Faults(), h.client.Retry())
+	}
+}
+
+func TestQuitStopsReadingAndEndOfInputReturnsNil(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "quit\nPUT /accounts/42 {\"balance\":1}\n")
+	if strings.Contains(out, "balance") || h.srv.LastSeq() != 0 {
+		t.Errorf("a line after quit was acted on:\n%s", out)
+	}
+	if out := h.run(t, ""); !strings.Contains(out, "Sandbox") {
+		t.Errorf("empty input: %q", out)
+	}
+	if out := h.run(t, "GET /accounts/42"); !strings.Contains(out, "200 OK") {
+		t.Errorf("a last line without a newline was not read:\n%s", out)
+	}
+}
+
+func TestReadErrorsAndCancellationEndTheSession(t *testing.T) {
+	h := newHarness(t, false)
+	boom := errors.New("boom")
+	err := Run(context.Background(), Options{In: iotest.ErrReader(boom), Out: io.Discard, Server: h.srv})
+	if !errors.Is(err, boom) {
+		t.Errorf("read error: Run = %v, want %v", err, boom)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	if err := Run(ctx, Options{In: pr, Out: io.Discard, Server: h.srv}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: Run = %v", err)
+	}
+	if err := Run(context.Background(), Options{In: strings.NewReader("help\n"), Out: &failingWriter{n: 2}, Server: h.srv}); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("write error: Run = %v", err)
+	}
+	if err := Run(context.Background(), Options{}); err == nil {
+		t.Errorf("no server: Run = nil")
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a test can read while Run writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
+	h := newHarness(t, true)
+	if err := h.eng.Goto("put-replace"); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), Options{In: pr, Out: &out, Server: h.srv, Engine: h.eng, Listen: "127.0.0.1:8080"})
+	}()
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %q in:\n%s", want, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor("curl -i http://127.0.0.1:8080/")
+
+	// curl in another terminal, as the loopback listener would deliver it.
+	req := httptest.NewRequest(http.MethodPut, "/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = "127.0.0.1:54321"
+	h.srv.ServeHTTP(httptest.NewRecorder(), req)
+	waitFor("From the network (127.0.0.1): PUT /flights/AA123")
+	waitFor("✓ step passed")
+
+	// The input loop still works, and sees the same engine.
+	fmt.Fprintln(pw, "next")
+	waitFor("Step 2 of")
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if done, _ := h.eng.Done("put-replace"); done != 1 {
+		t.Errorf("the network exchange did not pass the step: %d done", done)
+	}
+}
+
+func FuzzLineMode(f *testing.F) {
+	for _, tt := range badInputs {
+		if len(tt.line) < 1000 {
+			f.Add(tt.line)
+		}
+	}
+	for _, s := range []string{
+		"next\nback\nhint\nsolution\n1\n2\nanswer 3\n",
+		"lesson 5\nPUT /accounts/42 {\"balance\":100} x3\nundo\nreset\nstate\nlog all\nwire\n",
+		"reset all\nyes\nreset lesson\nmaybe\n",
+		"faults on\nretry rfc9110\nPUT /accounts/42 {\"balance\":1}\nfaults drop\nDELETE /flights/AA123\n",
+		"curl -X POST http://localhost/customers -d 'name=joe'\n",
+		"\x00\xff\x1b[A\r\n\t#\n",
+	} {
+		f.Add(s)
+	}
+	ls, err := lessons.Builtin()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		srv := sim.New(sim.Options{})
+		eng := lessons.NewEngine(ls, srv, nil)
+		var out bytes.Buffer
+		// A sentinel after the random lines proves the loop kept going.
+		err := Run(context.Background(), Options{In: strings.NewReader(input + "\nhelp sentinel\n"), Out: &out, Server: srv, Engine: eng})
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		quits := slices.ContainsFunc(strings.Split(input, "\n"), func(l string) bool {
+			f := strings.Fields(l)
+			return len(f) > 0 && (strings.EqualFold(f[0], "quit") || strings.EqualFold(f[0], "exit"))
+		})
+		if !quits && !strings.Contains(out.String(), `Unknown command "sentinel"`) {
+			t.Fatalf("line mode stopped before the end of the input:\n%s", out.String())
+		}
+		if bytes.IndexByte(out.Bytes(), 0x1b) >= 0 {
+			t.Fatalf("ESC in the output")
+		}
+	})
+}

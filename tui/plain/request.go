@@ -1,0 +1,208 @@
+package plain
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// request parses and sends a request line or curl line, x N times, and
+// prints one line per exchange (or a summary of a repeat), then the checks.
+func (s *session) request(line string) {
+	rl, err := sim.ParseRequestLine(line)
+	if err != nil {
+		s.syntaxError(line, err)
+		return
+	}
+	if m := strings.ToUpper(rl.Method); !rl.Curl && !slices.Contains(knownMethods, m) {
+		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
+		if c := suggest(m, knownMethods); c != "" {
+			note += fmt.Sprintf(" Did you mean %s?", c)
+		}
+		s.out.line(note)
+	}
+
+	s.catchUp() // anything from elsewhere first, so this request's lines stay together
+	since := s.lastSeq
+	var failure error
+	for range rl.Repeat {
+		if s.ctx.Err() != nil {
+			break
+		}
+		if err := s.send(rl); err != nil {
+			failure = err
+			break
+		}
+	}
+
+	var mine, others []sim.Event
+	for _, ev := range s.srv.EventsSince(since) {
+		s.lastSeq = ev.Seq
+		switch {
+		case ev.Kind != sim.KindExchange:
+		case ev.Source == sim.SourceComposer || ev.Source == sim.SourceRetry:
+			mine = append(mine, ev)
+		default:
+			others = append(others, ev)
+		}
+	}
+	if rl.Repeat == 1 || s.o.Verbose {
+		for _, ev := range mine {
+			s.printExchange(ev)
+		}
+	} else {
+		s.out.lines(repeatSummary(rl.Repeat, mine))
+	}
+	if n := len(mine); n > 0 {
+		last := mine[n-1]
+		if msg := serverError(last); msg != "" {
+			s.out.line("The server says: " + msg)
+		}
+		switch last.Fault {
+		case sim.FaultLostResponse:
+			s.out.line("The client got no response, so it cannot tell whether the server acted. Type state to look.")
+		case sim.FaultDropped:
+			s.out.line("The request never reached the server, but the client cannot tell that from a lost response.")
+		}
+	}
+	if failure != nil {
+		s.out.styled(styleBad, "The request could not be sent: "+failure.Error())
+	}
+	for _, ev := range others {
+		s.out.line(otherExchangeLine(ev))
+	}
+	if len(mine)+len(others) > 0 {
+		s.observe()
+	}
+}
+
+// send makes one request (with any retries the client's policy makes). A
+// response that never arrived is not an error here: its event says so.
+func (s *session) send(rl sim.RequestLine) error {
+	req, err := rl.NewRequest(s.ctx)
+	if err != nil {
+		return err
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		if errors.Is(err, sim.ErrNoResponse) {
+			return nil
+		}
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
+}
+
+// printExchange prints one exchange of the learner's as one line, with a
+// second line when the client never saw the response.
+func (s *session) printExchange(ev sim.Event) {
+	line := ev.Summary()
+	if ev.Source == sim.SourceRetry {
+		line = fmt.Sprintf("Retry (attempt %d): %s", ev.Attempt, line)
+	}
+	s.out.line(line)
+}
+
+// serverError is the sentence an error response carries in its JSON body
+// ({"error":"…"}), or "".
+func serverError(ev sim.Event) string {
+	if ev.Response.Status < 400 || len(ev.Response.Body) == 0 {
+		return ""
+	}
+	var body struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(ev.Response.Body, &body) != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(body.Error), " ")
+}
+
+// syntaxError explains why a line was not sent, pointing at the column
+// when the parser names one.
+func (s *session) syntaxError(line string, err error) {
+	s.out.styled(styleBad, "Not sent: "+shorten(err.Error(), maxShown))
+	var se *sim.SyntaxError
+	if errors.As(err, &se) && se.Col > 0 {
+		if pointer, ok := caretLine(line, se.Col); ok {
+			s.out.line("  " + line)
+			s.out.line("  " + pointer)
+		}
+	}
+	s.out.line("Nothing was sent. Type help for the request syntax.")
+}
+
+// caretLine returns spaces and a ^ under rune column col of line, when that
+// lines up on a terminal: the line is short, printable ASCII up to the column.
+func caretLine(line string, col int) (string, bool) {
+	if len(line) > 160 || !utf8.ValidString(line) {
+		return "", false
+	}
+	r := []rune(line)
+	if col > len(r)+1 {
+		return "", false
+	}
+	for _, c := range r[:col-1] {
+		if c < 0x20 || c > 0x7e {
+			return "", false
+		}
+	}
+	return strings.Repeat(" ", col-1) + "^", true
+}
+
+// repeatSummary sums up a repeated request: how many exchanges answered
+// with which status, then the first and the last exchange in full, which
+// show the value after one request and after all of them.
+func repeatSummary(times int, evs []sim.Event) []string {
+	var labels []string
+	count := map[string]int{}
+	for _, ev := range evs {
+		l := statusLabel(ev)
+		if count[l] == 0 {
+			labels = append(labels, l)
+		}
+		count[l]++
+	}
+	parts := make([]string, len(labels))
+	for i, l := range labels {
+		parts[i] = fmt.Sprintf("%d × %s", count[l], l)
+	}
+	head := fmt.Sprintf("Sent %d times", times)
+	if len(evs) != times {
+		head += fmt.Sprintf(" in %d exchanges", len(evs))
+	}
+	if len(evs) == 0 {
+		return []string{head + "."}
+	}
+	lines := []string{head + ": " + strings.Join(parts, ", ") + "."}
+	lines = append(lines, "First: "+evs[0].Summary())
+	if len(evs) > 1 {
+		lines = append(lines, "Last: "+evs[len(evs)-1].Summary())
+	}
+	return lines
+}
+
+// statusLabel names an exchange's outcome as the server's summary does:
+// "204 No Content", "201 Created, replayed", "201 Created, response lost",
+// "request dropped".
+func statusLabel(ev sim.Event) string {
+	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
+		return "request dropped"
+	}
+	l := fmt.Sprintf("%d %s", ev.Response.Status, http.StatusText(ev.Response.Status))
+	if ev.Fault == sim.FaultLostResponse {
+		l += ", response lost"
+	}
+	if ev.Replayed {
+		l += ", replayed"
+	}
+	return l
+}

@@ -1,0 +1,249 @@
+package plain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// maxStateLines bounds what state prints at once; a path prefix narrows it.
+const maxStateLines = 50
+
+func (s *session) cmdState(args []string) {
+	if len(args) > 1 {
+		s.out.styled(styleBad, "Type state, or state and a path, for example: state /accounts")
+		return
+	}
+	prefix := ""
+	if len(args) == 1 {
+		prefix = strings.TrimSuffix(args[0], "/")
+		if !strings.HasPrefix(prefix, "/") {
+			s.out.styled(styleBad, fmt.Sprintf("A path starts with /, for example: state /%s", strings.TrimPrefix(args[0], "/")))
+			return
+		}
+	}
+	var paths []string
+	for _, p := range s.srv.Paths() {
+		if prefix == "" || p == prefix || strings.HasPrefix(p, prefix+"/") {
+			paths = append(paths, p)
+		}
+	}
+	switch {
+	case len(paths) == 0 && prefix == "":
+		s.out.line("The server stores nothing.")
+		return
+	case len(paths) == 0:
+		s.out.line(fmt.Sprintf("The server stores nothing under %s.", prefix))
+		return
+	case len(paths) == 1:
+		s.out.line("The server stores 1 resource:")
+	default:
+		s.out.line(fmt.Sprintf("The server stores %d resources:", len(paths)))
+	}
+	for i, p := range paths {
+		if i == maxStateLines {
+			s.out.line(fmt.Sprintf("…and %d more. Type state and a path to see fewer, for example: state %s", len(paths)-i, parentPath(p)))
+			break
+		}
+		body, etag, ok := s.srv.Resource(p)
+		if !ok {
+			continue
+		}
+		line := p + " " + shorten(string(body), maxShown)
+		if etag != "" {
+			line += " (ETag " + etag + ")"
+		}
+		s.out.line(line)
+	}
+}
+
+// parentPath is p without its last segment ("/customers/7" → "/customers").
+func parentPath(p string) string {
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// exchanges returns the kept HTTP exchanges, oldest first.
+func (s *session) exchanges() []sim.Event {
+	var evs []sim.Event
+	for _, ev := range s.srv.EventsSince(0) {
+		if ev.Kind == sim.KindExchange {
+			evs = append(evs, ev)
+		}
+	}
+	return evs
+}
+
+func (s *session) cmdLog(args []string) {
+	n := 20
+	switch {
+	case len(args) == 0:
+	case len(args) == 1 && strings.EqualFold(args[0], "all"):
+		n = -1
+	case len(args) == 1 && isNumber(args[0]) && args[0] != "0":
+		n, _ = strconv.Atoi(args[0])
+	default:
+		s.out.styled(styleBad, "Type log, log N for the last N exchanges, or log all.")
+		return
+	}
+	evs := s.exchanges()
+	if len(evs) == 0 {
+		s.out.line("No exchanges yet. Send a request, for example: GET /accounts/42")
+		return
+	}
+	if n > 0 && len(evs) > n {
+		s.out.line(fmt.Sprintf("The last %d of %d exchanges:", n, len(evs)))
+		evs = evs[len(evs)-n:]
+	}
+	for _, ev := range evs {
+		s.out.line(logLine(ev))
+	}
+	s.out.line("Type wire and a number to see an exchange as HTTP text, for example: wire " + strconv.FormatUint(evs[len(evs)-1].Seq, 10))
+}
+
+// logLine is one exchange in the log: number, request, outcome and source.
+func logLine(ev sim.Event) string {
+	line := fmt.Sprintf("#%d %s %s: %s", ev.Seq, ev.Request.Method, ev.Request.Target, ev.Summary())
+	switch ev.Source {
+	case sim.SourceComposer:
+	case sim.SourceRetry:
+		line += fmt.Sprintf(" (retry, attempt %d)", ev.Attempt)
+	case sim.SourceNetwork:
+		line += " (from the network)"
+	default:
+		line += " (from " + string(ev.Source) + ")"
+	}
+	return line
+}
+
+// maxWireLines bounds how much of a message wire prints.
+const maxWireLines = 60
+
+func (s *session) cmdWire(args []string) {
+	evs := s.exchanges()
+	if len(evs) == 0 {
+		s.out.line("No exchanges yet. Send a request first, for example: GET /accounts/42")
+		return
+	}
+	ev := evs[len(evs)-1]
+	switch {
+	case len(args) == 0:
+	case len(args) == 1 && isNumber(strings.TrimPrefix(args[0], "#")):
+		n, _ := strconv.ParseUint(strings.TrimPrefix(args[0], "#"), 10, 64)
+		found := false
+		for _, e := range evs {
+			if e.Seq == n {
+				ev, found = e, true
+			}
+		}
+		if !found {
+			s.out.styled(styleBad, fmt.Sprintf("There is no exchange #%d. Type log to see their numbers.", n))
+			return
+		}
+	default:
+		s.out.styled(styleBad, "Type wire and an exchange number from the log, for example: wire 1")
+		return
+	}
+	s.out.line(fmt.Sprintf("Exchange #%d, the request as sent:", ev.Seq))
+	s.wireLines(ev.Request.Wire(true))
+	switch {
+	case ev.Response.Status == 0:
+		s.out.line("No response: the network dropped the request before it reached the server.")
+	case ev.Fault == sim.FaultLostResponse:
+		s.out.line("The response the server sent, which the network lost:")
+		s.wireLines(ev.Response.Wire(false))
+	default:
+		s.out.line("The response:")
+		s.wireLines(ev.Response.Wire(false))
+	}
+}
+
+// wireLines prints HTTP/1.1 text line by line, indented, cut short when long.
+func (s *session) wireLines(text string) {
+	lines := strings.Split(strings.ReplaceAll(strings.TrimRight(text, "\r\n"), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		if i == maxWireLines {
+			s.out.line(fmt.Sprintf("  …%d more lines not shown.", len(lines)-i))
+			break
+		}
+		s.out.line("  " + shorten(l, maxShown))
+	}
+}
+
+func (s *session) cmdUndo(args []string) {
+	if len(args) > 0 {
+		s.out.styled(styleBad, "undo takes no arguments: it reverts the newest change not yet undone.")
+		return
+	}
+	since := s.srv.LastSeq()
+	if !s.srv.Undo() {
+		s.out.line("Nothing to undo: no change since the start (or everything is already undone).")
+		return
+	}
+	for _, ev := range s.srv.EventsSince(since) {
+		if ev.Kind == sim.KindUndo {
+			s.out.line("Undone: " + strings.TrimPrefix(ev.Summary(), string(ev.Kind)+" — "))
+			return
+		}
+	}
+	s.out.line("Undone: the newest change is reverted.")
+}
+
+func (s *session) cmdFaults(args []string) {
+	if len(args) == 0 {
+		s.out.line("Now " + describeNetwork(s.client.Faults(), s.client.Retry()))
+		s.out.line("Type faults on, faults drop or faults off to change it.")
+		return
+	}
+	f := s.client.Faults()
+	switch strings.ToLower(strings.Join(args, " ")) {
+	case "on", "lose", "lost":
+		f.LoseResponses, f.DropRequests = true, false
+	case "drop":
+		f.LoseResponses, f.DropRequests = false, true
+	case "off":
+		f = sim.FaultSettings{}
+	default:
+		s.out.styled(styleBad, fmt.Sprintf("Unknown setting %s. Type faults on, faults drop or faults off.", quoteInput(strings.Join(args, " "))))
+		return
+	}
+	s.client.SetFaults(f)
+	s.out.line("Faults " + strings.ToLower(args[0]) + ": " + describeNetwork(f, s.client.Retry()))
+}
+
+func (s *session) cmdRetry(args []string) {
+	if len(args) != 1 {
+		s.out.line("The client's retry policy is " + string(s.client.Retry()) + ".")
+		s.out.line("Type retry and one of: none, rfc9110, go, browser.")
+		for _, p := range []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.RetryGo, sim.RetryBrowser} {
+			s.out.line("  " + string(p) + " — " + retryMeaning(p))
+		}
+		return
+	}
+	p, err := sim.ParseRetryPolicy(strings.ToLower(args[0]))
+	if err != nil {
+		s.out.styled(styleBad, "Not changed: "+err.Error())
+		return
+	}
+	s.client.SetRetry(p)
+	s.out.line("Retry policy " + string(p) + ": " + retryMeaning(p))
+}
+
+// retryMeaning explains a retry policy in a sentence.
+func retryMeaning(p sim.RetryPolicy) string {
+	switch p {
+	case sim.RetryNone:
+		return "the client never retries; a lost response is simply lost."
+	case sim.RetryRFC9110:
+		return "the client retries idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) once, as RFC 9110 allows."
+	case sim.RetryGo:
+		return "like Go's net/http: retries GET, HEAD, OPTIONS and TRACE, and any request with an Idempotency-Key header."
+	case sim.RetryBrowser:
+		return "like a browser: may retry any request, even a POST, when no response arrived."
+	}
+	return ""
+}

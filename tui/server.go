@@ -1,0 +1,848 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// maxLog is how many exchanges the server pane keeps for its log. The sim
+// keeps its own (longer) record; this is only what the screen can scroll.
+const maxLog = 2000
+
+// resourceState is one resource as the sim had it when a snapshot was taken.
+type resourceState struct {
+	Path string
+	Body []byte
+	ETag string
+}
+
+// serverSnap is what the server pane shows of the sim, read in a tea.Cmd
+// (never in Update or View) right after new events arrived.
+type serverSnap struct {
+	Resources []resourceState
+	Faults    sim.FaultSettings
+	Retry     sim.RetryPolicy
+}
+
+func takeSnap(srv *sim.Server, cl *sim.Client) serverSnap {
+	var snap serverSnap
+	if srv != nil {
+		for _, p := range srv.Paths() {
+			body, etag, ok := srv.Resource(p)
+			if !ok {
+				continue
+			}
+			snap.Resources = append(snap.Resources, resourceState{Path: p, Body: body, ETag: etag})
+		}
+	}
+	if cl != nil {
+		snap.Faults = cl.Faults()
+		snap.Retry = cl.Retry()
+	}
+	return snap
+}
+
+// logEntry is one event in the log with its line rendered for the current
+// width (re-rendered on resize, never in View).
+type logEntry struct {
+	ev   sim.Event
+	line string
+}
+
+// chartSpec names the value the chart plots: a numeric field of a resource,
+// or the number of resources when Field is empty.
+type chartSpec struct{ Path, Field string }
+
+func (c chartSpec) label() string {
+	if c.Field == "" {
+		return "resources stored"
+	}
+	return c.Field + " of " + c.Path
+}
+
+// serverPane shows the sim: resources with what the newest change did,
+// a chart of one value over requests, and the log of exchanges. Selecting an
+// entry opens its wire view.
+type serverPane struct {
+	st *Styles
+	w  int // inner width
+	h  int // inner height
+
+	snap    serverSnap
+	changed map[string]sim.Change // by path: what the newest change did
+	lastKey string                // path of the resource changed last
+	res     []string              // resource lines, rendered when state or size changes
+	resAt   int                   // first line of res about the newest change
+
+	log    []logEntry
+	sel    int  // selected log entry; -1: none (follow the newest)
+	off    int  // first log entry shown when not following
+	follow bool // keep the newest entry in view
+
+	chart    chartSpec
+	chartSet bool // the learner picked the chart value
+	values   []float64
+	cur      float64
+	curText  string
+	has      bool
+
+	wire     *scroller // non-nil: the wire view of wireSeq is open
+	wireSeq  uint64
+	wireText []string
+}
+
+func newServerPane(st *Styles) serverPane {
+	return serverPane{st: st, sel: -1, follow: true, changed: map[string]sim.Change{}}
+}
+
+func (s *serverPane) SetSize(w, h int) {
+	resized := w != s.w
+	s.w, s.h = w, h
+	if resized {
+		for i := range s.log {
+			s.log[i].line = s.renderEntry(s.log[i].ev)
+		}
+	}
+	s.rebuildRes()
+	if s.wire != nil {
+		s.openWire(s.wireSeq)
+	}
+}
+
+func (s *serverPane) setStyles(st *Styles) {
+	s.st = st
+	for i := range s.log {
+		s.log[i].line = s.renderEntry(s.log[i].ev)
+	}
+	s.rebuildRes()
+	if s.wire != nil {
+		s.openWire(s.wireSeq)
+	}
+}
+
+// apply takes in new events and the state read after them.
+func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
+	first := len(s.snap.Resources) == 0 && len(s.log) == 0
+	s.snap = snap
+	if !s.chartSet {
+		s.chart = defaultChart(snap)
+	}
+	for _, ev := range evs {
+		if ev.Kind == sim.KindReset {
+			s.values = s.values[:0]
+			s.has = false
+		}
+		if len(ev.Changes) > 0 || ev.Kind != sim.KindExchange {
+			clear(s.changed)
+			for _, c := range ev.Changes {
+				s.changed[c.Path] = c
+				s.lastKey = c.Path
+			}
+		}
+		s.sample(ev)
+		s.log = append(s.log, logEntry{ev: ev, line: s.renderEntry(ev)})
+	}
+	if over := len(s.log) - maxLog; over > 0 {
+		s.log = append(s.log[:0:0], s.log[over:]...)
+		if s.sel >= 0 {
+			s.sel = max(0, s.sel-over)
+		}
+		s.off = max(0, s.off-over)
+	}
+	// Resync the charted value with the state (after undo, reset, or at
+	// start) without adding a point.
+	if v, text, ok := chartValue(s.chart, snap); ok {
+		if first || !s.has {
+			s.values = append(s.values, v)
+		}
+		s.cur, s.curText, s.has = v, text, true
+	}
+	s.rebuildRes()
+}
+
+// sample adds the chart's value after ev.
+func (s *serverPane) sample(ev sim.Event) {
+	if ev.Kind != sim.KindExchange {
+		return
+	}
+	if !s.has {
+		return
+	}
+	if s.chart.Field == "" {
+		for _, c := range ev.Changes {
+			switch {
+			case c.Before == nil && c.After != nil:
+				s.cur++
+			case c.Before != nil && c.After == nil:
+				s.cur--
+			}
+		}
+		s.curText = strconv.Itoa(int(s.cur))
+	} else {
+		for _, c := range ev.Changes {
+			if c.Path != s.chart.Path || c.After == nil {
+				continue
+			}
+			if v, text, ok := numberField(c.After, s.chart.Field); ok {
+				s.cur, s.curText = v, text
+			}
+		}
+	}
+	s.values = append(s.values, s.cur)
+	if len(s.values) > 4*maxLog {
+		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
+	}
+}
+
+// defaultChart plots the account balance when there is one (the course's
+// running example), else the first numeric field, else the resource count.
+func defaultChart(snap serverSnap) chartSpec {
+	specs := chartChoices(snap)
+	for _, c := range specs {
+		if c.Path == "/accounts/42" && c.Field == "balance" {
+			return c
+		}
+	}
+	for _, c := range specs {
+		if c.Field == "balance" {
+			return c
+		}
+	}
+	if len(specs) > 1 {
+		return specs[1]
+	}
+	return chartSpec{}
+}
+
+// chartChoices lists what the chart can plot: the resource count, then every
+// numeric top-level field (up to a sane number).
+func chartChoices(snap serverSnap) []chartSpec {
+	out := []chartSpec{{}}
+	for _, r := range snap.Resources {
+		for _, f := range numericFields(r.Body) {
+			out = append(out, chartSpec{Path: r.Path, Field: f})
+			if len(out) > 50 {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// CycleChart plots the next choice.
+func (s *serverPane) CycleChart() {
+	specs := chartChoices(s.snap)
+	next := specs[0]
+	for i, c := range specs {
+		if c == s.chart {
+			next = specs[(i+1)%len(specs)]
+		}
+	}
+	s.chart, s.chartSet = next, true
+	s.values = s.values[:0]
+	s.has = false
+	if v, text, ok := chartValue(s.chart, s.snap); ok {
+		s.values = append(s.values, v)
+		s.cur, s.curText, s.has = v, text, true
+	}
+}
+
+func chartValue(c chartSpec, snap serverSnap) (float64, string, bool) {
+	if c.Field == "" {
+		n := len(snap.Resources)
+		return float64(n), strconv.Itoa(n), true
+	}
+	for _, r := range snap.Resources {
+		if r.Path == c.Path {
+			return numberField(r.Body, c.Field)
+		}
+	}
+	return 0, "", false
+}
+
+func decodeObject(body []byte) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+func numberField(body []byte, field string) (float64, string, bool) {
+	raw, ok := decodeObject(body)[field]
+	if !ok {
+		return 0, "", false
+	}
+	text := string(bytes.TrimSpace(raw))
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, "", false
+	}
+	return v, text, true
+}
+
+func numericFields(body []byte) []string {
+	m := decodeObject(body)
+	var out []string
+	for k, raw := range m {
+		if _, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// --- selection and scrolling -------------------------------------------
+
+func (s *serverPane) logHeight() int {
+	return max(1, s.h-s.resHeight()-s.chartHeight()-s.detailHeight()-1)
+}
+
+func (s *serverPane) detailHeight() int {
+	if s.sel >= 0 && s.h >= 14 {
+		return 1
+	}
+	return 0
+}
+
+func (s *serverPane) chartHeight() int {
+	if s.h < 10 {
+		return 1
+	}
+	return 2
+}
+
+// Move moves the log selection (down > 0 moves to newer entries).
+func (s *serverPane) Move(n int) {
+	if s.wire != nil {
+		s.wire.ScrollBy(n)
+		return
+	}
+	if len(s.log) == 0 {
+		return
+	}
+	if s.sel < 0 {
+		s.sel = len(s.log) - 1
+		if n > 0 {
+			return
+		}
+	}
+	s.sel = min(max(0, s.sel+n), len(s.log)-1)
+	s.follow = s.sel == len(s.log)-1
+	s.ensureVisible()
+}
+
+func (s *serverPane) Page(dir int) {
+	if s.wire != nil {
+		if dir > 0 {
+			s.wire.PageDown()
+		} else {
+			s.wire.PageUp()
+		}
+		return
+	}
+	s.Move(dir * max(1, s.logHeight()-1))
+}
+
+func (s *serverPane) Home() {
+	if s.wire != nil {
+		s.wire.Top()
+		return
+	}
+	if len(s.log) > 0 {
+		s.sel = 0
+		s.follow = false
+		s.ensureVisible()
+	}
+}
+
+func (s *serverPane) End() {
+	if s.wire != nil {
+		s.wire.Bottom()
+		return
+	}
+	if len(s.log) > 0 {
+		s.sel = len(s.log) - 1
+	}
+	s.follow = true
+}
+
+// Scroll moves the log window without moving the selection (mouse wheel).
+func (s *serverPane) Scroll(n int) {
+	if s.wire != nil {
+		s.wire.ScrollBy(n)
+		return
+	}
+	h := s.logHeight()
+	start := s.windowStart()
+	s.off = min(max(0, start+n), max(0, len(s.log)-h))
+	s.follow = s.off >= len(s.log)-h
+}
+
+func (s *serverPane) ensureVisible() {
+	h := s.logHeight()
+	start := s.windowStart()
+	if s.sel < start {
+		s.off = s.sel
+	} else if s.sel >= start+h {
+		s.off = s.sel - h + 1
+	} else {
+		s.off = start
+	}
+	s.follow = s.sel == len(s.log)-1
+}
+
+func (s *serverPane) windowStart() int {
+	h := s.logHeight()
+	if s.follow {
+		return max(0, len(s.log)-h)
+	}
+	return min(max(0, s.off), max(0, len(s.log)-h))
+}
+
+// ClickLog selects the entry on row y of the pane's inner area, if any.
+func (s *serverPane) ClickLog(y int) {
+	if s.wire != nil {
+		return
+	}
+	top := s.resHeight() + s.chartHeight() + 1
+	i := s.windowStart() + (y - top)
+	if y >= top && i >= 0 && i < len(s.log) && y < top+s.logHeight() {
+		s.sel = i
+		s.follow = i == len(s.log)-1
+		s.off = s.windowStart()
+	}
+}
+
+// --- wire view ---------------------------------------------------------
+
+// OpenWire opens the wire view of the selected entry (the newest if none).
+func (s *serverPane) OpenWire() bool {
+	if len(s.log) == 0 {
+		return false
+	}
+	i := s.sel
+	if i < 0 {
+		i = len(s.log) - 1
+		// Admin events have no wire; pick the newest exchange.
+		for j := len(s.log) - 1; j >= 0; j-- {
+			if s.log[j].ev.Kind == sim.KindExchange {
+				i = j
+				break
+			}
+		}
+	}
+	return s.openWire(s.log[i].ev.Seq)
+}
+
+func (s *serverPane) CloseWire() { s.wire = nil }
+
+func (s *serverPane) openWire(seq uint64) bool {
+	var ev *sim.Event
+	for i := range s.log {
+		if s.log[i].ev.Seq == seq {
+			ev = &s.log[i].ev
+		}
+	}
+	if ev == nil {
+		s.wire = nil
+		return false
+	}
+	keep := 0
+	if s.wire != nil && s.wireSeq == seq {
+		keep = s.wire.off
+	}
+	s.wireSeq = seq
+	s.wireText = s.wireLines(*ev)
+	s.wire = &scroller{}
+	s.wire.SetHeight(s.h)
+	s.wire.SetLines(s.wireText)
+	s.wire.SetOffset(keep)
+	return true
+}
+
+func (s *serverPane) wireLines(ev sim.Event) []string {
+	w := max(10, s.w)
+	var out []string
+	add := func(st func(...string) string, text string) {
+		for _, ln := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			ln = strings.TrimRight(ln, "\r")
+			for _, piece := range strings.Split(ansi.Hardwrap(ln, w, true), "\n") {
+				if st != nil {
+					piece = st(piece)
+				}
+				out = append(out, piece)
+			}
+		}
+	}
+	head := fmt.Sprintf("#%d %s", ev.Seq, sourceName(ev))
+	if ev.Attempt > 1 {
+		head += fmt.Sprintf(" · attempt %d", ev.Attempt)
+	}
+	add(s.st.Bold.Render, head)
+	if ev.Kind != sim.KindExchange {
+		add(nil, adminText(ev))
+	} else {
+		out = append(out, "")
+		add(s.st.Method.Render, "→ request")
+		add(nil, ev.Request.Wire(true))
+		out = append(out, "")
+		switch {
+		case ev.Fault == sim.FaultDropped || ev.Response.Status == 0:
+			add(s.st.StatusNone.Render, "← no response: the request never reached the server")
+		default:
+			label := "← response"
+			if ev.Fault == sim.FaultLostResponse {
+				label += " (lost on the way back: the client never saw it)"
+			}
+			add(s.st.statusStyle(ev.Response.Status).Render, label)
+			add(nil, ev.Response.Wire(false))
+		}
+	}
+	out = append(out, "")
+	add(s.st.Bold.Render, "state changes")
+	if len(ev.Changes) == 0 {
+		add(s.st.Muted.Render, "  none: the server state did not change")
+	}
+	for _, c := range ev.Changes {
+		out = append(out, s.changeLines(c, "  ")...)
+	}
+	out = append(out, "", s.st.Faint.Render("esc back to the log · ↑/↓ scroll"))
+	return out
+}
+
+// changeLines describes one resource change, field by field.
+func (s *serverPane) changeLines(c sim.Change, indent string) []string {
+	switch {
+	case c.Before == nil && c.After == nil:
+		return nil
+	case c.Before == nil:
+		return []string{indent + s.st.Changed.Render("+ "+c.Path+" created ") + s.st.After.Render(string(c.After))}
+	case c.After == nil:
+		return []string{indent + s.st.Changed.Render("− "+c.Path+" deleted ") + s.st.Before.Render(string(c.Before))}
+	}
+	lines := []string{indent + s.st.Changed.Render("● "+c.Path)}
+	fcs := sim.FieldChanges(c.Before, c.After)
+	if len(fcs) == 0 {
+		lines = append(lines, indent+"    "+s.st.Muted.Render("same content"))
+	}
+	for _, fc := range fcs {
+		lines = append(lines, indent+"    "+s.fieldChange(fc))
+	}
+	return lines
+}
+
+func (s *serverPane) fieldChange(fc sim.FieldChange) string {
+	before, after := fc.Before, fc.After
+	if before == "" {
+		before = "(absent)"
+	}
+	if after == "" {
+		after = "(absent)"
+	}
+	return s.st.Bold.Render(fc.Field) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+}
+
+// --- rendering -----------------------------------------------------------
+
+func sourceName(ev sim.Event) string {
+	switch ev.Source {
+	case sim.SourceComposer:
+		return "you"
+	case sim.SourceNetwork:
+		return "net"
+	case sim.SourceLesson:
+		return "lesson"
+	case sim.SourceRetry:
+		return "retry"
+	case "":
+		return "sim"
+	default:
+		return string(ev.Source)
+	}
+}
+
+func adminText(ev sim.Event) string {
+	switch ev.Kind {
+	case sim.KindUndo:
+		return "↶ undo: the newest change was reverted"
+	case sim.KindReset:
+		return "⟲ reset: fresh fixture loaded"
+	case sim.KindRestore:
+		return "⟲ restore: back to a checkpoint"
+	default:
+		return string(ev.Kind)
+	}
+}
+
+// statusText is the code and reason, so the class reads without colour.
+func statusText(code int) string {
+	if code == 0 {
+		return "no response"
+	}
+	if t := http.StatusText(code); t != "" {
+		return strconv.Itoa(code) + " " + t
+	}
+	return strconv.Itoa(code)
+}
+
+func (s *serverPane) marks(ev sim.Event) string {
+	var m []string
+	if ev.Replayed {
+		m = append(m, "↻ replayed")
+	}
+	if ev.Attempt > 1 {
+		m = append(m, "retry "+strconv.Itoa(ev.Attempt))
+	}
+	switch ev.Fault {
+	case sim.FaultLostResponse:
+		m = append(m, "✗ lost")
+	case sim.FaultDropped:
+		m = append(m, "✗ dropped")
+	case sim.FaultDelayed:
+		m = append(m, "delayed")
+	}
+	return strings.Join(m, " ")
+}
+
+// renderEntry draws one log line, one cell narrower than the pane: the
+// first column is the selection marker.
+func (s *serverPane) renderEntry(ev sim.Event) string {
+	w := max(20, s.w-1)
+	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", ev.Seq))
+	if ev.Kind != sim.KindExchange {
+		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
+	}
+	src := s.st.Muted.Render(fmt.Sprintf("%-6s", sourceName(ev)))
+	method := s.st.Method.Render(fmt.Sprintf("%-7s", ev.Request.Method))
+	status := statusText(ev.Response.Status)
+	if ev.Fault == sim.FaultDropped {
+		status = "no response"
+	}
+	right := s.st.statusStyle(ev.Response.Status).Render(status)
+	if mk := s.marks(ev); mk != "" {
+		right += " " + s.st.Mark.Render(mk)
+	}
+	left := seq + " " + src + " " + method + " "
+	if w < 48 {
+		left = seq + " " + method + " "
+	}
+	room := w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
+	if room < 6 {
+		// Narrow: drop the reason phrase, keep the code.
+		right = s.st.statusStyle(ev.Response.Status).Render(strconv.Itoa(ev.Response.Status))
+		if mk := s.marks(ev); mk != "" {
+			right += " " + s.st.Mark.Render(mk)
+		}
+		room = w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
+	}
+	path := ev.Request.Target
+	if ansi.StringWidth(path) > room {
+		path = ansi.Truncate(path, max(1, room), "…")
+	}
+	gap := max(1, w-ansi.StringWidth(left)-ansi.StringWidth(path)-ansi.StringWidth(right))
+	return left + s.st.Path.Render(path) + strings.Repeat(" ", gap) + right
+}
+
+// rebuildRes draws the resources: path, stored JSON, ETag; what the newest
+// change did goes under the resource it touched.
+func (s *serverPane) rebuildRes() {
+	var out []string
+	at := -1
+	seen := map[string]bool{}
+	for _, r := range s.snap.Resources {
+		seen[r.Path] = true
+		c, changed := s.changed[r.Path]
+		mark := "  "
+		pst := s.st.Path
+		if changed {
+			mark = s.st.Changed.Render("● ")
+			pst = s.st.Changed
+			if at < 0 {
+				at = len(out)
+			}
+		}
+		line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
+		if r.ETag != "" && s.w >= 50 {
+			line += "  " + s.st.Faint.Render(r.ETag)
+		}
+		out = append(out, line)
+		if changed {
+			if c.Before == nil {
+				out = append(out, "    "+s.st.After.Render("created"))
+			} else {
+				for _, fc := range sim.FieldChanges(c.Before, c.After) {
+					out = append(out, "    "+s.fieldChange(fc))
+				}
+			}
+		}
+	}
+	for _, path := range sortedChangeKeys(s.changed) {
+		c := s.changed[path]
+		if !seen[path] && c.Before != nil && c.After == nil {
+			if at < 0 {
+				at = len(out)
+			}
+			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(path)+"  "+s.st.Changed.Render("deleted"))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, s.st.Muted.Render("  no resources stored"))
+	}
+	s.res, s.resAt = out, max(0, at)
+}
+
+// resHeight shares the pane between resources and the log: resources get
+// what they need as long as a few log lines stay visible.
+func (s *serverPane) resHeight() int {
+	minLog := min(3, max(1, s.h/4))
+	room := s.h - s.chartHeight() - 1 - minLog - s.detailHeight()
+	return max(1, min(len(s.res), max(room, s.h/3)))
+}
+
+func sortedChangeKeys(m map[string]sim.Change) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// sparkBlocks draw the chart; flat input draws the lowest block, so PUT ×100
+// is a flat line.
+var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
+
+func sparkline(values []float64, width int) string {
+	if width <= 0 || len(values) == 0 {
+		return ""
+	}
+	if len(values) > width {
+		values = values[len(values)-width:]
+	}
+	lo, hi := values[0], values[0]
+	for _, v := range values {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	var sb strings.Builder
+	for _, v := range values {
+		i := 0
+		if hi > lo {
+			i = int(math.Round((v - lo) / (hi - lo) * float64(len(sparkBlocks)-1)))
+		}
+		sb.WriteRune(sparkBlocks[i])
+	}
+	return sb.String()
+}
+
+// View draws the pane's inner lines.
+func (s *serverPane) View() []string {
+	if s.wire != nil {
+		return s.wire.Visible()
+	}
+	lines := make([]string, 0, s.h)
+
+	// Resources, windowed around the newest change when they do not fit.
+	res := s.res
+	rh := s.resHeight()
+	if len(res) > rh {
+		// Show the newest change and what follows it; say how much is cut.
+		start := min(s.resAt, len(res)-(rh-1))
+		win := append(res[start:start+rh-1:start+rh-1], s.st.Faint.Render(fmt.Sprintf("  … %d more (%d resources in all)", len(res)-(rh-1), len(s.snap.Resources))))
+		res = win
+	}
+	lines = append(lines, res...)
+
+	// Chart.
+	label := s.chart.label()
+	cur := s.curText
+	if !s.has {
+		cur = "—"
+	}
+	head := s.st.Muted.Render("── chart: "+label+" = ") + s.st.Bold.Render(cur) + s.st.Faint.Render(" · c: plot another value")
+	if s.chartHeight() == 1 {
+		spark := sparkline(s.values, max(0, s.w-ansi.StringWidth(cur)-2))
+		lines = append(lines, s.st.Chart.Render(spark)+"  "+s.st.Bold.Render(cur))
+	} else {
+		lines = append(lines, head)
+		lines = append(lines, s.st.Chart.Render(sparkline(s.values, s.w)))
+	}
+
+	// Log.
+	count := len(s.log)
+	lh := s.logHeight()
+	lines = append(lines, s.st.Muted.Render("── log · "+plural(count, "event")+logHint(s.sel)))
+	if count == 0 {
+		lines = append(lines, s.st.Faint.Render("  nothing sent yet: type a request in the composer"))
+	}
+	start := s.windowStart()
+	for i := start; i < min(count, start+lh); i++ {
+		if i == s.sel {
+			// Reverse video, and a marker for terminals without it.
+			lines = append(lines, s.st.Selected.Render("▸"+ansi.Strip(s.log[i].line)))
+			continue
+		}
+		lines = append(lines, " "+s.log[i].line)
+	}
+	for len(lines) < s.h-s.detailHeight() {
+		lines = append(lines, "")
+	}
+	if s.detailHeight() > 0 && s.sel >= 0 && s.sel < count {
+		ev := s.log[s.sel].ev
+		sum := ev.Summary()
+		if sum == "" {
+			sum = statusText(ev.Response.Status)
+		}
+		lines = append(lines, s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum))
+	}
+	return lines
+}
+
+func logHint(sel int) string {
+	if sel >= 0 {
+		return " · ⏎ wire view"
+	}
+	return ""
+}
+
+// networkNote is the pane title's right-hand note: the network switch.
+func (s *serverPane) networkNote() string {
+	f := s.snap.Faults
+	var faults string
+	switch {
+	case f.LoseResponses && f.DropRequests:
+		faults = "lose+drop"
+	case f.LoseResponses:
+		faults = "lose responses"
+	case f.DropRequests:
+		faults = "drop requests"
+	default:
+		faults = "off"
+	}
+	if f.Delay > 0 {
+		faults += fmt.Sprintf(" +%s delay", f.Delay)
+	}
+	retry := string(s.snap.Retry)
+	if retry == "" {
+		retry = "none"
+	}
+	return "faults " + faults + " · retry " + retry
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}

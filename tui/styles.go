@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"image/color"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/glamour/v2/ansi"
+	"charm.land/lipgloss/v2"
+)
+
+// palette is the theme: every colour the screen uses, in one place. Hex
+// strings because Glamour's style config wants strings and Lip Gloss accepts
+// them too.
+type palette struct {
+	Text, Muted, Faint string
+	Accent, Accent2    string
+	OK, Info, Warn     string
+	Err, Changed       string
+	CodeBg             string
+}
+
+var darkPalette = palette{
+	Text: "#E4E4E7", Muted: "#9CA3AF", Faint: "#6B7280",
+	Accent: "#8AB4F8", Accent2: "#C4A7E7",
+	OK: "#6CCF8E", Info: "#56C8D8", Warn: "#E5C07B",
+	Err: "#F47067", Changed: "#F2CC60",
+	CodeBg: "#2A2D34",
+}
+
+var lightPalette = palette{
+	Text: "#1F2328", Muted: "#57606A", Faint: "#8C959F",
+	Accent: "#0B57D0", Accent2: "#8250DF",
+	OK: "#1A7F37", Info: "#0B6E83", Warn: "#9A6700",
+	Err: "#CF222E", Changed: "#953800",
+	CodeBg: "#EEF0F3",
+}
+
+// Styles is every style the screen uses, built from one palette. Children
+// receive a pointer to it; no view builds its own style literals.
+type Styles struct {
+	Dark bool // which palette variant
+	Mono bool // no colours at all (NO_COLOR, ASCII terminals): rely on text and attributes
+
+	Text, Muted, Faint, Bold lipgloss.Style
+
+	PaneTitle, PaneTitleFocused lipgloss.Style
+	Border, BorderFocused       lipgloss.Style
+
+	OK, Pending, Fail, Info lipgloss.Style
+
+	Status2xx, Status3xx, Status4xx, Status5xx, StatusNone lipgloss.Style
+
+	Changed, Before, After lipgloss.Style
+	Selected               lipgloss.Style
+	Method                 lipgloss.Style
+	Path                   lipgloss.Style
+	Mark                   lipgloss.Style
+	Chart                  lipgloss.Style
+	Error                  lipgloss.Style
+	Key, KeyDesc           lipgloss.Style
+	Notice                 lipgloss.Style
+	Label, LabelFocused    lipgloss.Style
+
+	Help help.Styles
+
+	pal palette
+}
+
+// NewStyles builds the styles for a dark or light background. mono drops
+// every colour but keeps bold, reverse and underline, so a NO_COLOR terminal
+// still shows focus, selection and what changed.
+func NewStyles(dark, mono bool) *Styles {
+	p := lightPalette
+	if dark {
+		p = darkPalette
+	}
+	c := func(hex string) color.Color {
+		if mono {
+			return lipgloss.NoColor{}
+		}
+		return lipgloss.Color(hex)
+	}
+	fg := func(hex string) lipgloss.Style { return lipgloss.NewStyle().Foreground(c(hex)) }
+
+	s := &Styles{Dark: dark, Mono: mono, pal: p}
+	s.Text = fg(p.Text)
+	s.Muted = fg(p.Muted)
+	s.Faint = fg(p.Faint)
+	s.Bold = lipgloss.NewStyle().Bold(true)
+	s.PaneTitle = fg(p.Muted).Bold(true)
+	s.PaneTitleFocused = fg(p.Accent).Bold(true).Reverse(mono)
+	s.Border = fg(p.Faint)
+	s.BorderFocused = fg(p.Accent)
+	s.OK = fg(p.OK).Bold(true)
+	s.Pending = fg(p.Warn)
+	s.Fail = fg(p.Err).Bold(true)
+	s.Info = fg(p.Info)
+	s.Status2xx = fg(p.OK)
+	s.Status3xx = fg(p.Info)
+	s.Status4xx = fg(p.Warn).Bold(true)
+	s.Status5xx = fg(p.Err).Bold(true)
+	s.StatusNone = fg(p.Err).Italic(true)
+	s.Changed = fg(p.Changed).Bold(true)
+	s.Before = fg(p.Muted).Strikethrough(!mono)
+	s.After = fg(p.Changed).Bold(true).Underline(mono)
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	s.Method = fg(p.Accent2).Bold(true)
+	s.Path = fg(p.Text)
+	s.Mark = fg(p.Warn).Bold(true)
+	s.Chart = fg(p.Accent)
+	s.Error = fg(p.Err)
+	s.Key = fg(p.Accent).Bold(true)
+	s.KeyDesc = fg(p.Muted)
+	s.Notice = fg(p.Warn)
+	s.Label = fg(p.Muted)
+	s.LabelFocused = fg(p.Accent).Bold(true).Underline(mono)
+
+	s.Help = help.Styles{
+		ShortKey:       s.Key,
+		ShortDesc:      s.KeyDesc,
+		ShortSeparator: s.Faint,
+		Ellipsis:       s.Faint,
+		FullKey:        s.Key,
+		FullDesc:       s.KeyDesc,
+		FullSeparator:  s.Faint,
+	}
+	return s
+}
+
+// textinputStyles gives the composer's one-line fields our colours and a
+// steady cursor: a blinking cursor would redraw the screen twice a second
+// for nothing and make captured screens differ.
+func (s *Styles) textinputStyles() textinput.Styles {
+	st := textinput.DefaultStyles(s.Dark)
+	st.Focused.Text = s.Text
+	st.Focused.Prompt = s.LabelFocused
+	st.Focused.Placeholder = s.Faint
+	st.Blurred.Text = s.Muted
+	st.Blurred.Prompt = s.Label
+	st.Blurred.Placeholder = s.Faint
+	st.Cursor.Blink = false
+	if s.Mono {
+		st.Cursor.Color = lipgloss.NoColor{}
+	} else {
+		st.Cursor.Color = lipgloss.Color(s.pal.Accent)
+	}
+	return st
+}
+
+func (s *Styles) textareaStyles() textarea.Styles {
+	st := textarea.DefaultStyles(s.Dark)
+	st.Focused.Text = s.Text
+	st.Focused.Prompt = s.LabelFocused
+	st.Focused.CursorLine = lipgloss.NewStyle()
+	st.Focused.Placeholder = s.Faint
+	st.Focused.EndOfBuffer = s.Faint
+	st.Blurred.Text = s.Muted
+	st.Blurred.Prompt = s.Label
+	st.Blurred.CursorLine = lipgloss.NewStyle()
+	st.Blurred.Placeholder = s.Faint
+	st.Blurred.EndOfBuffer = s.Faint
+	st.Cursor.Blink = false
+	if s.Mono {
+		st.Cursor.Color = lipgloss.NoColor{}
+	} else {
+		st.Cursor.Color = lipgloss.Color(s.pal.Accent)
+	}
+	return st
+}
+
+// glamourStyle is the fixed Markdown theme built from the same palette. It is
+// never chosen by Glamour itself (no auto style): the background report from
+// Bubble Tea decides dark or light, the colour profile decides mono.
+func (s *Styles) glamourStyle() ansi.StyleConfig {
+	p := s.pal
+	str := func(v string) *string { return &v }
+	col := func(hex string) *string {
+		if s.Mono {
+			return nil
+		}
+		return &hex
+	}
+	yes := func() *bool { t := true; return &t }
+	u := func(v uint) *uint { return &v }
+
+	codePrefix, codeSuffix := " ", " "
+	if s.Mono {
+		// Without a background colour, inline code needs visible quotes.
+		codePrefix, codeSuffix = "`", "`"
+	}
+	var codeBg *string
+	if !s.Mono {
+		codeBg = str(p.CodeBg)
+	}
+
+	return ansi.StyleConfig{
+		Document: ansi.StyleBlock{
+			StylePrimitive: ansi.StylePrimitive{Color: col(p.Text)},
+			Margin:         u(0),
+		},
+		BlockQuote: ansi.StyleBlock{
+			StylePrimitive: ansi.StylePrimitive{Color: col(p.Muted)},
+			Indent:         u(1),
+			IndentToken:    str("│ "),
+		},
+		Paragraph: ansi.StyleBlock{},
+		List: ansi.StyleList{
+			LevelIndent: 2,
+		},
+		Heading: ansi.StyleBlock{
+			StylePrimitive: ansi.StylePrimitive{BlockSuffix: "\n", Color: col(p.Accent), Bold: yes()},
+		},
+		H1: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "# ", Color: col(p.Accent), Bold: yes()}},
+		H2: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "## "}},
+		H3: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "### "}},
+		H4: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "#### "}},
+		H5: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "##### "}},
+		H6: ansi.StyleBlock{StylePrimitive: ansi.StylePrimitive{Prefix: "###### "}},
+
+		Strikethrough:  ansi.StylePrimitive{CrossedOut: yes()},
+		Emph:           ansi.StylePrimitive{Italic: yes()},
+		Strong:         ansi.StylePrimitive{Bold: yes()},
+		HorizontalRule: ansi.StylePrimitive{Color: col(p.Faint), Format: "\n────────\n"},
+		Item:           ansi.StylePrimitive{BlockPrefix: "• "},
+		Enumeration:    ansi.StylePrimitive{BlockPrefix: ". "},
+		Task:           ansi.StyleTask{Ticked: "[✓] ", Unticked: "[ ] "},
+		Link:           ansi.StylePrimitive{Color: col(p.Info), Underline: yes()},
+		LinkText:       ansi.StylePrimitive{Color: col(p.Accent2), Bold: yes()},
+		Image:          ansi.StylePrimitive{Color: col(p.Info), Underline: yes()},
+		ImageText:      ansi.StylePrimitive{Color: col(p.Muted), Format: "Image: {{.text}} →"},
+		Code: ansi.StyleBlock{
+			StylePrimitive: ansi.StylePrimitive{
+				Prefix: codePrefix, Suffix: codeSuffix,
+				Color: col(p.Changed), BackgroundColor: codeBg,
+			},
+		},
+		CodeBlock: ansi.StyleCodeBlock{
+			// No Chroma: lesson code blocks are HTTP and JSON in our own
+			// colours, and highlighting would register a global theme.
+			StyleBlock: ansi.StyleBlock{
+				StylePrimitive: ansi.StylePrimitive{Color: col(p.Accent2)},
+				Margin:         u(2),
+			},
+		},
+		Table: ansi.StyleTable{
+			CenterSeparator: str("┼"),
+			ColumnSeparator: str("│"),
+			RowSeparator:    str("─"),
+		},
+		DefinitionDescription: ansi.StylePrimitive{BlockPrefix: "\n→ "},
+	}
+}
+
+// statusStyle picks the style for a status class. The text always carries
+// the code and reason too, so colour is never the only signal.
+func (s *Styles) statusStyle(code int) lipgloss.Style {
+	switch {
+	case code >= 500:
+		return s.Status5xx
+	case code >= 400:
+		return s.Status4xx
+	case code >= 300:
+		return s.Status3xx
+	case code >= 200:
+		return s.Status2xx
+	default:
+		return s.StatusNone
+	}
+}

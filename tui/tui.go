@@ -1,0 +1,234 @@
+// Package tui is putpost's full-screen front end: the lesson, a request
+// composer and the live server side by side, built with Bubble Tea.
+//
+// Everything the learner does goes through the same objects as every other
+// front end: requests are sent with the sim's in-process client, the screen
+// learns about exchanges (its own, and curl's over --listen) from the sim's
+// event feed, and the lessons engine judges the steps. Line mode lives in
+// tui/plain.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// Options is what the full screen runs on.
+type Options struct {
+	Server *sim.Server
+	Engine *lessons.Engine // nil in sandbox mode: the server with every fixture, no lesson
+	Client *sim.Client     // in-process client the composer sends through; the network switch acts on it
+	Listen string          // address served over loopback with --listen; the footer shows a curl line for it
+	Notice string          // shown once on start (e.g. progress will not be saved)
+	// Welcome shows the one-screen welcome that says how to move around
+	// (first run).
+	Welcome bool
+}
+
+// ErrNotTerminal is returned by Run when standard input or output is not a
+// terminal; the caller should use line mode instead.
+var ErrNotTerminal = errors.New("the full screen needs a terminal; use line mode (--plain) instead")
+
+// session is the state shared by every copy of the Model: the sim objects,
+// the event subscription and the crash record. Only the event loop touches
+// it, except where noted.
+type session struct {
+	ctx    context.Context
+	srv    *sim.Server
+	eng    *lessons.Engine
+	client *sim.Client
+
+	events <-chan sim.Event
+	unsub  func()
+	manual bool // tests feed events themselves; no waiting command
+	done   chan struct{}
+	once   sync.Once
+
+	mu      sync.Mutex // guards crash and program
+	crash   *crashInfo
+	program *tea.Program // set by run; nil in tests that drive the Model directly
+}
+
+func (ss *session) close() {
+	ss.once.Do(func() {
+		close(ss.done)
+		if ss.unsub != nil {
+			ss.unsub()
+		}
+	})
+}
+
+type crashInfo struct {
+	Value any
+	Stack []byte
+	Where string
+}
+
+func (ss *session) recordCrash(v any, stack []byte, where string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.crash == nil {
+		ss.crash = &crashInfo{Value: v, Stack: stack, Where: where}
+	}
+}
+
+func (ss *session) crashed() *crashInfo {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.crash
+}
+
+// crashMsg reports a panic caught in a tea.Cmd.
+type crashMsg struct {
+	Value any
+	Stack []byte
+}
+
+// guard runs cmd with a recover, so a panic in a command ends the program
+// through our crash report instead of Bubble Tea's stack dump.
+func guard(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = crashMsg{Value: r, Stack: debug.Stack()}
+			}
+		}()
+		return cmd()
+	}
+}
+
+// Run runs the full screen until the learner quits, the context ends, or
+// something breaks. Quitting returns nil; the caller saves progress. A panic
+// restores the terminal, writes a crash report and returns an error naming
+// the report's path.
+func Run(ctx context.Context, o Options) (err error) {
+	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+		return ErrNotTerminal
+	}
+	return run(ctx, o, nil)
+}
+
+// run is Run without the terminal check, with extra program options (tests).
+func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
+	var ss *session
+	defer func() {
+		if r := recover(); r != nil {
+			err = writeCrash(&crashInfo{Value: r, Stack: debug.Stack(), Where: "start"}, ss)
+		}
+	}()
+	m := New(o)
+	ss = m.ss
+	defer ss.close()
+
+	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
+	// Our own recovery writes the report; Bubble Tea's would only print a
+	// stack trace over the learner's shell.
+	p := tea.NewProgram(guarded{m: m}, opts...)
+	ss.mu.Lock()
+	ss.program = p
+	ss.mu.Unlock()
+	_, runErr := p.Run()
+	if c := ss.crashed(); c != nil {
+		return writeCrash(c, ss)
+	}
+	switch {
+	case runErr == nil:
+		return nil
+	case errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(runErr, tea.ErrInterrupted):
+		return nil
+	default:
+		return fmt.Errorf("full screen: %w", runErr)
+	}
+}
+
+// guarded wraps the Model so that a panic in Update or View ends the program
+// cleanly (Bubble Tea restores the terminal on the way out) and leaves a
+// crash record for Run.
+type guarded struct{ m Model }
+
+func (g guarded) Init() tea.Cmd { return g.m.Init() }
+
+func (g guarded) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	if g.m.ss.crashed() != nil {
+		return g, tea.Quit
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.m.ss.recordCrash(r, debug.Stack(), fmt.Sprintf("update %T", msg))
+			cmd = tea.Quit
+		}
+	}()
+	if c, ok := msg.(crashMsg); ok {
+		g.m.ss.recordCrash(c.Value, c.Stack, "command")
+		return g, tea.Quit
+	}
+	nm, cmd := g.m.Update(msg)
+	return guarded{m: nm.(Model)}, cmd
+}
+
+func (g guarded) View() (v tea.View) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.m.ss.recordCrash(r, debug.Stack(), "view")
+			v = tea.NewView("putpost crashed while drawing the screen.")
+			// View cannot return a command; ask the program to stop.
+			g.m.ss.mu.Lock()
+			p := g.m.ss.program
+			g.m.ss.mu.Unlock()
+			if p != nil {
+				go p.Quit()
+			}
+		}
+	}()
+	if g.m.ss.crashed() != nil {
+		return tea.NewView("putpost crashed.")
+	}
+	return g.m.View()
+}
+
+// writeCrash saves a crash report in the temporary directory and returns an
+// error that says where it is and what to do with it.
+func writeCrash(c *crashInfo, ss *session) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "putpost crash report\n\ntime: %s\n", time.Now().UTC().Format(time.RFC3339))
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(&b, "version: %s\n", bi.Main.Version)
+	}
+	fmt.Fprintf(&b, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&b, "where: %s\n", c.Where)
+	if ss != nil && ss.eng != nil {
+		if l := ss.eng.Lesson(); l != nil {
+			fmt.Fprintf(&b, "lesson: %s step %d\n", l.ID, ss.eng.StepIndex()+1)
+		}
+	}
+	fmt.Fprintf(&b, "\npanic: %v\n\n%s", c.Value, c.Stack)
+
+	f, err := os.CreateTemp("", "putpost-crash-*.txt")
+	if err != nil {
+		return fmt.Errorf("putpost crashed (%v) and could not write a crash report: %w", c.Value, err)
+	}
+	_, werr := f.WriteString(b.String())
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		return fmt.Errorf("putpost crashed (%v); the crash report at %s may be incomplete", c.Value, f.Name())
+	}
+	return fmt.Errorf("putpost crashed: %v\nA crash report is in %s — please attach it to an issue at the project's issue tracker", c.Value, f.Name())
+}

@@ -1,0 +1,251 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View draws the screen from state computed in Update: it slices
+// pre-rendered lines and draws borders, nothing more.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "putpost"
+	return v
+}
+
+// screen is the whole frame as text.
+func (m Model) screen() string {
+	if !m.ready {
+		return ""
+	}
+	if m.lay.TooSmall {
+		return tooSmallText(m.lay.W, m.lay.H)
+	}
+	l := m.lay
+	st := m.st
+
+	ltitle, lnote := m.lessonTitle()
+	lessonBox := st.box(l.Lesson, ltitle, lnote, m.lesson.sc.Visible(), m.focus == paneLesson)
+
+	cnote := "one line"
+	if m.comp.form {
+		cnote = "form"
+	}
+	if m.job != nil {
+		cnote = m.job.progress()
+	}
+	compBox := st.box(l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer)
+
+	stitle := "Server"
+	if m.srv.wire != nil {
+		stitle = "Wire view #" + strconv.FormatUint(m.srv.wireSeq, 10)
+	}
+	srvBox := st.box(l.Server, stitle, m.srv.networkNote(), m.srv.View(), m.focus == paneServer)
+
+	var body string
+	if l.Side {
+		body = joinColumns(lessonBox+"\n"+compBox, srvBox)
+	} else {
+		body = lessonBox + "\n" + compBox + "\n" + srvBox
+	}
+	body += "\n" + m.footer
+
+	switch m.overlay {
+	case overlayWelcome:
+		r := overlayRect(l, 72, 17)
+		body = placeOver(body, st.box(r, "Welcome to putpost", "", m.welcomeLines(r.W-2), true), r)
+	case overlayHelp:
+		r0 := overlayRect(l, 100, l.H)
+		lines := m.helpLines(r0.W - 2)
+		r := overlayRect(l, 100, len(lines)+2)
+		sc := m.helpSc
+		sc.SetHeight(r.H - 2)
+		sc.SetLines(lines)
+		body = placeOver(body, st.box(r, "Keys", "esc close", sc.Visible(), true), r)
+	case overlayContents:
+		n := len(m.ss.eng.Lessons()) + 4
+		r := overlayRect(l, 72, n)
+		lines := m.contentsLines(r.W - 2)
+		sc := scroller{}
+		sc.SetHeight(r.H - 2)
+		sc.SetLines(lines)
+		sc.Show(m.tocSel + 2)
+		body = placeOver(body, st.box(r, "Lessons", "", sc.Visible(), true), r)
+	}
+	return body
+}
+
+// refreshFooter renders the footer for the current focus: the short help,
+// or a message that replaces it until the next key.
+func (m *Model) refreshFooter() {
+	if !m.ready || m.lay.TooSmall {
+		return
+	}
+	w := m.lay.W
+	var line string
+	if m.flash != "" {
+		line = m.st.Notice.Render(ansi.Truncate(" "+m.flash, w, "…"))
+	} else {
+		m.help.SetWidth(w - 1)
+		line = " " + m.help.ShortHelpView(m.shortHelp())
+	}
+	footer := fitLine(line, w)
+	if m.curl != "" {
+		// Only a whole command line can be pasted: fall back to a plain GET
+		// of the same resource when the full one does not fit.
+		label, cmd := " from another terminal: ", m.curl
+		if ansi.StringWidth(label+cmd) > w {
+			label = " try: "
+		}
+		if ansi.StringWidth(label+cmd) > w {
+			cmd = m.curlShort
+		}
+		footer += "\n" + fitLine(m.st.Muted.Render(label)+m.st.Text.Render(cmd), w)
+	}
+	m.footer = footer
+}
+
+// shortHelp is the footer's keys for where the focus is.
+func (m *Model) shortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.overlay == overlayWelcome:
+		return []key.Binding{bind("any key", "start"), bind("ctrl+c", "quit")}
+	case m.overlay == overlayContents:
+		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
+	case m.overlay != overlayNone:
+		return []key.Binding{bind("esc", "close"), bind("↑/↓", "scroll")}
+	case m.focus == paneComposer:
+		b := []key.Binding{k.Send, bind("esc", "leave"), bind("ctrl+r", "×N"), bind("ctrl+o", "form"), bind("↑", "history"), k.FocusNext}
+		if m.job != nil {
+			b = append([]key.Binding{bind("ctrl+x", "finish repeat")}, b...)
+		}
+		return append(b, bind("f1", "help"), bind("ctrl+c", "quit"))
+	case m.focus == paneServer && m.srv.wire != nil:
+		return []key.Binding{bind("↑/↓", "scroll"), bind("esc", "back to the log"), k.Undo, k.FocusNext, k.Help, k.Quit}
+	case m.focus == paneServer:
+		b := []key.Binding{bind("↑/↓", "select"), bind("⏎", "wire view"), short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), short(k.Chart, "c", "chart"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+		if m.job != nil {
+			b = append([]key.Binding{k.Skip}, b...)
+		}
+		return b
+	case m.ss.eng == nil:
+		b := []key.Binding{short(k.Edit, "e", "edit"), k.FocusNext, short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+		if m.job != nil {
+			b = append([]key.Binding{k.Skip}, b...)
+		}
+		return b
+	default:
+		b := m.keys.ShortHelp()
+		if m.job != nil {
+			b = append([]key.Binding{k.Skip}, b...)
+		}
+		if m.ss.eng != nil {
+			if st := m.ss.eng.Step(); st != nil && st.Quiz != nil {
+				b = append([]key.Binding{k.Answer}, b...)
+			}
+		}
+		return b
+	}
+}
+
+func bind(keys, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+}
+
+func (m *Model) welcomeLines(w int) []string {
+	st := m.st
+	row := func(k, desc string) string {
+		return st.Key.Render(fitLine(k, 16)) + " " + st.Text.Render(desc)
+	}
+	lines := []string{
+		st.Bold.Render("Learn HTTP PUT vs POST by sending requests to a live"),
+		st.Bold.Render("server that runs inside this program."),
+		"",
+		row("tab / shift+tab", "move between lesson, request and server"),
+		row("e", "write a request; ⏎ sends it, esc leaves the editor"),
+		row("h / s", "a hint / the solution (filled in, you send it)"),
+		row("n / p", "next / previous step"),
+		row("t", "all lessons, with your progress"),
+		row("↑↓ j k pgup pgdn", "scroll; the mouse wheel scrolls, a click focuses"),
+		row("u", "undo the newest change on the server"),
+		row("?", "every key"),
+		row("q", "quit — your progress is saved"),
+		"",
+		st.Muted.Render("Press any key to start."),
+	}
+	for i, ln := range lines {
+		lines[i] = " " + ansi.Truncate(ln, max(1, w-1), "…")
+	}
+	return lines
+}
+
+// helpLines lays the full keymap out in as many columns as fit in w.
+func (m *Model) helpLines(w int) []string {
+	st := m.st
+	var cols [][]string
+	for _, group := range m.keys.FullHelp() {
+		kw := 0
+		for _, b := range group {
+			kw = max(kw, ansi.StringWidth(b.Help().Key))
+		}
+		var col []string
+		for _, b := range group {
+			h := b.Help()
+			col = append(col, st.Key.Render(fitLine(h.Key, kw))+" "+st.KeyDesc.Render(h.Desc))
+		}
+		cols = append(cols, col)
+	}
+	colW := make([]int, len(cols))
+	for i, col := range cols {
+		for _, ln := range col {
+			colW[i] = max(colW[i], ansi.StringWidth(ln))
+		}
+	}
+	// Greedily fill rows of columns.
+	var lines []string
+	for i := 0; i < len(cols); {
+		used, j := 1, i
+		for j < len(cols) && (j == i || used+colW[j]+3 <= w) {
+			used += colW[j] + 3
+			j++
+		}
+		rows := 0
+		for _, col := range cols[i:j] {
+			rows = max(rows, len(col))
+		}
+		lines = append(lines, "")
+		for r := range rows {
+			line := " "
+			for c := i; c < j; c++ {
+				cell := ""
+				if r < len(cols[c]) {
+					cell = cols[c][r]
+				}
+				line += fitLine(cell, colW[c]) + "   "
+			}
+			lines = append(lines, line)
+		}
+		i = j
+	}
+	notes := []string{
+		"",
+		"In the request editor letters type; ctrl keys, f1, tab and esc still work.",
+		"Request line: METHOD /path [JSON body] [-H 'Name: value'] [xN], for example",
+		`  PUT /accounts/42 {"balance": 100}     POST /customers {"name":"Joe"} x3`,
+		"Curl command lines work too: curl -X PUT http://localhost/accounts/42 -d '{…}'",
+		"Mouse: the wheel scrolls the pane under the pointer; a click focuses a pane.",
+	}
+	for _, n := range notes {
+		for _, ln := range strings.Split(ansi.Wrap(n, max(10, w-2), " "), "\n") {
+			lines = append(lines, " "+st.Muted.Render(ln))
+		}
+	}
+	return lines
+}
