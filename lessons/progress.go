@@ -32,11 +32,13 @@ type progressFile struct {
 // The zero value is usable and keeps progress in memory only. Methods are safe
 // for concurrent use.
 type Progress struct {
-	mu      sync.Mutex
-	path    string // "" = memory only
-	saving  bool   // false when path is "" or its folder cannot be written
-	current string
-	passed  map[string]map[int]bool
+	mu     sync.Mutex
+	path   string // "" = memory only
+	saving bool   // false when path is "" or its folder cannot be written
+	// firstRun: no progress file existed when opened
+	firstRun bool
+	current  string
+	passed   map[string]map[int]bool
 }
 
 // DefaultProgressPath is where progress lives: $XDG_STATE_HOME/putpost/progress.json,
@@ -64,11 +66,14 @@ func DefaultProgressPath() string {
 //     "", progress is kept in memory only and the notice says it will not be
 //     saved.
 //
-// err is for logs: it is non-nil only when the old file could be neither read
-// nor moved aside (progress is then kept in memory only).
+// OpenProgress does not fail: err is always nil (the signature leaves room for
+// a future failure that should stop the program). When the old file can be
+// neither read nor moved aside, progress is kept in memory only and the
+// notice says so.
 func OpenProgress(path string) (p *Progress, notice string, err error) {
 	p = &Progress{path: path}
 	if path == "" {
+		p.firstRun = true
 		return p, "Progress will not be saved: no state folder is known (set XDG_STATE_HOME or HOME).", nil
 	}
 	var notices []string
@@ -76,20 +81,22 @@ func OpenProgress(path string) (p *Progress, notice string, err error) {
 	data, rerr := os.ReadFile(path)
 	switch {
 	case errors.Is(rerr, fs.ErrNotExist):
+		p.firstRun = true
 	case rerr != nil && !exists(path):
+		p.firstRun = true
 		// Not there to read (say, a file stands where the folder should be);
 		// checkWritable below says what that means for saving.
 	case rerr != nil:
 		aside, merr := moveAside(path)
 		if merr != nil {
-			return p, fmt.Sprintf("Could not read the progress file %s (%v), nor move it aside; progress will not be saved.", path, rerr), fmt.Errorf("reading progress: %w; moving it aside: %w", rerr, merr)
+			return p, fmt.Sprintf("Could not read the progress file %s (%v), nor move it aside (%v); progress will not be saved.", path, shortErr(rerr), shortErr(merr)), nil
 		}
 		notices = append(notices, fmt.Sprintf("Could not read the progress file (%v); moved it to %s and started fresh.", shortErr(rerr), aside))
 	default:
 		if why := p.load(data); why != "" {
 			aside, merr := moveAside(path)
 			if merr != nil {
-				return p, fmt.Sprintf("The progress file %s is %s and could not be moved aside (%v); progress will not be saved.", path, why, shortErr(merr)), fmt.Errorf("moving aside a progress file that is %s: %w", why, merr)
+				return p, fmt.Sprintf("The progress file %s is %s and could not be moved aside (%v); progress will not be saved.", path, why, shortErr(merr)), nil
 			}
 			notices = append(notices, fmt.Sprintf("The progress file was %s; moved it to %s and started fresh.", why, aside))
 		}
@@ -125,6 +132,20 @@ func (p *Progress) load(data []byte) string {
 	}
 	p.current, p.passed = f.Current, passed
 	return ""
+}
+
+// FirstRun reports whether no progress file existed when the progress was
+// opened: the learner is new (or progress is not saved), so a front end may
+// greet them.
+func (p *Progress) FirstRun() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstRun
+}
+
+// Count returns how many of the lesson's steps are passed, and how many it has.
+func (p *Progress) Count(l *Lesson) (done, total int) {
+	return doneSteps(l, p), len(l.Steps)
 }
 
 // Path is where progress is saved ("" for memory only).

@@ -9,7 +9,7 @@ import (
 )
 
 // subscribe attaches a subscriber that drains events, as the screen does.
-func subscribe(b *testing.B, s *Server) {
+func drainEvents(b *testing.B, s *Server) {
 	ch, cancel := s.Subscribe(1024)
 	go func() {
 		for range ch {
@@ -20,7 +20,7 @@ func subscribe(b *testing.B, s *Server) {
 
 func benchInProcess(b *testing.B, method, target, body string, reset func(s *Server)) {
 	s := New(Options{})
-	subscribe(b, s)
+	drainEvents(b, s)
 	c := s.Client(SourceComposer)
 	n := 0
 	b.ReportAllocs()
@@ -55,7 +55,7 @@ func BenchmarkInProcessPOST(b *testing.B) {
 // drives it with parallel keep-alive clients.
 func BenchmarkLoopbackPUT(b *testing.B) {
 	s := New(Options{})
-	subscribe(b, s)
+	drainEvents(b, s)
 	ln, err := Listen("127.0.0.1:0", false)
 	if err != nil {
 		b.Fatal(err)

@@ -34,11 +34,11 @@ func parseETags(v string) (etagList, error) {
 			t.weak, v = true, rest
 		}
 		if !strings.HasPrefix(v, `"`) {
-			return etagList{}, fmt.Errorf("an entity tag is a quoted string such as \"a1b2\" (or * for any), not %s", quoted(v))
+			return etagList{}, fmt.Errorf("an entity tag is a quoted string such as \"a1b2\" (or * for any), not %s", quoteInput(v))
 		}
 		end := strings.IndexByte(v[1:], '"')
 		if end < 0 {
-			return etagList{}, fmt.Errorf("the entity tag %s has no closing quote", quoted(v))
+			return etagList{}, fmt.Errorf("the entity tag %s has no closing quote", quoteInput(v))
 		}
 		t.opaque, v = v[:end+2], v[end+2:]
 		l.tags = append(l.tags, t)

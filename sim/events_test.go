@@ -8,16 +8,16 @@ import (
 
 func TestEveryExchangeIsAnEventWithChanges(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
-	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
-	send(t, s, "GET", "/accounts/42", "")
-	send(t, s, "FROB", "/x", "")
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	sendTo(t, s, "GET", "/accounts/42", "")
+	sendTo(t, s, "FROB", "/x", "")
 	ev := s.EventsSince(0)
 	if len(ev) != 4 {
 		t.Fatalf("%d events", len(ev))
 	}
 	for i, e := range ev {
-		if e.Seq != uint64(i+1) || !e.Time.Equal(DefaultStart.Add(time.Duration(i)*time.Second)) || e.Source != SourceNetwork || e.Attempt != 1 {
+		if e.Seq != uint64(i+1) || !e.Time.Equal(defaultStart.Add(time.Duration(i)*time.Second)) || e.Source != SourceNetwork || e.Attempt != 1 {
 			t.Errorf("event %d: %+v", i, e)
 		}
 	}
@@ -37,7 +37,7 @@ func TestEveryExchangeIsAnEventWithChanges(t *testing.T) {
 
 func TestWithSourceLabelsTheEvent(t *testing.T) {
 	s := New(Options{})
-	r := request(t, "GET", "/", "")
+	r := clientRequest(t, "GET", "/", "")
 	r = r.WithContext(WithSource(r.Context(), SourceLesson, 0))
 	s.ServeHTTP(nopWriter{}, r)
 	if e := s.EventsSince(0)[0]; e.Source != SourceLesson || e.Attempt != 1 || e.Remote != "" {
@@ -54,7 +54,7 @@ func TestSlowSubscriberNeverBlocksTheServer(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		for range 50 {
-			send(t, s, "GET", "/", "")
+			sendTo(t, s, "GET", "/", "")
 		}
 		close(done)
 	}()
@@ -76,13 +76,13 @@ func TestCancelClosesTheSubscription(t *testing.T) {
 	if _, open := <-ch; open {
 		t.Fatal("channel still open")
 	}
-	send(t, s, "GET", "/", "") // no send on a closed channel
+	sendTo(t, s, "GET", "/", "") // no send on a closed channel
 }
 
 func TestOnlyMaxEventsAreKept(t *testing.T) {
 	s := New(Options{MaxEvents: 5})
 	for range 12 {
-		send(t, s, "GET", "/", "")
+		sendTo(t, s, "GET", "/", "")
 	}
 	ev := s.EventsSince(0)
 	if len(ev) != 5 || ev[0].Seq != 8 || ev[4].Seq != 12 {

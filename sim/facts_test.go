@@ -42,7 +42,7 @@ func TestHTTPFactsExchanges(t *testing.T) {
 		},
 		{
 			name:  "PutBalanceAHundredTimesLeavesOneHundred",
-			steps: repeat(100, step{method: "PUT", target: "/accounts/42", body: `{"balance":100}`, status: 200}),
+			steps: repeatStep(100, step{method: "PUT", target: "/accounts/42", body: `{"balance":100}`, status: 200}),
 			after: map[string]string{"/accounts/42": `{"balance":100}`},
 		},
 		{
@@ -109,9 +109,9 @@ func TestHTTPFactsExchanges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(Options{})
-			play(t, s, tt.steps)
+			playSteps(t, s, tt.steps)
 			for path, want := range tt.after {
-				if got := stored(t, s, path); got != want {
+				if got := storedAt(t, s, path); got != want {
 					t.Errorf("%s = %s, want %s", path, got, want)
 				}
 			}
@@ -119,7 +119,7 @@ func TestHTTPFactsExchanges(t *testing.T) {
 	}
 }
 
-func repeat(n int, st step) []step {
+func repeatStep(n int, st step) []step {
 	out := make([]step, n)
 	for i := range out {
 		out[i] = st
@@ -127,10 +127,10 @@ func repeat(n int, st step) []step {
 	return out
 }
 
-func play(t *testing.T, s *Server, steps []step) {
+func playSteps(t *testing.T, s *Server, steps []step) {
 	t.Helper()
 	for i, st := range steps {
-		w := send(t, s, st.method, st.target, st.body, st.header...)
+		w := sendTo(t, s, st.method, st.target, st.body, st.header...)
 		where := st.method + " " + st.target
 		if w.Code != st.status {
 			t.Fatalf("step %d %s: status %d, want %d; body %s", i+1, where, w.Code, st.status, w.Body)

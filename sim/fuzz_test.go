@@ -36,7 +36,7 @@ func FuzzHandler(f *testing.F) {
 				RequestURI: path,
 			}
 			if body != nil {
-				r.Body = readCloser{bytes.NewReader(body)}
+				r.Body = fuzzBody{bytes.NewReader(body)}
 			}
 			for line := range strings.SplitSeq(headers, "\n") {
 				if k, v, ok := strings.Cut(line, ":"); ok {
@@ -45,7 +45,7 @@ func FuzzHandler(f *testing.F) {
 			}
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, r)
-			checkResponse(t, method, w)
+			checkFuzzResponse(t, method, w)
 		}
 		for _, p := range s.Paths() {
 			b, tag, _ := s.Resource(p)
@@ -62,11 +62,11 @@ func FuzzHandler(f *testing.F) {
 	})
 }
 
-type readCloser struct{ *bytes.Reader }
+type fuzzBody struct{ *bytes.Reader }
 
-func (readCloser) Close() error { return nil }
+func (fuzzBody) Close() error { return nil }
 
-func checkResponse(t *testing.T, method string, w *httptest.ResponseRecorder) {
+func checkFuzzResponse(t *testing.T, method string, w *httptest.ResponseRecorder) {
 	t.Helper()
 	if w.Code >= 500 && w.Code != http.StatusNotImplemented && w.Code != http.StatusInsufficientStorage {
 		t.Fatalf("%s answered %d: %s", method, w.Code, w.Body)

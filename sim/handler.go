@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,8 +44,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			defer s.release(x.key, x.token)
 		}
 	}
-	if r.Body != nil && r.Body != http.NoBody {
-		x.body, x.over, x.readErr = readLimited(r.Body, r.ContentLength)
+	switch b := r.Body.(type) {
+	case nil:
+	case *inProcessBody: // from Client: already in memory, no copy needed
+		x.body, x.over = b.data[:min(len(b.data), maxBody)], len(b.data) > maxBody
+	default:
+		if b != http.NoBody {
+			x.body, x.over, x.readErr = readLimited(b, r.ContentLength)
+		}
 	}
 	x.req = requestMessage(r, x.body)
 
@@ -129,20 +134,23 @@ func (s *Server) dispatch(x *exchange) reply {
 	case http.MethodConnect:
 		return errorReply(http.StatusNotImplemented, "CONNECT asks a proxy to open a tunnel; this server is not a proxy and does not implement CONNECT")
 	default:
-		return errorReply(http.StatusNotImplemented, "this server does not implement the method %s; it implements GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS and TRACE (methods are case-sensitive)", quoted(x.method))
+		return errorReply(http.StatusNotImplemented, "this server does not implement the method %s; it implements GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS and TRACE (methods are case-sensitive)", quoteInput(x.method))
 	}
 	if x.readErr != nil {
 		return errorReply(http.StatusBadRequest, "the request body could not be read (%v); send the request again", x.readErr)
 	}
 	if x.method == http.MethodTrace {
-		return trace(x)
+		return traceReply(x)
 	}
 	rt, ok := routeOf(x.path)
 	if !ok {
-		return errorReply(http.StatusNotFound, "there is nothing at %s; this server has %s (GET / lists them)", quoted(x.path), strings.Join(collectionNames, ", "))
+		return errorReply(http.StatusNotFound, "there is nothing at %s; this server has %s (GET / lists them)", quoteInput(x.path), strings.Join(collectionNames, ", "))
 	}
 	if x.method == http.MethodOptions {
-		return options(rt)
+		return optionsReply(rt)
+	}
+	if rt.kind == kindServer {
+		return errorReply(http.StatusBadRequest, "the target * names the whole server and only works with OPTIONS; give a path such as /customers")
 	}
 	if !rt.allows(x.method) {
 		rep := errorReply(http.StatusMethodNotAllowed, "%s is not allowed on %s; the Allow header lists what is: %s", x.method, rt.path, rt.allow())
@@ -190,25 +198,25 @@ func readDoc(x *exchange) (reply, bool) {
 		return errorReply(http.StatusBadRequest, "%s needs a JSON body: %s", x.method, example), true
 	}
 	ct := x.r.Header.Get("Content-Type")
-	mt := mediaType(ct)
+	mt := mediaTypeOf(ct)
 	if x.method == http.MethodPatch {
 		if mt != "application/merge-patch+json" {
-			rep := errorReply(http.StatusUnsupportedMediaType, "PATCH here takes a JSON merge patch (RFC 7396): send Content-Type: application/merge-patch+json, not %s", quoted(ct))
+			rep := errorReply(http.StatusUnsupportedMediaType, "PATCH here takes a JSON merge patch (RFC 7396): send Content-Type: application/merge-patch+json, not %s", quoteInput(ct))
 			rep.header.Set("Accept-Patch", "application/merge-patch+json")
 			return rep, true
 		}
 	} else if mt != "application/json" {
-		return errorReply(http.StatusUnsupportedMediaType, "this server stores JSON: send the body with Content-Type: application/json, not %s", quoted(ct)), true
+		return errorReply(http.StatusUnsupportedMediaType, "this server stores JSON: send the body with Content-Type: application/json, not %s", quoteInput(ct)), true
 	}
-	v, err := decodeJSON(x.body)
+	v, err := decodeJSONValue(x.body)
 	if err != nil {
 		return errorReply(http.StatusBadRequest, "%s; fix it and send the request again", err), true
 	}
 	doc, ok := v.(map[string]any)
 	if !ok {
-		return errorReply(http.StatusUnprocessableEntity, `the body must be a JSON object, such as {"status":"ontime"}, not %s`, jsonKind(v)), true
+		return errorReply(http.StatusUnprocessableEntity, `the body must be a JSON object, such as {"status":"ontime"}, not %s`, jsonKindOf(v)), true
 	}
-	canon, err := encodeJSON(doc)
+	canon, err := canonicalJSON(doc)
 	if err != nil {
 		return errorReply(http.StatusUnprocessableEntity, "the body could not be stored as JSON (%v)", err), true
 	}
@@ -216,15 +224,14 @@ func readDoc(x *exchange) (reply, bool) {
 	return reply{}, false
 }
 
-func mediaType(v string) string {
-	mt, _, err := mime.ParseMediaType(v)
-	if err != nil {
-		mt, _, _ = strings.Cut(v, ";")
-	}
+// mediaType is the type/subtype of a Content-Type value, lower case;
+// parameters such as charset do not matter for JSON.
+func mediaTypeOf(v string) string {
+	mt, _, _ := strings.Cut(v, ";")
 	return strings.ToLower(strings.TrimSpace(mt))
 }
 
-func jsonKind(v any) string {
+func jsonKindOf(v any) string {
 	switch v.(type) {
 	case []any:
 		return "an array"
@@ -239,7 +246,7 @@ func jsonKind(v any) string {
 	}
 }
 
-func options(rt route) reply {
+func optionsReply(rt route) reply {
 	rep := reply{status: http.StatusNoContent, header: http.Header{"Allow": {rt.allow()}}}
 	if rt.allows(http.MethodPatch) {
 		rep.header.Set("Accept-Patch", "application/merge-patch+json")
@@ -250,7 +257,7 @@ func options(rt route) reply {
 // credentialHeaders are never echoed by TRACE (RFC 9110 §9.3.8).
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
-func trace(x *exchange) reply {
+func traceReply(x *exchange) reply {
 	if len(x.body) > 0 {
 		return errorReply(http.StatusBadRequest, "a TRACE request must not carry a body; send it without one")
 	}
@@ -343,7 +350,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 	if !exists {
 		return errorReply(http.StatusNotFound, "there is nothing at %s to patch; PUT creates it", rt.path)
 	}
-	canon, err := encodeJSON(mergePatch(decodeObject(cur.body), x.doc))
+	canon, err := canonicalJSON(mergePatch(decodeObject(cur.body), x.doc))
 	if err != nil {
 		return errorReply(http.StatusUnprocessableEntity, "the patched resource could not be encoded (%v)", err)
 	}

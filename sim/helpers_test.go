@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// tb is what the helpers need from *testing.T, *testing.B and *rapid.T.
-type tb interface {
+// testHelper is what the helpers need from *testing.T, *testing.B and *rapid.T.
+type testHelper interface {
 	Helper()
 	Fatalf(format string, args ...any)
 }
@@ -15,7 +15,7 @@ type tb interface {
 // send runs one request through the handler, as a request line would: a JSON
 // body gets Content-Type application/json (merge-patch+json for PATCH) unless
 // a header says otherwise. Headers are "Name: value".
-func send(t tb, s *Server, method, target, body string, headers ...string) *httptest.ResponseRecorder {
+func sendTo(t testHelper, s *Server, method, target, body string, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	if body == "" {
@@ -41,7 +41,7 @@ func send(t tb, s *Server, method, target, body string, headers ...string) *http
 }
 
 // world is the whole visible state: every stored path and its JSON.
-func world(s *Server) map[string]string {
+func worldOf(s *Server) map[string]string {
 	out := map[string]string{}
 	for _, p := range s.Paths() {
 		b, _, _ := s.Resource(p)
@@ -62,7 +62,7 @@ func sameWorld(a, b map[string]string) bool {
 	return true
 }
 
-func stored(t tb, s *Server, path string) string {
+func storedAt(t testHelper, s *Server, path string) string {
 	t.Helper()
 	b, _, ok := s.Resource(path)
 	if !ok {
@@ -71,7 +71,7 @@ func stored(t tb, s *Server, path string) string {
 	return string(b)
 }
 
-func etag(t tb, s *Server, path string) string {
+func etagAt(t testHelper, s *Server, path string) string {
 	t.Helper()
 	_, e, ok := s.Resource(path)
 	if !ok {

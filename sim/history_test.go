@@ -8,25 +8,25 @@ import (
 
 func TestUndoRevertsTheNewestChangeOnly(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
-	send(t, s, "GET", "/accounts/42", "") // safe: nothing to undo
-	send(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	sendTo(t, s, "GET", "/accounts/42", "") // safe: nothing to undo
+	sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
 	if !s.Undo() {
 		t.Fatal("nothing to undo")
 	}
-	if got := stored(t, s, "/accounts/42"); got != `{"balance":100}` {
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":100}` {
 		t.Fatalf("after one undo: %s", got)
 	}
-	if got := stored(t, s, "/accounts/42/transactions/1"); got != "(absent)" {
+	if got := storedAt(t, s, "/accounts/42/transactions/1"); got != "(absent)" {
 		t.Fatalf("the transaction survived the undo: %s", got)
 	}
-	send(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
-	if got := stored(t, s, "/accounts/42/transactions/1"); got == "(absent)" {
+	sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
+	if got := storedAt(t, s, "/accounts/42/transactions/1"); got == "(absent)" {
 		t.Fatal("undo did not give the transaction id back")
 	}
 	s.Undo()
 	s.Undo()
-	if got := stored(t, s, "/accounts/42"); got != `{"balance":80.00}` {
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":80.00}` {
 		t.Fatalf("after undoing everything: %s", got)
 	}
 	if s.Undo() {
@@ -36,7 +36,7 @@ func TestUndoRevertsTheNewestChangeOnly(t *testing.T) {
 
 func TestUndoEmitsAnEventWithTheRevertedChanges(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
 	seq := s.LastSeq()
 	s.Undo()
 	ev := s.EventsSince(seq)
@@ -53,9 +53,9 @@ func TestUndoEmitsAnEventWithTheRevertedChanges(t *testing.T) {
 
 func TestUndoForgetsTheIdempotencyRecord(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	sendTo(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
 	s.Undo()
-	w := send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	w := sendTo(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
 	if w.Code != 201 || w.Header().Get("Idempotent-Replayed") != "" || w.Header().Get("Location") != "/payments/1" {
 		t.Fatalf("after undo: %d %v", w.Code, w.Header())
 	}
@@ -63,33 +63,33 @@ func TestUndoForgetsTheIdempotencyRecord(t *testing.T) {
 
 func TestRestoreGoesBackToACheckpoint(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "POST", "/customers", `{"name":"Joe"}`)
+	sendTo(t, s, "POST", "/customers", `{"name":"Joe"}`)
 	cp := s.Checkpoint()
-	before := world(s)
-	send(t, s, "POST", "/customers", `{"name":"Ann"}`)
-	send(t, s, "DELETE", "/accounts/42", "")
-	send(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
+	before := worldOf(s)
+	sendTo(t, s, "POST", "/customers", `{"name":"Ann"}`)
+	sendTo(t, s, "DELETE", "/accounts/42", "")
+	sendTo(t, s, "POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k1"`)
 	s.Restore(cp)
-	if !sameWorld(before, world(s)) {
-		t.Fatalf("restored %v, want %v", world(s), before)
+	if !sameWorld(before, worldOf(s)) {
+		t.Fatalf("restored %v, want %v", worldOf(s), before)
 	}
-	if w := send(t, s, "POST", "/customers", `{"name":"Bo"}`); w.Header().Get("Location") != "/customers/2" {
+	if w := sendTo(t, s, "POST", "/customers", `{"name":"Bo"}`); w.Header().Get("Location") != "/customers/2" {
 		t.Fatalf("counter not restored: %s", w.Header().Get("Location"))
 	}
-	if w := send(t, s, "POST", "/payments", `{"amount":6}`, `Idempotency-Key: "k1"`); w.Code != 201 {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":6}`, `Idempotency-Key: "k1"`); w.Code != 201 {
 		t.Fatalf("idempotency record not restored: %d", w.Code)
 	}
 	// the checkpoint is immutable: writes after it did not leak into it
 	s.Restore(cp)
-	if !sameWorld(before, world(s)) {
+	if !sameWorld(before, worldOf(s)) {
 		t.Fatal("the checkpoint changed after later writes")
 	}
 	// undo history comes back too
-	if !s.Undo() || stored(t, s, "/customers/1") != "(absent)" {
+	if !s.Undo() || storedAt(t, s, "/customers/1") != "(absent)" {
 		t.Fatal("undo after restore did not revert the first POST")
 	}
 	s.Restore(cp)
-	if stored(t, s, "/customers/1") == "(absent)" {
+	if storedAt(t, s, "/customers/1") == "(absent)" {
 		t.Fatal("undo after restore modified the checkpoint")
 	}
 }
@@ -97,7 +97,7 @@ func TestRestoreGoesBackToACheckpoint(t *testing.T) {
 func TestRestoreEmitsARestoreEvent(t *testing.T) {
 	s := New(Options{})
 	cp := s.Checkpoint()
-	send(t, s, "DELETE", "/flights/AA123", "")
+	sendTo(t, s, "DELETE", "/flights/AA123", "")
 	s.Restore(cp)
 	ev := s.EventsSince(s.LastSeq() - 1)
 	if ev[0].Kind != KindRestore || len(ev[0].Changes) != 1 || ev[0].Changes[0].Path != "/flights/AA123" {
@@ -111,15 +111,15 @@ func TestRestoreEmitsARestoreEvent(t *testing.T) {
 
 func TestResetLoadsAFreshFixture(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "POST", "/customers", `{"name":"Joe"}`)
+	sendTo(t, s, "POST", "/customers", `{"name":"Joe"}`)
 	s.Advance(time.Hour)
 	if err := s.Reset("flights"); err != nil {
 		t.Fatal(err)
 	}
-	if got := world(s); !sameWorld(got, map[string]string{"/flights/AA123": `{"gate":"a7","status":"delayed"}`}) {
+	if got := worldOf(s); !sameWorld(got, map[string]string{"/flights/AA123": `{"gate":"a7","status":"delayed"}`}) {
 		t.Fatalf("%v", got)
 	}
-	if !s.Now().Equal(DefaultStart) {
+	if !s.Now().Equal(defaultStart) {
 		t.Fatalf("clock %v", s.Now())
 	}
 	if s.Undo() {

@@ -69,7 +69,7 @@ func (s *Server) release(key string, token uint64) {
 }
 
 // idempotent runs process for a POST, honouring an Idempotency-Key: the first
-// response is stored; a retry with the same key and body gets it again, byte
+// response is stored (unless it is a 5xx); a retry with the same key and body gets it again, byte
 // for byte; the same key with a different request gets 422; the same key
 // while the first request is still arriving gets 409.
 func (s *Server) idempotent(x *exchange, process func() reply) reply {
@@ -85,9 +85,9 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if rec, ok := s.st.idem[x.key]; ok && rec.live(x.now) {
 		switch {
 		case rec.request != request:
-			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used for %s, not %s; use a new key for a new request", quoted(x.key), rec.request, request)
+			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used for %s, not %s; use a new key for a new request", quoteInput(x.key), rec.request, request)
 		case rec.fingerprint != fp:
-			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used with a different body; a retry must repeat the request exactly, and a new request needs a new key", quoted(x.key))
+			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used with a different body; a retry must repeat the request exactly, and a new request needs a new key", quoteInput(x.key))
 		}
 		rep := rec.reply
 		rep.header = maps.Clone(rep.header)
@@ -96,7 +96,7 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 		return rep
 	}
 	if holder, busy := s.inflight[x.key]; busy && holder != x.token {
-		return errorReply(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoted(x.key))
+		return errorReply(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoteInput(x.key))
 	}
 	if len(s.st.idem) >= s.opts.MaxResources {
 		s.st.own()
@@ -106,6 +106,9 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 		}
 	}
 	rep := process()
+	if rep.status >= 500 { // 507: once there is room, a retry should be processed
+		return rep
+	}
 	stored := rep
 	stored.header = maps.Clone(rep.header)
 	s.st.setIdem(&x.tx, x.key, idemRecord{fingerprint: fp, request: request, reply: stored, created: x.now}, true)

@@ -12,8 +12,8 @@ import (
 
 func TestIdempotencyReplayIsByteIdenticalAndMarked(t *testing.T) {
 	s := New(Options{})
-	first := send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
-	again := send(t, s, "POST", "/payments", `{ "amount": 25 }`, `Idempotency-Key: "k1"`)
+	first := sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
+	again := sendTo(t, s, "POST", "/payments", `{ "amount": 25 }`, `Idempotency-Key: "k1"`)
 	if !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) || again.Code != first.Code {
 		t.Fatalf("replay %d %q differs from %d %q", again.Code, again.Body, first.Code, first.Body)
 	}
@@ -36,8 +36,8 @@ func TestIdempotencyReplayIsByteIdenticalAndMarked(t *testing.T) {
 
 func TestIdempotencyKeyOnAnotherPathIs422(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
-	w := send(t, s, "POST", "/customers", `{"amount":25}`, `Idempotency-Key: "k1"`)
+	sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
+	w := sendTo(t, s, "POST", "/customers", `{"amount":25}`, `Idempotency-Key: "k1"`)
 	if w.Code != 422 || !strings.Contains(w.Body.String(), "POST /payments") {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
@@ -45,13 +45,13 @@ func TestIdempotencyKeyOnAnotherPathIs422(t *testing.T) {
 
 func TestIdempotencyKeyExpiresAfter24HoursOfSimClock(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
+	sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
 	s.Advance(24*time.Hour - 2*time.Second)
-	if w := send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); w.Header().Get("Idempotent-Replayed") != "true" {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); w.Header().Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay before expiry: %d %v", w.Code, w.Header())
 	}
 	s.Advance(time.Second)
-	w := send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
+	w := sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`)
 	if w.Code != 201 || w.Header().Get("Location") != "/payments/2" || w.Header().Get("Idempotent-Replayed") != "" {
 		t.Fatalf("after expiry: %d %v", w.Code, w.Header())
 	}
@@ -72,7 +72,7 @@ func TestIdempotencyKeyWhileFirstIsInFlightIs409(t *testing.T) {
 	io.WriteString(pw, `{"amount":`) // the first body is still arriving
 	var second *httptest.ResponseRecorder
 	for range 1000 { // wait until the first request has reserved the key
-		if second = send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); second.Code == http.StatusConflict {
+		if second = sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); second.Code == http.StatusConflict {
 			break
 		}
 		time.Sleep(time.Millisecond)
@@ -85,7 +85,7 @@ func TestIdempotencyKeyWhileFirstIsInFlightIs409(t *testing.T) {
 	if w := <-done; w.Code != 201 {
 		t.Fatalf("first request: %d %s", w.Code, w.Body)
 	}
-	if w := send(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); w.Header().Get("Idempotent-Replayed") != "true" {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`); w.Header().Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("after the first finished: %d %v", w.Code, w.Header())
 	}
 	if n := len(s.Members("/payments")); n != 1 {
@@ -96,24 +96,36 @@ func TestIdempotencyKeyWhileFirstIsInFlightIs409(t *testing.T) {
 func TestBadIdempotencyKeyIs400(t *testing.T) {
 	s := New(Options{})
 	for _, k := range []string{`""`, strings.Repeat("k", 300)} {
-		if w := send(t, s, "POST", "/payments", `{"amount":1}`, "Idempotency-Key: "+k); w.Code != 400 {
+		if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "Idempotency-Key: "+k); w.Code != 400 {
 			t.Errorf("key %.20q: %d", k, w.Code)
 		}
 	}
-	if w := send(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Code != 201 {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Code != 201 {
 		t.Fatalf("X-Idempotency-Key with a bare token: %d", w.Code)
 	}
-	if w := send(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Header().Get("Idempotent-Replayed") != "true" {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Header().Get("Idempotent-Replayed") != "true" {
 		t.Fatal("X-Idempotency-Key was not honoured")
 	}
 }
 
 func TestValidationFailuresAreNotRemembered(t *testing.T) {
 	s := New(Options{})
-	if w := send(t, s, "POST", "/payments", `{"amount":`, `Idempotency-Key: "k1"`); w.Code != 400 {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":`, `Idempotency-Key: "k1"`); w.Code != 400 {
 		t.Fatalf("%d", w.Code)
 	}
-	if w := send(t, s, "POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`); w.Code != 201 || w.Header().Get("Idempotent-Replayed") != "" {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`); w.Code != 201 || w.Header().Get("Idempotent-Replayed") != "" {
 		t.Fatalf("after a malformed first try: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestA507IsNotRememberedSoARetryCanSucceedLater(t *testing.T) {
+	s := New(Options{Fixture: "empty", MaxResources: 1})
+	sendTo(t, s, "PUT", "/flights/X", `{"n":1}`)
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`); w.Code != 507 {
+		t.Fatalf("%d", w.Code)
+	}
+	sendTo(t, s, "DELETE", "/flights/X", "")
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`); w.Code != 201 || w.Header().Get("Idempotent-Replayed") != "" {
+		t.Fatalf("retry after making room: %d %v", w.Code, w.Header())
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 )
 
-// decodeJSON parses one JSON value, keeping numbers as their literal text so
+// decodeJSONValue parses one JSON value, keeping numbers as their literal text so
 // that nothing is rounded. The error says where the JSON breaks.
-func decodeJSON(body []byte) (any, error) {
+func decodeJSONValue(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -26,16 +26,16 @@ func decodeJSON(body []byte) (any, error) {
 		return nil, fmt.Errorf("the body is not valid JSON")
 	}
 	if se.Error() == "unexpected end of JSON input" {
-		line, col := position(body, len(body))
+		line, col := jsonPosition(body, len(body))
 		return nil, fmt.Errorf("the body is not valid JSON: it ends before the JSON value is complete (line %d, column %d)", line, col)
 	}
 	// Offset counts the bytes read, the offending one included.
-	line, col := position(body, int(se.Offset)-1)
+	line, col := jsonPosition(body, int(se.Offset)-1)
 	return nil, fmt.Errorf("the body is not valid JSON: %s (line %d, column %d)", se.Error(), line, col)
 }
 
 // position turns a byte index into a 1-based line and rune column.
-func position(body []byte, i int) (line, col int) {
+func jsonPosition(body []byte, i int) (line, col int) {
 	before := body[:min(max(i, 0), len(body))]
 	line = 1 + bytes.Count(before, []byte("\n"))
 	if nl := bytes.LastIndexByte(before, '\n'); nl >= 0 {
@@ -44,9 +44,9 @@ func position(body []byte, i int) (line, col int) {
 	return line, utf8.RuneCount(before) + 1
 }
 
-// encodeJSON writes v as canonical JSON: compact, object keys sorted, numbers
+// canonicalJSON writes v as canonical JSON: compact, object keys sorted, numbers
 // as their literal text, no HTML escaping.
-func encodeJSON(v any) ([]byte, error) {
+func canonicalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -58,7 +58,7 @@ func encodeJSON(v any) ([]byte, error) {
 
 // decodeObject reads a stored resource (always a JSON object).
 func decodeObject(body []byte) map[string]any {
-	v, err := decodeJSON(body)
+	v, err := decodeJSONValue(body)
 	if m, ok := v.(map[string]any); ok && err == nil {
 		return m
 	}

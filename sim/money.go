@@ -16,7 +16,7 @@ import (
 const maxDecimal = 400
 
 // decimal reads a JSON number literal exactly.
-func decimal(lit string) (*big.Rat, bool) {
+func exactDecimal(lit string) (*big.Rat, bool) {
 	if lit == "" || len(lit) > maxDecimal {
 		return nil, false
 	}
@@ -57,8 +57,8 @@ func formatCents(c *big.Int) string {
 
 // money renders a JSON number literal as dollars with two decimals; ok is
 // false when lit is not a number this can read exactly.
-func money(lit string) (string, bool) {
-	r, ok := decimal(lit)
+func moneyText(lit string) (string, bool) {
+	r, ok := exactDecimal(lit)
 	if !ok {
 		return "", false
 	}
@@ -75,13 +75,13 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	rateLit, ok := x.doc["rate"].(json.Number)
 	if !ok {
 		if _, present := x.doc["rate"]; present {
-			return errorReply(http.StatusUnprocessableEntity, `"rate" must be a JSON number such as 0.10 for 10%%, not %s`, jsonKind(x.doc["rate"]))
+			return errorReply(http.StatusUnprocessableEntity, `"rate" must be a JSON number such as 0.10 for 10%%, not %s`, jsonKindOf(x.doc["rate"]))
 		}
 		return errorReply(http.StatusUnprocessableEntity, `the body needs a "rate": a number such as 0.10 for 10%% interest, as in {"rate":0.10}`)
 	}
-	rate, ok := decimal(string(rateLit))
+	rate, ok := exactDecimal(string(rateLit))
 	if !ok || rate.Sign() <= 0 || rate.Cmp(big.NewRat(1, 1)) > 0 {
-		return errorReply(http.StatusUnprocessableEntity, `rate %s is out of range: give a fraction above 0 and at most 1, such as 0.10 for 10%%`, quoted(string(rateLit)))
+		return errorReply(http.StatusUnprocessableEntity, `rate %s is out of range: give a fraction above 0 and at most 1, such as 0.10 for 10%%`, quoteInput(string(rateLit)))
 	}
 	cur, exists := s.st.res[rt.account]
 	if !exists {
@@ -89,7 +89,7 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	}
 	account := decodeObject(cur.body)
 	balLit, ok := account["balance"].(json.Number)
-	bal, exact := decimal(string(balLit))
+	bal, exact := exactDecimal(string(balLit))
 	if !ok || !exact {
 		return errorReply(http.StatusConflict, "%s has no \"balance\" this server can compute with (a JSON number of at most %d characters); PUT one first, such as {\"balance\":100}", rt.account, maxDecimal)
 	}
@@ -97,11 +97,11 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	interest := roundRat(new(big.Rat).Mul(new(big.Rat).SetInt(old), rate))
 	balance := formatCents(new(big.Int).Add(old, interest))
 	account["balance"] = json.Number(balance)
-	accountBody, err := encodeJSON(account)
+	accountBody, err := canonicalJSON(account)
 	if err != nil {
 		return errorReply(http.StatusUnprocessableEntity, "the account could not be encoded (%v)", err)
 	}
-	txBody, err := encodeJSON(map[string]any{
+	txBody, err := canonicalJSON(map[string]any{
 		"type":    "interest",
 		"rate":    rateLit,
 		"amount":  json.Number(formatCents(interest)),

@@ -9,15 +9,15 @@ func TestInterestCompoundsToTheCent(t *testing.T) {
 	s := New(Options{})
 	want := []string{"88.00", "96.80", "106.48", "117.13", "128.84"}
 	for i, w := range want {
-		r := send(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
+		r := sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.10}`)
 		if r.Code != 201 {
 			t.Fatalf("posting %d: %d %s", i+1, r.Code, r.Body)
 		}
-		if got := stored(t, s, "/accounts/42"); got != `{"balance":`+w+`}` {
+		if got := storedAt(t, s, "/accounts/42"); got != `{"balance":`+w+`}` {
 			t.Fatalf("after posting %d: %s, want balance %s", i+1, got, w)
 		}
 	}
-	tx := stored(t, s, "/accounts/42/transactions/4")
+	tx := storedAt(t, s, "/accounts/42/transactions/4")
 	if tx != `{"amount":10.65,"balance":117.13,"rate":0.10,"time":"2026-01-01T09:00:03Z","type":"interest"}` {
 		t.Fatalf("transaction 4: %s", tx)
 	}
@@ -26,12 +26,12 @@ func TestInterestCompoundsToTheCent(t *testing.T) {
 func TestInterestNeverShowsFloatDrift(t *testing.T) {
 	s := New(Options{})
 	for i := range 200 {
-		r := send(t, s, "POST", "/accounts/42/interest", `{"rate":0.07}`)
+		r := sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.07}`)
 		if r.Code != 201 {
 			t.Fatalf("posting %d: %d %s", i, r.Code, r.Body)
 		}
 	}
-	bal := stored(t, s, "/accounts/42")
+	bal := storedAt(t, s, "/accounts/42")
 	num := strings.TrimSuffix(strings.TrimPrefix(bal, `{"balance":`), "}")
 	if i := strings.IndexByte(num, '.'); i < 0 || len(num)-i-1 != 2 || strings.ContainsAny(num, "eE") {
 		t.Fatalf("balance %s is not dollars and cents", bal)
@@ -40,9 +40,9 @@ func TestInterestNeverShowsFloatDrift(t *testing.T) {
 
 func TestInterestKeepsOtherAccountFields(t *testing.T) {
 	s := New(Options{})
-	send(t, s, "PUT", "/accounts/7", `{"owner":"Ann","balance":10.005}`)
-	send(t, s, "POST", "/accounts/7/interest", `{"rate":0.5}`)
-	if got := stored(t, s, "/accounts/7"); got != `{"balance":15.02,"owner":"Ann"}` {
+	sendTo(t, s, "PUT", "/accounts/7", `{"owner":"Ann","balance":10.005}`)
+	sendTo(t, s, "POST", "/accounts/7/interest", `{"rate":0.5}`)
+	if got := storedAt(t, s, "/accounts/7"); got != `{"balance":15.02,"owner":"Ann"}` {
 		t.Fatalf("%s (10.005 rounds to 10.01, plus 5.005 → 5.01)", got)
 	}
 }
@@ -57,38 +57,38 @@ func TestInterestRejectsBadRates(t *testing.T) {
 		`{"rate":0}`:      "out of range",
 		`{"rate":1e9999}`: "out of range",
 	} {
-		r := send(t, s, "POST", "/accounts/42/interest", body)
+		r := sendTo(t, s, "POST", "/accounts/42/interest", body)
 		if r.Code != 422 || !strings.Contains(r.Body.String(), want) {
 			t.Errorf("%s: %d %s, want 422 with %q", body, r.Code, r.Body, want)
 		}
 	}
-	if got := stored(t, s, "/accounts/42"); got != `{"balance":80.00}` {
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":80.00}` {
 		t.Fatalf("a rejected rate changed the balance: %s", got)
 	}
 }
 
 func TestInterestNeedsAnAccountWithANumericBalance(t *testing.T) {
 	s := New(Options{})
-	if r := send(t, s, "POST", "/accounts/9/interest", `{"rate":0.1}`); r.Code != 404 {
+	if r := sendTo(t, s, "POST", "/accounts/9/interest", `{"rate":0.1}`); r.Code != 404 {
 		t.Errorf("missing account: %d", r.Code)
 	}
-	send(t, s, "PUT", "/accounts/42", `{"balance":"lots"}`)
-	if r := send(t, s, "POST", "/accounts/42/interest", `{"rate":0.1}`); r.Code != 409 {
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":"lots"}`)
+	if r := sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.1}`); r.Code != 409 {
 		t.Errorf("string balance: %d %s", r.Code, r.Body)
 	}
-	send(t, s, "PUT", "/accounts/42", `{"balance":1e999999}`)
-	if r := send(t, s, "POST", "/accounts/42/interest", `{"rate":0.1}`); r.Code != 409 {
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":1e999999}`)
+	if r := sendTo(t, s, "POST", "/accounts/42/interest", `{"rate":0.1}`); r.Code != 409 {
 		t.Errorf("huge balance: %d %s", r.Code, r.Body)
 	}
 }
 
 func TestMoneyFormatsTwoDecimals(t *testing.T) {
 	for lit, want := range map[string]string{"80": "80.00", "96.8": "96.80", "0.005": "0.01", "-0.005": "-0.01", "-12.3": "-12.30", "1e2": "100.00", "0": "0.00", "0.004": "0.00"} {
-		if got, ok := money(lit); !ok || got != want {
-			t.Errorf("money(%s) = %s, want %s", lit, got, want)
+		if got, ok := moneyText(lit); !ok || got != want {
+			t.Errorf("moneyText(%s) = %s, want %s", lit, got, want)
 		}
 	}
-	if _, ok := money("1e100000"); ok {
+	if _, ok := moneyText("1e100000"); ok {
 		t.Error("money accepted a number too large to compute with")
 	}
 }

@@ -13,13 +13,13 @@ func sortNatural(paths []string) {
 
 func compareNatural(a, b string) int {
 	for a != "" && b != "" {
-		if isDigit(a[0]) && isDigit(b[0]) {
+		if isDigitByte(a[0]) && isDigitByte(b[0]) {
 			na, nb := digitRun(a), digitRun(b)
-			ta, tb := strings.TrimLeft(na, "0"), strings.TrimLeft(nb, "0")
-			if c := len(ta) - len(tb); c != 0 {
+			ta, testHelper := strings.TrimLeft(na, "0"), strings.TrimLeft(nb, "0")
+			if c := len(ta) - len(testHelper); c != 0 {
 				return c
 			}
-			if c := strings.Compare(ta, tb); c != 0 {
+			if c := strings.Compare(ta, testHelper); c != 0 {
 				return c
 			}
 			if c := len(na) - len(nb); c != 0 {
@@ -36,11 +36,11 @@ func compareNatural(a, b string) int {
 	return len(a) - len(b)
 }
 
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
 func digitRun(s string) string {
 	i := 0
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && isDigitByte(s[i]) {
 		i++
 	}
 	return s[:i]

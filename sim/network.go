@@ -33,7 +33,7 @@ func ParseRetryPolicy(s string) (RetryPolicy, error) {
 	if slices.Contains(retryPolicies, p) {
 		return p, nil
 	}
-	return "", fmt.Errorf("unknown retry policy %s: choose none, rfc9110, go or browser", quoted(s))
+	return "", fmt.Errorf("unknown retry policy %s: choose none, rfc9110, go or browser", quoteInput(s))
 }
 
 // retries says whether the policy re-sends req after it got no response.
@@ -239,7 +239,7 @@ func serverRequest(req *http.Request, body []byte, l label) *http.Request {
 	sreq.Method = methodOf(req)
 	sreq.Body = http.NoBody
 	if body != nil {
-		sreq.Body = io.NopCloser(bytes.NewReader(body))
+		sreq.Body = &inProcessBody{bytes.NewReader(body), body}
 	}
 	sreq.ContentLength = int64(len(body))
 	sreq.GetBody = nil
@@ -249,6 +249,15 @@ func serverRequest(req *http.Request, body []byte, l label) *http.Request {
 	}
 	return sreq
 }
+
+// inProcessBody is a request body already in memory; ServeHTTP takes the
+// bytes without copying them (nobody modifies a body once sent).
+type inProcessBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*inProcessBody) Close() error { return nil }
 
 // dropped records an attempt that never reached the server.
 func (s *Server) dropped(req *http.Request, body []byte, l label) {

@@ -11,7 +11,7 @@ import (
 )
 
 // request builds a client request as the request-line parser would.
-func request(t testing.TB, method, target, body string, headers ...string) *http.Request {
+func clientRequest(t testing.TB, method, target, body string, headers ...string) *http.Request {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -34,7 +34,7 @@ func request(t testing.TB, method, target, body string, headers ...string) *http
 func TestClientRoundTripGoesThroughTheHandler(t *testing.T) {
 	s := New(Options{})
 	c := s.Client(SourceComposer)
-	resp, err := c.Do(request(t, "PUT", "/accounts/42", `{"balance":100}`))
+	resp, err := c.Do(clientRequest(t, "PUT", "/accounts/42", `{"balance":100}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestRetryPolicies(t *testing.T) {
 				if tt.key {
 					headers = append(headers, `Idempotency-Key: "k1"`)
 				}
-				req := request(t, tt.method, target, body, headers...)
+				req := clientRequest(t, tt.method, target, body, headers...)
 				if tt.method == "PATCH" {
 					req.Header.Set("Content-Type", "application/merge-patch+json")
 				}
@@ -145,7 +145,7 @@ func TestLostResponsePlusBrowserRetryDuplicatesThePost(t *testing.T) {
 	c := s.Client(SourceComposer)
 	c.SetRetry(RetryBrowser)
 	c.SetFaults(FaultSettings{LoseResponses: true})
-	resp, err := c.Do(request(t, "POST", "/customers", `{"name":"Joe"}`))
+	resp, err := c.Do(clientRequest(t, "POST", "/customers", `{"name":"Joe"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestLostResponsePlusRetryWithIdempotencyKeyMakesOnePayment(t *testing.T) {
 	c := s.Client(SourceComposer)
 	c.SetRetry(RetryGo)
 	c.SetFaults(FaultSettings{LoseResponses: true})
-	resp, err := c.Do(request(t, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`))
+	resp, err := c.Do(clientRequest(t, "POST", "/payments", `{"amount":25}`, `Idempotency-Key: "k1"`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestDelayedResponseArrivesLate(t *testing.T) {
 	c := s.Client(SourceComposer)
 	c.SetFaults(FaultSettings{Delay: 30 * time.Millisecond})
 	start := time.Now()
-	resp, err := c.Do(request(t, "GET", "/accounts/42", ""))
+	resp, err := c.Do(clientRequest(t, "GET", "/accounts/42", ""))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatal(resp, err)
 	}
@@ -196,7 +196,7 @@ func TestDelayedResponseArrivesLate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancel()
 	c.SetFaults(FaultSettings{Delay: time.Hour})
-	if _, err := c.Do(request(t, "GET", "/accounts/42", "").WithContext(ctx)); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := c.Do(clientRequest(t, "GET", "/accounts/42", "").WithContext(ctx)); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("cancelled wait: %v", err)
 	}
 }

@@ -85,8 +85,8 @@ func genWrite() *rapid.Generator[genRequest] {
 	})
 }
 
-func (g genRequest) send(t *rapid.T, s *Server, extra ...string) (int, string, http.Header) {
-	w := send(t, s, g.method, g.target, g.body, append(append([]string(nil), g.headers...), extra...)...)
+func (g genRequest) sendTo(t *rapid.T, s *Server, extra ...string) (int, string, http.Header) {
+	w := sendTo(t, s, g.method, g.target, g.body, append(append([]string(nil), g.headers...), extra...)...)
 	return w.Code, w.Body.String(), w.Header()
 }
 
@@ -97,15 +97,15 @@ func TestPropertyIdempotentRequestsRepeatedNTimesLeaveTheStateOfOnce(t *testing.
 		n := rapid.IntRange(2, 5).Draw(t, "n")
 		once, many := New(Options{Fixture: fixture}), New(Options{Fixture: fixture})
 		for _, r := range reqs {
-			want, _, _ := r.send(t, once)
+			want, _, _ := r.sendTo(t, once)
 			for i := range n {
-				got, _, _ := r.send(t, many)
+				got, _, _ := r.sendTo(t, many)
 				if i == 0 && got != want {
 					t.Fatalf("%v: first of %d answered %d, once answered %d", r, n, got, want)
 				}
 			}
-			if !sameWorld(world(once), world(many)) {
-				t.Fatalf("after %v ×%d: %v, once: %v", r, n, world(many), world(once))
+			if !sameWorld(worldOf(once), worldOf(many)) {
+				t.Fatalf("after %v ×%d: %v, once: %v", r, n, worldOf(many), worldOf(once))
 			}
 		}
 	})
@@ -119,7 +119,7 @@ func TestPropertyNPostsCreateNMembers(t *testing.T) {
 		n := rapid.IntRange(1, 30).Draw(t, "n")
 		seen := map[string]bool{}
 		for range n {
-			code, _, h := genRequest{method: "POST", target: coll, body: body}.send(t, s)
+			code, _, h := genRequest{method: "POST", target: coll, body: body}.sendTo(t, s)
 			if code != 201 || seen[h.Get("Location")] {
 				t.Fatalf("POST answered %d at %q", code, h.Get("Location"))
 			}
@@ -135,14 +135,14 @@ func TestPropertySafeMethodsNeverChangeState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := New(Options{})
 		for _, w := range rapid.SliceOfN(genWrite(), 0, 6).Draw(t, "setup") {
-			w.send(t, s)
+			w.sendTo(t, s)
 		}
-		before, seq := world(s), s.LastSeq()
+		before, seq := worldOf(s), s.LastSeq()
 		for _, r := range rapid.SliceOfN(genSafe(), 1, 10).Draw(t, "safe") {
-			r.send(t, s)
+			r.sendTo(t, s)
 		}
-		if !sameWorld(before, world(s)) {
-			t.Fatalf("state changed: %v → %v", before, world(s))
+		if !sameWorld(before, worldOf(s)) {
+			t.Fatalf("state changed: %v → %v", before, worldOf(s))
 		}
 		for _, e := range s.EventsSince(seq) {
 			if len(e.Changes) != 0 {
@@ -156,27 +156,27 @@ func TestPropertyFailedPreconditionNeverChangesState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := New(Options{})
 		for _, w := range rapid.SliceOfN(genWrite(), 0, 6).Draw(t, "setup") {
-			w.send(t, s)
+			w.sendTo(t, s)
 		}
 		r := genWrite().Draw(t, "write")
 		tag := `"` + rapid.StringMatching(`[0-9a-f]{16}`).Draw(t, "tag") + `"`
 		if _, current, ok := s.Resource(r.target); ok && current == tag {
 			t.Skip("drew the current tag")
 		}
-		before := world(s)
-		code, _, _ := r.send(t, s, "If-Match: "+tag)
+		before := worldOf(s)
+		code, _, _ := r.sendTo(t, s, "If-Match: "+tag)
 		if code != http.StatusPreconditionFailed {
 			t.Fatalf("%v with a wrong If-Match answered %d", r, code)
 		}
 		if r.method == "PUT" {
 			if _, _, exists := s.Resource(r.target); exists {
-				if code, _, _ := (genRequest{method: "PUT", target: r.target, body: r.body}).send(t, s, "If-None-Match: *"); code != 412 {
+				if code, _, _ := (genRequest{method: "PUT", target: r.target, body: r.body}).sendTo(t, s, "If-None-Match: *"); code != 412 {
 					t.Fatalf("If-None-Match: * on an existing resource answered %d", code)
 				}
 			}
 		}
-		if !sameWorld(before, world(s)) {
-			t.Fatalf("a failed precondition changed the state: %v → %v", before, world(s))
+		if !sameWorld(before, worldOf(s)) {
+			t.Fatalf("a failed precondition changed the state: %v → %v", before, worldOf(s))
 		}
 	})
 }
@@ -187,15 +187,15 @@ func TestPropertyIdempotencyReplaysAreByteIdentical(t *testing.T) {
 		r := genWrite().Filter(func(g genRequest) bool { return g.method == "POST" }).Draw(t, "post")
 		key := `"` + rapid.StringMatching(`[a-zA-Z0-9-]{1,36}`).Draw(t, "key") + `"`
 		n := rapid.IntRange(2, 6).Draw(t, "n")
-		code, body, h := r.send(t, s, "Idempotency-Key: "+key)
-		after := world(s)
+		code, body, h := r.sendTo(t, s, "Idempotency-Key: "+key)
+		after := worldOf(s)
 		for range n - 1 {
-			c, b, rh := r.send(t, s, "Idempotency-Key: "+key)
+			c, b, rh := r.sendTo(t, s, "Idempotency-Key: "+key)
 			if c != code || b != body || rh.Get("Location") != h.Get("Location") || rh.Get("Idempotent-Replayed") != "true" {
 				t.Fatalf("replay %d %q %v, first %d %q %v", c, b, rh, code, body, h)
 			}
 		}
-		if !sameWorld(after, world(s)) {
+		if !sameWorld(after, worldOf(s)) {
 			t.Fatal("a replay changed the state")
 		}
 	})

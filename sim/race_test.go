@@ -47,7 +47,7 @@ func TestConcurrentClientsSubscribersAndAdminAreSafe(t *testing.T) {
 					{"DELETE", fmt.Sprintf("/customers/%d", j), ""},
 				}
 				r := reqs[(i+j)%len(reqs)]
-				req := request(t, r.m, r.p, r.b, fmt.Sprintf(`Idempotency-Key: "k%d"`, j%7))
+				req := clientRequest(t, r.m, r.p, r.b, fmt.Sprintf(`Idempotency-Key: "k%d"`, j%7))
 				if r.m == "PATCH" {
 					req.Header.Set("Content-Type", "application/merge-patch+json")
 				}

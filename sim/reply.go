@@ -24,7 +24,7 @@ func jsonReply(status int, body []byte) reply {
 // errorReply answers {"error": "..."}: a plain sentence saying what is wrong
 // and what to do.
 func errorReply(status int, format string, args ...any) reply {
-	body, err := encodeJSON(map[string]string{"error": fmt.Sprintf(format, args...)})
+	body, err := canonicalJSON(map[string]string{"error": fmt.Sprintf(format, args...)})
 	if err != nil { // cannot happen for a string map; keep a valid body anyway
 		body = []byte(`{"error":"unknown error"}`)
 	}
@@ -62,7 +62,7 @@ func (rep reply) message() Message {
 }
 
 // quoted shows a value from the request in an error message, shortened.
-func quoted(s string) string {
+func quoteInput(s string) string {
 	const limit = 60
 	r := []rune(s)
 	if len(r) > limit {

@@ -27,8 +27,8 @@ const (
 	defaultMaxEvts = 10000
 )
 
-// DefaultStart is when the sim clock starts unless Options.Start says otherwise.
-var DefaultStart = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+// defaultStart is when the sim clock starts unless Options.Start says otherwise.
+var defaultStart = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 
 // Server is one learner's simulated HTTP world: an http.Handler over an
 // in-memory store of JSON resources, with an event feed, undo and checkpoints.
@@ -58,7 +58,7 @@ func New(o Options) *Server {
 		o.MaxEvents = defaultMaxEvts
 	}
 	if o.Start.IsZero() {
-		o.Start = DefaultStart
+		o.Start = defaultStart
 	}
 	return &Server{
 		opts:     o,

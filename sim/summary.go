@@ -134,7 +134,7 @@ func describeChange(c Change) string {
 	for _, fc := range fcs[:min(len(fcs), most)] {
 		p := showValue(fc.Field, fc.Before) + " → " + showValue(fc.Field, fc.After)
 		if fc.Field != "" {
-			p = printable(fc.Field, false) + " " + p
+			p = escapeControls(fc.Field, false) + " " + p
 		}
 		parts = append(parts, p)
 	}
@@ -151,7 +151,7 @@ func showValue(field, v string) string {
 		return "(none)"
 	}
 	if moneyFields[field] {
-		if m, ok := money(v); ok {
+		if m, ok := moneyText(v); ok {
 			return m
 		}
 	}
@@ -159,5 +159,5 @@ func showValue(field, v string) string {
 	if r := []rune(v); len(r) > most {
 		v = string(r[:most-1]) + "…"
 	}
-	return printable(v, false)
+	return escapeControls(v, false)
 }

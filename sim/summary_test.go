@@ -11,7 +11,7 @@ func TestSummaryLines(t *testing.T) {
 	c := s.Client(SourceComposer)
 	do := func(method, target, body string, headers ...string) string {
 		t.Helper()
-		resp, err := c.Do(request(t, method, target, body, headers...))
+		resp, err := c.Do(clientRequest(t, method, target, body, headers...))
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -79,14 +79,14 @@ func TestFieldChanges(t *testing.T) {
 func TestWirePrintsHTTP11(t *testing.T) {
 	s := New(Options{})
 	c := s.Client(SourceComposer)
-	resp, _ := c.Do(request(t, "PUT", "/accounts/42?x=1", `{"balance":100}`))
+	resp, _ := c.Do(clientRequest(t, "PUT", "/accounts/42?x=1", `{"balance":100}`))
 	resp.Body.Close()
 	e := s.EventsSince(0)[0]
 	wantReq := "PUT /accounts/42?x=1 HTTP/1.1\nHost: putpost.local\nContent-Type: application/json\nContent-Length: 15\n\n{\"balance\":100}"
 	if got := e.Request.Wire(true); got != wantReq {
 		t.Errorf("request:\n%s\nwant:\n%s", got, wantReq)
 	}
-	wantResp := "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Type: application/json\nDate: Thu, 01 Jan 2026 09:00:00 GMT\nEtag: " + etag(t, s, "/accounts/42") + "\n\n{\"balance\":100}"
+	wantResp := "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Type: application/json\nDate: Thu, 01 Jan 2026 09:00:00 GMT\nEtag: " + etagAt(t, s, "/accounts/42") + "\n\n{\"balance\":100}"
 	if got := e.Response.Wire(false); got != wantResp {
 		t.Errorf("response:\n%s\nwant:\n%s", got, wantResp)
 	}

@@ -21,7 +21,7 @@ func (m Message) Wire(isRequest bool) string { return m.wire(isRequest, "\n", tr
 func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	clean := func(s string) string { return s }
 	if escape {
-		clean = func(s string) string { return printable(s, false) }
+		clean = func(s string) string { return escapeControls(s, false) }
 	}
 	var b strings.Builder
 	if isRequest {
@@ -59,7 +59,7 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	}
 	b.WriteString(eol)
 	if escape {
-		b.WriteString(printable(string(m.Body), true))
+		b.WriteString(escapeControls(string(m.Body), true))
 	} else {
 		b.Write(m.Body)
 	}
@@ -68,7 +68,7 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 
 // printable escapes control characters and invalid UTF-8 (keeping newlines
 // and tabs when multiline) so that text from the network is safe on a terminal.
-func printable(s string, multiline bool) string {
+func escapeControls(s string, multiline bool) string {
 	keep := func(r rune) bool { return multiline && (r == '\n' || r == '\t') }
 	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && !keep(r) }) {
 		return s

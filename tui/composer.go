@@ -81,6 +81,10 @@ type composer struct {
 	status  string // last outcome: "sent …", "no response: …"
 	running string // progress of a repeat that is running
 
+	// The form's editors drawn in Update (refresh): a textarea redraws its
+	// whole buffer, too much for every frame.
+	headersView, bodyView string
+
 	history []string
 	histIdx int // len(history) when not browsing
 	queued  []string
@@ -613,6 +617,16 @@ func (c *composer) lineRight() string {
 	return fmt.Sprintf("×%d ⏎ send", c.repeat)
 }
 
+// refresh draws the form's editors for View. The root calls it after every
+// Update.
+func (c *composer) refresh() {
+	if !c.form {
+		return
+	}
+	c.headersView = c.headers.View()
+	c.bodyView = c.body.View()
+}
+
 // View draws the composer's inner lines (the root draws the border).
 func (c *composer) View() []string {
 	if c.form {
@@ -685,7 +699,7 @@ func (c *composer) formView() []string {
 	row := c.label(fieldMethod) + mst.Render(method) + "  " + c.label(fieldPath) + c.path.View()
 	lines = append(lines, row)
 
-	hl := strings.Split(c.headers.View(), "\n")
+	hl := strings.Split(c.headersView, "\n")
 	for i := range 2 {
 		prefix := strings.Repeat(" ", labelWidth)
 		if i == 0 {
@@ -697,7 +711,7 @@ func (c *composer) formView() []string {
 		}
 		lines = append(lines, prefix+ln)
 	}
-	bl := strings.Split(c.body.View(), "\n")
+	bl := strings.Split(c.bodyView, "\n")
 	bodyH := max(1, c.h-5)
 	for i := range bodyH {
 		prefix := strings.Repeat(" ", labelWidth)

@@ -125,7 +125,19 @@ var (
 
 // box draws a pane: a titled border around body lines, exactly r.W×r.H.
 // right is an optional note drawn at the right end of the top border.
+// Lines are cut or padded to the inner width; see boxFitted for lines that
+// already have it.
 func (s *Styles) box(r rect, title, right string, body []string, focused bool) string {
+	return s.drawBox(r, title, right, body, focused, false)
+}
+
+// boxFitted is box for body lines already exactly the inner width (built
+// that way in Update), which saves measuring every line on every frame.
+func (s *Styles) boxFitted(r rect, title, right string, body []string, focused bool) string {
+	return s.drawBox(r, title, right, body, focused, true)
+}
+
+func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fitted bool) string {
 	if r.W < 2 || r.H < 2 {
 		return ""
 	}
@@ -176,13 +188,17 @@ func (s *Styles) box(r rect, title, right string, body []string, focused bool) s
 	sb.WriteByte('\n')
 
 	v := bs.Render(b.v)
+	blank := strings.Repeat(" ", iw)
 	for i := range ih {
-		line := ""
-		if i < len(body) {
-			line = body[i]
-		}
 		sb.WriteString(v)
-		sb.WriteString(fitLine(line, iw))
+		switch {
+		case i >= len(body) || body[i] == "":
+			sb.WriteString(blank)
+		case fitted:
+			sb.WriteString(body[i])
+		default:
+			sb.WriteString(fitLine(body[i], iw))
+		}
 		sb.WriteString(v)
 		sb.WriteByte('\n')
 	}

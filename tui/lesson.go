@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -301,6 +302,12 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		}
 	}
 
+	// Fit every line to the pane now, so that View draws them as they are.
+	for i, ln := range lines {
+		if ln != "" {
+			lines[i] = fitLine(ln, w)
+		}
+	}
 	l.sc.SetLines(lines)
 	l.resultAt = resultAt
 	switch {
@@ -489,6 +496,10 @@ func (m *Model) contentsLines(w int) []string {
 // --- --listen -------------------------------------------------------------
 
 func (m *Model) listen(addr string) {
+	// ":8080" listens on every interface; curl needs a host to talk to.
+	if host, port, err := net.SplitHostPort(addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
+		addr = net.JoinHostPort("127.0.0.1", port)
+	}
 	m.curlAddr = addr
 	m.updateCurl()
 }

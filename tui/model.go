@@ -189,6 +189,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash = "undone: the newest change was reverted"
 		}
 	}
+	m.comp.refresh()
 	m.refreshFooter()
 	return m, tea.Batch(cmds...)
 }

@@ -519,6 +519,11 @@ func (s *serverPane) wireLines(ev sim.Event) []string {
 		out = append(out, s.changeLines(c, "  ")...)
 	}
 	out = append(out, "", s.st.Faint.Render("esc back to the log · ↑/↓ scroll"))
+	for i, ln := range out {
+		if ln != "" {
+			out[i] = fitLine(ln, s.w)
+		}
+	}
 	return out
 }
 
@@ -619,7 +624,7 @@ func (s *serverPane) marks(ev sim.Event) string {
 // renderEntry draws one log line, one cell narrower than the pane: the
 // first column is the selection marker.
 func (s *serverPane) renderEntry(ev sim.Event) string {
-	w := max(20, s.w-1)
+	w := max(1, s.w-1)
 	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", ev.Seq))
 	if ev.Kind != sim.KindExchange {
 		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
@@ -652,7 +657,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 		path = ansi.Truncate(path, max(1, room), "…")
 	}
 	gap := max(1, w-ansi.StringWidth(left)-ansi.StringWidth(path)-ansi.StringWidth(right))
-	return left + s.st.Path.Render(path) + strings.Repeat(" ", gap) + right
+	return fitLine(left+s.st.Path.Render(path)+strings.Repeat(" ", gap)+right, w)
 }
 
 // rebuildRes draws the resources: path, stored JSON, ETag; what the newest
@@ -699,6 +704,9 @@ func (s *serverPane) rebuildRes() {
 	}
 	if len(out) == 0 {
 		out = append(out, s.st.Muted.Render("  no resources stored"))
+	}
+	for i, ln := range out {
+		out[i] = fitLine(ln, s.w)
 	}
 	s.res, s.resAt = out, max(0, at)
 }
@@ -759,7 +767,7 @@ func (s *serverPane) View() []string {
 	if len(res) > rh {
 		// Show the newest change and what follows it; say how much is cut.
 		start := min(s.resAt, len(res)-(rh-1))
-		win := append(res[start:start+rh-1:start+rh-1], s.st.Faint.Render(fmt.Sprintf("  … %d more (%d resources in all)", len(res)-(rh-1), len(s.snap.Resources))))
+		win := append(res[start:start+rh-1:start+rh-1], fitLine(s.st.Faint.Render(fmt.Sprintf("  … %d more (%d resources in all)", len(res)-(rh-1), len(s.snap.Resources))), s.w))
 		res = win
 	}
 	lines = append(lines, res...)
@@ -772,25 +780,26 @@ func (s *serverPane) View() []string {
 	}
 	head := s.st.Muted.Render("── chart: "+label+" = ") + s.st.Bold.Render(cur) + s.st.Faint.Render(" · c: plot another value")
 	if s.chartHeight() == 1 {
-		spark := sparkline(s.values, max(0, s.w-ansi.StringWidth(cur)-2))
-		lines = append(lines, s.st.Chart.Render(spark)+"  "+s.st.Bold.Render(cur))
+		note := label + " = " + cur
+		spark := sparkline(s.values, max(0, min(len(s.values), s.w-ansi.StringWidth(note)-2)))
+		lines = append(lines, fitLine(s.st.Chart.Render(spark)+"  "+s.st.Muted.Render(note), s.w))
 	} else {
-		lines = append(lines, head)
-		lines = append(lines, s.st.Chart.Render(sparkline(s.values, s.w)))
+		lines = append(lines, fitLine(head, s.w))
+		lines = append(lines, fitLine(s.st.Chart.Render(sparkline(s.values, s.w)), s.w))
 	}
 
 	// Log.
 	count := len(s.log)
 	lh := s.logHeight()
-	lines = append(lines, s.st.Muted.Render("── log · "+plural(count, "event")+logHint(s.sel)))
+	lines = append(lines, fitLine(s.st.Muted.Render("── log · "+plural(count, "event")+logHint(s.sel)), s.w))
 	if count == 0 {
-		lines = append(lines, s.st.Faint.Render("  nothing sent yet: type a request in the composer"))
+		lines = append(lines, fitLine(s.st.Faint.Render("  nothing sent yet: type a request in the composer"), s.w))
 	}
 	start := s.windowStart()
 	for i := start; i < min(count, start+lh); i++ {
 		if i == s.sel {
 			// Reverse video, and a marker for terminals without it.
-			lines = append(lines, s.st.Selected.Render("▸"+ansi.Strip(s.log[i].line)))
+			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(s.log[i].line), s.w)))
 			continue
 		}
 		lines = append(lines, " "+s.log[i].line)
@@ -804,7 +813,7 @@ func (s *serverPane) View() []string {
 		if sum == "" {
 			sum = statusText(ev.Response.Status)
 		}
-		lines = append(lines, s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum))
+		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum), s.w))
 	}
 	return lines
 }

@@ -31,7 +31,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.box(l.Lesson, ltitle, lnote, m.lesson.sc.Visible(), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.sc.Visible(), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.form {
@@ -46,7 +46,7 @@ func (m Model) screen() string {
 	if m.srv.wire != nil {
 		stitle = "Wire view #" + strconv.FormatUint(m.srv.wireSeq, 10)
 	}
-	srvBox := st.box(l.Server, stitle, m.srv.networkNote(), m.srv.View(), m.focus == paneServer)
+	srvBox := st.boxFitted(l.Server, stitle, m.srv.networkNote(), m.srv.View(), m.focus == paneServer)
 
 	var body string
 	if l.Side {
