@@ -36,7 +36,7 @@ func LoadDir(dir string) ([]*Lesson, error) {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, Problems{{File: dir, Msg: "no such folder; check the path given to --lessons"}}
+		return nil, Problems{{File: dir, Msg: "no such folder"}}
 	case err != nil:
 		return nil, Problems{{File: dir, Msg: fmt.Sprintf("cannot open the folder: %v", shortErr(err))}}
 	case !info.IsDir():

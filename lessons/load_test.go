@@ -51,7 +51,7 @@ func TestLoadDirExplainsAFolderItCannotUse(t *testing.T) {
 	must(t, os.Mkdir(readme, 0o700))
 	must(t, os.WriteFile(filepath.Join(readme, "README.md"), []byte("# About these lessons"), 0o600))
 	tests := []struct{ dir, want string }{
-		{filepath.Join(dir, "missing"), filepath.Join(dir, "missing") + ": no such folder; check the path given to --lessons"},
+		{filepath.Join(dir, "missing"), filepath.Join(dir, "missing") + ": no such folder"},
 		{t.TempDir(), "no lesson files here; a lesson is a file ending in .md (see docs/LESSONS.md)"},
 		{readme, readme + ": no lesson files here; a lesson is a file ending in .md (see docs/LESSONS.md)"},
 		{file, file + ": is a file, not a folder of lessons; give the folder that holds the .md files"},

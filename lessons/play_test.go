@@ -55,9 +55,12 @@ func sendLines(c *sim.Client, lines []sim.RequestLine) {
 	}
 }
 
-// applyNetwork sets the client up as a front end does when a step begins.
+// applyNetwork sets the client up as the front ends do when a step begins:
+// the step's network, or a normal one.
 func applyNetwork(c *sim.Client, st *Step) {
 	if st.Network == nil {
+		c.SetFaults(sim.FaultSettings{})
+		c.SetRetry(sim.RetryNone)
 		return
 	}
 	c.SetFaults(st.Network.Faults)

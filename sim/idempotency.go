@@ -98,11 +98,10 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if holder, busy := s.inflight[x.key]; busy && holder != x.token {
 		return errorReply(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoteInput(x.key))
 	}
-	if len(s.st.idem) >= s.opts.MaxResources {
-		s.st.own()
-		maps.DeleteFunc(s.st.idem, func(_ string, r idemRecord) bool { return !r.live(x.now) })
-		if len(s.st.idem) >= s.opts.MaxResources {
-			return errorReply(http.StatusInsufficientStorage, "this server already remembers %d idempotency keys, its limit; wait for them to expire or reset the fixture", s.opts.MaxResources)
+	if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > maxIdemBytes {
+		s.st.forgetExpired(x.now)
+		if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > maxIdemBytes {
+			return errorReply(http.StatusInsufficientStorage, "this server already remembers %d idempotency keys (%d KiB of responses), its limit; wait for them to expire or reset the fixture", len(s.st.idem), s.st.idemSize>>10)
 		}
 	}
 	rep := process()

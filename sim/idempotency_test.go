@@ -129,3 +129,29 @@ func TestA507IsNotRememberedSoARetryCanSucceedLater(t *testing.T) {
 		t.Fatalf("retry after making room: %d %v", w.Code, w.Header())
 	}
 }
+
+func TestIdempotencyRecordsAreCappedAndExpiredOnesMakeRoom(t *testing.T) {
+	s := New(Options{Fixture: "empty", MaxResources: 2})
+	for _, k := range []string{`"k1"`, `"k2"`} {
+		if w := sendTo(t, s, "POST", "/accounts/9/interest", `{"rate":0.1}`, "Idempotency-Key: "+k); w.Code != 404 {
+			t.Fatalf("%s: %d", k, w.Code)
+		}
+	}
+	if w := sendTo(t, s, "POST", "/accounts/9/interest", `{"rate":0.1}`, `Idempotency-Key: "k3"`); w.Code != 507 {
+		t.Fatalf("a third key past the cap: %d", w.Code)
+	}
+	s.Advance(idemTTL)
+	if w := sendTo(t, s, "POST", "/accounts/9/interest", `{"rate":0.1}`, `Idempotency-Key: "k3"`); w.Code != 404 {
+		t.Fatalf("after the others expired: %d %s", w.Code, w.Body)
+	}
+	s.mu.Lock()
+	n, size, want := len(s.st.idem), s.st.idemSize, len(s.st.idem[`k3`].reply.body)
+	s.mu.Unlock()
+	if n != 1 || size != want {
+		t.Fatalf("%d records of %d bytes, want 1 of %d", n, size, want)
+	}
+	s.Undo()
+	if s.st.idemSize != 0 {
+		t.Fatalf("undo left %d bytes accounted", s.st.idemSize)
+	}
+}

@@ -22,6 +22,7 @@ const (
 	maxStoreBytes  = 64 << 20 // stored JSON in total; more gets 507
 	maxEventBytes  = 64 << 20 // bodies kept in the event log
 	maxUndoBytes   = 64 << 20 // old bodies kept for Undo
+	maxIdemBytes   = 64 << 20 // responses kept for Idempotency-Key replays
 	tick           = time.Second
 	defaultMaxRes  = 10000
 	defaultMaxEvts = 10000

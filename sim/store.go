@@ -36,6 +36,7 @@ type state struct {
 	counters map[string]int // the last id handed out, per collection
 	idem     map[string]idemRecord
 	bytes    int // stored body bytes, for the storage cap
+	idemSize int // bytes of the responses kept in idem
 
 	undo      []undoEntry // newest last
 	undoBytes int
@@ -155,10 +156,24 @@ func (st *state) setIdem(tx *txn, key string, rec idemRecord, present bool) {
 		was, had := st.idem[key]
 		tx.idem = append(tx.idem, idemWas{key, was, had})
 	}
+	st.idemSize -= len(st.idem[key].reply.body)
 	if present {
 		st.idem[key] = rec
+		st.idemSize += len(rec.reply.body)
 	} else {
 		delete(st.idem, key)
+	}
+}
+
+// forgetExpired drops idempotency records past their expiry; it is
+// housekeeping, not a change Undo needs to see.
+func (st *state) forgetExpired(now time.Time) {
+	st.own()
+	for k, r := range st.idem {
+		if !r.live(now) {
+			st.idemSize -= len(r.reply.body)
+			delete(st.idem, k)
+		}
 	}
 }
 

@@ -84,6 +84,7 @@ type composer struct {
 	// The form's editors drawn in Update (refresh): a textarea redraws its
 	// whole buffer, too much for every frame.
 	headersView, bodyView string
+	lineRepeat            int // ×N typed at the end of the one-line request, 0 if none
 
 	history []string
 	histIdx int // len(history) when not browsing
@@ -119,14 +120,6 @@ func (c *composer) setStyles(st *Styles) {
 	c.path.SetStyles(st.textinputStyles())
 	c.headers.SetStyles(st.textareaStyles())
 	c.body.SetStyles(st.textareaStyles())
-}
-
-// height is the composer's outer height for its current shape.
-func (c *composer) height() int {
-	if c.form {
-		return composerFormHeight
-	}
-	return composerLineHeight
 }
 
 const labelWidth = 9 // "headers  "
@@ -191,6 +184,7 @@ func (c *composer) Fill(line string) {
 	c.err = nil
 	c.line.SetValue(line)
 	c.line.CursorEnd()
+	c.lineChanged()
 	if c.form {
 		if rl, err := sim.ParseRequestLine(line); err == nil {
 			c.fillForm(rl)
@@ -235,6 +229,7 @@ func (c *composer) ToggleForm() {
 		if rl, err := c.buildForm(); err == nil {
 			c.line.SetValue(rl.String())
 			c.line.CursorEnd()
+			c.lineChanged()
 		}
 		c.form = false
 		c.field = fieldLine
@@ -310,6 +305,7 @@ func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 		c.line, cmd = c.line.Update(msg)
 		if c.line.Value() != before {
 			c.err = nil
+			c.lineChanged()
 		}
 	case fieldMethod:
 		if isKey {
@@ -349,6 +345,7 @@ func (c *composer) clear() {
 	c.err = nil
 	if !c.form {
 		c.line.SetValue("")
+		c.lineChanged()
 		return
 	}
 	c.method = "GET"
@@ -434,10 +431,12 @@ func (c *composer) browseHistory(up bool) {
 	}
 	if c.histIdx == len(c.history) {
 		c.line.SetValue("")
+		c.lineChanged()
 		return
 	}
 	c.line.SetValue(c.history[c.histIdx])
 	c.line.CursorEnd()
+	c.lineChanged()
 	c.err = nil
 }
 
@@ -612,9 +611,27 @@ func isTokenChar(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
 }
 
-// lineRight is the note at the right of the one-line field.
+// lineChanged notes the repeat count typed in the line (x10), so the note
+// beside the field shows what ⏎ will do.
+func (c *composer) lineChanged() {
+	c.lineRepeat = 0
+	if rl, err := sim.ParseRequestLine(c.line.Value()); err == nil && rl.Repeat > 1 {
+		c.lineRepeat = rl.Repeat
+	}
+}
+
+// effectiveRepeat is how many times ⏎ sends the one-line request.
+func (c *composer) effectiveRepeat() int {
+	if c.lineRepeat > 1 {
+		return c.lineRepeat
+	}
+	return c.repeat
+}
+
+// lineRight is the note at the right of the one-line field; its width is
+// reserved for the widest count.
 func (c *composer) lineRight() string {
-	return fmt.Sprintf("×%d ⏎ send", c.repeat)
+	return fmt.Sprintf("×%d ⏎ send", sim.MaxRepeat)
 }
 
 // refresh draws the form's editors for View. The root calls it after every
@@ -632,10 +649,12 @@ func (c *composer) View() []string {
 	if c.form {
 		return c.formView()
 	}
-	right := c.st.Muted.Render(c.lineRight())
-	if c.repeat > 1 {
-		right = c.st.Mark.Render(fmt.Sprintf("×%d", c.repeat)) + c.st.Muted.Render(" ⏎ send")
+	n := c.effectiveRepeat()
+	right := c.st.Muted.Render(fmt.Sprintf("×%d ⏎ send", n))
+	if n > 1 {
+		right = c.st.Mark.Render(fmt.Sprintf("×%d", n)) + c.st.Muted.Render(" ⏎ send")
 	}
+	right = strings.Repeat(" ", max(0, ansi.StringWidth(c.lineRight())-ansi.StringWidth(right))) + right
 	rw := ansi.StringWidth(right)
 	in := fitLine(c.line.View(), max(1, c.w-rw-1))
 	lines := []string{in + " " + right}
@@ -665,6 +684,8 @@ func (c *composer) statusLine() string {
 		return c.st.Muted.Render(c.status)
 	case len(c.queued) > 0:
 		return c.st.Muted.Render(fmt.Sprintf("solution has %d more request(s): they fill in after you send this one", len(c.queued)))
+	case c.form:
+		return c.st.Faint.Render("method: ←/→ or type it · body: JSON · esc leaves the editor")
 	default:
 		return c.st.Faint.Render("ctrl+o form · ctrl+r ×1/×10/×100 · ↑ history")
 	}

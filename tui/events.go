@@ -13,10 +13,6 @@ type eventsMsg struct {
 	Snap   serverSnap
 }
 
-// snapMsg carries a fresh read of the server state with no new events (at
-// start, after a network switch).
-type snapMsg struct{ Snap serverSnap }
-
 // subscribeBuffer is the subscription's channel size. The sim drops events
 // for a subscriber whose buffer is full; waitEvents catches up with
 // EventsSince, so the size only sets how often that happens.
@@ -51,9 +47,4 @@ func waitEvents(ss *session, seq uint64) tea.Cmd {
 		evs := ss.srv.EventsSince(seq)
 		return eventsMsg{Events: evs, Snap: takeSnap(ss.srv, ss.client)}
 	}
-}
-
-// snapCmd reads the server state without waiting for events.
-func snapCmd(ss *session) tea.Cmd {
-	return func() tea.Msg { return snapMsg{Snap: takeSnap(ss.srv, ss.client)} }
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -67,11 +66,13 @@ func typeText(s string) []tea.Msg {
 // they produce messages, which go through Update in turn. The sim's event
 // feed is pumped explicitly (the Model's waiting command is not started).
 type driver struct {
-	t   testing.TB
-	m   Model
+	t    testing.TB
+	m    Model
 	srv  *sim.Server
 	eng  *lessons.Engine
 	quit bool // a command returned tea.Quit
+
+	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
 }
 
 type testOpts struct {
@@ -104,6 +105,7 @@ func newDriver(t testing.TB, w, h int, o testOpts) *driver {
 	}
 	m := New(Options{Server: srv, Engine: eng, Client: srv.Client(sim.SourceComposer), Listen: o.listen, Welcome: o.welcome})
 	m.ss.manual = true
+	m.ss.tick = func(job int) tea.Cmd { return func() tea.Msg { return repeatTickMsg{Job: job} } }
 	t.Cleanup(m.Close)
 	d := &driver{t: t, m: m, srv: srv, eng: eng}
 	d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII})
@@ -121,9 +123,16 @@ func (d *driver) send(msgs ...tea.Msg) {
 
 func (d *driver) step(msg tea.Msg) {
 	queue := []tea.Msg{msg}
+	first := true
 	for len(queue) > 0 {
 		msg := queue[0]
 		queue = queue[1:]
+		// Repeat ticks that commands produce wait for the test (tick).
+		if _, ok := msg.(repeatTickMsg); ok && !first {
+			d.ticks = append(d.ticks, msg)
+			continue
+		}
+		first = false
 		nm, cmd := d.m.Update(msg)
 		d.m = nm.(Model)
 		queue = append(queue, d.run(cmd)...)
@@ -162,6 +171,17 @@ func (d *driver) run(cmd tea.Cmd) []tea.Msg {
 		d.t.Fatalf("command panicked: %v\n%s", msg.Value, msg.Stack)
 	}
 	return []tea.Msg{msg}
+}
+
+// tick releases the oldest held repeat tick; false when none is held.
+func (d *driver) tick() bool {
+	if len(d.ticks) == 0 {
+		return false
+	}
+	msg := d.ticks[0]
+	d.ticks = d.ticks[1:]
+	d.step(msg)
+	return true
 }
 
 func (d *driver) keys(names ...string) {
@@ -207,12 +227,5 @@ func (d *driver) mustNotContain(subs ...string) {
 		if strings.Contains(s, sub) {
 			d.t.Fatalf("screen contains %q:\n%s", sub, s)
 		}
-	}
-}
-
-// dump writes the screen to the test log when PUTPOST_DUMP is set.
-func (d *driver) dump() {
-	if os.Getenv("PUTPOST_DUMP") != "" {
-		d.t.Logf("\n%s", d.screen())
 	}
 }

@@ -18,12 +18,31 @@ import (
 // with its live checks, hints, the quiz, and the explanation once passed.
 // Its lines are built in Update (buildLesson); View only slices them.
 type lessonPane struct {
-	w, h int
-	sc   scroller
+	w, h     int
+	sc       scroller
 	id       string // lesson/step the lines are for; a change scrolls to the top
 	hintAt   int    // line of the newest hint
 	resultAt int    // line where the outcome (passed, answer) starts; -1 if none
 	anchor   anchor // what the scroll position follows when the text reflows
+	taskAt   int    // line of the task heading; -1 without one
+	summary  string // one-line task state, pinned at the bottom while taskAt is out of view
+}
+
+// Visible is the pane's lines; when the task is scrolled out of view its
+// one-line summary takes the last row, so the check state is always on
+// screen.
+func (l *lessonPane) Visible() []string {
+	vis := l.sc.Visible()
+	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
+		return vis
+	}
+	if l.taskAt >= l.sc.off && l.taskAt < l.sc.off+l.h {
+		return vis
+	}
+	out := make([]string, l.h)
+	copy(out, vis)
+	out[l.h-1] = l.summary
+	return out
 }
 
 // anchor is what the lesson pane keeps in view when its lines are rebuilt
@@ -241,6 +260,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	}
 	resultAt := -1
 	l.hintAt = 0
+	l.taskAt = -1
+	l.summary = m.taskSummary(w)
 
 	switch {
 	case lesson == nil || step == nil:
@@ -258,6 +279,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		md(mdKey{Lesson: lesson.ID, Step: idx, Part: "text"}, head)
 		blank()
 
+		l.taskAt = len(lines)
 		if step.Quiz != nil {
 			resultAt = m.quizLines(step, &lines, md, text)
 		} else {
@@ -549,4 +571,36 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// taskSummary is the step's state in one line: checks done, the first one
+// still pending, or how to go on.
+func (m *Model) taskSummary(w int) string {
+	eng := m.ss.eng
+	if eng == nil || eng.Step() == nil {
+		return ""
+	}
+	st := eng.Step()
+	var line string
+	switch {
+	case m.status.Passed:
+		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(" — n for the next step, ↓ to read why")
+	case st.Quiz != nil:
+		line = m.st.Bold.Render("▶ quiz") + m.st.Muted.Render(fmt.Sprintf(" — answer with 1–%d (↓ to see the choices)", len(st.Quiz.Choices)))
+	default:
+		ok := 0
+		pending := ""
+		for _, r := range m.status.Results {
+			if r.OK {
+				ok++
+			} else if pending == "" {
+				pending = r.Desc
+			}
+		}
+		line = m.st.Bold.Render(fmt.Sprintf("▶ task %d/%d", ok, len(m.status.Results)))
+		if pending != "" {
+			line += m.st.Pending.Render(" ○ " + pending)
+		}
+	}
+	return fitLine(m.st.Selected.Render(" ")+" "+line, w)
 }

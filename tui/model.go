@@ -72,10 +72,10 @@ type Model struct {
 	job     *repeatJob
 	nextJob int
 
-	flash   string
-	lastSeq uint64
-	footer  string
-	curl     string // ready-to-paste curl line for --listen
+	flash     string
+	lastSeq   uint64
+	footer    string
+	curl      string // ready-to-paste curl line for --listen
 	curlAddr  string
 	curlShort string // a GET of the same path, when the full line does not fit
 }
@@ -170,9 +170,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case eventsMsg:
 		cmds = append(cmds, m.onEvents(msg))
-
-	case snapMsg:
-		m.srv.apply(nil, msg.Snap)
 
 	case sentMsg:
 		cmds = append(cmds, m.onSent(msg))
@@ -612,6 +609,9 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 			return m.sendNext()
 		}
 		m.comp.running = j.progress()
+		if m.ss.tick != nil {
+			return m.ss.tick(j.ID)
+		}
 		return repeatTickCmd(j.ID)
 	}
 	m.job = nil

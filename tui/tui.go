@@ -53,7 +53,8 @@ type session struct {
 
 	events <-chan sim.Event
 	unsub  func()
-	manual bool // tests feed events themselves; no waiting command
+	manual bool                  // tests feed events themselves; no waiting command
+	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
 	done   chan struct{}
 	once   sync.Once
 

@@ -31,7 +31,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.sc.Visible(), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.form {
@@ -122,7 +122,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case m.overlay != overlayNone:
 		return []key.Binding{bind("esc", "close"), bind("↑/↓", "scroll")}
 	case m.focus == paneComposer:
-		b := []key.Binding{k.Send, bind("esc", "leave"), bind("ctrl+r", "×N"), bind("ctrl+o", "form"), bind("↑", "history"), k.FocusNext}
+		b := []key.Binding{k.Send, bind("esc", "leave"), bind("ctrl+r", "×N"), bind("ctrl+o", "form"), k.FocusNext}
 		if m.job != nil {
 			b = append([]key.Binding{bind("ctrl+x", "finish repeat")}, b...)
 		}

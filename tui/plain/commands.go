@@ -36,7 +36,7 @@ func init() {
 		{name: "faults", usage: "on|off|drop", help: "lose the first response of each request (on), drop the first request (drop), or neither (off)", run: (*session).cmdFaults},
 		{name: "retry", usage: "POLICY", help: "how the client retries after a failure: none, rfc9110, go or browser", run: (*session).cmdRetry},
 		{name: "help", aliases: []string{"?"}, usage: "[WORD]", help: "list the commands, or explain one", run: (*session).cmdHelp},
-		{name: "quit", aliases: []string{"exit"}, help: "leave (progress is saved as you go)", run: (*session).cmdQuit},
+		{name: "quit", aliases: []string{"exit"}, help: "leave; progress is saved as you go", run: (*session).cmdQuit},
 	}
 }
 

@@ -19,6 +19,19 @@ func (s *session) needEngine() bool {
 	return true
 }
 
+// needStep is needEngine for commands about the current step; an engine
+// without lessons has none.
+func (s *session) needStep() bool {
+	if !s.needEngine() {
+		return false
+	}
+	if s.eng.Step() == nil {
+		s.out.line("There are no lessons to work on. Type a request, or help for the commands.")
+		return false
+	}
+	return true
+}
+
 // lessonIndex is the current lesson's position in the list, or -1.
 func (s *session) lessonIndex() int {
 	return slices.Index(s.eng.Lessons(), s.eng.Lesson())
@@ -159,7 +172,7 @@ func (s *session) whatNext() string {
 }
 
 func (s *session) cmdNext([]string) {
-	if !s.needEngine() {
+	if !s.needStep() {
 		return
 	}
 	if s.eng.Next() {
@@ -175,7 +188,7 @@ func (s *session) cmdNext([]string) {
 }
 
 func (s *session) cmdBack([]string) {
-	if !s.needEngine() {
+	if !s.needStep() {
 		return
 	}
 	if !s.eng.Back() {
@@ -186,13 +199,13 @@ func (s *session) cmdBack([]string) {
 }
 
 func (s *session) cmdStep([]string) {
-	if s.needEngine() {
+	if s.needStep() {
 		s.printStep()
 	}
 }
 
 func (s *session) cmdHint([]string) {
-	if !s.needEngine() {
+	if !s.needStep() {
 		return
 	}
 	st := s.eng.Step()
@@ -215,7 +228,7 @@ func (s *session) cmdHint([]string) {
 }
 
 func (s *session) cmdSolution([]string) {
-	if !s.needEngine() {
+	if !s.needStep() {
 		return
 	}
 	st := s.eng.Step()
@@ -243,7 +256,7 @@ func (s *session) cmdSolution([]string) {
 }
 
 func (s *session) cmdAnswer(args []string) {
-	if !s.needEngine() {
+	if !s.needStep() {
 		return
 	}
 	st := s.eng.Step()
@@ -360,6 +373,8 @@ func (s *session) cmdReset(args []string) {
 		}
 		s.srv.Restore(s.initial)
 		s.out.line("Reset: the server is back to how it started.")
+	case s.eng.Step() == nil:
+		s.needStep()
 	case what == "" || what == "step":
 		s.eng.ResetStep()
 		s.out.line("Reset: the server is back to where this step began, and its checks start over.")

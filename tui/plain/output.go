@@ -41,18 +41,20 @@ type printer struct {
 
 func (p *printer) line(s string) { p.styled(styleNone, s) }
 
-func (p *printer) linef(format string, args ...any) { p.line(fmt.Sprintf(format, args...)) }
-
+// styled prints s, one line per line of s (a multi-line message from
+// elsewhere, such as a list of problems, stays readable).
 func (p *printer) styled(st style, s string) {
-	if p.err != nil {
-		return
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if p.err != nil {
+			return
+		}
+		l = clean(l)
+		if p.color && st != styleNone && l != "" {
+			l = sgr[st] + l + "\x1b[0m"
+		}
+		_, p.err = io.WriteString(p.w, l+"\n")
+		p.n++
 	}
-	s = clean(s)
-	if p.color && st != styleNone && s != "" {
-		s = sgr[st] + s + "\x1b[0m"
-	}
-	_, p.err = io.WriteString(p.w, s+"\n")
-	p.n++
 }
 
 // blank separates what follows from what came before with an empty line;
@@ -73,7 +75,7 @@ func (p *printer) lines(ls []string) {
 // clean makes s safe and quiet to print on one line: invalid UTF-8, control
 // characters (other than tab), and bidirectional overrides are shown as
 // escapes such as \x1b; box-drawing characters become -, | or +. Newlines are
-// escaped too: a caller that means several lines prints several lines.
+// escaped too: the printer splits lines before it cleans them.
 func clean(s string) string {
 	if isPlainASCII(s) {
 		return s

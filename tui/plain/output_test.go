@@ -69,3 +69,11 @@ func TestShortenCutsOnACharacterBoundaryAndSaysHowLong(t *testing.T) {
 		t.Errorf("shorten = %q", got)
 	}
 }
+
+func TestPrinterPrintsAMultiLineMessageAsLines(t *testing.T) {
+	var b bytes.Buffer
+	(&printer{w: &b}).line("progress was corrupt\r\nit is moved aside\n\x1b[2J")
+	if want := "progress was corrupt\nit is moved aside\n\\x1b[2J\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

@@ -570,3 +570,18 @@ func FuzzLineMode(f *testing.F) {
 		}
 	})
 }
+
+func TestAnEngineWithoutLessonsAnswersEveryWord(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	h := &harness{srv: srv, eng: lessons.NewEngine(nil, srv, nil), client: srv.Client(sim.SourceComposer)}
+	var words []string
+	for _, c := range commands {
+		if c.name != "quit" {
+			words = append(words, c.name, c.name+" 1")
+		}
+	}
+	out := h.run(t, strings.Join(append(words, "reset lesson", "yes", "1", "GET /accounts/42"), "\n"))
+	if !strings.Contains(out, "There are no lessons") || !strings.Contains(out, "200 OK") {
+		t.Errorf("unexpected transcript:\n%s", out)
+	}
+}

@@ -21,7 +21,7 @@ func (s *session) request(line string) {
 		s.syntaxError(line, err)
 		return
 	}
-	if m := strings.ToUpper(rl.Method); !rl.Curl && !slices.Contains(knownMethods, m) {
+	if m := strings.ToUpper(rl.Method); !slices.Contains(knownMethods, m) {
 		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
 		if c := suggest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
@@ -42,15 +42,18 @@ func (s *session) request(line string) {
 		}
 	}
 
+	// While this goroutine sent, only the network could add exchanges of
+	// its own (the engine sends nothing between steps); the rest are ours,
+	// whatever Source the front end's client uses.
 	var mine, others []sim.Event
 	for _, ev := range s.srv.EventsSince(since) {
 		s.lastSeq = ev.Seq
 		switch {
-		case ev.Kind != sim.KindExchange:
-		case ev.Source == sim.SourceComposer || ev.Source == sim.SourceRetry:
-			mine = append(mine, ev)
-		default:
+		case ev.Kind != sim.KindExchange || ev.Source == sim.SourceLesson:
+		case ev.Source == sim.SourceNetwork:
 			others = append(others, ev)
+		default:
+			mine = append(mine, ev)
 		}
 	}
 	if rl.Repeat == 1 || s.o.Verbose {
