@@ -258,13 +258,12 @@ func runLessons(args []string, stdout, stderr io.Writer) error {
 	if notice != "" {
 		fmt.Fprintln(stderr, notice)
 	}
-	for i, l := range ls {
-		done, total := progress.Count(l)
-		pct := 0
-		if total > 0 {
-			pct = done * 100 / total
+	for i, lp := range lessons.Overview(ls, progress) {
+		mark := " "
+		if lp.Current {
+			mark = "▶"
 		}
-		fmt.Fprintf(stdout, "%2d. %-22s %-52s %d/%d  %3d%%\n", i+1, l.ID, l.Title, done, total, pct)
+		fmt.Fprintf(stdout, "%s %2d. %-22s %-52s %2d/%-2d %3d%%\n", mark, i+1, lp.ID, lp.Title, lp.Done, lp.Total, lp.Percent)
 	}
 	return nil
 }

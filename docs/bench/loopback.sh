@@ -207,11 +207,11 @@ start_server() { # name port
 	wait_ready "http://$HOST:$port/accounts/42"
 }
 
-# run_wrk out-file duration url [wrk args...] — prints requests/s
+# run_wrk out-file duration url [-s script.lua [-- script args]]: wrk's report into out-file
 run_wrk() {
 	local out=$1 dur=$2 url=$3
 	shift 3
-	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$dur" "$@" "$url" >"$out" 2>&1
+	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$dur" "$url" "$@" >"$out" 2>&1
 }
 rps_of() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
 non2xx_of() { awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /,"",$2); print $2}' "$1"; }

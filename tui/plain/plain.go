@@ -25,14 +25,14 @@ import (
 	"github.com/putpost/putpost/sim"
 )
 
-// Options configure a line-mode session.
+// Options configure a line-mode session. Only Server is required.
 type Options struct {
-	In      io.Reader
-	Out     io.Writer
-	Server  *sim.Server
-	Engine  *lessons.Engine // nil in sandbox mode: requests only, no lessons
+	In      io.Reader       // lines to read; nil reads nothing
+	Out     io.Writer       // where the transcript goes; nil discards it
+	Server  *sim.Server     // the learner's server
+	Engine  *lessons.Engine // drives Server; nil in sandbox mode (requests only, no lessons)
 	Client  *sim.Client     // sends the learner's requests; nil: Server.Client(sim.SourceComposer)
-	Listen  string          // non-empty when serving on loopback: print a curl hint line
+	Listen  string          // the address actually listened on (port resolved), or "": prints a curl hint
 	Notice  string          // printed once at start (e.g. progress will not be saved)
 	Verbose bool            // print every exchange of a repeated request, not a summary
 	Color   bool            // colour the output with ANSI escapes (only when asked)
@@ -79,7 +79,11 @@ func Run(ctx context.Context, o Options) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case ev := <-events:
+		case ev, ok := <-events:
+			if !ok {
+				events = nil // never again; EventsSince still catches up after each line
+				continue
+			}
 			// The session's own exchanges were printed when they were sent;
 			// anything newer came from the network.
 			if ev.Seq > s.lastSeq {
