@@ -41,7 +41,8 @@ Flags (tutorial and sandbox):
   --lessons DIR        add a folder of lesson files to the built-in ones
   --only-lessons       with --lessons: use only that folder
   --plain              line mode: plain text on stdout, commands on stdin
-                       (automatic when stdin or stdout is not a terminal)
+                       (automatic when stdin or stdout is not a terminal,
+                       or when TERM=dumb)
   --listen ADDR        also serve your simulated server on ADDR (e.g. 127.0.0.1:8080)
   --allow-remote       let --listen bind an address that is not loopback
   --progress FILE      where progress is saved (default: $XDG_STATE_HOME/putpost/progress.json)
@@ -204,7 +205,8 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		defer shutdown()
 	}
 
-	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout)
+	// A dumb terminal cannot draw the full screen; line mode works everywhere.
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Server: srv, Engine: engine, Client: client,
