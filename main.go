@@ -197,12 +197,14 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
 
+	listen := ""
 	if f.listen != "" {
-		shutdown, err := serveInBackground(srv, f.listen, f.allowRemote)
+		addr, shutdown, err := serveInBackground(srv, f.listen, f.allowRemote)
 		if err != nil {
 			return err
 		}
 		defer shutdown()
+		listen = addr
 	}
 
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
@@ -210,11 +212,12 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Server: srv, Engine: engine, Client: client,
-			Listen: f.listen, Notice: notice, Verbose: f.verbose, Color: f.color,
+			Listen: listen, Notice: notice, Verbose: f.verbose, Color: f.color,
+			Echo: !isTerminal(stdin),
 		})
 	}
 	return tui.Run(ctx, tui.Options{
-		Server: srv, Engine: engine, Client: client, Listen: f.listen, Notice: notice,
+		Server: srv, Engine: engine, Client: client, Listen: listen, Notice: notice,
 		Welcome: progress != nil && progress.FirstRun(),
 	})
 }
@@ -225,15 +228,16 @@ func isTerminal(v any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// serveInBackground serves srv over HTTP on addr until the returned function is called.
-func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (func(), error) {
+// serveInBackground serves srv over HTTP on addr until the returned function
+// is called; it returns the address actually bound (addr may name port 0).
+func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (string, func(), error) {
 	ln, err := sim.Listen(addr, allowRemote)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	hs := sim.NewHTTPServer(srv)
 	go func() { _ = hs.Serve(ln) }()
-	return func() {
+	return ln.Addr().String(), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(ctx)
