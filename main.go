@@ -84,10 +84,7 @@ func exitCode(err error) int {
 
 // run is main without the process: tests call it with their own streams.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
-	}
+	cmd, args := splitCommand(args)
 	switch cmd {
 	case "", "sandbox":
 		return runTutorial(ctx, cmd == "sandbox", args, stdin, stdout, stderr)
@@ -106,6 +103,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
+// valueFlags are the flags that take a separate value ("--lesson ID").
+var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true}
+
+// splitCommand finds the subcommand wherever it stands among the flags, so
+// that "putpost --plain sandbox" and "putpost sandbox --plain" agree. It
+// returns the command ("" for the tutorial) and the other arguments in order.
+func splitCommand(args []string) (string, []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return "", args
+		}
+		if !strings.HasPrefix(a, "-") {
+			rest := append(append([]string{}, args[:i]...), args[i+1:]...)
+			return a, rest
+		}
+		name := strings.TrimLeft(a, "-")
+		if valueFlags[name] && !strings.Contains(name, "=") {
+			i++ // skip the flag's value
+		}
+	}
+	return "", args
+}
+
 // tutorialFlags are the flags shared by the tutorial, the sandbox and `lessons`.
 type tutorialFlags struct {
 	lesson, lessonsDir, listen, progress string
@@ -117,7 +138,7 @@ func parseTutorialFlags(name string, args []string, stderr io.Writer) (tutorialF
 	var f tutorialFlags
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() { fmt.Fprintln(stderr, "Run putpost help to see every command and flag.") }
 	fs.StringVar(&f.lesson, "lesson", "", "jump to a lesson")
 	fs.StringVar(&f.lessonsDir, "lessons", "", "add a folder of lesson files")
 	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "use only the --lessons folder")
@@ -297,7 +318,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() { fmt.Fprintln(stderr, "Run putpost help to see every command and flag.") }
 	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback address")
 	fixture := fs.String("fixture", "all", "starting state")

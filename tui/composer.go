@@ -127,9 +127,8 @@ const labelWidth = 9 // "headers  "
 func (c *composer) SetSize(w, h int) {
 	c.w, c.h = w, h
 	// The field draws its prompt, Width cells of text and one for the
-	// cursor; the ×N note and a gap follow it.
-	right := ansi.StringWidth(c.lineRight())
-	c.line.SetWidth(max(1, w-ansi.StringWidth(c.line.Prompt)-1-1-right))
+	// cursor.
+	c.line.SetWidth(max(1, w-ansi.StringWidth(c.line.Prompt)-1))
 	fw := max(1, w-labelWidth-1)
 	c.path.SetWidth(max(1, fw-20))
 	c.headers.SetWidth(fw)
@@ -155,6 +154,10 @@ func (c *composer) Focus(backwards bool) {
 
 func (c *composer) Blur() {
 	c.focused = false
+	// Without the focus, show a long request from its start (the method
+	// and path), not scrolled to where the cursor was.
+	c.line.CursorStart()
+	c.path.CursorStart()
 	c.applyFocus()
 }
 
@@ -169,6 +172,7 @@ func (c *composer) applyFocus() {
 	switch c.field {
 	case fieldLine:
 		c.line.Focus()
+		c.line.CursorEnd()
 	case fieldPath:
 		c.path.Focus()
 	case fieldHeaders:
@@ -183,7 +187,11 @@ func (c *composer) applyFocus() {
 func (c *composer) Fill(line string) {
 	c.err = nil
 	c.line.SetValue(line)
-	c.line.CursorEnd()
+	if c.focused {
+		c.line.CursorEnd()
+	} else {
+		c.line.CursorStart()
+	}
 	c.lineChanged()
 	if c.form {
 		if rl, err := sim.ParseRequestLine(line); err == nil {
@@ -628,12 +636,6 @@ func (c *composer) effectiveRepeat() int {
 	return c.repeat
 }
 
-// lineRight is the note at the right of the one-line field; its width is
-// reserved for the widest count.
-func (c *composer) lineRight() string {
-	return fmt.Sprintf("×%d ⏎ send", sim.MaxRepeat)
-}
-
 // refresh draws the form's editors for View. The root calls it after every
 // Update.
 func (c *composer) refresh() {
@@ -654,12 +656,14 @@ func (c *composer) View() []string {
 	if n > 1 {
 		right = c.st.Mark.Render(fmt.Sprintf("×%d", n)) + c.st.Muted.Render(" ⏎ send")
 	}
-	right = strings.Repeat(" ", max(0, ansi.StringWidth(c.lineRight())-ansi.StringWidth(right))) + right
-	rw := ansi.StringWidth(right)
-	in := fitLine(c.line.View(), max(1, c.w-rw-1))
-	lines := []string{in + " " + right}
-	lines = append(lines, c.statusLine())
-	return lines
+	// The request gets the whole first line; what ⏎ will do sits at the
+	// end of the status line, unless an error needs all of it.
+	status := c.statusLine()
+	if c.err == nil {
+		rw := ansi.StringWidth(right)
+		status = fitLine(status, max(1, c.w-rw-1)) + " " + right
+	}
+	return []string{c.line.View(), status}
 }
 
 func (c *composer) statusLine() string {

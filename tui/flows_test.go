@@ -2,9 +2,12 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -108,46 +111,57 @@ func builtinEngine(t *testing.T, srv *sim.Server) *lessons.Engine {
 }
 
 // TestFlowFirstRunCompletesPutReplaceByTyping: a first run shows the
-// welcome; the learner opens the second lesson from the contents, types
-// every request of put-replace, answers its quiz and moves on.
+// welcome; the learner opens put-replace from the contents, types the
+// request of every step (the lesson's own solutions, so the test follows
+// the curriculum as it is edited), answers its quiz and moves on to the
+// next lesson.
 func TestFlowFirstRunCompletesPutReplaceByTyping(t *testing.T) {
 	srv := sim.New(sim.Options{})
 	eng := builtinEngine(t, srv)
+	ls := eng.Lessons()
+	idx := slices.IndexFunc(ls, func(l *lessons.Lesson) bool { return l.ID == "put-replace" })
+	if idx < 0 || idx+1 >= len(ls) {
+		t.Fatal("the curriculum has no put-replace lesson with a lesson after it")
+	}
 	f := startFlow(t, 120, 40, Options{Server: srv, Engine: eng, Welcome: true})
 
 	f.waitFor("Welcome to putpost", 3*time.Second)
 	f.keys("enter")
-	f.waitFor("1/13 Meet the server", 3*time.Second)
+	f.waitFor(fmt.Sprintf("1/%d ", len(ls)), 3*time.Second)
 
 	f.keys("t")
-	f.waitFor("PUT replaces what is at a URL you know", 3*time.Second)
-	f.keys("down", "enter")
-	f.waitFor("Step 1/4: Put the flight on time", 3*time.Second)
-
-	steps := []string{
-		`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`,
-		`PUT /flights/AA123 {"status":"boarding"}`,
-		`PUT /flights/AA123 {"status":"boarding","gate":"b12"}`,
+	f.waitFor("Lessons", 3*time.Second)
+	for range idx {
+		f.keys("down")
 	}
-	for i, line := range steps {
-		f.keys("e", "ctrl+l")
-		f.typeLine(line)
-		f.keys("enter")
-		f.waitFor("✓ Step passed", 3*time.Second)
-		f.keys("esc", "n")
-		if i < len(steps)-1 {
-			f.waitFor("Step "+string(rune('2'+i))+"/4", 3*time.Second)
+	f.keys("enter")
+	steps := ls[idx].Steps
+	for i, st := range steps {
+		kind := "Step"
+		if st.Quiz != nil {
+			kind = "Quiz"
 		}
+		f.waitFor(fmt.Sprintf("%s %d/%d", kind, i+1, len(steps)), 3*time.Second)
+		if st.Quiz != nil {
+			right := slices.IndexFunc(st.Quiz.Choices, func(c lessons.Choice) bool { return c.Correct })
+			f.keys(strconv.Itoa(right + 1))
+			f.waitFor("✓ Answered", 3*time.Second)
+			f.keys("n")
+			continue
+		}
+		for _, line := range st.Solution {
+			f.keys("e", "ctrl+l")
+			f.typeLine(line)
+			f.keys("enter")
+		}
+		f.waitFor("✓ Step passed", 5*time.Second)
+		f.keys("esc", "n")
 	}
-	f.waitFor("Quiz 4/4", 3*time.Second)
-	f.keys("2")
-	f.waitFor("✓ Answered", 3*time.Second)
-	f.keys("n")
-	f.waitFor("3/13 ", 3*time.Second)
+	f.waitFor(fmt.Sprintf("%d/%d ", idx+2, len(ls)), 3*time.Second)
 
 	m := f.quit()
-	if got := m.ss.eng.Lesson().ID; got == "put-replace" {
-		t.Fatalf("still in %s after next", got)
+	if got := m.ss.eng.Lesson().ID; got != ls[idx+1].ID {
+		t.Fatalf("in %s after the last step, want %s", got, ls[idx+1].ID)
 	}
 	if done, total := eng.Done("put-replace"); done != total {
 		t.Errorf("put-replace %d/%d done, want all", done, total)
@@ -198,7 +212,7 @@ func TestFlowUndoRestoresTheBalance(t *testing.T) {
 // does against --listen) shows up in the log and passes the step.
 func TestFlowCurlOverListenAdvancesTheStep(t *testing.T) {
 	srv := sim.New(sim.Options{})
-	eng := builtinEngine(t, srv)
+	eng := lessons.NewEngine(testLessons(t), srv, nil)
 	if err := eng.Goto("put-replace"); err != nil {
 		t.Fatal(err)
 	}

@@ -75,11 +75,23 @@ type driver struct {
 	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
 }
 
+// testLessons are the screen tests' own lessons (testdata/lessons), so that
+// the goldens do not change whenever the curriculum is edited.
+func testLessons(t testing.TB) []*lessons.Lesson {
+	t.Helper()
+	ls, err := lessons.LoadDir("testdata/lessons")
+	if err != nil {
+		t.Fatalf("test lessons: %v", err)
+	}
+	return ls
+}
+
 type testOpts struct {
 	sandbox bool
 	welcome bool
 	listen  string
 	lessons []*lessons.Lesson
+	builtin bool   // the real curriculum instead of testdata/lessons
 	lesson  string // lesson id to start in
 }
 
@@ -89,12 +101,14 @@ func newDriver(t testing.TB, w, h int, o testOpts) *driver {
 	var eng *lessons.Engine
 	if !o.sandbox {
 		ls := o.lessons
-		if ls == nil {
+		switch {
+		case ls == nil && o.builtin:
 			var err error
-			ls, err = lessons.Builtin()
-			if err != nil {
+			if ls, err = lessons.Builtin(); err != nil {
 				t.Fatalf("built-in lessons: %v", err)
 			}
+		case ls == nil:
+			ls = testLessons(t)
 		}
 		eng = lessons.NewEngine(ls, srv, nil)
 		if o.lesson != "" {

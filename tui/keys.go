@@ -112,8 +112,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// All lists every binding, for tests that press each key.
-func (k KeyMap) All() []key.Binding {
+// all lists every binding (tests press each one).
+func (k KeyMap) all() []key.Binding {
 	var all []key.Binding
 	for _, col := range k.FullHelp() {
 		all = append(all, col...)

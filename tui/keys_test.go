@@ -14,7 +14,7 @@ import (
 // builds must print as the name it was built from, or the keymap tests below
 // would test nothing.
 func TestPressHelperMatchesBubbleTea(t *testing.T) {
-	for _, b := range DefaultKeyMap().All() {
+	for _, b := range DefaultKeyMap().all() {
 		for _, k := range b.Keys() {
 			if got := press(k).String(); got != k {
 				t.Errorf("press(%q).String() = %q", k, got)
@@ -139,7 +139,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			if d.m.overlay != overlayContents {
 				t.Error("t did not open the lessons")
 			}
-			d.mustContain("Meet the server")
+			d.mustContain("Look around the server")
 		}},
 		"1": {setup: toQuiz, check: func(t *testing.T, d *driver) {
 			if d.m.quiz.Picked != 0 || d.m.quiz.Correct {
@@ -257,7 +257,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 	}
 	outOfRange := []string{"5", "6", "7", "8", "9"}
 
-	for _, b := range k.All() {
+	for _, b := range k.all() {
 		for _, name := range b.Keys() {
 			t.Run(name, func(t *testing.T) {
 				c, ok := cases[name]

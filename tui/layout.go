@@ -41,7 +41,10 @@ const (
 	composerFormHeight = 11 // method/path, 2 header lines, 4 body lines, repeat, status
 )
 
-func computeLayout(w, h int, formMode, listen bool) layout {
+// computeLayout places the panes. serverFocus matters only when stacked:
+// the pane with the focus gets the larger share of the height, so the
+// wire view or the log has room on a small terminal.
+func computeLayout(w, h int, formMode, listen, serverFocus bool) layout {
 	l := layout{W: w, H: h}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
@@ -70,10 +73,14 @@ func computeLayout(w, h int, formMode, listen bool) layout {
 	}
 
 	// Stacked: lesson, composer, server. The lesson gets a little more than
-	// the server because it is what the learner reads first.
+	// the server because it is what the learner reads first — unless the
+	// server pane has the focus.
 	ch = min(ch, avail/2)
 	rest := avail - ch
 	lh := rest * 11 / 20
+	if serverFocus {
+		lh = rest * 7 / 20
+	}
 	l.Lesson = rect{0, 0, w, lh}
 	l.Composer = rect{0, lh, w, ch}
 	l.Server = rect{0, lh + ch, w, rest - lh}

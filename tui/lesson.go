@@ -89,18 +89,17 @@ func (m *Model) enterStep() {
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
 	}
-	switch {
-	case st.Network != nil:
+	// Each step starts on the network it asks for; a step without a
+	// network block runs on a normal one (no faults, no retries). The
+	// learner may still flip the switches afterwards.
+	if st.Network != nil {
 		m.ss.client.SetFaults(st.Network.Faults)
 		if st.Network.Retry != "" {
 			m.ss.client.SetRetry(st.Network.Retry)
 		}
-		m.netImposed = true
-	case m.netImposed:
-		// The previous step set the network; this one expects the default.
+	} else {
 		m.ss.client.SetFaults(sim.FaultSettings{})
 		m.ss.client.SetRetry(sim.RetryNone)
-		m.netImposed = false
 	}
 	m.srv.snap.Faults = m.ss.client.Faults()
 	m.srv.snap.Retry = m.ss.client.Retry()

@@ -65,9 +65,8 @@ type Model struct {
 	comp   composer
 	srv    serverPane
 
-	status     lessons.StepStatus
-	quiz       quizState
-	netImposed bool // the current step set the network; undo it on leaving
+	status lessons.StepStatus
+	quiz   quizState
 
 	job     *repeatJob
 	nextJob int
@@ -78,6 +77,8 @@ type Model struct {
 	curl      string // ready-to-paste curl line for --listen
 	curlAddr  string
 	curlShort string // a GET of the same path, when the full line does not fit
+
+	relayoutCmd tea.Cmd // render commands from a layout change inside a key handler
 }
 
 // New builds the full-screen model. It subscribes to the server's events;
@@ -186,6 +187,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash = "undone: the newest change was reverted"
 		}
 	}
+	if m.relayoutCmd != nil {
+		cmds = append(cmds, m.relayoutCmd)
+		m.relayoutCmd = nil
+	}
 	m.comp.refresh()
 	m.refreshFooter()
 	return m, tea.Batch(cmds...)
@@ -195,7 +200,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) resize(w, h int) tea.Cmd {
 	m.ready = true
-	m.lay = computeLayout(w, h, m.comp.form, m.curl != "")
+	m.lay = computeLayout(w, h, m.comp.form, m.curl != "", m.focus == paneServer)
 	if m.lay.TooSmall {
 		return nil
 	}
@@ -364,11 +369,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) setFocus(p pane, backwards bool) {
+	was := m.focus
 	m.focus = p
 	if p == paneComposer {
 		m.comp.Focus(backwards)
 	} else {
 		m.comp.Blur()
+	}
+	// Stacked panes share the height by focus (see computeLayout).
+	if m.ready && !m.lay.Side && !m.lay.TooSmall && (was == paneServer) != (p == paneServer) {
+		m.relayoutCmd = m.relayout()
 	}
 }
 
@@ -502,10 +512,14 @@ func (m *Model) click(msg tea.MouseClickMsg) {
 	if !ok {
 		return
 	}
-	m.setFocus(p, false)
-	if p == paneServer {
-		m.srv.ClickLog(mouse.Y - m.lay.Server.Y - 1)
+	// The row inside the pane, before a change of focus moves the pane.
+	row := mouse.Y - m.lay.Server.Y - 1
+	// Side by side the pane stays put, so the click also selects; stacked,
+	// focusing it resizes it and the row under the pointer changes.
+	if p == paneServer && (m.focus == paneServer || m.lay.Side) {
+		m.srv.ClickLog(row)
 	}
+	m.setFocus(p, false)
 }
 
 // --- network switch ------------------------------------------------------------
@@ -529,7 +543,6 @@ func (m *Model) cycleFaults() {
 	next.Delay = cur.Delay
 	m.ss.client.SetFaults(next)
 	m.srv.snap.Faults = m.ss.client.Faults()
-	m.netImposed = false
 	switch {
 	case next.LoseResponses:
 		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
@@ -560,7 +573,6 @@ func (m *Model) cycleRetry() {
 	}
 	m.ss.client.SetRetry(next)
 	m.srv.snap.Retry = m.ss.client.Retry()
-	m.netImposed = false
 	m.flash = fmt.Sprintf("retry policy %s: %s", next, retryDesc[next])
 }
 

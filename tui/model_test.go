@@ -3,11 +3,13 @@ package tui
 import (
 	"context"
 	"errors"
+	"image/color"
 	"os"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/sim"
@@ -25,7 +27,7 @@ func TestLayoutSideBySideFrom120Columns(t *testing.T) {
 		{120, 40, true, false},
 		{300, 90, true, false},
 	} {
-		l := computeLayout(tc.w, tc.h, false, false)
+		l := computeLayout(tc.w, tc.h, false, false, false)
 		if l.TooSmall != tc.bad || (!l.TooSmall && l.Side != tc.side) {
 			t.Errorf("%d×%d: too small %v side %v, want %v %v", tc.w, tc.h, l.TooSmall, l.Side, tc.bad, tc.side)
 		}
@@ -197,10 +199,10 @@ func TestNextAtTheEndOfALessonOpensTheNextLesson(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	toQuiz(d)
 	d.keys("2", "n")
-	if got := d.eng.Lesson().ID; got == "put-replace" {
-		t.Fatalf("still in %s", got)
+	if got := d.eng.Lesson().ID; got != "lost-responses" {
+		t.Fatalf("in %s after the last step of put-replace, want the next lesson", got)
 	}
-	d.mustContain("3/13")
+	d.mustContain("3/3 When responses get lost")
 }
 
 func TestContentsJumpsToALesson(t *testing.T) {
@@ -215,33 +217,18 @@ func TestContentsJumpsToALesson(t *testing.T) {
 }
 
 func TestStepNetworkIsAppliedAndLifted(t *testing.T) {
-	ls, err := lessons.Builtin()
-	if err != nil {
-		t.Fatal(err)
+	d := newDriver(t, 120, 40, testOpts{lesson: "lost-responses"})
+	if f := d.m.ss.client.Faults(); !f.LoseResponses {
+		t.Fatalf("the step's network block did not switch faults on: %+v", f)
 	}
-	var id string
-	var step int
-	for _, l := range ls {
-		for i, st := range l.Steps {
-			if st.Network != nil && id == "" && (st.Network.Faults.LoseResponses || st.Network.Faults.DropRequests) {
-				id, step = l.ID, i
-			}
-		}
-	}
-	if id == "" {
-		t.Skip("no built-in step sets the network")
-	}
-	d := newDriver(t, 120, 40, testOpts{lesson: id})
-	for d.eng.StepIndex() < step {
-		d.keys("n")
-	}
-	if f := d.m.ss.client.Faults(); !f.LoseResponses && !f.DropRequests {
-		t.Fatalf("step %d of %s did not switch faults on: %+v", step+1, id, f)
-	}
-	d.keys("t", "home", "enter") // another lesson
+	d.mustContain("faults lose responses")
+	d.keys("e", "enter", "esc")
+	d.mustContain("✗ lost", "✓ Step passed")
+	d.keys("n") // a step without a network block: a normal network
 	if f := d.m.ss.client.Faults(); f.LoseResponses || f.DropRequests {
-		t.Errorf("faults still on after leaving the lesson: %+v", f)
+		t.Errorf("faults still on in a step without a network block: %+v", f)
 	}
+	d.mustContain("faults off")
 }
 
 func TestGuardTurnsACommandPanicIntoACrashMessage(t *testing.T) {
@@ -309,5 +296,122 @@ func TestRunRefusesWithoutATerminal(t *testing.T) {
 	err := Run(context.Background(), Options{Server: sim.New(sim.Options{})})
 	if !errors.Is(err, ErrNotTerminal) {
 		t.Fatalf("Run without a terminal returned %v", err)
+	}
+}
+
+func TestWaitEventsCatchesUpAfterDroppedNotifications(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	m := New(Options{Server: srv})
+	t.Cleanup(m.Close)
+	start := m.lastSeq
+	cl := srv.Client(sim.SourceLesson)
+	// Far more exchanges than the subscription buffer holds, with nobody
+	// reading: the sim drops notifications.
+	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range subscribeBuffer * 3 {
+		msg := sendBatch(context.Background(), cl, 1, rl, 1)()
+		if sm := msg.(sentMsg); sm.Status != 200 {
+			t.Fatalf("status %d", sm.Status)
+		}
+	}
+	var got []sim.Event
+	for len(got) < subscribeBuffer*3 {
+		em, ok := waitEvents(m.ss, start)().(eventsMsg)
+		if !ok {
+			t.Fatal("waitEvents returned no events")
+		}
+		got = em.Events
+	}
+	if len(got) != subscribeBuffer*3 || got[len(got)-1].Seq != srv.LastSeq() {
+		t.Fatalf("caught up with %d events, want %d up to seq %d", len(got), subscribeBuffer*3, srv.LastSeq())
+	}
+}
+
+func TestPasteGoesIntoTheComposer(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	d.keys("e", "ctrl+l")
+	d.send(tea.PasteMsg{Content: `PUT /accounts/42 {"balance": 100}`})
+	d.keys("enter")
+	if logLen(d) != 1 {
+		t.Fatalf("%d exchanges after pasting and sending", logLen(d))
+	}
+}
+
+func TestBackgroundReportPicksTheTheme(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	m := New(Options{Server: srv})
+	t.Cleanup(m.Close)
+	nm, _ := m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if got := nm.(Model); got.dark || got.md.theme != "light" {
+		t.Errorf("white background: dark %v, markdown theme %q", got.dark, got.md.theme)
+	}
+	nm, _ = nm.Update(tea.BackgroundColorMsg{Color: color.Black})
+	if got := nm.(Model); !got.dark || got.md.theme != "dark" {
+		t.Errorf("black background: dark %v, markdown theme %q", got.dark, got.md.theme)
+	}
+	nm, _ = nm.Update(tea.ColorProfileMsg{Profile: colorprofile.NoTTY})
+	if got := nm.(Model); !got.mono || got.md.theme != "mono" {
+		t.Errorf("no colours: mono %v, markdown theme %q", got.mono, got.md.theme)
+	}
+}
+
+func TestFormSendsWhatItShows(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	d.keys("ctrl+o") // the form, focus on the method
+	d.typeLine("po") // picks POST by prefix
+	if d.m.comp.method != "POST" {
+		t.Fatalf("method %q after typing po", d.m.comp.method)
+	}
+	d.keys("tab")
+	d.typeLine("/customers")
+	d.keys("tab", "tab")
+	d.typeLine(`{"name":"Joe"}`)
+	d.keys("tab")
+	d.typeLine("3") // repeat ×3, typed
+	d.keys("enter")
+	finishJob(d)
+	if logLen(d) != 3 {
+		t.Fatalf("%d exchanges, want 3", logLen(d))
+	}
+	for _, e := range d.m.srv.log {
+		if e.ev.Request.Method != "POST" || e.ev.Request.Target != "/customers" || e.ev.Response.Status != 201 {
+			t.Errorf("sent %s %s → %d", e.ev.Request.Method, e.ev.Request.Target, e.ev.Response.Status)
+		}
+	}
+	if n := len(d.srv.Members("/customers")); n != 3 {
+		t.Errorf("%d customers, want 3", n)
+	}
+}
+
+func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`POST /accounts/42/interest {"rate": 0.10} x100`)
+	d.keys("enter", "esc")
+	if logLen(d) != 1 || d.m.job == nil {
+		t.Fatalf("%d sent at once; a repeat must go at a readable pace", logLen(d))
+	}
+	// While it runs the learner scrolls and reads.
+	d.keys("down", "down", "tab", "tab", "up")
+	if d.m.job == nil {
+		t.Fatal("a key stopped the repeat")
+	}
+	d.tick()
+	d.tick()
+	if logLen(d) != 3 {
+		t.Fatalf("%d sent after two ticks, want 3", logLen(d))
+	}
+	d.mustContain("sending 3/100")
+	finishJob(d)
+	if logLen(d) != 100 {
+		t.Fatalf("%d sent, want 100", logLen(d))
+	}
+	// Compounding interest draws a rising chart.
+	vals := d.m.srv.values
+	if len(vals) < 100 || vals[len(vals)-1] <= vals[len(vals)-50] {
+		t.Errorf("chart values do not rise: %v", vals[max(0, len(vals)-5):])
 	}
 }

@@ -80,7 +80,6 @@ type serverPane struct {
 
 	snap    serverSnap
 	changed map[string]sim.Change // by path: what the newest change did
-	lastKey string                // path of the resource changed last
 	res     []string              // resource lines, rendered when state or size changes
 	resAt   int                   // first line of res about the newest change
 
@@ -142,11 +141,15 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
 			s.values = s.values[:0]
 			s.has = false
 		}
-		if len(ev.Changes) > 0 || ev.Kind != sim.KindExchange {
+		// Highlight what the newest exchange (or undo) changed. A reset or
+		// restore replaces everything: nothing in particular to point at.
+		switch {
+		case ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore:
+			clear(s.changed)
+		case len(ev.Changes) > 0 || ev.Kind == sim.KindUndo:
 			clear(s.changed)
 			for _, c := range ev.Changes {
 				s.changed[c.Path] = c
-				s.lastKey = c.Path
 			}
 		}
 		s.sample(ev)
@@ -666,32 +669,31 @@ func (s *serverPane) rebuildRes() {
 	var out []string
 	at := -1
 	seen := map[string]bool{}
-	for _, r := range s.snap.Resources {
-		seen[r.Path] = true
-		c, changed := s.changed[r.Path]
-		mark := "  "
-		pst := s.st.Path
-		if changed {
-			mark = s.st.Changed.Render("● ")
-			pst = s.st.Changed
-			if at < 0 {
+	res := s.snap.Resources
+	for i := 0; i < len(res); {
+		// Members of one collection beyond a few fold into one line, so a
+		// hundred customers do not push everything else out of the pane;
+		// members the newest change touched stay listed.
+		parent := parentPath(res[i].Path)
+		j := i
+		for j < len(res) && parentPath(res[j].Path) == parent {
+			j++
+		}
+		if j-i > groupAbove {
+			out = append(out, "  "+s.st.Path.Render(parent+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
+		}
+		for _, r := range res[i:j] {
+			seen[r.Path] = true
+			_, changed := s.changed[r.Path]
+			if j-i > groupAbove && !changed {
+				continue
+			}
+			if changed && at < 0 {
 				at = len(out)
 			}
+			out = append(out, s.resourceLines(r)...)
 		}
-		line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
-		if r.ETag != "" && s.w >= 50 {
-			line += "  " + s.st.Faint.Render(r.ETag)
-		}
-		out = append(out, line)
-		if changed {
-			if c.Before == nil {
-				out = append(out, "    "+s.st.After.Render("created"))
-			} else {
-				for _, fc := range sim.FieldChanges(c.Before, c.After) {
-					out = append(out, "    "+s.fieldChange(fc))
-				}
-			}
-		}
+		i = j
 	}
 	for _, path := range sortedChangeKeys(s.changed) {
 		c := s.changed[path]
@@ -711,12 +713,51 @@ func (s *serverPane) rebuildRes() {
 	s.res, s.resAt = out, max(0, at)
 }
 
+// groupAbove is how many members of a collection are listed one by one.
+const groupAbove = 3
+
+func parentPath(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i > 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// resourceLines draws one resource and, when the newest change touched it,
+// each changed field as before → after.
+func (s *serverPane) resourceLines(r resourceState) []string {
+	c, changed := s.changed[r.Path]
+	mark := "  "
+	pst := s.st.Path
+	if changed {
+		mark = s.st.Changed.Render("● ")
+		pst = s.st.Changed
+	}
+	line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
+	if r.ETag != "" && s.w >= 50 {
+		line += "  " + s.st.Faint.Render(r.ETag)
+	}
+	out := []string{line}
+	if changed {
+		if c.Before == nil {
+			out = append(out, "    "+s.st.After.Render("created"))
+		} else {
+			for _, fc := range sim.FieldChanges(c.Before, c.After) {
+				out = append(out, "    "+s.fieldChange(fc))
+			}
+		}
+	}
+	return out
+}
+
 // resHeight shares the pane between resources and the log: resources get
 // what they need as long as a few log lines stay visible.
 func (s *serverPane) resHeight() int {
-	minLog := min(3, max(1, s.h/4))
-	room := s.h - s.chartHeight() - 1 - minLog - s.detailHeight()
-	return max(1, min(len(s.res), max(room, s.h/3)))
+	// The log wants a line per entry, up to half the pane; resources get
+	// the rest, and at least a few lines.
+	logWant := min(max(1, len(s.log)), max(1, s.h/2))
+	room := s.h - s.chartHeight() - 1 - s.detailHeight() - logWant
+	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
 }
 
 func sortedChangeKeys(m map[string]sim.Change) []string {

@@ -12,6 +12,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -57,6 +59,8 @@ type session struct {
 	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
 	done   chan struct{}
 	once   sync.Once
+
+	logf func(format string, args ...any) // debug log (PUTPOST_DEBUG_LOG); nil when off
 
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
@@ -135,7 +139,19 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 	}()
 	m := New(o)
 	ss = m.ss
+	ss.ctx = ctx // requests in flight end with the program
 	defer ss.close()
+
+	// Debug logging goes to a file, never to the screen.
+	if path := os.Getenv("PUTPOST_DEBUG_LOG"); path != "" {
+		logger := log.New(io.Discard, "putpost ", log.LstdFlags|log.Lmicroseconds)
+		f, err := tea.LogToFileWith(path, "putpost", logger)
+		if err != nil {
+			return fmt.Errorf("PUTPOST_DEBUG_LOG: %w", err)
+		}
+		defer func() { _ = f.Close() }()
+		ss.logf = logger.Printf
+	}
 
 	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
 	// Our own recovery writes the report; Bubble Tea's would only print a
@@ -180,6 +196,19 @@ func (g guarded) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	if c, ok := msg.(crashMsg); ok {
 		g.m.ss.recordCrash(c.Value, c.Stack, "command")
 		return g, tea.Quit
+	}
+	if g.m.ss.logf != nil {
+		switch msg := msg.(type) {
+		case tea.KeyPressMsg:
+			g.m.ss.logf("key %q", msg.String())
+		case eventsMsg:
+			g.m.ss.logf("events: %d", len(msg.Events))
+		case tea.WindowSizeMsg:
+			g.m.ss.logf("size %d×%d", msg.Width, msg.Height)
+		default:
+			// Types only: some messages carry the environment.
+			g.m.ss.logf("%T", msg)
+		}
 	}
 	nm, cmd := g.m.Update(msg)
 	return guarded{m: nm.(Model)}, cmd

@@ -250,27 +250,28 @@ for name in putpost json-file json-memory; do
 done
 
 # --- table ----------------------------------------------------------------------------
-printf '\nputpost %s vs json-server %s — wrk -t%s -c%s -d%s on %s, %s CPU(s)\n\n' \
+printf '\nputpost %s vs json-server %s: wrk -t%s -c%s -d%s on %s, %s CPU(s), load average %s\n\n' \
 	"$(cd "$repo" && git describe --always --dirty 2>/dev/null || echo '?')" "$JSON_SERVER_VERSION" \
-	"$THREADS" "$CONNECTIONS" "$DURATION" "$HOST" "$(nproc)"
-printf '| %-28s | %12s | %18s | %20s | %9s |\n' request "putpost req/s" "json-server file" "json-server memory" "ratio"
-printf '|%s|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..13})" \
-	"$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..21})" "$(printf -- '-%.0s' {1..10})"
+	"$THREADS" "$CONNECTIONS" "$DURATION" "$HOST" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+row() { printf '| %-26s | %13s | %16s | %18s | %7s |\n' "$@"; }
+row request "putpost req/s" "json-server file" "json-server memory" ratio
+printf '|%s|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..28})" "$(printf -- '-%.0s' {1..14})" \
+	"$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..8})"
 for op in get put post; do
 	case $op in
 	get) label="GET /accounts/42" ;;
 	put) label="PUT /accounts/42" ;;
-	post) label="POST /customers (≤$POST_BUDGET)" ;;
+	post) label="POST /customers (<=$POST_BUDGET)" ;;
 	esac
 	p=${result[putpost-$op]} f=${result[json-file-$op]} m=${result[json-memory-$op]}
 	best=$((f > m ? f : m))
-	ratio=$(awk -v a="$p" -v b="$best" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }')
-	printf '| %-28s | %13s | %18s | %20s | %9s |\n' "$label" "$p" "$f" "$m" "$ratio"
+	ratio=$(awk -v a="$p" -v b="$best" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }')
+	row "$label" "$p" "$f" "$m" "$ratio"
 done
-printf '\nratio = putpost ÷ the faster json-server mode.\n'
+printf '\nratio = putpost / the faster json-server mode.\n'
 for name in putpost json-file json-memory; do
 	for op in get put post; do
-		if [[ -n ${note[$name-$op]:-} ]]; then printf "%s %s: %s\n" "$name" "${op^^}" "${note[$name-$op]}"; fi
+		if [[ -n ${note[$name-$op]:-} ]]; then printf '%s %s: %s\n' "$name" "${op^^}" "${note[$name-$op]}"; fi
 	done
 done
 exit 0
