@@ -24,6 +24,7 @@ type KeyMap struct {
 	Solution   key.Binding
 	Contents   key.Binding
 	Answer     key.Binding // 1–9 on a quiz step
+	Reset      key.Binding // R: reset the step, the lesson or all progress
 
 	// Composer.
 	Edit       key.Binding // focus the composer
@@ -66,6 +67,7 @@ func DefaultKeyMap() KeyMap {
 		Contents: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "lessons")),
 		Answer: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"),
 			key.WithHelp("1-9", "answer")),
+		Reset: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset step/lesson/all")),
 
 		Edit:       key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "edit request")),
 		Send:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("⏎", "send")),
@@ -106,7 +108,7 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FocusNext, k.FocusPrev, k.Close},
-		{k.Next, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer},
+		{k.Next, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
 		{k.Edit, k.Send, k.SendAlways, k.Repeat, k.Form, k.Clear, k.Skip},
 		{k.Wire, k.Undo, k.Faults, k.Retry, k.Chart, k.Help, k.Quit},
 	}

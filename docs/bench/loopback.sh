@@ -14,6 +14,8 @@
 #        - putpost serve --fixture bank          (/accounts/42 = {"balance":80.00}, /customers empty)
 #        - json-server on db.json                (its usual mode: rewrites the file after each change)
 #        - json-server on db.js                  (in-memory: its fastest mode, the fair rival)
+#        - a bare Go net/http handler that answers a fixed body (no state, no events): the
+#          ceiling any Go net/http server can reach on this machine with this load generator
 #      with the same data (accounts/42 and an empty customers collection);
 #   4. for each server: a short warm-up, then wrk for $DURATION with $THREADS threads and
 #      $CONNECTIONS connections on GET /accounts/42 and PUT /accounts/42 {"balance":100};
@@ -21,12 +23,14 @@
 #      $DURATION, whichever comes first), because every POST creates a resource and the
 #      sim answers 507 Insufficient Storage past 10,000 resources. The POST rate is
 #      computed from the time the budget took, and the 201/507/other counts are printed;
-#   5. prints a table of requests/s and the ratio putpost ÷ the faster json-server mode.
+#   5. prints a table of requests/s and the ratio putpost ÷ the faster json-server mode
+#      (and, for scale, the bare net/http ceiling ÷ the same).
 #
 # Both servers are always stopped (trap on EXIT/INT/TERM) and the temporary directory is
 # removed. Only loopback addresses are used; every wait loop is bounded in time.
 #
 # Knobs (environment): DURATION (default 10s), WARMUP (2s), THREADS (2), CONNECTIONS (50),
+# BASELINE (1; 0 skips the bare net/http run), VERBOSE (set: print every wrk report),
 # POST_BUDGET (9000, must stay under the sim's 10,000-resource cap), JSON_SERVER_VERSION
 # (0.17.4: the last stable release line, the one most people use; 1.x is still beta).
 #
@@ -76,6 +80,41 @@ say() { printf '== %s\n' "$*" >&2; }
 # --- 1. build -------------------------------------------------------------------------
 say "building putpost"
 (cd "$repo" && go build -o "$work/putpost" .)
+
+servers="putpost json-file json-memory"
+if [[ ${BASELINE:-1} != 0 ]]; then
+	servers+=" nethttp"
+	say "building the bare net/http baseline"
+	mkdir -p "$work/nethttp"
+	cat >"$work/nethttp/main.go" <<'EOF'
+// Command nethttp answers every request with a fixed small JSON body: the ceiling for
+// any Go net/http server on this machine, for scale next to putpost.
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+)
+
+func main() {
+	body := []byte(`{"balance":100}`)
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+		}
+		w.Write(body)
+	}
+	if err := http.ListenAndServe(os.Args[1], http.HandlerFunc(handler)); err != nil {
+		panic(err)
+	}
+}
+EOF
+	printf 'module nethttp\n\ngo 1.22\n' >"$work/nethttp/go.mod"
+	(cd "$work/nethttp" && GOFLAGS= go build -o "$work/nethttp-server" .)
+fi
 
 # --- 2. tools -------------------------------------------------------------------------
 if ! command -v wrk >/dev/null; then
@@ -202,6 +241,9 @@ start_server() { # name port
 		(cd "$work" && exec node "$json_server" --quiet --host "$HOST" --port "$port" db.js) \
 			>/dev/null 2>"$work/$name.err" </dev/null &
 		;;
+	nethttp)
+		"$work/nethttp-server" "$HOST:$port" >/dev/null 2>"$work/$name.err" </dev/null &
+		;;
 	esac
 	server_pid=$!
 	wait_ready "http://$HOST:$port/accounts/42"
@@ -217,7 +259,7 @@ rps_of() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
 non2xx_of() { awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /,"",$2); print $2}' "$1"; }
 
 declare -A result note
-for name in putpost json-file json-memory; do
+for name in $servers; do
 	port=$(free_port)
 	say "$name on $HOST:$port"
 	start_server "$name" "$port"
@@ -253,10 +295,12 @@ done
 printf '\nputpost %s vs json-server %s: wrk -t%s -c%s -d%s on %s, %s CPU(s), load average %s\n\n' \
 	"$(cd "$repo" && git describe --always --dirty 2>/dev/null || echo '?')" "$JSON_SERVER_VERSION" \
 	"$THREADS" "$CONNECTIONS" "$DURATION" "$HOST" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-row() { printf '| %-26s | %13s | %16s | %18s | %7s |\n' "$@"; }
-row request "putpost req/s" "json-server file" "json-server memory" ratio
-printf '|%s|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..28})" "$(printf -- '-%.0s' {1..14})" \
-	"$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..8})"
+row() { printf '| %-26s | %13s | %16s | %18s | %7s | %15s |\n' "$@"; }
+row request "putpost req/s" "json-server file" "json-server memory" ratio "bare net/http"
+printf '|%s|%s:|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..28})" "$(printf -- '-%.0s' {1..14})" \
+	"$(printf -- '-%.0s' {1..17})" "$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..8})" \
+	"$(printf -- '-%.0s' {1..16})"
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 for op in get put post; do
 	case $op in
 	get) label="GET /accounts/42" ;;
@@ -265,11 +309,14 @@ for op in get put post; do
 	esac
 	p=${result[putpost-$op]} f=${result[json-file-$op]} m=${result[json-memory-$op]}
 	best=$((f > m ? f : m))
-	ratio=$(awk -v a="$p" -v b="$best" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a" }')
-	row "$label" "$p" "$f" "$m" "$ratio"
+	ceiling="-"
+	if [[ -n ${result[nethttp-$op]:-} ]]; then
+		ceiling="${result[nethttp-$op]} ($(ratio_of "${result[nethttp-$op]}" "$best"))"
+	fi
+	row "$label" "$p" "$f" "$m" "$(ratio_of "$p" "$best")" "$ceiling"
 done
-printf '\nratio = putpost / the faster json-server mode.\n'
-for name in putpost json-file json-memory; do
+printf '\nratio = putpost / the faster json-server mode; bare net/http = its req/s (and the same ratio).\n'
+for name in $servers; do
 	for op in get put post; do
 		if [[ -n ${note[$name-$op]:-} ]]; then printf '%s %s: %s\n' "$name" "${op^^}" "${note[$name-$op]}"; fi
 	done
