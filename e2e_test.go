@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // End-to-end tests and benchmarks of the built binary in a pseudo-terminal.
@@ -676,8 +678,18 @@ func TestE2EResizeTooSmallAndBackKeepsState(t *testing.T) {
 	pt.waitScreen("the exchange in the log", logEntry("you", "PUT", "/accounts/42", "200 OK"))
 	pt.waitText(`{"balance":55.55}`)
 
+	// Below 120 columns the panes stack: lesson, request, then server.
+	pt.resize(80, 24)
+	s := pt.waitScreen("the stacked layout", func(s string) bool {
+		r, v := lineOf(s, " Request "), lineOf(s, " Server ")
+		return r >= 0 && v > r && strings.Contains(s, `{"balance":55.55}`)
+	})
+	if w := maxLineWidth(s); w > 80 {
+		t.Errorf("a line of the 80-column screen is %d cells wide:\n%s", w, s)
+	}
+
 	pt.resize(40, 10)
-	s := pt.waitText("terminal too small", "need 60×20")
+	s = pt.waitText("terminal too small", "need 60×20")
 	if strings.Contains(s, "55.55") {
 		t.Errorf("the too-small message should replace the layout:\n%s", s)
 	}
@@ -690,6 +702,24 @@ func TestE2EResizeTooSmallAndBackKeepsState(t *testing.T) {
 	if strings.Contains(s, "too small") {
 		t.Errorf("the too-small message stayed after growing back:\n%s", s)
 	}
+}
+
+// lineOf is the index of the first screen line containing text, or -1.
+func lineOf(screen, text string) int {
+	for i, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, text) {
+			return i
+		}
+	}
+	return -1
+}
+
+func maxLineWidth(screen string) int {
+	w := 0
+	for l := range strings.SplitSeq(screen, "\n") {
+		w = max(w, len([]rune(l)))
+	}
+	return w
 }
 
 // --- benchmarks -------------------------------------------------------------

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +62,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// Ctrl-C or SIGTERM: a stop the learner asked for, not a failure.
+		// Progress is saved after every passed step, so nothing is lost.
+		err = nil
+	}
 	if err != nil {
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintln(os.Stderr, "putpost:", err)
@@ -159,7 +165,8 @@ func parseTutorialFlags(name string, args []string, stderr io.Writer) (tutorialF
 		return f, errUsage
 	}
 	if f.onlyLessons && f.lessonsDir == "" {
-		return f, errors.New("--only-lessons needs --lessons DIR")
+		fmt.Fprintln(stderr, "putpost: --only-lessons needs --lessons DIR (the folder whose lessons to use)")
+		return f, errUsage
 	}
 	return f, nil
 }
@@ -325,10 +332,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	srv := sim.New(sim.Options{Fixture: *fixture})
-	if err := srv.Reset(*fixture); err != nil {
-		return err
+	if !slices.Contains(sim.Fixtures(), *fixture) {
+		return fmt.Errorf("unknown fixture %q; choose one of: %s", *fixture, strings.Join(sim.Fixtures(), ", "))
 	}
+	srv := sim.New(sim.Options{Fixture: *fixture})
 	ln, err := sim.Listen(*listen, *allowRemote)
 	if err != nil {
 		return err
@@ -343,7 +350,11 @@ func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writ
 	hs := sim.NewHTTPServer(srv)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s/accounts/42   (Ctrl-C stops)\n", ln.Addr(), ln.Addr())
+	try := "/"
+	if paths := srv.Paths(); len(paths) > 0 {
+		try = paths[0]
+	}
+	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)\n", ln.Addr(), ln.Addr(), try)
 	for {
 		select {
 		case ev := <-events:

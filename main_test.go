@@ -148,6 +148,38 @@ func TestBadFlagsAreUsageErrorsThatNameTheFlag(t *testing.T) {
 	}
 }
 
+// TestCommandMayFollowFlags: "putpost --plain sandbox" and "putpost
+// sandbox --plain" mean the same, and a flag's value is never taken for the
+// command.
+func TestCommandMayFollowFlags(t *testing.T) {
+	progress := filepath.Join(t.TempDir(), "lessons")
+	for _, args := range [][]string{
+		{"--progress", progress, "lessons"},
+		{"lessons", "--progress", progress},
+		{"--progress=" + progress, "lessons"},
+	} {
+		r := runCmd(t, nil, args...)
+		if r.err != nil {
+			t.Errorf("%q: %v\n%s", args, r.err, r.stderr)
+			continue
+		}
+		lessonRow(t, r.stdout, "put-replace")
+	}
+
+	// The value after a flag that takes one is never taken for the command.
+	r := runCmd(t, strings.NewReader("GET /flights/AA123\n"), "--progress", progress, "--lesson", "put-replace")
+	if r.err != nil || !strings.Contains(r.stdout, "Lesson 2 of 13") {
+		t.Errorf("--progress lessons --lesson put-replace: %v\n%s", r.err, r.stdout)
+	}
+
+	for _, args := range [][]string{{"--plain", "sandbox"}, {"sandbox", "--plain"}} {
+		r := runCmd(t, strings.NewReader("GET /accounts/42\n"), args...)
+		if r.err != nil || !strings.Contains(r.stdout, "Sandbox") || !strings.Contains(r.stdout, "200 OK") {
+			t.Errorf("%q: %v\n%s", args, r.err, r.stdout)
+		}
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
@@ -497,8 +529,8 @@ func TestBrokenLessonsFolderFailsWithFileAndLine(t *testing.T) {
 func TestOnlyLessonsNeedsLessons(t *testing.T) {
 	for _, args := range [][]string{{"--only-lessons"}, {"lessons", "--only-lessons"}} {
 		r := runCmd(t, nil, args...)
-		if r.err == nil || !strings.Contains(r.err.Error(), "--only-lessons needs --lessons") {
-			t.Errorf("%v: err = %v, want it to say --only-lessons needs --lessons", args, r.err)
+		if !errors.Is(r.err, errUsage) || !strings.Contains(r.stderr, "--only-lessons needs --lessons") {
+			t.Errorf("%v: err = %v, stderr %q; want a usage error saying --only-lessons needs --lessons", args, r.err, r.stderr)
 		}
 	}
 }
@@ -703,5 +735,27 @@ func TestLineModeStopsWhenContextIsCancelled(t *testing.T) {
 		}
 	case <-time.After(testTimeout):
 		t.Fatal("line mode ignored the cancelled context (Ctrl-C would hang)")
+	}
+}
+
+// TestServeSuggestsAPathTheFixtureHas: the curl example printed at start
+// names a resource that exists in the chosen fixture.
+func TestServeSuggestsAPathTheFixtureHas(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sim.New(sim.Options{Fixture: "flights"})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, srv, ln, &out) }()
+	waitFor(t, testTimeout, func() bool { return strings.Contains(out.String(), "\n") },
+		func() string { return "no start line; output so far:\n" + out.String() })
+	cancel()
+	<-done
+	first := strings.SplitN(out.String(), "\n", 2)[0]
+	if !strings.Contains(first, "/flights/AA123") {
+		t.Errorf("start line = %q, want a curl example naming /flights/AA123", first)
 	}
 }
