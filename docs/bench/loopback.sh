@@ -6,7 +6,7 @@
 #     bash docs/bench/loopback.sh
 #
 # What it does, in order:
-#   1. builds putpost from this checkout into a temporary directory;
+#   1. builds putpost from this checkout into a temporary directory (or copies $PUTPOST);
 #   2. installs what is missing: wrk (Debian package, `apt-get install -y wrk`, needs
 #      root) and json-server $JSON_SERVER_VERSION from the npm registry into the
 #      temporary directory (never globally);
@@ -26,11 +26,14 @@
 #   5. prints a table of requests/s and the ratio putpost ÷ the faster json-server mode
 #      (and, for scale, the bare net/http ceiling ÷ the same).
 #
-# Both servers are always stopped (trap on EXIT/INT/TERM) and the temporary directory is
-# removed. Only loopback addresses are used; every wait loop is bounded in time.
+# Every server is stopped when its turn ends or the script exits (trap on EXIT/INT/TERM) and
+# the temporary directory is removed. Only loopback addresses are used; every wait loop is
+# bounded in time.
 #
 # Knobs (environment): DURATION (default 10s), WARMUP (2s), THREADS (2), CONNECTIONS (50),
+# PIN (0; 1 runs the server on CPU 0 and wrk on CPU 1 with taskset, THREADS then defaults to 1),
 # BASELINE (1; 0 skips the bare net/http run), VERBOSE (set: print every wrk report),
+# PUTPOST (a putpost binary to use instead of building this checkout),
 # POST_BUDGET (9000, must stay under the sim's 10,000-resource cap), JSON_SERVER_VERSION
 # (0.17.4: the last stable release line, the one most people use; 1.x is still beta).
 #
@@ -40,11 +43,18 @@ set -euo pipefail
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
-THREADS=${THREADS:-2}
+PIN=${PIN:-0}
+THREADS=${THREADS:-$((PIN == 1 ? 1 : 2))}
 CONNECTIONS=${CONNECTIONS:-50}
 POST_BUDGET=${POST_BUDGET:-9000}
 JSON_SERVER_VERSION=${JSON_SERVER_VERSION:-0.17.4}
 HOST=127.0.0.1
+
+# PIN=1: the server under test on CPU 0 and wrk on CPU 1 (one core each).
+server_cpu=() wrk_cpu=()
+if [[ $PIN == 1 ]]; then
+	server_cpu=(taskset -c 0) wrk_cpu=(taskset -c 1)
+fi
 
 if ((POST_BUDGET + CONNECTIONS >= 10000)); then
 	echo "loopback.sh: POST_BUDGET + CONNECTIONS must stay under the sim's 10,000-resource cap" >&2
@@ -68,6 +78,7 @@ stop_server() {
 		server_pid=""
 	fi
 }
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	stop_server
 	rm -rf "$work"
@@ -78,8 +89,16 @@ trap 'exit 130' INT TERM
 say() { printf '== %s\n' "$*" >&2; }
 
 # --- 1. build -------------------------------------------------------------------------
-say "building putpost"
-(cd "$repo" && go build -o "$work/putpost" .)
+if [[ -n ${PUTPOST:-} ]]; then
+	say "using $PUTPOST"
+	cp "$PUTPOST" "$work/putpost"
+else
+	say "building putpost"
+	(cd "$repo" && go build -o "$work/putpost" .) || {
+		echo "loopback.sh: putpost does not build; fix that, or point PUTPOST at a binary" >&2
+		exit 1
+	}
+fi
 
 servers="putpost json-file json-memory"
 if [[ ${BASELINE:-1} != 0 ]]; then
@@ -113,7 +132,7 @@ func main() {
 }
 EOF
 	printf 'module nethttp\n\ngo 1.22\n' >"$work/nethttp/go.mod"
-	(cd "$work/nethttp" && GOFLAGS= go build -o "$work/nethttp-server" .)
+	(cd "$work/nethttp" && GOFLAGS='' go build -o "$work/nethttp-server" .)
 fi
 
 # --- 2. tools -------------------------------------------------------------------------
@@ -230,19 +249,19 @@ start_server() { # name port
 	local name=$1 port=$2
 	case $name in
 	putpost)
-		"$work/putpost" serve --listen "$HOST:$port" --fixture bank >/dev/null 2>"$work/$name.err" </dev/null &
+		"${server_cpu[@]}" "$work/putpost" serve --listen "$HOST:$port" --fixture bank >/dev/null 2>"$work/$name.err" </dev/null &
 		;;
 	json-file)
 		cp "$work/db.json" "$work/run-db.json"
-		(cd "$work" && exec node "$json_server" --quiet --host "$HOST" --port "$port" run-db.json) \
+		(cd "$work" && exec "${server_cpu[@]}" node "$json_server" --quiet --host "$HOST" --port "$port" run-db.json) \
 			>/dev/null 2>"$work/$name.err" </dev/null &
 		;;
 	json-memory)
-		(cd "$work" && exec node "$json_server" --quiet --host "$HOST" --port "$port" db.js) \
+		(cd "$work" && exec "${server_cpu[@]}" node "$json_server" --quiet --host "$HOST" --port "$port" db.js) \
 			>/dev/null 2>"$work/$name.err" </dev/null &
 		;;
 	nethttp)
-		"$work/nethttp-server" "$HOST:$port" >/dev/null 2>"$work/$name.err" </dev/null &
+		"${server_cpu[@]}" "$work/nethttp-server" "$HOST:$port" >/dev/null 2>"$work/$name.err" </dev/null &
 		;;
 	esac
 	server_pid=$!
@@ -253,7 +272,7 @@ start_server() { # name port
 run_wrk() {
 	local out=$1 dur=$2 url=$3
 	shift 3
-	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$dur" "$url" "$@" >"$out" 2>&1
+	"${wrk_cpu[@]}" wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$dur" "$url" "$@" >"$out" 2>&1
 }
 rps_of() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
 non2xx_of() { awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /,"",$2); print $2}' "$1"; }
@@ -283,8 +302,8 @@ for name in $servers; do
 		cat "$work/$name-post.txt" >&2
 		result[$name-post]=0
 	else
-		result[$name-post]=$(sed 's/.*rps=\([0-9]*\).*/\1/' <<<"$line")
-		note[$name-post]=$(sed 's/POST-RESULT //' <<<"$line")
+		result[$name-post]=${line##*rps=}
+		note[$name-post]=${line#POST-RESULT }
 	fi
 	say "$name POST: ${result[$name-post]} req/s (${note[$name-post]})"
 	if [[ -n ${VERBOSE:-} ]]; then cat "$work/$name"-{get,put,post}.txt >&2; fi
@@ -292,9 +311,11 @@ for name in $servers; do
 done
 
 # --- table ----------------------------------------------------------------------------
-printf '\nputpost %s vs json-server %s: wrk -t%s -c%s -d%s on %s, %s CPU(s), load average %s\n\n' \
+pinned=""
+if [[ $PIN == 1 ]]; then pinned=", server pinned to CPU 0 and wrk to CPU 1"; fi
+printf '\nputpost %s vs json-server %s: wrk -t%s -c%s -d%s on %s, %s CPU(s)%s, load average %s\n\n' \
 	"$(cd "$repo" && git describe --always --dirty 2>/dev/null || echo '?')" "$JSON_SERVER_VERSION" \
-	"$THREADS" "$CONNECTIONS" "$DURATION" "$HOST" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	"$THREADS" "$CONNECTIONS" "$DURATION" "$HOST" "$(nproc)" "$pinned" "$(cut -d' ' -f1-3 /proc/loadavg)"
 row() { printf '| %-26s | %13s | %16s | %18s | %7s | %15s |\n' "$@"; }
 row request "putpost req/s" "json-server file" "json-server memory" ratio "bare net/http"
 printf '|%s|%s:|%s:|%s:|%s:|%s:|\n' "$(printf -- '-%.0s' {1..28})" "$(printf -- '-%.0s' {1..14})" \
