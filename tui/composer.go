@@ -77,9 +77,10 @@ type composer struct {
 	repeat  int
 	repText string // digits typed on the repeat field
 
-	err     *composerError
-	status  string // last outcome: "sent …", "no response: …"
-	running string // progress of a repeat that is running
+	err         *composerError
+	status      string // last outcome: "sent …", "no response: …"
+	statusShort string // the same without the request, for when status does not fit
+	running     string // progress of a repeat that is running
 
 	// The form's editors drawn in Update (refresh): a textarea redraws its
 	// whole buffer, too much for every frame.
@@ -636,6 +637,12 @@ func (c *composer) effectiveRepeat() int {
 	return c.repeat
 }
 
+// setStatus shows the outcome of a send; short is used when the whole line
+// does not fit.
+func (c *composer) setStatus(long, short string) {
+	c.status, c.statusShort = long, short
+}
+
 // refresh draws the form's editors for View. The root calls it after every
 // Update.
 func (c *composer) refresh() {
@@ -658,15 +665,17 @@ func (c *composer) View() []string {
 	}
 	// The request gets the whole first line; what ⏎ will do sits at the
 	// end of the status line, unless an error needs all of it.
-	status := c.statusLine()
+	rw := ansi.StringWidth(right)
+	status := c.statusLine(c.w - rw - 1)
 	if c.err == nil {
-		rw := ansi.StringWidth(right)
 		status = fitLine(status, max(1, c.w-rw-1)) + " " + right
 	}
 	return []string{c.line.View(), status}
 }
 
-func (c *composer) statusLine() string {
+// statusLine is the line under the request: an error, a repeat's progress,
+// the last outcome or a tip. room is the width it gets.
+func (c *composer) statusLine(room int) string {
 	switch {
 	case c.err != nil:
 		msg := c.err.Msg
@@ -685,6 +694,9 @@ func (c *composer) statusLine() string {
 	case c.running != "":
 		return c.st.Mark.Render(c.running)
 	case c.status != "":
+		if c.statusShort != "" && ansi.StringWidth(c.status) > room {
+			return c.st.Muted.Render(c.statusShort)
+		}
 		return c.st.Muted.Render(c.status)
 	case len(c.queued) > 0:
 		return c.st.Muted.Render(fmt.Sprintf("solution has %d more request(s): they fill in after you send this one", len(c.queued)))
@@ -756,7 +768,7 @@ func (c *composer) formView() []string {
 		rst = rst.Reverse(true)
 	}
 	lines = append(lines, c.label(fieldRepeat)+rst.Render(rep)+c.st.Faint.Render("   ctrl+s send · ctrl+o one line · tab next field"))
-	lines = append(lines, c.statusLine())
+	lines = append(lines, c.statusLine(c.w))
 	return lines
 }
 

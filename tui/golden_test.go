@@ -38,6 +38,13 @@ var goldenScreens = []struct {
 		d.keys("enter", "tab", "w")
 	}},
 	{"help", testOpts{lesson: "put-replace"}, func(d *driver) { d.keys("?") }},
+	{"reset", testOpts{lesson: "put-replace"}, func(d *driver) { d.keys("R") }},
+	{"reset_confirm", testOpts{lesson: "put-replace"}, func(d *driver) { d.keys("R", "l") }},
+	// PUT ×100 then POST interest ×100: a flat line, then a curve.
+	{"chart_put_then_post", testOpts{sandbox: true}, func(d *driver) {
+		sendPut(d, `PUT /accounts/42 {"balance": 100} x100`)
+		sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x100`)
+	}},
 	{"listen", testOpts{lesson: "put-replace", listen: "127.0.0.1:8080"}, func(d *driver) {}},
 }
 

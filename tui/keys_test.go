@@ -141,6 +141,16 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 			d.mustContain("Look around the server")
 		}},
+		"R": {setup: func(d *driver) { sendPut(d, `PUT /flights/AA123 {"status":"ontime"}`) }, check: func(t *testing.T, d *driver) {
+			if d.m.overlay != overlayReset {
+				t.Fatal("R did not open the reset box")
+			}
+			d.mustContain("this step", "this lesson", "all progress", "cancel")
+			// Nothing happens until a choice is made.
+			if body, _, _ := d.srv.Resource("/flights/AA123"); strings.Contains(string(body), "delayed") {
+				t.Errorf("R alone reset the server: %s", body)
+			}
+		}},
 		"1": {setup: toQuiz, check: func(t *testing.T, d *driver) {
 			if d.m.quiz.Picked != 0 || d.m.quiz.Correct {
 				t.Errorf("quiz state %+v after 1, want a wrong answer 0", d.m.quiz)

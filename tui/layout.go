@@ -164,7 +164,9 @@ func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fi
 	// something the title does not; the title gives way first.
 	rightText := ""
 	if right != "" && iw >= 24 {
-		rightText = " " + ansi.Truncate(right, iw/2, "…") + " "
+		// Half the width, or all that a short title leaves.
+		room := max(iw/2, iw-ansi.StringWidth(title)-6)
+		rightText = " " + ansi.Truncate(right, room, "…") + " "
 	}
 	titleText := ""
 	if title != "" {

@@ -26,12 +26,13 @@ type lessonPane struct {
 	anchor   anchor // what the scroll position follows when the text reflows
 	taskAt   int    // line of the task heading; -1 without one
 	summary  string // one-line task state, pinned at the bottom while taskAt is out of view
+	summaryC string // the same for when the composer has the focus (where n types)
 }
 
 // Visible is the pane's lines; when the task is scrolled out of view its
 // one-line summary takes the last row, so the check state is always on
-// screen.
-func (l *lessonPane) Visible() []string {
+// screen. inComposer picks the summary's wording for a focused composer.
+func (l *lessonPane) Visible(inComposer bool) []string {
 	vis := l.sc.Visible()
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis
@@ -42,6 +43,9 @@ func (l *lessonPane) Visible() []string {
 	out := make([]string, l.h)
 	copy(out, vis)
 	out[l.h-1] = l.summary
+	if inComposer && l.summaryC != "" {
+		out[l.h-1] = l.summaryC
+	}
 	return out
 }
 
@@ -81,6 +85,9 @@ func (m *Model) enterStep() {
 	if eng == nil {
 		return
 	}
+	// The last outcome belongs to the step before; it would read as if
+	// the new suggestion had been sent.
+	m.comp.setStatus("", "")
 	m.status = eng.Observe()
 	st := eng.Step()
 	if st == nil {
@@ -96,6 +103,9 @@ func (m *Model) enterStep() {
 		m.ss.client.SetFaults(st.Network.Faults)
 		if st.Network.Retry != "" {
 			m.ss.client.SetRetry(st.Network.Retry)
+		}
+		if m.flash == "" {
+			m.flash = "this step sets the network: " + networkText(m.ss.client.Faults(), m.ss.client.Retry())
 		}
 	} else {
 		m.ss.client.SetFaults(sim.FaultSettings{})
@@ -173,7 +183,7 @@ func (m *Model) solution() tea.Cmd {
 	}
 	m.comp.Fill(sol[0])
 	m.comp.queued = sol[1:]
-	m.comp.status = "solution filled in — it is not sent: press ⏎ to send it"
+	m.comp.setStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
 	m.setFocus(paneComposer, false)
 	return nil
 }
@@ -260,7 +270,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	resultAt := -1
 	l.hintAt = 0
 	l.taskAt = -1
-	l.summary = m.taskSummary(w)
+	l.summary = m.taskSummary(w, false)
+	l.summaryC = m.taskSummary(w, true)
 
 	switch {
 	case lesson == nil || step == nil:
@@ -323,6 +334,11 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		}
 	}
 
+	// A last empty line for the task summary to cover when it is pinned
+	// at the bottom (see Visible), so that it never hides the end.
+	if l.taskAt >= 0 {
+		lines = append(lines, "")
+	}
 	// Fit every line to the pane now, so that View draws them as they are.
 	for i, ln := range lines {
 		if ln != "" {
@@ -375,7 +391,15 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		if m.quiz.Picked == i {
 			at = len(*lines)
 		}
-		text(st, mark+c.Text, 2)
+		// Wrapped choices hang under their text, not under the number.
+		pad := strings.Repeat(" ", 2+ansi.StringWidth(mark))
+		for j, ln := range strings.Split(ansi.Wrap(c.Text, max(1, m.lesson.w-len(pad)), " "), "\n") {
+			if j == 0 {
+				*lines = append(*lines, "  "+st(mark+ln))
+			} else {
+				*lines = append(*lines, pad+st(ln))
+			}
+		}
 		if m.quiz.Picked == i && m.quiz.Why != "" && m.quiz.Why != step.Explain {
 			text(m.st.Muted.Render, m.quiz.Why, 7)
 		}
@@ -455,16 +479,7 @@ func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
 	ls := m.ss.eng.Lessons()
 	switch {
 	case msg.String() == "enter":
-		l := ls[m.tocSel]
-		m.overlay = overlayNone
-		if l == m.ss.eng.Lesson() {
-			return nil
-		}
-		if err := m.ss.eng.Goto(l.ID); err != nil {
-			m.flash = err.Error()
-		}
-		m.enterStep()
-		return m.buildLesson(false)
+		return m.openSelected()
 	case key.Matches(msg, k.Up):
 		m.moveContents(-1)
 	case key.Matches(msg, k.Down):
@@ -481,11 +496,30 @@ func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// openSelected closes the contents and goes to the lesson selected there
+// (staying where one is when it is the current lesson).
+func (m *Model) openSelected() tea.Cmd {
+	l := m.ss.eng.Lessons()[m.tocSel]
+	m.overlay = overlayNone
+	if l == m.ss.eng.Lesson() {
+		return nil
+	}
+	if err := m.ss.eng.Goto(l.ID); err != nil {
+		m.flash = err.Error()
+	}
+	m.enterStep()
+	return m.buildLesson(false)
+}
+
+// contentsHead is how many lines come before the first lesson in the
+// contents.
+const contentsHead = 2
+
 // contentsLines draws the table of contents: every lesson with done/total.
 func (m *Model) contentsLines(w int) []string {
 	eng := m.ss.eng
 	ls := eng.Lessons()
-	out := []string{m.st.Muted.Render("↑/↓ choose · ⏎ open · esc close"), ""}
+	out := []string{m.st.Muted.Render("↑/↓ choose · ⏎ or a click opens · esc close"), ""}
 	for i, l := range ls {
 		done, total := eng.Done(l.ID)
 		mark := "  "
@@ -574,7 +608,7 @@ func shellQuote(s string) string {
 
 // taskSummary is the step's state in one line: checks done, the first one
 // still pending, or how to go on.
-func (m *Model) taskSummary(w int) string {
+func (m *Model) taskSummary(w int, inComposer bool) string {
 	eng := m.ss.eng
 	if eng == nil || eng.Step() == nil {
 		return ""
@@ -583,7 +617,11 @@ func (m *Model) taskSummary(w int) string {
 	var line string
 	switch {
 	case m.status.Passed:
-		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(" — n for the next step, ↓ to read why")
+		next := " — n for the next step"
+		if inComposer {
+			next = " — esc, then n for the next step"
+		}
+		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(next)
 	case st.Quiz != nil:
 		line = m.st.Bold.Render("▶ quiz") + m.st.Muted.Render(fmt.Sprintf(" — answer with 1–%d (↓ to see the choices)", len(st.Quiz.Choices)))
 	default:

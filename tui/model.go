@@ -31,6 +31,7 @@ const (
 	overlayWelcome
 	overlayHelp
 	overlayContents
+	overlayReset
 )
 
 // quizState is the learner's latest answer on the current quiz step.
@@ -56,10 +57,11 @@ type Model struct {
 	lay   layout
 	ready bool // a window size arrived
 
-	focus   pane
-	overlay overlayKind
-	tocSel  int
-	helpSc  scroller
+	focus    pane
+	overlay  overlayKind
+	tocSel   int
+	helpSc   scroller
+	resetAsk resetChoice // the reset box asks to confirm this choice
 
 	lesson lessonPane
 	comp   composer
@@ -161,7 +163,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.wheel(msg)
 
 	case tea.MouseClickMsg:
-		m.click(msg)
+		cmds = append(cmds, m.click(msg))
 
 	case renderedMsg:
 		m.cache.put(msg)
@@ -255,6 +257,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case overlayContents:
 		return m.contentsKey(msg)
+	case overlayReset:
+		return m.resetKey(msg)
 	}
 
 	if m.focus == paneComposer {
@@ -330,6 +334,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.solution()
 	case key.Matches(msg, k.Contents):
 		m.openContents()
+	case key.Matches(msg, k.Reset):
+		m.openReset()
 	case key.Matches(msg, k.Answer):
 		return m.answer(int(msg.Code - '1'))
 	case key.Matches(msg, k.Wire):
@@ -480,7 +486,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	case overlayContents:
 		m.moveContents(n / 3)
 		return
-	case overlayWelcome:
+	case overlayWelcome, overlayReset:
 		return
 	}
 	p, ok := m.paneAt(mouse.X, mouse.Y)
@@ -496,21 +502,17 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	}
 }
 
-func (m *Model) click(msg tea.MouseClickMsg) {
+func (m *Model) click(msg tea.MouseClickMsg) tea.Cmd {
 	mouse := msg.Mouse()
 	if mouse.Button != tea.MouseLeft {
-		return
-	}
-	if m.overlay == overlayWelcome {
-		m.overlay = overlayNone
-		return
+		return nil
 	}
 	if m.overlay != overlayNone {
-		return
+		return m.clickOverlay(mouse.X, mouse.Y)
 	}
 	p, ok := m.paneAt(mouse.X, mouse.Y)
 	if !ok {
-		return
+		return nil
 	}
 	// The row inside the pane, before a change of focus moves the pane.
 	row := mouse.Y - m.lay.Server.Y - 1
@@ -520,6 +522,39 @@ func (m *Model) click(msg tea.MouseClickMsg) {
 		m.srv.ClickLog(row)
 	}
 	m.setFocus(p, false)
+	return nil
+}
+
+// clickOverlay handles a click while a box is open: a click outside closes
+// it; inside, a lesson in the contents opens and a reset option is chosen.
+func (m *Model) clickOverlay(x, y int) tea.Cmd {
+	f, ok := m.overlayFrame()
+	if !ok {
+		return nil
+	}
+	if m.overlay == overlayWelcome || !f.r.contains(x, y) {
+		if m.overlay == overlayReset && m.resetAsk != resetNone {
+			m.flash = "nothing was reset"
+		}
+		m.overlay, m.resetAsk = overlayNone, resetNone
+		return nil
+	}
+	i := f.off + y - f.r.Y - 1 // line under the pointer; the border is row 0
+	if y == f.r.Y || y == f.r.Y+f.r.H-1 || i < 0 || i >= f.total {
+		return nil
+	}
+	switch m.overlay {
+	case overlayContents:
+		if l := i - contentsHead; l >= 0 && l < len(m.ss.eng.Lessons()) {
+			m.tocSel = l
+			return m.openSelected()
+		}
+	case overlayReset:
+		if m.resetAsk == resetNone && i < len(f.picks) && f.picks[i] != resetNone {
+			return m.pickReset(f.picks[i])
+		}
+	}
+	return nil
 }
 
 // --- network switch ------------------------------------------------------------
@@ -585,7 +620,7 @@ func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
 	}
 	m.nextJob++
 	m.job = &repeatJob{ID: m.nextJob, Line: rl, Text: text, Total: max(1, rl.Repeat)}
-	m.comp.status = ""
+	m.comp.setStatus("", "")
 	if len(m.comp.queued) > 0 {
 		m.comp.Fill(m.comp.queued[0])
 		m.comp.queued = m.comp.queued[1:]
@@ -628,24 +663,30 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	}
 	m.job = nil
 	m.comp.running = ""
-	m.comp.status = sentSummary(j)
+	m.comp.setStatus(sentSummary(j))
 	return nil
 }
 
-func sentSummary(j *repeatJob) string {
+// sentSummary says how a send went, in full and without the request (which
+// the composer shows just above).
+func sentSummary(j *repeatJob) (long, short string) {
 	what := fmt.Sprintf("%s %s", j.Line.Method, j.Line.Target)
+	times := ""
 	if j.Total > 1 {
-		what += fmt.Sprintf(" ×%d", j.Sent)
+		times = fmt.Sprintf(" ×%d", j.Sent)
+		what += times
 	}
 	switch {
 	case j.LastErr != "":
-		return "stopped: " + j.LastErr
+		return "stopped: " + j.LastErr, ""
 	case j.Lost > 0 && j.Lost == j.Sent:
-		return what + ": no response came back — the server may still have acted; look at the log"
+		return what + ": no response came back — the server may still have acted; look at the log",
+			"✗ no response came back — the server may still have acted"
 	case j.Lost > 0:
-		return fmt.Sprintf("%s: %d without a response, last %s", what, j.Lost, statusText(j.Last))
+		return fmt.Sprintf("%s: %d without a response, last %s", what, j.Lost, statusText(j.Last)),
+			fmt.Sprintf("sent%s: %d without a response, last %s", times, j.Lost, statusText(j.Last))
 	default:
-		return "sent " + what + " → " + statusText(j.Last)
+		return "sent " + what + " → " + statusText(j.Last), "sent" + times + " → " + statusText(j.Last)
 	}
 }
 
@@ -672,6 +713,9 @@ func (m *Model) onEvents(msg eventsMsg) tea.Cmd {
 			m.lastSeq = ev.Seq
 		}
 	}
+	// The network switch is the screen's own: the snapshot was read in a
+	// command and may predate a change made since (a new step's network).
+	msg.Snap.Faults, msg.Snap.Retry = m.ss.client.Faults(), m.ss.client.Retry()
 	m.srv.apply(fresh, msg.Snap)
 	var cmds []tea.Cmd
 	if len(fresh) > 0 && m.ss.eng != nil {
@@ -701,6 +745,12 @@ func (m *Model) observe() tea.Cmd {
 	passedNow := m.status.JustPassed || (m.status.Passed && !before.Passed)
 	if m.status.JustPassed {
 		m.flash = "✓ step passed — n for the next step"
+		// In the composer n types. The focus stays there (the learner may
+		// be typing already, and letters would act as commands), so say
+		// how to get out.
+		if m.focus == paneComposer {
+			m.flash = "✓ step passed — esc, then n for the next step"
+		}
 	}
 	return m.buildLesson(passedNow)
 }

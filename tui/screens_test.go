@@ -42,10 +42,20 @@ func TestScreensDoc(t *testing.T) {
 				d.typeLine(`PUT /accounts/42 {"balance": 100}`)
 				d.keys("enter", "tab", "w")
 			}},
+		{"Idempotence on the chart", "Lesson 5 after its first three steps: `PUT /accounts/42 {\"balance\":100} x100` (the balance jumps from $80 to $100 and stays there: a flat line), then `POST /accounts/42/interest {\"rate\":0.10}` three times and a hundred times (it compounds: a curve). The chart is scaled from the smallest to the largest value and keeps the whole history in its width.",
+			120, 40, testOpts{builtin: true, lesson: "idempotence"}, func(d *driver) {
+				sendPut(d, `PUT /accounts/42 {"balance":100} x100`)
+				d.keys("n")
+				sendPut(d, `POST /accounts/42/interest {"rate":0.10} x3`)
+				d.keys("n")
+				sendPut(d, `POST /accounts/42/interest {"rate":0.10} x100`)
+			}},
 		{"Stacked (80×24)", "Below 120 columns the panes stack. The request composer in its form shape (ctrl+o).",
 			80, 24, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("ctrl+o") }},
 		{"Keys (?)", "", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("?") }},
-		{"Lessons (t)", "", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("t") }},
+		{"Lessons (t)", "A click on a lesson opens it too.", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("t") }},
+		{"Reset (R)", "Reset the step (the server goes back to how the step began; progress is kept), the lesson or all progress. The last two ask for confirmation.",
+			120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("R") }},
 		{"With --listen", "The footer offers a curl line for the current step; what curl sends shows up in the log and counts for the step.",
 			120, 40, testOpts{builtin: true, lesson: "put-replace", listen: "127.0.0.1:8080"}, func(d *driver) {}},
 		{"Too small", "", 50, 16, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) {}},

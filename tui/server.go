@@ -88,12 +88,15 @@ type serverPane struct {
 	off    int  // first log entry shown when not following
 	follow bool // keep the newest entry in view
 
-	chart    chartSpec
-	chartSet bool // the learner picked the chart value
-	values   []float64
-	cur      float64
-	curText  string
-	has      bool
+	chart      chartSpec
+	chartSet   bool      // the learner picked the chart value
+	values     []float64 // the value after each exchange, oldest first
+	texts      []string  // each value as the server wrote it, for labels
+	reqs       int       // exchanges plotted (values also has the starting point and resyncs)
+	cur        float64
+	curText    string
+	has        bool
+	chartLines []string // drawn by rebuildChart
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
 	wireSeq  uint64
@@ -113,6 +116,7 @@ func (s *serverPane) SetSize(w, h int) {
 		}
 	}
 	s.rebuildRes()
+	s.rebuildChart()
 	if s.wire != nil {
 		s.openWire(s.wireSeq)
 	}
@@ -124,6 +128,7 @@ func (s *serverPane) setStyles(st *Styles) {
 		s.log[i].line = s.renderEntry(s.log[i].ev)
 	}
 	s.rebuildRes()
+	s.rebuildChart()
 	if s.wire != nil {
 		s.openWire(s.wireSeq)
 	}
@@ -136,10 +141,13 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
 	if !s.chartSet {
 		s.chart = defaultChart(snap)
 	}
+	admin := false
 	for _, ev := range evs {
 		if ev.Kind == sim.KindReset {
-			s.values = s.values[:0]
-			s.has = false
+			s.clearSeries()
+		}
+		if ev.Kind == sim.KindUndo || ev.Kind == sim.KindRestore {
+			admin = true
 		}
 		// Highlight what the newest exchange (or undo) changed. A reset or
 		// restore replaces everything: nothing in particular to point at.
@@ -162,15 +170,34 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
 		}
 		s.off = max(0, s.off-over)
 	}
-	// Resync the charted value with the state (after undo, reset, or at
-	// start) without adding a point.
+	// Resync the charted value with the state: its first point at start or
+	// after a reset, and a point for what an undo or a step reset put back.
 	if v, text, ok := chartValue(s.chart, snap); ok {
-		if first || !s.has {
-			s.values = append(s.values, v)
+		if first || !s.has || admin && (len(s.values) == 0 || s.values[len(s.values)-1] != v) {
+			s.addPoint(v, text)
 		}
 		s.cur, s.curText, s.has = v, text, true
 	}
 	s.rebuildRes()
+	s.rebuildChart()
+}
+
+// clearSeries starts the chart afresh.
+func (s *serverPane) clearSeries() {
+	s.values, s.texts = s.values[:0], s.texts[:0]
+	s.reqs = 0
+	s.has = false
+}
+
+// addPoint appends a value to the chart, dropping the oldest ones when the
+// series gets very long.
+func (s *serverPane) addPoint(v float64, text string) {
+	s.values = append(s.values, v)
+	s.texts = append(s.texts, text)
+	if len(s.values) > 4*maxLog {
+		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
+		s.texts = append(s.texts[:0:0], s.texts[len(s.texts)-maxLog:]...)
+	}
 }
 
 // sample adds the chart's value after ev.
@@ -201,10 +228,8 @@ func (s *serverPane) sample(ev sim.Event) {
 			}
 		}
 	}
-	s.values = append(s.values, s.cur)
-	if len(s.values) > 4*maxLog {
-		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
-	}
+	s.addPoint(s.cur, s.curText)
+	s.reqs++
 }
 
 // defaultChart plots the account balance when there is one (the course's
@@ -252,12 +277,12 @@ func (s *serverPane) CycleChart() {
 		}
 	}
 	s.chart, s.chartSet = next, true
-	s.values = s.values[:0]
-	s.has = false
+	s.clearSeries()
 	if v, text, ok := chartValue(s.chart, s.snap); ok {
-		s.values = append(s.values, v)
+		s.addPoint(v, text)
 		s.cur, s.curText, s.has = v, text, true
 	}
+	s.rebuildChart()
 }
 
 func chartValue(c chartSpec, snap serverSnap) (float64, string, bool) {
@@ -317,13 +342,6 @@ func (s *serverPane) detailHeight() int {
 		return 1
 	}
 	return 0
-}
-
-func (s *serverPane) chartHeight() int {
-	if s.h < 10 {
-		return 1
-	}
-	return 2
 }
 
 // Move moves the log selection (down > 0 moves to newer entries).
@@ -588,7 +606,7 @@ func adminText(ev sim.Event) string {
 	case sim.KindReset:
 		return "⟲ reset: fresh fixture loaded"
 	case sim.KindRestore:
-		return "⟲ restore: back to a checkpoint"
+		return "⟲ restore: back to the state the step began with"
 	default:
 		return string(ev.Kind)
 	}
@@ -739,10 +757,16 @@ func (s *serverPane) resourceLines(r resourceState) []string {
 	}
 	out := []string{line}
 	if changed {
-		if c.Before == nil {
+		fcs := sim.FieldChanges(c.Before, c.After)
+		switch {
+		case c.Before == nil:
 			out = append(out, "    "+s.st.After.Render("created"))
-		} else {
-			for _, fc := range sim.FieldChanges(c.Before, c.After) {
+		case len(fcs) == 0:
+			// A PUT of the state it already had: idempotence, visibly.
+			out = append(out, "    "+s.st.Muted.Render("unchanged: the same state as before"))
+		}
+		if c.Before != nil {
+			for _, fc := range fcs {
 				out = append(out, "    "+s.fieldChange(fc))
 			}
 		}
@@ -769,32 +793,6 @@ func sortedChangeKeys(m map[string]sim.Change) []string {
 	return keys
 }
 
-// sparkBlocks draw the chart; flat input draws the lowest block, so PUT ×100
-// is a flat line.
-var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
-
-func sparkline(values []float64, width int) string {
-	if width <= 0 || len(values) == 0 {
-		return ""
-	}
-	if len(values) > width {
-		values = values[len(values)-width:]
-	}
-	lo, hi := values[0], values[0]
-	for _, v := range values {
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	}
-	var sb strings.Builder
-	for _, v := range values {
-		i := 0
-		if hi > lo {
-			i = int(math.Round((v - lo) / (hi - lo) * float64(len(sparkBlocks)-1)))
-		}
-		sb.WriteRune(sparkBlocks[i])
-	}
-	return sb.String()
-}
-
 // View draws the pane's inner lines.
 func (s *serverPane) View() []string {
 	if s.wire != nil {
@@ -808,26 +806,13 @@ func (s *serverPane) View() []string {
 	if len(res) > rh {
 		// Show the newest change and what follows it; say how much is cut.
 		start := min(s.resAt, len(res)-(rh-1))
-		win := append(res[start:start+rh-1:start+rh-1], fitLine(s.st.Faint.Render(fmt.Sprintf("  … %d more (%d resources in all)", len(res)-(rh-1), len(s.snap.Resources))), s.w))
+		win := append(res[start:start+rh-1:start+rh-1], fitLine(s.st.Faint.Render(fmt.Sprintf("  … %s (%s in all)", plural(len(res)-(rh-1), "more line"), plural(len(s.snap.Resources), "resource"))), s.w))
 		res = win
 	}
 	lines = append(lines, res...)
 
 	// Chart.
-	label := s.chart.label()
-	cur := s.curText
-	if !s.has {
-		cur = "—"
-	}
-	head := s.st.Muted.Render("── chart: "+label+" = ") + s.st.Bold.Render(cur) + s.st.Faint.Render(" · c: plot another value")
-	if s.chartHeight() == 1 {
-		note := label + " = " + cur
-		spark := sparkline(s.values, max(0, min(len(s.values), s.w-ansi.StringWidth(note)-2)))
-		lines = append(lines, fitLine(s.st.Chart.Render(spark)+"  "+s.st.Muted.Render(note), s.w))
-	} else {
-		lines = append(lines, fitLine(head, s.w))
-		lines = append(lines, fitLine(s.st.Chart.Render(sparkline(s.values, s.w)), s.w))
-	}
+	lines = append(lines, s.chartLines...)
 
 	// Log.
 	count := len(s.log)
@@ -868,7 +853,12 @@ func logHint(sel int) string {
 
 // networkNote is the pane title's right-hand note: the network switch.
 func (s *serverPane) networkNote() string {
-	f := s.snap.Faults
+	return networkText(s.snap.Faults, s.snap.Retry)
+}
+
+// networkText describes the network switch: "faults lose responses · retry
+// rfc9110".
+func networkText(f sim.FaultSettings, r sim.RetryPolicy) string {
 	var faults string
 	switch {
 	case f.LoseResponses && f.DropRequests:
@@ -883,7 +873,7 @@ func (s *serverPane) networkNote() string {
 	if f.Delay > 0 {
 		faults += fmt.Sprintf(" +%s delay", f.Delay)
 	}
-	retry := string(s.snap.Retry)
+	retry := string(r)
 	if retry == "" {
 		retry = "none"
 	}

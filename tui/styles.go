@@ -185,7 +185,10 @@ func (s *Styles) glamourStyle() ansi.StyleConfig {
 	yes := func() *bool { t := true; return &t }
 	u := func(v uint) *uint { return &v }
 
-	codePrefix, codeSuffix := " ", " "
+	// The background colour marks inline code. No padding spaces: Glamour
+	// wraps at them, which can put the punctuation after a code span at the
+	// start of the next line.
+	codePrefix, codeSuffix := "", ""
 	if s.Mono {
 		// Without a background colour, inline code needs visible quotes.
 		codePrefix, codeSuffix = "`", "`"

@@ -31,7 +31,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(m.focus == paneComposer), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.form {
@@ -56,29 +56,64 @@ func (m Model) screen() string {
 	}
 	body += "\n" + m.footer
 
+	if f, ok := m.overlayFrame(); ok {
+		body = placeOver(body, st.box(f.r, f.title, f.note, f.lines, true), f.r)
+	}
+	return body
+}
+
+// overlayFrame is an open box (welcome, help, lessons, reset): where it is
+// and the lines it shows. The screen draws it; a click finds its lines in it.
+type overlayFrame struct {
+	r           rect
+	title, note string
+	lines       []string      // the visible lines
+	off         int           // index of the first visible line
+	total       int           // lines in all, visible or not
+	picks       []resetChoice // reset box: the option on each line
+}
+
+func (m *Model) overlayFrame() (overlayFrame, bool) {
+	l := m.lay
+	var f overlayFrame
+	window := func(all []string, show int) {
+		sc := scroller{}
+		sc.SetHeight(f.r.H - 2)
+		sc.SetLines(all)
+		if show >= 0 {
+			sc.Show(show)
+		}
+		f.lines, f.off, f.total = sc.Visible(), sc.off, len(all)
+	}
 	switch m.overlay {
 	case overlayWelcome:
-		r := overlayRect(l, 72, 17)
-		body = placeOver(body, st.box(r, "Welcome to putpost", "", m.welcomeLines(r.W-2), true), r)
+		f.r, f.title = overlayRect(l, 72, 17), "Welcome to putpost"
+		f.lines = m.welcomeLines(f.r.W - 2)
+		f.total = len(f.lines)
 	case overlayHelp:
 		r0 := overlayRect(l, 100, l.H)
 		lines := m.helpLines(r0.W - 2)
-		r := overlayRect(l, 100, len(lines)+2)
+		f.r, f.title, f.note = overlayRect(l, 100, len(lines)+2), "Keys", "esc close"
 		sc := m.helpSc
-		sc.SetHeight(r.H - 2)
+		sc.SetHeight(f.r.H - 2)
 		sc.SetLines(lines)
-		body = placeOver(body, st.box(r, "Keys", "esc close", sc.Visible(), true), r)
+		f.lines, f.off, f.total = sc.Visible(), sc.off, len(lines)
 	case overlayContents:
-		n := len(m.ss.eng.Lessons()) + 4
-		r := overlayRect(l, 72, n)
-		lines := m.contentsLines(r.W - 2)
-		sc := scroller{}
-		sc.SetHeight(r.H - 2)
-		sc.SetLines(lines)
-		sc.Show(m.tocSel + 2)
-		body = placeOver(body, st.box(r, "Lessons", "", sc.Visible(), true), r)
+		f.r, f.title = overlayRect(l, 72, len(m.ss.eng.Lessons())+contentsHead+2), "Lessons"
+		window(m.contentsLines(f.r.W-2), m.tocSel+contentsHead)
+	case overlayReset:
+		r0 := overlayRect(l, 72, l.H)
+		lines, picks := m.resetLines(r0.W - 2)
+		f.r, f.title, f.note = overlayRect(l, 72, len(lines)+2), "Reset", "esc cancel"
+		if m.resetAsk != resetNone {
+			f.title = "Reset — are you sure?"
+		}
+		window(lines, -1)
+		f.picks = picks
+	default:
+		return f, false
 	}
-	return body
+	return f, true
 }
 
 // refreshFooter renders the footer for the current focus: the short help,
@@ -119,6 +154,12 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{bind("any key", "start"), bind("ctrl+c", "quit")}
 	case m.overlay == overlayContents:
 		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
+	case m.overlay == overlayReset && m.resetAsk != resetNone:
+		return []key.Binding{bind("y", "yes, reset"), bind("n/esc", "no")}
+	case m.overlay == overlayReset && m.ss.eng == nil:
+		return []key.Binding{bind("s", "reset the server"), bind("esc", "cancel")}
+	case m.overlay == overlayReset:
+		return []key.Binding{bind("s/l/a", "choose"), bind("esc", "cancel")}
 	case m.overlay != overlayNone:
 		return []key.Binding{bind("esc", "close"), bind("↑/↓", "scroll")}
 	case m.focus == paneComposer:
@@ -130,7 +171,8 @@ func (m *Model) shortHelp() []key.Binding {
 	case m.focus == paneServer && m.srv.wire != nil:
 		return []key.Binding{bind("↑/↓", "scroll"), bind("esc", "back to the log"), k.Undo, k.FocusNext, k.Help, k.Quit}
 	case m.focus == paneServer:
-		b := []key.Binding{bind("↑/↓", "select"), bind("⏎", "wire view"), short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), short(k.Chart, "c", "chart"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+		// c (chart) is left out to fit 80 columns; the chart's header names it.
+		b := []key.Binding{bind("↑/↓", "select"), bind("⏎", "wire view"), short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
 		if m.job != nil {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
@@ -175,6 +217,7 @@ func (m *Model) welcomeLines(w int) []string {
 		row("t", "all lessons, with your progress"),
 		row("↑↓ j k pgup pgdn", "scroll; the mouse wheel scrolls, a click focuses"),
 		row("u", "undo the newest change on the server"),
+		row("R", "reset this step, this lesson or all progress"),
 		row("?", "every key"),
 		row("q", "quit — your progress is saved"),
 		"",
@@ -240,7 +283,7 @@ func (m *Model) helpLines(w int) []string {
 		"Request line: METHOD /path [JSON body] [-H 'Name: value'] [xN], for example",
 		`  PUT /accounts/42 {"balance": 100}     POST /customers {"name":"Joe"} x3`,
 		"Curl command lines work too: curl -X PUT http://localhost/accounts/42 -d '{…}'",
-		"Mouse: the wheel scrolls the pane under the pointer; a click focuses a pane.",
+		"Mouse: the wheel scrolls the pane under the pointer; a click focuses a pane, selects a log entry, or opens a lesson in the list (t).",
 	}
 	for _, n := range notes {
 		for _, ln := range strings.Split(ansi.Wrap(n, max(10, w-2), " "), "\n") {

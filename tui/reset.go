@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// resetChoice is what the reset box (R) can reset.
+type resetChoice int
+
+const (
+	resetNone   resetChoice = iota
+	resetStep               // the server back to where the step began; progress kept
+	resetLesson             // the lesson's progress forgotten, back to step 1 on its fixture
+	resetAll                // every lesson's progress forgotten, back to lesson 1
+	resetServer             // sandbox: every fixture as at the start
+)
+
+// resetOption is one line of the reset box: the keys that pick it, a name
+// and what it does.
+type resetOption struct {
+	choice resetChoice
+	keys   []string // a letter and a number
+	name   string
+	what   string
+}
+
+// resetOptions lists what R offers here: the step, the lesson and all
+// progress in a lesson; the server in the sandbox.
+func (m *Model) resetOptions() []resetOption {
+	eng := m.ss.eng
+	if eng == nil || eng.Lesson() == nil {
+		return []resetOption{{resetServer, []string{"s", "1"}, "the server", "every fixture back to its starting state"}}
+	}
+	done, total := eng.Done(eng.Lesson().ID)
+	passed := 0
+	for _, l := range eng.Lessons() {
+		d, _ := eng.Done(l.ID)
+		passed += d
+	}
+	return []resetOption{
+		{resetStep, []string{"s", "1"}, "this step", "the server goes back to how this step began; your progress is kept"},
+		{resetLesson, []string{"l", "2"}, "this lesson", fmt.Sprintf("forget this lesson's progress (%d/%d steps) and start it again from step 1", done, total)},
+		{resetAll, []string{"a", "3"}, "all progress", fmt.Sprintf("forget the progress of every lesson (%s passed) and start again at lesson 1", plural(passed, "step"))},
+	}
+}
+
+// openReset opens the reset box. A running repeat must finish first: it
+// would go on sending into the state the reset just restored.
+func (m *Model) openReset() {
+	if m.job != nil {
+		m.flash = "a repeat is running: press x to finish it, then R to reset"
+		return
+	}
+	m.overlay = overlayReset
+	m.resetAsk = resetNone
+}
+
+// resetKey handles a key while the reset box is open: pick an option, or
+// confirm one that forgets progress.
+func (m *Model) resetKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	if m.resetAsk != resetNone {
+		switch k {
+		case "y", "Y": // not ⏎: forgetting progress takes a deliberate key
+			c := m.resetAsk
+			m.overlay, m.resetAsk = overlayNone, resetNone
+			return m.doReset(c)
+		case "n", "N", "esc", "q", "R":
+			m.overlay, m.resetAsk = overlayNone, resetNone
+			m.flash = "nothing was reset"
+		}
+		return nil
+	}
+	switch k {
+	case "esc", "q", "R", "c":
+		m.overlay = overlayNone
+		return nil
+	}
+	for _, o := range m.resetOptions() {
+		for _, ok := range o.keys {
+			if k == ok {
+				return m.pickReset(o.choice)
+			}
+		}
+	}
+	return nil
+}
+
+// pickReset runs a choice that keeps progress at once and asks before one
+// that forgets it.
+func (m *Model) pickReset(c resetChoice) tea.Cmd {
+	switch c {
+	case resetLesson, resetAll:
+		m.resetAsk = c
+		return nil
+	}
+	m.overlay = overlayNone
+	return m.doReset(c)
+}
+
+// doReset resets and says what happened. The engine's calls are quick and
+// in memory (the sim, and one small progress file), like Goto.
+func (m *Model) doReset(c resetChoice) tea.Cmd {
+	eng := m.ss.eng
+	switch c {
+	case resetServer:
+		if err := m.ss.srv.Reset(""); err != nil {
+			m.flash = "reset failed: " + err.Error()
+			return nil
+		}
+		m.flash = "⟲ server reset: every fixture is back to its starting state"
+		return nil
+	case resetStep:
+		eng.ResetStep()
+		m.flash = "⟲ step reset: the server is back to how this step began"
+	case resetLesson:
+		eng.ResetLesson()
+		m.flash = "⟲ lesson reset: its progress is forgotten; you are at step 1 on a fresh server"
+	case resetAll:
+		eng.ResetAll()
+		m.flash = "⟲ all progress reset: you are at the start of lesson 1"
+	default:
+		return nil
+	}
+	flash := m.flash
+	m.lesson.id = "" // back to the top of the step's text
+	m.enterStep()
+	if c == resetStep && m.status.Passed {
+		flash += " (the step stays passed)"
+	}
+	if m.status.SaveErr != nil {
+		flash = "progress not saved: " + m.status.SaveErr.Error()
+	}
+	m.flash = flash
+	return m.buildLesson(false)
+}
+
+// resetLines draws the reset box for an inner width w. picks gives, line by
+// line, the option a click on that line chooses (resetNone for the others).
+func (m *Model) resetLines(w int) (lines []string, picks []resetChoice) {
+	st := m.st
+	wrap := func(s string, width int) []string {
+		return strings.Split(ansi.Wrap(s, max(10, width), " "), "\n")
+	}
+	if m.resetAsk != resetNone {
+		eng := m.ss.eng
+		q := "Forget the progress of every lesson and start again at lesson 1? This cannot be undone."
+		if m.resetAsk == resetLesson {
+			l := eng.Lesson()
+			done, total := eng.Done(l.ID)
+			q = fmt.Sprintf("Forget your progress in “%s” (%d/%d steps passed) and start it again from step 1? The server goes back to the lesson's starting state.", l.Title, done, total)
+		}
+		lines = append(lines, "")
+		for _, ln := range wrap(q, w-2) {
+			lines = append(lines, " "+st.Bold.Render(ln))
+		}
+		lines = append(lines, "",
+			" "+st.Key.Render("y")+" "+st.Text.Render("yes, reset")+"     "+st.Key.Render("n / esc")+" "+st.Text.Render("no, keep everything"))
+		return lines, make([]resetChoice, len(lines))
+	}
+	lines = append(lines, st.Muted.Render(" Press a letter or number; nothing happens until you do."), "")
+	picks = make([]resetChoice, len(lines))
+	opts := m.resetOptions()
+	nameW := 0
+	for _, o := range opts {
+		nameW = max(nameW, ansi.StringWidth(o.name))
+	}
+	indent := 1 + 3 + 2 + nameW + 2 // " s/1  name  "
+	for _, o := range opts {
+		desc := wrap(o.what, w-indent-1)
+		for len(picks) < len(lines)+len(desc) {
+			picks = append(picks, o.choice)
+		}
+		lines = append(lines, " "+st.Key.Render(o.keys[0]+"/"+o.keys[1])+"  "+st.Bold.Render(fitLine(o.name, nameW))+"  "+st.Muted.Render(desc[0]))
+		for _, ln := range desc[1:] {
+			lines = append(lines, strings.Repeat(" ", indent)+st.Muted.Render(ln))
+		}
+	}
+	lines = append(lines, " "+st.Key.Render("esc")+"  "+st.Text.Render("cancel"))
+	for len(picks) < len(lines) {
+		picks = append(picks, resetNone)
+	}
+	if len(opts) > 1 {
+		lines = append(lines, "")
+		for _, ln := range wrap("Resetting the lesson or all progress asks first.", w-2) {
+			lines = append(lines, " "+st.Faint.Render(ln))
+		}
+	}
+	return lines, picks
+}
