@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -408,7 +407,7 @@ func (t *tally) statusSummary() string {
 }
 
 func statusText(code int) string {
-	if s := http.StatusText(code); s != "" {
+	if s := sim.StatusText(code); s != "" {
 		return fmt.Sprintf("%d %s", code, s)
 	}
 	return strconv.Itoa(code)

@@ -61,15 +61,15 @@ func (l etagList) matches(etag string, strong bool) bool {
 }
 
 func hasPreconditions(h http.Header) bool {
-	return len(h.Values("If-Match")) > 0 || len(h.Values("If-None-Match")) > 0
+	return len(h["If-Match"]) > 0 || len(h["If-None-Match"]) > 0 // canonical names: no lookup work
 }
 
 // precondition evaluates If-Match and If-None-Match (RFC 9110 §13.2.2) against
 // the target's current ETag; exists is false when it has no representation.
 // A failed precondition changes nothing: 412, or 304 for GET and HEAD.
 func precondition(x *exchange, etag string, exists bool) (reply, bool) {
-	h := x.r.Header
-	if vs := h.Values("If-Match"); len(vs) > 0 {
+	h := x.header
+	if vs := h["If-Match"]; len(vs) > 0 {
 		l, err := parseETags(strings.Join(vs, ","))
 		if err != nil {
 			return errorReply(http.StatusBadRequest, "If-Match: %v", err), true
@@ -77,13 +77,17 @@ func precondition(x *exchange, etag string, exists bool) (reply, bool) {
 		switch {
 		case !exists:
 			return errorReply(http.StatusPreconditionFailed, "If-Match failed: there is nothing at %s, so nothing was changed", x.path), true
+		case !l.any && !l.matches(etag, true) && l.matches(etag, false):
+			rep := errorReply(http.StatusPreconditionFailed, "If-Match failed: a weak entity tag (W/…) never matches If-Match, which compares strongly, so nothing was changed; send the strong tag %s, without W/", etag)
+			rep.header.Set("ETag", etag)
+			return rep, true
 		case !l.any && !l.matches(etag, true):
 			rep := errorReply(http.StatusPreconditionFailed, "If-Match failed: %s has changed, its ETag is now %s, so nothing was changed; GET it again, then retry with the new ETag", x.path, etag)
 			rep.header.Set("ETag", etag)
 			return rep, true
 		}
 	}
-	if vs := h.Values("If-None-Match"); len(vs) > 0 {
+	if vs := h["If-None-Match"]; len(vs) > 0 {
 		l, err := parseETags(strings.Join(vs, ","))
 		if err != nil {
 			return errorReply(http.StatusBadRequest, "If-None-Match: %v", err), true

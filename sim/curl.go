@@ -5,7 +5,7 @@ package sim
 // would (quotes, backslashes, backslash-newline continuations) and read the
 // way curl would:
 //
-//	-X, --request METHOD        the method (upper-cased like every method here)
+//	-X, --request METHOD        the method, sent exactly as typed (as curl does)
 //	-H, --header 'Name: value'  a header; 'Name:' removes one curl would add, 'Name;' sends it empty
 //	-d, --data, --data-ascii, --data-binary, --data-raw DATA
 //	                            a body; several are joined with &; without -X the method is POST;
@@ -249,11 +249,10 @@ func curlWants(name string) string {
 func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *curlState) error {
 	switch name {
 	case "-X", "--request":
-		m, err := p.method(arg.val, arg.off)
-		if err != nil {
+		if _, err := p.method(arg.val, arg.off); err != nil {
 			return err
 		}
-		st.method = m
+		st.method = arg.val // curl sends -X exactly as typed: -X get reaches the server as "get"
 	case "-H", "--header":
 		if strings.HasPrefix(arg.val, "@") {
 			return p.errAt(arg.off(0), "reading headers from a file (@…) is not supported here: give each header with -H 'Name: value'")

@@ -55,7 +55,7 @@ func TestParseRequestLineAcceptsCurlCommands(t *testing.T) {
 			RequestLine{Method: "PUT", Target: "/x", Header: lineHeader("Content-Type", "application/json"), Body: `{"a":1}`, Repeat: 1, Curl: true}},
 		{"--url", `curl --url http://localhost:8080/flights`,
 			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
-		{"the body is not checked", `curl -X put /accounts/42 -d 'not json'`,
+		{"the body is not checked", `curl -X PUT /accounts/42 -d 'not json'`,
 			RequestLine{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", form), Body: "not json", Repeat: 1, Curl: true}},
 		{"empty data still means POST", `curl -d '' /customers`,
 			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Repeat: 1, Curl: true}},

@@ -65,6 +65,7 @@ func (s *Server) emit(e Event) {
 // eventRing keeps the newest events, at most a count and about a byte budget.
 type eventRing struct {
 	buf      []Event
+	sizes    []int // eventSize of buf[i], so that dropping needs no walk over old events
 	start, n int
 	bytes    int
 }
@@ -73,25 +74,29 @@ func (r *eventRing) at(i int) Event { return r.buf[(r.start+i)%len(r.buf)] }
 
 func (r *eventRing) push(e Event, limit int) {
 	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
-		grown := make([]Event, r.n, min(limit, max(64, 2*r.n)))
+		size := min(limit, max(64, 2*r.n))
+		grown := make([]Event, size)
+		sizes := make([]int, size)
 		for i := range r.n {
-			grown[i] = r.at(i)
+			j := (r.start + i) % len(r.buf)
+			grown[i], sizes[i] = r.buf[j], r.sizes[j]
 		}
-		r.buf, r.start = grown[:cap(grown)], 0
+		r.buf, r.sizes, r.start = grown, sizes, 0
 	}
 	if r.n == len(r.buf) {
 		r.dropOldest()
 	}
-	r.buf[(r.start+r.n)%len(r.buf)] = e
+	i := (r.start + r.n) % len(r.buf)
+	r.buf[i], r.sizes[i] = e, eventSize(e)
 	r.n++
-	r.bytes += eventSize(e)
+	r.bytes += r.sizes[i]
 	for r.n > 1 && r.bytes > maxEventBytes {
 		r.dropOldest()
 	}
 }
 
 func (r *eventRing) dropOldest() {
-	r.bytes -= eventSize(r.buf[r.start])
+	r.bytes -= r.sizes[r.start]
 	r.buf[r.start] = Event{}
 	r.start = (r.start + 1) % len(r.buf)
 	r.n--

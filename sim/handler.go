@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,7 @@ import (
 
 // exchange is one request being answered.
 type exchange struct {
-	r       *http.Request
+	header  http.Header // the request's header fields (read-only)
 	method  string
 	path    string
 	req     Message // the request as recorded in the event
@@ -21,66 +22,110 @@ type exchange struct {
 	key     string // Idempotency-Key, unquoted
 	keyErr  error
 	token   uint64         // the Idempotency-Key reservation this request holds, 0 for none
-	doc     map[string]any // the parsed body of PUT, POST and PATCH
-	canon   []byte         // doc as canonical JSON
+	doc     map[string]any // the parsed body of PUT, POST and PATCH; see document
+	canon   []byte         // the body as canonical JSON
 	now     time.Time
 	tx      txn
 }
 
-// ServeHTTP answers one request, records it as an Event and updates the store.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{r: r, method: r.Method, path: "/"}
-	if r.URL != nil && r.URL.Path != "" {
-		x.path = r.URL.Path
+// document is the parsed JSON object of the body. readDoc skips parsing a
+// body that is already canonical; this parses it when a handler needs it.
+func (x *exchange) document() map[string]any {
+	if x.doc == nil && x.canon != nil {
+		x.doc = decodeObject(x.canon)
 	}
-	if r.Header == nil {
-		r.Header = http.Header{}
+	return x.doc
+}
+
+// newExchange starts answering a request for path with method and header;
+// the caller must call s.done(x) when the exchange is over.
+func (s *Server) newExchange(method, path string, header http.Header) *exchange {
+	if header == nil {
+		header = http.Header{}
 	}
-	x.key, x.keyErr = idempotencyKey(r.Header)
+	x := &exchange{header: header, method: method, path: path}
+	x.key, x.keyErr = idempotencyKey(header)
 	if x.method == http.MethodPost && x.key != "" && x.keyErr == nil {
 		// Reserve the key before reading the body: while the body is still
 		// arriving, the same key from another request gets 409.
-		if x.token = s.reserve(x.key); x.token != 0 {
-			defer s.release(x.key, x.token)
-		}
+		x.token = s.reserve(x.key)
 	}
-	switch b := r.Body.(type) {
-	case nil:
-	case *inProcessBody: // from Client: already in memory, no copy needed
-		x.body, x.over = b.data[:min(len(b.data), maxBody)], len(b.data) > maxBody
-	default:
-		if b != http.NoBody {
-			x.body, x.over, x.readErr = readLimited(b, r.ContentLength)
-		}
+	return x
+}
+
+// done releases what the exchange holds.
+func (s *Server) done(x *exchange) {
+	if x.token != 0 {
+		s.release(x.key, x.token)
 	}
-	x.req = requestMessage(r, x.body)
+}
+
+// targetPath is the path a request is for: "*" for the asterisk-form of
+// OPTIONS (from a socket, or from a client whose URL is opaque "*"), "/" when
+// there is none.
+func targetPath(requestURI string, u *url.URL) string {
+	switch {
+	case requestURI == "*" || u != nil && u.Opaque == "*":
+		return "*"
+	case u != nil && u.Path != "":
+		return u.Path
+	}
+	return "/"
+}
+
+// ServeHTTP answers one request, records it as an Event and updates the store.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := s.newExchange(r.Method, targetPath(r.RequestURI, r.URL), r.Header)
+	defer s.done(x)
+	switch {
+	case r.Body == nil || r.Body == http.NoBody:
+	case r.ContentLength > maxBody:
+		x.over = true // refused on Content-Length alone: the body is never read
+	default: // chunked bodies (ContentLength -1) are caught by the read limit
+		x.body, x.over, x.readErr = readLimited(r.Body, r.ContentLength)
+	}
+	target := r.RequestURI
+	if target == "" && r.URL != nil {
+		target = r.URL.RequestURI()
+	}
+	host := r.Host
+	if host == "" && r.URL != nil {
+		host = r.URL.Host
+	}
+	x.req = requestMessage(r.Method, target, host, x.header, x.body)
 
 	l, labelled := labelOf(r.Context())
 	if !labelled {
 		l = label{src: SourceNetwork, attempt: 1}
 	}
+	remote := ""
+	if l.src == SourceNetwork {
+		remote = r.RemoteAddr
+	}
+	s.serve(x, l, remote).write(w)
+}
+
+// serve decides the reply to x, records the event and returns the reply for
+// the caller to write.
+func (s *Server) serve(x *exchange, l label, remote string) reply {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	x.now = s.st.clock
 	rep := s.dispatch(x).finish(x.method, x.now)
-	e := Event{
+	s.emit(Event{
 		Time:     x.now,
 		Source:   l.src,
+		Remote:   remote,
 		Attempt:  l.attempt,
 		Fault:    l.fault,
 		Request:  x.req,
 		Response: rep.message(),
 		Changes:  x.tx.changes,
 		Replayed: rep.replayed,
-	}
-	if l.src == SourceNetwork {
-		e.Remote = r.RemoteAddr
-	}
-	s.emit(e)
+	})
 	s.remember(s.seq, &x.tx)
 	s.st.clock = s.st.clock.Add(tick)
-	s.mu.Unlock()
-
-	rep.write(w)
+	return rep
 }
 
 // readLimited reads at most maxBody bytes; over says there was more.
@@ -110,20 +155,32 @@ func readLimited(rd io.Reader, sizeHint int64) (body []byte, over bool, err erro
 	return body, false, nil
 }
 
-func requestMessage(r *http.Request, body []byte) Message {
-	h := r.Header.Clone()
-	host := r.Host
-	if host == "" && r.URL != nil {
-		host = r.URL.Host
+// requestMessage records a request: its own copy of the header (the caller
+// may reuse its map), with Host, as it was on the wire.
+func requestMessage(method, target, host string, header http.Header, body []byte) Message {
+	n := len(header)
+	if host != "" {
+		n++
+	}
+	h := make(http.Header, n)
+	nv := 1 // Host
+	for _, vv := range header {
+		nv += len(vv)
+	}
+	vals := make([]string, 0, nv) // one backing array for every value, as Header.Clone does
+	for k, vv := range header {
+		if vv == nil {
+			h[k] = nil
+			continue
+		}
+		vals = append(vals, vv...)
+		h[k] = vals[len(vals)-len(vv) : len(vals) : len(vals)]
 	}
 	if host != "" {
-		h.Set("Host", host)
+		vals = append(vals, host)
+		h["Host"] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	target := r.RequestURI
-	if target == "" && r.URL != nil {
-		target = r.URL.RequestURI()
-	}
-	return Message{Method: r.Method, Target: target, Header: h, Body: body}
+	return Message{Method: method, Target: target, Header: h, Body: body}
 }
 
 // dispatch decides the reply. The caller holds s.mu; writes go through x.tx.
@@ -197,7 +254,7 @@ func readDoc(x *exchange) (reply, bool) {
 		}
 		return errorReply(http.StatusBadRequest, "%s needs a JSON body: %s", x.method, example), true
 	}
-	ct := x.r.Header.Get("Content-Type")
+	ct := x.header.Get("Content-Type")
 	mt := mediaTypeOf(ct)
 	if x.method == http.MethodPatch {
 		if mt != "application/merge-patch+json" {
@@ -207,6 +264,16 @@ func readDoc(x *exchange) (reply, bool) {
 		}
 	} else if mt != "application/json" {
 		return errorReply(http.StatusUnsupportedMediaType, "this server stores JSON: send the body with Content-Type: application/json, not %s", quoteInput(ct)), true
+	}
+	// Most bodies need no maps to be made canonical; the result is exactly
+	// what decoding and encoding again would give.
+	if isCanonicalObject(x.body) {
+		x.canon = x.body
+		return reply{}, false
+	}
+	if canon, ok := canonicalObject(x.body); ok {
+		x.canon = canon
+		return reply{}, false
 	}
 	v, err := decodeJSONValue(x.body)
 	if err != nil {
@@ -254,17 +321,40 @@ func optionsReply(rt route) reply {
 	return rep
 }
 
-// credentialHeaders are never echoed by TRACE (RFC 9110 §9.3.8).
-var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+// credentialHeaders are never echoed by TRACE (RFC 9110 §9.3.8), nor is any
+// field whose name contains one of credentialWords (case-insensitive), such
+// as X-Auth-Token, X-Api-Key, Set-Cookie or X-Session-Id.
+var (
+	credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+	credentialWords   = []string{"auth", "token", "secret", "api-key", "apikey", "session", "password", "cookie"}
+)
+
+// likelyCredential says whether a header field may carry a credential.
+func likelyCredential(name string) bool {
+	for _, h := range credentialHeaders {
+		if strings.EqualFold(name, h) {
+			return true
+		}
+	}
+	lower := strings.ToLower(name)
+	for _, w := range credentialWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
 
 func traceReply(x *exchange) reply {
-	if len(x.body) > 0 {
+	if len(x.body) > 0 || x.over {
 		return errorReply(http.StatusBadRequest, "a TRACE request must not carry a body; send it without one")
 	}
 	m := x.req
-	m.Header = m.Header.Clone()
-	for _, h := range credentialHeaders {
-		m.Header.Del(h)
+	m.Header = make(http.Header, len(x.req.Header))
+	for k, v := range x.req.Header {
+		if !likelyCredential(k) {
+			m.Header[k] = v
+		}
 	}
 	return reply{status: http.StatusOK, header: http.Header{"Content-Type": {"message/http"}}, body: []byte(m.wire(true, "\r\n", false))}
 }
@@ -319,7 +409,7 @@ func (s *Server) listing(rt route) []byte {
 }
 
 func (s *Server) put(x *exchange, rt route) reply {
-	if x.r.Header.Get("Content-Range") != "" {
+	if len(x.header["Content-Range"]) > 0 && x.header["Content-Range"][0] != "" {
 		return errorReply(http.StatusBadRequest, "this server does not support partial PUT (Content-Range); PUT the complete new state")
 	}
 	cur, exists := s.st.res[rt.path]
@@ -330,16 +420,18 @@ func (s *Server) put(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, x.canon)
-	h := http.Header{"Content-Type": {"application/json"}}
+	kv := [6]string{"Content-Type", "application/json"}
+	n := 2
 	// RFC 9110 §9.3.4: a validator only when the content was stored unchanged.
 	if bytes.Equal(x.canon, x.body) {
-		h.Set("ETag", etagOf(x.canon))
+		kv[n], kv[n+1] = "Etag", s.st.res[rt.path].etag
+		n += 2
 	}
 	if !exists {
-		h.Set("Location", rt.path)
-		return representation(x, http.StatusCreated, h, x.canon)
+		kv[n], kv[n+1] = "Location", rt.path
+		return representation(x, http.StatusCreated, replyHeader(kv[:n+2]...), x.canon)
 	}
-	return representation(x, http.StatusOK, h, x.canon)
+	return representation(x, http.StatusOK, replyHeader(kv[:n]...), x.canon)
 }
 
 func (s *Server) patch(x *exchange, rt route) reply {
@@ -350,7 +442,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 	if !exists {
 		return errorReply(http.StatusNotFound, "there is nothing at %s to patch; PUT creates it", rt.path)
 	}
-	canon, err := canonicalJSON(mergePatch(decodeObject(cur.body), x.doc))
+	canon, err := canonicalJSON(mergePatch(decodeObject(cur.body), x.document()))
 	if err != nil {
 		return errorReply(http.StatusUnprocessableEntity, "the patched resource could not be encoded (%v)", err)
 	}
@@ -358,7 +450,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, canon)
-	h := http.Header{"Content-Type": {"application/json"}, "Etag": {etagOf(canon)}}
+	h := replyHeader("Content-Type", "application/json", "Etag", s.st.res[rt.path].etag)
 	return representation(x, http.StatusOK, h, canon)
 }
 
@@ -376,7 +468,7 @@ func (s *Server) delete(x *exchange, rt route) reply {
 
 // create answers POST to a collection: the server picks the new member's id.
 func (s *Server) create(x *exchange, rt route) reply {
-	if hasPreconditions(x.r.Header) {
+	if hasPreconditions(x.header) {
 		if rep, failed := precondition(x, etagOf(s.listing(rt)), true); failed {
 			return rep
 		}
@@ -386,19 +478,19 @@ func (s *Server) create(x *exchange, rt route) reply {
 	}
 	path := s.st.newMemberPath(&x.tx, rt.collection)
 	s.st.set(&x.tx, path, x.canon)
-	h := http.Header{
-		"Content-Type":     {"application/json"},
-		"Location":         {path},
-		"Content-Location": {path},
-		"Etag":             {etagOf(x.canon)},
-	}
+	h := replyHeader(
+		"Content-Type", "application/json",
+		"Location", path,
+		"Content-Location", path,
+		"Etag", s.st.res[path].etag,
+	)
 	return representation(x, http.StatusCreated, h, x.canon)
 }
 
 // representation answers with the stored representation, or without it when
 // the client asked for Prefer: return=minimal (RFC 7240).
 func representation(x *exchange, status int, h http.Header, body []byte) reply {
-	if !prefersMinimal(x.r.Header) {
+	if !prefersMinimal(x.header) {
 		return reply{status: status, header: h, body: body}
 	}
 	h.Set("Preference-Applied", "return=minimal")
@@ -411,7 +503,7 @@ func representation(x *exchange, status int, h http.Header, body []byte) reply {
 }
 
 func prefersMinimal(h http.Header) bool {
-	for _, v := range h.Values("Prefer") {
+	for _, v := range h["Prefer"] {
 		for p := range strings.SplitSeq(v, ",") {
 			p, _, _ = strings.Cut(p, ";")
 			if strings.EqualFold(strings.ReplaceAll(strings.TrimSpace(p), " ", ""), "return=minimal") {

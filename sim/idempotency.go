@@ -28,10 +28,10 @@ func (r idemRecord) live(now time.Time) bool { return now.Before(r.created.Add(i
 // makes the key a quoted string; a bare token is accepted too. "" means none.
 func idempotencyKey(h http.Header) (string, error) {
 	name := "Idempotency-Key"
-	vs := h.Values(name)
+	vs := h[name]
 	if len(vs) == 0 {
 		name = "X-Idempotency-Key"
-		vs = h.Values(name)
+		vs = h[name]
 	}
 	switch {
 	case len(vs) == 0:

@@ -72,10 +72,11 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	if rep, failed := precondition(x, "", false); failed {
 		return rep
 	}
-	rateLit, ok := x.doc["rate"].(json.Number)
+	doc := x.document()
+	rateLit, ok := doc["rate"].(json.Number)
 	if !ok {
-		if _, present := x.doc["rate"]; present {
-			return errorReply(http.StatusUnprocessableEntity, `"rate" must be a JSON number such as 0.10 for 10%%, not %s`, jsonKindOf(x.doc["rate"]))
+		if _, present := doc["rate"]; present {
+			return errorReply(http.StatusUnprocessableEntity, `"rate" must be a JSON number such as 0.10 for 10%%, not %s`, jsonKindOf(doc["rate"]))
 		}
 		return errorReply(http.StatusUnprocessableEntity, `the body needs a "rate": a number such as 0.10 for 10%% interest, as in {"rate":0.10}`)
 	}

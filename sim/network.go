@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -212,97 +211,98 @@ func wait(ctx context.Context, d time.Duration) error {
 }
 
 // readRequestBody buffers the body so that a retry can send it again. More
-// than maxBody is not kept: the server answers 413 anyway.
+// than maxBody+1 bytes is not kept: one byte over is enough for the server to
+// answer 413.
 func readRequestBody(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
 	defer req.Body.Close()
-	body, _, err := readLimited(req.Body, req.ContentLength)
+	body, over, err := readLimited(req.Body, req.ContentLength)
 	if err != nil {
 		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	if over {
+		body = body[:maxBody+1] // readLimited read (and kept) the extra byte
 	}
 	return body, nil
 }
 
-// send runs one attempt through ServeHTTP.
+// send runs one attempt through the server, as ServeHTTP would run it for
+// the request a server receives, without copying the request or its body.
 func (c *Client) send(req *http.Request, body []byte, l label) *http.Response {
-	sreq := serverRequest(req, body, l)
-	rec := &recorder{header: http.Header{}}
-	c.srv.ServeHTTP(rec, sreq)
-	return rec.response(req)
-}
-
-// serverRequest turns a client request into what a server would receive.
-func serverRequest(req *http.Request, body []byte, l label) *http.Request {
-	sreq := req.WithContext(withLabel(req.Context(), l)) // a shallow copy: ServeHTTP does not modify headers
-	sreq.Method = methodOf(req)
-	sreq.Body = http.NoBody
-	if body != nil {
-		sreq.Body = &inProcessBody{bytes.NewReader(body), body}
+	x := c.srv.newExchange(methodOf(req), targetPath("", req.URL), req.Header)
+	defer c.srv.done(x)
+	x.body, x.over = body[:min(len(body), maxBody)], len(body) > maxBody
+	if len(x.body) == 0 {
+		x.body = nil
 	}
-	sreq.ContentLength = int64(len(body))
-	sreq.GetBody = nil
-	sreq.RequestURI = req.URL.RequestURI()
-	if sreq.Host == "" {
-		sreq.Host = req.URL.Host
+	x.req = requestMessage(x.method, req.URL.RequestURI(), hostOf(req), x.header, x.body)
+	return clientResponse(c.srv.serve(x, l, ""), req)
+}
+
+// hostOf is the Host a server receives for a client request.
+func hostOf(req *http.Request) string {
+	if req.Host != "" {
+		return req.Host
 	}
-	return sreq
+	return req.URL.Host
 }
-
-// inProcessBody is a request body already in memory; ServeHTTP takes the
-// bytes without copying them (nobody modifies a body once sent).
-type inProcessBody struct {
-	*bytes.Reader
-	data []byte
-}
-
-func (*inProcessBody) Close() error { return nil }
 
 // dropped records an attempt that never reached the server.
 func (s *Server) dropped(req *http.Request, body []byte, l label) {
-	msg := requestMessage(serverRequest(req, body, l), body)
+	msg := requestMessage(methodOf(req), req.URL.RequestURI(), hostOf(req), req.Header, body[:min(len(body), maxBody)])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.emit(Event{Time: s.st.clock, Source: l.src, Attempt: l.attempt, Fault: l.fault, Request: msg})
 	s.st.clock = s.st.clock.Add(tick)
 }
 
-// recorder is the in-process http.ResponseWriter.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
+// responseBody is a response body in memory.
+type responseBody struct{ bytes.Reader }
 
-func (r *recorder) Header() http.Header { return r.header }
+func (*responseBody) Close() error { return nil }
 
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
+// statusLines caches "200 OK" and the like for Response.Status.
+var statusLines = func() map[int]string {
+	m := make(map[int]string)
+	for code := 100; code < 600; code++ {
+		if t := StatusText(code); t != "" {
+			m[code] = strconv.Itoa(code) + " " + t
+		}
 	}
+	return m
+}()
+
+func statusLine(code int) string {
+	if l, ok := statusLines[code]; ok {
+		return l
+	}
+	return strconv.Itoa(code) + " " + StatusText(code)
 }
 
-func (r *recorder) Write(p []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	return r.body.Write(p)
-}
-
-func (r *recorder) response(req *http.Request) *http.Response {
-	r.WriteHeader(http.StatusOK)
-	length := int64(r.body.Len())
-	if n, err := strconv.ParseInt(r.header.Get("Content-Length"), 10, 64); err == nil {
+// clientResponse is what the client gets for a finished reply: its own
+// header map, and the body, which nobody modifies, shared.
+func clientResponse(rep reply, req *http.Request) *http.Response {
+	length := int64(len(rep.body))
+	if n, err := strconv.ParseInt(rep.header.Get("Content-Length"), 10, 64); err == nil {
 		length = n
 	}
-	return &http.Response{
-		Status:        strconv.Itoa(r.status) + " " + http.StatusText(r.status),
-		StatusCode:    r.status,
+	both := &struct { // one allocation for the response and its body
+		resp http.Response
+		body responseBody
+	}{}
+	both.body.Reset(rep.body)
+	both.resp = http.Response{
+		Status:        statusLine(rep.status),
+		StatusCode:    rep.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        r.header,
-		Body:          io.NopCloser(bytes.NewReader(r.body.Bytes())),
+		Header:        rep.header.Clone(),
+		Body:          &both.body,
 		ContentLength: length,
 		Request:       req,
 	}
+	return &both.resp
 }

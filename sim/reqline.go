@@ -37,8 +37,8 @@ const (
 //	POST /customers {"name":"Joe"} -H 'Idempotency-Key: "k1"' x3
 //	curl -X PUT http://localhost:8080/accounts/42 -H 'Content-Type: application/json' -d '{"balance":100}'
 type RequestLine struct {
-	Method string      // an HTTP token in upper case: GET, PUT, FROB, …
-	Target string      // path and optional query, always starting with "/"; the host of a URL is dropped
+	Method string      // an HTTP token: upper case in the request-line form (GET, PUT, FROB, …); a curl -X method exactly as typed
+	Target string      // path and optional query, starting with "/" (the host of a URL is dropped); or "*" for OPTIONS *
 	Header http.Header // canonical keys; includes the Content-Type the line implies; never nil after parsing
 	Body   string      // "" when the request has no body
 	Repeat int         // how many times to send the request: 1 … MaxRepeat
@@ -62,7 +62,8 @@ func (e *SyntaxError) Error() string {
 //
 // Request-line form: METHOD TARGET [BODY] [-H 'Name: value']... [-d 'BODY'] [xN]
 // The method is any HTTP token, case-insensitive; TARGET is a path starting
-// with "/" (or an http/https URL whose host is dropped); BODY is JSON, checked
+// with "/" (or an http/https URL whose host is dropped), or * after OPTIONS
+// for the whole server; BODY is JSON, checked
 // here, and not allowed on GET, HEAD or TRACE; a body gets Content-Type
 // application/json (application/merge-patch+json for PATCH) unless a header
 // sets one. xN (or ×N) at the end sends the request N times.
@@ -459,7 +460,9 @@ func (p *lineParser) parseRequestForm(mStart, mEnd int) (RequestLine, error) {
 		}
 		tw = word{val: p.src[s:e], start: s, tail: e, plain: true}
 	}
-	if r.Target, err = p.target(&tw); err != nil {
+	if tw.val == "*" && method == http.MethodOptions {
+		r.Target = "*" // asterisk-form: the whole server (RFC 9112 §3.2.4)
+	} else if r.Target, err = p.target(&tw); err != nil {
 		return r, err
 	}
 
@@ -1034,16 +1037,26 @@ func (r RequestLine) NewRequest(ctx context.Context) (*http.Request, error) {
 	if r.Method == "" || badTchar(r.Method) >= 0 {
 		return nil, fmt.Errorf("request line: %q is not a valid method", r.Method)
 	}
-	if !strings.HasPrefix(r.Target, "/") {
+	asterisk := r.Target == "*" && r.Method == http.MethodOptions
+	if !asterisk && !strings.HasPrefix(r.Target, "/") {
 		return nil, fmt.Errorf("request line: target %q does not start with /", r.Target)
 	}
 	var body io.Reader
 	if r.Body != "" {
 		body = strings.NewReader(r.Body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, requestBase+r.Target, body)
+	target := r.Target
+	if asterisk {
+		target = "/"
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, requestBase+target, body)
 	if err != nil {
 		return nil, fmt.Errorf("request line: %w", err)
+	}
+	if asterisk {
+		// How net/http sends the asterisk-form: an opaque URL of "*", so that
+		// URL.RequestURI() is "*" and the request line reads OPTIONS * HTTP/1.1.
+		req.URL.Path, req.URL.Opaque = "", "*"
 	}
 	req.Header = r.Header.Clone()
 	if req.Header == nil {

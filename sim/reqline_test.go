@@ -587,8 +587,8 @@ func drawCurlLine(t *rapid.T) generatedLine {
 	noop := func(*RequestLine) {}
 	explicit := rapid.Bool().Draw(t, "-X")
 	if explicit {
-		var typed string
-		typed, want.Method = drawMethod(t)
+		typed, _ := drawMethod(t)
+		want.Method = typed // curl sends -X exactly as typed
 		opts = append(opts, genOption{rapid.SampledFrom([]string{"-X ", "-X", "--request "}).Draw(t, "opt") + quoteShellWord(t, typed), noop})
 	}
 	want.Target = drawTarget(t)

@@ -89,30 +89,38 @@ func routeOf(path string) (rt route, ok bool) {
 	if !ok {
 		return route{}, false
 	}
-	segs := strings.Split(rest, "/")
-	creates, known := topCollections[segs[0]]
+	// Split by hand: this runs for every request.
+	name, rest, more := strings.Cut(rest, "/")
+	creates, known := topCollections[name]
 	if !known {
 		return route{}, false
 	}
-	for _, s := range segs[1:] {
-		if !validID(s) {
+	top := path[:1+len(name)]
+	var segs [3]string // below the collection: at most id, "transactions", id
+	n := 0
+	for more {
+		if n == len(segs) {
 			return route{}, false
 		}
+		segs[n], rest, more = strings.Cut(rest, "/")
+		if !validID(segs[n]) {
+			return route{}, false
+		}
+		n++
 	}
-	top := "/" + segs[0]
 	switch {
-	case len(segs) == 1:
+	case n == 0:
 		return route{kind: kindCollection, path: path, collection: top, creates: creates}, true
-	case len(segs) == 2:
+	case n == 1:
 		return route{kind: kindMember, path: path, collection: top}, true
-	case segs[0] != "accounts":
+	case name != "accounts":
 		return route{}, false
-	case len(segs) == 3 && segs[2] == "interest":
-		return route{kind: kindProcessor, path: path, account: top + "/" + segs[1]}, true
-	case len(segs) == 3 && segs[2] == "transactions":
+	case n == 2 && segs[1] == "interest":
+		return route{kind: kindProcessor, path: path, account: path[:len(top)+1+len(segs[0])]}, true
+	case n == 2 && segs[1] == "transactions":
 		return route{kind: kindCollection, path: path, collection: path}, true
-	case len(segs) == 4 && segs[2] == "transactions":
-		return route{kind: kindRecord, path: path, collection: strings.TrimSuffix(path, "/"+segs[3])}, true
+	case n == 3 && segs[1] == "transactions":
+		return route{kind: kindRecord, path: path, collection: path[:len(path)-len(segs[2])-1]}, true
 	}
 	return route{}, false
 }

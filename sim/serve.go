@@ -38,14 +38,16 @@ func Listen(addr string, allowNonLoopback bool) (net.Listener, error) {
 
 // NewHTTPServer wraps h in an http.Server with timeouts and a header limit,
 // so that a slow or hostile client cannot hold connections open or send
-// endless headers.
+// endless headers. OPTIONS * reaches h too (net/http would otherwise answer
+// it itself, without an Allow header).
 func NewHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		Handler:                      h,
+		DisableGeneralOptionsHandler: true,
+		ReadHeaderTimeout:            5 * time.Second,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
+		MaxHeaderBytes:               64 << 10,
 	}
 }

@@ -189,7 +189,8 @@ func (st *state) newMemberPath(tx *txn, collection string) string {
 	n := st.counters[collection]
 	for {
 		n++
-		p := collection + "/" + strconv.Itoa(n)
+		var buf [64]byte
+		p := string(strconv.AppendInt(append(append(buf[:0], collection...), '/'), int64(n), 10))
 		if _, taken := st.res[p]; !taken {
 			st.setCounter(tx, collection, n)
 			return p

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -85,7 +84,7 @@ func (e Event) Summary() string {
 		if e.Fault == FaultDropped {
 			return "request dropped before it reached the server — no change"
 		}
-		head = fmt.Sprintf("%d %s", e.Response.Status, http.StatusText(e.Response.Status))
+		head = fmt.Sprintf("%d %s", e.Response.Status, StatusText(e.Response.Status))
 		switch e.Fault {
 		case FaultLostResponse:
 			head += ", response lost"

@@ -34,7 +34,7 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 		}
 		b.WriteString(clean(method) + " " + clean(target) + " HTTP/1.1" + eol)
 	} else {
-		fmt.Fprintf(&b, "HTTP/1.1 %d %s%s", m.Status, http.StatusText(m.Status), eol)
+		fmt.Fprintf(&b, "HTTP/1.1 %d %s%s", m.Status, StatusText(m.Status), eol)
 	}
 	keys := make([]string, 0, len(m.Header)+1)
 	for k := range m.Header {

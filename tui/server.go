@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -617,7 +616,7 @@ func statusText(code int) string {
 	if code == 0 {
 		return "no response"
 	}
-	if t := http.StatusText(code); t != "" {
+	if t := sim.StatusText(code); t != "" {
 		return strconv.Itoa(code) + " " + t
 	}
 	return strconv.Itoa(code)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -200,7 +199,7 @@ func statusLabel(ev sim.Event) string {
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return "request dropped"
 	}
-	l := fmt.Sprintf("%d %s", ev.Response.Status, http.StatusText(ev.Response.Status))
+	l := fmt.Sprintf("%d %s", ev.Response.Status, sim.StatusText(ev.Response.Status))
 	if ev.Fault == sim.FaultLostResponse {
 		l += ", response lost"
 	}

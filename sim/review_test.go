@@ -1,0 +1,256 @@
+package sim
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// serveOnLoopback serves s over a real 127.0.0.1 socket until the test ends.
+func serveOnLoopback(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := Listen("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := NewHTTPServer(s)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Shutdown(context.Background()) })
+	return ln.Addr().String()
+}
+
+func TestOptionsAsteriskOverASocketIsAnsweredByTheSim(t *testing.T) {
+	s := New(Options{})
+	addr := serveOnLoopback(t, s)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "OPTIONS * HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", addr)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Allow") != allowServer {
+		t.Fatalf("OPTIONS *: %s, Allow %q; want 204 with Allow %q", resp.Status, resp.Header.Get("Allow"), allowServer)
+	}
+	evs := s.EventsSince(0)
+	if len(evs) != 1 || evs[0].Request.Target != "*" || evs[0].Response.Status != http.StatusNoContent {
+		t.Fatalf("events %+v", evs)
+	}
+}
+
+func TestRequestLineOptionsAsterisk(t *testing.T) {
+	r, err := ParseRequestLine("options *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "OPTIONS" || r.Target != "*" || r.String() != "OPTIONS *" {
+		t.Fatalf("%+v %q", r, r.String())
+	}
+	req, err := r.NewRequest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.URL.RequestURI() != "*" || req.URL.Host != "putpost.local" {
+		t.Fatalf("URL %#v: RequestURI %q", req.URL, req.URL.RequestURI())
+	}
+
+	// In process.
+	s := New(Options{})
+	resp, err := s.Client(SourceComposer).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Allow") != allowServer {
+		t.Fatalf("in process: %s %v", resp.Status, resp.Header)
+	}
+	if got := s.EventsSince(0)[0].Request.Wire(true); !strings.HasPrefix(got, "OPTIONS * HTTP/1.1\n") {
+		t.Fatalf("recorded %q", got)
+	}
+
+	// Through net/http's client to a real socket: it must send OPTIONS *.
+	addr := serveOnLoopback(t, s)
+	req, _ = r.NewRequest(context.Background())
+	req.URL.Host = addr
+	resp, err = http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Allow") != allowServer {
+		t.Fatalf("socket: %s %v", resp.Status, resp.Header)
+	}
+	if e := s.EventsSince(0); e[len(e)-1].Request.Target != "*" {
+		t.Fatalf("socket target %q", e[len(e)-1].Request.Target)
+	}
+
+	// Only OPTIONS takes the asterisk.
+	if _, err := ParseRequestLine("GET *"); err == nil {
+		t.Fatal("GET * parsed")
+	}
+}
+
+func TestStatusTextUsesRFC9110Names(t *testing.T) {
+	for code, want := range map[int]string{
+		413: "Content Too Large",
+		414: "URI Too Long",
+		416: "Range Not Satisfiable",
+		422: "Unprocessable Content",
+		200: "OK",
+		412: "Precondition Failed",
+		999: "",
+	} {
+		if got := StatusText(code); got != want {
+			t.Errorf("StatusText(%d) = %q, want %q", code, got, want)
+		}
+	}
+	if got := (Message{Status: 422}).Wire(false); !strings.HasPrefix(got, "HTTP/1.1 422 Unprocessable Content\n") {
+		t.Errorf("Wire: %q", got)
+	}
+
+	s := New(Options{})
+	big := `{"x":"` + strings.Repeat("a", maxBody) + `"}`
+	req := httptest.NewRequest("PUT", "http://putpost.local/flights/BIG", strings.NewReader(big))
+	req.RequestURI = ""
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.Client(SourceComposer).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != "413 Content Too Large" {
+		t.Errorf("client status %q", resp.Status)
+	}
+	if got := s.EventsSince(0)[0].Summary(); !strings.HasPrefix(got, "413 Content Too Large — ") {
+		t.Errorf("summary %q", got)
+	}
+}
+
+func TestCurlSendsTheMethodAsTyped(t *testing.T) {
+	r, err := ParseRequestLine("curl -X get http://localhost:8080/accounts/42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "get" {
+		t.Fatalf("method %q, want get", r.Method)
+	}
+	req, err := r.NewRequest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{})
+	resp, err := s.Client(SourceComposer).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(body), "case-sensitive") {
+		t.Fatalf("%s %s", resp.Status, body)
+	}
+	if m := s.EventsSince(0)[0].Request.Method; m != "get" {
+		t.Fatalf("server saw %q", m)
+	}
+	// The request-line form still normalises.
+	if r, err := ParseRequestLine("get /accounts/42"); err != nil || r.Method != "GET" {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
+
+func TestTraceStripsHeadersLikelyToHoldCredentials(t *testing.T) {
+	s := New(Options{})
+	w := sendTo(t, s, "TRACE", "/", "",
+		"Authorization: Bearer v01", "Proxy-Authorization: Basic v02", "Cookie: v03=1",
+		"X-Auth-Token: v04", "X-Api-Key: v05", "X-Apikey: v06", "X-Session-Id: v07",
+		"X-Client-Secret: v08", "X-Password: v09", "Set-Cookie: v10=1", "X-Access-Token: v11",
+		"WWW-Authenticate: v12", "X-Note: kept")
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, "X-Note: kept\r\n") {
+		t.Fatalf("%d %q", w.Code, body)
+	}
+	for i := 1; i <= 12; i++ {
+		if secret := fmt.Sprintf("v%02d", i); strings.Contains(body, secret) {
+			t.Errorf("TRACE echoes %s: %q", secret, body)
+		}
+	}
+	// The recorded request keeps every field: only the echo is stripped.
+	if h := s.EventsSince(0)[0].Request.Header; h.Get("X-Api-Key") != "v05" {
+		t.Errorf("recorded request lost a header: %v", h)
+	}
+}
+
+func TestIfMatchWithAWeakTagSaysWeakTagsNeverMatch(t *testing.T) {
+	s := New(Options{})
+	etag := etagAt(t, s, "/accounts/42")
+	w := sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`, "If-Match: W/"+etag)
+	if w.Code != http.StatusPreconditionFailed {
+		t.Fatalf("status %d, want 412", w.Code)
+	}
+	var e struct{ Error string }
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e.Error, "has changed") || !strings.Contains(e.Error, "weak") || !strings.Contains(e.Error, "strong tag "+etag) {
+		t.Fatalf("message %q", e.Error)
+	}
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":80.00}` {
+		t.Fatalf("changed: %s", got)
+	}
+	// A stale strong tag still says the resource changed.
+	w = sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`, `If-Match: "0000000000000000"`)
+	if w.Code != http.StatusPreconditionFailed || !strings.Contains(w.Body.String(), "has changed") {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}
+
+// unreadable fails the test when the server reads it.
+type unreadable struct{ t *testing.T }
+
+func (u unreadable) Read([]byte) (int, error) {
+	u.t.Error("the body was read although Content-Length is over the cap")
+	return 0, io.EOF
+}
+
+func TestContentLengthOverTheCapIs413WithoutReading(t *testing.T) {
+	s := New(Options{})
+	r := httptest.NewRequest("PUT", "/flights/BIG", nil)
+	r.Body = io.NopCloser(unreadable{t})
+	r.ContentLength = maxBody + 1
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", w.Code)
+	}
+	// TRACE still refuses the body it did not read.
+	r = httptest.NewRequest("TRACE", "/", nil)
+	r.Body = io.NopCloser(unreadable{t})
+	r.ContentLength = maxBody + 1
+	w = httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusBadRequest {
+		t.Fatalf("TRACE: status %d, want 400", w.Code)
+	}
+	// A chunked body (no Content-Length) is still caught by the read limit.
+	big := `{"x":"` + strings.Repeat("a", maxBody) + `"}`
+	r = httptest.NewRequest("PUT", "/flights/BIG", nil)
+	r.Body = io.NopCloser(strings.NewReader(big))
+	r.ContentLength = -1
+	r.Header.Set("Content-Type", "application/json")
+	w = httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("chunked: status %d, want 413", w.Code)
+	}
+	if _, _, ok := s.Resource("/flights/BIG"); ok {
+		t.Fatal("stored")
+	}
+}
