@@ -172,7 +172,7 @@ func (p *parser) frontMatter(l *Lesson, lines []numbered) {
 		v = unquote(strings.TrimSpace(v))
 		if !slices.Contains(frontMatterKeys, key) {
 			p.errorf(ln.n, "unknown front matter key %q%s (keys: %s)", key, didYouMean(key, frontMatterKeys), strings.Join(frontMatterKeys, ", "))
-			if c := closest(key, frontMatterKeys); c != "" {
+			if c := Closest(key, frontMatterKeys); c != "" {
 				typo[c] = true // do not also say the key is missing
 			}
 			continue
@@ -260,7 +260,7 @@ func (p *parser) sections(body []numbered) (*section, []*section) {
 			word = strings.ToLower(word)
 			known := slices.Contains(blockNames, word) && indentOf(ln.text) <= 3
 			if !known && !codeLanguages[word] && len(word) >= 3 {
-				if c := closest(word, blockNames); c != "" {
+				if c := Closest(word, blockNames); c != "" {
 					p.errorf(ln.n, "unknown block %q; did you mean %q? (blocks: %s)", word, c, strings.Join(blockNames, ", "))
 				}
 			}

@@ -219,8 +219,8 @@ func TestDidYouMeanCatchesTyposOnly(t *testing.T) {
 		{"Field", "field"}, {"balance", ""}, {"x", ""}, {"sawstatus", "saw-status"},
 	}
 	for _, tt := range tests {
-		if got := closest(tt.word, predicateNames); got != tt.want {
-			t.Errorf("closest(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := Closest(tt.word, predicateNames); got != tt.want {
+			t.Errorf("Closest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }
@@ -245,5 +245,18 @@ func TestParseRefusesAHugeFile(t *testing.T) {
 	_, err := Parse("big.md", make([]byte, maxLessonSize+1))
 	if err == nil || err.Error() != "big.md: the file is 1048577 bytes; a lesson file may be at most 1 MiB" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestEditDistanceCountsSwapsAsOneEdit(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"a", "", 1}, {"next", "next", 0}, {"nxet", "next", 1}, {"kitten", "sitting", 3}, {"ab", "ba", 1},
+	} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

@@ -5,30 +5,45 @@ import (
 	"strings"
 )
 
-// closest returns the candidate nearest to word when it is near enough to be
-// a likely typo, or "".
-func closest(word string, candidates []string) string {
-	word = strings.ToLower(word)
+// Closest returns the candidate a mistyped word most likely meant, or "".
+// A word is near a candidate when the edit distance is at most 1 (2 for
+// words of five letters or more), or when it is the start of exactly one
+// candidate. Case is ignored. Lesson lint and line mode's commands share it.
+func Closest(word string, candidates []string) string {
+	w := strings.ToLower(word)
+	if len([]rune(w)) > 32 { // long words are never typos of our keywords
+		return ""
+	}
 	best, bestD := "", -1
 	for _, c := range candidates {
-		d := editDistance(word, strings.ToLower(c))
-		if bestD < 0 || d < bestD {
+		if d := editDistance(w, strings.ToLower(c)); bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
 	limit := 1
-	if len([]rune(word)) >= 5 {
+	if len([]rune(w)) >= 5 {
 		limit = 2
 	}
-	if bestD < 0 || bestD > limit {
-		return ""
+	if bestD >= 0 && bestD <= limit {
+		return best
 	}
-	return best
+	if len(w) >= 2 {
+		var prefixed []string
+		for _, c := range candidates {
+			if strings.HasPrefix(strings.ToLower(c), w) {
+				prefixed = append(prefixed, c)
+			}
+		}
+		if len(prefixed) == 1 {
+			return prefixed[0]
+		}
+	}
+	return ""
 }
 
 // didYouMean returns `; did you mean "x"?` for a likely typo, else "".
 func didYouMean(word string, candidates []string) string {
-	if c := closest(word, candidates); c != "" {
+	if c := Closest(word, candidates); c != "" {
 		return fmt.Sprintf("; did you mean %q?", c)
 	}
 	return ""
@@ -38,12 +53,6 @@ func didYouMean(word string, candidates []string) string {
 // insertions, deletions, substitutions and swaps of neighbours cost 1.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 { // long words are never typos of our keywords
-		if a == b {
-			return 0
-		}
-		return 1 << 20
-	}
 	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

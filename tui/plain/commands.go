@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 // command is one word line mode understands.
@@ -85,70 +87,6 @@ func isNumber(w string) bool {
 	return w != "" && len(w) <= 9 && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }
 
-// suggest returns the candidate a mistyped word most likely meant, or "".
-// A word is near a candidate when the edit distance is at most 1 (2 for
-// words of five letters or more), or when it is the start of exactly one
-// candidate.
-func suggest(word string, candidates []string) string {
-	w := strings.ToLower(word)
-	if len([]rune(w)) > 32 {
-		return ""
-	}
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(w, strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := 1
-	if len([]rune(w)) >= 5 {
-		limit = 2
-	}
-	if best != "" && bestD <= limit {
-		return best
-	}
-	if len(w) >= 2 {
-		var prefixed []string
-		for _, c := range candidates {
-			if strings.HasPrefix(strings.ToLower(c), w) {
-				prefixed = append(prefixed, c)
-			}
-		}
-		if len(prefixed) == 1 {
-			return prefixed[0]
-		}
-	}
-	return ""
-}
-
-// editDistance is the optimal-string-alignment distance: insertions,
-// deletions, substitutions and swaps of neighbours each cost 1.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
-
 // cmdHelp lists the commands, or explains one.
 func (s *session) cmdHelp(args []string) {
 	if len(args) > 0 {
@@ -185,9 +123,9 @@ func commandSynopsis(c command) string {
 // unknownWord says a word is not understood and suggests the nearest one.
 func (s *session) unknownWord(word string) {
 	msg := fmt.Sprintf("Unknown command %s.", quoteInput(word))
-	if c := suggest(word, commandWords()); c != "" {
+	if c := lessons.Closest(word, commandWords()); c != "" {
 		msg += fmt.Sprintf(" Did you mean %s?", c)
-	} else if m := suggest(word, knownMethods); m != "" {
+	} else if m := lessons.Closest(word, knownMethods); m != "" {
 		msg += fmt.Sprintf(" Did you mean the method %s? A request needs a path too, for example %s /accounts/42.", m, m)
 	}
 	s.out.styled(styleBad, msg)

@@ -3,6 +3,8 @@ package plain
 import (
 	"strings"
 	"testing"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 func TestRequestLinesAreToldFromCommandWords(t *testing.T) {
@@ -47,26 +49,12 @@ func TestMistypedWordsGetTheNearestCommand(t *testing.T) {
 		{strings.Repeat("a", 100), ""},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.word, commandWords()); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := lessons.Closest(tt.word, commandWords()); got != tt.want {
+			t.Errorf("lessons.Closest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
-	if got := suggest("PTU", knownMethods); got != "PUT" {
-		t.Errorf("suggest(PTU, methods) = %q, want PUT", got)
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"next", "next", 0}, {"nxet", "next", 1}, {"kitten", "sitting", 3}, {"ab", "ba", 1},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
+	if got := lessons.Closest("PTU", knownMethods); got != "PUT" {
+		t.Errorf("lessons.Closest(PTU, methods) = %q, want PUT", got)
 	}
 }
 

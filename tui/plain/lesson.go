@@ -335,7 +335,7 @@ func (s *session) cmdLesson(args []string) {
 		ids[i] = l.ID
 	}
 	msg := fmt.Sprintf("There is no lesson %s.", quoteInput(want))
-	if c := suggest(want, ids); c != "" {
+	if c := lessons.Closest(want, ids); c != "" {
 		msg += fmt.Sprintf(" Did you mean %s?", c)
 	}
 	s.out.styled(styleBad, msg+" Type lessons for the list.")

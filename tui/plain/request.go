@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/putpost/putpost/sim"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 // request parses and sends a request line or curl line, x N times, and
@@ -22,7 +24,7 @@ func (s *session) request(line string) {
 	}
 	if m := strings.ToUpper(rl.Method); !slices.Contains(knownMethods, m) {
 		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
-		if c := suggest(m, knownMethods); c != "" {
+		if c := lessons.Closest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
 		}
 		s.out.line(note)
