@@ -192,11 +192,11 @@ func TestListenAddressProblemsStopTheStartWithAClearMessage(t *testing.T) {
 		name, addr string
 		want       []string
 	}{
-		{"address in use", busy.Addr().String(), []string{"cannot listen on " + busy.Addr().String(), "address already in use", "choose another port"}},
+		{"address in use", busy.Addr().String(), []string{"cannot listen on " + busy.Addr().String(), "already in use", "choose another port"}},
 		{"no port", "127.0.0.1", []string{`"127.0.0.1"`, "give host:port, such as 127.0.0.1:8080"}},
 		{"not an address", "over there", []string{`"over there"`, "host:port"}},
-		{"port out of range", "127.0.0.1:99999", []string{"127.0.0.1:99999", "invalid port"}},
-		{"all interfaces", "0.0.0.0:8080", []string{"not a loopback address", "127.0.0.1:8080"}},
+		{"port out of range", "127.0.0.1:99999", []string{"127.0.0.1:99999", "from 0 to 65535"}},
+		{"all interfaces", "0.0.0.0:8080", []string{"not a loopback address", "127.0.0.1:8080", "--allow-remote"}},
 		{"empty host", ":8080", []string{"every network interface", "not a loopback address"}},
 		{"IPv6 any", "[::]:8080", []string{"not a loopback address"}},
 		{"a LAN address", "192.0.2.7:8080", []string{"not a loopback address", "other machines could reach"}},

@@ -68,7 +68,7 @@ func main() {
 		err = nil
 	}
 	if err != nil {
-		if !errors.Is(err, errUsage) {
+		if !errors.Is(err, errUsage) && !errors.Is(err, errLint) {
 			fmt.Fprintln(os.Stderr, "putpost:", err)
 		}
 		os.Exit(exitCode(err))
@@ -199,40 +199,45 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	srv := sim.New(sim.Options{})
 	client := srv.Client(sim.SourceComposer)
 
-	var engine *lessons.Engine
+	if sandbox && f.lesson != "" {
+		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
+	}
+	var ls []*lessons.Lesson
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
-		ls, err := loadCurriculum(f)
-		if err != nil {
+		if ls, err = loadCurriculum(f); err != nil {
 			return err
 		}
 		path := f.progress
 		if path == "" {
 			path = lessons.DefaultProgressPath()
 		}
-		progress, notice, err = lessons.OpenProgress(path)
-		if err != nil {
+		if progress, notice, err = lessons.OpenProgress(path); err != nil {
 			return err
 		}
-		engine = lessons.NewEngine(ls, srv, progress)
-		if f.lesson != "" {
-			if err := engine.Goto(f.lesson); err != nil {
-				return err
-			}
-		}
-	} else if f.lesson != "" {
-		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
 
-	listen := ""
+	// Listen before the engine exists: a start that fails here must not
+	// change where the learner left off.
+	listenAddr := ""
 	if f.listen != "" {
 		addr, shutdown, err := serveInBackground(srv, f.listen, f.allowRemote)
 		if err != nil {
 			return err
 		}
 		defer shutdown()
-		listen = addr
+		listenAddr = addr
+	}
+
+	var engine *lessons.Engine
+	if !sandbox {
+		engine = lessons.NewEngine(ls, srv, progress)
+		if f.lesson != "" {
+			if err := engine.Goto(f.lesson); err != nil {
+				return err
+			}
+		}
 	}
 
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
@@ -240,12 +245,12 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Server: srv, Engine: engine, Client: client,
-			Listen: listen, Notice: notice, Verbose: f.verbose, Color: f.color,
+			Listen: listenAddr, Notice: notice, Verbose: f.verbose, Color: f.color,
 			Echo: !isTerminal(stdin),
 		})
 	}
 	return tui.Run(ctx, tui.Options{
-		Server: srv, Engine: engine, Client: client, Listen: listen, Notice: notice,
+		Server: srv, Engine: engine, Client: client, Listen: listenAddr, Notice: notice,
 		Welcome: progress != nil && progress.FirstRun(),
 	})
 }
@@ -256,10 +261,19 @@ func isTerminal(v any) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// listen is sim.Listen with this command line's flag named in its refusal.
+func listen(addr string, allowRemote bool) (net.Listener, error) {
+	ln, err := sim.Listen(addr, allowRemote)
+	if errors.Is(err, sim.ErrNotLoopback) {
+		return nil, fmt.Errorf("%w (add --allow-remote to do that)", err)
+	}
+	return ln, err
+}
+
 // serveInBackground serves srv over HTTP on addr until the returned function
 // is called; it returns the address actually bound (addr may name port 0).
 func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (string, func(), error) {
-	ln, err := sim.Listen(addr, allowRemote)
+	ln, err := listen(addr, allowRemote)
 	if err != nil {
 		return "", nil, err
 	}
@@ -326,7 +340,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, "Run putpost help to see every command and flag.") }
-	listen := fs.String("listen", "127.0.0.1:8080", "address to serve on")
+	addr := fs.String("listen", "127.0.0.1:8080", "address to serve on")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback address")
 	fixture := fs.String("fixture", "all", "starting state")
 	if err := fs.Parse(args); err != nil {
@@ -336,7 +350,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("unknown fixture %q; choose one of: %s", *fixture, strings.Join(sim.Fixtures(), ", "))
 	}
 	srv := sim.New(sim.Options{Fixture: *fixture})
-	ln, err := sim.Listen(*listen, *allowRemote)
+	ln, err := listen(*addr, *allowRemote)
 	if err != nil {
 		return err
 	}

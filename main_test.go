@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -757,5 +758,22 @@ func TestServeSuggestsAPathTheFixtureHas(t *testing.T) {
 	first := strings.SplitN(out.String(), "\n", 2)[0]
 	if !strings.Contains(first, "/flights/AA123") {
 		t.Errorf("start line = %q, want a curl example naming /flights/AA123", first)
+	}
+}
+
+// TestFailedStartKeepsWhereTheLearnerLeftOff: a start that fails on its
+// --listen address must not move the learner to the lesson it named.
+func TestFailedStartKeepsWhereTheLearnerLeftOff(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "progress.json")
+	if r := runCmd(t, strings.NewReader(""), "--plain", "--progress", prog, "--lesson", "put-create"); r.err != nil {
+		t.Fatalf("first run: %v\n%s", r.err, r.stderr)
+	}
+	r := runCmd(t, nil, "--plain", "--progress", prog, "--lesson", "idempotence", "--listen", "nonsense")
+	if r.err == nil {
+		t.Fatal("a start with --listen nonsense succeeded")
+	}
+	p, _, _ := lessons.OpenProgress(prog)
+	if got := p.Current(); got != "put-create" {
+		t.Errorf("after a failed start the current lesson is %q, want put-create", got)
 	}
 }

@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -16,6 +19,9 @@ func Listen(addr string, allowNonLoopback bool) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen address %q: %v; give host:port, such as 127.0.0.1:8080", addr, err)
 	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return nil, fmt.Errorf("listen address %q: the port must be a number from 0 to 65535, such as 127.0.0.1:8080 (0 picks a free one)", addr)
+	}
 	if !allowNonLoopback {
 		if host == "localhost" {
 			host = "127.0.0.1"
@@ -26,15 +32,22 @@ func Listen(addr string, allowNonLoopback bool) (net.Listener, error) {
 			if host == "" {
 				what = "an empty host (every network interface)"
 			}
-			return nil, fmt.Errorf("refusing to listen on %q: %s is not a loopback address, so other machines could reach this server; listen on 127.0.0.1:%s instead, or allow non-loopback addresses explicitly", addr, what, port)
+			return nil, fmt.Errorf("refusing to listen on %q: %s is %w, so other machines could reach this server; listen on 127.0.0.1:%s instead, or allow non-loopback addresses explicitly", addr, what, ErrNotLoopback, port)
 		}
 	}
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("cannot listen on %s: the port is already in use; choose another port or stop the program using it", addr)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s (%w); choose another port or stop the program using it", addr, err)
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	return ln, nil
 }
+
+// ErrNotLoopback is wrapped by Listen's error for an address other machines
+// could reach, so a command line can name its own flag for allowing it.
+var ErrNotLoopback = errors.New("not a loopback address")
 
 // NewHTTPServer wraps h in an http.Server with timeouts and a header limit,
 // so that a slow or hostile client cannot hold connections open or send
