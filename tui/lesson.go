@@ -393,7 +393,7 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		}
 		// Wrapped choices hang under their text, not under the number.
 		pad := strings.Repeat(" ", 2+ansi.StringWidth(mark))
-		for j, ln := range strings.Split(ansi.Wrap(c.Text, max(1, m.lesson.w-len(pad)), " "), "\n") {
+		for j, ln := range strings.Split(ansi.Wrap(inlinePlain(c.Text), max(1, m.lesson.w-len(pad)), " "), "\n") {
 			if j == 0 {
 				*lines = append(*lines, "  "+st(mark+ln))
 			} else {
@@ -401,7 +401,7 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 			}
 		}
 		if m.quiz.Picked == i && m.quiz.Why != "" && m.quiz.Why != step.Explain {
-			text(m.st.Muted.Render, m.quiz.Why, 7)
+			text(m.st.Muted.Render, inlinePlain(m.quiz.Why), 7)
 		}
 	}
 	if m.status.Passed {
@@ -413,6 +413,13 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		md(mdKey{Lesson: m.ss.eng.Lesson().ID, Step: m.ss.eng.StepIndex(), Part: "explain"}, step.Explain)
 	}
 	return at
+}
+
+// inlinePlain drops the backticks of inline code spans in a quiz choice or
+// its reason, which are drawn as plain text rather than through the
+// Markdown renderer.
+func inlinePlain(s string) string {
+	return strings.ReplaceAll(s, "`", "")
 }
 
 func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
