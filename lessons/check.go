@@ -15,24 +15,25 @@ type CheckKind string
 // predicates, written in lesson files as the kind's name followed by its
 // arguments (see docs/LESSONS.md).
 const (
-	CheckAll       CheckKind = "all"        // every sub-check holds
-	CheckAny       CheckKind = "any"        // at least one sub-check holds
-	CheckRequest   CheckKind = "request"    // request METHOD PATH [>= N | == N]
-	CheckField     CheckKind = "field"      // field PATH NAME JSON
-	CheckExists    CheckKind = "exists"     // exists PATH
-	CheckAbsent    CheckKind = "absent"     // absent PATH
-	CheckMembers   CheckKind = "members"    // members COLLECTION [>= | ==] N
-	CheckStatus    CheckKind = "status"     // status CODE[|CODE…]: the last response
-	CheckSawStatus CheckKind = "saw-status" // saw-status CODE[|CODE…]: any response
-	CheckHeader    CheckKind = "header"     // header NAME
-	CheckReplayed  CheckKind = "replayed"   // an idempotency replay was seen
-	CheckLost      CheckKind = "lost"       // a response was lost by the network
+	CheckAll       CheckKind = "all"         // every sub-check holds
+	CheckAny       CheckKind = "any"         // at least one sub-check holds
+	CheckRequest   CheckKind = "request"     // request METHOD PATH [>= N | == N]
+	CheckField     CheckKind = "field"       // field PATH NAME JSON
+	CheckExists    CheckKind = "exists"      // exists PATH
+	CheckAbsent    CheckKind = "absent"      // absent PATH
+	CheckMembers   CheckKind = "members"     // members COLLECTION [>= | ==] N
+	CheckStatus    CheckKind = "status"      // status CODE[|CODE…]: the last response
+	CheckSawStatus CheckKind = "saw-status"  // saw-status CODE[|CODE…]: any response
+	CheckHeader    CheckKind = "header"      // header NAME: some response carried it
+	CheckSent      CheckKind = "sent-header" // sent-header NAME: some request carried it
+	CheckReplayed  CheckKind = "replayed"    // an idempotency replay was seen
+	CheckLost      CheckKind = "lost"        // a response was lost by the network
 )
 
 var predicateNames = []string{
 	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
 	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
-	string(CheckReplayed), string(CheckLost),
+	string(CheckSent), string(CheckReplayed), string(CheckLost),
 }
 
 // Check is a compiled check: a group of sub-checks (CheckAll, CheckAny) or a
@@ -102,8 +103,8 @@ func (c *Check) predicate() string {
 			codes[i] = strconv.Itoa(code)
 		}
 		return fmt.Sprintf("%s %s", c.Kind, strings.Join(codes, "|"))
-	case CheckHeader:
-		return "header " + c.Name
+	case CheckHeader, CheckSent:
+		return string(c.Kind) + " " + c.Name
 	}
 	return string(c.Kind)
 }
@@ -272,9 +273,9 @@ func (p *parser) predicate(line int, text string) *Check {
 			}
 			c.Codes = append(c.Codes, code)
 		}
-	case CheckHeader:
+	case CheckHeader, CheckSent:
 		if len(args) != 1 {
-			p.errorf(line, "header needs exactly one header name, like \"header Location\"")
+			p.errorf(line, "%s needs exactly one header name, like \"%s Location\"", c.Kind, c.Kind)
 			return nil
 		}
 		name := strings.TrimSuffix(args[0], ":")

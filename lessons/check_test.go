@@ -250,7 +250,7 @@ func TestCheckStringRoundTrips(t *testing.T) {
 				c.N = rapid.IntRange(0, 1000).Draw(t, "n")
 			case CheckStatus, CheckSawStatus:
 				c.Codes = rapid.SliceOfN(rapid.IntRange(100, 599), 1, 3).Draw(t, "codes")
-			case CheckHeader:
+			case CheckHeader, CheckSent:
 				c.Name = rapid.SampledFrom([]string{"Location", "ETag", "Idempotent-Replayed"}).Draw(t, "header")
 			}
 			return c
@@ -272,4 +272,26 @@ func TestCheckStringRoundTrips(t *testing.T) {
 			t.Fatalf("round trip:\n%s\nbecame\n%s", text, again)
 		}
 	})
+}
+
+func TestSentHeaderLooksAtRequestsNotResponses(t *testing.T) {
+	put := exchange(1, "PUT", "/accounts/42", 200, "If-Match")
+	put.Request.Header = http.Header{"Content-Type": {"application/json"}}
+	w := &fakeWorld{events: []sim.Event{put}}
+	c := compileTestCheck(t, "sent-header If-Match")
+	if r := c.Evaluate(w, 0)[0]; r.OK || r.Detail != "no request has carried If-Match yet; add it with -H 'If-Match: …'" {
+		t.Errorf("a response header counted as sent: %+v", r)
+	}
+	put.Request.Header.Set("If-Match", `"v1"`)
+	w.events = []sim.Event{put}
+	if r := c.Evaluate(w, 0)[0]; !r.OK || r.Desc != "a request carries the If-Match header" {
+		t.Errorf("a request carrying If-Match did not count: %+v", r)
+	}
+}
+
+func TestRequestCheckUsesAnBeforeAVowel(t *testing.T) {
+	c := compileTestCheck(t, "request OPTIONS /accounts/42/interest")
+	if r := c.Evaluate(&fakeWorld{}, 0)[0]; r.Desc != "an OPTIONS request to /accounts/42/interest" {
+		t.Errorf("Desc = %q", r.Desc)
+	}
 }

@@ -69,7 +69,8 @@ type tally struct {
 	seen      uint64         // newest event ingested
 	requests  map[string]int // "METHOD /path" → exchanges that reached the server
 	statuses  map[int]int    // status → responses
-	headers   map[string]bool
+	headers   map[string]bool // response header names, lower case
+	sent      map[string]bool // request header names, lower case
 	last      int // status of the newest response
 	exchanges int
 	replayed  int
@@ -77,7 +78,7 @@ type tally struct {
 }
 
 func newTally(since uint64) *tally {
-	return &tally{seen: since, requests: map[string]int{}, statuses: map[int]int{}, headers: map[string]bool{}}
+	return &tally{seen: since, requests: map[string]int{}, statuses: map[int]int{}, headers: map[string]bool{}, sent: map[string]bool{}}
 }
 
 // ingest adds the events w has kept since the last call.
@@ -109,6 +110,9 @@ func (t *tally) add(ev sim.Event) {
 	t.last = ev.Response.Status
 	for name := range ev.Response.Header {
 		t.headers[strings.ToLower(name)] = true
+	}
+	for name := range ev.Request.Header {
+		t.sent[strings.ToLower(name)] = true
 	}
 }
 
@@ -224,6 +228,14 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 			r.Detail = "no response has carried " + c.Name + " yet"
 		}
 		return r
+	case CheckSent:
+		r := CheckResult{Desc: "a request carries the " + c.Name + " header", OK: t.sent[strings.ToLower(c.Name)]}
+		if r.OK {
+			r.Detail = "a request carried " + c.Name
+		} else {
+			r.Detail = "no request has carried " + c.Name + " yet; add it with -H '" + c.Name + ": …'"
+		}
+		return r
 	case CheckReplayed:
 		r := CheckResult{Desc: "a response is replayed for a repeated Idempotency-Key", OK: t.replayed > 0}
 		if r.OK {
@@ -287,7 +299,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Desc = fmt.Sprintf("exactly %s to %s", plural(c.N, c.Method+" request"), target)
 		r.OK = n == c.N
 	case c.N == 1:
-		r.Desc = fmt.Sprintf("a %s request to %s", c.Method, target)
+		r.Desc = fmt.Sprintf("%s %s request to %s", article(c.Method), c.Method, target)
 		r.OK = n >= 1
 	default:
 		r.Desc = fmt.Sprintf("at least %s to %s", plural(c.N, c.Method+" request"), target)
@@ -429,4 +441,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// article is "an" before a method read with a vowel sound (OPTIONS), else "a".
+func article(method string) string {
+	if method != "" && strings.ContainsRune("AEIOU", rune(method[0])) {
+		return "an"
+	}
+	return "a"
 }
