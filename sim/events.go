@@ -27,16 +27,17 @@ func (s *Server) Subscribe(buffer int) (<-chan Event, func()) {
 	}
 }
 
-// EventsSince returns the kept events with Seq > seq, oldest first. Events
-// share their byte slices and headers with the server: treat them as read-only.
+// EventsSince returns the kept events with Seq > seq, oldest first. Each call
+// unpacks them afresh (see keptEvent); their byte slices are shared with the
+// server: treat them as read-only.
 func (s *Server) EventsSince(seq uint64) []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := &s.log
-	i := sort.Search(r.n, func(i int) bool { return r.at(i).Seq > seq })
+	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq > seq })
 	out := make([]Event, 0, r.n-i)
 	for ; i < r.n; i++ {
-		out = append(out, r.at(i))
+		out = append(out, r.kept(i).unpack())
 	}
 	return out
 }
@@ -64,18 +65,19 @@ func (s *Server) emit(e Event) {
 
 // eventRing keeps the newest events, at most a count and about a byte budget.
 type eventRing struct {
-	buf      []Event
+	buf      []keptEvent
 	sizes    []int // eventSize of buf[i], so that dropping needs no walk over old events
 	start, n int
 	bytes    int
+	scratch  []byte // where keep packs an event before copying it
 }
 
-func (r *eventRing) at(i int) Event { return r.buf[(r.start+i)%len(r.buf)] }
+func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
 
 func (r *eventRing) push(e Event, limit int) {
 	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
 		size := min(limit, max(64, 2*r.n))
-		grown := make([]Event, size)
+		grown := make([]keptEvent, size)
 		sizes := make([]int, size)
 		for i := range r.n {
 			j := (r.start + i) % len(r.buf)
@@ -87,7 +89,7 @@ func (r *eventRing) push(e Event, limit int) {
 		r.dropOldest()
 	}
 	i := (r.start + r.n) % len(r.buf)
-	r.buf[i], r.sizes[i] = e, eventSize(e)
+	r.buf[i], r.sizes[i] = keep(e, &r.scratch), eventSize(e)
 	r.n++
 	r.bytes += r.sizes[i]
 	for r.n > 1 && r.bytes > maxEventBytes {
@@ -97,7 +99,7 @@ func (r *eventRing) push(e Event, limit int) {
 
 func (r *eventRing) dropOldest() {
 	r.bytes -= r.sizes[r.start]
-	r.buf[r.start] = Event{}
+	r.buf[r.start] = keptEvent{}
 	r.start = (r.start + 1) % len(r.buf)
 	r.n--
 }

@@ -163,17 +163,13 @@ func requestMessage(method, target, host string, header http.Header, body []byte
 		n++
 	}
 	h := make(http.Header, n)
-	nv := 1 // Host
-	for _, vv := range header {
-		nv += len(vv)
-	}
-	vals := make([]string, 0, nv) // one backing array for every value, as Header.Clone does
+	vals := make([]string, 0, n) // one backing array for the values, as Header.Clone does
 	for k, vv := range header {
 		if vv == nil {
 			h[k] = nil
 			continue
 		}
-		vals = append(vals, vv...)
+		vals = append(vals, vv...) // a grown array leaves earlier slices on the old one, which is fine
 		h[k] = vals[len(vals)-len(vv) : len(vals) : len(vals)]
 	}
 	if host != "" {

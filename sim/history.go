@@ -9,18 +9,39 @@ type Snapshot struct {
 	st *state
 }
 
-// undoEntry is what Undo needs to revert one state-changing exchange.
+// undoEntry is what Undo needs to revert one state-changing exchange. The
+// paths and old bodies are packed into one byte slice (see keptEvent): the
+// history holds thousands of entries that every garbage collection would
+// otherwise walk.
 type undoEntry struct {
-	seq uint64
-	tx  txn
+	seq      uint64
+	changes  []byte // per change: path, then the body before (nil kept apart from empty)
+	size     int
+	counters []counterWas
+	idem     []idemWas
 }
 
-func (u undoEntry) size() int {
-	n := 64
-	for _, c := range u.tx.changes {
-		n += len(c.Before)
+func newUndoEntry(seq uint64, tx *txn) undoEntry {
+	n, size := 0, 64
+	for _, c := range tx.changes {
+		n += 12 + len(c.Path) + len(c.Before)
+		size += len(c.Before)
 	}
-	return n
+	b := make([]byte, 0, n)
+	for _, c := range tx.changes {
+		b = appendString(b, c.Path)
+		b = appendBytes(b, c.Before)
+	}
+	return undoEntry{seq: seq, changes: b, size: size, counters: tx.counters, idem: tx.idem}
+}
+
+// befores unpacks the changes: their paths and the bodies before, in order.
+func (u undoEntry) befores() []Change {
+	var out []Change
+	for up := (unpacker{b: u.changes}); up.i < len(up.b); {
+		out = append(out, Change{Path: up.string(), Before: up.bytes()})
+	}
+	return out
 }
 
 // Checkpoint returns the whole state. It is cheap: the maps are shared and
@@ -80,16 +101,17 @@ func (s *Server) Undo() bool {
 	}
 	u := s.st.undo[n-1]
 	s.st.undo = slices.Clip(s.st.undo[:n-1])
-	s.st.undoBytes -= u.size()
+	s.st.undoBytes -= u.size
 
 	var tx txn
-	for i := len(u.tx.changes) - 1; i >= 0; i-- {
-		s.st.set(&tx, u.tx.changes[i].Path, u.tx.changes[i].Before)
+	changes := u.befores()
+	for i := len(changes) - 1; i >= 0; i-- {
+		s.st.set(&tx, changes[i].Path, changes[i].Before)
 	}
-	for _, c := range u.tx.counters {
+	for _, c := range u.counters {
 		s.st.setCounter(&tx, c.collection, c.was)
 	}
-	for _, w := range u.tx.idem {
+	for _, w := range u.idem {
 		s.st.setIdem(&tx, w.key, w.was, w.present)
 	}
 	s.emit(Event{Kind: KindUndo, Time: s.st.clock, Changes: tx.changes})
@@ -101,11 +123,11 @@ func (s *Server) remember(seq uint64, tx *txn) {
 	if !tx.changed() {
 		return
 	}
-	u := undoEntry{seq: seq, tx: *tx}
+	u := newUndoEntry(seq, tx)
 	s.st.undo = append(s.st.undo, u)
-	s.st.undoBytes += u.size()
+	s.st.undoBytes += u.size
 	for len(s.st.undo) > 1 && (len(s.st.undo) > s.opts.MaxEvents || s.st.undoBytes > maxUndoBytes) {
-		s.st.undoBytes -= s.st.undo[0].size()
+		s.st.undoBytes -= s.st.undo[0].size
 		s.st.undo = s.st.undo[1:]
 	}
 }

@@ -285,8 +285,10 @@ func statusLine(code int) string {
 // header map, and the body, which nobody modifies, shared.
 func clientResponse(rep reply, req *http.Request) *http.Response {
 	length := int64(len(rep.body))
-	if n, err := strconv.ParseInt(rep.header.Get("Content-Length"), 10, 64); err == nil {
-		length = n
+	if cl := rep.header["Content-Length"]; len(cl) > 0 { // keys are canonical
+		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil {
+			length = n
+		}
 	}
 	both := &struct { // one allocation for the response and its body
 		resp http.Response
@@ -299,10 +301,29 @@ func clientResponse(rep reply, req *http.Request) *http.Response {
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        rep.header.Clone(),
+		Header:        cloneHeader(rep.header),
 		Body:          &both.body,
 		ContentLength: length,
 		Request:       req,
 	}
 	return &both.resp
+}
+
+// cloneHeader is http.Header.Clone in one pass over the map: most fields
+// have one value, so the shared backing array rarely grows.
+func cloneHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	m := make(http.Header, len(h))
+	vals := make([]string, 0, len(h))
+	for k, vv := range h {
+		if vv == nil {
+			m[k] = nil
+			continue
+		}
+		vals = append(vals, vv...) // a grown array leaves earlier slices on the old one, which is fine
+		m[k] = vals[len(vals)-len(vv) : len(vals) : len(vals)]
+	}
+	return m
 }

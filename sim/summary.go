@@ -143,6 +143,13 @@ func describeChange(c Change) string {
 	return c.Path + " " + strings.Join(parts, ", ")
 }
 
+// Display returns the field's old and new values as a person should read
+// them: money with two decimals, long values shortened, absence as "(none)".
+// The summary line and the full screen both show values this way.
+func (fc FieldChange) Display() (before, after string) {
+	return showValue(fc.Field, fc.Before), showValue(fc.Field, fc.After)
+}
+
 // showValue renders a field's JSON text for a summary line: money with two
 // decimals, long values shortened, absence as "(none)".
 func showValue(field, v string) string {

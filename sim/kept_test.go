@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+// TestKeptEventsReadBackExactlyAsEmitted: the packed form of the event log
+// gives back, through EventsSince, the same events subscribers received.
+func TestKeptEventsReadBackExactlyAsEmitted(t *testing.T) {
+	s := New(Options{})
+	ch, cancel := s.Subscribe(256)
+	defer cancel()
+	c := s.Client(SourceComposer)
+	send := func(line string) {
+		t.Helper()
+		rl, err := ParseRequestLine(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := rl.NewRequest(context.Background())
+		if resp, err := c.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	for _, line := range []string{
+		`GET /accounts/42`,
+		`PUT /accounts/42 {"balance": 100}`,
+		`POST /customers {"name":"Joe"}`,
+		`POST /payments {"amount":5} -H 'Idempotency-Key: "k1"'`,
+		`POST /payments {"amount":5} -H 'Idempotency-Key: "k1"'`,
+		`DELETE /flights/AA123`,
+		`DELETE /flights/AA123`,
+		`OPTIONS /customers`,
+		`TRACE /customers -H 'X-Note: é'`,
+		`FROB /customers`,
+		`HEAD /accounts/42`,
+	} {
+		send(line)
+	}
+	c.SetFaults(FaultSettings{LoseResponses: true})
+	c.SetRetry(RetryBrowser)
+	send(`POST /accounts/42/interest {"rate":0.10}`)
+	s.Undo()
+	if err := s.Reset("bank"); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []Event
+	for len(got) < int(s.LastSeq()) {
+		select {
+		case e := <-ch:
+			got = append(got, e)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("received %d of %d events", len(got), s.LastSeq())
+		}
+	}
+	kept := s.EventsSince(0)
+	if len(kept) != len(got) {
+		t.Fatalf("EventsSince gave %d events, subscribers got %d", len(kept), len(got))
+	}
+	for i := range got {
+		if !reflect.DeepEqual(kept[i], got[i]) {
+			t.Errorf("event %d differs:\n kept %+v\n sent %+v", got[i].Seq, kept[i], got[i])
+		}
+	}
+}
+
+// TestKeepUnpackRoundTrips: any event survives packing unchanged, nil and
+// empty kept apart.
+func TestKeepUnpackRoundTrips(t *testing.T) {
+	bytesOrNil := rapid.OneOf(rapid.Just([]byte(nil)), rapid.SliceOf(rapid.Byte()))
+	header := rapid.Custom(func(t *rapid.T) http.Header {
+		if rapid.Bool().Draw(t, "nil") {
+			return nil
+		}
+		h := http.Header{}
+		for _, k := range rapid.SliceOfN(rapid.SampledFrom([]string{"Etag", "Location", "X-A", ""}), 0, 3).Draw(t, "keys") {
+			h[k] = rapid.SliceOfN(rapid.String(), 0, 2).Draw(t, "values")
+		}
+		return h
+	})
+	message := rapid.Custom(func(t *rapid.T) Message {
+		return Message{Method: rapid.String().Draw(t, "m"), Target: rapid.String().Draw(t, "t"),
+			Status: rapid.IntRange(0, 999).Draw(t, "s"), Header: header.Draw(t, "h"), Body: bytesOrNil.Draw(t, "b")}
+	})
+	rapid.Check(t, func(t *rapid.T) {
+		e := Event{
+			Seq:      rapid.Uint64().Draw(t, "seq"),
+			Time:     time.Unix(rapid.Int64Range(0, 1<<40).Draw(t, "time"), 0).UTC(),
+			Kind:     EventKind(rapid.SampledFrom([]string{"", "undo", "reset"}).Draw(t, "kind")),
+			Source:   Source(rapid.String().Draw(t, "src")),
+			Remote:   rapid.String().Draw(t, "remote"),
+			Attempt:  rapid.IntRange(-3, 10).Draw(t, "attempt"),
+			Fault:    Fault(strings.ToLower(rapid.String().Draw(t, "fault"))),
+			Request:  message.Draw(t, "req"),
+			Response: message.Draw(t, "resp"),
+			Replayed: rapid.Bool().Draw(t, "replayed"),
+		}
+		if rapid.Bool().Draw(t, "changes") {
+			e.Changes = []Change{}
+			for range rapid.IntRange(0, 3).Draw(t, "n") {
+				e.Changes = append(e.Changes, Change{Path: rapid.String().Draw(t, "p"), Before: bytesOrNil.Draw(t, "bef"), After: bytesOrNil.Draw(t, "aft")})
+			}
+		}
+		var scratch []byte
+		if got := keep(e, &scratch).unpack(); !reflect.DeepEqual(got, e) {
+			t.Fatalf("round trip changed the event:\n got %#v\nwant %#v", got, e)
+		}
+	})
+}
