@@ -339,6 +339,41 @@ func TestE2EHangUpEndsTheProgramAndKeepsProgress(t *testing.T) {
 	}
 }
 
+// boxText is what the box titled title shows on screen, its lines joined
+// without any blank (wrapped text reads as one); "" when there is none.
+func boxText(screen, title string) string {
+	lines := strings.Split(screen, "\n")
+	for i, ln := range lines {
+		rs := []rune(ln)
+		at := strings.Index(ln, title)
+		if at < 0 {
+			continue
+		}
+		left := strings.LastIndexAny(ln[:at], "┏┌")
+		if left < 0 {
+			return ""
+		}
+		x := len([]rune(ln[:left]))
+		w := 0
+		for j := x + 1; j < len(rs); j++ {
+			if rs[j] == '┓' || rs[j] == '┐' {
+				w = j - x
+				break
+			}
+		}
+		var b strings.Builder
+		for _, body := range lines[i+1:] {
+			br := []rune(body)
+			if x >= len(br) || br[x] == '┗' || br[x] == '└' || x+w > len(br) {
+				break
+			}
+			b.WriteString(strings.Join(strings.Fields(string(br[x+1:x+w])), ""))
+		}
+		return b.String()
+	}
+	return ""
+}
+
 // The full screen with a read-only state folder says so on its first frame.
 func TestE2EFullScreenSaysProgressWillNotBeSaved(t *testing.T) {
 	if testing.Short() {
@@ -348,13 +383,15 @@ func TestE2EFullScreenSaysProgressWillNotBeSaved(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "putpost"), []byte("a file where the state folder goes"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Wide enough for the whole one-line notice with the test's long
-	// temporary path (at 80 or 120 columns it is cut short: see
-	// docs/BADINPUT.md).
-	pt := startPTY(t, binary(t, "."), ptyOptions{cols: 300, rows: 40, dir: dir})
-	pt.waitText("Cannot write to "+filepath.Join(dir, "putpost"), "the tutorial runs, but progress will not be saved.")
+	// The notice is in the welcome box, wrapped over as many lines as it
+	// needs (the temporary path is long), even at 80 columns.
+	pt := startPTY(t, binary(t, "."), ptyOptions{cols: 80, rows: 24, dir: dir})
+	want := []string{"Cannotwriteto" + strings.Join(strings.Fields(filepath.Join(dir, "putpost")), ""), "thetutorialruns,butprogresswillnotbesaved."}
+	pt.waitScreen("the whole notice in the welcome box", func(s string) bool { return containsAll(want...)(boxText(s, "Welcome to putpost")) })
 	pt.send("x") // close the welcome
 	pt.waitScreen("the lesson without the welcome", func(s string) bool { return !strings.Contains(s, "Welcome to putpost") })
+	// The footer goes on saying it.
+	pt.waitText("progress not saved")
 	pt.send("q")
 	if err := pt.wait(); err != nil {
 		t.Fatalf("quit with an unwritable state folder: %v\n%s", err, pt.screen())

@@ -251,7 +251,8 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	}
 	return tui.Run(ctx, tui.Options{
 		Server: srv, Engine: engine, Client: client, Listen: listenAddr, Notice: notice,
-		Welcome: progress != nil && progress.FirstRun(),
+		Welcome:   progress != nil && progress.FirstRun(),
+		NotSaving: progress != nil && !progress.Saving(),
 	})
 }
 

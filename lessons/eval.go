@@ -66,12 +66,12 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen      uint64         // newest event ingested
-	requests  map[string]int // "METHOD /path" → exchanges that reached the server
-	statuses  map[int]int    // status → responses
+	seen      uint64          // newest event ingested
+	requests  map[string]int  // "METHOD /path" → exchanges that reached the server
+	statuses  map[int]int     // status → responses
 	headers   map[string]bool // response header names, lower case
 	sent      map[string]bool // request header names, lower case
-	last      int // status of the newest response
+	last      int             // status of the newest response
 	exchanges int
 	replayed  int
 	lost      int

@@ -9,11 +9,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/sim"
@@ -43,11 +45,20 @@ var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS
 // repeatSteps are the counts ctrl+r cycles through.
 var repeatSteps = []int{1, 10, 100}
 
+// maxInputBytes is the most a composer field holds: the parser's cap on a
+// request line (sim refuses a longer one). Without it a runaway paste is
+// kept whole and slows every key press.
+const maxInputBytes = 64 << 10
+
+// maxErrorRows is the most lines an error takes in the composer.
+const maxErrorRows = 8
+
 // composerError is input the composer refuses to send, explained in place.
 type composerError struct {
 	Field composerField
 	Col   int // 1-based column in the one-line field, 0 when unknown
 	Msg   string
+	Note  bool // a remark on the input (a paste was cut), not a refusal
 }
 
 // composerOut is what a key press in the composer asks the root to do.
@@ -99,17 +110,21 @@ func newComposer(st *Styles) composer {
 	c.line = textinput.New()
 	c.line.Prompt = "› "
 	c.line.Placeholder = `PUT /accounts/42 {"balance": 100}   or a curl command line`
+	c.line.CharLimit = maxInputBytes
 	c.path = textinput.New()
 	c.path.Prompt = ""
 	c.path.Placeholder = "/accounts/42"
+	c.path.CharLimit = maxInputBytes
 	c.headers = textarea.New()
 	c.headers.ShowLineNumbers = false
 	c.headers.Prompt = ""
 	c.headers.Placeholder = "Name: value (one per line)"
+	c.headers.CharLimit = maxInputBytes
 	c.body = textarea.New()
 	c.body.ShowLineNumbers = false
 	c.body.Prompt = ""
 	c.body.Placeholder = `{"balance": 100}`
+	c.body.CharLimit = maxInputBytes
 	c.field = fieldLine
 	c.setStyles(st)
 	return c
@@ -135,7 +150,14 @@ func (c *composer) SetSize(w, h int) {
 	c.headers.SetWidth(fw)
 	c.headers.SetHeight(2)
 	c.body.SetWidth(fw)
-	c.body.SetHeight(max(1, h-5))
+	c.body.SetHeight(c.formBodyHeight())
+}
+
+// formBodyHeight is the body editor's height in the form: what the method
+// row, two header lines, the repeat row and the status (or the whole
+// error) leave.
+func (c *composer) formBodyHeight() int {
+	return max(1, c.h-4-max(1, c.errorRows()))
 }
 
 // Focus gives the composer the focus, on its first field (or last when
@@ -277,6 +299,15 @@ func (c *composer) CycleRepeat() {
 // Update handles a key while the composer has the focus.
 func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 	var out composerOut
+	var cutNote *composerError
+	if pm, ok := msg.(tea.PasteMsg); ok {
+		msg, cutNote = c.capPaste(pm)
+		defer func() {
+			if cutNote != nil {
+				c.err = cutNote
+			}
+		}()
+	}
 	km, isKey := msg.(tea.KeyPressMsg)
 	if isKey {
 		switch {
@@ -335,6 +366,48 @@ func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 		c.err = nil
 	}
 	return cmd, out
+}
+
+// capPaste cuts a paste so the field it goes into holds at most
+// maxInputBytes, and says so.
+func (c *composer) capPaste(pm tea.PasteMsg) (tea.PasteMsg, *composerError) {
+	cur := 0
+	switch c.field {
+	case fieldLine:
+		cur = len(c.line.Value())
+	case fieldPath:
+		cur = len(c.path.Value())
+	case fieldHeaders:
+		cur = len(c.headers.Value())
+	case fieldBody:
+		cur = len(c.body.Value())
+	default:
+		return pm, nil
+	}
+	room := max(0, maxInputBytes-cur)
+	if len(pm.Content) <= room {
+		return pm, nil
+	}
+	cut := room
+	for cut > 0 && !utf8.RuneStart(pm.Content[cut]) {
+		cut--
+	}
+	left := len(pm.Content) - cut
+	pm.Content = pm.Content[:cut]
+	return pm, &composerError{Field: c.field, Note: true, Msg: fmt.Sprintf(
+		"the paste was cut: a request holds at most 64 KiB, so its last %s were left out; check the end before sending", sizeText(left))}
+}
+
+// sizeText is a byte count for people: 812 bytes, 1.9 MiB.
+func sizeText(n int) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
 }
 
 func (c *composer) tab(dir int) composerOut {
@@ -456,6 +529,12 @@ func (c *composer) submit() composerOut {
 		err  error
 		text string
 	)
+	if c.err != nil && c.err.Note {
+		// A cut paste is not what the learner meant to send: the first
+		// send after it only asks them to look.
+		c.err = &composerError{Field: c.err.Field, Msg: "the paste was cut to fit 64 KiB; check its end, then send again to send what is shown"}
+		return composerOut{}
+	}
 	if c.form {
 		rl, err = c.buildForm()
 		if err == nil {
@@ -530,7 +609,11 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 	case strings.ContainsAny(path, " \t"):
 		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "a path has no spaces; write a space as %20"}
 	}
+	if c.repeat > sim.MaxRepeat {
+		return sim.RequestLine{}, &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time; type a smaller count or press ctrl+r", sim.MaxRepeat)}
+	}
 	h := http.Header{}
+	var headerLines []int // the headers field line of each header, in order
 	for i, ln := range strings.Split(c.headers.Value(), "\n") {
 		ln = strings.TrimSpace(ln)
 		if ln == "" {
@@ -542,6 +625,7 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 			return sim.RequestLine{}, &composerError{Field: fieldHeaders, Msg: fmt.Sprintf("line %d: write a header as Name: value", i+1)}
 		}
 		h.Add(name, strings.TrimSpace(val))
+		headerLines = append(headerLines, i+1)
 	}
 	body := strings.TrimSpace(c.body.Value())
 	if body != "" {
@@ -558,9 +642,64 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 	// and checks of the one-line language.
 	parsed, err := sim.ParseRequestLine(rl.String())
 	if err != nil {
-		return sim.RequestLine{}, &composerError{Field: fieldMethod, Msg: err.Error()}
+		return sim.RequestLine{}, formError(rl, c.headers.Value(), headerLines, err)
 	}
 	return parsed, nil
+}
+
+// formError finds the field that the parser's error on the form's request
+// line is about. The line is one the learner never saw, so its column means
+// nothing to them: each field is parsed again on its own, and the message
+// names that field (and the column in the path, or the header's line).
+func formError(rl sim.RequestLine, headersText string, headerLines []int, err error) *composerError {
+	fails := func(r sim.RequestLine) *sim.SyntaxError {
+		_, err := sim.ParseRequestLine(r.String())
+		if err == nil {
+			return nil
+		}
+		var se *sim.SyntaxError
+		if !errors.As(err, &se) {
+			se = &sim.SyntaxError{Msg: err.Error()}
+		}
+		return se
+	}
+	mlen := utf8.RuneCountInString(rl.Method)
+	if se := fails(sim.RequestLine{Method: rl.Method, Target: rl.Target, Repeat: 1}); se != nil {
+		if se.Col > 0 && se.Col <= mlen {
+			return &composerError{Field: fieldMethod, Msg: se.Msg}
+		}
+		if col := se.Col - mlen - 1; col >= 1 && col <= utf8.RuneCountInString(rl.Target)+1 {
+			return &composerError{Field: fieldPath, Msg: fmt.Sprintf("column %d: %s", col, se.Msg)}
+		}
+		return &composerError{Field: fieldPath, Msg: se.Msg}
+	}
+	withBody := sim.RequestLine{Method: rl.Method, Target: rl.Target, Body: rl.Body, Repeat: 1}
+	if se := fails(withBody); se != nil {
+		return &composerError{Field: fieldBody, Msg: se.Msg}
+	}
+	// Each header on its own, in the order they were typed.
+	i := 0
+	for _, ln := range strings.Split(headersText, "\n") {
+		name, val, ok := strings.Cut(strings.TrimSpace(ln), ":")
+		if !ok || i >= len(headerLines) {
+			continue
+		}
+		one := withBody
+		one.Header = http.Header{}
+		one.Header.Add(strings.TrimSpace(name), strings.TrimSpace(val))
+		if se := fails(one); se != nil {
+			return &composerError{Field: fieldHeaders, Msg: fmt.Sprintf("line %d: %s", headerLines[i], se.Msg)}
+		}
+		i++
+	}
+	if se := fails(sim.RequestLine{Method: rl.Method, Target: rl.Target, Body: rl.Body, Header: rl.Header, Repeat: 1}); se != nil {
+		return &composerError{Field: fieldHeaders, Msg: se.Msg}
+	}
+	var se *sim.SyntaxError
+	if errors.As(err, &se) {
+		return &composerError{Field: fieldRepeat, Msg: se.Msg}
+	}
+	return &composerError{Field: fieldRepeat, Msg: err.Error()}
 }
 
 // checkJSON explains malformed JSON with a line and column.
@@ -664,33 +803,85 @@ func (c *composer) View() []string {
 		right = c.st.Mark.Render(fmt.Sprintf("×%d", n)) + c.st.Muted.Render(" ⏎ send")
 	}
 	// The request gets the whole first line; what ⏎ will do sits at the
-	// end of the status line, unless an error needs all of it.
-	rw := ansi.StringWidth(right)
-	status := c.statusLine(c.w - rw - 1)
-	if c.err == nil {
-		status = fitLine(status, max(1, c.w-rw-1)) + " " + right
+	// end of the status line. An error takes the lines under the request,
+	// as many as it needs (the root grows the pane; see errorRows).
+	if c.err != nil {
+		return append([]string{c.line.View()}, c.errorLines(c.w)...)
 	}
+	rw := ansi.StringWidth(right)
+	status := fitLine(c.statusLine(c.w-rw-1), max(1, c.w-rw-1)) + " " + right
 	return []string{c.line.View(), status}
 }
 
-// statusLine is the line under the request: an error, a repeat's progress,
-// the last outcome or a tip. room is the width it gets.
+// errorRows is how many lines the error takes at the composer's width, at
+// most maxErrorRows; 0 without an error.
+func (c *composer) errorRows() int {
+	if c.err == nil || c.w <= 0 {
+		return 0
+	}
+	return min(maxErrorRows, len(c.errorLines(c.w)))
+}
+
+// errorLines is the whole error wrapped to w cells: under the column it
+// points at when the request line is all on screen, else from the left.
+func (c *composer) errorLines(w int) []string {
+	e := c.err
+	if e == nil || w <= 0 {
+		return nil
+	}
+	st, tail := c.st.Error, " — nothing sent"
+	if e.Note {
+		st, tail = c.st.Mark, ""
+	}
+	msg := e.Msg
+	if e.Field == fieldLine && e.Col > 0 {
+		col := "column " + strconv.Itoa(e.Col) + ": "
+		if pad, ok := c.caretPad(e.Col); ok {
+			if pad <= w/2 {
+				// The message hangs under the caret.
+				return wrapLines("^ "+col+msg+tail, w-pad, strings.Repeat(" ", pad), st)
+			}
+			// Little room right of the caret: the message goes below it.
+			return append([]string{strings.Repeat(" ", pad) + st.Render("^")}, wrapLines(col+msg+tail, w, "", st)...)
+		}
+		msg = col + msg
+	}
+	mark := "✗ "
+	if e.Note {
+		mark = "! "
+	}
+	return wrapLines(mark+fieldNames[e.Field]+": "+msg+tail, w, "", st)
+}
+
+// caretPad is the cell under column col of the request line, when the whole
+// line is on screen.
+func (c *composer) caretPad(col int) (int, bool) {
+	val := c.line.Value()
+	if len(val) > 4*c.w {
+		return 0, false // cannot all be on screen; spares measuring a long paste
+	}
+	pre := ansi.StringWidth(c.line.Prompt)
+	rs := []rune(val)
+	if ansi.StringWidth(val)+pre >= c.line.Width() || col-1 > len(rs) {
+		return 0, false
+	}
+	return pre + ansi.StringWidth(string(rs[:col-1])), true
+}
+
+// wrapLines wraps text to w cells at spaces, each line styled and after
+// indent.
+func wrapLines(text string, w int, indent string, st lipgloss.Style) []string {
+	lines := strings.Split(ansi.Wrap(text, max(1, w), " "), "\n")
+	for i, ln := range lines {
+		lines[i] = indent + st.Render(strings.TrimRight(ln, " "))
+	}
+	return lines
+}
+
+// statusLine is the line under the request: a repeat's progress, the last
+// outcome or a tip (errors have errorLines). room is the width it gets.
 func (c *composer) statusLine(room int) string {
 	switch {
-	case c.err != nil:
-		msg := c.err.Msg
-		if c.err.Field == fieldLine && c.err.Col > 0 {
-			// Point at the column when the whole line is on screen.
-			pre := ansi.StringWidth(c.line.Prompt)
-			val := c.line.Value()
-			if ansi.StringWidth(val)+pre < c.line.Width() && c.err.Col-1 <= len([]rune(val)) {
-				pad := pre + ansi.StringWidth(string([]rune(val)[:c.err.Col-1]))
-				return strings.Repeat(" ", pad) + c.st.Error.Render("^ column "+strconv.Itoa(c.err.Col)+": "+msg+" — nothing sent")
-			}
-			msg = "column " + strconv.Itoa(c.err.Col) + ": " + msg
-		}
-		label := fieldNames[c.err.Field]
-		return c.st.Error.Render("✗ " + label + ": " + msg + " — nothing sent")
 	case c.running != "":
 		return c.st.Mark.Render(c.running)
 	case c.status != "":
@@ -716,7 +907,7 @@ func (c *composer) label(f composerField) string {
 	} else {
 		name = " " + name
 	}
-	if c.err != nil && c.err.Field == f {
+	if c.err != nil && c.err.Field == f && !c.err.Note {
 		st = c.st.Error
 	}
 	return st.Render(fitLine(name, labelWidth-1)) + " "
@@ -749,7 +940,7 @@ func (c *composer) formView() []string {
 		lines = append(lines, prefix+ln)
 	}
 	bl := strings.Split(c.bodyView, "\n")
-	bodyH := max(1, c.h-5)
+	bodyH := c.formBodyHeight()
 	for i := range bodyH {
 		prefix := strings.Repeat(" ", labelWidth)
 		if i == 0 {
@@ -768,6 +959,9 @@ func (c *composer) formView() []string {
 		rst = rst.Reverse(true)
 	}
 	lines = append(lines, c.label(fieldRepeat)+rst.Render(rep)+c.st.Faint.Render("   ctrl+s send · ctrl+o one line · tab next field"))
+	if c.err != nil {
+		return append(lines, c.errorLines(c.w)...)
+	}
 	lines = append(lines, c.statusLine(c.w))
 	return lines
 }

@@ -33,6 +33,8 @@ type layout struct {
 
 	Lesson, Composer, Server rect
 	FooterY, FooterLines     int
+
+	ErrRows int // lines of the composer's error this layout made room for
 }
 
 // composer heights, borders included.
@@ -43,9 +45,11 @@ const (
 
 // computeLayout places the panes. serverFocus matters only when stacked:
 // the pane with the focus gets the larger share of the height, so the
-// wire view or the log has room on a small terminal.
-func computeLayout(w, h int, formMode, listen, serverFocus bool) layout {
-	l := layout{W: w, H: h}
+// wire view or the log has room on a small terminal. errRows is how many
+// lines the composer's error needs: the composer grows by all but one (the
+// status line it replaces), as far as the height allows.
+func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int) layout {
+	l := layout{W: w, H: h, ErrRows: errRows}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
 		return l
@@ -61,6 +65,7 @@ func computeLayout(w, h int, formMode, listen, serverFocus bool) layout {
 	if formMode {
 		ch = composerFormHeight
 	}
+	ch += max(0, errRows-1)
 
 	if w >= SideBySideFrom {
 		l.Side = true

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -32,6 +33,7 @@ const (
 	overlayHelp
 	overlayContents
 	overlayReset
+	overlayNotice // the start-up notice, when there is no welcome to hold it
 )
 
 // quizState is the learner's latest answer on the current quiz step.
@@ -74,6 +76,8 @@ type Model struct {
 	nextJob int
 
 	flash     string
+	notice    string // the start-up notice, shown in full until a key dismisses it
+	noSave    bool   // progress is not being saved: the footer says so all session
 	lastSeq   uint64
 	footer    string
 	curl      string // ready-to-paste curl line for --listen
@@ -111,10 +115,14 @@ func New(o Options) Model {
 	m.srv.apply(nil, takeSnap(o.Server, o.Client))
 	m.lesson = lessonPane{}
 	m.lastSeq = o.Server.LastSeq()
-	m.flash = o.Notice
+	m.notice = strings.TrimSpace(o.Notice)
+	m.noSave = o.NotSaving
 	m.listen(o.Listen)
-	if o.Welcome {
-		m.overlay = overlayWelcome
+	switch {
+	case o.Welcome:
+		m.overlay = overlayWelcome // the welcome box shows the notice too
+	case m.notice != "":
+		m.overlay = overlayNotice
 	}
 	m.enterStep()
 	m.refreshFooter()
@@ -151,19 +159,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 
 	case tea.KeyPressMsg:
+		if m.tooSmall() {
+			// The learner cannot see what a key would do: only quitting works.
+			if msg.String() == "ctrl+c" || key.Matches(msg, m.keys.Quit) {
+				cmds = append(cmds, tea.Quit)
+			}
+			break
+		}
 		cmds = append(cmds, m.handleKey(msg))
 
 	case tea.PasteMsg:
-		if m.focus == paneComposer && m.overlay == overlayNone {
+		if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
 			cmd, _ := m.comp.Update(msg, m.keys)
 			cmds = append(cmds, cmd)
 		}
 
 	case tea.MouseWheelMsg:
-		m.wheel(msg)
+		if !m.tooSmall() {
+			m.wheel(msg)
+		}
 
 	case tea.MouseClickMsg:
-		cmds = append(cmds, m.click(msg))
+		if !m.tooSmall() {
+			cmds = append(cmds, m.click(msg))
+		}
 
 	case renderedMsg:
 		m.cache.put(msg)
@@ -193,6 +212,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.relayoutCmd)
 		m.relayoutCmd = nil
 	}
+	// An error shown or cleared in the composer changes its height.
+	if m.ready && !m.lay.TooSmall && m.comp.errorRows() != m.lay.ErrRows {
+		cmds = append(cmds, m.relayout())
+	}
 	m.comp.refresh()
 	m.refreshFooter()
 	return m, tea.Batch(cmds...)
@@ -202,7 +225,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) resize(w, h int) tea.Cmd {
 	m.ready = true
-	m.lay = computeLayout(w, h, m.comp.form, m.curl != "", m.focus == paneServer)
+	m.lay = computeLayout(w, h, m.comp.form, m.curl != "", m.focus == paneServer, m.comp.errorRows())
 	if m.lay.TooSmall {
 		return nil
 	}
@@ -242,8 +265,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.flash = ""
 
 	switch m.overlay {
-	case overlayWelcome:
+	case overlayWelcome, overlayNotice:
 		m.overlay = overlayNone
+		m.notice = ""
 		return nil
 	case overlayHelp:
 		switch {
@@ -374,6 +398,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// tooSmall: the window is below the minimum size and shows only that.
+func (m *Model) tooSmall() bool { return m.ready && m.lay.TooSmall }
+
 func (m *Model) setFocus(p pane, backwards bool) {
 	was := m.focus
 	m.focus = p
@@ -486,7 +513,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	case overlayContents:
 		m.moveContents(n / 3)
 		return
-	case overlayWelcome, overlayReset:
+	case overlayWelcome, overlayNotice, overlayReset:
 		return
 	}
 	p, ok := m.paneAt(mouse.X, mouse.Y)
@@ -532,9 +559,12 @@ func (m *Model) clickOverlay(x, y int) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.overlay == overlayWelcome || !f.r.contains(x, y) {
+	if m.overlay == overlayWelcome || m.overlay == overlayNotice || !f.r.contains(x, y) {
 		if m.overlay == overlayReset && m.resetAsk != resetNone {
 			m.flash = "nothing was reset"
+		}
+		if m.overlay == overlayWelcome || m.overlay == overlayNotice {
+			m.notice = ""
 		}
 		m.overlay, m.resetAsk = overlayNone, resetNone
 		return nil
@@ -739,9 +769,6 @@ func (m *Model) observe() tea.Cmd {
 	}
 	before := m.status
 	m.status = m.ss.eng.Observe()
-	if m.status.SaveErr != nil {
-		m.flash = "progress not saved: " + m.status.SaveErr.Error()
-	}
 	passedNow := m.status.JustPassed || (m.status.Passed && !before.Passed)
 	if m.status.JustPassed {
 		m.flash = "✓ step passed — n for the next step"
@@ -750,6 +777,16 @@ func (m *Model) observe() tea.Cmd {
 		// how to get out.
 		if m.focus == paneComposer {
 			m.flash = "✓ step passed — esc, then n for the next step"
+		}
+	}
+	// The engine reports a failed save once, in the same status as the
+	// pass that tried it: say both.
+	if err := m.status.SaveErr; err != nil {
+		m.noSave = true
+		if m.status.JustPassed {
+			m.flash = "✓ step passed — but progress could not be saved: " + err.Error()
+		} else {
+			m.flash = "progress could not be saved: " + err.Error()
 		}
 	}
 	return m.buildLesson(passedNow)

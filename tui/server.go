@@ -569,13 +569,7 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 }
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
-	before, after := fc.Before, fc.After
-	if before == "" {
-		before = "(absent)"
-	}
-	if after == "" {
-		after = "(absent)"
-	}
+	before, after := fc.Display()
 	return s.st.Bold.Render(fc.Field) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
 }
 

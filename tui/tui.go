@@ -35,6 +35,9 @@ type Options struct {
 	Client *sim.Client     // in-process client the composer sends through; the network switch acts on it
 	Listen string          // address served over loopback with --listen; the footer shows a curl line for it
 	Notice string          // shown once on start (e.g. progress will not be saved)
+	// NotSaving keeps "progress not saved" in the footer all session: the
+	// progress file's folder cannot be written.
+	NotSaving bool
 	// Welcome shows the one-screen welcome that says how to move around
 	// (first run).
 	Welcome bool

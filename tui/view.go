@@ -87,9 +87,20 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 	}
 	switch m.overlay {
 	case overlayWelcome:
-		f.r, f.title = overlayRect(l, 72, 17), "Welcome to putpost"
-		f.lines = m.welcomeLines(f.r.W - 2)
+		r0 := overlayRect(l, 72, l.H)
+		note := m.noticeLines(r0.W - 2)
+		if len(note) > 0 {
+			note = append(note, "")
+		}
+		f.r, f.title = overlayRect(l, 72, 17+len(note)), "Welcome to putpost"
+		// The notice comes first, so a short terminal still shows it whole.
+		f.lines = append(note, m.welcomeLines(f.r.W-2)...)
 		f.total = len(f.lines)
+	case overlayNotice:
+		r0 := overlayRect(l, 72, l.H)
+		lines := append(m.noticeLines(r0.W-2), "", " "+m.st.Muted.Render("Press any key to go on."))
+		f.r, f.title = overlayRect(l, 72, len(lines)+2), "Notice"
+		f.lines, f.total = lines, len(lines)
 	case overlayHelp:
 		r0 := overlayRect(l, 100, l.H)
 		lines := m.helpLines(r0.W - 2)
@@ -123,14 +134,21 @@ func (m *Model) refreshFooter() {
 		return
 	}
 	w := m.lay.W
+	// Progress that is not being saved stays said, at the start of the
+	// footer, for the whole session.
+	mark := ""
+	if m.noSave {
+		mark = m.st.Error.Render(" ⚠ progress not saved ")
+	}
+	rest := w - ansi.StringWidth(mark)
 	var line string
 	if m.flash != "" {
-		line = m.st.Notice.Render(ansi.Truncate(" "+m.flash, w, "…"))
+		line = m.st.Notice.Render(ansi.Truncate(" "+m.flash, max(1, rest), "…"))
 	} else {
-		m.help.SetWidth(w - 1)
+		m.help.SetWidth(rest - 1)
 		line = " " + m.help.ShortHelpView(m.shortHelp())
 	}
-	footer := fitLine(line, w)
+	footer := fitLine(mark+line, w)
 	if m.curl != "" {
 		// Only a whole command line can be pasted: fall back to a plain GET
 		// of the same resource when the full one does not fit.
@@ -152,6 +170,8 @@ func (m *Model) shortHelp() []key.Binding {
 	switch {
 	case m.overlay == overlayWelcome:
 		return []key.Binding{bind("any key", "start"), bind("ctrl+c", "quit")}
+	case m.overlay == overlayNotice:
+		return []key.Binding{bind("any key", "go on"), bind("ctrl+c", "quit")}
 	case m.overlay == overlayContents:
 		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
 	case m.overlay == overlayReset && m.resetAsk != resetNone:
@@ -201,8 +221,25 @@ func bind(keys, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }
 
+// noticeLines is the start-up notice wrapped to w cells, whole: a path in
+// it is what the learner needs to find the old file.
+func (m *Model) noticeLines(w int) []string {
+	if m.notice == "" {
+		return nil
+	}
+	var out []string
+	for _, ln := range strings.Split(ansi.Wrap(m.notice, max(1, w-2), " "), "\n") {
+		out = append(out, " "+m.st.Notice.Render(strings.TrimRight(ln, " ")))
+	}
+	return out
+}
+
 func (m *Model) welcomeLines(w int) []string {
 	st := m.st
+	quitDesc := "quit — your progress is saved"
+	if m.noSave {
+		quitDesc = "quit (progress is not being saved)"
+	}
 	row := func(k, desc string) string {
 		return st.Key.Render(fitLine(k, 16)) + " " + st.Text.Render(desc)
 	}
@@ -219,7 +256,7 @@ func (m *Model) welcomeLines(w int) []string {
 		row("u", "undo the newest change on the server"),
 		row("R", "reset this step, this lesson or all progress"),
 		row("?", "every key"),
-		row("q", "quit — your progress is saved"),
+		row("q", quitDesc),
 		"",
 		st.Muted.Render("Press any key to start."),
 	}
