@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -370,15 +371,37 @@ func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writ
 		try = paths[0]
 	}
 	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)\n", ln.Addr(), ln.Addr(), try)
+	// Under load, one write per exchange would cost more than the exchange:
+	// buffer, and flush whenever no more events are waiting.
+	out := bufio.NewWriter(stdout)
+	printed := srv.LastSeq()
 	for {
 		select {
 		case ev := <-events:
-			if ev.Kind == "" {
-				fmt.Fprintf(stdout, "#%d %s %s %s\n", ev.Seq, ev.Request.Method, ev.Request.Target, ev.Summary())
+			batch := []sim.Event{ev}
+			// A full subscription drops notifications, never events: when one
+			// is missing, or the queue is empty but the log has more, read
+			// the log.
+			if ev.Seq > printed+1 || len(events) == 0 && srv.LastSeq() > ev.Seq {
+				batch = srv.EventsSince(printed)
+			}
+			for _, e := range batch {
+				if e.Seq <= printed {
+					continue
+				}
+				printed = e.Seq
+				if e.Kind == sim.KindExchange {
+					fmt.Fprintf(out, "#%d %s %s %s\n", e.Seq, e.Request.Method, e.Request.Target, e.Summary())
+				}
+			}
+			if len(events) == 0 {
+				out.Flush()
 			}
 		case err := <-done:
+			out.Flush()
 			return err
 		case <-ctx.Done():
+			out.Flush()
 			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			if err := hs.Shutdown(sctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -775,5 +777,57 @@ func TestFailedStartKeepsWhereTheLearnerLeftOff(t *testing.T) {
 	p, _, _ := lessons.OpenProgress(prog)
 	if got := p.Current(); got != "put-create" {
 		t.Errorf("after a failed start the current lesson is %q, want put-create", got)
+	}
+}
+
+// gatedWriter holds every write after the first until open is closed, like
+// a terminal that cannot keep up.
+type gatedWriter struct {
+	syncBuffer
+	writes atomic.Int32
+	open   chan struct{}
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	if g.writes.Add(1) > 1 {
+		<-g.open
+	}
+	return g.syncBuffer.Write(p)
+}
+
+// TestServePrintsEveryExchangeUnderLoad: when exchanges arrive faster than
+// lines can be written, every exchange still gets its line, in order.
+func TestServePrintsEveryExchangeUnderLoad(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sim.New(sim.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &gatedWriter{open: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, srv, ln, out) }()
+	waitFor(t, testTimeout, func() bool { return strings.Contains(out.String(), "serving") },
+		func() string { return "no start line; output so far:\n" + out.String() })
+	// With the writer stuck, 3000 exchanges overflow serve's subscription.
+	client := srv.Client(sim.SourceLesson)
+	const n = 3000
+	for range n {
+		req, _ := http.NewRequest(http.MethodGet, "http://putpost.local/accounts/42", nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	close(out.open)
+	count := func() int { return strings.Count(out.String(), " GET /accounts/42 ") }
+	waitFor(t, testTimeout, func() bool { return count() == n },
+		func() string { return fmt.Sprintf("%d of %d lines", count(), n) })
+	cancel()
+	<-done
+	if !strings.Contains(out.String(), fmt.Sprintf("#%d GET", n)) {
+		t.Errorf("the last exchange #%d is missing", n)
 	}
 }
