@@ -72,7 +72,7 @@ payments. There is no lesson and no check: try anything.
 
 - Type a request in the composer (press **e**), for example
   ` + "`GET /accounts/42`" + ` or ` + "`POST /customers {\"name\":\"Joe\"} x3`" + `.
-- Curl command lines work too: ` + "`curl -X PUT http://localhost/accounts/42 -d '{\"balance\":100}'`" + `.
+- Curl command lines work too: ` + "`curl -X PUT http://localhost/accounts/42 --json '{\"balance\":100}'`" + `.
 - **f** switches faults on the network, **r** the client's retry policy.
 - **u** undoes the newest change; **?** shows every key.`
 

@@ -319,7 +319,7 @@ func (m *Model) helpLines(w int) []string {
 		"In the request editor letters type; ctrl keys, f1, tab and esc still work.",
 		"Request line: METHOD /path [JSON body] [-H 'Name: value'] [xN], for example",
 		`  PUT /accounts/42 {"balance": 100}     POST /customers {"name":"Joe"} x3`,
-		"Curl command lines work too: curl -X PUT http://localhost/accounts/42 -d '{…}'",
+		"Curl command lines work too: curl -X PUT http://localhost/accounts/42 --json '{…}'",
 		"Mouse: the wheel scrolls the pane under the pointer; a click focuses a pane, selects a log entry, or opens a lesson in the list (t).",
 	}
 	for _, n := range notes {
