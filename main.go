@@ -127,7 +127,7 @@ func splitCommand(args []string) (string, []string) {
 			return a, rest
 		}
 		name := strings.TrimLeft(a, "-")
-		if valueFlags[name] && !strings.Contains(name, "=") {
+		if valueFlags[name] { // "--lesson=ID" carries its value: name is then "lesson=ID"
 			i++ // skip the flag's value
 		}
 	}
@@ -156,10 +156,7 @@ func parseTutorialFlags(name string, args []string, stderr io.Writer) (tutorialF
 	fs.BoolVar(&f.verbose, "v", false, "line mode: every request of a repeat")
 	fs.BoolVar(&f.color, "color", false, "line mode: colour")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return f, errUsage
-		}
-		return f, errUsage
+		return f, errUsage // the flag package has said what is wrong (or shown fs.Usage for -h)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "putpost %s: unexpected argument %q\n\n%s", name, fs.Arg(0), usage)
@@ -188,6 +185,15 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return lessons.Combine(builtin, extra, f.onlyLessons)
 }
 
+// openProgress opens the --progress file, or the default one.
+func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
+	path := f.progress
+	if path == "" {
+		path = lessons.DefaultProgressPath()
+	}
+	return lessons.OpenProgress(path)
+}
+
 func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	name := "tutorial"
 	if sandbox {
@@ -210,11 +216,7 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		if ls, err = loadCurriculum(f); err != nil {
 			return err
 		}
-		path := f.progress
-		if path == "" {
-			path = lessons.DefaultProgressPath()
-		}
-		if progress, notice, err = lessons.OpenProgress(path); err != nil {
+		if progress, notice, err = openProgress(f); err != nil {
 			return err
 		}
 	}
@@ -257,7 +259,7 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	})
 }
 
-// isTerminal reports whether r or w is a terminal device.
+// isTerminal reports whether v is a file that is a terminal device.
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
@@ -297,11 +299,7 @@ func runLessons(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	path := f.progress
-	if path == "" {
-		path = lessons.DefaultProgressPath()
-	}
-	progress, notice, err := lessons.OpenProgress(path)
+	progress, notice, err := openProgress(f)
 	if err != nil {
 		return err
 	}

@@ -50,9 +50,13 @@ func NewEngine(ls []*Lesson, srv *sim.Server, progress *Progress) *Engine {
 	if len(ls) == 0 {
 		return e
 	}
-	i := slices.IndexFunc(ls, func(l *Lesson) bool { return l.ID == progress.Current() })
-	e.enterLesson(max(i, 0))
+	e.enterLesson(max(e.index(progress.Current()), 0))
 	return e
+}
+
+// index is the position of the lesson with this id, or -1.
+func (e *Engine) index(lessonID string) int {
+	return slices.IndexFunc(e.lessons, func(l *Lesson) bool { return l.ID == lessonID })
 }
 
 // Lessons returns the lessons the engine runs, in order.
@@ -83,7 +87,7 @@ func (e *Engine) Step() *Step {
 // passed). The solutions of the passed steps before it are sent again, as
 // SourceLesson requests, so the server is in the state that step expects.
 func (e *Engine) Goto(lessonID string) error {
-	i := slices.IndexFunc(e.lessons, func(l *Lesson) bool { return l.ID == lessonID })
+	i := e.index(lessonID)
 	if i < 0 {
 		ids := make([]string, len(e.lessons))
 		for j, l := range e.lessons {
@@ -115,10 +119,7 @@ func (e *Engine) enterLesson(i int) error {
 	for _, st := range l.Steps[:first] {
 		e.replay(st)
 	}
-	e.si = 0
-	if first < len(l.Steps) {
-		e.si = first
-	}
+	e.si = first
 	e.enterStep()
 	return nil
 }
@@ -322,7 +323,7 @@ func (e *Engine) ResetAll() {
 
 // Done counts the passed steps of a lesson and its steps (0, 0 for an unknown id).
 func (e *Engine) Done(lessonID string) (done, total int) {
-	i := slices.IndexFunc(e.lessons, func(l *Lesson) bool { return l.ID == lessonID })
+	i := e.index(lessonID)
 	if i < 0 {
 		return 0, 0
 	}

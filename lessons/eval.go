@@ -66,15 +66,14 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen      uint64          // newest event ingested
-	requests  map[string]int  // "METHOD /path" → exchanges that reached the server
-	statuses  map[int]int     // status → responses
-	headers   map[string]bool // response header names, lower case
-	sent      map[string]bool // request header names, lower case
-	last      int             // status of the newest response
-	exchanges int
-	replayed  int
-	lost      int
+	seen     uint64          // newest event ingested
+	requests map[string]int  // "METHOD /path" → exchanges that reached the server
+	statuses map[int]int     // status → responses
+	headers  map[string]bool // response header names, lower case
+	sent     map[string]bool // request header names, lower case
+	last     int             // status of the newest response
+	replayed int
+	lost     int
 }
 
 func newTally(since uint64) *tally {
@@ -104,7 +103,6 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return // never reached the server
 	}
-	t.exchanges++
 	t.requests[strings.ToUpper(ev.Request.Method)+" "+targetPath(ev.Request.Target)]++
 	t.statuses[ev.Response.Status]++
 	t.last = ev.Response.Status

@@ -158,25 +158,7 @@ func readLimited(rd io.Reader, sizeHint int64) (body []byte, over bool, err erro
 // requestMessage records a request: its own copy of the header (the caller
 // may reuse its map), with Host, as it was on the wire.
 func requestMessage(method, target, host string, header http.Header, body []byte) Message {
-	n := len(header)
-	if host != "" {
-		n++
-	}
-	h := make(http.Header, n)
-	vals := make([]string, 0, n) // one backing array for the values, as Header.Clone does
-	for k, vv := range header {
-		if vv == nil {
-			h[k] = nil
-			continue
-		}
-		vals = append(vals, vv...) // a grown array leaves earlier slices on the old one, which is fine
-		h[k] = vals[len(vals)-len(vv) : len(vals) : len(vals)]
-	}
-	if host != "" {
-		vals = append(vals, host)
-		h["Host"] = vals[len(vals)-1 : len(vals) : len(vals)]
-	}
-	return Message{Method: method, Target: target, Header: h, Body: body}
+	return Message{Method: method, Target: target, Header: cloneHeaderWith(header, "Host", host), Body: body}
 }
 
 // dispatch decides the reply. The caller holds s.mu; writes go through x.tx.

@@ -315,8 +315,18 @@ func cloneHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
 	}
-	m := make(http.Header, len(h))
-	vals := make([]string, 0, len(h))
+	return cloneHeaderWith(h, "", "")
+}
+
+// cloneHeaderWith copies h as cloneHeader does (a nil h gives an empty
+// header) and, when value is not empty, sets the field name to value.
+func cloneHeaderWith(h http.Header, name, value string) http.Header {
+	n := len(h)
+	if value != "" {
+		n++
+	}
+	m := make(http.Header, n)
+	vals := make([]string, 0, n) // one backing array for the values, as Header.Clone does
 	for k, vv := range h {
 		if vv == nil {
 			m[k] = nil
@@ -324,6 +334,10 @@ func cloneHeader(h http.Header) http.Header {
 		}
 		vals = append(vals, vv...) // a grown array leaves earlier slices on the old one, which is fine
 		m[k] = vals[len(vals)-len(vv) : len(vals) : len(vals)]
+	}
+	if value != "" {
+		vals = append(vals, value)
+		m[name] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -927,31 +928,23 @@ func (c *composer) formView() []string {
 	row := c.label(fieldMethod) + mst.Render(method) + "  " + c.label(fieldPath) + c.path.View()
 	lines = append(lines, row)
 
-	hl := strings.Split(c.headersView, "\n")
-	for i := range 2 {
-		prefix := strings.Repeat(" ", labelWidth)
-		if i == 0 {
-			prefix = c.label(fieldHeaders)
+	// An editor takes rows lines, labelled on the first.
+	editor := func(f composerField, view string, rows int) {
+		vl := strings.Split(view, "\n")
+		for i := range rows {
+			prefix := strings.Repeat(" ", labelWidth)
+			if i == 0 {
+				prefix = c.label(f)
+			}
+			ln := ""
+			if i < len(vl) {
+				ln = vl[i]
+			}
+			lines = append(lines, prefix+ln)
 		}
-		ln := ""
-		if i < len(hl) {
-			ln = hl[i]
-		}
-		lines = append(lines, prefix+ln)
 	}
-	bl := strings.Split(c.bodyView, "\n")
-	bodyH := c.formBodyHeight()
-	for i := range bodyH {
-		prefix := strings.Repeat(" ", labelWidth)
-		if i == 0 {
-			prefix = c.label(fieldBody)
-		}
-		ln := ""
-		if i < len(bl) {
-			ln = bl[i]
-		}
-		lines = append(lines, prefix+ln)
-	}
+	editor(fieldHeaders, c.headersView, 2)
+	editor(fieldBody, c.bodyView, c.formBodyHeight())
 	rep := fmt.Sprintf("×%d", c.repeat)
 	rst := c.st.Mark
 	if c.focused && c.field == fieldRepeat {
@@ -966,11 +959,5 @@ func (c *composer) formView() []string {
 	return lines
 }
 
-func sortedKeys(h http.Header) []string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+// sortedKeys is the header's field names in order.
+func sortedKeys(h http.Header) []string { return slices.Sorted(maps.Keys(h)) }

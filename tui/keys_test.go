@@ -374,3 +374,13 @@ func TestQuitReturnsTeaQuit(t *testing.T) {
 		t.Fatal("q did not return tea.Quit")
 	}
 }
+
+func TestDownScrollsTheHelpOnAShortScreen(t *testing.T) {
+	d := newDriver(t, 80, 20, testOpts{})
+	d.keys("?")
+	before := d.screen()
+	d.keys("down", "down", "down")
+	if d.screen() == before {
+		t.Fatalf("↓ did not scroll the help:\n%s", before)
+	}
+}

@@ -272,9 +272,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case overlayHelp:
 		switch {
 		case key.Matches(msg, k.Up):
-			m.helpSc.ScrollBy(-1)
+			m.scrollHelp(-1)
 		case key.Matches(msg, k.Down):
-			m.helpSc.ScrollBy(1)
+			m.scrollHelp(1)
 		case key.Matches(msg, k.Close, k.Help, k.Quit):
 			m.overlay = overlayNone
 		}
@@ -420,51 +420,44 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(p, dir < 0)
 }
 
+// scroll, page and home move the focused pane: the server pane's log (or
+// wire view), else the lesson text, which then stops following an anchor.
 func (m *Model) scroll(n int) {
-	if m.focus != paneServer {
-		m.lesson.anchor = anchorNone
-	}
-	switch m.focus {
-	case paneServer:
+	if m.focus == paneServer {
 		m.srv.Move(n)
-	default:
-		m.lesson.sc.ScrollBy(n)
+		return
 	}
+	m.lesson.anchor = anchorNone
+	m.lesson.sc.ScrollBy(n)
 }
 
 func (m *Model) page(dir int) {
-	if m.focus != paneServer {
-		m.lesson.anchor = anchorNone
-	}
-	switch m.focus {
-	case paneServer:
+	if m.focus == paneServer {
 		m.srv.Page(dir)
-	default:
-		if dir > 0 {
-			m.lesson.sc.PageDown()
-		} else {
-			m.lesson.sc.PageUp()
-		}
+		return
+	}
+	m.lesson.anchor = anchorNone
+	if dir > 0 {
+		m.lesson.sc.PageDown()
+	} else {
+		m.lesson.sc.PageUp()
 	}
 }
 
 func (m *Model) home(top bool) {
-	if m.focus != paneServer {
-		m.lesson.anchor = anchorNone
-	}
-	switch m.focus {
-	case paneServer:
+	if m.focus == paneServer {
 		if top {
 			m.srv.Home()
 		} else {
 			m.srv.End()
 		}
-	default:
-		if top {
-			m.lesson.sc.Top()
-		} else {
-			m.lesson.sc.Bottom()
-		}
+		return
+	}
+	m.lesson.anchor = anchorNone
+	if top {
+		m.lesson.sc.Top()
+	} else {
+		m.lesson.sc.Bottom()
 	}
 }
 
@@ -479,6 +472,15 @@ func (m *Model) openWire() {
 func (m *Model) openHelp() {
 	m.overlay = overlayHelp
 	m.helpSc = scroller{}
+}
+
+// scrollHelp scrolls the help box. Its scroller learns the box's lines and
+// height first: without them it has nothing to scroll over.
+func (m *Model) scrollHelp(n int) {
+	r, lines := m.helpBox()
+	m.helpSc.SetHeight(r.H - 2)
+	m.helpSc.SetLines(lines)
+	m.helpSc.ScrollBy(n)
 }
 
 // --- mouse -------------------------------------------------------------------
@@ -508,7 +510,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	}
 	switch m.overlay {
 	case overlayHelp:
-		m.helpSc.ScrollBy(n)
+		m.scrollHelp(n)
 		return
 	case overlayContents:
 		m.moveContents(n / 3)

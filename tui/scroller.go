@@ -52,8 +52,8 @@ func (s scroller) Visible() []string {
 	return s.lines[s.off:end]
 }
 
-// Position describes the scroll position for a pane title ("12–30/80"),
-// empty when everything fits.
+// Position describes the scroll position for a pane title ("42%"), empty
+// when everything fits.
 func (s scroller) Position() string {
 	if len(s.lines) <= s.h || s.h == 0 {
 		return ""

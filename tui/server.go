@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -109,22 +110,22 @@ func newServerPane(st *Styles) serverPane {
 func (s *serverPane) SetSize(w, h int) {
 	resized := w != s.w
 	s.w, s.h = w, h
-	if resized {
-		for i := range s.log {
-			s.log[i].line = s.renderEntry(s.log[i].ev)
-		}
-	}
-	s.rebuildRes()
-	s.rebuildChart()
-	if s.wire != nil {
-		s.openWire(s.wireSeq)
-	}
+	s.redraw(resized)
 }
 
 func (s *serverPane) setStyles(st *Styles) {
 	s.st = st
-	for i := range s.log {
-		s.log[i].line = s.renderEntry(s.log[i].ev)
+	s.redraw(true)
+}
+
+// redraw renders the pane's lines again after a change of size or style;
+// the log's lines only when entries is set (they depend on the width and
+// the styles, not the height).
+func (s *serverPane) redraw(entries bool) {
+	if entries {
+		for i := range s.log {
+			s.log[i].line = s.renderEntry(s.log[i].ev)
+		}
 	}
 	s.rebuildRes()
 	s.rebuildChart()
@@ -706,7 +707,7 @@ func (s *serverPane) rebuildRes() {
 		}
 		i = j
 	}
-	for _, path := range sortedChangeKeys(s.changed) {
+	for _, path := range slices.Sorted(maps.Keys(s.changed)) {
 		c := s.changed[path]
 		if !seen[path] && c.Before != nil && c.After == nil {
 			if at < 0 {
@@ -775,15 +776,6 @@ func (s *serverPane) resHeight() int {
 	logWant := min(max(1, len(s.log)), max(1, s.h/2))
 	room := s.h - s.chartHeight() - 1 - s.detailHeight() - logWant
 	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
-}
-
-func sortedChangeKeys(m map[string]sim.Change) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // View draws the pane's inner lines.

@@ -141,14 +141,19 @@ func (s *Styles) textinputStyles() textinput.Styles {
 	st.Blurred.Prompt = s.Label
 	st.Blurred.Placeholder = s.Faint
 	st.Cursor.Blink = false
-	if s.Mono {
-		st.Cursor.Color = lipgloss.NoColor{}
-	} else {
-		st.Cursor.Color = lipgloss.Color(s.pal.Accent)
-	}
+	st.Cursor.Color = s.cursorColor()
 	return st
 }
 
+// cursorColor is the editors' cursor colour: none in mono.
+func (s *Styles) cursorColor() color.Color {
+	if s.Mono {
+		return lipgloss.NoColor{}
+	}
+	return lipgloss.Color(s.pal.Accent)
+}
+
+// textareaStyles is textinputStyles for the form's multi-line editors.
 func (s *Styles) textareaStyles() textarea.Styles {
 	st := textarea.DefaultStyles(s.Dark)
 	st.Focused.Text = s.Text
@@ -162,11 +167,7 @@ func (s *Styles) textareaStyles() textarea.Styles {
 	st.Blurred.Placeholder = s.Faint
 	st.Blurred.EndOfBuffer = s.Faint
 	st.Cursor.Blink = false
-	if s.Mono {
-		st.Cursor.Color = lipgloss.NoColor{}
-	} else {
-		st.Cursor.Color = lipgloss.Color(s.pal.Accent)
-	}
+	st.Cursor.Color = s.cursorColor()
 	return st
 }
 

@@ -76,8 +76,9 @@ type overlayFrame struct {
 func (m *Model) overlayFrame() (overlayFrame, bool) {
 	l := m.lay
 	var f overlayFrame
-	window := func(all []string, show int) {
-		sc := scroller{}
+	// window shows all through sc (scrolled to line show when it is not
+	// negative) in the box's height.
+	window := func(sc scroller, all []string, show int) {
 		sc.SetHeight(f.r.H - 2)
 		sc.SetLines(all)
 		if show >= 0 {
@@ -102,16 +103,12 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 		f.r, f.title = overlayRect(l, 72, len(lines)+2), "Notice"
 		f.lines, f.total = lines, len(lines)
 	case overlayHelp:
-		r0 := overlayRect(l, 100, l.H)
-		lines := m.helpLines(r0.W - 2)
-		f.r, f.title, f.note = overlayRect(l, 100, len(lines)+2), "Keys", "esc close"
-		sc := m.helpSc
-		sc.SetHeight(f.r.H - 2)
-		sc.SetLines(lines)
-		f.lines, f.off, f.total = sc.Visible(), sc.off, len(lines)
+		r, lines := m.helpBox()
+		f.r, f.title, f.note = r, "Keys", "esc close"
+		window(m.helpSc, lines, -1)
 	case overlayContents:
 		f.r, f.title = overlayRect(l, 72, len(m.ss.eng.Lessons())+contentsHead+2), "Lessons"
-		window(m.contentsLines(f.r.W-2), m.tocSel+contentsHead)
+		window(scroller{}, m.contentsLines(f.r.W-2), m.tocSel+contentsHead)
 	case overlayReset:
 		r0 := overlayRect(l, 72, l.H)
 		lines, picks := m.resetLines(r0.W - 2)
@@ -119,7 +116,7 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 		if m.resetAsk != resetNone {
 			f.title = "Reset — are you sure?"
 		}
-		window(lines, -1)
+		window(scroller{}, lines, -1)
 		f.picks = picks
 	default:
 		return f, false
@@ -264,6 +261,12 @@ func (m *Model) welcomeLines(w int) []string {
 		lines[i] = " " + ansi.Truncate(ln, max(1, w-1), "…")
 	}
 	return lines
+}
+
+// helpBox is where the help box goes and all its lines.
+func (m *Model) helpBox() (rect, []string) {
+	lines := m.helpLines(overlayRect(m.lay, 100, m.lay.H).W - 2)
+	return overlayRect(m.lay, 100, len(lines)+2), lines
 }
 
 // helpLines lays the full keymap out in as many columns as fit in w.
