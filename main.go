@@ -238,7 +238,7 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		engine = lessons.NewEngine(ls, srv, progress)
 		if f.lesson != "" {
 			if err := engine.Goto(f.lesson); err != nil {
-				return err
+				return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
 			}
 		}
 	}
