@@ -304,8 +304,8 @@ func TestOneByOneAndBackKeepsEverything(t *testing.T) {
 }
 
 // The state folder stops being writable while the learner works: the step
-// still passes and stays passed for the session. (That the screen says so
-// is TestFailedSaveIsSaidWithThePass.)
+// still passes and stays passed for the session, and the screen says both
+// that it passed and that progress could not be saved.
 func TestSaveFailureMidSessionKeepsTheStepPassed(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
 	p, notice, err := lessons.OpenProgress(filepath.Join(dir, "progress.json"))
@@ -332,10 +332,15 @@ func TestSaveFailureMidSessionKeepsTheStepPassed(t *testing.T) {
 	}
 	d.keys("s", "enter") // the solution, sent
 	d.mustContain("✓ Step passed")
+	d.mustContain("✓ step passed — but progress could not be saved: ", "not a directory")
 	if d.m.status.SaveErr == nil {
 		t.Error("the engine did not report the failed save to the screen")
 	}
 	if !p.Passed("put-replace", 0) {
 		t.Error("the step is forgotten because it could not be saved")
 	}
+	// The flash goes at the next key; the footer keeps saying it.
+	d.keys("esc", "down")
+	d.mustNotContain("could not be saved")
+	d.mustContain("progress not saved")
 }
