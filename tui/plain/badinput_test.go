@@ -13,52 +13,20 @@ import (
 // the capped repeat and more curl options checked for lost state, a save
 // that fails mid-session, and the start-up notice.
 
+// moreBadInputs extend badInputs (plain_test.go); the same test plays both.
 var moreBadInputs = []badInput{
-	{"repeat x1000000", `PUT /accounts/42 {"balance":1} x1000000`, []string{"not sent", "capped at 1000", "x1000 or fewer"}},
-	{"repeat that overflows", `PUT /accounts/42 {"balance":1} x99999999999999999999999`, []string{"not sent", "capped at 1000"}},
-	{"unbalanced double quote", `PUT /accounts/42 {"balance":1} -H "Prefer: return=minimal`, []string{"not sent", `this " is never closed`}},
-	{"curl -F", `curl -F balance=1 http://localhost:8080/accounts/42`, []string{"not sent", "-F", "not supported"}},
-	{"curl -o", `curl -o out.json http://localhost:8080/accounts/42`, []string{"not sent", "-o", "not supported"}},
-	{"curl -u", `curl -u me:pw http://localhost:8080/accounts/42`, []string{"not sent", "-u", "not supported"}},
-	{"curl -L", `curl -L http://localhost:8080/accounts/42`, []string{"not sent", "-L", "not supported"}},
-	{"curl --compressed", `curl --compressed http://localhost:8080/accounts/42`, []string{"not sent", "--compressed", "not supported"}},
-	{"curl --data-urlencode", `curl -X PUT --data-urlencode balance=1 http://localhost:8080/accounts/42`, []string{"not sent", "--data-urlencode", "not supported"}},
-	{"C1 control character inside the line (a trailing one is trimmed as a blank)", "GET /accounts/\u008542", []string{"not sent", "U+0085"}},
-	{"DEL", "GET /accounts/42\x7f", []string{"not sent", "U+007F"}},
-	{"lone carriage return inside a line", "GET /accounts/42\rPUT /accounts/42 {\"balance\":1}", []string{"not sent"}},
-}
-
-func TestMoreBadInputIsExplainedAndLosesNothing(t *testing.T) {
-	for _, tt := range moreBadInputs {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, true)
-			h.run(t, "lesson idempotence\nPUT /accounts/42 {\"balance\":100} x100\nnext\nPOST /accounts/42/interest {\"rate\":0.10}\n")
-			state, progress, seq := h.serverState(), h.progressState(t), h.srv.LastSeq()
-			step := h.eng.StepIndex()
-
-			out := h.run(t, tt.line+"\nstep\n")
-			for _, w := range tt.want {
-				if !strings.Contains(strings.ToLower(out), strings.ToLower(w)) {
-					t.Errorf("the message lacks %q:\n%s", w, out)
-				}
-			}
-			if !strings.Contains(out, "Step 2 of") {
-				t.Errorf("line mode did not go on to the next line:\n%s", out)
-			}
-			if h.srv.LastSeq() != seq {
-				t.Errorf("%d exchanges were sent", h.srv.LastSeq()-seq)
-			}
-			if got := h.serverState(); got != state {
-				t.Errorf("server state changed:\nbefore:\n%s\nafter:\n%s", state, got)
-			}
-			if got := h.progressState(t); got != progress {
-				t.Errorf("progress changed:\nbefore:\n%s\nafter:\n%s", progress, got)
-			}
-			if h.eng.StepIndex() != step {
-				t.Errorf("the step moved from %d to %d", step, h.eng.StepIndex())
-			}
-		})
-	}
+	{"repeat x1000000", `PUT /accounts/42 {"balance":1} x1000000`, []string{"not sent", "capped at 1000", "x1000 or fewer"}, false},
+	{"repeat that overflows", `PUT /accounts/42 {"balance":1} x99999999999999999999999`, []string{"not sent", "capped at 1000"}, false},
+	{"unbalanced double quote", `PUT /accounts/42 {"balance":1} -H "Prefer: return=minimal`, []string{"not sent", `this " is never closed`}, false},
+	{"curl -F", `curl -F balance=1 http://localhost:8080/accounts/42`, []string{"not sent", "-F", "not supported"}, false},
+	{"curl -o", `curl -o out.json http://localhost:8080/accounts/42`, []string{"not sent", "-o", "not supported"}, false},
+	{"curl -u", `curl -u me:pw http://localhost:8080/accounts/42`, []string{"not sent", "-u", "not supported"}, false},
+	{"curl -L", `curl -L http://localhost:8080/accounts/42`, []string{"not sent", "-L", "not supported"}, false},
+	{"curl --compressed", `curl --compressed http://localhost:8080/accounts/42`, []string{"not sent", "--compressed", "not supported"}, false},
+	{"curl --data-urlencode", `curl -X PUT --data-urlencode balance=1 http://localhost:8080/accounts/42`, []string{"not sent", "--data-urlencode", "not supported"}, false},
+	{"C1 control character inside the line (a trailing one is trimmed as a blank)", "GET /accounts/\u008542", []string{"not sent", "U+0085"}, false},
+	{"DEL", "GET /accounts/42\x7f", []string{"not sent", "U+007F"}, false},
+	{"lone carriage return inside a line", "GET /accounts/42\rPUT /accounts/42 {\"balance\":1}", []string{"not sent"}, false},
 }
 
 // The state folder can stop being writable while the learner works: the

@@ -216,46 +216,47 @@ func TestOutputHasNoEscapesOrBoxDrawingUnlessColour(t *testing.T) {
 type badInput struct {
 	name, line string
 	want       []string // substrings of the message, case-insensitive
+	sent       bool     // the line does reach the server (and changes nothing)
 }
 
 var badInputs = []badInput{
-	{"unknown method", "FROB /accounts/42", []string{"501 Not Implemented"}},
-	{"unknown method, no path", "FROB", []string{"not sent", "path"}},
-	{"missing path", "GET", []string{"not sent", "path"}},
-	{"path without slash", "GET accounts/42", []string{"not sent", "/"}},
-	{"unbalanced quotes", `POST /payments {"amount":5} -H 'Idempotency-Key: "k1"`, []string{"not sent", "quote"}},
-	{"malformed JSON", `PUT /accounts/42 {"balance": 10`, []string{"not sent", "column"}},
-	{"malformed JSON in the middle", `PUT /accounts/42 {"balance" 10}`, []string{"not sent", "column", "^"}},
-	{"body on GET", `GET /accounts/42 {"balance":1}`, []string{"not sent", "GET"}},
-	{"body on HEAD", `HEAD /accounts/42 {"balance":1}`, []string{"not sent", "HEAD"}},
-	{"body on TRACE", `TRACE /accounts/42 {"balance":1}`, []string{"not sent", "TRACE"}},
-	{"header without colon", `PUT /accounts/42 {"balance":1} -H 'Prefer return=minimal'`, []string{"not sent", "colon"}},
-	{"repeat x0", `PUT /accounts/42 {"balance":1} x0`, []string{"not sent", "x0"}},
-	{"repeat x-1", `PUT /accounts/42 {"balance":1} x-1`, []string{"not sent"}},
-	{"very long line", "GET /" + strings.Repeat("a", MaxLine+10), []string{"bytes long", "nothing was sent"}},
-	{"long line under the limit", `PUT /accounts/42 {"balance":1,"pad":"` + strings.Repeat("p", 200000) + `"` + "\x01}", []string{"not sent"}},
-	{"invalid UTF-8", "PUT /accounts/42 {\"balance\":\"\xff\xfe\"}", []string{"not sent", "utf-8"}},
-	{"control character in the path", "GET /accounts/42\x1b[2J", []string{"not sent"}},
-	{"control character in the body", "PUT /accounts/42 {\"balance\":\x07100}", []string{"not sent"}},
-	{"NUL byte", "GET /accounts/\x0042", []string{"not sent"}},
-	{"curl with an unsupported option", `curl --upload-file body.json http://localhost:8080/accounts/42`, []string{"not sent", "--upload-file"}},
-	{"curl with an unsupported short option", `curl -T body.json http://localhost:8080/accounts/42`, []string{"not sent", "-T"}},
-	{"curl without a URL", `curl -X PUT`, []string{"not sent"}},
-	{"unknown command", "nxet", []string{"unknown command", "did you mean next"}},
-	{"answer on a task step", "answer 2", []string{"not a quiz"}},
-	{"unknown lesson", "lesson put-replcae", []string{"no lesson", "did you mean put-replace"}},
-	{"unknown retry policy", "retry sometimes", []string{"not changed"}},
-	{"unknown fault setting", "faults maybe", []string{"unknown setting"}},
-	{"wire of an exchange that does not exist", "wire 999", []string{"no exchange"}},
+	{"unknown method", "FROB /accounts/42", []string{"501 Not Implemented"}, true},
+	{"unknown method, no path", "FROB", []string{"not sent", "path"}, false},
+	{"missing path", "GET", []string{"not sent", "path"}, false},
+	{"path without slash", "GET accounts/42", []string{"not sent", "/"}, false},
+	{"unbalanced quotes", `POST /payments {"amount":5} -H 'Idempotency-Key: "k1"`, []string{"not sent", "quote"}, false},
+	{"malformed JSON", `PUT /accounts/42 {"balance": 10`, []string{"not sent", "column"}, false},
+	{"malformed JSON in the middle", `PUT /accounts/42 {"balance" 10}`, []string{"not sent", "column", "^"}, false},
+	{"body on GET", `GET /accounts/42 {"balance":1}`, []string{"not sent", "GET"}, false},
+	{"body on HEAD", `HEAD /accounts/42 {"balance":1}`, []string{"not sent", "HEAD"}, false},
+	{"body on TRACE", `TRACE /accounts/42 {"balance":1}`, []string{"not sent", "TRACE"}, false},
+	{"header without colon", `PUT /accounts/42 {"balance":1} -H 'Prefer return=minimal'`, []string{"not sent", "colon"}, false},
+	{"repeat x0", `PUT /accounts/42 {"balance":1} x0`, []string{"not sent", "x0"}, false},
+	{"repeat x-1", `PUT /accounts/42 {"balance":1} x-1`, []string{"not sent"}, false},
+	{"very long line", "GET /" + strings.Repeat("a", MaxLine+10), []string{"bytes long", "nothing was sent"}, false},
+	{"long line under the limit", `PUT /accounts/42 {"balance":1,"pad":"` + strings.Repeat("p", 200000) + `"` + "\x01}", []string{"not sent"}, false},
+	{"invalid UTF-8", "PUT /accounts/42 {\"balance\":\"\xff\xfe\"}", []string{"not sent", "utf-8"}, false},
+	{"control character in the path", "GET /accounts/42\x1b[2J", []string{"not sent"}, false},
+	{"control character in the body", "PUT /accounts/42 {\"balance\":\x07100}", []string{"not sent"}, false},
+	{"NUL byte", "GET /accounts/\x0042", []string{"not sent"}, false},
+	{"curl with an unsupported option", `curl --upload-file body.json http://localhost:8080/accounts/42`, []string{"not sent", "--upload-file"}, false},
+	{"curl with an unsupported short option", `curl -T body.json http://localhost:8080/accounts/42`, []string{"not sent", "-T"}, false},
+	{"curl without a URL", `curl -X PUT`, []string{"not sent"}, false},
+	{"unknown command", "nxet", []string{"unknown command", "did you mean next"}, false},
+	{"answer on a task step", "answer 2", []string{"not a quiz"}, false},
+	{"unknown lesson", "lesson put-replcae", []string{"no lesson", "did you mean put-replace"}, false},
+	{"unknown retry policy", "retry sometimes", []string{"not changed"}, false},
+	{"unknown fault setting", "faults maybe", []string{"unknown setting"}, false},
+	{"wire of an exchange that does not exist", "wire 999", []string{"no exchange"}, false},
 }
 
 func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
-	for _, tt := range badInputs {
+	for _, tt := range append(badInputs, moreBadInputs...) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, true)
 			// Get somewhere first: a passed step and a changed server.
 			h.run(t, "lesson idempotence\nPUT /accounts/42 {\"balance\":100} x100\nnext\nPOST /accounts/42/interest {\"rate\":0.10}\n")
-			state, progress := h.serverState(), h.progressState(t)
+			state, progress, seq := h.serverState(), h.progressState(t), h.srv.LastSeq()
 			step := h.eng.StepIndex()
 
 			out := h.run(t, tt.line+"\nstep\n")
@@ -267,6 +268,9 @@ func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
 			}
 			if !strings.Contains(out, "Step 2 of") {
 				t.Errorf("line mode did not go on to the next line:\n%s", out)
+			}
+			if !tt.sent && h.srv.LastSeq() != seq {
+				t.Errorf("%d exchanges were sent", h.srv.LastSeq()-seq)
 			}
 			if got := h.serverState(); got != state {
 				t.Errorf("server state changed:\nbefore:\n%s\nafter:\n%s", state, got)
