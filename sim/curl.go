@@ -24,9 +24,7 @@ package sim
 // a 400 or a 415. Anything else is refused with an error naming the option.
 
 import (
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -301,20 +299,7 @@ func (r RequestLine) curlString() string {
 	b.WriteByte(' ')
 	b.WriteString(shellQuote(r.Target))
 	ct, hasCT := r.Header["Content-Type"]
-	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
-		values := r.Header[name]
-		if name == "Content-Type" && r.Body != "" && len(values) == 1 && values[0] == contentTypeForm {
-			continue
-		}
-		for _, v := range values {
-			b.WriteString(" -H ")
-			if v == "" {
-				b.WriteString(singleQuote(name + ";"))
-			} else {
-				b.WriteString(singleQuote(name + ": " + v))
-			}
-		}
-	}
+	writeHeaders(&b, r, contentTypeForm, ";")
 	if r.Body != "" {
 		if !hasCT || len(ct) == 0 {
 			b.WriteString(" -H 'Content-Type:'") // curl would add its own

@@ -986,22 +986,30 @@ func (r RequestLine) String() string {
 		b.WriteByte(' ')
 		b.WriteString(r.Body)
 	}
+	writeHeaders(&b, r, r.defaultContentType(), ":")
+	writeRepeat(&b, r.Repeat)
+	return b.String()
+}
+
+// writeHeaders writes r's headers as -H options in a canonical order,
+// leaving out a Content-Type the form adds by itself (defaultCT) and writing
+// an empty value as the name followed by empty (":" in a request line, ";"
+// in curl, which drops "Name:" headers instead of sending them empty).
+func writeHeaders(b *strings.Builder, r RequestLine, defaultCT, empty string) {
 	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
 		values := r.Header[name]
-		if name == "Content-Type" && r.Body != "" && len(values) == 1 && values[0] == r.defaultContentType() {
+		if name == "Content-Type" && r.Body != "" && len(values) == 1 && values[0] == defaultCT {
 			continue
 		}
 		for _, v := range values {
 			b.WriteString(" -H ")
 			if v == "" {
-				b.WriteString(singleQuote(name + ":"))
+				b.WriteString(singleQuote(name + empty))
 			} else {
 				b.WriteString(singleQuote(name + ": " + v))
 			}
 		}
 	}
-	writeRepeat(&b, r.Repeat)
-	return b.String()
 }
 
 func writeRepeat(b *strings.Builder, n int) {
