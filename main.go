@@ -359,8 +359,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // serve runs srv on ln, printing one line per exchange, until ctx ends.
 func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writer) error {
-	events, cancel := srv.Subscribe(1024)
-	defer cancel()
+	feed := srv.Feed(srv.LastSeq())
+	defer feed.Close()
 	hs := sim.NewHTTPServer(srv)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
@@ -372,27 +372,19 @@ func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writ
 	// Under load, one write per exchange would cost more than the exchange:
 	// buffer, and flush whenever no more events are waiting.
 	out := bufio.NewWriter(stdout)
-	printed := srv.LastSeq()
 	for {
 		select {
-		case ev := <-events:
-			batch := []sim.Event{ev}
-			// A full subscription drops notifications, never events: when one
-			// is missing, or the queue is empty but the log has more, read
-			// the log.
-			if ev.Seq > printed+1 || len(events) == 0 && srv.LastSeq() > ev.Seq {
-				batch = srv.EventsSince(printed)
+		case <-feed.Ready():
+			b := feed.Poll()
+			if b.Missed > 0 {
+				fmt.Fprintf(out, "(%d exchanges came and went faster than they could be printed)\n", b.Missed)
 			}
-			for _, e := range batch {
-				if e.Seq <= printed {
-					continue
-				}
-				printed = e.Seq
+			for _, e := range b.Events {
 				if e.Kind == sim.KindExchange {
 					fmt.Fprintf(out, "#%d %s %s %s\n", e.Seq, e.Request.Method, e.Request.Target, e.Summary())
 				}
 			}
-			if len(events) == 0 {
+			if len(feed.Ready()) == 0 {
 				out.Flush()
 			}
 		case err := <-done:

@@ -8,14 +8,17 @@ import (
 	"testing"
 )
 
-// subscribe attaches a subscriber that drains events, as the screen does.
+// drainEvents attaches a feed that reads every event, as the screen does.
 func drainEvents(b *testing.B, s *Server) {
-	ch, cancel := s.Subscribe(1024)
+	f := s.Feed(s.LastSeq())
 	go func() {
-		for range ch {
+		for {
+			if _, err := f.Next(context.Background()); err != nil {
+				return
+			}
 		}
 	}()
-	b.Cleanup(cancel)
+	b.Cleanup(f.Close)
 }
 
 func benchInProcess(b *testing.B, method, target, body string, reset func(s *Server)) {

@@ -1,31 +1,6 @@
 package sim
 
-import (
-	"sort"
-	"sync"
-)
-
-// Subscribe returns a channel that receives every new event, and a function
-// that ends the subscription and closes the channel. The server never waits
-// for a subscriber: when the buffer (at least 1) is full the event is dropped
-// for that subscriber, who can catch up with EventsSince.
-func (s *Server) Subscribe(buffer int) (<-chan Event, func()) {
-	ch := make(chan Event, min(max(buffer, 1), s.opts.MaxEvents))
-	s.mu.Lock()
-	id := s.nextSub
-	s.nextSub++
-	s.subs[id] = ch
-	s.mu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			s.mu.Lock()
-			delete(s.subs, id)
-			close(ch)
-			s.mu.Unlock()
-		})
-	}
-}
+import "sort"
 
 // EventsSince returns the kept events with Seq > seq, oldest first. Each call
 // unpacks them afresh (see keptEvent); their byte slices are shared with the
@@ -49,18 +24,13 @@ func (s *Server) LastSeq() uint64 {
 	return s.seq
 }
 
-// emit numbers e, keeps it and hands it to every subscriber without waiting.
+// emit numbers e, keeps it and tells every feed without waiting.
 // The caller holds s.mu, which keeps events in order.
 func (s *Server) emit(e Event) {
 	s.seq++
 	e.Seq = s.seq
 	s.log.push(e, s.opts.MaxEvents)
-	for _, ch := range s.subs {
-		select {
-		case ch <- e:
-		default:
-		}
-	}
+	s.notifyFeeds()
 }
 
 // eventRing keeps the newest events, at most a count and about a byte budget.

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -45,12 +47,10 @@ func TestWithSourceLabelsTheEvent(t *testing.T) {
 	}
 }
 
-func TestSlowSubscriberNeverBlocksTheServer(t *testing.T) {
+func TestANeverReadFeedNeverBlocksTheServer(t *testing.T) {
 	s := New(Options{})
-	_, cancelSlow := s.Subscribe(1) // never read
-	defer cancelSlow()
-	fast, cancel := s.Subscribe(100)
-	defer cancel()
+	slow := s.Feed(0) // never read
+	defer slow.Close()
 	done := make(chan struct{})
 	go func() {
 		for range 50 {
@@ -61,22 +61,79 @@ func TestSlowSubscriberNeverBlocksTheServer(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("the server blocked on a subscriber")
+		t.Fatal("the server blocked on a feed")
 	}
-	if n := len(fast); n != 50 {
-		t.Fatalf("the fast subscriber got %d events, want 50", n)
+	if b := slow.Poll(); len(b.Events) != 50 || b.Missed != 0 || b.Events[0].Seq != 1 || b.Events[49].Seq != 50 {
+		t.Fatalf("the late reader got %d events (%d missed)", len(b.Events), b.Missed)
 	}
 }
 
-func TestCancelClosesTheSubscription(t *testing.T) {
+// TestFeedHandsOutEveryEventOnceInOrder reads a feed while another goroutine
+// sends: every Seq arrives exactly once, in order, with none skipped.
+func TestFeedHandsOutEveryEventOnceInOrder(t *testing.T) {
 	s := New(Options{})
-	ch, cancel := s.Subscribe(-5)
-	cancel()
-	cancel() // twice is fine
-	if _, open := <-ch; open {
-		t.Fatal("channel still open")
+	sendTo(t, s, "GET", "/", "") // before the feed: not handed out
+	f := s.Feed(s.LastSeq())
+	defer f.Close()
+	const n = 300
+	go func() {
+		for range n {
+			sendTo(t, s, "PUT", "/accounts/42", `{"balance":1}`)
+		}
+	}()
+	want := uint64(2)
+	for want <= n+1 {
+		b, err := f.Next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Missed != 0 {
+			t.Fatalf("missed %d", b.Missed)
+		}
+		for _, e := range b.Events {
+			if e.Seq != want {
+				t.Fatalf("got event %d, want %d", e.Seq, want)
+			}
+			want++
+		}
 	}
-	sendTo(t, s, "GET", "/", "") // no send on a closed channel
+	if b := f.Poll(); len(b.Events) != 0 || f.Seq() != n+1 {
+		t.Fatalf("after the last event: %d more, position %d", len(b.Events), f.Seq())
+	}
+}
+
+func TestFeedCountsEventsTheLogDroppedBeforeItRead(t *testing.T) {
+	s := New(Options{MaxEvents: 5})
+	f := s.Feed(0)
+	defer f.Close()
+	for range 12 {
+		sendTo(t, s, "GET", "/", "")
+	}
+	b := f.Poll()
+	if b.Missed != 7 || len(b.Events) != 5 || b.Events[0].Seq != 8 {
+		t.Fatalf("missed %d, got %d from %v", b.Missed, len(b.Events), b.Events)
+	}
+	if b := f.Poll(); b.Missed != 0 || len(b.Events) != 0 {
+		t.Fatalf("a second read repeats: %+v", b)
+	}
+}
+
+func TestClosedFeedEndsNext(t *testing.T) {
+	s := New(Options{})
+	f := s.Feed(0)
+	f.Close()
+	f.Close() // twice is fine
+	if _, err := f.Next(context.Background()); !errors.Is(err, ErrFeedClosed) {
+		t.Fatalf("Next after Close: %v", err)
+	}
+	sendTo(t, s, "GET", "/", "") // nothing signals a closed feed
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	g := s.Feed(s.LastSeq())
+	defer g.Close()
+	if _, err := g.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Next with a cancelled context: %v", err)
+	}
 }
 
 func TestOnlyMaxEventsAreKept(t *testing.T) {

@@ -15,14 +15,15 @@ func TestConcurrentClientsSubscribersAndAdminAreSafe(t *testing.T) {
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 3 {
-		ch, cancel := s.Subscribe(8)
+		f := s.Feed(0)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer cancel()
+			defer f.Close()
 			for {
 				select {
-				case <-ch:
+				case <-f.Ready():
+					f.Poll()
 				case <-stop:
 					return
 				}

@@ -40,8 +40,8 @@ type Server struct {
 	mu        sync.Mutex
 	st        state
 	seq       uint64
-	log       eventRing // kept events
-	subs      map[uint64]chan Event
+	log       eventRing                // kept events
+	feeds     map[uint64]chan struct{} // each Feed's ready signal
 	nextSub   uint64
 	inflight  map[string]uint64 // Idempotency-Key → the request processing it
 	nextToken uint64
@@ -64,7 +64,7 @@ func New(o Options) *Server {
 	return &Server{
 		opts:     o,
 		st:       freshState(o.Fixture, o.Start),
-		subs:     make(map[uint64]chan Event),
+		feeds:    make(map[uint64]chan struct{}),
 		inflight: make(map[string]uint64),
 	}
 }

@@ -13,35 +13,16 @@ type eventsMsg struct {
 	Snap   serverSnap
 }
 
-// subscribeBuffer is the subscription's channel size. The sim drops events
-// for a subscriber whose buffer is full; waitEvents catches up with
-// EventsSince, so the size only sets how often that happens.
-const subscribeBuffer = 256
-
 // waitEvents blocks (in its own goroutine, as every tea.Cmd) until the sim
-// reports an event, then collects everything after seq — including events
-// whose notifications were dropped — and the state after them. Update
+// has events after seq, then collects them and the state after them. Update
 // re-issues it after each batch, so exactly one waiter runs at a time.
 func waitEvents(ss *session, seq uint64) tea.Cmd {
 	return func() tea.Msg {
-		select {
-		case <-ss.done:
-			return nil
-		case _, ok := <-ss.events:
-			if !ok {
-				return nil
-			}
-		}
-		// Drain notifications already queued: EventsSince below covers them.
-	drain:
-		for {
+		for ss.srv.LastSeq() <= seq {
 			select {
-			case _, ok := <-ss.events:
-				if !ok {
-					break drain
-				}
-			default:
-				break drain
+			case <-ss.done:
+				return nil
+			case <-ss.feed.Ready():
 			}
 		}
 		evs := ss.srv.EventsSince(seq)

@@ -97,7 +97,7 @@ func New(o Options) Model {
 		o.Client = o.Server.Client(sim.SourceComposer)
 	}
 	ss := &session{ctx: context.Background(), srv: o.Server, eng: o.Engine, client: o.Client, done: make(chan struct{})}
-	ss.events, ss.unsub = o.Server.Subscribe(subscribeBuffer)
+	ss.feed = o.Server.Feed(o.Server.LastSeq())
 
 	m := Model{
 		ss:    ss,

@@ -311,22 +311,22 @@ func TestWaitEventsCatchesUpAfterDroppedNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range subscribeBuffer * 3 {
+	for range 768 {
 		msg := sendBatch(context.Background(), cl, 1, rl, 1)()
 		if sm := msg.(sentMsg); sm.Status != 200 {
 			t.Fatalf("status %d", sm.Status)
 		}
 	}
 	var got []sim.Event
-	for len(got) < subscribeBuffer*3 {
+	for len(got) < 768 {
 		em, ok := waitEvents(m.ss, start)().(eventsMsg)
 		if !ok {
 			t.Fatal("waitEvents returned no events")
 		}
 		got = em.Events
 	}
-	if len(got) != subscribeBuffer*3 || got[len(got)-1].Seq != srv.LastSeq() {
-		t.Fatalf("caught up with %d events, want %d up to seq %d", len(got), subscribeBuffer*3, srv.LastSeq())
+	if len(got) != 768 || got[len(got)-1].Seq != srv.LastSeq() {
+		t.Fatalf("caught up with %d events, want %d up to seq %d", len(got), 768, srv.LastSeq())
 	}
 }
 

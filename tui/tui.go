@@ -56,8 +56,7 @@ type session struct {
 	eng    *lessons.Engine
 	client *sim.Client
 
-	events <-chan sim.Event
-	unsub  func()
+	feed   *sim.Feed
 	manual bool                  // tests feed events themselves; no waiting command
 	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
 	done   chan struct{}
@@ -73,8 +72,8 @@ type session struct {
 func (ss *session) close() {
 	ss.once.Do(func() {
 		close(ss.done)
-		if ss.unsub != nil {
-			ss.unsub()
+		if ss.feed != nil {
+			ss.feed.Close()
 		}
 	})
 }

@@ -43,11 +43,6 @@ type Options struct {
 // are reported and skipped whole; nothing of them is sent.
 const MaxLine = 1 << 20
 
-// eventBuffer is how many server events may wait for the session loop before
-// the server drops them for this subscriber; dropped events are caught up
-// with EventsSince, so the number only bounds memory.
-const eventBuffer = 64
-
 // Run plays a line-mode session until the input ends or the learner types
 // quit; both return nil. It returns ctx's error when ctx is cancelled and the
 // first error writing to Out or reading from In.
@@ -67,8 +62,8 @@ func Run(ctx context.Context, o Options) error {
 	}
 	s := newSession(ctx, o)
 
-	events, unsubscribe := o.Server.Subscribe(eventBuffer)
-	defer unsubscribe()
+	feed := o.Server.Feed(o.Server.LastSeq())
+	defer feed.Close()
 	done := make(chan struct{})
 	defer close(done)
 	lines := make(chan inputLine)
@@ -79,14 +74,10 @@ func Run(ctx context.Context, o Options) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case ev, ok := <-events:
-			if !ok {
-				events = nil // never again; EventsSince still catches up after each line
-				continue
-			}
+		case <-feed.Ready():
 			// The session's own exchanges were printed when they were sent;
 			// anything newer came from the network.
-			if ev.Seq > s.lastSeq {
+			if o.Server.LastSeq() > s.lastSeq {
 				s.catchUp()
 			}
 		case in, ok := <-lines:

@@ -1,0 +1,120 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+)
+
+// Feed is one reader's place in the server's event log: it hands out every
+// event after its position exactly once, oldest first, and waits for new ones
+// without ever holding the server up. Events the log dropped before the feed
+// read them (the log keeps at most Options.MaxEvents and a byte budget) are
+// counted as missed rather than skipped in silence.
+//
+// A Feed is for one goroutine at a time; the server may emit concurrently.
+type Feed struct {
+	srv    *Server
+	id     uint64
+	next   uint64        // the Seq the feed hands out next
+	ready  chan struct{} // a token when the server emitted since the last read
+	once   sync.Once
+	closed chan struct{}
+}
+
+// Feed returns a feed positioned after event after: its first batch holds
+// the kept events with Seq > after. Feed(s.LastSeq()) follows only new events;
+// Feed(0) replays what is kept. Close it when done.
+func (s *Server) Feed(after uint64) *Feed {
+	f := &Feed{srv: s, next: after + 1, ready: make(chan struct{}, 1), closed: make(chan struct{})}
+	s.mu.Lock()
+	f.id = s.nextSub
+	s.nextSub++
+	s.feeds[f.id] = f.ready
+	s.mu.Unlock()
+	f.ready <- struct{}{} // whatever is already kept counts as new
+	return f
+}
+
+// ErrFeedClosed is returned by Feed.Next after Close.
+var ErrFeedClosed = errors.New("the event feed is closed")
+
+// Batch is what a feed read returns: the events in order, and how many events
+// between the previous batch and this one the log had already dropped.
+type Batch struct {
+	Events []Event
+	Missed uint64
+}
+
+// Seq is the Seq of the newest event the feed has handed out (or skipped as
+// missed), the position a new feed would start after.
+func (f *Feed) Seq() uint64 { return f.next - 1 }
+
+// Ready is signalled when the server may have events the feed has not handed
+// out. Select on it, then call Poll.
+func (f *Feed) Ready() <-chan struct{} { return f.ready }
+
+// Poll returns the events after the feed's position without waiting, and
+// moves past them.
+func (f *Feed) Poll() Batch {
+	s := f.srv
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq >= f.next })
+	var b Batch
+	if i < r.n {
+		if first := r.kept(i).seq; first > f.next {
+			b.Missed = first - f.next
+		}
+	} else if s.seq >= f.next {
+		b.Missed = s.seq - f.next + 1
+	}
+	b.Events = make([]Event, 0, r.n-i)
+	for ; i < r.n; i++ {
+		b.Events = append(b.Events, r.kept(i).unpack())
+	}
+	f.next = s.seq + 1
+	return b
+}
+
+// Next waits until there is at least one event (or a missed one) after the
+// feed's position and returns them, or returns ctx's error, or a nil batch
+// and ErrFeedClosed once the feed is closed.
+func (f *Feed) Next(ctx context.Context) (Batch, error) {
+	for {
+		if b := f.Poll(); len(b.Events) > 0 || b.Missed > 0 {
+			return b, nil
+		}
+		select {
+		case <-ctx.Done():
+			return Batch{}, ctx.Err()
+		case <-f.closed:
+			return Batch{}, ErrFeedClosed
+		case <-f.ready:
+		}
+	}
+}
+
+// Close ends the feed: the server stops signalling it and Next returns
+// ErrFeedClosed. Closing twice is fine.
+func (f *Feed) Close() {
+	f.once.Do(func() {
+		f.srv.mu.Lock()
+		delete(f.srv.feeds, f.id)
+		f.srv.mu.Unlock()
+		close(f.closed)
+	})
+}
+
+// notifyFeeds tells every feed there is something new, without waiting. The
+// caller holds s.mu.
+func (s *Server) notifyFeeds() {
+	for _, ready := range s.feeds {
+		select {
+		case ready <- struct{}{}:
+		default: // a token is already waiting: the reader will see this event too
+		}
+	}
+}
