@@ -23,6 +23,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/tui"
 	"github.com/putpost/putpost/tui/plain"
@@ -203,57 +204,44 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	if err != nil {
 		return err
 	}
-	srv := sim.New(sim.Options{})
-	client := srv.Client(sim.SourceComposer)
-
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
-	var ls []*lessons.Lesson
+	o := session.Options{Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote}
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
-		if ls, err = loadCurriculum(f); err != nil {
+		ls, err := loadCurriculum(f)
+		if err != nil {
 			return err
 		}
 		if progress, notice, err = openProgress(f); err != nil {
 			return err
 		}
+		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
 	}
-
-	// Listen before the engine exists: a start that fails here must not
-	// change where the learner left off.
-	listenAddr := ""
-	if f.listen != "" {
-		addr, shutdown, err := serveInBackground(srv, f.listen, f.allowRemote)
-		if err != nil {
-			return err
-		}
-		defer shutdown()
-		listenAddr = addr
+	sess, err := session.New(o)
+	switch {
+	case errors.Is(err, sim.ErrNotLoopback):
+		return fmt.Errorf("%w (add --allow-remote to do that)", err)
+	case err != nil && f.lesson != "" && progress != nil:
+		return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
+	case err != nil:
+		return err
 	}
-
-	var engine *lessons.Engine
-	if !sandbox {
-		engine = lessons.NewEngine(ls, srv, progress)
-		if f.lesson != "" {
-			if err := engine.Goto(f.lesson); err != nil {
-				return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
-			}
-		}
-	}
+	defer sess.Close()
 
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
 	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
-			In: stdin, Out: stdout, Server: srv, Engine: engine, Client: client,
-			Listen: listenAddr, Notice: notice, Verbose: f.verbose, Color: f.color,
+			In: stdin, Out: stdout, Session: sess,
+			Listen: sess.Addr(), Notice: notice, Verbose: f.verbose, Color: f.color,
 			Echo: !isTerminal(stdin),
 		})
 	}
 	return tui.Run(ctx, tui.Options{
-		Server: srv, Engine: engine, Client: client, Listen: listenAddr, Notice: notice,
+		Session: sess, Notice: notice,
 		Welcome:   progress != nil && progress.FirstRun(),
 		NotSaving: progress != nil && !progress.Saving(),
 	})
@@ -272,22 +260,6 @@ func listen(addr string, allowRemote bool) (net.Listener, error) {
 		return nil, fmt.Errorf("%w (add --allow-remote to do that)", err)
 	}
 	return ln, err
-}
-
-// serveInBackground serves srv over HTTP on addr until the returned function
-// is called; it returns the address actually bound (addr may name port 0).
-func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (string, func(), error) {
-	ln, err := listen(addr, allowRemote)
-	if err != nil {
-		return "", nil, err
-	}
-	hs := sim.NewHTTPServer(srv)
-	go func() { _ = hs.Serve(ln) }()
-	return ln.Addr().String(), func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(ctx)
-	}, nil
 }
 
 func runLessons(args []string, stdout, stderr io.Writer) error {

@@ -9,10 +9,10 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -36,8 +36,8 @@ func badWorld(d *driver) string {
 func badPassFirstStep(t *testing.T, d *driver) {
 	t.Helper()
 	d.keys("s", "enter", "esc")
-	if !d.m.status.Passed || logLen(d) != 1 {
-		t.Fatalf("the solution did not pass the first step (passed %v, %d exchanges)", d.m.status.Passed, logLen(d))
+	if !d.m.status().Passed || logLen(d) != 1 {
+		t.Fatalf("the solution did not pass the first step (passed %v, %d exchanges)", d.m.status().Passed, logLen(d))
 	}
 }
 
@@ -82,7 +82,7 @@ func TestBadRequestLinesAreExplainedInTheComposerAndChangeNothing(t *testing.T) 
 	// One learner meets every bad line in turn: the loop must go on.
 	d := newDriver(t, 200, 60, testOpts{lesson: "put-replace"})
 	badPassFirstStep(t, d)
-	world, seq, step := badWorld(d), d.srv.LastSeq(), d.eng.StepIndex()
+	world, seq, step := badWorld(d), d.srv.LastSeq(), d.sess.StepIndex()
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,8 +109,8 @@ func TestBadRequestLinesAreExplainedInTheComposerAndChangeNothing(t *testing.T) 
 			if got := badWorld(d); got != world {
 				t.Errorf("server state changed:\n%s\nwant\n%s", got, world)
 			}
-			if d.eng.StepIndex() != step || !d.m.status.Passed {
-				t.Errorf("step %d passed %v, want step %d still passed", d.eng.StepIndex(), d.m.status.Passed, step)
+			if d.sess.StepIndex() != step || !d.m.status().Passed {
+				t.Errorf("step %d passed %v, want step %d still passed", d.sess.StepIndex(), d.m.status().Passed, step)
 			}
 		})
 	}
@@ -230,7 +230,7 @@ func TestFormBadInputIsExplainedAndNotSent(t *testing.T) {
 				t.Errorf("the error is on the %s field, want %s", fieldNames[e.Field], fieldNames[tc.field])
 			}
 			d.mustContain("✗ ", "nothing sent")
-			if badWorld(d) != world || !d.m.status.Passed {
+			if badWorld(d) != world || !d.m.status().Passed {
 				t.Error("a refused form changed the server or the step")
 			}
 		})
@@ -270,8 +270,8 @@ func TestOneByOneAndBackKeepsEverything(t *testing.T) {
 		overlayOpen bool
 	}
 	take := func() snapshot {
-		return snapshot{d.m.comp.line.Value(), d.m.focus, d.m.srv.sel, logLen(d), d.eng.Lesson().ID, d.eng.StepIndex(),
-			d.m.status.Passed, badWorld(d), d.srv.LastSeq(), d.m.overlay != overlayNone}
+		return snapshot{d.m.comp.line.Value(), d.m.focus, d.m.srv.sel, logLen(d), d.sess.Lesson().ID, d.sess.StepIndex(),
+			d.m.status().Passed, badWorld(d), d.srv.LastSeq(), d.m.overlay != overlayNone}
 	}
 	before := take()
 	if before.line != "GET /flights" || before.focus != paneServer {
@@ -312,16 +312,8 @@ func TestSaveFailureMidSessionKeepsTheStepPassed(t *testing.T) {
 	if err != nil || notice != "" {
 		t.Fatalf("progress: %q %v", notice, err)
 	}
-	srv := sim.New(sim.Options{})
-	eng := lessons.NewEngine(testLessons(t), srv, p)
-	if err := eng.Goto("put-replace"); err != nil {
-		t.Fatal(err)
-	}
-	m := New(Options{Server: srv, Engine: eng, Client: srv.Client(sim.SourceComposer)})
-	m.ss.manual = true
-	t.Cleanup(m.Close)
-	d := &driver{t: t, m: m, srv: srv, eng: eng}
-	d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII}, tea.WindowSizeMsg{Width: 200, Height: 60})
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t), Progress: p, Lesson: "put-replace"})
+	d := startDriver(t, 200, 60, sess, Options{}, "")
 
 	// A file where the folder was: fails for root too.
 	if err := os.RemoveAll(dir); err != nil {
@@ -333,7 +325,7 @@ func TestSaveFailureMidSessionKeepsTheStepPassed(t *testing.T) {
 	d.keys("s", "enter") // the solution, sent
 	d.mustContain("✓ Step passed")
 	d.mustContain("✓ step passed — but progress could not be saved: ", "not a directory")
-	if d.m.status.SaveErr == nil {
+	if d.m.status().SaveErr == nil {
 		t.Error("the engine did not report the failed save to the screen")
 	}
 	if !p.Passed("put-replace", 0) {

@@ -3,29 +3,30 @@ package tui
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/session"
 )
 
-// eventsMsg carries the events that arrived since the last batch, oldest
+// updatesMsg carries the session's updates since the last batch, oldest
 // first, and the server state read right after them.
-type eventsMsg struct {
-	Events []sim.Event
-	Snap   serverSnap
+type updatesMsg struct {
+	Updates []session.Update
+	Snap    serverSnap
 }
 
-// waitEvents blocks (in its own goroutine, as every tea.Cmd) until the sim
-// has events after seq, then collects them and the state after them. Update
-// re-issues it after each batch, so exactly one waiter runs at a time.
-func waitEvents(ss *session, seq uint64) tea.Cmd {
+// waitUpdates blocks (in its own goroutine, as every tea.Cmd) until the
+// session has updates, then collects them and the state after them. Update
+// re-issues it after each batch, so exactly one waiter reads the watcher.
+func waitUpdates(ss *shared) tea.Cmd {
 	return func() tea.Msg {
-		for ss.srv.LastSeq() <= seq {
+		for {
+			if ups := ss.watch.Poll(); len(ups) > 0 {
+				return updatesMsg{Updates: ups, Snap: takeSnap(ss.sess)}
+			}
 			select {
 			case <-ss.done:
 				return nil
-			case <-ss.feed.Ready():
+			case <-ss.watch.Ready():
 			}
 		}
-		evs := ss.srv.EventsSince(seq)
-		return eventsMsg{Events: evs, Snap: takeSnap(ss.srv, ss.client)}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -30,15 +30,13 @@ type flow struct {
 	emu *vt.Emulator
 	mu  sync.Mutex
 	srv *sim.Server
-	eng *lessons.Engine
 }
 
 func startFlow(t *testing.T, w, h int, o Options) *flow {
 	t.Helper()
-	if o.Server == nil {
-		o.Server = sim.New(sim.Options{})
+	if o.Session == nil {
+		o.Session = newSession(t, session.Options{Mode: session.Sandbox})
 	}
-	o.Client = o.Server.Client(sim.SourceComposer)
 	m := New(o)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m,
@@ -51,7 +49,7 @@ func startFlow(t *testing.T, w, h int, o Options) *flow {
 	// emulator while this reads is a data race inside vt, so it stays open
 	// until the test binary ends.)
 	go func() { _, _ = io.Copy(io.Discard, emu) }()
-	return &flow{t: t, tm: tm, emu: emu, srv: o.Server, eng: o.Engine}
+	return &flow{t: t, tm: tm, emu: emu, srv: o.Session.Server()}
 }
 
 // screen feeds what the program wrote so far into the emulator and returns
@@ -101,13 +99,13 @@ func (f *flow) quit() Model {
 	return m.(Model)
 }
 
-func builtinEngine(t *testing.T, srv *sim.Server) *lessons.Engine {
+func builtinSession(t *testing.T) *session.Session {
 	t.Helper()
 	ls, err := lessons.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return lessons.NewEngine(ls, srv, nil)
+	return newSession(t, session.Options{Mode: session.Tutorial, Lessons: ls})
 }
 
 // TestFlowFirstRunCompletesPutReplaceByTyping: a first run shows the
@@ -116,14 +114,13 @@ func builtinEngine(t *testing.T, srv *sim.Server) *lessons.Engine {
 // the curriculum as it is edited), answers its quiz and moves on to the
 // next lesson.
 func TestFlowFirstRunCompletesPutReplaceByTyping(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	eng := builtinEngine(t, srv)
+	eng := builtinSession(t)
 	ls := eng.Lessons()
 	idx := slices.IndexFunc(ls, func(l *lessons.Lesson) bool { return l.ID == "put-replace" })
 	if idx < 0 || idx+1 >= len(ls) {
 		t.Fatal("the curriculum has no put-replace lesson with a lesson after it")
 	}
-	f := startFlow(t, 120, 40, Options{Server: srv, Engine: eng, Welcome: true})
+	f := startFlow(t, 120, 40, Options{Session: eng, Welcome: true})
 
 	f.waitFor("Welcome to putpost", 3*time.Second)
 	f.keys("enter")
@@ -160,7 +157,7 @@ func TestFlowFirstRunCompletesPutReplaceByTyping(t *testing.T) {
 	f.waitFor(fmt.Sprintf("%d/%d ", idx+2, len(ls)), 3*time.Second)
 
 	m := f.quit()
-	if got := m.ss.eng.Lesson().ID; got != ls[idx+1].ID {
+	if got := m.ss.sess.Lesson().ID; got != ls[idx+1].ID {
 		t.Fatalf("in %s after the last step, want %s", got, ls[idx+1].ID)
 	}
 	if done, total := eng.Done("put-replace"); done != total {
@@ -211,17 +208,12 @@ func TestFlowUndoRestoresTheBalance(t *testing.T) {
 // TestFlowCurlOverListenAdvancesTheStep: a request from outside (what curl
 // does against --listen) shows up in the log and passes the step.
 func TestFlowCurlOverListenAdvancesTheStep(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	eng := lessons.NewEngine(testLessons(t), srv, nil)
-	if err := eng.Goto("put-replace"); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	f := startFlow(t, 120, 40, Options{Server: srv, Engine: eng, Listen: strings.TrimPrefix(hs.URL, "http://")})
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t), Lesson: "put-replace", Listen: "127.0.0.1:0"})
+	f := startFlow(t, 120, 40, Options{Session: sess})
+	url := "http://" + sess.Addr()
 	f.waitFor("Step 1/4", 3*time.Second)
 
-	req, err := http.NewRequest(http.MethodPut, hs.URL+"/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
+	req, err := http.NewRequest(http.MethodPut, url+"/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

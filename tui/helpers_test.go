@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -69,7 +70,7 @@ type driver struct {
 	t    testing.TB
 	m    Model
 	srv  *sim.Server
-	eng  *lessons.Engine
+	sess *session.Session
 	quit bool // a command returned tea.Quit
 
 	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
@@ -97,8 +98,7 @@ type testOpts struct {
 
 func newDriver(t testing.TB, w, h int, o testOpts) *driver {
 	t.Helper()
-	srv := sim.New(sim.Options{})
-	var eng *lessons.Engine
+	so := session.Options{Mode: session.Sandbox, Lesson: o.lesson}
 	if !o.sandbox {
 		ls := o.lessons
 		switch {
@@ -110,18 +110,35 @@ func newDriver(t testing.TB, w, h int, o testOpts) *driver {
 		case ls == nil:
 			ls = testLessons(t)
 		}
-		eng = lessons.NewEngine(ls, srv, nil)
-		if o.lesson != "" {
-			if err := eng.Goto(o.lesson); err != nil {
-				t.Fatal(err)
-			}
-		}
+		so.Mode, so.Lessons = session.Tutorial, ls
 	}
-	m := New(Options{Server: srv, Engine: eng, Client: srv.Client(sim.SourceComposer), Listen: o.listen, Welcome: o.welcome})
+	return startDriver(t, w, h, newSession(t, so), Options{Welcome: o.welcome}, o.listen)
+}
+
+// newSession starts a session that ends with the test.
+func newSession(t testing.TB, o session.Options) *session.Session {
+	t.Helper()
+	s, err := session.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// startDriver builds the Model over sess, pumped by hand, at w×h. listen
+// stands in for the session's listen address in the footer.
+func startDriver(t testing.TB, w, h int, sess *session.Session, o Options, listen string) *driver {
+	t.Helper()
+	o.Session = sess
+	m := New(o)
 	m.ss.manual = true
 	m.ss.tick = func(job int) tea.Cmd { return func() tea.Msg { return repeatTickMsg{Job: job} } }
+	if listen != "" {
+		m.listen(listen)
+	}
 	t.Cleanup(m.Close)
-	d := &driver{t: t, m: m, srv: srv, eng: eng}
+	d := &driver{t: t, m: m, srv: sess.Server(), sess: sess}
 	d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII})
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return d
@@ -150,8 +167,8 @@ func (d *driver) step(msg tea.Msg) {
 		nm, cmd := d.m.Update(msg)
 		d.m = nm.(Model)
 		queue = append(queue, d.run(cmd)...)
-		if d.srv.LastSeq() > d.m.lastSeq {
-			queue = append(queue, eventsMsg{Events: d.srv.EventsSince(d.m.lastSeq), Snap: takeSnap(d.srv, d.m.ss.client)})
+		if ups := d.m.ss.watch.Poll(); len(ups) > 0 {
+			queue = append(queue, updatesMsg{Updates: ups, Snap: takeSnap(d.sess)})
 		}
 	}
 }

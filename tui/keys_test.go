@@ -108,19 +108,19 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 
 		// Lesson.
 		"n": {check: func(t *testing.T, d *driver) {
-			if d.eng.StepIndex() != 1 {
-				t.Errorf("step %d after next, want 2", d.eng.StepIndex()+1)
+			if d.sess.StepIndex() != 1 {
+				t.Errorf("step %d after next, want 2", d.sess.StepIndex()+1)
 			}
 			d.mustContain("Step 2/4")
 		}},
 		"p": {setup: func(d *driver) { d.keys("n") }, check: func(t *testing.T, d *driver) {
-			if d.eng.StepIndex() != 0 {
-				t.Errorf("step %d after back, want 1", d.eng.StepIndex()+1)
+			if d.sess.StepIndex() != 0 {
+				t.Errorf("step %d after back, want 1", d.sess.StepIndex()+1)
 			}
 		}},
 		"h": {check: func(t *testing.T, d *driver) {
-			if len(d.eng.HintsShown()) != 1 {
-				t.Errorf("%d hints shown, want 1", len(d.eng.HintsShown()))
+			if len(d.sess.HintsShown()) != 1 {
+				t.Errorf("%d hints shown, want 1", len(d.sess.HintsShown()))
 			}
 			d.mustContain("Hint 1/1")
 		}},
@@ -152,14 +152,14 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 		}},
 		"1": {setup: toQuiz, check: func(t *testing.T, d *driver) {
-			if d.m.quiz.Picked != 0 || d.m.quiz.Correct {
-				t.Errorf("quiz state %+v after 1, want a wrong answer 0", d.m.quiz)
+			if d.m.quiz().Picked != 0 || d.m.quiz().Correct {
+				t.Errorf("quiz state %+v after 1, want a wrong answer 0", d.m.quiz())
 			}
 			d.mustContain("✗ 1.")
 		}},
 		"2": {setup: toQuiz, check: func(t *testing.T, d *driver) {
-			if !d.m.quiz.Correct || !d.m.status.Passed {
-				t.Errorf("quiz state %+v after 2, want correct", d.m.quiz)
+			if !d.m.quiz().Correct || !d.m.status().Passed {
+				t.Errorf("quiz state %+v after 2, want correct", d.m.quiz())
 			}
 			d.mustContain("✓ 2.", "✓ Answered")
 		}},
@@ -211,14 +211,14 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 		}},
 		"f": {check: func(t *testing.T, d *driver) {
-			if !d.m.ss.client.Faults().LoseResponses {
-				t.Errorf("faults %+v after f", d.m.ss.client.Faults())
+			if !d.m.ss.sess.Faults().LoseResponses {
+				t.Errorf("faults %+v after f", d.m.ss.sess.Faults())
 			}
 			d.mustContain("faults lose responses")
 		}},
 		"r": {check: func(t *testing.T, d *driver) {
-			if d.m.ss.client.Retry() != sim.RetryRFC9110 {
-				t.Errorf("retry %q after r", d.m.ss.client.Retry())
+			if d.m.ss.sess.Retry() != sim.RetryRFC9110 {
+				t.Errorf("retry %q after r", d.m.ss.sess.Retry())
 			}
 			d.mustContain("retry rfc9110")
 		}},
@@ -278,8 +278,8 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 					d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 					toQuiz(d)
 					d.keys(name)
-					if d.m.quiz.Picked != -1 || !strings.Contains(d.screen(), "choose 1 to 4") {
-						t.Errorf("%s on a 4-choice quiz: quiz %+v, screen:\n%s", name, d.m.quiz, d.screen())
+					if d.m.quiz().Picked != -1 || !strings.Contains(d.screen(), "choose 1 to 4") {
+						t.Errorf("%s on a 4-choice quiz: quiz %+v, screen:\n%s", name, d.m.quiz(), d.screen())
 					}
 					return
 				}
@@ -291,8 +291,8 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 					d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 					toQuiz(d)
 					d.keys(name)
-					if d.m.quiz.Picked != int(name[0]-'1') || d.m.quiz.Correct {
-						t.Errorf("quiz %+v after %s", d.m.quiz, name)
+					if d.m.quiz().Picked != int(name[0]-'1') || d.m.quiz().Correct {
+						t.Errorf("quiz %+v after %s", d.m.quiz(), name)
 					}
 					return
 				}
@@ -317,7 +317,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 
 // toQuiz moves to put-replace's quiz step.
 func toQuiz(d *driver) {
-	for d.eng.Step().Quiz == nil {
+	for d.sess.Step().Quiz == nil {
 		d.keys("n")
 	}
 }
@@ -329,17 +329,18 @@ func TestComposerKeepsLettersWhileTyping(t *testing.T) {
 	if got := d.m.comp.line.Value(); got != "qhsntufrcx?" {
 		t.Errorf("composer holds %q; letters must type, not act", got)
 	}
-	if d.quit || d.m.overlay != overlayNone || d.eng.StepIndex() != 0 {
+	if d.quit || d.m.overlay != overlayNone || d.sess.StepIndex() != 0 {
 		t.Error("a letter typed in the composer acted as a command")
 	}
 }
 
 func TestInvalidRequestIsExplainedAndNotSent(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	before := d.srv.LastSeq()
 	d.keys("e", "ctrl+l")
 	d.typeLine(`PUT /flights/AA123 {"status":`)
 	d.keys("enter")
-	if logLen(d) != 0 || d.srv.LastSeq() != d.m.lastSeq {
+	if logLen(d) != 0 || d.srv.LastSeq() != before {
 		t.Fatal("an invalid request was sent")
 	}
 	if d.m.comp.err == nil {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -76,62 +78,53 @@ payments. There is no lesson and no check: try anything.
 - **f** switches faults on the network, **r** the client's retry policy.
 - **u** undoes the newest change; **?** shows every key.`
 
-// enterStep sets the screen up for the engine's current step: fresh check
-// results, the suggested request in the composer, the step's network.
+// enterStep sets the screen up for the session's current step: the
+// suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
-	m.quiz = quizState{Picked: -1}
 	m.comp.queued = nil
-	eng := m.ss.eng
-	if eng == nil {
+	m.srv.snap.Faults = m.ss.sess.Faults()
+	m.srv.snap.Retry = m.ss.sess.Retry()
+	m.updateCurl()
+	st := m.ss.sess.Step()
+	if st == nil {
 		return
 	}
 	// The last outcome belongs to the step before; it would read as if
 	// the new suggestion had been sent.
 	m.comp.setStatus("", "")
-	m.status = eng.Observe()
-	st := eng.Step()
-	if st == nil {
-		return
-	}
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
 	}
-	// Each step starts on the network it asks for; a step without a
-	// network block runs on a normal one (no faults, no retries). The
-	// learner may still flip the switches afterwards.
-	if st.Network != nil {
-		m.ss.client.SetFaults(st.Network.Faults)
-		if st.Network.Retry != "" {
-			m.ss.client.SetRetry(st.Network.Retry)
-		}
-		if m.flash == "" {
-			m.flash = "this step sets the network: " + networkText(m.ss.client.Faults(), m.ss.client.Retry())
-		}
-	} else {
-		m.ss.client.SetFaults(sim.FaultSettings{})
-		m.ss.client.SetRetry(sim.RetryNone)
+	// The session puts each step on the network it asks for, or a normal
+	// one; say so when the step asks.
+	if st.Network != nil && m.flash == "" {
+		m.flash = "this step sets the network: " + session.NetworkSummary(m.ss.sess.Faults(), m.ss.sess.Retry())
 	}
-	m.srv.snap.Faults = m.ss.client.Faults()
-	m.srv.snap.Retry = m.ss.client.Retry()
-	m.updateCurl()
+}
+
+// refused says in the footer why a lesson command did nothing, and reports
+// whether err was such a refusal.
+func (m *Model) refused(err error, sandbox string) bool {
+	switch {
+	case errors.Is(err, session.ErrSandbox):
+		m.flash = sandbox
+	case errors.Is(err, session.ErrNoLessons):
+		m.flash = "there are no lessons to work on"
+	default:
+		return false
+	}
+	return true
 }
 
 func (m *Model) next() tea.Cmd {
-	eng := m.ss.eng
-	if eng == nil {
-		m.flash = "the sandbox has no lessons; start putpost without 'sandbox' to follow them"
+	_, err := m.ss.sess.Next()
+	switch {
+	case m.refused(err, "the sandbox has no lessons; start putpost without 'sandbox' to follow them"):
 		return nil
-	}
-	if eng.Next() {
-		m.enterStep()
-		return m.buildLesson(false)
-	}
-	nl := eng.NextLesson()
-	if nl == nil {
+	case errors.Is(err, session.ErrLastStep):
 		m.flash = "that was the last step of the last lesson — t lists every lesson"
 		return nil
-	}
-	if err := eng.Goto(nl.ID); err != nil {
+	case err != nil:
 		m.flash = err.Error()
 	}
 	m.enterStep()
@@ -139,12 +132,11 @@ func (m *Model) next() tea.Cmd {
 }
 
 func (m *Model) prev() tea.Cmd {
-	eng := m.ss.eng
-	if eng == nil {
-		m.flash = "the sandbox has no lessons"
+	err := m.ss.sess.Back()
+	switch {
+	case m.refused(err, "the sandbox has no lessons"):
 		return nil
-	}
-	if !eng.Back() {
+	case errors.Is(err, session.ErrFirstStep):
 		m.flash = "this is the first step; t lists every lesson"
 		return nil
 	}
@@ -153,17 +145,15 @@ func (m *Model) prev() tea.Cmd {
 }
 
 func (m *Model) hint() tea.Cmd {
-	eng := m.ss.eng
-	if eng == nil {
-		m.flash = "no hints in the sandbox"
+	_, _, err := m.ss.sess.Hint()
+	switch {
+	case m.refused(err, "no hints in the sandbox"):
 		return nil
-	}
-	if _, ok := eng.NextHint(); !ok {
-		if st := eng.Step(); st != nil && len(st.Hints) == 0 {
-			m.flash = "this step has no hints"
-		} else {
-			m.flash = "no more hints — s fills in the solution"
-		}
+	case errors.Is(err, session.ErrNoHints):
+		m.flash = "this step has no hints"
+		return nil
+	case errors.Is(err, session.ErrNoMoreHints):
+		m.flash = "no more hints — s fills in the solution"
 		return nil
 	}
 	m.lesson.anchor = anchorHint
@@ -171,48 +161,46 @@ func (m *Model) hint() tea.Cmd {
 }
 
 func (m *Model) solution() tea.Cmd {
-	eng := m.ss.eng
-	if eng == nil {
-		m.flash = "no solutions in the sandbox"
+	sol, err := m.ss.sess.Solution()
+	switch {
+	case m.refused(err, "no solutions in the sandbox"):
 		return nil
-	}
-	sol := eng.Solution()
-	if len(sol) == 0 {
+	case err != nil || len(sol.Requests) == 0:
 		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
 		return nil
 	}
-	m.comp.Fill(sol[0])
-	m.comp.queued = sol[1:]
+	m.comp.Fill(sol.Requests[0])
+	m.comp.queued = sol.Requests[1:]
 	m.comp.setStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
 	m.setFocus(paneComposer, false)
 	return nil
 }
 
 func (m *Model) answer(choice int) tea.Cmd {
-	eng := m.ss.eng
-	if eng == nil {
+	q, st, err := m.ss.sess.Answer(choice)
+	var ce *session.ChoiceError
+	switch {
+	case m.refused(err, ""):
 		return nil
-	}
-	st := eng.Step()
-	if st == nil || st.Quiz == nil {
+	case errors.Is(err, session.ErrNotQuiz):
 		m.flash = "number keys answer quiz steps; this step is a task"
 		return nil
-	}
-	if choice < 0 || choice >= len(st.Quiz.Choices) {
-		m.flash = fmt.Sprintf("choose 1 to %d", len(st.Quiz.Choices))
+	case errors.As(err, &ce):
+		m.flash = ce.Error()
 		return nil
-	}
-	correct, why := eng.Answer(choice)
-	m.quiz = quizState{Picked: choice, Correct: correct, Why: why}
-	passedBefore := m.status.Passed
-	m.status = eng.Observe()
-	if correct {
-		m.status.Passed = true
+	case err != nil:
+		m.flash = err.Error()
+		return nil
+	case q.Correct:
 		m.flash = "✓ right — n for the next step"
-	} else {
+		if st.SaveErr != nil {
+			m.noSave = true
+			m.flash = "✓ right — but progress could not be saved: " + st.SaveErr.Error()
+		}
+	default:
 		m.flash = "not quite — read why, then try another answer"
 	}
-	return m.buildLesson(correct && !passedBefore || !correct)
+	return m.buildLesson(st.JustPassed || !q.Correct)
 }
 
 // --- building the pane ----------------------------------------------------
@@ -254,15 +242,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	}
 	blank := func() { lines = append(lines, "") }
 
-	eng := m.ss.eng
-	var (
-		lesson *lessons.Lesson
-		step   *lessons.Step
-		idx    int
-	)
-	if eng != nil {
-		lesson, step, idx = eng.Lesson(), eng.Step(), eng.StepIndex()
-	}
+	eng := m.ss.sess
+	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
 	id := "sandbox"
 	if lesson != nil {
 		id = lesson.ID + "#" + strconv.Itoa(idx)
@@ -294,7 +275,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			resultAt = m.quizLines(step, &lines, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
-			for _, r := range m.status.Results {
+			for _, r := range m.status().Results {
 				if r.OK {
 					text(m.st.OK.Render, "✓ "+r.Desc, 2)
 				} else {
@@ -305,7 +286,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 					text(m.st.Pending.Render, line, 2)
 				}
 			}
-			if !m.status.Passed && step.Suggest != "" {
+			if !m.status().Passed && step.Suggest != "" {
 				text(m.st.Faint.Render, "The composer holds a suggested request: edit it, or press e then ⏎ to send it.", 2)
 			}
 		}
@@ -318,17 +299,17 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
 			}
 			l.hintAt = len(lines) - 1
-		} else if !m.status.Passed && len(step.Hints) > 0 {
+		} else if !m.status().Passed && len(step.Hints) > 0 {
 			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
 		}
 
-		if m.status.Passed && step.Quiz == nil {
+		if m.status().Passed && step.Quiz == nil {
 			blank()
 			resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
 			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain"}, step.Explain)
 		}
-		if m.status.Passed {
+		if m.status().Passed {
 			blank()
 			lines = append(lines, m.nextLine(lesson, idx))
 		}
@@ -379,16 +360,16 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		mark := fmt.Sprintf("%d. ", i+1)
 		st := m.st.Text.Render
 		switch {
-		case m.quiz.Picked == i && m.quiz.Correct:
+		case m.quiz().Picked == i && m.quiz().Correct:
 			mark, st = "✓ "+mark, m.st.OK.Render
-		case m.quiz.Picked == i:
+		case m.quiz().Picked == i:
 			mark, st = "✗ "+mark, m.st.Fail.Render
-		case m.quiz.Picked < 0 && m.status.Passed && c.Correct:
+		case m.quiz().Picked < 0 && m.status().Passed && c.Correct:
 			mark, st = "✓ "+mark, m.st.OK.Render
 		default:
 			mark = "  " + mark
 		}
-		if m.quiz.Picked == i {
+		if m.quiz().Picked == i {
 			at = len(*lines)
 		}
 		// Wrapped choices hang under their text, not under the number.
@@ -400,17 +381,17 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 				*lines = append(*lines, pad+st(ln))
 			}
 		}
-		if m.quiz.Picked == i && m.quiz.Why != "" && m.quiz.Why != step.Explain {
-			text(m.st.Muted.Render, inlinePlain(m.quiz.Why), 7)
+		if m.quiz().Picked == i && m.quiz().Why != "" && m.quiz().Why != step.Explain {
+			text(m.st.Muted.Render, inlinePlain(m.quiz().Why), 7)
 		}
 	}
-	if m.status.Passed {
+	if m.status().Passed {
 		*lines = append(*lines, "")
 		if at < 0 {
 			at = len(*lines)
 		}
 		*lines = append(*lines, m.st.OK.Render("✓ Answered"))
-		md(mdKey{Lesson: m.ss.eng.Lesson().ID, Step: m.ss.eng.StepIndex(), Part: "explain"}, step.Explain)
+		md(mdKey{Lesson: m.ss.sess.Lesson().ID, Step: m.ss.sess.StepIndex(), Part: "explain"}, step.Explain)
 	}
 	return at
 }
@@ -423,7 +404,7 @@ func inlinePlain(s string) string {
 }
 
 func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
-	eng := m.ss.eng
+	eng := m.ss.sess
 	switch {
 	case idx+1 < len(lesson.Steps):
 		return m.st.Key.Render("n") + m.st.Muted.Render(" → next step: "+lesson.Steps[idx+1].Title)
@@ -436,8 +417,8 @@ func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
 
 // lessonTitle is the lesson pane's title and right-hand note.
 func (m *Model) lessonTitle() (string, string) {
-	eng := m.ss.eng
-	if eng == nil || eng.Lesson() == nil {
+	eng := m.ss.sess
+	if eng.Lesson() == nil {
 		return "Sandbox", m.lesson.sc.Position()
 	}
 	ls := eng.Lessons()
@@ -450,7 +431,7 @@ func (m *Model) lessonTitle() (string, string) {
 	}
 	title := fmt.Sprintf("%d/%d %s", n, len(ls), l.Title)
 	note := fmt.Sprintf("step %d/%d", eng.StepIndex()+1, len(l.Steps))
-	if m.status.Passed {
+	if m.status().Passed {
 		note += " ✓"
 	}
 	if p := m.lesson.sc.Position(); p != "" {
@@ -462,8 +443,8 @@ func (m *Model) lessonTitle() (string, string) {
 // --- contents ---------------------------------------------------------------
 
 func (m *Model) openContents() {
-	eng := m.ss.eng
-	if eng == nil || len(eng.Lessons()) == 0 {
+	eng := m.ss.sess
+	if len(eng.Lessons()) == 0 {
 		m.flash = "the sandbox has no lessons"
 		return
 	}
@@ -477,13 +458,13 @@ func (m *Model) openContents() {
 }
 
 func (m *Model) moveContents(n int) {
-	ls := m.ss.eng.Lessons()
+	ls := m.ss.sess.Lessons()
 	m.tocSel = min(max(0, m.tocSel+n), len(ls)-1)
 }
 
 func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	ls := m.ss.eng.Lessons()
+	ls := m.ss.sess.Lessons()
 	switch {
 	case msg.String() == "enter":
 		return m.openSelected()
@@ -506,12 +487,12 @@ func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
 // openSelected closes the contents and goes to the lesson selected there
 // (staying where one is when it is the current lesson).
 func (m *Model) openSelected() tea.Cmd {
-	l := m.ss.eng.Lessons()[m.tocSel]
+	l := m.ss.sess.Lessons()[m.tocSel]
 	m.overlay = overlayNone
-	if l == m.ss.eng.Lesson() {
+	if l == m.ss.sess.Lesson() {
 		return nil
 	}
-	if err := m.ss.eng.Goto(l.ID); err != nil {
+	if err := m.ss.sess.Goto(l.ID); err != nil {
 		m.flash = err.Error()
 	}
 	m.enterStep()
@@ -524,7 +505,7 @@ const contentsHead = 2
 
 // contentsLines draws the table of contents: every lesson with done/total.
 func (m *Model) contentsLines(w int) []string {
-	eng := m.ss.eng
+	eng := m.ss.sess
 	ls := eng.Lessons()
 	out := []string{m.st.Muted.Render("↑/↓ choose · ⏎ or a click opens · esc close"), ""}
 	for i, l := range ls {
@@ -574,8 +555,8 @@ func (m *Model) updateCurl() {
 		return
 	}
 	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
-	if eng := m.ss.eng; eng != nil && eng.Step() != nil && eng.Step().Suggest != "" {
-		if p, err := sim.ParseRequestLine(eng.Step().Suggest); err == nil {
+	if st := m.ss.sess.Step(); st != nil && st.Suggest != "" {
+		if p, err := sim.ParseRequestLine(st.Suggest); err == nil {
 			rl = p
 		}
 	} else if len(m.srv.snap.Resources) > 0 {
@@ -616,14 +597,14 @@ func shellQuote(s string) string {
 // taskSummary is the step's state in one line: checks done, the first one
 // still pending, or how to go on.
 func (m *Model) taskSummary(w int, inComposer bool) string {
-	eng := m.ss.eng
-	if eng == nil || eng.Step() == nil {
+	eng := m.ss.sess
+	if eng.Step() == nil {
 		return ""
 	}
 	st := eng.Step()
 	var line string
 	switch {
-	case m.status.Passed:
+	case m.status().Passed:
 		next := " — n for the next step"
 		if inComposer {
 			next = " — esc, then n for the next step"
@@ -634,14 +615,14 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 	default:
 		ok := 0
 		pending := ""
-		for _, r := range m.status.Results {
+		for _, r := range m.status().Results {
 			if r.OK {
 				ok++
 			} else if pending == "" {
 				pending = r.Desc
 			}
 		}
-		line = m.st.Bold.Render(fmt.Sprintf("▶ task %d/%d", ok, len(m.status.Results)))
+		line = m.st.Bold.Render(fmt.Sprintf("▶ task %d/%d", ok, len(m.status().Results)))
 		if pending != "" {
 			line += m.st.Pending.Render(" ○ " + pending)
 		}

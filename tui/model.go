@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -36,18 +37,11 @@ const (
 	overlayNotice // the start-up notice, when there is no welcome to hold it
 )
 
-// quizState is the learner's latest answer on the current quiz step.
-type quizState struct {
-	Picked  int // 0-based; -1 when not answered yet
-	Correct bool
-	Why     string
-}
-
 // Model is the root of the full screen. It owns the layout and the focus;
 // the lesson pane, composer and server pane are children it sizes and
-// draws. Copies share the session (sim, engine, subscription).
+// draws. Copies share the learner's session and its watcher.
 type Model struct {
-	ss    *session
+	ss    *shared
 	keys  KeyMap
 	st    *Styles
 	md    *mdRenderer
@@ -69,16 +63,12 @@ type Model struct {
 	comp   composer
 	srv    serverPane
 
-	status lessons.StepStatus
-	quiz   quizState
-
 	job     *repeatJob
 	nextJob int
 
 	flash     string
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
-	lastSeq   uint64
 	footer    string
 	curl      string // ready-to-paste curl line for --listen
 	curlAddr  string
@@ -87,17 +77,15 @@ type Model struct {
 	relayoutCmd tea.Cmd // render commands from a layout change inside a key handler
 }
 
-// New builds the full-screen model. It subscribes to the server's events;
-// Run (or a test) ends the subscription when the program ends.
+// New builds the full-screen model. It watches the session's updates; Run
+// (or a test) ends the watch when the program ends.
 func New(o Options) Model {
-	if o.Server == nil {
-		o.Server = sim.New(sim.Options{})
+	ss := &shared{ctx: context.Background(), sess: o.Session, done: make(chan struct{})}
+	if ss.sess == nil {
+		ss.sess, _ = session.New(session.Options{Mode: session.Sandbox}) // a sandbox cannot fail to start
+		ss.owned = true
 	}
-	if o.Client == nil {
-		o.Client = o.Server.Client(sim.SourceComposer)
-	}
-	ss := &session{ctx: context.Background(), srv: o.Server, eng: o.Engine, client: o.Client, done: make(chan struct{})}
-	ss.feed = o.Server.Feed(o.Server.LastSeq())
+	ss.watch = ss.sess.Watch()
 
 	m := Model{
 		ss:    ss,
@@ -112,12 +100,11 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.apply(nil, takeSnap(o.Server, o.Client))
+	m.srv.apply(nil, takeSnap(ss.sess))
 	m.lesson = lessonPane{}
-	m.lastSeq = o.Server.LastSeq()
 	m.notice = strings.TrimSpace(o.Notice)
 	m.noSave = o.NotSaving
-	m.listen(o.Listen)
+	m.listen(ss.sess.Addr())
 	switch {
 	case o.Welcome:
 		m.overlay = overlayWelcome // the welcome box shows the notice too
@@ -129,14 +116,14 @@ func New(o Options) Model {
 	return m
 }
 
-// Close ends the event subscription. Run calls it; tests that build a Model
+// Close ends the watch of the session's updates. Run calls it; tests that build a Model
 // with New call it when done.
 func (m Model) Close() { m.ss.close() }
 
 // Init asks the terminal for its background colour (the answer picks the
 // light or dark theme; nothing waits for it) and starts listening for events.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.waitEvents())
+	return tea.Batch(tea.RequestBackgroundColor, m.waitUpdates())
 }
 
 // Update handles one message. Anything slow runs in the commands it returns.
@@ -190,8 +177,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.buildLesson(false))
 		}
 
-	case eventsMsg:
-		cmds = append(cmds, m.onEvents(msg))
+	case updatesMsg:
+		cmds = append(cmds, m.onUpdates(msg))
 
 	case sentMsg:
 		cmds = append(cmds, m.onSent(msg))
@@ -295,7 +282,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			case key.Matches(msg, k.Skip):
 				return m.skip()
 			case key.Matches(msg, k.Undo):
-				return guard(undoCmd(m.ss.srv))
+				return guard(undoCmd(m.ss.sess))
 			}
 		}
 		wasForm := m.comp.form
@@ -337,7 +324,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Send):
 		if m.focus == paneServer {
 			m.openWire()
-		} else if m.status.Passed {
+		} else if m.status().Passed {
 			return m.next()
 		} else {
 			m.setFocus(paneComposer, false)
@@ -365,7 +352,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Wire):
 		m.openWire()
 	case key.Matches(msg, k.Undo):
-		return guard(undoCmd(m.ss.srv))
+		return guard(undoCmd(m.ss.sess))
 	case key.Matches(msg, k.Faults):
 		m.cycleFaults()
 	case key.Matches(msg, k.Retry):
@@ -577,7 +564,7 @@ func (m *Model) clickOverlay(x, y int) tea.Cmd {
 	}
 	switch m.overlay {
 	case overlayContents:
-		if l := i - contentsHead; l >= 0 && l < len(m.ss.eng.Lessons()) {
+		if l := i - contentsHead; l >= 0 && l < len(m.ss.sess.Lessons()) {
 			m.tocSel = l
 			return m.openSelected()
 		}
@@ -599,7 +586,7 @@ var faultCycle = []sim.FaultSettings{
 }
 
 func (m *Model) cycleFaults() {
-	cur := m.ss.client.Faults()
+	cur := m.ss.sess.Faults()
 	next := faultCycle[0]
 	for i, f := range faultCycle {
 		if f.LoseResponses == cur.LoseResponses && f.DropRequests == cur.DropRequests {
@@ -608,8 +595,8 @@ func (m *Model) cycleFaults() {
 		}
 	}
 	next.Delay = cur.Delay
-	m.ss.client.SetFaults(next)
-	m.srv.snap.Faults = m.ss.client.Faults()
+	m.ss.sess.SetFaults(next)
+	m.srv.snap.Faults = m.ss.sess.Faults()
 	switch {
 	case next.LoseResponses:
 		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
@@ -620,27 +607,19 @@ func (m *Model) cycleFaults() {
 	}
 }
 
-var retryCycle = []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.RetryGo, sim.RetryBrowser}
-
-var retryDesc = map[sim.RetryPolicy]string{
-	sim.RetryNone:    "never retries",
-	sim.RetryRFC9110: "retries idempotent methods after a failure (RFC 9110 §9.2.2)",
-	sim.RetryGo:      "retries like Go's net/http: GET, HEAD, OPTIONS, TRACE, or with an Idempotency-Key",
-	sim.RetryBrowser: "retries like a browser: may even re-send a POST",
-}
-
 func (m *Model) cycleRetry() {
-	cur := m.ss.client.Retry()
-	next := retryCycle[0]
-	for i, r := range retryCycle {
+	cur := m.ss.sess.Retry()
+	cycle := session.RetryPolicies
+	next := cycle[0]
+	for i, r := range cycle {
 		if r == cur {
-			next = retryCycle[(i+1)%len(retryCycle)]
+			next = cycle[(i+1)%len(cycle)]
 			break
 		}
 	}
-	m.ss.client.SetRetry(next)
-	m.srv.snap.Retry = m.ss.client.Retry()
-	m.flash = fmt.Sprintf("retry policy %s: %s", next, retryDesc[next])
+	m.ss.sess.SetRetry(next)
+	m.srv.snap.Retry = m.ss.sess.Retry()
+	m.flash = fmt.Sprintf("retry policy %s: %s", next, session.RetryMeaning(next))
 }
 
 // --- sending -------------------------------------------------------------------
@@ -668,7 +647,7 @@ func (m *Model) sendNext() tea.Cmd {
 	}
 	j.InFlight = true
 	m.comp.running = j.progress()
-	return guard(sendBatch(m.ss.ctx, m.ss.client, j.ID, j.Line, n))
+	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n))
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
@@ -735,44 +714,50 @@ func (m *Model) skip() tea.Cmd {
 	return nil
 }
 
-// --- events --------------------------------------------------------------------
+// --- updates -------------------------------------------------------------------
 
-func (m *Model) onEvents(msg eventsMsg) tea.Cmd {
+// onUpdates shows what happened in the session: new events go to the server
+// pane; a step's status, evaluated after exchanges, to the lesson pane.
+func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	var fresh []sim.Event
-	for _, ev := range msg.Events {
-		if ev.Seq > m.lastSeq {
-			fresh = append(fresh, ev)
-			m.lastSeq = ev.Seq
+	var cmds []tea.Cmd
+	for _, u := range msg.Updates {
+		switch u.Kind {
+		case session.UpdateEvent:
+			fresh = append(fresh, u.Event)
+		case session.UpdateStatus:
+			cmds = append(cmds, m.observed(u.Status))
+		case session.UpdateStep:
+			if !u.ByCommand { // another view moved the learner
+				m.lesson.id = ""
+				m.enterStep()
+				cmds = append(cmds, m.buildLesson(false))
+			}
 		}
 	}
-	// The network switch is the screen's own: the snapshot was read in a
-	// command and may predate a change made since (a new step's network).
-	msg.Snap.Faults, msg.Snap.Retry = m.ss.client.Faults(), m.ss.client.Retry()
+	// The network switch may have changed since the snapshot was read.
+	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
 	m.srv.apply(fresh, msg.Snap)
-	var cmds []tea.Cmd
-	if len(fresh) > 0 && m.ss.eng != nil {
-		cmds = append(cmds, m.observe())
-	}
-	cmds = append(cmds, m.waitEvents())
+	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) waitEvents() tea.Cmd {
+func (m *Model) waitUpdates() tea.Cmd {
 	if m.ss.manual {
 		return nil
 	}
-	return guard(waitEvents(m.ss, m.lastSeq))
+	return guard(waitUpdates(m.ss))
 }
 
-// observe asks the engine how the step stands now.
-func (m *Model) observe() tea.Cmd {
-	if m.ss.eng == nil {
-		return nil
-	}
-	before := m.status
-	m.status = m.ss.eng.Observe()
-	passedNow := m.status.JustPassed || (m.status.Passed && !before.Passed)
-	if m.status.JustPassed {
+// status is how the current step stands, as the session last evaluated it.
+func (m *Model) status() lessons.StepStatus { return m.ss.sess.Status() }
+
+// quiz is the learner's latest answer on the current quiz step.
+func (m *Model) quiz() session.Quiz { return m.ss.sess.Quiz() }
+
+// observed shows a step's status the session evaluated after exchanges.
+func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
+	if st.JustPassed {
 		m.flash = "✓ step passed — n for the next step"
 		// In the composer n types. The focus stays there (the learner may
 		// be typing already, and letters would act as commands), so say
@@ -783,13 +768,13 @@ func (m *Model) observe() tea.Cmd {
 	}
 	// The engine reports a failed save once, in the same status as the
 	// pass that tried it: say both.
-	if err := m.status.SaveErr; err != nil {
+	if err := st.SaveErr; err != nil {
 		m.noSave = true
-		if m.status.JustPassed {
+		if st.JustPassed {
 			m.flash = "✓ step passed — but progress could not be saved: " + err.Error()
 		} else {
 			m.flash = "progress could not be saved: " + err.Error()
 		}
 	}
-	return m.buildLesson(passedNow)
+	return m.buildLesson(st.JustPassed)
 }

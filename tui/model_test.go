@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -74,8 +76,8 @@ func TestResizeNeverLosesState(t *testing.T) {
 	if d.m.focus != paneServer || d.m.srv.sel != 0 {
 		t.Errorf("focus %d selection %d after resizing", d.m.focus, d.m.srv.sel)
 	}
-	if !d.m.status.Passed || logLen(d) != 1 {
-		t.Errorf("passed %v, %d log entries after resizing", d.m.status.Passed, logLen(d))
+	if !d.m.status().Passed || logLen(d) != 1 {
+		t.Errorf("passed %v, %d log entries after resizing", d.m.status().Passed, logLen(d))
 	}
 	d.mustContain("✓ Step passed", "#3")
 }
@@ -149,11 +151,11 @@ func TestLostResponseAndRetryAreMarkedInTheLog(t *testing.T) {
 }
 
 func TestNoticeShowsOnceAtStart(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	m := New(Options{Server: srv, Notice: "progress will not be saved: disk full"})
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	m := New(Options{Session: sess, Notice: "progress will not be saved: disk full"})
 	m.ss.manual = true
 	t.Cleanup(m.Close)
-	d := &driver{t: t, m: m, srv: srv}
+	d := &driver{t: t, m: m, srv: sess.Server(), sess: sess}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	d.mustContain("progress will not be saved: disk full")
 	d.keys("down")
@@ -174,13 +176,14 @@ func TestHintsComeOneAtATime(t *testing.T) {
 
 func TestSolutionFillsButNeverSends(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	before := d.srv.LastSeq()
 	d.keys("s")
-	if logLen(d) != 0 || d.srv.LastSeq() != d.m.lastSeq {
+	if logLen(d) != 0 || d.srv.LastSeq() != before {
 		t.Fatal("the solution was sent")
 	}
 	d.mustContain("solution filled in")
 	d.keys("enter")
-	if !d.m.status.Passed {
+	if !d.m.status().Passed {
 		t.Fatal("sending the filled-in solution did not pass the step")
 	}
 }
@@ -190,7 +193,7 @@ func TestWrongQuizAnswerExplainsWhy(t *testing.T) {
 	toQuiz(d)
 	d.keys("1")
 	d.mustContain("Every HTTP request has a target")
-	if d.m.status.Passed {
+	if d.m.status().Passed {
 		t.Error("a wrong answer passed the quiz")
 	}
 }
@@ -199,7 +202,7 @@ func TestNextAtTheEndOfALessonOpensTheNextLesson(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	toQuiz(d)
 	d.keys("2", "n")
-	if got := d.eng.Lesson().ID; got != "lost-responses" {
+	if got := d.sess.Lesson().ID; got != "lost-responses" {
 		t.Fatalf("in %s after the last step of put-replace, want the next lesson", got)
 	}
 	d.mustContain("3/3 When responses get lost")
@@ -211,21 +214,21 @@ func TestContentsJumpsToALesson(t *testing.T) {
 	if d.m.overlay != overlayNone {
 		t.Fatal("contents still open")
 	}
-	if got := d.eng.Lesson().ID; got != d.eng.Lessons()[2].ID {
+	if got := d.sess.Lesson().ID; got != d.sess.Lessons()[2].ID {
 		t.Errorf("in lesson %s, want the third", got)
 	}
 }
 
 func TestStepNetworkIsAppliedAndLifted(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "lost-responses"})
-	if f := d.m.ss.client.Faults(); !f.LoseResponses {
+	if f := d.m.ss.sess.Faults(); !f.LoseResponses {
 		t.Fatalf("the step's network block did not switch faults on: %+v", f)
 	}
 	d.mustContain("faults lose responses")
 	d.keys("e", "enter", "esc")
 	d.mustContain("✗ lost", "✓ Step passed")
 	d.keys("n") // a step without a network block: a normal network
-	if f := d.m.ss.client.Faults(); f.LoseResponses || f.DropRequests {
+	if f := d.m.ss.sess.Faults(); f.LoseResponses || f.DropRequests {
 		t.Errorf("faults still on in a step without a network block: %+v", f)
 	}
 	d.mustContain("faults off")
@@ -240,7 +243,7 @@ func TestGuardTurnsACommandPanicIntoACrashMessage(t *testing.T) {
 }
 
 func TestPanicInUpdateQuitsAndWritesACrashReport(t *testing.T) {
-	m := New(Options{Server: sim.New(sim.Options{})})
+	m := New(Options{})
 	t.Cleanup(m.Close)
 	m.st = nil // any styled redraw now panics
 	g := guarded{m: m}
@@ -267,9 +270,15 @@ func TestPanicInUpdateQuitsAndWritesACrashReport(t *testing.T) {
 }
 
 func TestRunReturnsAnErrorNamingTheCrashReport(t *testing.T) {
-	// An engine with no lessons set up panics as soon as the screen asks it
-	// for the current step.
-	err := run(context.Background(), Options{Server: sim.New(sim.Options{}), Engine: &lessons.Engine{}}, nil)
+	// A check broken after loading panics when a request is judged, in
+	// the command that sends it.
+	ls := testLessons(t)
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: ls})
+	ls[0].Steps[0].Check = &lessons.Check{Kind: lessons.CheckAll, Sub: []*lessons.Check{nil}}
+	keys := "e\x0cGET /accounts/42\r" // e, ctrl+l, the request, enter
+	err := run(context.Background(), Options{Session: sess}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader(keys)), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30),
+	})
 	crashPath(t, err)
 }
 
@@ -293,40 +302,41 @@ func crashPath(t *testing.T, err error) string {
 
 func TestRunRefusesWithoutATerminal(t *testing.T) {
 	// go test's standard output is not a terminal.
-	err := Run(context.Background(), Options{Server: sim.New(sim.Options{})})
+	err := Run(context.Background(), Options{})
 	if !errors.Is(err, ErrNotTerminal) {
 		t.Fatalf("Run without a terminal returned %v", err)
 	}
 }
 
-func TestWaitEventsCatchesUpAfterDroppedNotifications(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	m := New(Options{Server: srv})
+func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	m := New(Options{Session: sess})
 	t.Cleanup(m.Close)
-	start := m.lastSeq
-	cl := srv.Client(sim.SourceLesson)
-	// Far more exchanges than the subscription buffer holds, with nobody
-	// reading: the sim drops notifications.
+	// Far more exchanges than anyone reads while they happen.
 	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 768 {
-		msg := sendBatch(context.Background(), cl, 1, rl, 1)()
+		msg := sendBatch(context.Background(), sess, 1, rl, 1)()
 		if sm := msg.(sentMsg); sm.Status != 200 {
 			t.Fatalf("status %d", sm.Status)
 		}
 	}
 	var got []sim.Event
 	for len(got) < 768 {
-		em, ok := waitEvents(m.ss, start)().(eventsMsg)
+		um, ok := waitUpdates(m.ss)().(updatesMsg)
 		if !ok {
-			t.Fatal("waitEvents returned no events")
+			t.Fatal("waitUpdates returned no updates")
 		}
-		got = em.Events
+		for _, u := range um.Updates {
+			if u.Kind == session.UpdateEvent {
+				got = append(got, u.Event)
+			}
+		}
 	}
-	if len(got) != 768 || got[len(got)-1].Seq != srv.LastSeq() {
-		t.Fatalf("caught up with %d events, want %d up to seq %d", len(got), 768, srv.LastSeq())
+	if len(got) != 768 || got[len(got)-1].Seq != sess.Server().LastSeq() {
+		t.Fatalf("caught up with %d events, want 768 up to seq %d", len(got), sess.Server().LastSeq())
 	}
 }
 
@@ -341,8 +351,7 @@ func TestPasteGoesIntoTheComposer(t *testing.T) {
 }
 
 func TestBackgroundReportPicksTheTheme(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	m := New(Options{Server: srv})
+	m := New(Options{})
 	t.Cleanup(m.Close)
 	nm, _ := m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if got := nm.(Model); got.dark || got.md.theme != "light" {

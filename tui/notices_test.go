@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/putpost/putpost/lessons"
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/session"
 )
 
 // Fixes for the bugs listed in docs/BADINPUT.md, each driven with the
@@ -125,14 +123,8 @@ const corruptNotice = "The progress file was corrupt (not valid JSON); moved it 
 
 func noticeDriver(t *testing.T, w, h int, notice string, welcome bool) *driver {
 	t.Helper()
-	srv := sim.New(sim.Options{})
-	eng := lessons.NewEngine(testLessons(t), srv, nil)
-	m := New(Options{Server: srv, Engine: eng, Client: srv.Client(sim.SourceComposer), Notice: notice, NotSaving: strings.Contains(notice, "not be saved"), Welcome: welcome})
-	m.ss.manual = true
-	t.Cleanup(m.Close)
-	d := &driver{t: t, m: m, srv: srv, eng: eng}
-	d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII}, tea.WindowSizeMsg{Width: w, Height: h})
-	return d
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t)})
+	return startDriver(t, w, h, sess, Options{Notice: notice, NotSaving: strings.Contains(notice, "not be saved"), Welcome: welcome}, "")
 }
 
 // Bug 3: the start-up notice is shown whole until dismissed.
@@ -154,10 +146,10 @@ func TestStartNoticeIsShownWholeUntilDismissed(t *testing.T) {
 			if !overlayShows(d, corruptNotice) {
 				t.Fatalf("a resize lost the notice:\n%s", d.screen())
 			}
-			step := d.eng.StepIndex()
+			step := d.sess.StepIndex()
 			d.keys("n")
-			if d.m.overlay != overlayNone || d.eng.StepIndex() != step {
-				t.Fatalf("the first key did not just close the box (overlay %d, step %d)", d.m.overlay, d.eng.StepIndex())
+			if d.m.overlay != overlayNone || d.sess.StepIndex() != step {
+				t.Fatalf("the first key did not just close the box (overlay %d, step %d)", d.m.overlay, d.sess.StepIndex())
 			}
 			d.mustNotContain("corrupt", "not saved")
 		})
@@ -186,7 +178,7 @@ func TestKeysDoNothingWhileTooSmall(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 			badPassFirstStep(t, d)
-			world, seq, step, focus := badWorld(d), d.srv.LastSeq(), d.eng.StepIndex(), d.m.focus
+			world, seq, step, focus := badWorld(d), d.srv.LastSeq(), d.sess.StepIndex(), d.m.focus
 			line := d.m.comp.line.Value()
 
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
@@ -202,9 +194,9 @@ func TestKeysDoNothingWhileTooSmall(t *testing.T) {
 			if d.srv.LastSeq() != seq || badWorld(d) != world {
 				t.Errorf("the server changed while the window was too small (seq %d → %d)", seq, d.srv.LastSeq())
 			}
-			if d.eng.StepIndex() != step || d.m.focus != focus || d.m.comp.line.Value() != line || d.m.overlay != overlayNone {
+			if d.sess.StepIndex() != step || d.m.focus != focus || d.m.comp.line.Value() != line || d.m.overlay != overlayNone {
 				t.Errorf("step %d focus %d line %q overlay %d; want step %d focus %d line %q, no box",
-					d.eng.StepIndex(), d.m.focus, d.m.comp.line.Value(), d.m.overlay, step, focus, line)
+					d.sess.StepIndex(), d.m.focus, d.m.comp.line.Value(), d.m.overlay, step, focus, line)
 			}
 			d.keys("q")
 			if !d.quit {

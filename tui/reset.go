@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/session"
 )
 
 // resetChoice is what the reset box (R) can reset.
@@ -31,8 +33,8 @@ type resetOption struct {
 // resetOptions lists what R offers here: the step, the lesson and all
 // progress in a lesson; the server in the sandbox.
 func (m *Model) resetOptions() []resetOption {
-	eng := m.ss.eng
-	if eng == nil || eng.Lesson() == nil {
+	eng := m.ss.sess
+	if eng.Lesson() == nil {
 		return []resetOption{{resetServer, []string{"s", "1"}, "the server", "every fixture back to its starting state"}}
 	}
 	done, total := eng.Done(eng.Lesson().ID)
@@ -105,23 +107,23 @@ func (m *Model) pickReset(c resetChoice) tea.Cmd {
 // doReset resets and says what happened. The engine's calls are quick and
 // in memory (the sim, and one small progress file), like Goto.
 func (m *Model) doReset(c resetChoice) tea.Cmd {
-	eng := m.ss.eng
+	sess := m.ss.sess
 	switch c {
 	case resetServer:
-		if err := m.ss.srv.Reset(""); err != nil {
+		if err := sess.Reset(session.ResetStep); err != nil {
 			m.flash = "reset failed: " + err.Error()
 			return nil
 		}
 		m.flash = "⟲ server reset: every fixture is back to its starting state"
 		return nil
 	case resetStep:
-		eng.ResetStep()
+		_ = sess.Reset(session.ResetStep)
 		m.flash = "⟲ step reset: the server is back to how this step began"
 	case resetLesson:
-		eng.ResetLesson()
+		_ = sess.Reset(session.ResetLesson)
 		m.flash = "⟲ lesson reset: its progress is forgotten; you are at step 1 on a fresh server"
 	case resetAll:
-		eng.ResetAll()
+		_ = sess.Reset(session.ResetAll)
 		m.flash = "⟲ all progress reset: you are at the start of lesson 1"
 	default:
 		return nil
@@ -129,11 +131,11 @@ func (m *Model) doReset(c resetChoice) tea.Cmd {
 	flash := m.flash
 	m.lesson.id = "" // back to the top of the step's text
 	m.enterStep()
-	if c == resetStep && m.status.Passed {
+	if c == resetStep && m.status().Passed {
 		flash += " (the step stays passed)"
 	}
-	if m.status.SaveErr != nil {
-		flash = "progress not saved: " + m.status.SaveErr.Error()
+	if m.status().SaveErr != nil {
+		flash = "progress not saved: " + m.status().SaveErr.Error()
 	}
 	m.flash = flash
 	return m.buildLesson(false)
@@ -147,7 +149,7 @@ func (m *Model) resetLines(w int) (lines []string, picks []resetChoice) {
 		return strings.Split(ansi.Wrap(s, max(10, width), " "), "\n")
 	}
 	if m.resetAsk != resetNone {
-		eng := m.ss.eng
+		eng := m.ss.sess
 		q := "Forget the progress of every lesson and start again at lesson 1? This cannot be undone."
 		if m.resetAsk == resetLesson {
 			l := eng.Lesson()

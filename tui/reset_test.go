@@ -34,7 +34,7 @@ func flightBody(d *driver) string {
 func passFirstStep(d *driver) {
 	d.t.Helper()
 	sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
-	if !d.m.status.Passed {
+	if !d.m.status().Passed {
 		d.t.Fatalf("the solution did not pass the step:\n%s", d.screen())
 	}
 }
@@ -51,8 +51,8 @@ func TestResetStepPutsTheServerBackAndKeepsProgress(t *testing.T) {
 			if !strings.Contains(flightBody(d), "delayed") {
 				t.Errorf("flight after a step reset: %s", flightBody(d))
 			}
-			if done, _ := d.eng.Done("put-replace"); done != 1 || !d.m.status.Passed {
-				t.Errorf("a step reset lost progress: %d done, passed %v", done, d.m.status.Passed)
+			if done, _ := d.sess.Done("put-replace"); done != 1 || !d.m.status().Passed {
+				t.Errorf("a step reset lost progress: %d done, passed %v", done, d.m.status().Passed)
 			}
 			d.mustContain("step reset", "the step stays passed", "restore")
 		})
@@ -70,22 +70,22 @@ func TestResetLessonAsksFirst(t *testing.T) {
 		t.Fatalf("l did not ask to confirm (overlay %d, ask %d)", d.m.overlay, d.m.resetAsk)
 	}
 	d.mustContain("Forget your progress in", "(1/4", "y yes, reset", "n / esc")
-	if done, _ := d.eng.Done("put-replace"); done != 1 {
+	if done, _ := d.sess.Done("put-replace"); done != 1 {
 		t.Fatalf("asking already reset the lesson: %d done", done)
 	}
 	d.keys("n")
-	if d.m.overlay != overlayNone || d.eng.StepIndex() != 1 || !strings.Contains(flightBody(d), "ontime") {
-		t.Fatalf("n did not cancel: overlay %d, step %d, flight %s", d.m.overlay, d.eng.StepIndex()+1, flightBody(d))
+	if d.m.overlay != overlayNone || d.sess.StepIndex() != 1 || !strings.Contains(flightBody(d), "ontime") {
+		t.Fatalf("n did not cancel: overlay %d, step %d, flight %s", d.m.overlay, d.sess.StepIndex()+1, flightBody(d))
 	}
 	d.mustContain("nothing was reset")
 
 	// Yes, picked by number this time.
 	d.keys("R", "2", "y")
-	if done, _ := d.eng.Done("put-replace"); done != 0 {
+	if done, _ := d.sess.Done("put-replace"); done != 0 {
 		t.Errorf("%d steps still done after a lesson reset", done)
 	}
-	if d.eng.StepIndex() != 0 || !strings.Contains(flightBody(d), "delayed") {
-		t.Errorf("after a lesson reset: step %d, flight %s", d.eng.StepIndex()+1, flightBody(d))
+	if d.sess.StepIndex() != 0 || !strings.Contains(flightBody(d), "delayed") {
+		t.Errorf("after a lesson reset: step %d, flight %s", d.sess.StepIndex()+1, flightBody(d))
 	}
 	d.mustContain("lesson reset", "Step 1/4")
 }
@@ -96,18 +96,18 @@ func TestResetAllForgetsEveryLesson(t *testing.T) {
 	d.keys("R", "a")
 	d.mustContain("every lesson", "cannot be undone")
 	d.keys("esc")
-	if done, _ := d.eng.Done("put-replace"); done != 1 || d.m.overlay != overlayNone {
+	if done, _ := d.sess.Done("put-replace"); done != 1 || d.m.overlay != overlayNone {
 		t.Fatalf("esc did not cancel: %d done, overlay %d", done, d.m.overlay)
 	}
 	d.keys("R", "3", "enter")
-	if done, _ := d.eng.Done("put-replace"); done != 1 || d.m.overlay != overlayReset {
+	if done, _ := d.sess.Done("put-replace"); done != 1 || d.m.overlay != overlayReset {
 		t.Fatalf("⏎ answered the confirmation (%d done, overlay %d); only y may", done, d.m.overlay)
 	}
 	d.keys("y")
-	if done, _ := d.eng.Done("put-replace"); done != 0 {
+	if done, _ := d.sess.Done("put-replace"); done != 0 {
 		t.Errorf("%d steps of put-replace still done after resetting everything", done)
 	}
-	if got := d.eng.Lesson().ID; got != "look-around" {
+	if got := d.sess.Lesson().ID; got != "look-around" {
 		t.Errorf("in %s after resetting everything, want the first lesson", got)
 	}
 	d.mustContain("all progress reset", "1/3 Look around the server")
@@ -161,7 +161,7 @@ func TestClickOnAResetOptionChoosesIt(t *testing.T) {
 	if d.m.overlay != overlayNone {
 		t.Fatal("a click outside did not close the box")
 	}
-	if done, _ := d.eng.Done("put-replace"); done != 1 {
+	if done, _ := d.sess.Done("put-replace"); done != 1 {
 		t.Errorf("a cancelled reset forgot progress: %d done", done)
 	}
 	d.keys("R")
@@ -179,7 +179,7 @@ func TestClickOnALessonOpensIt(t *testing.T) {
 		if d.m.overlay != overlayNone {
 			t.Fatalf("%v: the lessons stayed open after a click on one", size)
 		}
-		if got := d.eng.Lesson().ID; got != "lost-responses" {
+		if got := d.sess.Lesson().ID; got != "lost-responses" {
 			t.Errorf("%v: in %s after clicking “When responses get lost”", size, got)
 		}
 	}
@@ -189,8 +189,8 @@ func TestClickInsideTheLessonsOffALessonDoesNothing(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	d.keys("t")
 	d.clickAt(d.find("choose"))
-	if d.m.overlay != overlayContents || d.eng.Lesson().ID != "put-replace" {
-		t.Errorf("a click on the header: overlay %d, lesson %s", d.m.overlay, d.eng.Lesson().ID)
+	if d.m.overlay != overlayContents || d.sess.Lesson().ID != "put-replace" {
+		t.Errorf("a click on the header: overlay %d, lesson %s", d.m.overlay, d.sess.Lesson().ID)
 	}
 }
 

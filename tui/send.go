@@ -2,13 +2,12 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -61,33 +60,14 @@ type sentMsg struct {
 // repeatTickMsg asks for the next batch of a job.
 type repeatTickMsg struct{ Job int }
 
-// sendBatch sends n copies of the request through the in-process client, in
-// a tea.Cmd: the network may be slowed by a fault, and Update must never wait.
-func sendBatch(ctx context.Context, c *sim.Client, job int, rl sim.RequestLine, n int) tea.Cmd {
+// sendBatch sends n copies of the request through the session, in a
+// tea.Cmd: the network may be slowed by a fault, and Update must never wait.
+func sendBatch(ctx context.Context, sess *session.Session, job int, rl sim.RequestLine, n int) tea.Cmd {
 	return func() tea.Msg {
-		out := sentMsg{Job: job, N: n}
-		for range n {
-			if ctx.Err() != nil {
-				break
-			}
-			req, err := rl.NewRequest(ctx)
-			if err != nil {
-				out.Err = err.Error()
-				break
-			}
-			resp, err := c.Do(req)
-			if err != nil {
-				if errors.Is(err, sim.ErrNoResponse) {
-					out.Lost++
-					out.Status = 0
-				} else {
-					out.Err = err.Error()
-				}
-				continue
-			}
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<20))
-			_ = resp.Body.Close()
-			out.Status = resp.StatusCode
+		r := sess.Send(ctx, rl, n)
+		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}
+		if r.Err != nil {
+			out.Err = r.Err.Error()
 		}
 		return out
 	}
@@ -100,6 +80,9 @@ func repeatTickCmd(job int) tea.Cmd {
 // undoMsg reports the outcome of Undo, run in a tea.Cmd.
 type undoMsg struct{ OK bool }
 
-func undoCmd(srv *sim.Server) tea.Cmd {
-	return func() tea.Msg { return undoMsg{OK: srv.Undo()} }
+func undoCmd(sess *session.Session) tea.Cmd {
+	return func() tea.Msg {
+		_, err := sess.Undo()
+		return undoMsg{OK: err == nil}
+	}
 }

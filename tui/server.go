@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -34,21 +35,18 @@ type serverSnap struct {
 	Retry     sim.RetryPolicy
 }
 
-func takeSnap(srv *sim.Server, cl *sim.Client) serverSnap {
+func takeSnap(sess *session.Session) serverSnap {
 	var snap serverSnap
-	if srv != nil {
-		for _, p := range srv.Paths() {
-			body, etag, ok := srv.Resource(p)
-			if !ok {
-				continue
-			}
-			snap.Resources = append(snap.Resources, resourceState{Path: p, Body: body, ETag: etag})
+	srv := sess.Server()
+	for _, p := range srv.Paths() {
+		body, etag, ok := srv.Resource(p)
+		if !ok {
+			continue
 		}
+		snap.Resources = append(snap.Resources, resourceState{Path: p, Body: body, ETag: etag})
 	}
-	if cl != nil {
-		snap.Faults = cl.Faults()
-		snap.Retry = cl.Retry()
-	}
+	snap.Faults = sess.Faults()
+	snap.Retry = sess.Retry()
 	return snap
 }
 
@@ -838,31 +836,7 @@ func logHint(sel int) string {
 
 // networkNote is the pane title's right-hand note: the network switch.
 func (s *serverPane) networkNote() string {
-	return networkText(s.snap.Faults, s.snap.Retry)
-}
-
-// networkText describes the network switch: "faults lose responses · retry
-// rfc9110".
-func networkText(f sim.FaultSettings, r sim.RetryPolicy) string {
-	var faults string
-	switch {
-	case f.LoseResponses && f.DropRequests:
-		faults = "lose+drop"
-	case f.LoseResponses:
-		faults = "lose responses"
-	case f.DropRequests:
-		faults = "drop requests"
-	default:
-		faults = "off"
-	}
-	if f.Delay > 0 {
-		faults += fmt.Sprintf(" +%s delay", f.Delay)
-	}
-	retry := string(r)
-	if retry == "" {
-		retry = "none"
-	}
-	return "faults " + faults + " · retry " + retry
+	return session.NetworkSummary(s.snap.Faults, s.snap.Retry)
 }
 
 func plural(n int, what string) string {

@@ -24,17 +24,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 
-	"github.com/putpost/putpost/lessons"
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/session"
 )
 
 // Options is what the full screen runs on.
 type Options struct {
-	Server *sim.Server
-	Engine *lessons.Engine // nil in sandbox mode: the server with every fixture, no lesson
-	Client *sim.Client     // in-process client the composer sends through; the network switch acts on it
-	Listen string          // address served over loopback with --listen; the footer shows a curl line for it
-	Notice string          // shown once on start (e.g. progress will not be saved)
+	// Session is the learner's session the screen drives and shows; nil
+	// starts a sandbox of its own. Its listen address, if any, puts a
+	// ready-to-paste curl line in the footer.
+	Session *session.Session
+	Notice  string // shown once on start (e.g. progress will not be saved)
 	// NotSaving keeps "progress not saved" in the footer all session: the
 	// progress file's folder cannot be written.
 	NotSaving bool
@@ -47,17 +46,16 @@ type Options struct {
 // terminal; the caller should use line mode instead.
 var ErrNotTerminal = errors.New("the full screen needs a terminal; use line mode (--plain) instead")
 
-// session is the state shared by every copy of the Model: the sim objects,
-// the event subscription and the crash record. Only the event loop touches
-// it, except where noted.
-type session struct {
-	ctx    context.Context
-	srv    *sim.Server
-	eng    *lessons.Engine
-	client *sim.Client
+// shared is the state every copy of the Model shares: the learner's
+// session, the watcher of its updates and the crash record. Only the event
+// loop touches it, except where noted.
+type shared struct {
+	ctx   context.Context
+	sess  *session.Session
+	watch *session.Watcher
+	owned bool // the Model started sess and closes it
 
-	feed   *sim.Feed
-	manual bool                  // tests feed events themselves; no waiting command
+	manual bool                  // tests feed updates themselves; no waiting command
 	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
 	done   chan struct{}
 	once   sync.Once
@@ -69,11 +67,12 @@ type session struct {
 	program *tea.Program // set by run; nil in tests that drive the Model directly
 }
 
-func (ss *session) close() {
+func (ss *shared) close() {
 	ss.once.Do(func() {
 		close(ss.done)
-		if ss.feed != nil {
-			ss.feed.Close()
+		ss.watch.Close()
+		if ss.owned {
+			ss.sess.Close()
 		}
 	})
 }
@@ -84,7 +83,7 @@ type crashInfo struct {
 	Where string
 }
 
-func (ss *session) recordCrash(v any, stack []byte, where string) {
+func (ss *shared) recordCrash(v any, stack []byte, where string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.crash == nil {
@@ -92,7 +91,7 @@ func (ss *session) recordCrash(v any, stack []byte, where string) {
 	}
 }
 
-func (ss *session) crashed() *crashInfo {
+func (ss *shared) crashed() *crashInfo {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	return ss.crash
@@ -133,7 +132,7 @@ func Run(ctx context.Context, o Options) (err error) {
 
 // run is Run without the terminal check, with extra program options (tests).
 func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
-	var ss *session
+	var ss *shared
 	defer func() {
 		if r := recover(); r != nil {
 			err = writeCrash(&crashInfo{Value: r, Stack: debug.Stack(), Where: "start"}, ss)
@@ -203,8 +202,8 @@ func (g guarded) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		switch msg := msg.(type) {
 		case tea.KeyPressMsg:
 			g.m.ss.logf("key %q", msg.String())
-		case eventsMsg:
-			g.m.ss.logf("events: %d", len(msg.Events))
+		case updatesMsg:
+			g.m.ss.logf("updates: %d", len(msg.Updates))
 		case tea.WindowSizeMsg:
 			g.m.ss.logf("size %d×%d", msg.Width, msg.Height)
 		default:
@@ -238,7 +237,7 @@ func (g guarded) View() (v tea.View) {
 
 // writeCrash saves a crash report in the temporary directory and returns an
 // error that says where it is and what to do with it.
-func writeCrash(c *crashInfo, ss *session) error {
+func writeCrash(c *crashInfo, ss *shared) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "putpost crash report\n\ntime: %s\n", time.Now().UTC().Format(time.RFC3339))
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -246,9 +245,9 @@ func writeCrash(c *crashInfo, ss *session) error {
 	}
 	fmt.Fprintf(&b, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "where: %s\n", c.Where)
-	if ss != nil && ss.eng != nil {
-		if l := ss.eng.Lesson(); l != nil {
-			fmt.Fprintf(&b, "lesson: %s step %d\n", l.ID, ss.eng.StepIndex()+1)
+	if ss != nil {
+		if l := ss.sess.Lesson(); l != nil {
+			fmt.Fprintf(&b, "lesson: %s step %d\n", l.ID, ss.sess.StepIndex()+1)
 		}
 	}
 	fmt.Fprintf(&b, "\npanic: %v\n\n%s", c.Value, c.Stack)

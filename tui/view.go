@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/session"
 )
 
 // View draws the screen from state computed in Update: it slices
@@ -107,7 +109,7 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 		f.r, f.title, f.note = r, "Keys", "esc close"
 		window(m.helpSc, lines, -1)
 	case overlayContents:
-		f.r, f.title = overlayRect(l, 72, len(m.ss.eng.Lessons())+contentsHead+2), "Lessons"
+		f.r, f.title = overlayRect(l, 72, len(m.ss.sess.Lessons())+contentsHead+2), "Lessons"
 		window(scroller{}, m.contentsLines(f.r.W-2), m.tocSel+contentsHead)
 	case overlayReset:
 		r0 := overlayRect(l, 72, l.H)
@@ -173,7 +175,7 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
 	case m.overlay == overlayReset && m.resetAsk != resetNone:
 		return []key.Binding{bind("y", "yes, reset"), bind("n/esc", "no")}
-	case m.overlay == overlayReset && m.ss.eng == nil:
+	case m.overlay == overlayReset && m.ss.sess.Mode() == session.Sandbox:
 		return []key.Binding{bind("s", "reset the server"), bind("esc", "cancel")}
 	case m.overlay == overlayReset:
 		return []key.Binding{bind("s/l/a", "choose"), bind("esc", "cancel")}
@@ -194,7 +196,7 @@ func (m *Model) shortHelp() []key.Binding {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
 		return b
-	case m.ss.eng == nil:
+	case m.ss.sess.Mode() == session.Sandbox:
 		b := []key.Binding{short(k.Edit, "e", "edit"), k.FocusNext, short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
 		if m.job != nil {
 			b = append([]key.Binding{k.Skip}, b...)
@@ -205,10 +207,8 @@ func (m *Model) shortHelp() []key.Binding {
 		if m.job != nil {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
-		if m.ss.eng != nil {
-			if st := m.ss.eng.Step(); st != nil && st.Quiz != nil {
-				b = append([]key.Binding{k.Answer}, b...)
-			}
+		if st := m.ss.sess.Step(); st != nil && st.Quiz != nil {
+			b = append([]key.Binding{k.Answer}, b...)
 		}
 		return b
 	}

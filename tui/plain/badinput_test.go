@@ -54,7 +54,7 @@ func TestSaveFailureMidSessionIsSaidAndTheSessionGoesOn(t *testing.T) {
 	if !strings.Contains(out, "Step 2 of 4") {
 		t.Errorf("the session did not go on to the next step:\n%s", out)
 	}
-	if done, _ := h.eng.Done("put-replace"); done != 1 {
+	if done, _ := h.sess.Done("put-replace"); done != 1 {
 		t.Errorf("%d steps of put-replace are passed in memory, want 1", done)
 	}
 }
@@ -65,7 +65,7 @@ func TestNoticeIsTheFirstLineAndIsSaidOnce(t *testing.T) {
 	h := newHarness(t, true)
 	notice := "Cannot write to /state/putpost (read-only file system): the tutorial runs, but progress will not be saved."
 	var out bytes.Buffer
-	err := Run(context.Background(), Options{In: strings.NewReader("help\nstep\n"), Out: &out, Server: h.srv, Engine: h.eng, Client: h.client, Notice: notice})
+	err := Run(context.Background(), Options{In: strings.NewReader("help\nstep\n"), Out: &out, Session: h.sess, Notice: notice})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ type command struct {
 	aliases []string
 	usage   string // arguments as shown in help, e.g. "ID"
 	help    string
-	run     func(s *session, args []string)
+	run     func(s *view, args []string)
 }
 
 // commands is filled in init: the handlers refer back to the table (help).
@@ -22,23 +22,23 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{name: "next", help: "go to the next step (after the last step, the next lesson)", run: (*session).cmdNext},
-		{name: "back", aliases: []string{"prev", "previous"}, help: "go back one step", run: (*session).cmdBack},
-		{name: "step", aliases: []string{"task"}, help: "print the current step again", run: (*session).cmdStep},
-		{name: "hint", help: "show the next hint for this step", run: (*session).cmdHint},
-		{name: "solution", help: "show the solution of this step", run: (*session).cmdSolution},
-		{name: "answer", usage: "N", help: "answer a quiz with choice N (a bare number works too)", run: (*session).cmdAnswer},
-		{name: "lessons", help: "list the lessons and your progress", run: (*session).cmdLessons},
-		{name: "lesson", usage: "[ID]", help: "open a lesson by its id or number; alone, print the current lesson again", run: (*session).cmdLesson},
-		{name: "state", usage: "[PATH]", help: "print what the server stores (under PATH)", run: (*session).cmdState},
-		{name: "log", usage: "[N|all]", help: "list the last N exchanges (default 20)", run: (*session).cmdLog},
-		{name: "wire", usage: "[N]", help: "show exchange N (default the last) as HTTP/1.1 text", run: (*session).cmdWire},
-		{name: "undo", help: "undo the last change to the server", run: (*session).cmdUndo},
-		{name: "reset", usage: "[lesson|all]", help: "reset the step; reset lesson or reset all asks to confirm", run: (*session).cmdReset},
-		{name: "faults", usage: "on|off|drop", help: "lose the first response of each request (on), drop the first request (drop), or neither (off)", run: (*session).cmdFaults},
-		{name: "retry", usage: "POLICY", help: "how the client retries after a failure: none, rfc9110, go or browser", run: (*session).cmdRetry},
-		{name: "help", aliases: []string{"?"}, usage: "[WORD]", help: "list the commands, or explain one", run: (*session).cmdHelp},
-		{name: "quit", aliases: []string{"exit"}, help: "leave; progress is saved as you go", run: (*session).cmdQuit},
+		{name: "next", help: "go to the next step (after the last step, the next lesson)", run: (*view).cmdNext},
+		{name: "back", aliases: []string{"prev", "previous"}, help: "go back one step", run: (*view).cmdBack},
+		{name: "step", aliases: []string{"task"}, help: "print the current step again", run: (*view).cmdStep},
+		{name: "hint", help: "show the next hint for this step", run: (*view).cmdHint},
+		{name: "solution", help: "show the solution of this step", run: (*view).cmdSolution},
+		{name: "answer", usage: "N", help: "answer a quiz with choice N (a bare number works too)", run: (*view).cmdAnswer},
+		{name: "lessons", help: "list the lessons and your progress", run: (*view).cmdLessons},
+		{name: "lesson", usage: "[ID]", help: "open a lesson by its id or number; alone, print the current lesson again", run: (*view).cmdLesson},
+		{name: "state", usage: "[PATH]", help: "print what the server stores (under PATH)", run: (*view).cmdState},
+		{name: "log", usage: "[N|all]", help: "list the last N exchanges (default 20)", run: (*view).cmdLog},
+		{name: "wire", usage: "[N]", help: "show exchange N (default the last) as HTTP/1.1 text", run: (*view).cmdWire},
+		{name: "undo", help: "undo the last change to the server", run: (*view).cmdUndo},
+		{name: "reset", usage: "[lesson|all]", help: "reset the step; reset lesson or reset all asks to confirm", run: (*view).cmdReset},
+		{name: "faults", usage: "on|off|drop", help: "lose the first response of each request (on), drop the first request (drop), or neither (off)", run: (*view).cmdFaults},
+		{name: "retry", usage: "POLICY", help: "how the client retries after a failure: none, rfc9110, go or browser", run: (*view).cmdRetry},
+		{name: "help", aliases: []string{"?"}, usage: "[WORD]", help: "list the commands, or explain one", run: (*view).cmdHelp},
+		{name: "quit", aliases: []string{"exit"}, help: "leave; progress is saved as you go", run: (*view).cmdQuit},
 	}
 }
 
@@ -88,7 +88,7 @@ func isNumber(w string) bool {
 }
 
 // cmdHelp lists the commands, or explains one.
-func (s *session) cmdHelp(args []string) {
+func (s *view) cmdHelp(args []string) {
 	if len(args) > 0 {
 		c, ok := lookupCommand(args[0])
 		if !ok {
@@ -121,7 +121,7 @@ func commandSynopsis(c command) string {
 }
 
 // unknownWord says a word is not understood and suggests the nearest one.
-func (s *session) unknownWord(word string) {
+func (s *view) unknownWord(word string) {
 	msg := fmt.Sprintf("Unknown command %s.", quoteInput(word))
 	if c := lessons.Closest(word, commandWords()); c != "" {
 		msg += fmt.Sprintf(" Did you mean %s?", c)
@@ -141,4 +141,4 @@ func quoteInput(w string) string {
 	return `"` + w + `"`
 }
 
-func (s *session) cmdQuit([]string) { s.quit = true }
+func (s *view) cmdQuit([]string) { s.quit = true }

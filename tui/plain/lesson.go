@@ -1,75 +1,62 @@
 package plain
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/putpost/putpost/lessons"
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/session"
 )
 
-// needEngine says so and returns false in sandbox mode.
-func (s *session) needEngine() bool {
-	if s.eng == nil {
+// refused says why a command about lessons cannot act, and reports whether
+// it did: the sandbox has no lessons, a tutorial may have none.
+func (s *view) refused(err error) bool {
+	switch {
+	case errors.Is(err, session.ErrSandbox):
 		s.out.line("There are no lessons in sandbox mode. Type a request, or help for the commands.")
-		return false
-	}
-	return true
-}
-
-// needStep is needEngine for commands about the current step; an engine
-// without lessons has none.
-func (s *session) needStep() bool {
-	if !s.needEngine() {
-		return false
-	}
-	if s.eng.Step() == nil {
+	case errors.Is(err, session.ErrNoLessons):
 		s.out.line("There are no lessons to work on. Type a request, or help for the commands.")
+	default:
 		return false
 	}
 	return true
 }
 
-// lessonIndex is the current lesson's position in the list, or -1.
-func (s *session) lessonIndex() int {
-	return slices.Index(s.eng.Lessons(), s.eng.Lesson())
+// needStep is refused for commands that read the current step first.
+func (s *view) needStep() bool {
+	switch {
+	case s.sess.Mode() == session.Sandbox:
+		return !s.refused(session.ErrSandbox)
+	case s.sess.Step() == nil:
+		return !s.refused(session.ErrNoLessons)
+	}
+	return true
 }
 
 // printLesson prints the current lesson's title and introduction, then its
-// current step. enter applies the step's network, as on entering the step.
-func (s *session) printLesson(enter bool) {
-	l := s.eng.Lesson()
+// current step.
+func (s *view) printLesson() {
+	l := s.sess.Lesson()
 	if l == nil {
 		s.out.line("There are no lessons. Type a request, or help for the commands.")
 		return
 	}
 	s.out.blank()
-	s.out.styled(styleTitle, fmt.Sprintf("Lesson %d of %d: %s", s.lessonIndex()+1, len(s.eng.Lessons()), l.Title))
+	s.out.styled(styleTitle, fmt.Sprintf("Lesson %d of %d: %s", s.sess.LessonIndex()+1, len(s.sess.Lessons()), l.Title))
 	if intro := markdownLines(l.Intro); len(intro) > 0 {
 		s.out.blank()
 		s.out.lines(intro)
-	}
-	if enter {
-		s.enterStep()
-	} else {
-		s.printStep()
-	}
-}
-
-// enterStep applies the network the current step asks for and prints it.
-func (s *session) enterStep() {
-	if st := s.eng.Step(); st != nil {
-		s.applyNetwork(st)
 	}
 	s.printStep()
 }
 
 // printStep prints the current step: title, text, and the suggested request
 // or the quiz's choices.
-func (s *session) printStep() {
-	l, st := s.eng.Lesson(), s.eng.Step()
+func (s *view) printStep() {
+	l, st := s.sess.Lesson(), s.sess.Step()
 	if l == nil || st == nil {
 		return
 	}
@@ -78,7 +65,7 @@ func (s *session) printStep() {
 		kind = "Quiz"
 	}
 	s.out.blank()
-	s.out.styled(styleTitle, fmt.Sprintf("%s %d of %d: %s", kind, s.eng.StepIndex()+1, len(l.Steps), st.Title))
+	s.out.styled(styleTitle, fmt.Sprintf("%s %d of %d: %s", kind, s.sess.StepIndex()+1, len(l.Steps), st.Title))
 	s.out.lines(markdownLines(st.Text))
 	if st.IsQuiz() {
 		if q := strings.TrimSpace(st.Quiz.Question); q != "" && q != st.Title {
@@ -91,7 +78,7 @@ func (s *session) printStep() {
 		return
 	}
 	if st.Network != nil {
-		s.out.line("For this step, " + describeNetwork(s.client.Faults(), s.client.Retry()))
+		s.out.line("For this step, " + session.DescribeNetwork(s.sess.Faults(), s.sess.Retry()))
 	}
 	if st.Suggest != "" {
 		s.out.styled(styleCode, "Suggested request: "+st.Suggest)
@@ -103,39 +90,19 @@ func inlineText(md string) string {
 	return strings.Join(slices.DeleteFunc(markdownLines(md), func(l string) bool { return l == "" }), " ")
 }
 
-// applyNetwork sets the faults and retry policy a step asks for, and puts
-// back what the learner had when a later step asks for nothing.
-func (s *session) applyNetwork(st *lessons.Step) {
-	if st.Network == nil {
-		if s.stepNet {
-			s.client.SetFaults(s.savedFaults)
-			s.client.SetRetry(s.savedRetry)
-			s.stepNet = false
-		}
+// verdict prints how the step stands after new exchanges: the explanation
+// when it passes, otherwise what is missing. Steps without checks (quizzes)
+// say nothing.
+func (s *view) verdict(st lessons.StepStatus) {
+	step := s.sess.Step()
+	if step == nil || step.Check == nil {
 		return
 	}
-	if !s.stepNet {
-		s.savedFaults, s.savedRetry = s.client.Faults(), s.client.Retry()
-		s.stepNet = true
-	}
-	s.client.SetFaults(st.Network.Faults)
-	if st.Network.Retry != "" {
-		s.client.SetRetry(st.Network.Retry)
-	}
-}
-
-// observe evaluates the step's checks after new exchanges and prints the
-// verdict: the explanation when the step passes, otherwise what is missing.
-func (s *session) observe() {
-	if s.eng == nil || s.eng.Step() == nil || s.eng.Step().Check == nil {
-		return
-	}
-	st := s.eng.Observe()
 	defer s.reportSaveErr(st.SaveErr)
 	switch {
 	case st.JustPassed:
 		s.out.styled(styleGood, "✓ step passed")
-		s.out.lines(markdownLines(s.eng.Step().Explain))
+		s.out.lines(markdownLines(step.Explain))
 		s.out.line(s.whatNext())
 	case st.Passed:
 		s.out.line("This step has already passed. " + s.whatNext())
@@ -160,66 +127,63 @@ func (s *session) observe() {
 }
 
 // whatNext tells the learner how to go on from a passed step.
-func (s *session) whatNext() string {
-	l := s.eng.Lesson()
-	if s.eng.StepIndex() < len(l.Steps)-1 {
+func (s *view) whatNext() string {
+	l := s.sess.Lesson()
+	if s.sess.StepIndex() < len(l.Steps)-1 {
 		return "Type next to go on."
 	}
-	if next := s.eng.NextLesson(); next != nil {
-		return fmt.Sprintf("That was the last step of this lesson. Type next for lesson %d: %s.", s.lessonIndex()+2, next.Title)
+	if next := s.sess.NextLesson(); next != nil {
+		return fmt.Sprintf("That was the last step of this lesson. Type next for lesson %d: %s.", s.sess.LessonIndex()+2, next.Title)
 	}
 	return "That was the last step of the last lesson. Well done. Type lessons to revisit one."
 }
 
-func (s *session) cmdNext([]string) {
-	if !s.needStep() {
-		return
-	}
-	if s.eng.Next() {
-		s.enterStep()
-		return
-	}
-	next := s.eng.NextLesson()
-	if next == nil {
+func (s *view) cmdNext([]string) {
+	moved, err := s.sess.Next()
+	switch {
+	case s.refused(err):
+	case errors.Is(err, session.ErrLastStep):
 		s.out.line("This is the last step of the last lesson. Type lessons to choose one.")
-		return
+	case err != nil:
+		s.out.styled(styleBad, "Could not open the lesson: "+err.Error())
+	case moved.Lesson:
+		s.printLesson()
+	default:
+		s.printStep()
 	}
-	s.gotoLesson(next)
 }
 
-func (s *session) cmdBack([]string) {
-	if !s.needStep() {
-		return
-	}
-	if !s.eng.Back() {
+func (s *view) cmdBack([]string) {
+	err := s.sess.Back()
+	switch {
+	case s.refused(err):
+	case errors.Is(err, session.ErrFirstStep):
 		s.out.line("This is the first step of the lesson. Type lessons to choose another lesson.")
-		return
+	default:
+		s.printStep()
 	}
-	s.enterStep()
 }
 
-func (s *session) cmdStep([]string) {
+func (s *view) cmdStep([]string) {
 	if s.needStep() {
 		s.printStep()
 	}
 }
 
-func (s *session) cmdHint([]string) {
-	if !s.needStep() {
+func (s *view) cmdHint([]string) {
+	hint, n, err := s.sess.Hint()
+	switch {
+	case s.refused(err):
 		return
-	}
-	st := s.eng.Step()
-	hint, ok := s.eng.NextHint()
-	if !ok {
-		if len(st.Hints) == 0 {
-			s.out.line("This step has no hints. Type solution to see the answer.")
-		} else {
-			s.out.line(fmt.Sprintf("No more hints (%d shown). Type solution to see the answer.", len(st.Hints)))
-		}
+	case errors.Is(err, session.ErrNoHints):
+		s.out.line("This step has no hints. Type solution to see the answer.")
+		return
+	case errors.Is(err, session.ErrNoMoreHints):
+		s.out.line(fmt.Sprintf("No more hints (%d shown). Type solution to see the answer.", len(s.sess.HintsShown())))
 		return
 	}
 	lines := markdownLines(hint)
-	prefix := fmt.Sprintf("Hint %d of %d: ", len(s.eng.HintsShown()), len(st.Hints))
+	prefix := fmt.Sprintf("Hint %d of %d: ", n, len(s.sess.Step().Hints))
 	if len(lines) == 0 {
 		lines = []string{""}
 	}
@@ -227,39 +191,32 @@ func (s *session) cmdHint([]string) {
 	s.out.lines(lines)
 }
 
-func (s *session) cmdSolution([]string) {
-	if !s.needStep() {
+func (s *view) cmdSolution([]string) {
+	sol, err := s.sess.Solution()
+	switch {
+	case s.refused(err):
 		return
-	}
-	st := s.eng.Step()
-	if st.IsQuiz() {
-		for i, c := range st.Quiz.Choices {
-			if c.Correct {
-				s.out.line(fmt.Sprintf("The answer is %d: %s", i+1, inlineText(c.Text)))
-			}
-		}
-		return
-	}
-	sol := s.eng.Solution()
-	if len(sol) == 0 {
+	case err != nil:
 		s.out.line("This step has no solution to show.")
 		return
-	}
-	if len(sol) == 1 {
-		s.out.styled(styleCode, "Solution: "+sol[0])
+	case sol.Choice >= 0:
+		s.out.line(fmt.Sprintf("The answer is %d: %s", sol.Choice+1, inlineText(s.sess.Step().Quiz.Choices[sol.Choice].Text)))
+		return
+	case len(sol.Requests) == 1:
+		s.out.styled(styleCode, "Solution: "+sol.Requests[0])
 		return
 	}
-	s.out.line(fmt.Sprintf("Solution, %d requests in this order:", len(sol)))
-	for _, l := range sol {
+	s.out.line(fmt.Sprintf("Solution, %d requests in this order:", len(sol.Requests)))
+	for _, l := range sol.Requests {
 		s.out.styled(styleCode, "  "+l)
 	}
 }
 
-func (s *session) cmdAnswer(args []string) {
+func (s *view) cmdAnswer(args []string) {
 	if !s.needStep() {
 		return
 	}
-	st := s.eng.Step()
+	st := s.sess.Step()
 	if !st.IsQuiz() {
 		s.out.line("This step is not a quiz: it asks for a request. Type step to read it again.")
 		return
@@ -269,32 +226,37 @@ func (s *session) cmdAnswer(args []string) {
 		s.out.styled(styleBad, fmt.Sprintf("Answer with one number from 1 to %d, for example: answer 2", len(st.Quiz.Choices)))
 		return
 	}
-	correct, why := s.eng.Answer(n - 1)
-	if !correct {
+	q, status, err := s.sess.Answer(n - 1)
+	if err != nil {
+		s.refused(err)
+		return
+	}
+	if !q.Correct {
 		msg := "✗ Not quite."
-		if why != "" {
-			msg += " " + inlineText(why)
+		if q.Why != "" {
+			msg += " " + inlineText(q.Why)
 		}
 		s.out.styled(styleBad, msg)
 		s.out.line("Try another answer.")
 		return
 	}
 	s.out.styled(styleGood, "✓ Correct.")
-	s.out.lines(markdownLines(why))
-	if why != st.Explain {
+	s.out.lines(markdownLines(q.Why))
+	if q.Why != st.Explain {
 		s.out.lines(markdownLines(st.Explain))
 	}
-	s.reportSaveErr(s.eng.Observe().SaveErr)
+	s.reportSaveErr(status.SaveErr)
 	s.out.line(s.whatNext())
 }
 
-func (s *session) cmdLessons([]string) {
-	if !s.needEngine() {
+func (s *view) cmdLessons([]string) {
+	if s.sess.Mode() == session.Sandbox {
+		s.refused(session.ErrSandbox)
 		return
 	}
-	cur := s.eng.Lesson()
-	for i, l := range s.eng.Lessons() {
-		done, total := s.eng.Done(l.ID)
+	cur := s.sess.Lesson()
+	for i, l := range s.sess.Lessons() {
+		done, total := s.sess.Done(l.ID)
 		line := fmt.Sprintf("%d. %s — %s (%d of %d steps done)", i+1, l.ID, l.Title, done, total)
 		if l == cur {
 			line += ", current"
@@ -304,13 +266,14 @@ func (s *session) cmdLessons([]string) {
 	s.out.line("Type lesson and an id or number to open one, for example: lesson 1")
 }
 
-func (s *session) cmdLesson(args []string) {
-	if !s.needEngine() {
+func (s *view) cmdLesson(args []string) {
+	if s.sess.Mode() == session.Sandbox {
+		s.refused(session.ErrSandbox)
 		return
 	}
-	ls := s.eng.Lessons()
+	ls := s.sess.Lessons()
 	if len(args) == 0 {
-		s.printLesson(false)
+		s.printLesson()
 		return
 	}
 	if len(args) != 1 {
@@ -343,22 +306,22 @@ func (s *session) cmdLesson(args []string) {
 
 // reportSaveErr tells the learner once that progress could not be saved;
 // the tutorial goes on.
-func (s *session) reportSaveErr(err error) {
+func (s *view) reportSaveErr(err error) {
 	if err != nil {
 		s.out.styled(styleBad, "Progress could not be saved: "+err.Error())
 	}
 }
 
 // gotoLesson opens a lesson: the server goes back to the lesson's fixture.
-func (s *session) gotoLesson(l *lessons.Lesson) {
-	if err := s.eng.Goto(l.ID); err != nil {
+func (s *view) gotoLesson(l *lessons.Lesson) {
+	if err := s.sess.Goto(l.ID); err != nil {
 		s.out.styled(styleBad, "Could not open the lesson: "+err.Error())
 		return
 	}
-	s.printLesson(true)
+	s.printLesson()
 }
 
-func (s *session) cmdReset(args []string) {
+func (s *view) cmdReset(args []string) {
 	what := ""
 	if len(args) > 0 {
 		what = strings.ToLower(args[0])
@@ -366,58 +329,35 @@ func (s *session) cmdReset(args []string) {
 	switch {
 	case len(args) > 1 || what != "" && what != "step" && what != "lesson" && what != "all":
 		s.out.styled(styleBad, "Reset what? Type reset (this step), reset lesson, or reset all.")
-	case s.eng == nil:
-		if what == "lesson" || what == "all" {
-			s.needEngine()
+	case s.sess.Mode() == session.Sandbox && (what == "" || what == "step"):
+		if err := s.sess.Reset(session.ResetStep); err != nil {
+			s.out.styled(styleBad, "Reset failed: "+err.Error())
 			return
 		}
-		s.srv.Restore(s.initial)
 		s.out.line("Reset: the server is back to how it started.")
-	case s.eng.Step() == nil:
-		s.needStep()
+	case !s.needStep():
 	case what == "" || what == "step":
-		s.eng.ResetStep()
+		s.sess.Reset(session.ResetStep)
 		s.out.line("Reset: the server is back to where this step began, and its checks start over.")
 	case what == "lesson":
 		s.ask("reset this lesson", "This puts the server back to the lesson's start and forgets your progress in this lesson.", func() {
-			s.eng.ResetLesson()
+			s.sess.Reset(session.ResetLesson)
 			s.out.line("Lesson reset.")
-			s.printLesson(true)
+			s.printLesson()
 		})
 	case what == "all":
 		s.ask("reset all progress", "This forgets your progress in every lesson and starts again from the first.", func() {
-			s.eng.ResetAll()
+			s.sess.Reset(session.ResetAll)
 			s.out.line("All progress reset.")
-			s.printLesson(true)
+			s.printLesson()
 		})
 	}
 }
 
 // ask waits for "yes" on the next line before doing something that cannot
 // be undone.
-func (s *session) ask(what, consequence string, do func()) {
+func (s *view) ask(what, consequence string, do func()) {
 	s.out.line(consequence)
 	s.out.line("Type yes to " + what + ", or anything else to cancel.")
 	s.confirm = &confirmation{do: do}
-}
-
-// describeNetwork says in words what the client's network does.
-func describeNetwork(f sim.FaultSettings, p sim.RetryPolicy) string {
-	var parts []string
-	if f.DropRequests {
-		parts = append(parts, "the network drops the first attempt of each request before it reaches the server")
-	}
-	if f.LoseResponses {
-		parts = append(parts, "the network loses the first response of each request after the server has acted")
-	}
-	if f.Delay > 0 {
-		parts = append(parts, fmt.Sprintf("responses arrive %s late", f.Delay))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, "the network delivers every message")
-	}
-	if p == "" {
-		p = "none"
-	}
-	return strings.Join(parts, "; ") + "; the client's retry policy is " + string(p) + "."
 }

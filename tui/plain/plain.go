@@ -21,22 +21,19 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/putpost/putpost/lessons"
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/session"
 )
 
-// Options configure a line-mode session. Only Server is required.
+// Options configure a line-mode run. Only Session is required.
 type Options struct {
-	In      io.Reader       // lines to read; nil reads nothing
-	Out     io.Writer       // where the transcript goes; nil discards it
-	Server  *sim.Server     // the learner's server
-	Engine  *lessons.Engine // drives Server; nil in sandbox mode (requests only, no lessons)
-	Client  *sim.Client     // sends the learner's requests; nil: Server.Client(sim.SourceComposer)
-	Listen  string          // the address actually listened on (port resolved), or "": prints a curl hint
-	Notice  string          // printed once at start (e.g. progress will not be saved)
-	Verbose bool            // print every exchange of a repeated request, not a summary
-	Color   bool            // colour the output with ANSI escapes (only when asked)
-	Echo    bool            // print each input line after "> ", so a piped script reads as a transcript
+	In      io.Reader        // lines to read; nil reads nothing
+	Out     io.Writer        // where the transcript goes; nil discards it
+	Session *session.Session // the learner's session this view drives
+	Listen  string           // the address actually listened on (port resolved), or "": prints a curl hint
+	Notice  string           // printed once at start (e.g. progress will not be saved)
+	Verbose bool             // print every exchange of a repeated request, not a summary
+	Color   bool             // colour the output with ANSI escapes (only when asked)
+	Echo    bool             // print each input line after "> ", so a piped script reads as a transcript
 }
 
 // MaxLine is the longest input line line mode accepts, in bytes. Longer lines
@@ -51,8 +48,8 @@ const MaxLine = 1 << 20
 // In; because a blocked Read cannot be interrupted, that reader may outlive Run
 // until In delivers its next line or ends.
 func Run(ctx context.Context, o Options) error {
-	if o.Server == nil {
-		return errors.New("plain: Options.Server is nil")
+	if o.Session == nil {
+		return errors.New("plain: Options.Session is nil")
 	}
 	if o.In == nil {
 		o.In = bytes.NewReader(nil)
@@ -60,10 +57,8 @@ func Run(ctx context.Context, o Options) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	s := newSession(ctx, o)
-
-	feed := o.Server.Feed(o.Server.LastSeq())
-	defer feed.Close()
+	s := newView(ctx, o)
+	defer s.watch.Close()
 	done := make(chan struct{})
 	defer close(done)
 	lines := make(chan inputLine)
@@ -74,12 +69,8 @@ func Run(ctx context.Context, o Options) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-feed.Ready():
-			// The session's own exchanges were printed when they were sent;
-			// anything newer came from the network.
-			if o.Server.LastSeq() > s.lastSeq {
-				s.catchUp()
-			}
+		case <-s.watch.Ready():
+			s.catchUp()
 		case in, ok := <-lines:
 			if !ok {
 				s.endOfInput()
@@ -88,7 +79,9 @@ func Run(ctx context.Context, o Options) error {
 			if in.err != nil {
 				return fmt.Errorf("reading input: %w", in.err)
 			}
+			s.catchUp()
 			s.handle(in)
+			s.catchUp()
 		}
 	}
 	return s.out.err

@@ -19,45 +19,57 @@ import (
 	"time"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from this run")
 
-// harness is one learner: a server, an engine over the built-in lessons (nil
-// in sandbox mode) and a progress file in a temporary directory.
+// harness is one learner: a session over the built-in lessons (or the
+// sandbox) and a progress file in a temporary directory.
 type harness struct {
 	srv      *sim.Server
-	eng      *lessons.Engine
-	client   *sim.Client
+	sess     *session.Session
 	progress string
 }
 
 func newHarness(t testing.TB, withLessons bool) *harness {
 	t.Helper()
-	h := &harness{srv: sim.New(sim.Options{})}
-	h.client = h.srv.Client(sim.SourceComposer)
-	if !withLessons {
-		return h
+	o := session.Options{Mode: session.Sandbox}
+	h := &harness{}
+	if withLessons {
+		ls, err := lessons.Builtin()
+		if err != nil {
+			t.Fatalf("built-in lessons: %v", err)
+		}
+		h.progress = filepath.Join(t.TempDir(), "progress.json")
+		p, _, err := lessons.OpenProgress(h.progress)
+		if err != nil {
+			t.Fatalf("progress: %v", err)
+		}
+		o = session.Options{Mode: session.Tutorial, Lessons: ls, Progress: p}
 	}
-	ls, err := lessons.Builtin()
-	if err != nil {
-		t.Fatalf("built-in lessons: %v", err)
-	}
-	h.progress = filepath.Join(t.TempDir(), "progress.json")
-	p, _, err := lessons.OpenProgress(h.progress)
-	if err != nil {
-		t.Fatalf("progress: %v", err)
-	}
-	h.eng = lessons.NewEngine(ls, h.srv, p)
+	h.sess = newSession(t, o)
+	h.srv = h.sess.Server()
 	return h
+}
+
+// newSession starts a session that ends with the test.
+func newSession(t testing.TB, o session.Options) *session.Session {
+	t.Helper()
+	s, err := session.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }
 
 // run plays input through line mode and returns the transcript.
 func (h *harness) run(t testing.TB, input string, opts ...func(*Options)) string {
 	t.Helper()
 	var out bytes.Buffer
-	o := Options{In: strings.NewReader(input), Out: &out, Server: h.srv, Engine: h.eng, Client: h.client, Echo: true}
+	o := Options{In: strings.NewReader(input), Out: &out, Session: h.sess, Echo: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -80,12 +92,12 @@ func (h *harness) serverState() string {
 // progressState is the learner's progress as the engine and the file see it.
 func (h *harness) progressState(t testing.TB) string {
 	t.Helper()
-	if h.eng == nil {
+	if h.sess.Mode() == session.Sandbox {
 		return ""
 	}
 	var b strings.Builder
-	for _, l := range h.eng.Lessons() {
-		done, total := h.eng.Done(l.ID)
+	for _, l := range h.sess.Lessons() {
+		done, total := h.sess.Done(l.ID)
 		fmt.Fprintf(&b, "%s %d/%d\n", l.ID, done, total)
 	}
 	data, err := os.ReadFile(h.progress)
@@ -140,14 +152,14 @@ func TestTranscriptsOfScriptedLessons(t *testing.T) {
 			// As putpost --plain --lesson ID < testdata/ID.input would.
 			play := func() (*harness, string) {
 				h := newHarness(t, true)
-				if err := h.eng.Goto(id); err != nil {
+				if err := h.sess.Goto(id); err != nil {
 					t.Fatal(err)
 				}
 				return h, h.run(t, string(script))
 			}
 			h, out := play()
 			requireGolden(t, id, out)
-			if done, total := h.eng.Done(id); total == 0 || done != total {
+			if done, total := h.sess.Done(id); total == 0 || done != total {
 				t.Errorf("after the script, %d of %d steps of %s are passed; the script should pass them all", done, total, id)
 			}
 			_, again := play()
@@ -257,7 +269,7 @@ func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
 			// Get somewhere first: a passed step and a changed server.
 			h.run(t, "lesson idempotence\nPUT /accounts/42 {\"balance\":100} x100\nnext\nPOST /accounts/42/interest {\"rate\":0.10}\n")
 			state, progress, seq := h.serverState(), h.progressState(t), h.srv.LastSeq()
-			step := h.eng.StepIndex()
+			step := h.sess.StepIndex()
 
 			out := h.run(t, tt.line+"\nstep\n")
 			msg := strings.ToLower(out)
@@ -278,8 +290,8 @@ func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
 			if got := h.progressState(t); got != progress {
 				t.Errorf("progress changed:\nbefore:\n%s\nafter:\n%s", progress, got)
 			}
-			if h.eng.StepIndex() != step {
-				t.Errorf("the step moved from %d to %d", step, h.eng.StepIndex())
+			if h.sess.StepIndex() != step {
+				t.Errorf("the step moved from %d to %d", step, h.sess.StepIndex())
 			}
 		})
 	}
@@ -317,8 +329,8 @@ func TestWireUndoFaultsAndRetry(t *testing.T) {
 
 	// A lost response and no retry: the POST happened once, the client never heard.
 	out = h.run(t, "faults on\nretry none\nPOST /accounts/42/interest {\"rate\":0.10}\n")
-	if !h.client.Faults().LoseResponses || h.client.Retry() != sim.RetryNone {
-		t.Errorf("faults on / retry none not applied: %+v %s", h.client.Faults(), h.client.Retry())
+	if !h.sess.Faults().LoseResponses || h.sess.Retry() != sim.RetryNone {
+		t.Errorf("faults on / retry none not applied: %+v %s", h.sess.Faults(), h.sess.Retry())
 	}
 	if !strings.Contains(out, "lost") {
 		t.Errorf("a lost response is not reported:\n%s", out)
@@ -343,8 +355,8 @@ func TestWireUndoFaultsAndRetry(t *testing.T) {
 	if !strings.Contains(out, "Retry (attempt 2)") || bytes.Equal(before, after) {
 		t.Errorf("retry browser: no visible retry or no change (%s → %s):\n%s", before, after, out)
 	}
-	if h.client.Faults() != (sim.FaultSettings{}) {
-		t.Errorf("faults off left %+v", h.client.Faults())
+	if h.sess.Faults() != (sim.FaultSettings{}) {
+		t.Errorf("faults off left %+v", h.sess.Faults())
 	}
 	out = h.run(t, "log\n")
 	if !strings.Contains(out, "(retry, attempt 2)") {
@@ -395,44 +407,46 @@ func TestSandboxModeAnswersLessonWordsAndResetsTheServer(t *testing.T) {
 func TestResetLessonAndAllAskForYes(t *testing.T) {
 	h := newHarness(t, true)
 	h.run(t, "lesson put-replace\nPUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\n")
-	if done, _ := h.eng.Done("put-replace"); done != 1 {
+	if done, _ := h.sess.Done("put-replace"); done != 1 {
 		t.Fatalf("setup: %d steps done, want 1", done)
 	}
 	out := h.run(t, "reset all\nno\nreset lesson\nGET /flights/AA123\n")
-	if done, _ := h.eng.Done("put-replace"); done != 1 {
+	if done, _ := h.sess.Done("put-replace"); done != 1 {
 		t.Errorf("a cancelled reset lost progress: %d steps done", done)
 	}
 	if strings.Count(out, "Cancelled") != 2 || !strings.Contains(out, "200 OK") {
 		t.Errorf("cancel not reported, or the line after it was lost:\n%s", out)
 	}
 	h.run(t, "reset all\nyes\n")
-	if done, _ := h.eng.Done("put-replace"); done != 0 {
+	if done, _ := h.sess.Done("put-replace"); done != 0 {
 		t.Errorf("reset all, yes: %d steps still done", done)
 	}
 }
 
-func TestAStepsNetworkIsAppliedAndPutBack(t *testing.T) {
+// TestEachStepStartsOnItsOwnNetwork: a step's network block sets the
+// network, and the next step without one runs on a normal network, whatever
+// the learner switched on before.
+func TestEachStepStartsOnItsOwnNetwork(t *testing.T) {
 	h := newHarness(t, true)
 	var lesson *lessons.Lesson
-	for _, l := range h.eng.Lessons() {
+	for _, l := range h.sess.Lessons() {
 		if len(l.Steps) > 0 && l.Steps[0].Network != nil {
 			lesson = l
 			break
 		}
 	}
 	if lesson == nil {
-		t.Skip("no built-in lesson whose first step sets the network")
+		t.Fatal("no built-in lesson whose first step sets the network")
 	}
-	h.client.SetRetry(sim.RetryBrowser)
-	out := h.run(t, "lesson "+lesson.ID+"\nfaults\nlesson 1\n")
+	out := h.run(t, "lesson "+lesson.ID+"\nfaults\nretry browser\nfaults on\nlesson 1\n")
 	if !strings.Contains(out, "For this step, ") {
 		t.Errorf("the step's network is not described:\n%s", out)
 	}
-	if want := "Now " + describeNetwork(lesson.Steps[0].Network.Faults, lesson.Steps[0].Network.Retry); !strings.Contains(out, want) {
+	if want := "Now " + session.DescribeNetwork(lesson.Steps[0].Network.Faults, lesson.Steps[0].Network.Retry); !strings.Contains(out, want) {
 		t.Errorf("in the step, faults does not say %q:\n%s", want, out)
 	}
-	if h.client.Faults() != (sim.FaultSettings{}) || h.client.Retry() != sim.RetryBrowser {
-		t.Errorf("leaving the lesson did not put the network back: %+v %s", h.client.Faults(), h.client.Retry())
+	if h.sess.Faults() != (sim.FaultSettings{}) || h.sess.Retry() != sim.RetryNone {
+		t.Errorf("the next lesson's step does not run on a normal network: %+v %s", h.sess.Faults(), h.sess.Retry())
 	}
 }
 
@@ -453,7 +467,7 @@ func TestQuitStopsReadingAndEndOfInputReturnsNil(t *testing.T) {
 func TestReadErrorsAndCancellationEndTheSession(t *testing.T) {
 	h := newHarness(t, false)
 	boom := errors.New("boom")
-	err := Run(context.Background(), Options{In: iotest.ErrReader(boom), Out: io.Discard, Server: h.srv})
+	err := Run(context.Background(), Options{In: iotest.ErrReader(boom), Out: io.Discard, Session: h.sess})
 	if !errors.Is(err, boom) {
 		t.Errorf("read error: Run = %v, want %v", err, boom)
 	}
@@ -461,10 +475,10 @@ func TestReadErrorsAndCancellationEndTheSession(t *testing.T) {
 	cancel()
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	if err := Run(ctx, Options{In: pr, Out: io.Discard, Server: h.srv}); !errors.Is(err, context.Canceled) {
+	if err := Run(ctx, Options{In: pr, Out: io.Discard, Session: h.sess}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: Run = %v", err)
 	}
-	if err := Run(context.Background(), Options{In: strings.NewReader("help\n"), Out: &failingWriter{n: 2}, Server: h.srv}); !errors.Is(err, io.ErrClosedPipe) {
+	if err := Run(context.Background(), Options{In: strings.NewReader("help\n"), Out: &failingWriter{n: 2}, Session: h.sess}); !errors.Is(err, io.ErrClosedPipe) {
 		t.Errorf("write error: Run = %v", err)
 	}
 	if err := Run(context.Background(), Options{}); err == nil {
@@ -492,14 +506,14 @@ func (b *syncBuffer) String() string {
 
 func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
 	h := newHarness(t, true)
-	if err := h.eng.Goto("put-replace"); err != nil {
+	if err := h.sess.Goto("put-replace"); err != nil {
 		t.Fatal(err)
 	}
 	pr, pw := io.Pipe()
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(context.Background(), Options{In: pr, Out: &out, Server: h.srv, Engine: h.eng, Listen: "127.0.0.1:8080"})
+		done <- Run(context.Background(), Options{In: pr, Out: &out, Session: h.sess, Listen: "127.0.0.1:8080"})
 	}()
 	waitFor := func(want string) {
 		t.Helper()
@@ -528,7 +542,7 @@ func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if done, _ := h.eng.Done("put-replace"); done != 1 {
+	if done, _ := h.sess.Done("put-replace"); done != 1 {
 		t.Errorf("the network exchange did not pass the step: %d done", done)
 	}
 }
@@ -554,11 +568,14 @@ func FuzzLineMode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, input string) {
-		srv := sim.New(sim.Options{})
-		eng := lessons.NewEngine(ls, srv, nil)
+		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: ls})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
 		var out bytes.Buffer
 		// A sentinel after the random lines proves the loop kept going.
-		err := Run(context.Background(), Options{In: strings.NewReader(input + "\nhelp sentinel\n"), Out: &out, Server: srv, Engine: eng})
+		err = Run(context.Background(), Options{In: strings.NewReader(input + "\nhelp sentinel\n"), Out: &out, Session: sess})
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -576,8 +593,8 @@ func FuzzLineMode(f *testing.F) {
 }
 
 func TestAnEngineWithoutLessonsAnswersEveryWord(t *testing.T) {
-	srv := sim.New(sim.Options{})
-	h := &harness{srv: srv, eng: lessons.NewEngine(nil, srv, nil), client: srv.Client(sim.SourceComposer)}
+	sess := newSession(t, session.Options{Mode: session.Tutorial})
+	h := &harness{srv: sess.Server(), sess: sess}
 	var words []string
 	for _, c := range commands {
 		if c.name != "quit" {

@@ -4,19 +4,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/putpost/putpost/sim"
-
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
 )
 
 // request parses and sends a request line or curl line, x N times, and
 // prints one line per exchange (or a summary of a repeat), then the checks.
-func (s *session) request(line string) {
+func (s *view) request(line string) {
 	rl, err := sim.ParseRequestLine(line)
 	if err != nil {
 		s.syntaxError(line, err)
@@ -31,32 +29,8 @@ func (s *session) request(line string) {
 	}
 
 	s.catchUp() // anything from elsewhere first, so this request's lines stay together
-	since := s.lastSeq
-	var failure error
-	for range rl.Repeat {
-		if s.ctx.Err() != nil {
-			break
-		}
-		if err := s.send(rl); err != nil {
-			failure = err
-			break
-		}
-	}
-
-	// While this goroutine sent, only the network could add exchanges of
-	// its own (the engine sends nothing between steps); the rest are ours,
-	// whatever Source the front end's client uses.
-	var mine, others []sim.Event
-	for _, ev := range s.srv.EventsSince(since) {
-		s.lastSeq = ev.Seq
-		switch {
-		case ev.Kind != sim.KindExchange || ev.Source == sim.SourceLesson:
-		case ev.Source == sim.SourceNetwork:
-			others = append(others, ev)
-		default:
-			mine = append(mine, ev)
-		}
-	}
+	r := s.sess.Send(s.ctx, rl, rl.Repeat)
+	mine := r.Mine
 	if rl.Repeat == 1 || s.o.Verbose {
 		for _, ev := range mine {
 			s.printExchange(ev)
@@ -76,38 +50,17 @@ func (s *session) request(line string) {
 			s.out.line("The request never reached the server, but the client cannot tell that from a lost response.")
 		}
 	}
-	if failure != nil {
-		s.out.styled(styleBad, "The request could not be sent: "+failure.Error())
+	if r.Err != nil {
+		s.out.styled(styleBad, "The request could not be sent: "+r.Err.Error())
 	}
-	for _, ev := range others {
-		s.out.line(otherExchangeLine(ev))
+	if r.Observed {
+		s.verdict(r.Step)
 	}
-	if len(mine)+len(others) > 0 {
-		s.observe()
-	}
-}
-
-// send makes one request (with any retries the client's policy makes). A
-// response that never arrived is not an error here: its event says so.
-func (s *session) send(rl sim.RequestLine) error {
-	req, err := rl.NewRequest(s.ctx)
-	if err != nil {
-		return err
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		if errors.Is(err, sim.ErrNoResponse) {
-			return nil
-		}
-		return err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.Body.Close()
 }
 
 // printExchange prints one exchange of the learner's as one line, with a
 // second line when the client never saw the response.
-func (s *session) printExchange(ev sim.Event) {
+func (s *view) printExchange(ev sim.Event) {
 	line := ev.Summary()
 	if ev.Source == sim.SourceRetry {
 		line = fmt.Sprintf("Retry (attempt %d): %s", ev.Attempt, line)
@@ -132,7 +85,7 @@ func serverError(ev sim.Event) string {
 
 // syntaxError explains why a line was not sent, pointing at the column
 // when the parser names one.
-func (s *session) syntaxError(line string, err error) {
+func (s *view) syntaxError(line string, err error) {
 	s.out.styled(styleBad, "Not sent: "+shorten(err.Error(), maxShown))
 	var se *sim.SyntaxError
 	if errors.As(err, &se) && se.Col > 0 {

@@ -5,13 +5,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
 // maxStateLines bounds what state prints at once; a path prefix narrows it.
 const maxStateLines = 50
 
-func (s *session) cmdState(args []string) {
+func (s *view) cmdState(args []string) {
 	if len(args) > 1 {
 		s.out.styled(styleBad, "Type state, or state and a path, for example: state /accounts")
 		return
@@ -25,7 +26,7 @@ func (s *session) cmdState(args []string) {
 		}
 	}
 	var paths []string
-	for _, p := range s.srv.Paths() {
+	for _, p := range s.sess.Server().Paths() {
 		if prefix == "" || p == prefix || strings.HasPrefix(p, prefix+"/") {
 			paths = append(paths, p)
 		}
@@ -47,7 +48,7 @@ func (s *session) cmdState(args []string) {
 			s.out.line(fmt.Sprintf("…and %d more. Type state and a path to see fewer, for example: state %s", len(paths)-i, parentPath(p)))
 			break
 		}
-		body, etag, ok := s.srv.Resource(p)
+		body, etag, ok := s.sess.Server().Resource(p)
 		if !ok {
 			continue
 		}
@@ -67,18 +68,7 @@ func parentPath(p string) string {
 	return p
 }
 
-// exchanges returns the kept HTTP exchanges, oldest first.
-func (s *session) exchanges() []sim.Event {
-	var evs []sim.Event
-	for _, ev := range s.srv.EventsSince(0) {
-		if ev.Kind == sim.KindExchange {
-			evs = append(evs, ev)
-		}
-	}
-	return evs
-}
-
-func (s *session) cmdLog(args []string) {
+func (s *view) cmdLog(args []string) {
 	n := 20
 	switch {
 	case len(args) == 0:
@@ -90,7 +80,7 @@ func (s *session) cmdLog(args []string) {
 		s.out.styled(styleBad, "Type log, log N for the last N exchanges, or log all.")
 		return
 	}
-	evs := s.exchanges()
+	evs := s.sess.Exchanges()
 	if len(evs) == 0 {
 		s.out.line("No exchanges yet. Send a request, for example: GET /accounts/42")
 		return
@@ -123,8 +113,8 @@ func logLine(ev sim.Event) string {
 // maxWireLines bounds how much of a message wire prints.
 const maxWireLines = 60
 
-func (s *session) cmdWire(args []string) {
-	evs := s.exchanges()
+func (s *view) cmdWire(args []string) {
+	evs := s.sess.Exchanges()
 	if len(evs) == 0 {
 		s.out.line("No exchanges yet. Send a request first, for example: GET /accounts/42")
 		return
@@ -163,7 +153,7 @@ func (s *session) cmdWire(args []string) {
 }
 
 // wireLines prints HTTP/1.1 text line by line, indented, cut short when long.
-func (s *session) wireLines(text string) {
+func (s *view) wireLines(text string) {
 	lines := strings.Split(strings.ReplaceAll(strings.TrimRight(text, "\r\n"), "\r\n", "\n"), "\n")
 	for i, l := range lines {
 		if i == maxWireLines {
@@ -174,32 +164,26 @@ func (s *session) wireLines(text string) {
 	}
 }
 
-func (s *session) cmdUndo(args []string) {
+func (s *view) cmdUndo(args []string) {
 	if len(args) > 0 {
 		s.out.styled(styleBad, "undo takes no arguments: it reverts the newest change not yet undone.")
 		return
 	}
-	since := s.srv.LastSeq()
-	if !s.srv.Undo() {
+	ev, err := s.sess.Undo()
+	if err != nil {
 		s.out.line("Nothing to undo: no change since the start (or everything is already undone).")
 		return
 	}
-	for _, ev := range s.srv.EventsSince(since) {
-		if ev.Kind == sim.KindUndo {
-			s.out.line("Undone: " + strings.TrimPrefix(ev.Summary(), string(ev.Kind)+" — "))
-			return
-		}
-	}
-	s.out.line("Undone: the newest change is reverted.")
+	s.out.line("Undone: " + strings.TrimPrefix(ev.Summary(), string(ev.Kind)+" — "))
 }
 
-func (s *session) cmdFaults(args []string) {
+func (s *view) cmdFaults(args []string) {
 	if len(args) == 0 {
-		s.out.line("Now " + describeNetwork(s.client.Faults(), s.client.Retry()))
+		s.out.line("Now " + session.DescribeNetwork(s.sess.Faults(), s.sess.Retry()))
 		s.out.line("Type faults on, faults drop or faults off to change it.")
 		return
 	}
-	f := s.client.Faults()
+	f := s.sess.Faults()
 	switch strings.ToLower(strings.Join(args, " ")) {
 	case "on", "lose", "lost":
 		f.LoseResponses, f.DropRequests = true, false
@@ -211,16 +195,16 @@ func (s *session) cmdFaults(args []string) {
 		s.out.styled(styleBad, fmt.Sprintf("Unknown setting %s. Type faults on, faults drop or faults off.", quoteInput(strings.Join(args, " "))))
 		return
 	}
-	s.client.SetFaults(f)
-	s.out.line("Faults " + strings.ToLower(args[0]) + ": " + describeNetwork(f, s.client.Retry()))
+	s.sess.SetFaults(f)
+	s.out.line("Faults " + strings.ToLower(args[0]) + ": " + session.DescribeNetwork(f, s.sess.Retry()))
 }
 
-func (s *session) cmdRetry(args []string) {
+func (s *view) cmdRetry(args []string) {
 	if len(args) != 1 {
-		s.out.line("The client's retry policy is " + string(s.client.Retry()) + ".")
+		s.out.line("The client's retry policy is " + string(s.sess.Retry()) + ".")
 		s.out.line("Type retry and one of: none, rfc9110, go, browser.")
-		for _, p := range []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.RetryGo, sim.RetryBrowser} {
-			s.out.line("  " + string(p) + " — " + retryMeaning(p))
+		for _, p := range session.RetryPolicies {
+			s.out.line("  " + string(p) + " — " + session.RetryMeaning(p))
 		}
 		return
 	}
@@ -229,21 +213,6 @@ func (s *session) cmdRetry(args []string) {
 		s.out.styled(styleBad, "Not changed: "+err.Error())
 		return
 	}
-	s.client.SetRetry(p)
-	s.out.line("Retry policy " + string(p) + ": " + retryMeaning(p))
-}
-
-// retryMeaning explains a retry policy in a sentence.
-func retryMeaning(p sim.RetryPolicy) string {
-	switch p {
-	case sim.RetryNone:
-		return "the client never retries; a lost response is simply lost."
-	case sim.RetryRFC9110:
-		return "the client retries idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) once, as RFC 9110 allows."
-	case sim.RetryGo:
-		return "like Go's net/http: retries GET, HEAD, OPTIONS and TRACE, and any request with an Idempotency-Key header."
-	case sim.RetryBrowser:
-		return "like a browser: may retry any request, even a POST, when no response arrived."
-	}
-	return ""
+	s.sess.SetRetry(p)
+	s.out.line("Retry policy " + string(p) + ": " + session.RetryMeaning(p))
 }

@@ -6,28 +6,21 @@ import (
 	"net"
 	"strings"
 
-	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
-// session is the state of one line-mode run. Only Run's goroutine touches it.
-type session struct {
-	ctx    context.Context
-	o      Options
-	out    *printer
-	srv    *sim.Server
-	eng    *lessons.Engine
-	client *sim.Client
+// view is one line-mode run: it reads lines, drives the learner's session
+// with them and prints what happened. Only Run's goroutine touches it.
+type view struct {
+	ctx   context.Context
+	o     Options
+	out   *printer
+	sess  *session.Session
+	watch *session.Watcher
 
-	initial sim.Snapshot // the server as it was at the start: reset in sandbox mode
-	lastSeq uint64       // newest server event already accounted for
 	confirm *confirmation
 	quit    bool
-
-	// Network conditions a step asked for, and what the learner had before.
-	stepNet     bool
-	savedFaults sim.FaultSettings
-	savedRetry  sim.RetryPolicy
 }
 
 // confirmation is a question waiting for "yes" on the next line.
@@ -35,36 +28,29 @@ type confirmation struct {
 	do func()
 }
 
-func newSession(ctx context.Context, o Options) *session {
-	s := &session{
-		ctx:    ctx,
-		o:      o,
-		out:    &printer{w: o.Out, color: o.Color},
-		srv:    o.Server,
-		eng:    o.Engine,
-		client: o.Client,
+func newView(ctx context.Context, o Options) *view {
+	return &view{
+		ctx:   ctx,
+		o:     o,
+		out:   &printer{w: o.Out, color: o.Color},
+		sess:  o.Session,
+		watch: o.Session.Watch(),
 	}
-	if s.client == nil {
-		s.client = s.srv.Client(sim.SourceComposer)
-	}
-	s.initial = s.srv.Checkpoint()
-	s.lastSeq = s.srv.LastSeq()
-	return s
 }
 
 // start prints what comes before the first input line.
-func (s *session) start() {
+func (s *view) start() {
 	if s.o.Notice != "" {
 		s.out.line(s.o.Notice)
 	}
 	if s.o.Listen != "" {
-		s.out.line(listenHint(s.o.Listen, s.srv.Paths()))
+		s.out.line(listenHint(s.o.Listen, s.sess.Server().Paths()))
 	}
-	if s.eng == nil {
+	if s.sess.Mode() == session.Sandbox {
 		s.out.line("Sandbox: no lesson, just the server. Type a request such as GET /accounts/42, or help for the commands.")
 		return
 	}
-	s.printLesson(true)
+	s.printLesson()
 }
 
 // listenHint tells the learner how to reach the server from another terminal.
@@ -80,7 +66,7 @@ func listenHint(addr string, paths []string) string {
 }
 
 // handle acts on one input line.
-func (s *session) handle(in inputLine) {
+func (s *view) handle(in inputLine) {
 	if in.tooLong > 0 {
 		if s.o.Echo {
 			s.out.styled(styleFaint, fmt.Sprintf("> (a line of %d bytes)", in.tooLong))
@@ -97,7 +83,6 @@ func (s *session) handle(in inputLine) {
 		switch strings.ToLower(line) {
 		case "yes", "y":
 			c.do()
-			s.catchUp()
 			return
 		case "", "no", "n":
 			s.out.line("Cancelled: nothing was reset.")
@@ -119,28 +104,25 @@ func (s *session) handle(in inputLine) {
 		s.request(line)
 	} else {
 		s.unknownWord(fields[0])
-		return
 	}
-	s.catchUp()
 }
 
-// catchUp prints exchanges the session has not printed yet — requests from
-// the network, or from anything else sharing the server — and lets the step's
-// checks see them. Administrative events (undo, reset, restore) are skipped.
-func (s *session) catchUp() {
-	printed := false
-	for _, ev := range s.srv.EventsSince(s.lastSeq) {
-		s.lastSeq = ev.Seq
-		// Administrative events and the engine's own replays of passed
-		// steps are not exchanges the learner needs to hear about.
-		if ev.Kind != sim.KindExchange || ev.Source == sim.SourceLesson {
-			continue
+// catchUp prints what happened that no command of this view's caused —
+// requests from the network, or from anything else sharing the server — and
+// the step's verdict after them. Administrative events (undo, reset,
+// restore) and the lesson's own requests are not exchanges the learner needs
+// to hear about.
+func (s *view) catchUp() {
+	for _, u := range s.watch.Poll() {
+		switch {
+		case u.ByCommand:
+		case u.Kind == session.UpdateMissed:
+			s.out.line(fmt.Sprintf("(%d more things happened on the server than could be shown; type log to see the exchanges.)", u.Missed))
+		case u.Kind == session.UpdateEvent && u.Event.Kind == sim.KindExchange && u.Event.Source != sim.SourceLesson:
+			s.out.line(otherExchangeLine(u.Event))
+		case u.Kind == session.UpdateStatus:
+			s.verdict(u.Status)
 		}
-		s.out.line(otherExchangeLine(ev))
-		printed = true
-	}
-	if printed {
-		s.observe()
 	}
 }
 
@@ -157,7 +139,7 @@ func otherExchangeLine(ev sim.Event) string {
 }
 
 // endOfInput finishes the session when the input ends.
-func (s *session) endOfInput() {
+func (s *view) endOfInput() {
 	if s.confirm != nil {
 		s.confirm = nil
 		s.out.line("Cancelled: nothing was reset.")

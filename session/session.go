@@ -1,0 +1,384 @@
+// Package session is one learner's world: the simulated server, the
+// in-process client with its network faults and retry policy, the lessons
+// engine (or the sandbox), progress and undo. Every front end — the full
+// screen, line mode, and whatever watches a learner from elsewhere — drives
+// it with commands and learns what happened from their results and from one
+// ordered stream of updates.
+//
+// A Session is safe for concurrent use: a view's goroutine may send commands
+// while the --listen network listener feeds the same server, and any number
+// of watchers may follow its updates. Commands run one at a time; reading
+// state (Step, Status, Faults, …) never waits for a command that is sending.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+// Mode says what the learner is doing.
+type Mode int
+
+const (
+	// Tutorial walks through lessons; the server follows each lesson's fixture.
+	Tutorial Mode = iota
+	// Sandbox is the server with every fixture and no lesson.
+	Sandbox
+)
+
+// Options configure a Session. The zero value is a sandbox on a new server.
+type Options struct {
+	Mode     Mode
+	Server   *sim.Server       // nil: a new server with every fixture
+	Lessons  []*lessons.Lesson // the curriculum (Tutorial)
+	Progress *lessons.Progress // nil: progress kept in memory only
+	Lesson   string            // open this lesson first (Tutorial); "" resumes
+	// Listen also serves the server over HTTP on this host:port (port 0
+	// picks one), so curl in another terminal drives it; "" does not.
+	// AllowRemote permits an address that is not loopback.
+	Listen      string
+	AllowRemote bool
+}
+
+// Session is one learner's world. Create it with New; Close it when done.
+type Session struct {
+	mode Mode
+	srv  *sim.Server
+
+	// run serialises commands and the catching up on outside events, and is
+	// held while a command sends. mu guards the fields below and is only
+	// held briefly, so views can read state while a slow request is on its
+	// way.
+	run sync.Mutex
+	mu  sync.Mutex
+
+	client  *sim.Client
+	eng     *lessons.Engine
+	feed    *sim.Feed
+	status  lessons.StepStatus // of the current step, as last evaluated
+	quiz    Quiz
+	log     updateLog
+	httpSrv *http.Server
+	addr    string // where httpSrv listens
+
+	done      chan struct{}
+	pumpDone  chan struct{}
+	closeOnce sync.Once
+}
+
+// ErrSandbox and the errors below are what commands refuse with; views turn
+// them into their own words.
+var (
+	ErrSandbox       = errors.New("the sandbox has no lessons")
+	ErrNoLessons     = errors.New("there are no lessons")
+	ErrFirstStep     = errors.New("this is the first step of the lesson")
+	ErrLastStep      = errors.New("this is the last step of the last lesson")
+	ErrNotQuiz       = errors.New("this step is not a quiz")
+	ErrNoHints       = errors.New("this step has no hints")
+	ErrNoMoreHints   = errors.New("every hint of this step is shown")
+	ErrNoSolution    = errors.New("this step has no solution to show")
+	ErrNothingToUndo = errors.New("nothing to undo")
+)
+
+// ChoiceError says a quiz answer is not one of the choices.
+type ChoiceError struct{ Choices int }
+
+func (e *ChoiceError) Error() string { return fmt.Sprintf("choose 1 to %d", e.Choices) }
+
+// New starts a session. In Tutorial mode it opens opts.Lesson, or resumes
+// where the progress says the learner was. An unknown lesson is an error and
+// changes nothing.
+func New(o Options) (*Session, error) {
+	srv := o.Server
+	if srv == nil {
+		srv = sim.New(sim.Options{})
+	}
+	s := &Session{
+		mode:     o.Mode,
+		srv:      srv,
+		client:   srv.Client(sim.SourceComposer),
+		done:     make(chan struct{}),
+		pumpDone: make(chan struct{}),
+	}
+	s.log.init()
+	// Listen before the engine exists: a start that fails here must not
+	// change where the learner left off.
+	if o.Listen != "" {
+		if err := s.listen(o.Listen, o.AllowRemote); err != nil {
+			return nil, err
+		}
+	}
+	var ls []*lessons.Lesson
+	if o.Mode == Tutorial {
+		ls = o.Lessons
+	}
+	s.eng = lessons.NewEngine(ls, srv, o.Progress)
+	if o.Mode == Tutorial && o.Lesson != "" {
+		if err := s.eng.Goto(o.Lesson); err != nil {
+			s.stopListening()
+			return nil, err
+		}
+	}
+	// The feed starts after whatever set-up sent (a resumed lesson's
+	// replayed steps): views begin from the state, not from its history.
+	s.feed = srv.Feed(srv.LastSeq())
+	s.enterStepLocked()
+	go s.pump()
+	return s, nil
+}
+
+// Close stops following the server and the listener, if any. Watchers see
+// the end of the stream. Closing twice is fine.
+func (s *Session) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		<-s.pumpDone
+		s.feed.Close()
+		s.mu.Lock()
+		s.log.close()
+		s.mu.Unlock()
+		s.stopListening()
+	})
+}
+
+// Addr is the address the session's server listens on (Options.Listen with
+// the port resolved), or "".
+func (s *Session) Addr() string { return s.addr }
+
+func (s *Session) listen(addr string, allowRemote bool) error {
+	ln, err := sim.Listen(addr, allowRemote)
+	if err != nil {
+		return err
+	}
+	s.httpSrv = sim.NewHTTPServer(s.srv)
+	s.addr = ln.Addr().String()
+	go func() { _ = s.httpSrv.Serve(ln) }()
+	return nil
+}
+
+func (s *Session) stopListening() {
+	if s.httpSrv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = s.httpSrv.Shutdown(ctx)
+}
+
+// pump catches up on events nobody's command caused — curl over --listen,
+// anything else sharing the server — as they arrive.
+func (s *Session) pump() {
+	defer close(s.pumpDone)
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.feed.Ready():
+		}
+		s.run.Lock()
+		s.mu.Lock()
+		s.syncLocked(false)
+		s.mu.Unlock()
+		s.run.Unlock()
+	}
+}
+
+// syncLocked reads the server's new events into the update stream and, when
+// exchanges arrived, evaluates the step's checks. byCommand says a command
+// is running: its own events and the status they lead to are its results.
+// The caller holds run and mu.
+func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.StepStatus, observed bool) {
+	b := s.feed.Poll()
+	if b.Missed > 0 {
+		s.log.add(Update{Kind: UpdateMissed, Missed: b.Missed})
+	}
+	exchanges := false
+	for _, ev := range b.Events {
+		s.log.add(Update{Kind: UpdateEvent, Event: ev, ByCommand: byCommand && !outside(ev)})
+		if ev.Kind == sim.KindExchange && ev.Source != sim.SourceLesson {
+			exchanges = true
+		}
+	}
+	if exchanges && s.eng.Step() != nil {
+		s.observeLocked(byCommand)
+		observed = true
+	}
+	return b.Events, s.status, observed
+}
+
+// outside reports whether an event came from outside the learner's own
+// client: the network listener, or the lesson itself.
+func outside(ev sim.Event) bool {
+	return ev.Source == sim.SourceNetwork || ev.Source == sim.SourceLesson
+}
+
+// observeLocked evaluates the current step and publishes its status.
+func (s *Session) observeLocked(byCommand bool) {
+	before := s.status
+	st := s.eng.Observe()
+	if before.Passed && !st.Passed { // a quiz answered right stays passed
+		st.Passed = true
+	}
+	s.status = st
+	s.log.add(Update{Kind: UpdateStatus, Status: st, ByCommand: byCommand})
+}
+
+// enterStepLocked sets the session up for the engine's current step: the
+// network it asks for (or a normal one), fresh quiz state and status.
+func (s *Session) enterStepLocked() {
+	s.quiz = Quiz{Picked: -1}
+	n := NetworkFor(s.eng.Step())
+	s.client.SetFaults(n.Faults)
+	s.client.SetRetry(n.Retry)
+	s.status = s.eng.Observe()
+	s.log.add(Update{Kind: UpdateStep, Status: s.status, ByCommand: true})
+}
+
+// NetworkFor is the network a step runs on: what its network block asks
+// for, else a normal one (no faults, no retries). Every step starts on its
+// own network, so a switch flipped in one step never leaks into the next.
+func NetworkFor(st *lessons.Step) lessons.Network {
+	n := lessons.Network{Retry: sim.RetryNone}
+	if st != nil && st.Network != nil {
+		n.Faults = st.Network.Faults
+		if st.Network.Retry != "" {
+			n.Retry = st.Network.Retry
+		}
+	}
+	return n
+}
+
+// command runs f as a command: alone, with the state locked, and catching up
+// on the events it caused.
+func (s *Session) command(f func()) {
+	s.run.Lock()
+	defer s.run.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.syncLocked(false) // what came from elsewhere first, in its own right
+	f()
+	s.syncLocked(true)
+}
+
+// --- state -----------------------------------------------------------------
+
+// Mode says whether this is a tutorial or the sandbox.
+func (s *Session) Mode() Mode { return s.mode }
+
+// Server is the learner's simulated server, for reading its state (and for
+// tests). Requests should go through Send so that the session sees them.
+func (s *Session) Server() *sim.Server { return s.srv }
+
+// Lessons is the curriculum (nil in the sandbox).
+func (s *Session) Lessons() []*lessons.Lesson {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Lessons()
+}
+
+// Lesson is the current lesson, or nil (sandbox, or no lessons).
+func (s *Session) Lesson() *lessons.Lesson {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Lesson()
+}
+
+// LessonIndex is the current lesson's position in Lessons, or -1.
+func (s *Session) LessonIndex() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.eng.Lesson()
+	for i, x := range s.eng.Lessons() {
+		if x == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// Step is the current step, or nil.
+func (s *Session) Step() *lessons.Step {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Step()
+}
+
+// StepIndex is the current step's position in its lesson.
+func (s *Session) StepIndex() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.StepIndex()
+}
+
+// NextLesson is the lesson after the current one, or nil.
+func (s *Session) NextLesson() *lessons.Lesson {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.NextLesson()
+}
+
+// Status is how the current step stood at the last evaluation.
+func (s *Session) Status() lessons.StepStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// StepPassed reports whether step i (0-based) of the current lesson is passed.
+func (s *Session) StepPassed(i int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.StepPassed(i)
+}
+
+// Done counts a lesson's passed steps and its steps.
+func (s *Session) Done(lessonID string) (done, total int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Done(lessonID)
+}
+
+// HintsShown lists the hints revealed in the current step.
+func (s *Session) HintsShown() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.HintsShown()
+}
+
+// Quiz is the learner's latest answer on the current quiz step.
+type Quiz struct {
+	Picked  int // 0-based; -1 when not answered yet
+	Correct bool
+	Why     string
+}
+
+// Quiz returns the latest answer on the current step.
+func (s *Session) Quiz() Quiz {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quiz
+}
+
+// Faults is what the learner's network does now.
+func (s *Session) Faults() sim.FaultSettings { return s.client.Faults() }
+
+// Retry is the learner's client's retry policy now.
+func (s *Session) Retry() sim.RetryPolicy { return s.client.Retry() }
+
+// Exchanges returns the kept HTTP exchanges, oldest first.
+func (s *Session) Exchanges() []sim.Event {
+	var out []sim.Event
+	for _, ev := range s.srv.EventsSince(0) {
+		if ev.Kind == sim.KindExchange {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
