@@ -1,0 +1,192 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/tui/plain"
+)
+
+// scriptStep is one thing a learner does, in words both front ends take:
+// a request line, a quiz answer (1-based), or moving to the next step.
+type scriptStep struct {
+	send   string
+	answer int
+	next   bool
+}
+
+// lessonScript plays a lesson's steps with their own solutions and moves on
+// after each step but the last.
+func lessonScript(l *lessons.Lesson) []scriptStep {
+	var out []scriptStep
+	for i, st := range l.Steps {
+		if st.IsQuiz() {
+			right := slices.IndexFunc(st.Quiz.Choices, func(c lessons.Choice) bool { return c.Correct })
+			out = append(out, scriptStep{answer: right + 1})
+		}
+		for _, line := range st.Solution {
+			out = append(out, scriptStep{send: line})
+		}
+		if i < len(l.Steps)-1 {
+			out = append(out, scriptStep{next: true})
+		}
+	}
+	return out
+}
+
+// learnerSession starts a session in lesson id with a progress file of its own.
+func learnerSession(t *testing.T, ls []*lessons.Lesson, id string) (*session.Session, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "progress.json")
+	p, _, err := lessons.OpenProgress(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSession(t, session.Options{Mode: session.Tutorial, Lessons: ls, Progress: p, Lesson: id}), path
+}
+
+// playLineMode types the script into line mode.
+func playLineMode(t *testing.T, sess *session.Session, script []scriptStep) {
+	t.Helper()
+	var in strings.Builder
+	for _, s := range script {
+		switch {
+		case s.next:
+			in.WriteString("next\n")
+		case s.answer > 0:
+			fmt.Fprintf(&in, "answer %d\n", s.answer)
+		default:
+			in.WriteString(s.send + "\n")
+		}
+	}
+	var out bytes.Buffer
+	if err := plain.Run(context.Background(), plain.Options{In: strings.NewReader(in.String()), Out: &out, Session: sess}); err != nil {
+		t.Fatalf("line mode: %v\n%s", err, out.String())
+	}
+}
+
+// playFullScreen presses the keys for the script in the full screen.
+func playFullScreen(t *testing.T, sess *session.Session, script []scriptStep) {
+	t.Helper()
+	d := startDriver(t, 200, 60, sess, Options{}, "")
+	for _, s := range script {
+		switch {
+		case s.next:
+			d.keys("n")
+		case s.answer > 0:
+			d.keys(strconv.Itoa(s.answer))
+		default:
+			sendPut(d, s.send)
+		}
+	}
+}
+
+// sessionRecord is what must come out the same: the server's state, the
+// learner's progress (in memory and on disk), and the log of exchanges.
+func sessionRecord(t *testing.T, sess *session.Session, progressPath string) string {
+	t.Helper()
+	var b strings.Builder
+	srv := sess.Server()
+	for _, p := range srv.Paths() {
+		body, etag, _ := srv.Resource(p)
+		fmt.Fprintf(&b, "state %s %s %s\n", p, body, etag)
+	}
+	for _, l := range sess.Lessons() {
+		done, total := sess.Done(l.ID)
+		fmt.Fprintf(&b, "progress %s %d/%d\n", l.ID, done, total)
+	}
+	fmt.Fprintf(&b, "at %s step %d, passed %v\n", sess.Lesson().ID, sess.StepIndex(), sess.Status().Passed)
+	data, err := os.ReadFile(progressPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "file %s\n", data)
+	for _, ev := range srv.EventsSince(0) {
+		fmt.Fprintf(&b, "log #%d %s %s %s %s %d %s %s\n", ev.Seq, ev.Kind, ev.Source, ev.Request.Method, ev.Request.Target, ev.Response.Status, ev.Fault, ev.Request.Body)
+	}
+	return b.String()
+}
+
+// TestBothFrontEndsMakeTheSameSession plays every built-in lesson's
+// solutions through line mode and through the full screen's keys, each on
+// its own session, and compares what the sessions hold afterwards.
+func TestBothFrontEndsMakeTheSameSession(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		t.Run(l.ID, func(t *testing.T) {
+			script := lessonScript(l)
+			line, linePath := learnerSession(t, ls, l.ID)
+			playLineMode(t, line, script)
+			full, fullPath := learnerSession(t, ls, l.ID)
+			playFullScreen(t, full, script)
+
+			a, b := sessionRecord(t, line, linePath), sessionRecord(t, full, fullPath)
+			if a != b {
+				t.Fatalf("the sessions differ\nline mode:\n%s\nfull screen:\n%s", a, b)
+			}
+			if done, total := line.Done(l.ID); done != total {
+				t.Errorf("the solutions passed %d of %d steps:\n%s", done, total, a)
+			}
+		})
+	}
+}
+
+// The two divergences the front ends used to have are the session's now,
+// so each front end shows the same outcome.
+
+// TestFaultsThenNextRunsTheNextStepOnItsOwnNetwork: faults switched on in
+// a step are off in the next step, which asks for no network, in both.
+func TestFaultsThenNextRunsTheNextStepOnItsOwnNetwork(t *testing.T) {
+	ls := testLessons(t)
+	line, _ := learnerSession(t, ls, "put-replace")
+	playLineModeWords(t, line, "faults on\nretry browser\nnext\n")
+	full, _ := learnerSession(t, ls, "put-replace")
+	d := startDriver(t, 120, 40, full, Options{}, "")
+	d.keys("f", "r", "r", "r", "n")
+	for name, s := range map[string]*session.Session{"line mode": line, "full screen": full} {
+		if s.StepIndex() != 1 || s.Faults() != (sim.FaultSettings{}) || s.Retry() != sim.RetryNone {
+			t.Errorf("%s: step %d, faults %+v, retry %s; want step 2 on a normal network", name, s.StepIndex()+1, s.Faults(), s.Retry())
+		}
+	}
+}
+
+// TestSandboxResetIsAResetEventInBoth: resetting the sandbox puts every
+// fixture back with a "reset" event, whichever front end asked.
+func TestSandboxResetIsAResetEventInBoth(t *testing.T) {
+	line := newSession(t, session.Options{Mode: session.Sandbox})
+	playLineModeWords(t, line, "DELETE /flights/AA123\nreset\n")
+	full := newSession(t, session.Options{Mode: session.Sandbox})
+	d := startDriver(t, 120, 40, full, Options{}, "")
+	sendPut(d, "DELETE /flights/AA123")
+	d.keys("R", "s")
+	for name, s := range map[string]*session.Session{"line mode": line, "full screen": full} {
+		evs := s.Server().EventsSince(0)
+		if last := evs[len(evs)-1]; last.Kind != sim.KindReset {
+			t.Errorf("%s: the sandbox reset is a %q event, want reset", name, last.Kind)
+		}
+		if _, _, ok := s.Server().Resource("/flights/AA123"); !ok {
+			t.Errorf("%s: the deleted flight is not back", name)
+		}
+	}
+}
+
+func playLineModeWords(t *testing.T, sess *session.Session, input string) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := plain.Run(context.Background(), plain.Options{In: strings.NewReader(input), Out: &out, Session: sess}); err != nil {
+		t.Fatalf("line mode: %v\n%s", err, out.String())
+	}
+}
