@@ -1,0 +1,282 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/sim"
+)
+
+func newTest(t *testing.T, o Options) *Session {
+	t.Helper()
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func tutorial(t *testing.T, lesson string) *Session {
+	t.Helper()
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTest(t, Options{Mode: Tutorial, Lessons: ls, Lesson: lesson})
+}
+
+func line(t *testing.T, s string) sim.RequestLine {
+	t.Helper()
+	rl, err := sim.ParseRequestLine(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rl
+}
+
+func TestSendRepeatsAndReportsItsOwnExchanges(t *testing.T) {
+	s := newTest(t, Options{})
+	r := s.Send(context.Background(), line(t, `POST /accounts/42/interest {"rate":0.10}`), 3)
+	if r.Sent != 3 || r.Lost != 0 || r.Last != 201 || r.Err != nil || len(r.Mine) != 3 {
+		t.Fatalf("sent %d, lost %d, last %d, err %v, %d exchanges", r.Sent, r.Lost, r.Last, r.Err, len(r.Mine))
+	}
+	body, _, _ := s.Server().Resource("/accounts/42")
+	if !strings.Contains(string(body), "106.48") {
+		t.Errorf("three interest POSTs on 80.00 left %s", body)
+	}
+}
+
+func TestLostResponsesAndRetriesFollowTheNetworkSwitch(t *testing.T) {
+	s := newTest(t, Options{})
+	s.SetFaults(sim.FaultSettings{LoseResponses: true})
+	r := s.Send(context.Background(), line(t, `PUT /accounts/42 {"balance":1}`), 1)
+	if r.Lost != 1 || len(r.Mine) != 1 || r.Mine[0].Fault != sim.FaultLostResponse {
+		t.Fatalf("no retry policy: %+v", r)
+	}
+	s.SetRetry(sim.RetryRFC9110)
+	r = s.Send(context.Background(), line(t, `PUT /accounts/42 {"balance":1}`), 1)
+	if r.Lost != 0 || r.Last != 200 || len(r.Mine) != 2 || r.Mine[1].Source != sim.SourceRetry {
+		t.Fatalf("with rfc9110 the PUT is retried: %+v", r)
+	}
+}
+
+func TestSandboxRefusesLessonCommands(t *testing.T) {
+	s := newTest(t, Options{Mode: Sandbox})
+	_, err := s.Next()
+	_, _, herr := s.Hint()
+	_, serr := s.Solution()
+	_, _, aerr := s.Answer(0)
+	for name, err := range map[string]error{"next": err, "back": s.Back(), "hint": herr, "solution": serr, "answer": aerr, "goto": s.Goto("put-replace"), "reset lesson": s.Reset(ResetLesson)} {
+		if !errors.Is(err, ErrSandbox) {
+			t.Errorf("%s in the sandbox: %v, want ErrSandbox", name, err)
+		}
+	}
+	if s.Step() != nil || s.Lesson() != nil {
+		t.Error("the sandbox has a step")
+	}
+}
+
+func TestTheSolutionPassesTheStepAndTheStatusSaysSoOnce(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	sol, err := s.Solution()
+	if err != nil || len(sol.Requests) == 0 {
+		t.Fatalf("solution %+v %v", sol, err)
+	}
+	r := s.Send(context.Background(), line(t, sol.Requests[0]), 1)
+	if !r.Observed || !r.Step.JustPassed {
+		t.Fatalf("the solution did not pass the step: %+v", r.Step)
+	}
+	r = s.Send(context.Background(), line(t, "GET /flights/AA123"), 1)
+	if !r.Step.Passed || r.Step.JustPassed {
+		t.Fatalf("after passing: %+v", r.Step)
+	}
+	if done, _ := s.Done("put-replace"); done != 1 {
+		t.Errorf("%d steps done", done)
+	}
+}
+
+func TestNextAtTheEndOfALessonOpensTheNextAndAtTheVeryEndRefuses(t *testing.T) {
+	s := tutorial(t, "")
+	ls := s.Lessons()
+	if err := s.Goto(ls[len(ls)-2].ID); err != nil {
+		t.Fatal(err)
+	}
+	for range len(s.Lesson().Steps) - 1 {
+		if m, err := s.Next(); err != nil || m.Lesson {
+			t.Fatalf("next inside the lesson: %+v %v", m, err)
+		}
+	}
+	if m, err := s.Next(); err != nil || !m.Lesson || s.Lesson() != ls[len(ls)-1] {
+		t.Fatalf("next at the last step: %+v %v, in %s", m, err, s.Lesson().ID)
+	}
+	for range len(s.Lesson().Steps) - 1 {
+		if _, err := s.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Next(); !errors.Is(err, ErrLastStep) {
+		t.Fatalf("next at the very end: %v", err)
+	}
+	if err := s.Goto("no-such-lesson"); err == nil {
+		t.Error("an unknown lesson opened")
+	}
+}
+
+func TestQuizAnswersPassOnlyWhenRight(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	for s.Step() != nil && !s.Step().IsQuiz() {
+		if _, err := s.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := s.Step()
+	if _, _, err := s.Answer(len(st.Quiz.Choices)); !errors.As(err, new(*ChoiceError)) {
+		t.Fatalf("an answer out of range: %v", err)
+	}
+	sol, _ := s.Solution()
+	wrong := (sol.Choice + 1) % len(st.Quiz.Choices)
+	if q, status, err := s.Answer(wrong); err != nil || q.Correct || status.Passed {
+		t.Fatalf("wrong answer: %+v %+v %v", q, status, err)
+	}
+	if q, status, err := s.Answer(sol.Choice); err != nil || !q.Correct || !status.JustPassed || !s.Status().Passed {
+		t.Fatalf("right answer: %+v %+v %v", q, status, err)
+	}
+}
+
+func TestUndoAndResetStep(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	if _, err := s.Undo(); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("undo at the start: %v", err)
+	}
+	s.Send(context.Background(), line(t, `DELETE /flights/AA123`), 1)
+	ev, err := s.Undo()
+	if err != nil || ev.Kind != sim.KindUndo {
+		t.Fatalf("undo: %+v %v", ev, err)
+	}
+	s.Send(context.Background(), line(t, `DELETE /flights/AA123`), 1)
+	if err := s.Reset(ResetStep); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := s.Server().Resource("/flights/AA123"); !ok {
+		t.Error("a step reset did not bring the flight back")
+	}
+}
+
+// TestWatchersSeeEveryUpdateOnceInOrder: a view sends while the listener
+// feeds the same server from another goroutine; two watchers each see every
+// event exactly once, in order, and the same updates.
+func TestWatchersSeeEveryUpdateOnceInOrder(t *testing.T) {
+	s := newTest(t, Options{Listen: "127.0.0.1:0"})
+	a, b := s.Watch(), s.Watch()
+	defer a.Close()
+	defer b.Close()
+	const each = 60
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := range each {
+			s.Send(context.Background(), line(t, fmt.Sprintf(`PUT /accounts/42 {"balance":%d}`, i)), 1)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range each {
+			req, _ := http.NewRequest(http.MethodPut, "http://"+s.Addr()+"/accounts/7", strings.NewReader(fmt.Sprintf(`{"balance":%d}`, i)))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		}
+	}()
+	wg.Wait()
+	read := func(w *Watcher) []Update {
+		var got []Update
+		events := 0
+		for events < 2*each {
+			ups, err := w.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range ups {
+				if u.Kind == UpdateEvent {
+					events++
+				}
+			}
+			got = append(got, ups...)
+		}
+		return got
+	}
+	ua, ub := read(a), read(b)
+	if len(ua) != len(ub) {
+		t.Fatalf("the watchers saw %d and %d updates", len(ua), len(ub))
+	}
+	var seq uint64
+	for i := range ua {
+		if ua[i].Seq != ub[i].Seq || ua[i].Kind != ub[i].Kind {
+			t.Fatalf("update %d differs: %+v / %+v", i, ua[i], ub[i])
+		}
+		if ua[i].Kind == UpdateEvent {
+			if ua[i].Event.Seq != seq+1 {
+				t.Fatalf("event %d after %d", ua[i].Event.Seq, seq)
+			}
+			seq = ua[i].Event.Seq
+			fromNet := ua[i].Event.Source == sim.SourceNetwork
+			if ua[i].ByCommand == fromNet {
+				t.Errorf("event #%d from %s marked by command %v", seq, ua[i].Event.Source, ua[i].ByCommand)
+			}
+		}
+	}
+}
+
+func TestAWatcherFarBehindIsToldWhatItMissed(t *testing.T) {
+	s := newTest(t, Options{})
+	w := s.Watch()
+	defer w.Close()
+	start := w.seq
+	s.Send(context.Background(), line(t, `GET /accounts/42`), maxUpdates+10)
+	ups := w.Poll()
+	if len(ups) == 0 || ups[0].Kind != UpdateMissed || ups[0].Missed == 0 {
+		t.Fatalf("first update %+v", ups[0])
+	}
+	if got := uint64(len(ups)-1) + ups[0].Missed; got != s.log.seq-start {
+		t.Errorf("kept %d + missed %d ≠ %d updates", len(ups)-1, ups[0].Missed, s.log.seq-start)
+	}
+	if again := w.Poll(); len(again) != 0 {
+		t.Errorf("a second read repeats %d updates", len(again))
+	}
+}
+
+func TestCloseEndsWatchersAndTheListener(t *testing.T) {
+	s, err := New(Options{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.Watch()
+	addr := s.Addr()
+	s.Close()
+	s.Close()
+	if _, err := w.Next(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Next after Close: %v", err)
+	}
+	if resp, err := http.Get("http://" + addr + "/"); err == nil {
+		resp.Body.Close()
+		t.Error("the listener still answers after Close")
+	}
+}
+
+func TestAListenAddressThatIsNotLoopbackIsRefused(t *testing.T) {
+	if _, err := New(Options{Listen: "0.0.0.0:0"}); !errors.Is(err, sim.ErrNotLoopback) {
+		t.Fatalf("New with 0.0.0.0: %v", err)
+	}
+}
