@@ -127,11 +127,11 @@ func newComposer(st *Styles) composer {
 	c.body.Placeholder = `{"balance": 100}`
 	c.body.CharLimit = maxInputBytes
 	c.field = fieldLine
-	c.setStyles(st)
+	c.SetStyles(st)
 	return c
 }
 
-func (c *composer) setStyles(st *Styles) {
+func (c *composer) SetStyles(st *Styles) {
 	c.st = st
 	c.line.SetStyles(st.textinputStyles())
 	c.path.SetStyles(st.textinputStyles())
@@ -158,7 +158,7 @@ func (c *composer) SetSize(w, h int) {
 // row, two header lines, the repeat row and the status (or the whole
 // error) leave.
 func (c *composer) formBodyHeight() int {
-	return max(1, c.h-4-max(1, c.errorRows()))
+	return max(1, c.h-4-max(1, c.ErrorRows()))
 }
 
 // Focus gives the composer the focus, on its first field (or last when
@@ -320,9 +320,9 @@ func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 		case key.Matches(km, keys.FocusPrev):
 			return nil, c.tab(-1)
 		case key.Matches(km, keys.SendAlways):
-			return nil, c.submit()
+			return nil, c.Submit()
 		case key.Matches(km, keys.Send) && c.field != fieldBody && c.field != fieldHeaders:
-			return nil, c.submit()
+			return nil, c.Submit()
 		case key.Matches(km, keys.Repeat):
 			c.CycleRepeat()
 			return nil, out
@@ -330,7 +330,7 @@ func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 			c.ToggleForm()
 			return nil, out
 		case key.Matches(km, keys.Clear):
-			c.clear()
+			c.Clear()
 			return nil, out
 		}
 	}
@@ -424,7 +424,7 @@ func (c *composer) tab(dir int) composerOut {
 	return composerOut{}
 }
 
-func (c *composer) clear() {
+func (c *composer) Clear() {
 	c.err = nil
 	if !c.form {
 		c.line.SetValue("")
@@ -523,8 +523,8 @@ func (c *composer) browseHistory(up bool) {
 	c.err = nil
 }
 
-// submit validates the request; nothing is sent when it is invalid.
-func (c *composer) submit() composerOut {
+// Submit validates the request; nothing is sent when it is invalid.
+func (c *composer) Submit() composerOut {
 	var (
 		rl   sim.RequestLine
 		err  error
@@ -777,15 +777,15 @@ func (c *composer) effectiveRepeat() int {
 	return c.repeat
 }
 
-// setStatus shows the outcome of a send; short is used when the whole line
+// SetStatus shows the outcome of a send; short is used when the whole line
 // does not fit.
-func (c *composer) setStatus(long, short string) {
+func (c *composer) SetStatus(long, short string) {
 	c.status, c.statusShort = long, short
 }
 
-// refresh draws the form's editors for View. The root calls it after every
+// Refresh draws the form's editors for View. The root calls it after every
 // Update.
-func (c *composer) refresh() {
+func (c *composer) Refresh() {
 	if !c.form {
 		return
 	}
@@ -814,9 +814,9 @@ func (c *composer) View() []string {
 	return []string{c.line.View(), status}
 }
 
-// errorRows is how many lines the error takes at the composer's width, at
+// ErrorRows is how many lines the error takes at the composer's width, at
 // most maxErrorRows; 0 without an error.
-func (c *composer) errorRows() int {
+func (c *composer) ErrorRows() int {
 	if c.err == nil || c.w <= 0 {
 		return 0
 	}

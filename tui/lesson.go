@@ -81,9 +81,8 @@ payments. There is no lesson and no check: try anything.
 // enterStep sets the screen up for the session's current step: the
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
-	m.comp.queued = nil
-	m.srv.snap.Faults = m.ss.sess.Faults()
-	m.srv.snap.Retry = m.ss.sess.Retry()
+	m.comp.Queue(nil)
+	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
 	st := m.ss.sess.Step()
 	if st == nil {
@@ -91,7 +90,7 @@ func (m *Model) enterStep() {
 	}
 	// The last outcome belongs to the step before; it would read as if
 	// the new suggestion had been sent.
-	m.comp.setStatus("", "")
+	m.comp.SetStatus("", "")
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
 	}
@@ -156,7 +155,7 @@ func (m *Model) hint() tea.Cmd {
 		m.flash = "no more hints — s fills in the solution"
 		return nil
 	}
-	m.lesson.anchor = anchorHint
+	m.lesson.Follow(anchorHint)
 	return m.buildLesson(false)
 }
 
@@ -170,8 +169,8 @@ func (m *Model) solution() tea.Cmd {
 		return nil
 	}
 	m.comp.Fill(sol.Requests[0])
-	m.comp.queued = sol.Requests[1:]
-	m.comp.setStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
+	m.comp.Queue(sol.Requests[1:])
+	m.comp.SetStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
 	m.setFocus(paneComposer, false)
 	return nil
 }
@@ -374,7 +373,7 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		}
 		// Wrapped choices hang under their text, not under the number.
 		pad := strings.Repeat(" ", 2+ansi.StringWidth(mark))
-		for j, ln := range strings.Split(ansi.Wrap(inlinePlain(c.Text), max(1, m.lesson.w-len(pad)), " "), "\n") {
+		for j, ln := range strings.Split(ansi.Wrap(inlinePlain(c.Text), max(1, m.lesson.Width()-len(pad)), " "), "\n") {
 			if j == 0 {
 				*lines = append(*lines, "  "+st(mark+ln))
 			} else {
@@ -419,7 +418,7 @@ func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
 func (m *Model) lessonTitle() (string, string) {
 	eng := m.ss.sess
 	if eng.Lesson() == nil {
-		return "Sandbox", m.lesson.sc.Position()
+		return "Sandbox", m.lesson.Position()
 	}
 	ls := eng.Lessons()
 	l := eng.Lesson()
@@ -434,7 +433,7 @@ func (m *Model) lessonTitle() (string, string) {
 	if m.status().Passed {
 		note += " ✓"
 	}
-	if p := m.lesson.sc.Position(); p != "" {
+	if p := m.lesson.Position(); p != "" {
 		note += " · " + p
 	}
 	return title, note
@@ -559,8 +558,8 @@ func (m *Model) updateCurl() {
 		if p, err := sim.ParseRequestLine(st.Suggest); err == nil {
 			rl = p
 		}
-	} else if len(m.srv.snap.Resources) > 0 {
-		rl.Target = m.srv.snap.Resources[0].Path
+	} else if p := m.srv.FirstPath(); p != "" {
+		rl.Target = p
 	}
 	m.curl = curlCommand(m.curlAddr, rl)
 	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})

@@ -100,7 +100,7 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.apply(nil, takeSnap(ss.sess))
+	m.srv.Apply(nil, takeSnap(ss.sess))
 	m.lesson = lessonPane{}
 	m.notice = strings.TrimSpace(o.Notice)
 	m.noSave = o.NotSaving
@@ -200,10 +200,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.relayoutCmd = nil
 	}
 	// An error shown or cleared in the composer changes its height.
-	if m.ready && !m.lay.TooSmall && m.comp.errorRows() != m.lay.ErrRows {
+	if m.ready && !m.lay.TooSmall && m.comp.ErrorRows() != m.lay.ErrRows {
 		cmds = append(cmds, m.relayout())
 	}
-	m.comp.refresh()
+	m.comp.Refresh()
 	m.refreshFooter()
 	return m, tea.Batch(cmds...)
 }
@@ -212,7 +212,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) resize(w, h int) tea.Cmd {
 	m.ready = true
-	m.lay = computeLayout(w, h, m.comp.form, m.curl != "", m.focus == paneServer, m.comp.errorRows())
+	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows())
 	if m.lay.TooSmall {
 		return nil
 	}
@@ -237,8 +237,8 @@ func (m *Model) restyle() tea.Cmd {
 	m.st = NewStyles(m.dark, m.mono)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help
-	m.comp.setStyles(m.st)
-	m.srv.setStyles(m.st)
+	m.comp.SetStyles(m.st)
+	m.srv.SetStyles(m.st)
 	return m.buildLesson(false)
 }
 
@@ -285,11 +285,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				return guard(undoCmd(m.ss.sess))
 			}
 		}
-		wasForm := m.comp.form
+		wasForm := m.comp.IsForm()
 		cmd, out := m.comp.Update(msg, k)
 		var cmds []tea.Cmd
 		cmds = append(cmds, cmd)
-		if m.comp.form != wasForm {
+		if m.comp.IsForm() != wasForm {
 			cmds = append(cmds, m.relayout())
 		}
 		switch {
@@ -303,9 +303,39 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 
+	if cmd, ok := m.globalKey(msg); ok {
+		return cmd
+	}
+	switch m.focus {
+	case paneServer:
+		if ok, out := m.srv.Update(msg, k); ok {
+			if out.EmptyLog {
+				m.flash = "nothing in the log yet: send a request first"
+			}
+			return nil
+		}
+	case paneLesson:
+		if m.lesson.Update(msg, k) {
+			return nil
+		}
+		if key.Matches(msg, k.Send) { // ⏎ goes on once the step passed
+			if m.status().Passed {
+				return m.next()
+			}
+			m.setFocus(paneComposer, false)
+		}
+	}
+	return nil
+}
+
+// globalKey handles the keys that mean the same whichever pane has the
+// focus (the composer has its own say first: there, letters type). It
+// reports whether the key was one of them.
+func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return tea.Quit
+		return tea.Quit, true
 	case key.Matches(msg, k.Help):
 		m.openHelp()
 	case key.Matches(msg, k.FocusNext):
@@ -313,46 +343,33 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.FocusPrev):
 		m.cycleFocus(-1)
 	case key.Matches(msg, k.Close):
-		if m.srv.wire != nil {
-			m.srv.CloseWire()
-		} else if m.srv.sel >= 0 {
-			m.srv.sel = -1
-			m.srv.follow = true
-		}
+		m.srv.Back()
 	case key.Matches(msg, k.Edit):
 		m.setFocus(paneComposer, false)
-	case key.Matches(msg, k.Send):
-		if m.focus == paneServer {
-			m.openWire()
-		} else if m.status().Passed {
-			return m.next()
-		} else {
-			m.setFocus(paneComposer, false)
-		}
 	case key.Matches(msg, k.SendAlways):
-		out := m.comp.submit()
+		out := m.comp.Submit()
 		if out.Send != nil {
-			return m.startSend(*out.Send, out.Text)
+			return m.startSend(*out.Send, out.Text), true
 		}
 		m.setFocus(paneComposer, false)
 	case key.Matches(msg, k.Next):
-		return m.next()
+		return m.next(), true
 	case key.Matches(msg, k.Prev):
-		return m.prev()
+		return m.prev(), true
 	case key.Matches(msg, k.Hint):
-		return m.hint()
+		return m.hint(), true
 	case key.Matches(msg, k.Solution):
-		return m.solution()
+		return m.solution(), true
 	case key.Matches(msg, k.Contents):
 		m.openContents()
 	case key.Matches(msg, k.Reset):
 		m.openReset()
 	case key.Matches(msg, k.Answer):
-		return m.answer(int(msg.Code - '1'))
+		return m.answer(int(msg.Code - '1')), true
 	case key.Matches(msg, k.Wire):
 		m.openWire()
 	case key.Matches(msg, k.Undo):
-		return guard(undoCmd(m.ss.sess))
+		return guard(undoCmd(m.ss.sess)), true
 	case key.Matches(msg, k.Faults):
 		m.cycleFaults()
 	case key.Matches(msg, k.Retry):
@@ -360,29 +377,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Chart):
 		m.srv.CycleChart()
 	case key.Matches(msg, k.Skip):
-		return m.skip()
+		return m.skip(), true
 	case key.Matches(msg, k.Repeat):
 		m.comp.CycleRepeat()
 	case key.Matches(msg, k.Form):
 		m.comp.ToggleForm()
 		m.setFocus(paneComposer, false)
-		return m.relayout()
+		return m.relayout(), true
 	case key.Matches(msg, k.Clear):
-		m.comp.clear()
-	case key.Matches(msg, k.Up):
-		m.scroll(-1)
-	case key.Matches(msg, k.Down):
-		m.scroll(+1)
-	case key.Matches(msg, k.PageUp):
-		m.page(-1)
-	case key.Matches(msg, k.PageDown):
-		m.page(+1)
-	case key.Matches(msg, k.Top):
-		m.home(true)
-	case key.Matches(msg, k.Bottom):
-		m.home(false)
+		m.comp.Clear()
+	default:
+		return nil, false
 	}
-	return nil
+	return nil, true
 }
 
 // tooSmall: the window is below the minimum size and shows only that.
@@ -407,45 +414,10 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(p, dir < 0)
 }
 
-// scroll, page and home move the focused pane: the server pane's log (or
-// wire view), else the lesson text, which then stops following an anchor.
-func (m *Model) scroll(n int) {
-	if m.focus == paneServer {
-		m.srv.Move(n)
-		return
-	}
-	m.lesson.anchor = anchorNone
-	m.lesson.sc.ScrollBy(n)
-}
-
-func (m *Model) page(dir int) {
-	if m.focus == paneServer {
-		m.srv.Page(dir)
-		return
-	}
-	m.lesson.anchor = anchorNone
-	if dir > 0 {
-		m.lesson.sc.PageDown()
-	} else {
-		m.lesson.sc.PageUp()
-	}
-}
-
-func (m *Model) home(top bool) {
-	if m.focus == paneServer {
-		if top {
-			m.srv.Home()
-		} else {
-			m.srv.End()
-		}
-		return
-	}
-	m.lesson.anchor = anchorNone
-	if top {
-		m.lesson.sc.Top()
-	} else {
-		m.lesson.sc.Bottom()
-	}
+// inWire reports whether the server pane shows the wire view.
+func (m *Model) inWire() bool {
+	open, _ := m.srv.InWire()
+	return open
 }
 
 func (m *Model) openWire() {
@@ -511,8 +483,7 @@ func (m *Model) wheel(msg tea.MouseWheelMsg) {
 	}
 	switch p {
 	case paneLesson:
-		m.lesson.anchor = anchorNone
-		m.lesson.sc.ScrollBy(n)
+		m.lesson.Scroll(n)
 	case paneServer:
 		m.srv.Scroll(n)
 	}
@@ -596,7 +567,7 @@ func (m *Model) cycleFaults() {
 	}
 	next.Delay = cur.Delay
 	m.ss.sess.SetFaults(next)
-	m.srv.snap.Faults = m.ss.sess.Faults()
+	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	switch {
 	case next.LoseResponses:
 		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
@@ -618,7 +589,7 @@ func (m *Model) cycleRetry() {
 		}
 	}
 	m.ss.sess.SetRetry(next)
-	m.srv.snap.Retry = m.ss.sess.Retry()
+	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.flash = fmt.Sprintf("retry policy %s: %s", next, session.RetryMeaning(next))
 }
 
@@ -626,16 +597,13 @@ func (m *Model) cycleRetry() {
 
 func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
 	if m.job != nil {
-		m.comp.err = &composerError{Field: m.comp.field, Msg: "a repeat is still running; press ctrl+x to finish it first"}
+		m.comp.Refuse("a repeat is still running; press ctrl+x to finish it first")
 		return nil
 	}
 	m.nextJob++
 	m.job = &repeatJob{ID: m.nextJob, Line: rl, Text: text, Total: max(1, rl.Repeat)}
-	m.comp.setStatus("", "")
-	if len(m.comp.queued) > 0 {
-		m.comp.Fill(m.comp.queued[0])
-		m.comp.queued = m.comp.queued[1:]
-	}
+	m.comp.SetStatus("", "")
+	m.comp.FillNext()
 	return m.sendNext()
 }
 
@@ -646,7 +614,7 @@ func (m *Model) sendNext() tea.Cmd {
 		return nil
 	}
 	j.InFlight = true
-	m.comp.running = j.progress()
+	m.comp.SetRunning(j.progress())
 	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n))
 }
 
@@ -666,15 +634,15 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		if j.Skip {
 			return m.sendNext()
 		}
-		m.comp.running = j.progress()
+		m.comp.SetRunning(j.progress())
 		if m.ss.tick != nil {
 			return m.ss.tick(j.ID)
 		}
 		return repeatTickCmd(j.ID)
 	}
 	m.job = nil
-	m.comp.running = ""
-	m.comp.setStatus(sentSummary(j))
+	m.comp.SetRunning("")
+	m.comp.SetStatus(sentSummary(j))
 	return nil
 }
 
@@ -729,7 +697,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
 			if !u.ByCommand { // another view moved the learner
-				m.lesson.id = ""
+				m.lesson.Restart()
 				m.enterStep()
 				cmds = append(cmds, m.buildLesson(false))
 			}
@@ -737,7 +705,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.apply(fresh, msg.Snap)
+	m.srv.Apply(fresh, msg.Snap)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

@@ -129,7 +129,7 @@ func (m *Model) doReset(c resetChoice) tea.Cmd {
 		return nil
 	}
 	flash := m.flash
-	m.lesson.id = "" // back to the top of the step's text
+	m.lesson.Restart() // back to the top of the step's text
 	m.enterStep()
 	if c == resetStep && m.status().Passed {
 		flash += " (the step stays passed)"

@@ -111,7 +111,7 @@ func (s *serverPane) SetSize(w, h int) {
 	s.redraw(resized)
 }
 
-func (s *serverPane) setStyles(st *Styles) {
+func (s *serverPane) SetStyles(st *Styles) {
 	s.st = st
 	s.redraw(true)
 }
@@ -132,8 +132,8 @@ func (s *serverPane) redraw(entries bool) {
 	}
 }
 
-// apply takes in new events and the state read after them.
-func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
+// Apply takes in new events and the state read after them.
+func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
 	if !s.chartSet {
@@ -834,8 +834,8 @@ func logHint(sel int) string {
 	return ""
 }
 
-// networkNote is the pane title's right-hand note: the network switch.
-func (s *serverPane) networkNote() string {
+// NetworkNote is the pane title's right-hand note: the network switch.
+func (s *serverPane) NetworkNote() string {
 	return session.NetworkSummary(s.snap.Faults, s.snap.Retry)
 }
 

@@ -36,7 +36,7 @@ func (m Model) screen() string {
 	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(m.focus == paneComposer), m.focus == paneLesson)
 
 	cnote := "one line"
-	if m.comp.form {
+	if m.comp.IsForm() {
 		cnote = "form"
 	}
 	if m.job != nil {
@@ -45,10 +45,10 @@ func (m Model) screen() string {
 	compBox := st.box(l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer)
 
 	stitle := "Server"
-	if m.srv.wire != nil {
-		stitle = "Wire view #" + strconv.FormatUint(m.srv.wireSeq, 10)
+	if open, seq := m.srv.InWire(); open {
+		stitle = "Wire view #" + strconv.FormatUint(seq, 10)
 	}
-	srvBox := st.boxFitted(l.Server, stitle, m.srv.networkNote(), m.srv.View(), m.focus == paneServer)
+	srvBox := st.boxFitted(l.Server, stitle, m.srv.NetworkNote(), m.srv.View(), m.focus == paneServer)
 
 	var body string
 	if l.Side {
@@ -187,7 +187,7 @@ func (m *Model) shortHelp() []key.Binding {
 			b = append([]key.Binding{bind("ctrl+x", "finish repeat")}, b...)
 		}
 		return append(b, bind("f1", "help"), bind("ctrl+c", "quit"))
-	case m.focus == paneServer && m.srv.wire != nil:
+	case m.focus == paneServer && m.inWire():
 		return []key.Binding{bind("↑/↓", "scroll"), bind("esc", "back to the log"), k.Undo, k.FocusNext, k.Help, k.Quit}
 	case m.focus == paneServer:
 		// c (chart) is left out to fit 80 columns; the chart's header names it.
