@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -448,36 +447,19 @@ func (m *Model) openContents() {
 		return
 	}
 	m.overlay = overlayContents
-	m.tocSel = 0
-	for i, l := range eng.Lessons() {
-		if l == eng.Lesson() {
-			m.tocSel = i
-		}
-	}
+	m.toc.Select(max(0, eng.LessonIndex()))
 }
 
-func (m *Model) moveContents(n int) {
-	ls := m.ss.sess.Lessons()
-	m.tocSel = min(max(0, m.tocSel+n), len(ls)-1)
-}
+func (m *Model) moveContents(n int) { m.toc.Move(n, len(m.ss.sess.Lessons())) }
 
 func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	ls := m.ss.sess.Lessons()
+	out := m.toc.Update(msg, m.keys, len(m.ss.sess.Lessons()))
 	switch {
-	case msg.String() == "enter":
+	case out.Open:
 		return m.openSelected()
-	case key.Matches(msg, k.Up):
-		m.moveContents(-1)
-	case key.Matches(msg, k.Down):
-		m.moveContents(+1)
-	case key.Matches(msg, k.Top):
-		m.tocSel = 0
-	case key.Matches(msg, k.Bottom):
-		m.tocSel = len(ls) - 1
-	case key.Matches(msg, k.Close, k.Contents, k.Quit):
+	case out.Close:
 		m.overlay = overlayNone
-	case key.Matches(msg, k.Help):
+	case out.Help:
 		m.openHelp()
 	}
 	return nil
@@ -486,7 +468,7 @@ func (m *Model) contentsKey(msg tea.KeyPressMsg) tea.Cmd {
 // openSelected closes the contents and goes to the lesson selected there
 // (staying where one is when it is the current lesson).
 func (m *Model) openSelected() tea.Cmd {
-	l := m.ss.sess.Lessons()[m.tocSel]
+	l := m.ss.sess.Lessons()[m.toc.Selected()]
 	m.overlay = overlayNone
 	if l == m.ss.sess.Lesson() {
 		return nil
@@ -525,7 +507,7 @@ func (m *Model) contentsLines(w int) []string {
 		left = ansi.Truncate(left, max(1, w-ansi.StringWidth(right)), "…")
 		line := left + strings.Repeat(" ", max(0, w-ansi.StringWidth(left)-ansi.StringWidth(right))) + right
 		switch {
-		case i == m.tocSel:
+		case i == m.toc.Selected():
 			line = m.st.Selected.Render(line)
 		case total > 0 && done == total:
 			line = m.st.OK.Render(line)

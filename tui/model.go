@@ -53,11 +53,11 @@ type Model struct {
 	lay   layout
 	ready bool // a window size arrived
 
-	focus    pane
-	overlay  overlayKind
-	tocSel   int
-	helpSc   scroller
-	resetAsk resetChoice // the reset box asks to confirm this choice
+	focus   pane
+	overlay overlayKind
+	keysBox helpBox
+	toc     contentsBox
+	reset   resetBox
 
 	lesson lessonPane
 	comp   composer
@@ -257,12 +257,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.notice = ""
 		return nil
 	case overlayHelp:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.scrollHelp(-1)
-		case key.Matches(msg, k.Down):
-			m.scrollHelp(1)
-		case key.Matches(msg, k.Close, k.Help, k.Quit):
+		r, lines := m.helpBox()
+		if m.keysBox.Update(msg, k, lines, r.H-2) {
 			m.overlay = overlayNone
 		}
 		return nil
@@ -430,16 +426,13 @@ func (m *Model) openWire() {
 
 func (m *Model) openHelp() {
 	m.overlay = overlayHelp
-	m.helpSc = scroller{}
+	m.keysBox = helpBox{}
 }
 
-// scrollHelp scrolls the help box. Its scroller learns the box's lines and
-// height first: without them it has nothing to scroll over.
+// scrollHelp scrolls the help box (the mouse wheel).
 func (m *Model) scrollHelp(n int) {
 	r, lines := m.helpBox()
-	m.helpSc.SetHeight(r.H - 2)
-	m.helpSc.SetLines(lines)
-	m.helpSc.ScrollBy(n)
+	m.keysBox.Scroll(n, lines, r.H-2)
 }
 
 // --- mouse -------------------------------------------------------------------
@@ -520,13 +513,13 @@ func (m *Model) clickOverlay(x, y int) tea.Cmd {
 		return nil
 	}
 	if m.overlay == overlayWelcome || m.overlay == overlayNotice || !f.r.contains(x, y) {
-		if m.overlay == overlayReset && m.resetAsk != resetNone {
+		if m.overlay == overlayReset && m.reset.Cancel() {
 			m.flash = "nothing was reset"
 		}
 		if m.overlay == overlayWelcome || m.overlay == overlayNotice {
 			m.notice = ""
 		}
-		m.overlay, m.resetAsk = overlayNone, resetNone
+		m.overlay = overlayNone
 		return nil
 	}
 	i := f.off + y - f.r.Y - 1 // line under the pointer; the border is row 0
@@ -536,12 +529,12 @@ func (m *Model) clickOverlay(x, y int) tea.Cmd {
 	switch m.overlay {
 	case overlayContents:
 		if l := i - contentsHead; l >= 0 && l < len(m.ss.sess.Lessons()) {
-			m.tocSel = l
+			m.toc.Select(l)
 			return m.openSelected()
 		}
 	case overlayReset:
-		if m.resetAsk == resetNone && i < len(f.picks) && f.picks[i] != resetNone {
-			return m.pickReset(f.picks[i])
+		if m.reset.Asking() == resetNone && i < len(f.picks) && f.picks[i] != resetNone {
+			return m.actOnReset(m.reset.Pick(f.picks[i]))
 		}
 	}
 	return nil

@@ -58,50 +58,26 @@ func (m *Model) openReset() {
 		return
 	}
 	m.overlay = overlayReset
-	m.resetAsk = resetNone
+	m.reset = resetBox{}
 }
 
-// resetKey handles a key while the reset box is open: pick an option, or
-// confirm one that forgets progress.
+// resetKey hands a key to the open reset box and acts on its answer.
 func (m *Model) resetKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := msg.String()
-	if m.resetAsk != resetNone {
-		switch k {
-		case "y", "Y": // not ⏎: forgetting progress takes a deliberate key
-			c := m.resetAsk
-			m.overlay, m.resetAsk = overlayNone, resetNone
-			return m.doReset(c)
-		case "n", "N", "esc", "q", "R":
-			m.overlay, m.resetAsk = overlayNone, resetNone
-			m.flash = "nothing was reset"
-		}
-		return nil
-	}
-	switch k {
-	case "esc", "q", "R", "c":
+	return m.actOnReset(m.reset.Update(msg, m.resetOptions()))
+}
+
+// actOnReset closes the box, resets, or says nothing was, as the box asks.
+func (m *Model) actOnReset(out resetOut) tea.Cmd {
+	if out.Close {
 		m.overlay = overlayNone
-		return nil
 	}
-	for _, o := range m.resetOptions() {
-		for _, ok := range o.keys {
-			if k == ok {
-				return m.pickReset(o.choice)
-			}
-		}
+	if out.Kept {
+		m.flash = "nothing was reset"
+	}
+	if out.Do != resetNone {
+		return m.doReset(out.Do)
 	}
 	return nil
-}
-
-// pickReset runs a choice that keeps progress at once and asks before one
-// that forgets it.
-func (m *Model) pickReset(c resetChoice) tea.Cmd {
-	switch c {
-	case resetLesson, resetAll:
-		m.resetAsk = c
-		return nil
-	}
-	m.overlay = overlayNone
-	return m.doReset(c)
 }
 
 // doReset resets and says what happened. The engine's calls are quick and
@@ -148,10 +124,10 @@ func (m *Model) resetLines(w int) (lines []string, picks []resetChoice) {
 	wrap := func(s string, width int) []string {
 		return strings.Split(ansi.Wrap(s, max(10, width), " "), "\n")
 	}
-	if m.resetAsk != resetNone {
+	if ask := m.reset.Asking(); ask != resetNone {
 		eng := m.ss.sess
 		q := "Forget the progress of every lesson and start again at lesson 1? This cannot be undone."
-		if m.resetAsk == resetLesson {
+		if ask == resetLesson {
 			l := eng.Lesson()
 			done, total := eng.Done(l.ID)
 			q = fmt.Sprintf("Forget your progress in “%s” (%d/%d steps passed) and start it again from step 1? The server goes back to the lesson's starting state.", l.Title, done, total)

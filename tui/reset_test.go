@@ -66,8 +66,8 @@ func TestResetLessonAsksFirst(t *testing.T) {
 
 	// No: nothing changes.
 	d.keys("R", "l")
-	if d.m.overlay != overlayReset || d.m.resetAsk != resetLesson {
-		t.Fatalf("l did not ask to confirm (overlay %d, ask %d)", d.m.overlay, d.m.resetAsk)
+	if d.m.overlay != overlayReset || d.m.reset.Asking() != resetLesson {
+		t.Fatalf("l did not ask to confirm (overlay %d, ask %d)", d.m.overlay, d.m.reset.Asking())
 	}
 	d.mustContain("Forget your progress in", "(1/4", "y yes, reset", "n / esc")
 	if done, _ := d.sess.Done("put-replace"); done != 1 {
@@ -153,8 +153,8 @@ func TestClickOnAResetOptionChoosesIt(t *testing.T) {
 	passFirstStep(d)
 	d.keys("R")
 	d.clickAt(d.find("this lesson"))
-	if d.m.resetAsk != resetLesson {
-		t.Fatalf("clicking “this lesson” did not ask to confirm: ask %d", d.m.resetAsk)
+	if d.m.reset.Asking() != resetLesson {
+		t.Fatalf("clicking “this lesson” did not ask to confirm: ask %d", d.m.reset.Asking())
 	}
 	// A click outside the box cancels.
 	d.clickAt(0, 0)

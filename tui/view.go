@@ -107,15 +107,15 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 	case overlayHelp:
 		r, lines := m.helpBox()
 		f.r, f.title, f.note = r, "Keys", "esc close"
-		window(m.helpSc, lines, -1)
+		window(m.keysBox.sc, lines, -1)
 	case overlayContents:
 		f.r, f.title = overlayRect(l, 72, len(m.ss.sess.Lessons())+contentsHead+2), "Lessons"
-		window(scroller{}, m.contentsLines(f.r.W-2), m.tocSel+contentsHead)
+		window(scroller{}, m.contentsLines(f.r.W-2), m.toc.Selected()+contentsHead)
 	case overlayReset:
 		r0 := overlayRect(l, 72, l.H)
 		lines, picks := m.resetLines(r0.W - 2)
 		f.r, f.title, f.note = overlayRect(l, 72, len(lines)+2), "Reset", "esc cancel"
-		if m.resetAsk != resetNone {
+		if m.reset.Asking() != resetNone {
 			f.title = "Reset — are you sure?"
 		}
 		window(scroller{}, lines, -1)
@@ -173,7 +173,7 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{bind("any key", "go on"), bind("ctrl+c", "quit")}
 	case m.overlay == overlayContents:
 		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
-	case m.overlay == overlayReset && m.resetAsk != resetNone:
+	case m.overlay == overlayReset && m.reset.Asking() != resetNone:
 		return []key.Binding{bind("y", "yes, reset"), bind("n/esc", "no")}
 	case m.overlay == overlayReset && m.ss.sess.Mode() == session.Sandbox:
 		return []key.Binding{bind("s", "reset the server"), bind("esc", "cancel")}
