@@ -74,9 +74,12 @@ func (s *Session) Send(ctx context.Context, rl sim.RequestLine, times int) SendR
 	return r
 }
 
-// Moved says where Next went.
+// Moved says where Next or Back went.
 type Moved struct {
 	Lesson bool // into the next lesson: the server is on its fixture
+	// Network: entering the step changed the learner's faults or retry
+	// policy (to what the step asks for, or back to a normal network).
+	Network bool
 }
 
 // refuseLocked is the error for a command about the current step when there
@@ -99,7 +102,7 @@ func (s *Session) Next() (m Moved, err error) {
 			return
 		}
 		if s.eng.Next() {
-			s.enterStepLocked()
+			m.Network = s.enterStepLocked()
 			return
 		}
 		nl := s.eng.NextLesson()
@@ -108,13 +111,13 @@ func (s *Session) Next() (m Moved, err error) {
 			return
 		}
 		m.Lesson = true
-		err = s.gotoLocked(nl.ID)
+		m.Network, err = s.gotoLocked(nl.ID)
 	})
 	return m, err
 }
 
 // Back moves to the previous step of the lesson. The server keeps its state.
-func (s *Session) Back() (err error) {
+func (s *Session) Back() (m Moved, err error) {
 	s.command(func() {
 		if err = s.refuseLocked(); err != nil {
 			return
@@ -123,9 +126,9 @@ func (s *Session) Back() (err error) {
 			err = ErrFirstStep
 			return
 		}
-		s.enterStepLocked()
+		m.Network = s.enterStepLocked()
 	})
-	return err
+	return m, err
 }
 
 // Goto opens a lesson by id, at its first unpassed step; the server goes
@@ -136,17 +139,14 @@ func (s *Session) Goto(lessonID string) (err error) {
 			err = ErrSandbox
 			return
 		}
-		err = s.gotoLocked(lessonID)
+		_, err = s.gotoLocked(lessonID)
 	})
 	return err
 }
 
-func (s *Session) gotoLocked(id string) error {
-	err := s.eng.Goto(id)
-	// The lesson's replayed steps are its own: the feed moves past them
-	// as past the fixture.
-	s.enterStepLocked()
-	return err
+func (s *Session) gotoLocked(id string) (networkChanged bool, err error) {
+	err = s.eng.Goto(id)
+	return s.enterStepLocked(), err
 }
 
 // Hint reveals the next hint of the current step: its text, and its number.

@@ -231,14 +231,17 @@ func (s *Session) observeLocked(byCommand bool) {
 }
 
 // enterStepLocked sets the session up for the engine's current step: the
-// network it asks for (or a normal one), fresh quiz state and status.
-func (s *Session) enterStepLocked() {
+// network it asks for (or a normal one), fresh quiz state and status. It
+// reports whether that changed the learner's network.
+func (s *Session) enterStepLocked() (networkChanged bool) {
 	s.quiz = Quiz{Picked: -1}
 	n := NetworkFor(s.eng.Step())
+	networkChanged = s.client.Faults() != n.Faults || s.client.Retry() != n.Retry
 	s.client.SetFaults(n.Faults)
 	s.client.SetRetry(n.Retry)
 	s.status = s.eng.Observe()
 	s.log.add(Update{Kind: UpdateStep, Status: s.status, ByCommand: true})
+	return networkChanged
 }
 
 // NetworkFor is the network a step runs on: what its network block asks

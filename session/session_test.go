@@ -73,7 +73,7 @@ func TestSandboxRefusesLessonCommands(t *testing.T) {
 	_, _, herr := s.Hint()
 	_, serr := s.Solution()
 	_, _, aerr := s.Answer(0)
-	for name, err := range map[string]error{"next": err, "back": s.Back(), "hint": herr, "solution": serr, "answer": aerr, "goto": s.Goto("put-replace"), "reset lesson": s.Reset(ResetLesson)} {
+	for name, err := range map[string]error{"next": err, "back": back(s), "hint": herr, "solution": serr, "answer": aerr, "goto": s.Goto("put-replace"), "reset lesson": s.Reset(ResetLesson)} {
 		if !errors.Is(err, ErrSandbox) {
 			t.Errorf("%s in the sandbox: %v, want ErrSandbox", name, err)
 		}
@@ -278,5 +278,22 @@ func TestCloseEndsWatchersAndTheListener(t *testing.T) {
 func TestAListenAddressThatIsNotLoopbackIsRefused(t *testing.T) {
 	if _, err := New(Options{Listen: "0.0.0.0:0"}); !errors.Is(err, sim.ErrNotLoopback) {
 		t.Fatalf("New with 0.0.0.0: %v", err)
+	}
+}
+
+func back(s *Session) error {
+	_, err := s.Back()
+	return err
+}
+
+func TestNextSaysWhenItPutTheNetworkBack(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	s.SetFaults(sim.FaultSettings{LoseResponses: true})
+	m, err := s.Next()
+	if err != nil || !m.Network || s.Faults() != (sim.FaultSettings{}) {
+		t.Fatalf("next with faults on: %+v %v, faults %+v", m, err, s.Faults())
+	}
+	if m, _ := s.Back(); m.Network {
+		t.Error("back on a normal network says the network changed")
 	}
 }

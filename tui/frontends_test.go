@@ -152,10 +152,14 @@ func TestBothFrontEndsMakeTheSameSession(t *testing.T) {
 func TestFaultsThenNextRunsTheNextStepOnItsOwnNetwork(t *testing.T) {
 	ls := testLessons(t)
 	line, _ := learnerSession(t, ls, "put-replace")
-	playLineModeWords(t, line, "faults on\nretry browser\nnext\n")
+	out := playLineModeWords(t, line, "faults on\nretry browser\nnext\n")
+	if !strings.Contains(out, "This step runs on a normal network: the network delivers every message") {
+		t.Errorf("line mode does not say the network is back to normal:\n%s", out)
+	}
 	full, _ := learnerSession(t, ls, "put-replace")
 	d := startDriver(t, 120, 40, full, Options{}, "")
 	d.keys("f", "r", "r", "r", "n")
+	d.mustContain("this step runs on a normal network: faults off · retry none")
 	for name, s := range map[string]*session.Session{"line mode": line, "full screen": full} {
 		if s.StepIndex() != 1 || s.Faults() != (sim.FaultSettings{}) || s.Retry() != sim.RetryNone {
 			t.Errorf("%s: step %d, faults %+v, retry %s; want step 2 on a normal network", name, s.StepIndex()+1, s.Faults(), s.Retry())
@@ -183,10 +187,11 @@ func TestSandboxResetIsAResetEventInBoth(t *testing.T) {
 	}
 }
 
-func playLineModeWords(t *testing.T, sess *session.Session, input string) {
+func playLineModeWords(t *testing.T, sess *session.Session, input string) string {
 	t.Helper()
 	var out bytes.Buffer
 	if err := plain.Run(context.Background(), plain.Options{In: strings.NewReader(input), Out: &out, Session: sess}); err != nil {
 		t.Fatalf("line mode: %v\n%s", err, out.String())
 	}
+	return out.String()
 }

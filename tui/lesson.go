@@ -115,7 +115,7 @@ func (m *Model) refused(err error, sandbox string) bool {
 }
 
 func (m *Model) next() tea.Cmd {
-	_, err := m.ss.sess.Next()
+	moved, err := m.ss.sess.Next()
 	switch {
 	case m.refused(err, "the sandbox has no lessons; start putpost without 'sandbox' to follow them"):
 		return nil
@@ -126,11 +126,20 @@ func (m *Model) next() tea.Cmd {
 		m.flash = err.Error()
 	}
 	m.enterStep()
+	m.networkNote(moved)
 	return m.buildLesson(false)
 }
 
+// networkNote says when moving to a step switched the learner's network
+// back to normal (a step that sets one says so in enterStep).
+func (m *Model) networkNote(moved session.Moved) {
+	if st := m.ss.sess.Step(); moved.Network && st != nil && st.Network == nil && m.flash == "" {
+		m.flash = "this step runs on a normal network: " + session.NetworkSummary(m.ss.sess.Faults(), m.ss.sess.Retry())
+	}
+}
+
 func (m *Model) prev() tea.Cmd {
-	err := m.ss.sess.Back()
+	moved, err := m.ss.sess.Back()
 	switch {
 	case m.refused(err, "the sandbox has no lessons"):
 		return nil
@@ -139,6 +148,7 @@ func (m *Model) prev() tea.Cmd {
 		return nil
 	}
 	m.enterStep()
+	m.networkNote(moved)
 	return m.buildLesson(false)
 }
 

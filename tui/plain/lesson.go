@@ -151,16 +151,26 @@ func (s *view) cmdNext([]string) {
 	default:
 		s.printStep()
 	}
+	s.networkNote(moved)
+}
+
+// networkNote says when moving to a step switched the learner's network
+// back to normal (a step that sets one says so itself).
+func (s *view) networkNote(m session.Moved) {
+	if st := s.sess.Step(); m.Network && st != nil && st.Network == nil {
+		s.out.line("This step runs on a normal network: " + session.DescribeNetwork(s.sess.Faults(), s.sess.Retry()))
+	}
 }
 
 func (s *view) cmdBack([]string) {
-	err := s.sess.Back()
+	moved, err := s.sess.Back()
 	switch {
 	case s.refused(err):
 	case errors.Is(err, session.ErrFirstStep):
 		s.out.line("This is the first step of the lesson. Type lessons to choose another lesson.")
 	default:
 		s.printStep()
+		s.networkNote(moved)
 	}
 }
 
