@@ -236,7 +236,7 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,
-			Listen: sess.Addr(), Notice: notice, Verbose: f.verbose, Color: f.color,
+			Notice: notice, Verbose: f.verbose, Color: f.color,
 			Echo: !isTerminal(stdin),
 		})
 	}

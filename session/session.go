@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -148,8 +149,9 @@ func (s *Session) Close() {
 	})
 }
 
-// Addr is the address the session's server listens on (Options.Listen with
-// the port resolved), or "".
+// Addr is where another program reaches the session's server: the
+// address it listens on (Options.Listen with the port resolved, and a
+// loopback host for one that listens on every interface), or "".
 func (s *Session) Addr() string { return s.addr }
 
 func (s *Session) listen(addr string, allowRemote bool) error {
@@ -159,6 +161,10 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	}
 	s.httpSrv = sim.NewHTTPServer(s.srv)
 	s.addr = ln.Addr().String()
+	// ":8080" listens on every interface; curl needs a host to talk to.
+	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
+		s.addr = net.JoinHostPort("127.0.0.1", port)
+	}
 	go func() { _ = s.httpSrv.Serve(ln) }()
 	return nil
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 
@@ -529,11 +528,9 @@ func (m *Model) contentsLines(w int) []string {
 
 // --- --listen -------------------------------------------------------------
 
+// listen puts a curl line for the server at addr (see Session.Addr) in the
+// footer; "" leaves it out.
 func (m *Model) listen(addr string) {
-	// ":8080" listens on every interface; curl needs a host to talk to.
-	if host, port, err := net.SplitHostPort(addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
-		addr = net.JoinHostPort("127.0.0.1", port)
-	}
 	m.curlAddr = addr
 	m.updateCurl()
 }

@@ -29,7 +29,6 @@ type Options struct {
 	In      io.Reader        // lines to read; nil reads nothing
 	Out     io.Writer        // where the transcript goes; nil discards it
 	Session *session.Session // the learner's session this view drives
-	Listen  string           // the address actually listened on (port resolved), or "": prints a curl hint
 	Notice  string           // printed once at start (e.g. progress will not be saved)
 	Verbose bool             // print every exchange of a repeated request, not a summary
 	Color   bool             // colour the output with ANSI escapes (only when asked)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -505,15 +504,17 @@ func (b *syncBuffer) String() string {
 }
 
 func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
-	h := newHarness(t, true)
-	if err := h.sess.Goto("put-replace"); err != nil {
+	ls, err := lessons.Builtin()
+	if err != nil {
 		t.Fatal(err)
 	}
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: ls, Lesson: "put-replace", Listen: "127.0.0.1:0"})
+	h := &harness{srv: sess.Server(), sess: sess}
 	pr, pw := io.Pipe()
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(context.Background(), Options{In: pr, Out: &out, Session: h.sess, Listen: "127.0.0.1:8080"})
+		done <- Run(context.Background(), Options{In: pr, Out: &out, Session: h.sess})
 	}()
 	waitFor := func(want string) {
 		t.Helper()
@@ -525,13 +526,19 @@ func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	waitFor("curl -i http://127.0.0.1:8080/")
+	waitFor("curl -i http://" + sess.Addr() + "/")
 
-	// curl in another terminal, as the loopback listener would deliver it.
-	req := httptest.NewRequest(http.MethodPut, "/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
+	// curl in another terminal, over the real listener.
+	req, err := http.NewRequest(http.MethodPut, "http://"+sess.Addr()+"/flights/AA123", strings.NewReader(`{"status":"ontime","gate":"b12"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
-	req.RemoteAddr = "127.0.0.1:54321"
-	h.srv.ServeHTTP(httptest.NewRecorder(), req)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 	waitFor("From the network (127.0.0.1): PUT /flights/AA123")
 	waitFor("✓ step passed")
 

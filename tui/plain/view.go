@@ -43,8 +43,8 @@ func (s *view) start() {
 	if s.o.Notice != "" {
 		s.out.line(s.o.Notice)
 	}
-	if s.o.Listen != "" {
-		s.out.line(listenHint(s.o.Listen, s.sess.Server().Paths()))
+	if addr := s.sess.Addr(); addr != "" {
+		s.out.line(listenHint(addr, s.sess.Server().Paths()))
 	}
 	if s.sess.Mode() == session.Sandbox {
 		s.out.line("Sandbox: no lesson, just the server. Type a request such as GET /accounts/42, or help for the commands.")
@@ -55,9 +55,6 @@ func (s *view) start() {
 
 // listenHint tells the learner how to reach the server from another terminal.
 func listenHint(addr string, paths []string) string {
-	if host, port, err := net.SplitHostPort(addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
-		addr = net.JoinHostPort("127.0.0.1", port)
-	}
 	path := "/"
 	if len(paths) > 0 {
 		path = paths[0]
