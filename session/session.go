@@ -197,7 +197,8 @@ func (s *Session) pump() {
 }
 
 // syncLocked reads the server's new events into the update stream and, when
-// exchanges arrived, evaluates the step's checks. byCommand says a command
+// the server changed (the lesson's own requests aside), evaluates the step's
+// checks: they look at the state as well as the exchanges. byCommand says a command
 // is running: its own events and the status they lead to are its results.
 // The caller holds run and mu.
 func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.StepStatus, observed bool) {
@@ -205,14 +206,14 @@ func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.St
 	if b.Missed > 0 {
 		s.log.add(Update{Kind: UpdateMissed, Missed: b.Missed})
 	}
-	exchanges := false
+	changed := b.Missed > 0
 	for _, ev := range b.Events {
 		s.log.add(Update{Kind: UpdateEvent, Event: ev, ByCommand: byCommand && !outside(ev)})
-		if ev.Kind == sim.KindExchange && ev.Source != sim.SourceLesson {
-			exchanges = true
+		if ev.Kind != sim.KindExchange || ev.Source != sim.SourceLesson {
+			changed = true
 		}
 	}
-	if exchanges && s.eng.Step() != nil {
+	if changed && s.eng.Step() != nil {
 		s.observeLocked(byCommand)
 		observed = true
 	}

@@ -297,3 +297,27 @@ func TestNextSaysWhenItPutTheNetworkBack(t *testing.T) {
 		t.Error("back on a normal network says the network changed")
 	}
 }
+
+func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	w := s.Watch()
+	defer w.Close()
+	sol, _ := s.Solution()
+	s.Send(context.Background(), line(t, sol.Requests[0]), 1)
+	w.Poll()
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	var status *Update
+	for _, u := range w.Poll() {
+		if u.Kind == UpdateStatus {
+			status = &u
+		}
+	}
+	if status == nil {
+		t.Fatal("no status after an undo")
+	}
+	if !status.Status.Passed {
+		t.Error("a passed step stopped being passed after an undo")
+	}
+}
