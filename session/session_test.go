@@ -321,3 +321,19 @@ func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
 		t.Error("a passed step stopped being passed after an undo")
 	}
 }
+
+func TestTheUpdateLogIsBoundedByBytes(t *testing.T) {
+	var l updateLog
+	l.init()
+	body := make([]byte, 1<<20)
+	for range 100 {
+		l.add(Update{Kind: UpdateEvent, Event: sim.Event{Request: sim.Message{Body: body}}})
+	}
+	if l.bytes > maxUpdateBytes || len(l.buf)-l.start > maxUpdateBytes>>20 {
+		t.Fatalf("%d updates of 1 MiB kept, %d bytes", len(l.buf)-l.start, l.bytes)
+	}
+	ups, missed := l.since(0)
+	if missed+uint64(len(ups)) != 100 || ups[len(ups)-1].Seq != 100 {
+		t.Fatalf("kept %d, missed %d", len(ups), missed)
+	}
+}

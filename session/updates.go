@@ -54,8 +54,9 @@ const (
 // updateLog keeps the newest updates for watchers. The session's mu guards
 // it, except ready, which is its own.
 type updateLog struct {
-	buf     []Update
+	buf     []Update // buf[start:] are kept; the front is compacted away now and then
 	sizes   []int
+	start   int
 	bytes   int
 	seq     uint64 // of the newest update
 	closed  bool
@@ -75,14 +76,18 @@ func (l *updateLog) add(u Update) {
 	l.buf = append(l.buf, u)
 	l.sizes = append(l.sizes, size)
 	l.bytes += size
-	drop := 0
-	for len(l.buf)-drop > 1 && (len(l.buf)-drop > maxUpdates || l.bytes > maxUpdateBytes) {
-		l.bytes -= l.sizes[drop]
-		drop++
+	for len(l.buf)-l.start > 1 && (len(l.buf)-l.start > maxUpdates || l.bytes > maxUpdateBytes) {
+		l.bytes -= l.sizes[l.start]
+		l.buf[l.start] = Update{} // let its bodies go
+		l.start++
 	}
-	if drop > 0 {
-		l.buf = append(l.buf[:0:0], l.buf[drop:]...)
-		l.sizes = append(l.sizes[:0:0], l.sizes[drop:]...)
+	// Move what is kept to the front once the dropped part is as long: each
+	// update is copied a bounded number of times on average.
+	if l.start > 0 && l.start >= len(l.buf)-l.start {
+		n := copy(l.buf, l.buf[l.start:])
+		copy(l.sizes, l.sizes[l.start:])
+		clear(l.buf[n:])
+		l.buf, l.sizes, l.start = l.buf[:n], l.sizes[:n], 0
 	}
 	l.signal()
 }
@@ -105,17 +110,17 @@ func (l *updateLog) signal() {
 
 // since returns the kept updates after seq, and how many after seq are gone.
 func (l *updateLog) since(seq uint64) ([]Update, uint64) {
-	if len(l.buf) == 0 || seq >= l.seq {
+	kept := l.buf[l.start:]
+	if len(kept) == 0 || seq >= l.seq {
 		return nil, 0
 	}
-	first := l.buf[0].Seq
+	first := kept[0].Seq
 	var missed uint64
 	if seq+1 < first {
 		missed = first - seq - 1
 		seq = first - 1
 	}
-	kept := l.buf[seq+1-first:]
-	return append([]Update(nil), kept...), missed
+	return append([]Update(nil), kept[seq+1-first:]...), missed
 }
 
 // Watcher follows a session's updates from where it was created, each
