@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -573,20 +574,20 @@ func (m *Model) updateCurl() {
 		m.curl = ""
 		return
 	}
-	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
+	rl := request.Line{Method: "GET", Target: "/accounts/42"}
 	if eng := m.ss.eng; eng != nil && eng.Step() != nil && eng.Step().Suggest != "" {
-		if p, err := sim.ParseRequestLine(eng.Step().Suggest); err == nil {
+		if p, err := request.Parse(eng.Step().Suggest); err == nil {
 			rl = p
 		}
 	} else if len(m.srv.snap.Resources) > 0 {
 		rl.Target = m.srv.snap.Resources[0].Path
 	}
 	m.curl = curlCommand(m.curlAddr, rl)
-	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})
+	m.curlShort = curlCommand(m.curlAddr, request.Line{Method: "GET", Target: rl.Target})
 }
 
 // curlCommand writes rl as a curl command line for a shell.
-func curlCommand(addr string, rl sim.RequestLine) string {
+func curlCommand(addr string, rl request.Line) string {
 	var b strings.Builder
 	b.WriteString("curl -i")
 	if rl.Method != "GET" {

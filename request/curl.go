@@ -1,4 +1,4 @@
-package sim
+package request
 
 // curl command lines, so that what a learner types here also works against a
 // real server later. The line is split into words the way a POSIX shell
@@ -77,9 +77,9 @@ type curlState struct {
 }
 
 // parseCurl parses the rest of a line that started with curl.
-func (p *lineParser) parseCurl() (RequestLine, error) {
+func (p *lineParser) parseCurl() (Line, error) {
 	p.curl = true
-	r := RequestLine{Header: http.Header{}, Repeat: 1, Curl: true}
+	r := Line{Header: http.Header{}, Repeat: 1, Curl: true}
 	st := curlState{removed: map[string]bool{}}
 	for {
 		w, ok, err := p.nextWord()
@@ -166,7 +166,7 @@ func (p *lineParser) parseCurl() (RequestLine, error) {
 }
 
 // curlURL takes the URL word.
-func (p *lineParser) curlURL(w *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlURL(w *word, r *Line, st *curlState) error {
 	if st.urlSeen {
 		return p.errAt(w.start, "a second URL %q: send one request per line", w.val)
 	}
@@ -179,7 +179,7 @@ func (p *lineParser) curlURL(w *word, r *RequestLine, st *curlState) error {
 }
 
 // curlOption applies one option word, reading its argument if it takes one.
-func (p *lineParser) curlOption(w *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlOption(w *word, r *Line, st *curlState) error {
 	if strings.HasPrefix(w.val, "--") {
 		switch name := w.val; name {
 		case "--include", "--silent", "--show-error", "--verbose", "--fail", "--fail-with-body", "--insecure", "--no-progress-meter":
@@ -244,7 +244,7 @@ func curlWants(name string) string {
 }
 
 // curlApply applies an option that takes an argument.
-func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlApply(name string, opt, arg *word, r *Line, st *curlState) error {
 	switch name {
 	case "-X", "--request":
 		if _, err := p.method(arg.val, arg.off); err != nil {
@@ -292,7 +292,7 @@ func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *
 
 // curlString writes a curl line canonically: curl -X METHOD TARGET, headers
 // sorted, the body as --data-raw, the repeat count last.
-func (r RequestLine) curlString() string {
+func (r Line) curlString() string {
 	var b strings.Builder
 	b.WriteString("curl -X ")
 	b.WriteString(shellQuote(r.Method))
