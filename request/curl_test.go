@@ -114,7 +114,7 @@ func TestCurlStringIsACurlCommand(t *testing.T) {
 		{`curl -d 'a=1' /customers x2`, `curl -X POST /customers --data-raw 'a=1' x2`},
 		{`curl -H 'Content-Type:' -d "it's" /x`, `curl -X POST /x -H 'Content-Type:' --data-raw 'it'\''s'`},
 		{`curl --json '{}' '/x?a=1'`, `curl -X POST '/x?a=1' -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{}'`},
-		{`curl -H 'X-Empty;' /x`, `curl -X GET /x -H 'X-Empty;'`},
+		{`curl -H 'X-Empty;' /x`, `curl /x -H 'X-Empty;'`},
 	} {
 		r, err := Parse(tc.line)
 		if err != nil {

@@ -48,12 +48,17 @@ type Line struct {
 // SyntaxError says where a request line cannot be understood and what was
 // expected there.
 type SyntaxError struct {
-	Col int    // 1-based column in runes, counted over the whole input
-	Msg string // a plain sentence: what is wrong and what to type instead
+	Line int    // 1-based line in a file of requests (.http); 0 for a single request
+	Col  int    // 1-based column in runes, counted over the whole input (or the line, in a file)
+	Msg  string // a plain sentence: what is wrong and what to type instead
 }
 
-// Error returns "column 12: " followed by the message.
+// Error returns "column 12: " (or "line 3, column 12: ") followed by the
+// message.
 func (e *SyntaxError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
+	}
 	return fmt.Sprintf("column %d: %s", e.Col, e.Msg)
 }
 
@@ -633,6 +638,8 @@ func optionExample(opt string) string {
 		return opt + " 'my-client/1.0'"
 	case "--url":
 		return opt + " http://localhost:8080/accounts/42"
+	case "--request-target":
+		return opt + " '*'"
 	}
 	return opt + ` '{"name":"Joe"}'`
 }
