@@ -102,7 +102,8 @@ func hasDotSegment(target string) bool {
 // when it is unset), printing the status, method and target of every
 // response. Each line of about becomes a comment at the top. The script stops
 // at the first request curl cannot send (no server, say); an HTTP error status
-// is an answer, not a failure.
+// is an answer, not a failure. A request no shell command can carry (a NUL
+// byte) is an error naming it, and then nothing is written.
 func WriteShell(w io.Writer, lines []Line, about ...string) error {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
@@ -114,7 +115,10 @@ func WriteShell(w io.Writer, lines []Line, about ...string) error {
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "base=${%s:-%s}\n", BaseEnv, DefaultBase)
 	b.WriteString("base=${base%/}\n")
-	for _, r := range lines {
+	for i, r := range lines {
+		if why := shellProblem(r); why != "" {
+			return fmt.Errorf("request %d (%s %s) cannot be written to a shell script: %s", i+1, r.Method, r.Target, why)
+		}
 		b.WriteByte('\n')
 		indent := ""
 		if r.Repeat > 1 {
@@ -198,7 +202,15 @@ func HTTPProblem(r Line) string {
 	case badTchar(r.Method) >= 0 || r.Method == "":
 		return fmt.Sprintf("%q is not a method", r.Method)
 	}
+	for _, s := range []string{r.Method, r.Target, r.Body} {
+		if why := textProblem(s); why != "" {
+			return why
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
+		if why := textProblem(name + strings.Join(r.Header[name], "")); why != "" {
+			return "a header: " + why
+		}
 		if strings.HasPrefix(name, "#") {
 			return fmt.Sprintf("the header name %s would be read as a comment", name)
 		}
