@@ -110,8 +110,12 @@ func WriteShell(w io.Writer, lines []Line, about ...string) error {
 	for _, a := range about {
 		writeComment(&b, "# ", a)
 	}
+	sends := 0
+	for _, r := range lines {
+		sends += max(r.Repeat, 1)
+	}
 	fmt.Fprintf(&b, "# Sends %d request%s with curl. Point it at a server with %s=http://HOST:PORT (default %s).\n",
-		len(lines), plural(len(lines)), BaseEnv, DefaultBase)
+		sends, plural(sends), BaseEnv, DefaultBase)
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "base=${%s:-%s}\n", BaseEnv, DefaultBase)
 	b.WriteString("base=${base%/}\n")
