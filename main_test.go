@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -92,18 +93,76 @@ func isolateState(t *testing.T) string {
 	return dir
 }
 
-func TestHelpPrintsUsageWithEveryCommand(t *testing.T) {
-	r := runCmd(t, nil, "help")
-	if r.err != nil {
-		t.Fatalf("help: %v", r.err)
-	}
-	for _, want := range []string{"Usage:", "putpost sandbox", "putpost lessons", "putpost lint DIR", "putpost serve", "--listen ADDR", "--progress FILE"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("help output lacks %q:\n%s", want, r.stdout)
+func TestHelpListsEveryCommandAndFlagAndSucceeds(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
+		r := runCmd(t, nil, args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", args, r.err)
+		}
+		for _, want := range []string{"USAGE", "putpost [command]", "sandbox", "lessons", "lint DIR...", "serve", "completion",
+			"--lesson", "--lessons", "--only-lessons", "--plain", "--listen", "--allow-remote", "--progress", "-v --verbose", "--color", "--version"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: help lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if r.stderr != "" {
+			t.Errorf("%q wrote to stderr: %q", args, r.stderr)
 		}
 	}
-	if r.stderr != "" {
-		t.Errorf("help wrote to stderr: %q", r.stderr)
+}
+
+func TestHelpForOneCommandShowsItsFlags(t *testing.T) {
+	for _, args := range [][]string{{"help", "serve"}, {"serve", "--help"}, {"serve", "-h"}} {
+		r := runCmd(t, nil, args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", args, r.err)
+		}
+		for _, want := range []string{"putpost serve", "--listen", "(127.0.0.1:8080)", "--fixture", "bank", "--allow-remote"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: help lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "--plain") {
+			t.Errorf("%q: serve's help shows the tutorial's --plain:\n%s", args, r.stdout)
+		}
+	}
+}
+
+func TestVersionPrintsAndSucceeds(t *testing.T) {
+	r := runCmd(t, nil, "--version")
+	if r.err != nil || !strings.HasPrefix(r.stdout, "putpost version ") || !strings.Contains(r.stdout, "go1.") {
+		t.Fatalf("--version: %v\n%q", r.err, r.stdout)
+	}
+}
+
+func TestCompletionScriptsAreOffered(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		r := runCmd(t, nil, "completion", sh)
+		if r.err != nil || !strings.Contains(r.stdout, "putpost") || len(r.stdout) < 500 {
+			t.Errorf("completion %s: %v, %d bytes", sh, r.err, len(r.stdout))
+		}
+	}
+	// Completion knows the lessons and the fixtures.
+	r := runCmd(t, nil, "__complete", "--lesson", "")
+	if r.err != nil || !strings.Contains(r.stdout, "put-replace\t") {
+		t.Errorf("completing --lesson: %v\n%s", r.err, r.stdout)
+	}
+	r = runCmd(t, nil, "__complete", "serve", "--fixture", "")
+	if r.err != nil || !strings.Contains(r.stdout, "bank\n") {
+		t.Errorf("completing --fixture: %v\n%s", r.err, r.stdout)
+	}
+}
+
+func TestManPageIsWritten(t *testing.T) {
+	cmd := exec.Command(binary(t, "."), "man")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("putpost man: %v", err)
+	}
+	for _, want := range []string{".TH PUTPOST 1", "serve", "--listen"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("man page lacks %q:\n%.600s", want, out)
+		}
 	}
 }
 
@@ -115,11 +174,14 @@ func TestUnknownCommandNamesItAndExitsWithUsage(t *testing.T) {
 	if got := exitCode(r.err); got != 2 {
 		t.Errorf("exit code %d, want 2", got)
 	}
-	if !strings.Contains(r.stderr, `unknown command "frobnicate"`) || !strings.Contains(r.stderr, "Usage:") {
-		t.Errorf("stderr should name the command and show the usage:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, `unknown command "frobnicate"`) || !strings.Contains(r.stderr, "putpost --help") {
+		t.Errorf("stderr should name the command and point at --help:\n%s", r.stderr)
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout = %q, want nothing", r.stdout)
+	}
+	if r := runCmd(t, nil, "serv"); !strings.Contains(r.stderr, `did you mean "serve"?`) {
+		t.Errorf("a near miss gets no suggestion:\n%s", r.stderr)
 	}
 }
 
