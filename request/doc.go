@@ -11,15 +11,15 @@
 //
 // Writing (each read back by the readers above to the same request):
 //
-//   - Line.String: the request-line form (a canonical curl line for a Line
-//     that came from curl).
+//   - Line.RequestLine: the request-line form, when it can carry the request
+//     (Line.String falls back to a canonical curl line).
 //   - Line.CurlCommand: a curl command line for a shell, against a base URL.
 //     For one exchange of a session: FromMessage(event.Request).CurlCommand(base).
 //   - WriteShell: a POSIX script of curl commands that takes the server from
 //     $PUTPOST_URL (DefaultBase when unset).
 //   - WriteHTTP: an .http file.
 //
-// Exchanges picks, from a sim's events, the requests to export so that a
+// Line.Equal compares what two requests send. Exchanges picks, from a sim's events, the requests to export so that a
 // replay on a fresh server reaches the same state.
 //
 // request depends on sim only for its event types; sim knows nothing of it.

@@ -23,6 +23,35 @@ const DefaultBase = "http://127.0.0.1:8080"
 // server's base URL from.
 const BaseEnv = "PUTPOST_URL"
 
+// Equal reports whether r and o send the same request: the same method,
+// target, header fields (an empty header equals a nil one) and body. The
+// repeat count and the form the request was typed in do not count.
+func (r Line) Equal(o Line) bool {
+	if r.Method != o.Method || r.Target != o.Target || r.Body != o.Body || len(r.Header) != len(o.Header) {
+		return false
+	}
+	for k, v := range r.Header {
+		if w, ok := o.Header[k]; !ok || !slices.Equal(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// RequestLine returns r in the request-line form (PUT /accounts/42 {…}),
+// repeat count included, and true; or "" and false when that form cannot
+// carry r: its method is not upper case, or its body is not JSON, or a GET,
+// HEAD or TRACE has a body. (String writes such a request as a curl line.)
+func (r Line) RequestLine() (string, bool) {
+	r.Curl = false
+	s := r.String()
+	back, err := Parse(s)
+	if err != nil || !back.Equal(r) {
+		return "", false
+	}
+	return s, true
+}
+
 // curlString writes a curl line canonically, in this package's language:
 // the curl command that sends r to its bare path, with the repeat count last.
 func (r Line) curlString() string {

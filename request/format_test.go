@@ -12,18 +12,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-// sameRequest reports whether a and b send the same request: method, target,
-// header fields and body.
-func sameRequest(a, b Line) bool {
-	norm := func(h http.Header) http.Header {
-		if len(h) == 0 {
-			return nil
-		}
-		return h
-	}
-	return a.Method == b.Method && a.Target == b.Target && a.Body == b.Body &&
-		reflect.DeepEqual(norm(a.Header), norm(b.Header))
-}
+// sameRequest reports whether a and b send the same request.
+func sameRequest(a, b Line) bool { return a.Equal(b) }
 
 var (
 	genSegment = rapid.StringMatching(`[a-zA-Z0-9_.~-]{1,8}|\.\.|\.|%20|\[1\]|it's|caf%C3%A9`)
@@ -129,6 +119,12 @@ func TestCurlCommandRoundTrips(t *testing.T) {
 		// The canonical curl form of the language agrees.
 		if again, err := Parse(got.String()); err != nil || !sameRequest(again, r) {
 			t.Fatalf("String %q parses to %#v, %v", got.String(), again, err)
+		}
+		// So does the request-line form, when it can carry the request.
+		if line, ok := r.RequestLine(); ok {
+			if again, err := Parse(line); err != nil || !sameRequest(again, r) || again.Curl {
+				t.Fatalf("RequestLine %q parses to %#v, %v", line, again, err)
+			}
 		}
 	})
 }
@@ -278,6 +274,25 @@ func TestParseHTTPErrorsNameLineAndColumn(t *testing.T) {
 				t.Fatalf("error %q does not start with the line", err)
 			}
 		})
+	}
+}
+
+func TestRequestLineSaysWhenTheFormCannotCarryTheRequest(t *testing.T) {
+	for _, tc := range []struct {
+		in   Line
+		want string
+		ok   bool
+	}{
+		{Line{Method: "PUT", Target: "/a", Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"b":1}`, Repeat: 2, Curl: true}, `PUT /a {"b":1} x2`, true},
+		{Line{Method: "POST", Target: "/a", Header: http.Header{"Content-Type": {"text/plain"}}, Body: `{}`, Curl: true}, `POST /a {} -H 'Content-Type: text/plain'`, true},
+		{Line{Method: "POST", Target: "/a", Body: `{}`, Curl: true}, "", false},                                                                  // the form adds a Content-Type
+		{Line{Method: "POST", Target: "/a", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: "a=1"}, "", false}, // not JSON
+		{Line{Method: "get", Target: "/a"}, "", false}, // not upper case
+	} {
+		got, ok := tc.in.RequestLine()
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%#v: got %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
 	}
 }
 
