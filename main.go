@@ -164,6 +164,13 @@ func addTutorialFlags(c *cobra.Command, f *tutorialFlags) {
 	_ = c.MarkFlagFilename("progress", "json")
 }
 
+// hideFlags leaves flags out of a command's help.
+func hideFlags(c *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = c.Flags().MarkHidden(n)
+	}
+}
+
 // completeLessonIDs offers the built-in lessons' ids to shell completion.
 func completeLessonIDs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	ls, err := lessons.Builtin()
@@ -245,6 +252,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 		},
 	}
 	addTutorialFlags(sandbox, &sf)
+	hideFlags(sandbox, "lesson") // accepted only to say it has no meaning here
 
 	var lf tutorialFlags
 	lessonsCmd := &cobra.Command{
@@ -259,6 +267,8 @@ putpost sandbox --listen 127.0.0.1:8080`,
 		},
 	}
 	addTutorialFlags(lessonsCmd, &lf)
+	// Accepted, as they always were, but they change nothing in a listing.
+	hideFlags(lessonsCmd, "lesson", "plain", "listen", "allow-remote", "verbose", "color")
 
 	lint := &cobra.Command{
 		Use:   "lint DIR...",

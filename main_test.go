@@ -128,6 +128,32 @@ func TestHelpForOneCommandShowsItsFlags(t *testing.T) {
 	}
 }
 
+func TestHelpShowsOnlyTheFlagsThatMeanSomethingThere(t *testing.T) {
+	for _, tc := range []struct {
+		args          []string
+		want, without []string
+	}{
+		{[]string{"help", "sandbox"}, []string{"--plain", "--listen", "--progress"}, []string{"--lesson "}},
+		{[]string{"help", "lessons"}, []string{"--lessons", "--only-lessons", "--progress"}, []string{"--lesson ", "--plain", "--listen"}},
+		{[]string{"help", "lint"}, []string{"lint DIR..."}, []string{"--progress"}},
+	} {
+		r := runCmd(t, nil, tc.args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", tc.args, r.err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%q lacks %q:\n%s", tc.args, w, r.stdout)
+			}
+		}
+		for _, w := range tc.without {
+			if strings.Contains(r.stdout, w) {
+				t.Errorf("%q shows %q:\n%s", tc.args, w, r.stdout)
+			}
+		}
+	}
+}
+
 func TestVersionPrintsAndSucceeds(t *testing.T) {
 	r := runCmd(t, nil, "--version")
 	if r.err != nil || !strings.HasPrefix(r.stdout, "putpost version ") || !strings.Contains(r.stdout, "go1.") {
