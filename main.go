@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetErr(stderr)
 	return fang.Execute(ctx, root,
 		fang.WithVersion(buildVersion()),
-		fang.WithErrorHandler(errorHandler(stderr)),
+		fang.WithErrorHandler(errorHandler(ctx, stderr)),
 	)
 }
 
@@ -115,10 +115,11 @@ func buildVersion() string {
 
 // errorHandler prints an error once, with a pointer to --help for a command
 // line mistake: in fang's style on a terminal, as plain lines otherwise. A
-// lint run has already said what it found.
-func errorHandler(stderr io.Writer) fang.ErrorHandler {
+// lint run has already said what it found, and a stop the learner asked for
+// (Ctrl-C, SIGTERM: ctx is done) is not an error.
+func errorHandler(ctx context.Context, stderr io.Writer) fang.ErrorHandler {
 	return func(w io.Writer, styles fang.Styles, err error) {
-		if errors.Is(err, errLint) {
+		if errors.Is(err, errLint) || errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return
 		}
 		usage := errors.Is(err, errUsage)

@@ -811,9 +811,9 @@ func TestLineModeStopsWhenContextIsCancelled(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout syncBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"sandbox"}, pr, &stdout, io.Discard) }()
+	go func() { done <- run(ctx, []string{"sandbox"}, pr, &stdout, &stderr) }()
 	waitFor(t, testTimeout, func() bool { return strings.Contains(stdout.String(), "Sandbox") },
 		func() string { return "the sandbox greeting; output:\n" + stdout.String() })
 	cancel()
@@ -823,6 +823,10 @@ func TestLineModeStopsWhenContextIsCancelled(t *testing.T) {
 		// what matters is that it returns.
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.Errorf("run = %v, want nil or context.Canceled", err)
+		}
+		// Ctrl-C is a stop the learner asked for, not an error to print.
+		if stderr.String() != "" {
+			t.Errorf("stderr after Ctrl-C: %q", stderr.String())
 		}
 	case <-time.After(testTimeout):
 		t.Fatal("line mode ignored the cancelled context (Ctrl-C would hang)")
