@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -176,19 +175,6 @@ func TestCompletionScriptsAreOffered(t *testing.T) {
 	r = runCmd(t, nil, "__complete", "serve", "--fixture", "")
 	if r.err != nil || !strings.Contains(r.stdout, "bank\n") {
 		t.Errorf("completing --fixture: %v\n%s", r.err, r.stdout)
-	}
-}
-
-func TestManPageIsWritten(t *testing.T) {
-	cmd := exec.Command(binary(t, "."), "man")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("putpost man: %v", err)
-	}
-	for _, want := range []string{".TH PUTPOST 1", "serve", "--listen"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("man page lacks %q:\n%.600s", want, out)
-		}
 	}
 }
 
