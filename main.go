@@ -315,7 +315,43 @@ curl -i http://127.0.0.1:8080/accounts/42`,
 	})
 
 	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd)
+	root.SetHelpCommand(helpCommand(root))
 	return root
+}
+
+// helpCommand is `putpost help [command]`: like cobra's own, but a command
+// that does not exist is an error (exit 2), not the top-level help.
+func helpCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, c := range root.Commands() {
+				if c.IsAvailableCommand() && strings.HasPrefix(c.Name(), prefix) {
+					names = append(names, c.Name()+"\t"+c.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(rest) > 0 {
+				return root.Args(root, rest) // names the unknown command
+			}
+			// As cobra's help does: a command that is not run has not
+			// declared its --help and --version yet.
+			target.InitDefaultHelpFlag()
+			target.InitDefaultVersionFlag()
+			return target.Help()
+		},
+	}
 }
 
 // loadCurriculum returns the built-in lessons, plus or instead of a host's folder.

@@ -195,6 +195,10 @@ func TestUnknownCommandNamesItAndExitsWithUsage(t *testing.T) {
 	if r := runCmd(t, nil, "serv"); !strings.Contains(r.stderr, `did you mean "serve"?`) {
 		t.Errorf("a near miss gets no suggestion:\n%s", r.stderr)
 	}
+	r = runCmd(t, nil, "help", "serv")
+	if exitCode(r.err) != 2 || !strings.Contains(r.stderr, `unknown command "serv"; did you mean "serve"?`) || r.stdout != "" {
+		t.Errorf("help for a command that does not exist: %v\nstdout %q\nstderr %q", r.err, r.stdout, r.stderr)
+	}
 }
 
 func TestBadFlagsAreUsageErrorsThatNameTheFlag(t *testing.T) {
