@@ -3,6 +3,7 @@ package request
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -32,7 +33,8 @@ func FromMessage(m sim.Message) Line {
 //   - an attempt the network dropped before the server is left out; a
 //     retry, or an attempt whose response was lost, is kept: the server
 //     handled it;
-//   - an undo leaves out the exchange it reverted;
+//   - an undo leaves out the exchange it reverted (the newest that changed
+//     the resources the undo changed back);
 //   - a reset starts the list afresh.
 //
 // The sim clock counts every exchange, dropped and undone ones included, and
@@ -45,8 +47,8 @@ func FromMessage(m sim.Message) Line {
 // is "" when the list replays the whole state.
 func Exchanges(events []sim.Event) (lines []Line, note string) {
 	type kept struct {
-		line    Line
-		changed bool // the exchange changed a resource: an undo may revert it
+		line  Line
+		paths string // the resources the exchange changed, for matching an undo
 	}
 	var ks []kept
 	for _, e := range events {
@@ -57,8 +59,13 @@ func Exchanges(events []sim.Event) (lines []Line, note string) {
 			ks = ks[:0]
 			note = fmt.Sprintf("The session went back to a checkpoint at event #%d; only the requests after it are here, so replay them on a server in that state.", e.Seq)
 		case sim.KindUndo:
-			for i := len(ks) - 1; i >= 0; i-- {
-				if ks[i].changed {
+			// The undo reverted the newest exchange that changed something;
+			// its event names the same resources. One that changed no
+			// resource (only an Idempotency-Key record) stays: replaying it
+			// changes no resource either.
+			undone := changedPaths(e.Changes)
+			for i := len(ks) - 1; undone != "" && i >= 0; i-- {
+				if ks[i].paths == undone {
 					ks = append(ks[:i], ks[i+1:]...)
 					break
 				}
@@ -67,7 +74,7 @@ func Exchanges(events []sim.Event) (lines []Line, note string) {
 			if e.Fault == sim.FaultDropped {
 				continue
 			}
-			ks = append(ks, kept{line: FromMessage(e.Request), changed: len(e.Changes) > 0})
+			ks = append(ks, kept{line: FromMessage(e.Request), paths: changedPaths(e.Changes)})
 		}
 	}
 	lines = make([]Line, len(ks))
@@ -75,6 +82,16 @@ func Exchanges(events []sim.Event) (lines []Line, note string) {
 		lines[i] = k.line
 	}
 	return lines, note
+}
+
+// changedPaths lists the paths of changes, sorted, as one string.
+func changedPaths(cs []sim.Change) string {
+	paths := make([]string, len(cs))
+	for i, c := range cs {
+		paths[i] = c.Path
+	}
+	slices.Sort(paths)
+	return strings.Join(slices.Compact(paths), "\n")
 }
 
 // shellProblem says why r cannot go in a shell script, or returns "": a
