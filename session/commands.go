@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -29,7 +30,7 @@ const maxResponse = 4 << 20
 // repeat sends it in batches) through the learner's client, with its faults
 // and retry policy, then evaluates the step's checks. A response that never
 // arrived is not an error: its exchange says so. ctx ends the sending early.
-func (s *Session) Send(ctx context.Context, rl sim.RequestLine, times int) SendResult {
+func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResult {
 	s.run.Lock()
 	defer s.run.Unlock()
 	s.mu.Lock()

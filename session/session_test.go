@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -32,9 +33,9 @@ func tutorial(t *testing.T, lesson string) *Session {
 	return newTest(t, Options{Mode: Tutorial, Lessons: ls, Lesson: lesson})
 }
 
-func line(t *testing.T, s string) sim.RequestLine {
+func line(t *testing.T, s string) request.Line {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(s)
+	rl, err := request.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
-	"github.com/putpost/putpost/sim"
 )
 
 // Bad input to the full screen (issue 5 "Bad input, everywhere", issue 4
@@ -157,7 +157,7 @@ func TestPastedControlCharactersNeverReachTheServer(t *testing.T) {
 				}
 			}
 			d.keys("enter")
-			want, err := sim.ParseRequestLine(shown)
+			want, err := request.Parse(shown)
 			if err != nil {
 				// Refused: then nothing may have been sent.
 				if d.srv.LastSeq() != 0 || d.m.comp.err == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -313,7 +314,7 @@ func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
 	m := New(Options{Session: sess})
 	t.Cleanup(m.Close)
 	// Far more exchanges than anyone reads while they happen.
-	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
+	rl, err := request.Parse(`PUT /accounts/42 {"balance": 100}`)
 	if err != nil {
 		t.Fatal(err)
 	}
