@@ -414,7 +414,7 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,
 			Notice: notice, Verbose: f.verbose, Color: f.color,
-			Echo: !isTerminal(stdin),
+			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
 	return tui.Run(ctx, tui.Options{

@@ -36,6 +36,8 @@ const (
 	overlayContents
 	overlayReset
 	overlayNotice // the start-up notice, when there is no welcome to hold it
+	overlayCopied // the curl line y just copied
+	overlayExport // the file prompt of E
 )
 
 // Model is the root of the full screen. It owns the layout and the focus;
@@ -59,6 +61,8 @@ type Model struct {
 	keysBox helpBox
 	toc     contentsBox
 	reset   resetBox
+	export  exportBox
+	copied  string // the curl line in the copy box
 
 	lesson lessonPane
 	comp   composer
@@ -157,7 +161,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.handleKey(msg))
 
 	case tea.PasteMsg:
-		if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
+		if m.overlay == overlayExport && !m.tooSmall() {
+			cmds = append(cmds, m.exportKey(msg))
+		} else if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
 			cmd, _ := m.comp.Update(msg, m.keys)
 			cmds = append(cmds, cmd)
 		}
@@ -180,6 +186,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case updatesMsg:
 		cmds = append(cmds, m.onUpdates(msg))
+
+	case exportedMsg:
+		m.onExported(msg)
 
 	case sentMsg:
 		cmds = append(cmds, m.onSent(msg))
@@ -257,6 +266,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay = overlayNone
 		m.notice = ""
 		return nil
+	case overlayCopied:
+		m.overlay = overlayNone
+		return nil
+	case overlayExport:
+		return m.exportKey(msg)
 	case overlayHelp:
 		r, lines := m.helpBox()
 		if m.keysBox.Update(msg, k, lines, r.H-2) {
@@ -365,6 +379,10 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.answer(int(msg.Code - '1')), true
 	case key.Matches(msg, k.Wire):
 		m.openWire()
+	case key.Matches(msg, k.Copy):
+		return m.copyExchange(), true
+	case key.Matches(msg, k.Export):
+		m.openExport()
 	case key.Matches(msg, k.Undo):
 		return guard(undoCmd(m.ss.sess)), true
 	case key.Matches(msg, k.Faults):

@@ -575,6 +575,7 @@ func FuzzLineMode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Chdir(f.TempDir()) // export writes where it is told
 	f.Fuzz(func(t *testing.T, input string) {
 		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: ls})
 		if err != nil {
