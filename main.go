@@ -398,10 +398,11 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
 	}
 	sess, err := session.New(o)
+	var lessonErr *session.LessonError
 	switch {
 	case errors.Is(err, sim.ErrNotLoopback):
 		return fmt.Errorf("%w (add --allow-remote to do that)", err)
-	case err != nil && f.lesson != "" && progress != nil:
+	case errors.As(err, &lessonErr):
 		return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
 	case err != nil:
 		return err

@@ -338,3 +338,18 @@ func TestTheUpdateLogIsBoundedByBytes(t *testing.T) {
 		t.Fatalf("kept %d, missed %d", len(ups), missed)
 	}
 }
+
+func TestAnUnknownLessonIsALessonErrorAndAPortInUseIsNot(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *LessonError
+	if _, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replce"}); !errors.As(err, &le) || !strings.Contains(err.Error(), "put-replace") {
+		t.Errorf("an unknown lesson: %v", err)
+	}
+	busy := newTest(t, Options{Listen: "127.0.0.1:0"})
+	if _, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replace", Listen: busy.Addr()}); err == nil || errors.As(err, &le) {
+		t.Errorf("a port in use with --lesson: %v", err)
+	}
+}
