@@ -29,10 +29,10 @@ type lessonPane struct {
 	summaryC string // the same for when the composer has the focus (where n types)
 }
 
-// Visible is the pane's lines; when the task is scrolled out of view its
+// View is the pane's lines; when the task is scrolled out of view its
 // one-line summary takes the last row, so the check state is always on
 // screen. inComposer picks the summary's wording for a focused composer.
-func (l *lessonPane) Visible(inComposer bool) []string {
+func (l *lessonPane) View(inComposer bool) []string {
 	vis := l.sc.Visible()
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis

@@ -33,7 +33,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(m.focus == paneComposer), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.IsForm() {
