@@ -326,9 +326,13 @@ func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
 func TestTheUpdateLogIsBoundedByBytes(t *testing.T) {
 	var l updateLog
 	l.init()
-	body := make([]byte, 1<<20)
-	for range 100 {
-		l.add(Update{Kind: UpdateEvent, Event: sim.Event{Request: sim.Message{Body: body}}})
+	body, target := make([]byte, 1<<20), "/"+strings.Repeat("t", 1<<20)
+	for i := range 100 {
+		ev := sim.Event{Request: sim.Message{Body: body}}
+		if i%2 == 1 { // a long target weighs as much as a body
+			ev = sim.Event{Request: sim.Message{Target: target}}
+		}
+		l.add(Update{Kind: UpdateEvent, Event: ev})
 	}
 	if l.bytes > maxUpdateBytes || len(l.buf)-l.start > maxUpdateBytes>>20 {
 		t.Fatalf("%d updates of 1 MiB kept, %d bytes", len(l.buf)-l.start, l.bytes)
