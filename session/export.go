@@ -55,7 +55,8 @@ type Exported struct {
 // in .sh. The requests are the ones that reached the server since it last
 // started from a fixture, minus what was undone, so that a replay on a fresh
 // server with that fixture reaches the same state. Nothing is written when
-// the requests cannot be written in that form.
+// the requests cannot be written in that form, and an existing file is
+// never overwritten.
 func (s *Session) Export(path string) (Exported, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".http" && ext != ".sh" {
@@ -82,10 +83,31 @@ func (s *Session) Export(path string) (Exported, error) {
 	if err != nil {
 		return Exported{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), mode); err != nil {
-		return Exported{}, fmt.Errorf("could not write the export: %w", err)
+	if err := writeNew(path, b.Bytes(), mode); err != nil {
+		return Exported{}, err
 	}
 	return Exported{Path: path, Requests: len(lines), Note: note}, nil
+}
+
+// writeNew writes a file that does not exist yet: an export never
+// overwrites anything.
+func writeNew(path string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists: choose another name (an export never overwrites a file)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("could not write the export: %w", err)
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		_ = os.Remove(path) // half a script is worse than none
+		return fmt.Errorf("could not write the export: %w", werr)
+	}
+	return nil
 }
 
 // startsFresh reports whether the kept events begin with the server starting

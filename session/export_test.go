@@ -49,6 +49,16 @@ func TestExportRefusesOtherFileNamesAndWritesNothing(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("a refused export left a file: %v", err)
 	}
+	mine := filepath.Join(t.TempDir(), "mine.sh")
+	if err := os.WriteFile(mine, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Export(mine); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("an export over an existing file: %v", err)
+	}
+	if data, _ := os.ReadFile(mine); string(data) != "precious" {
+		t.Errorf("the existing file now holds %q", data)
+	}
 }
 
 func TestExportedHTTPReadsBackAsTheSessionsRequests(t *testing.T) {
