@@ -59,6 +59,9 @@ func TestExportRefusesOtherFileNamesAndWritesNothing(t *testing.T) {
 	if data, _ := os.ReadFile(mine); string(data) != "precious" {
 		t.Errorf("the existing file now holds %q", data)
 	}
+	if _, err := s.Export(filepath.Join(t.TempDir(), "missing", "x.sh")); err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Errorf("an export into a missing folder: %v", err)
+	}
 }
 
 func TestExportedHTTPReadsBackAsTheSessionsRequests(t *testing.T) {
