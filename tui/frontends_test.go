@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
@@ -196,4 +198,18 @@ func playLineModeWords(t *testing.T, sess *session.Session, input string) string
 		t.Fatalf("line mode: %v\n%s", err, out.String())
 	}
 	return out.String()
+}
+
+// TestTwoViewsOfOneSession: line mode drives a session that the full
+// screen shows; the screen follows the step and the exchanges without a key.
+func TestTwoViewsOfOneSession(t *testing.T) {
+	sess, _ := learnerSession(t, testLessons(t), "put-replace")
+	d := startDriver(t, 120, 40, sess, Options{}, "")
+	d.mustContain("Step 1/4")
+	playLineModeWords(t, sess, "PUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\nnext\n")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40}) // any message: the driver then reads the updates
+	d.mustContain("Step 2/4", "PUT     /flights/AA123")
+	if !d.sess.StepPassed(0) {
+		t.Error("the first step is not passed")
+	}
 }
