@@ -42,7 +42,17 @@ type Step struct {
 	Network     *Network // optional network conditions for the step (front ends apply them)
 	Line        int      // line in the lesson file where the step starts
 
-	solution []sim.RequestLine // Solution, parsed
+	// Setup is what the lesson sends when the learner enters the step, so the
+	// step starts from the state it is written for whatever came before:
+	// request lines (they may hold live values), after resetting the server
+	// to SetupFixture when that is not empty.
+	Setup        []string
+	SetupFixture string
+
+	solution   []sim.RequestLine // Solution, parsed (live values replaced by samples)
+	solutionAt []int             // the file line of each solution line
+	accept     []sim.RequestLine // answers lint --play accepts as equivalent to the solution
+	acceptAt   []int
 }
 
 // IsQuiz reports whether the step is a quiz.
