@@ -34,7 +34,11 @@ Usage:
   putpost [flags]              start the tutorial where you left off
   putpost sandbox [flags]      the server with every fixture and no lesson
   putpost lessons [flags]      list lessons with your progress
-  putpost lint DIR...          check lesson files; prints file:line: problem
+  putpost lint [--play] DIR|FILE.md...
+                               check lesson files; prints file:line: problem;
+                               --play also plays every step against a fresh
+                               server (solutions, random learner histories,
+                               wrong answers)
   putpost serve [flags]        serve a fresh simulated server over HTTP
   putpost help                 this text
 
@@ -317,22 +321,31 @@ func runLessons(args []string, stdout, stderr io.Writer) error {
 }
 
 func runLint(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintf(stderr, "putpost lint: name at least one folder of lesson files\n\n%s", usage)
-		return errUsage
-	}
-	found := 0
-	for _, dir := range args {
-		for _, p := range lessons.Lint(dir) {
-			fmt.Fprintln(stdout, p.String())
-			found++
+	play := false
+	var paths []string
+	for _, a := range args {
+		switch a {
+		case "--play", "-play":
+			play = true
+		default:
+			paths = append(paths, a)
 		}
 	}
-	if found > 0 {
-		fmt.Fprintf(stderr, "%d problem(s)\n", found)
+	if len(paths) == 0 {
+		fmt.Fprintf(stderr, "putpost lint: name at least one folder or file of lessons\n\n%s", usage)
+		return errUsage
+	}
+	probs, warnings := lessons.LintPaths(paths, play, lessons.PlayOptions{})
+	for _, p := range append(probs, warnings...) {
+		fmt.Fprintln(stdout, p.String())
+	}
+	if len(probs) > 0 {
+		fmt.Fprintf(stderr, "%d problem(s)\n", len(probs))
 		return errLint
 	}
-	fmt.Fprintln(stdout, "no problems")
+	if len(warnings) == 0 {
+		fmt.Fprintln(stdout, "no problems")
+	}
 	return nil
 }
 

@@ -51,8 +51,16 @@ type Step struct {
 
 	solution   []sim.RequestLine // Solution, parsed (live values replaced by samples)
 	solutionAt []int             // the file line of each solution line
-	accept     []sim.RequestLine // answers lint --play accepts as equivalent to the solution
-	acceptAt   []int
+	acceptRules []acceptRule     // wrong-looking answers lint --play accepts as equivalent
+}
+
+// acceptRule is one line of an accept block: a kind of change to the
+// solution that still makes a right answer ("field age", "header Prefer",
+// "method PATCH", "body"), or a whole request line ("line").
+type acceptRule struct {
+	kind string
+	name string
+	line sim.RequestLine
 }
 
 // IsQuiz reports whether the step is a quiz.

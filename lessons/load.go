@@ -54,6 +54,47 @@ func Lint(dir string) Problems {
 	return ps
 }
 
+// LoadFile loads one lesson file, as LoadDir loads each file of a folder.
+func LoadFile(file string) ([]*Lesson, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, Problems{{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))}}
+	}
+	l, err := Parse(filepath.ToSlash(file), data)
+	if err != nil {
+		return nil, err
+	}
+	return []*Lesson{l}, nil
+}
+
+// LintPaths checks lesson folders and single lesson files, as `putpost lint`
+// does: the problems that stop a lesson from loading, then, with play, what
+// Play finds in the lessons that loaded, and the warnings of Warnings.
+// Lessons of one folder are warned about in folder order; a single file is
+// taken as one lesson after the first.
+func LintPaths(paths []string, play bool, o PlayOptions) (probs, warnings Problems) {
+	for _, path := range paths {
+		var (
+			ls  []*Lesson
+			err error
+		)
+		if info, statErr := os.Stat(path); statErr == nil && !info.IsDir() {
+			ls, err = LoadFile(path)
+			warnings = append(warnings, warningsFrom(ls, 1)...)
+		} else {
+			ls, err = LoadDir(path)
+			warnings = append(warnings, Warnings(ls)...)
+		}
+		var ps Problems
+		errors.As(err, &ps)
+		probs = append(probs, ps...)
+		if play {
+			probs = append(probs, Play(ls, o)...)
+		}
+	}
+	return probs, warnings
+}
+
 // loadFS loads the lesson files in folder sub of fsys; shown is the folder's
 // name in problems.
 func loadFS(fsys fs.FS, sub, shown string) ([]*Lesson, error) {

@@ -409,7 +409,7 @@ func (p *parser) step(s *section) *Step {
 				p.errorf(b.line, "a quiz has no accept block; it lists equivalent answers of a task step")
 				continue
 			}
-			st.accept, st.acceptAt = p.requestLines(b, "accept")
+			st.acceptRules = p.accept(b)
 		case blockCheck:
 			if s.quiz {
 				p.errorf(b.line, "a quiz is passed by its answer; remove the check block (or make this a \"## Step:\")")
@@ -515,13 +515,13 @@ func (p *parser) suggest(st *Step, b *block) {
 // request lines the lesson sends when the learner enters the step.
 func (p *parser) setup(st *Step, b *block) {
 	first := true
-	any := false
+	seen := false
 	for _, l := range b.lines {
 		t := strings.TrimSpace(l.text)
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		any = true
+		seen = true
 		if word, rest := cutWord(t); strings.EqualFold(word, "fixture") {
 			switch {
 			case !first:
@@ -539,7 +539,7 @@ func (p *parser) setup(st *Step, b *block) {
 			st.Setup = append(st.Setup, t)
 		}
 	}
-	if !any {
+	if !seen {
 		p.errorf(b.line, "the setup block is empty; write the requests that put the server in the state this step starts from")
 	}
 }
@@ -564,22 +564,43 @@ func (p *parser) solution(st *Step, b *block) {
 	}
 }
 
-// requestLines reads a block of request lines without live values (accept).
-func (p *parser) requestLines(b *block, kind string) (out []sim.RequestLine, at []int) {
+// accept reads an accept block: the answers lint --play may find passing
+// although they differ from the solution, one per line: "body" (the body is
+// not what the step teaches), "field NAME", "header NAME", "method METHOD",
+// or a whole request line.
+func (p *parser) accept(b *block) []acceptRule {
+	var out []acceptRule
+	n := 0
 	for _, l := range b.lines {
 		t := strings.TrimSpace(l.text)
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		if rl, ok := p.requestLine(l); ok {
-			out = append(out, rl)
-			at = append(at, l.n)
+		n++
+		word, rest := cutWord(t)
+		switch kind := strings.ToLower(word); kind {
+		case "body":
+			if rest != "" {
+				p.errorf(l.n, "\"body\" takes nothing after it; to accept one field, write \"field NAME\"")
+				continue
+			}
+			out = append(out, acceptRule{kind: kind})
+		case "field", "header", "method":
+			if rest == "" || strings.ContainsAny(rest, " \t") {
+				p.errorf(l.n, "%q needs one name after it, like \"%s %s\"", kind, kind, map[string]string{"field": "age", "header": "Prefer", "method": "PATCH"}[kind])
+				continue
+			}
+			out = append(out, acceptRule{kind: kind, name: rest})
+		default:
+			if rl, ok := p.requestLine(l); ok {
+				out = append(out, acceptRule{kind: "line", line: rl})
+			}
 		}
 	}
-	if len(out) == 0 && len(p.probs) == 0 {
-		p.errorf(b.line, "the %s block is empty", kind)
+	if n == 0 {
+		p.errorf(b.line, "the accept block is empty; list the answers that are equivalent to the solution (\"field NAME\", \"header NAME\", \"method M\", \"body\" or a request line)")
 	}
-	return out, at
+	return out
 }
 
 // requestLine parses one request line, reporting the column of a mistake.

@@ -138,3 +138,12 @@ func validID(s string) bool {
 	}
 	return true
 }
+
+// Routable reports whether path names something this world can hold or
+// answer at: a collection, a member, an account's interest or transactions.
+// Lesson tools use it to tell a typo in a path from a resource that merely
+// does not exist yet.
+func Routable(path string) bool {
+	_, ok := routeOf(path)
+	return ok && path != "*"
+}
