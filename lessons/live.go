@@ -15,6 +15,7 @@ import (
 //	{{field /accounts/42 balance}}  a field of a stored object, as JSON (121.00, "b12")
 //	{{location}}                    the newest Location header since the step began
 //	{{members /customers}}          how many members the collection has
+//	{{status}}                      the newest status since the step began ("200 OK")
 //
 // They are filled in when the text is used: a solution line just before it is
 // sent or shown, an explanation when the step passes.
@@ -23,12 +24,12 @@ import (
 var livePattern = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
 // liveArgs is how many arguments each live value takes.
-var liveArgs = map[string]int{"etag": 1, "field": 2, "location": 0, "members": 1}
+var liveArgs = map[string]int{"etag": 1, "field": 2, "location": 0, "members": 1, "status": 0}
 
-var liveNames = []string{"etag", "field", "location", "members"}
+var liveNames = []string{"etag", "field", "location", "members", "status"}
 
 // liveSample stands in for a live value when a line is checked at load time.
-var liveSample = map[string]string{"etag": `"0"`, "field": "0", "location": "/customers/1", "members": "0"}
+var liveSample = map[string]string{"etag": `"0"`, "field": "0", "location": "/customers/1", "members": "0", "status": "200 OK"}
 
 // checkLive reports every malformed live value in s (a line at line n) and
 // returns s with each replaced by a sample of the right kind, so that request
@@ -58,6 +59,8 @@ func liveExample(name string) string {
 		return "{{field /accounts/42 balance}}"
 	case "members":
 		return "{{members /customers}}"
+	case "status":
+		return "{{status}}"
 	}
 	return "{{location}}"
 }
@@ -105,6 +108,11 @@ func resolveLive(s string, w World, t *tally) string {
 			return compactJSON(fields[args[1]])
 		case "members":
 			return strconv.Itoa(len(w.Members(args[0])))
+		case "status":
+			if t != nil && t.last != 0 {
+				return statusText(t.last)
+			}
+			return "(no response yet)"
 		default: // location
 			if t != nil && t.location != "" {
 				return t.location

@@ -366,6 +366,13 @@ func (p *player) mutations(g *game, st *Step) []mutation {
 			w := rl
 			w.Header = rl.Header.Clone()
 			w.Header.Del(name)
+			if name == "Content-Type" && rl.Curl && rl.Body != "" {
+				// Without -H, curl -d labels the body as a form.
+				if rl.Header.Get(name) == formContentType {
+					continue
+				}
+				w.Header.Set(name, formContentType)
+			}
 			add(k, w, mutation{what: "without the " + name + " header", kind: "header", name: name})
 		}
 		for _, f := range bodyMutations(rl.Body) {
@@ -384,6 +391,9 @@ func defaultContentType(rl sim.RequestLine) string {
 	}
 	return "application/json"
 }
+
+// formContentType is what curl -d sends unless told otherwise.
+const formContentType = "application/x-www-form-urlencoded"
 
 type bodyMutation struct{ body, field, what string }
 
