@@ -97,7 +97,7 @@ func TestHelpPrintsUsageWithEveryCommand(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("help: %v", r.err)
 	}
-	for _, want := range []string{"Usage:", "putpost sandbox", "putpost lessons", "putpost lint DIR", "putpost serve", "--listen ADDR", "--progress FILE"} {
+	for _, want := range []string{"Usage:", "putpost sandbox", "putpost lessons", "putpost lint [--play] DIR|FILE.md", "putpost serve", "--listen ADDR", "--progress FILE"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("help output lacks %q:\n%s", want, r.stdout)
 		}
@@ -205,6 +205,29 @@ func TestLintBuiltinLessonsHaveNoProblems(t *testing.T) {
 	}
 	if strings.TrimSpace(r.stdout) != "no problems" {
 		t.Errorf("stdout = %q, want \"no problems\"", r.stdout)
+	}
+}
+
+func TestLintPlayBuiltinLessonsIsClean(t *testing.T) {
+	r := runCmd(t, nil, "lint", "--play", filepath.Join("lessons", "builtin"))
+	if r.err != nil || strings.TrimSpace(r.stdout) != "no problems" {
+		t.Fatalf("lint --play lessons/builtin: %v\nstdout:\n%s\nstderr:\n%s", r.err, r.stdout, r.stderr)
+	}
+}
+
+func TestLintPlayOneFileReportsAFalsePassAtItsLine(t *testing.T) {
+	file := filepath.Join("lessons", "testdata", "play", "01-false-pass.md")
+	r := runCmd(t, nil, "lint", "--play", file)
+	if !errors.Is(r.err, errLint) {
+		t.Fatalf("err = %v, want errLint\nstdout:\n%s", r.err, r.stdout)
+	}
+	want := filepath.ToSlash(file) + ":17: step 1 \"Put AA123 on time\" passes with wrong answers"
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout = %q, want it to start with %q", r.stdout, want)
+	}
+	// Without --play the same file loads cleanly: the defect is only visible in play.
+	if r := runCmd(t, nil, "lint", file); r.err != nil {
+		t.Errorf("lint without --play: %v\n%s", r.err, r.stdout)
 	}
 }
 

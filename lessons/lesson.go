@@ -49,9 +49,9 @@ type Step struct {
 	Setup        []string
 	SetupFixture string
 
-	solution   []sim.RequestLine // Solution, parsed (live values replaced by samples)
-	solutionAt []int             // the file line of each solution line
-	acceptRules []acceptRule     // wrong-looking answers lint --play accepts as equivalent
+	solution    []sim.RequestLine // Solution, parsed (live values replaced by samples)
+	solutionAt  []int             // the file line of each solution line
+	acceptRules []acceptRule      // wrong-looking answers lint --play accepts as equivalent
 }
 
 // acceptRule is one line of an accept block: a kind of change to the
@@ -62,6 +62,10 @@ type acceptRule struct {
 	name string
 	line sim.RequestLine
 }
+
+// IsScaffold reports whether the step's suggested request is a scaffold that
+// leaves the method for the learner to type in front of it.
+func (s *Step) IsScaffold() bool { return strings.HasPrefix(s.Suggest, "/") }
 
 // IsQuiz reports whether the step is a quiz.
 func (s *Step) IsQuiz() bool { return s.Quiz != nil }

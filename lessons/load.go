@@ -67,22 +67,42 @@ func LoadFile(file string) ([]*Lesson, error) {
 	return []*Lesson{l}, nil
 }
 
+// placeInFolder is the 0-based place of a lesson file among the lesson files
+// of its folder, in the order LoadDir runs them.
+func placeInFolder(file string) int {
+	entries, err := os.ReadDir(filepath.Dir(file))
+	if err != nil {
+		return 0
+	}
+	base, n := filepath.Base(file), 0
+	for _, e := range entries { // ReadDir sorts by name, as loadFS does
+		name := e.Name()
+		if e.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
+			continue
+		}
+		if name == base {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
 // LintPaths checks lesson folders and single lesson files, as `putpost lint`
 // does: the problems that stop a lesson from loading, then, with play, what
 // Play finds in the lessons that loaded, and the warnings of Warnings.
-// Lessons of one folder are warned about in folder order; a single file is
-// taken as one lesson after the first.
+// Lessons are warned about in the order of their folder.
 func LintPaths(paths []string, play bool, o PlayOptions) (probs, warnings Problems) {
-	for _, path := range paths {
+	for _, p := range paths {
 		var (
 			ls  []*Lesson
 			err error
 		)
-		if info, statErr := os.Stat(path); statErr == nil && !info.IsDir() {
-			ls, err = LoadFile(path)
-			warnings = append(warnings, warningsFrom(ls, 1)...)
+		if info, statErr := os.Stat(p); statErr == nil && !info.IsDir() {
+			ls, err = LoadFile(p)
+			warnings = append(warnings, warningsFrom(ls, placeInFolder(p))...)
 		} else {
-			ls, err = LoadDir(path)
+			ls, err = LoadDir(p)
 			warnings = append(warnings, Warnings(ls)...)
 		}
 		var ps Problems

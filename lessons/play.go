@@ -23,7 +23,7 @@ type PlayOptions struct {
 
 // DefaultHistories is how many random learner histories Play tries before
 // each step unless told otherwise.
-const DefaultHistories = 6
+const DefaultHistories = 16
 
 // Play plays every step of every lesson against fresh simulated servers, as
 // `putpost lint --play` does, and reports each way a pass mark could lie:
@@ -62,6 +62,7 @@ type player struct {
 	probs Problems
 	held  map[*Check]bool // every predicate seen to hold in some play
 	seen  map[string]bool // problems already reported, so repeats of one are one
+	fails map[int]bool    // steps whose solution failed in the straight play
 }
 
 func (p *player) report(line int, format string, args ...any) {
@@ -125,7 +126,11 @@ func (g *game) holds(held map[*Check]bool) ([]CheckResult, bool) {
 			held[c] = true
 		}
 	})
-	rs := st.Check.results(g.srv, g.eng.tally)
+	// Lint shows what each check really asks, hidden or not.
+	rs := make([]CheckResult, len(st.Check.Sub))
+	for i, c := range st.Check.Sub {
+		rs[i] = c.evalShown(g.srv, g.eng.tally)
+	}
 	return rs, allOK(rs)
 }
 
@@ -140,12 +145,12 @@ func failing(rs []CheckResult) string {
 }
 
 func playLint(l *Lesson, o PlayOptions) Problems {
-	p := &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}}
+	p := &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}, fails: map[int]bool{}}
 	p.pathsExist()
 	p.straight()
 	for i, st := range l.Steps {
-		if st.IsQuiz() || st.Check == nil {
-			continue
+		if st.IsQuiz() || st.Check == nil || i == 0 || p.fails[i] {
+			continue // before the first step there is no history to play
 		}
 		for h := range o.Histories {
 			// One failing history says enough about a step.
@@ -198,6 +203,7 @@ func (p *player) straight() {
 		g.eng.ResetStep()
 		g.sendSolution()
 		if rs, ok := g.holds(p.held); !ok {
+			p.fails[i] = true
 			p.report(st.Line, "%s: its solution does not pass it after the previous steps' solutions: %s", stepRef(i, st), failing(rs))
 		}
 		g.eng.Next()
@@ -518,8 +524,8 @@ func (p *player) pathsExist() {
 func (p *player) neverHeld() {
 	for i, st := range p.l.Steps {
 		st.Check.walk(func(c *Check) {
-			if c.Kind == CheckAll || c.Kind == CheckAny || p.held[c] {
-				return
+			if c.Kind == CheckAll || c.Kind == CheckAny || p.held[c] || p.fails[i] {
+				return // a failing solution is reported already
 			}
 			p.report(c.Line, "%s: the check %q never held in any play (solutions, learner histories, wrong answers); does it refer to something that can happen?", stepRef(i, st), c.predicate())
 		})
