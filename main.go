@@ -207,7 +207,9 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 	if err != nil {
 		return err
 	}
-	srv := sim.New(sim.Options{})
+	// Requests over --listen carry the wall clock in Date; the learner's own
+	// requests keep the deterministic sim clock.
+	srv := sim.New(sim.Options{WallClockDate: true})
 	client := srv.Client(sim.SourceComposer)
 
 	if sandbox && f.lesson != "" {
@@ -362,7 +364,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !slices.Contains(sim.Fixtures(), *fixture) {
 		return fmt.Errorf("unknown fixture %q; choose one of: %s", *fixture, strings.Join(sim.Fixtures(), ", "))
 	}
-	srv := sim.New(sim.Options{Fixture: *fixture})
+	srv := sim.New(sim.Options{Fixture: *fixture, WallClockDate: true})
 	ln, err := listen(*addr, *allowRemote)
 	if err != nil {
 		return err

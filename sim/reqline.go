@@ -411,7 +411,9 @@ func runeAt(s string, i int) string {
 	return strconv.Quote(string(r))
 }
 
-// method checks and normalises a method name; off(i) locates byte i.
+// method checks a method name; off(i) locates byte i. Method names are
+// case-sensitive (RFC 9110 §9.1): "put" is sent as typed, and the server
+// says it is not PUT.
 func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if m == "" {
 		return "", p.errAt(off(0), "expected a method such as GET, PUT or POST")
@@ -419,7 +421,7 @@ func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if i := badTchar(m); i >= 0 {
 		return "", p.errAt(off(i), "expected a method such as GET, PUT or POST: %s cannot be part of a method name", runeAt(m, i))
 	}
-	return strings.ToUpper(m), nil
+	return m, nil
 }
 
 // parseRequestForm parses METHOD TARGET [BODY] [options] [xN]; the method

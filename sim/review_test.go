@@ -50,7 +50,10 @@ func TestOptionsAsteriskOverASocketIsAnsweredByTheSim(t *testing.T) {
 }
 
 func TestRequestLineOptionsAsterisk(t *testing.T) {
-	r, err := ParseRequestLine("options *")
+	if _, err := ParseRequestLine("options *"); err == nil {
+		t.Error("options * parsed: only OPTIONS, in capitals, takes the target *")
+	}
+	r, err := ParseRequestLine("OPTIONS *")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +162,8 @@ func TestCurlSendsTheMethodAsTyped(t *testing.T) {
 	if m := s.EventsSince(0)[0].Request.Method; m != "get" {
 		t.Fatalf("server saw %q", m)
 	}
-	// The request-line form still normalises.
-	if r, err := ParseRequestLine("get /accounts/42"); err != nil || r.Method != "GET" {
+	// The request-line form sends the method as typed too.
+	if r, err := ParseRequestLine("get /accounts/42"); err != nil || r.Method != "get" {
 		t.Fatalf("%+v %v", r, err)
 	}
 }

@@ -38,14 +38,14 @@ var collectionNames = []string{"/accounts", "/customers", "/flights", "/payments
 
 const (
 	allowServer     = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE"
-	allowReadOnly   = "GET, HEAD, OPTIONS"
-	allowCollection = "GET, HEAD, POST, OPTIONS"
-	allowMember     = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
-	allowProcessor  = "POST, OPTIONS"
+	allowReadOnly   = "GET, HEAD, OPTIONS, TRACE"
+	allowCollection = "GET, HEAD, POST, OPTIONS, TRACE"
+	allowMember     = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS, TRACE"
+	allowProcessor  = "POST, OPTIONS, TRACE"
 )
 
-// allow is the Allow header for a route. TRACE is answered everywhere but,
-// like most servers, is not advertised per resource.
+// allow is the Allow header for a route. TRACE is answered everywhere, so
+// every Allow lists it.
 func (rt route) allow() string {
 	switch rt.kind {
 	case kindServer:
