@@ -377,14 +377,6 @@ func (e *Engine) Explain() string {
 	return resolveLive(st.Explain, e.srv, e.tally)
 }
 
-// Setup is the current step's setup requests as they were sent.
-func (e *Engine) Setup() []string {
-	if st := e.Step(); st != nil {
-		return slices.Clone(st.Setup)
-	}
-	return nil
-}
-
 // ResetStep puts the server back in the state the current step began with
 // and starts its checks afresh. Progress is unchanged.
 func (e *Engine) ResetStep() {

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -318,6 +318,13 @@ type mutation struct {
 	body  bool   // the change is to the body
 }
 
+// curlBodyType is the Content-Type curl -d gives a body unless told
+// otherwise, as the request-line parser knows it.
+var curlBodyType = func() string {
+	rl, _ := sim.ParseRequestLine("curl -d x http://localhost/")
+	return rl.Header.Get("Content-Type")
+}()
+
 // methodSwaps are the methods a wrong answer plausibly uses instead.
 var methodSwaps = map[string][]string{
 	"PUT":     {"POST", "PATCH"},
@@ -365,19 +372,19 @@ func (p *player) mutations(g *game, st *Step) []mutation {
 			}
 			add(k, w, mutation{what: m + " in place of " + rl.Method, kind: "method", name: m})
 		}
-		for name := range rl.Header {
-			if name == "Content-Type" && !rl.Curl && rl.Body != "" && rl.Header.Get(name) == defaultContentType(rl) {
-				continue // implied by the request line; the learner cannot leave it out
-			}
+		for _, name := range slices.Sorted(maps.Keys(rl.Header)) {
 			w := rl
 			w.Header = rl.Header.Clone()
 			w.Header.Del(name)
-			if name == "Content-Type" && rl.Curl && rl.Body != "" {
-				// Without -H, curl -d labels the body as a form.
-				if rl.Header.Get(name) == formContentType {
-					continue
-				}
-				w.Header.Set(name, formContentType)
+			if rl.Curl && name == "Content-Type" && rl.Body != "" {
+				w.Header.Set(name, curlBodyType) // curl -d without -H labels the body
+			}
+			// The line as the learner would type it without the header: a
+			// Content-Type the line implies comes back, and one that cannot
+			// be left out is no mutation.
+			w, err := sim.ParseRequestLine(w.String())
+			if err != nil || w.String() == rl.String() {
+				continue
 			}
 			add(k, w, mutation{what: "without the " + name + " header", kind: "header", name: name})
 		}
@@ -389,17 +396,6 @@ func (p *player) mutations(g *game, st *Step) []mutation {
 	}
 	return out
 }
-
-// defaultContentType is the Content-Type a request line implies for a body.
-func defaultContentType(rl sim.RequestLine) string {
-	if rl.Method == http.MethodPatch {
-		return "application/merge-patch+json"
-	}
-	return "application/json"
-}
-
-// formContentType is what curl -d sends unless told otherwise.
-const formContentType = "application/x-www-form-urlencoded"
 
 type bodyMutation struct{ body, field, what string }
 
