@@ -294,3 +294,87 @@ func TestSolutionsPassAfterRandomLearnerHistories(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupAcceptAndLiveValueMistakesAreReported checks the problems of the
+// blocks and check words that steps use to mean what they say.
+func TestSetupAcceptAndLiveValueMistakesAreReported(t *testing.T) {
+	head := "---\nid: x\ntitle: X\nfixture: all\n---\n## Step: S\nDo it.\n" // blocks open on line 8
+	tests := []struct{ body, want string }{
+		{"```setup\nfixture bnak\n```\n", `9: unknown fixture "bnak"; did you mean "bank"?`},
+		{"```setup\nGET /x\nfixture bank\n```\n", `10: "fixture" must be the first line of the setup block`},
+		{"```setup\n```\n", `8: the setup block is empty`},
+		{"```setup\nGET /accounts/42 {{etag}}\n```\n", `9: live value "{{etag}}" takes 1 argument(s)`},
+		{"```solution\nPUT /x -H 'If-Match: {{etg /x}}'\n```\n", `9: unknown live value "{{etg /x}}"; did you mean "etag"?`},
+		{"```explain\nBalance {{field accounts balance}}.\n```\n", `8: live value "{{field accounts balance}}": the path must start with /`},
+		{"```accept\nbody please\n```\n", `9: "body" takes nothing after it`},
+		{"```accept\nfield\n```\n", `9: "field" needs one name after it`},
+		{"```accept\n```\n", `8: the accept block is empty`},
+		{"```check\nhidden\n```\n", `9: "hidden" needs a check after it`},
+		{"```check\nrequest PUT /x with\n```\n", `9: "with" needs a header name`},
+		{"```check\nfield /+ name \"a\"\n```\n", `9: path "/+": "+" stands for the newest member of a collection`},
+		{"```check\nnew-members /customers\n```\n", `9: new-members needs a collection and a number`},
+		{"```request\n/flights/AA123 {\n```\n", `9: invalid request scaffold`},
+	}
+	for _, tt := range tests {
+		src := head + tt.body
+		if !strings.Contains(tt.body, "```check") {
+			src += "```check\nrequest GET /x\n```\n"
+		}
+		if !strings.Contains(tt.body, "```solution") {
+			src += "```solution\nGET /x\n```\n"
+		}
+		_, err := Parse("t.md", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), "t.md:"+tt.want) {
+			t.Errorf("%q:\n got %v\nwant t.md:%s", tt.body, err, tt.want)
+		}
+	}
+}
+
+func TestNewChecksReadBackAsWritten(t *testing.T) {
+	for _, src := range []string{
+		"request PUT /accounts/42 with If-Match",
+		"request POST /payments with Idempotency-Key >= 2",
+		"new-members /customers == 1",
+		"new-members /accounts/42/transactions >= 100",
+		`field /customers/+ name "Joe"`,
+		"hidden saw-status 405",
+	} {
+		if got := compileTestCheck(t, src).String(); got != src {
+			t.Errorf("%q reads back as %q", src, got)
+		}
+	}
+}
+
+func TestNewMembersCountWhatWasCreatedSinceTheStepBeganAndIsStillThere(t *testing.T) {
+	srv := sim.New(sim.Options{Fixture: "customers"})
+	c := srv.Client(sim.SourceComposer)
+	learnerSends(t, c, `POST /customers {"name":"Old"}`)
+	since := srv.LastSeq()
+	check := compileTestCheck(t, "new-members /customers == 2\nfield /customers/+ name \"Bea\"")
+	learnerSends(t, c, `POST /customers {"name":"Ann"}`)
+	learnerSends(t, c, `POST /customers {"name":"Bea"}`)
+	if rs := check.Evaluate(srv, since); !rs[0].OK || !rs[1].OK {
+		t.Fatalf("after two new customers: %+v", rs)
+	}
+	srv.Undo() // Bea is gone again
+	rs := check.Evaluate(srv, since)
+	if rs[0].OK || rs[0].Detail != "1 member new in /customers, expected 2" {
+		t.Errorf("after undo: %+v", rs[0])
+	}
+	if rs[1].OK || rs[1].Detail != `name is "Ann", expected "Bea"` {
+		t.Errorf("the newest member after undo: %+v", rs[1])
+	}
+}
+
+func TestAHiddenCheckShowsOnlyAGoalUntilItHolds(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	c := srv.Client(sim.SourceComposer)
+	check := compileTestCheck(t, "hidden saw-status 405")
+	if r := check.Evaluate(srv, 0)[0]; r.OK || strings.Contains(r.Desc+r.Detail, "405") {
+		t.Errorf("a hidden check gives its outcome away: %+v", r)
+	}
+	learnerSends(t, c, `POST /flights {"gate":"a1"}`)
+	if r := check.Evaluate(srv, 0)[0]; !r.OK || !strings.Contains(r.Detail, "405") {
+		t.Errorf("once seen, the outcome is shown: %+v", r)
+	}
+}
