@@ -313,24 +313,31 @@ func (e *Engine) Answer(choice int) (correct bool, why string) {
 	return true, st.Explain
 }
 
-// NextHint reveals the next hint of the current step; ok is false when every
-// hint is shown already.
+// NextHint reveals the next hint of the current step, its live values filled
+// in; ok is false when every hint is shown already.
 func (e *Engine) NextHint() (hint string, ok bool) {
 	st := e.Step()
 	if st == nil || e.hints >= len(st.Hints) {
 		return "", false
 	}
 	e.hints++
-	return st.Hints[e.hints-1], true
+	e.tally.ingest(e.srv)
+	return resolveLive(st.Hints[e.hints-1], e.srv, e.tally), true
 }
 
-// HintsShown lists the hints revealed in the current step, in order.
+// HintsShown lists the hints revealed in the current step, in order, with
+// their live values as the server is now.
 func (e *Engine) HintsShown() []string {
 	st := e.Step()
 	if st == nil {
 		return nil
 	}
-	return slices.Clone(st.Hints[:e.hints])
+	e.tally.ingest(e.srv)
+	out := make([]string, e.hints)
+	for i, h := range st.Hints[:e.hints] {
+		out[i] = resolveLive(h, e.srv, e.tally)
+	}
+	return out
 }
 
 // Solution is the current step's solution: request lines, in order (nil for

@@ -378,3 +378,27 @@ func TestAHiddenCheckShowsOnlyAGoalUntilItHolds(t *testing.T) {
 		t.Errorf("once seen, the outcome is shown: %+v", r)
 	}
 }
+
+func TestHintsAndExplanationsShowTheLearnersOwnValues(t *testing.T) {
+	l := parseTestLesson(t, "---\nid: live\ntitle: Live\nfixture: bank\n---\n## Step: Read it\nRead the account.\n"+
+		"```check\nrequest GET /accounts/42\n```\n"+
+		"```hint\nIts ETag is {{etag /accounts/42}}.\n```\n"+
+		"```solution\nGET /accounts/42\n```\n"+
+		"```explain\n{{status}}: the balance is ${{field /accounts/42 balance}}.\n```\n")
+	srv := sim.New(sim.Options{Fixture: "bank"})
+	c := srv.Client(sim.SourceComposer)
+	e := NewEngine([]*Lesson{l}, srv, nil) // resets the server to the fixture
+	learnerSends(t, c, `PUT /accounts/42 {"balance":12.50}`)
+	_, etag, _ := srv.Resource("/accounts/42")
+	if h, _ := e.NextHint(); h != "Its ETag is "+etag+"." {
+		t.Errorf("hint %q", h)
+	}
+	learnerSends(t, c, `GET /accounts/42`)
+	if !e.Observe().Passed {
+		t.Fatal("not passed")
+	}
+	learnerSends(t, c, `PUT /accounts/42 {"balance":99}`) // after the pass: the explanation keeps what was seen
+	if ex := e.Explain(); ex != "200 OK: the balance is $12.50." {
+		t.Errorf("explanation %q", ex)
+	}
+}

@@ -323,7 +323,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
-				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
+				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
 			l.hintAt = len(lines) - 1
 		} else if !m.status.Passed && len(step.Hints) > 0 {
