@@ -61,7 +61,8 @@ func (e *SyntaxError) Error() string {
 // command line. Errors are *SyntaxError values. It never panics.
 //
 // Request-line form: METHOD TARGET [BODY] [-H 'Name: value']... [-d 'BODY'] [xN]
-// The method is any HTTP token, case-insensitive; TARGET is a path starting
+// The method is any HTTP token, sent as typed (method names are
+// case-sensitive: "put" is not PUT); TARGET is a path starting
 // with "/" (or an http/https URL whose host is dropped), or * after OPTIONS
 // for the whole server; BODY is JSON, checked
 // here, and not allowed on GET, HEAD or TRACE; a body gets Content-Type
