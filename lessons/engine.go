@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -181,14 +182,14 @@ func (e *Engine) setup(st *Step) {
 // sendText parses a request line and sends it; a line that does not parse
 // (a live value that could not be filled in) is not sent.
 func sendText(ctx context.Context, c *sim.Client, line string) {
-	if rl, err := sim.ParseRequestLine(line); err == nil {
+	if rl, err := request.Parse(line); err == nil {
 		send(ctx, c, rl)
 	}
 }
 
 // send sends a request line Repeat times and drains the responses. Failures
 // (a lost response, say) are part of the lesson, not errors.
-func send(ctx context.Context, c *sim.Client, rl sim.RequestLine) {
+func send(ctx context.Context, c *sim.Client, rl request.Line) {
 	for range max(rl.Repeat, 1) {
 		req, err := rl.NewRequest(ctx)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -49,9 +50,9 @@ type Step struct {
 	Setup        []string
 	SetupFixture string
 
-	solution    []sim.RequestLine // Solution, parsed (live values replaced by samples)
-	solutionAt  []int             // the file line of each solution line
-	acceptRules []acceptRule      // wrong-looking answers lint --play accepts as equivalent
+	solution    []request.Line // Solution, parsed (live values replaced by samples)
+	solutionAt  []int          // the file line of each solution line
+	acceptRules []acceptRule   // wrong-looking answers lint --play accepts as equivalent
 }
 
 // acceptRule is one line of an accept block: a kind of change to the
@@ -60,7 +61,7 @@ type Step struct {
 type acceptRule struct {
 	kind string
 	name string
-	line sim.RequestLine
+	line request.Line
 }
 
 // IsScaffold reports whether the step's suggested request is a scaffold that

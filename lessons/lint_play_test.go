@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 	"pgregory.net/rapid"
 )
@@ -120,7 +121,7 @@ func learnerAt(t *testing.T, id string, step int, before func(*Engine, *sim.Clie
 
 func learnerSends(t *testing.T, c *sim.Client, line string) {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		t.Fatal(err)
 	}

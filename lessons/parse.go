@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -499,7 +500,7 @@ func (p *parser) suggest(st *Step, b *block) {
 	t := strings.TrimSpace(lines[0].text)
 	if strings.HasPrefix(t, "/") {
 		// A scaffold: checked as if the learner had typed a method in front.
-		if _, err := sim.ParseRequestLine("PUT " + t); err != nil {
+		if _, err := request.Parse("PUT " + t); err != nil {
 			p.errorf(lines[0].n, "invalid request scaffold: %v", err)
 			return
 		}
@@ -604,20 +605,20 @@ func (p *parser) accept(b *block) []acceptRule {
 }
 
 // requestLine parses one request line, reporting the column of a mistake.
-func (p *parser) requestLine(l numbered) (sim.RequestLine, bool) {
+func (p *parser) requestLine(l numbered) (request.Line, bool) {
 	t := strings.TrimSpace(l.text)
 	lead := utf8.RuneCountInString(l.text[:strings.Index(l.text, t)])
-	rl, err := sim.ParseRequestLine(t)
+	rl, err := request.Parse(t)
 	if err == nil {
 		return rl, true
 	}
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) {
 		p.errorf(l.n, "invalid request line at column %d: %s", se.Col+lead, se.Msg)
 	} else {
 		p.errorf(l.n, "invalid request line: %v", err)
 	}
-	return sim.RequestLine{}, false
+	return request.Line{}, false
 }
 
 // quiz reads the choices of a quiz block.

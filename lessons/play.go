@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -290,8 +291,8 @@ func playHistory(g *game, l *Lesson, i int, r chooser) string {
 // requestPool is what a learner plausibly sends in a lesson: every request
 // line of its solutions and setups (live values as samples), and a POST of
 // each again.
-func requestPool(l *Lesson) []sim.RequestLine {
-	var pool []sim.RequestLine
+func requestPool(l *Lesson) []request.Line {
+	var pool []request.Line
 	for _, st := range l.Steps {
 		for i, rl := range st.solution {
 			if !hasLive(st.Solution[i]) {
@@ -300,7 +301,7 @@ func requestPool(l *Lesson) []sim.RequestLine {
 			}
 		}
 		for _, line := range st.Setup {
-			if rl, err := sim.ParseRequestLine(line); err == nil {
+			if rl, err := request.Parse(line); err == nil {
 				pool = append(pool, rl)
 			}
 		}
@@ -310,7 +311,7 @@ func requestPool(l *Lesson) []sim.RequestLine {
 
 // mutation is a wrong answer: the solution with one line changed.
 type mutation struct {
-	lines []sim.RequestLine
+	lines []request.Line
 	line  int    // which line changed
 	what  string // what changed, in words
 	kind  string // "method", "header", "field"
@@ -321,7 +322,7 @@ type mutation struct {
 // curlBodyType is the Content-Type curl -d gives a body unless told
 // otherwise, as the request-line parser knows it.
 var curlBodyType = func() string {
-	rl, _ := sim.ParseRequestLine("curl -d x http://localhost/")
+	rl, _ := request.Parse("curl -d x http://localhost/")
 	return rl.Header.Get("Content-Type")
 }()
 
@@ -342,16 +343,16 @@ var methodSwaps = map[string][]string{
 // swapped, one header removed, or one top-level body field dropped or changed.
 func (p *player) mutations(g *game, st *Step) []mutation {
 	g.eng.tally.ingest(g.srv)
-	var sol []sim.RequestLine
+	var sol []request.Line
 	for _, line := range st.Solution {
-		rl, err := sim.ParseRequestLine(resolveLive(line, g.srv, g.eng.tally))
+		rl, err := request.Parse(resolveLive(line, g.srv, g.eng.tally))
 		if err != nil {
 			return nil
 		}
 		sol = append(sol, rl)
 	}
 	var out []mutation
-	add := func(k int, rl sim.RequestLine, m mutation) {
+	add := func(k int, rl request.Line, m mutation) {
 		m.lines = slices.Clone(sol)
 		m.lines[k] = rl
 		m.line = k
@@ -382,7 +383,7 @@ func (p *player) mutations(g *game, st *Step) []mutation {
 			// The line as the learner would type it without the header: a
 			// Content-Type the line implies comes back, and one that cannot
 			// be left out is no mutation.
-			w, err := sim.ParseRequestLine(w.String())
+			w, err := request.Parse(w.String())
 			if err != nil || w.String() == rl.String() {
 				continue
 			}
@@ -483,7 +484,7 @@ func (st *Step) accepts(m mutation) bool {
 
 // sameRequest compares two request lines by method, target, headers and
 // JSON body value (key order and spacing do not matter).
-func sameRequest(a, b sim.RequestLine) bool {
+func sameRequest(a, b request.Line) bool {
 	if a.Method != b.Method || a.Target != b.Target || len(a.Header) != len(b.Header) {
 		return false
 	}
@@ -566,7 +567,7 @@ func rightIsLongest(q *Quiz) bool {
 }
 
 func prefillsAnswer(st *Step) bool {
-	s, err := sim.ParseRequestLine(st.Suggest)
+	s, err := request.Parse(st.Suggest)
 	if err != nil {
 		return false
 	}

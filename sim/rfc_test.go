@@ -30,14 +30,12 @@ func TestIfMatchOnSomethingMissingAnswers404ExceptForPUT(t *testing.T) {
 
 func TestLowerCaseMethodsAreNotTheirUpperCaseNames(t *testing.T) {
 	s := New(Options{})
-	rl, err := ParseRequestLine(`put /accounts/42 {"balance":1}`)
-	if err != nil || rl.Method != "put" {
-		t.Fatalf("parsed %+v, %v", rl, err)
-	}
-	req, err := rl.NewRequest(context.Background())
+	// The request language sends "put" as typed (request.TestParseAcceptsTheRequestForm).
+	req, err := http.NewRequestWithContext(context.Background(), "put", "http://putpost.local/accounts/42", strings.NewReader(`{"balance":1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.Client(SourceComposer).Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -154,8 +152,7 @@ func TestDateIsTheWallClockOnlyForSocketsWhenAsked(t *testing.T) {
 	if d := sendTo(t, s, "GET", "/flights/AA123", "").Header().Get("Date"); d == sim || d == "" {
 		t.Errorf("a request over the network got the sim clock's Date %q", d)
 	}
-	rl, _ := ParseRequestLine("GET /flights/AA123")
-	req, _ := rl.NewRequest(context.Background())
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", "http://putpost.local/flights/AA123", nil)
 	resp, err := s.Client(SourceComposer).Do(req)
 	if err != nil {
 		t.Fatal(err)
