@@ -174,7 +174,15 @@ type Solution struct {
 	Choice   int // 0-based, a quiz's right choice; -1 for a task
 }
 
-// Solution returns the current step's solution. Nothing is sent.
+// NotYetError says why a step's solution is not offered yet: the learner
+// tries first (sends a request, or reveals a hint).
+type NotYetError struct{ Why string }
+
+func (e *NotYetError) Error() string { return e.Why }
+
+// Solution returns the current step's solution, with live values filled in
+// from the server as it is now. Nothing is sent. A task's solution is
+// offered once the learner has tried (see NotYetError).
 func (s *Session) Solution() (Solution, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -189,6 +197,9 @@ func (s *Session) Solution() (Solution, error) {
 			}
 		}
 		return Solution{}, ErrNoSolution
+	}
+	if why := s.eng.SolutionNotYet(); why != "" {
+		return Solution{}, &NotYetError{Why: why}
 	}
 	sol := s.eng.Solution()
 	if len(sol) == 0 {

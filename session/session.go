@@ -362,6 +362,14 @@ func (s *Session) Done(lessonID string) (done, total int) {
 	return s.eng.Done(lessonID)
 }
 
+// Explain is the current step's explanation with its live values filled
+// in: as they were when the step passed, or from the server as it is now.
+func (s *Session) Explain() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Explain()
+}
+
 // HintsShown lists the hints revealed in the current step.
 func (s *Session) HintsShown() []string {
 	s.mu.Lock()

@@ -86,6 +86,12 @@ func TestSandboxRefusesLessonCommands(t *testing.T) {
 
 func TestTheSolutionPassesTheStepAndTheStatusSaysSoOnce(t *testing.T) {
 	s := tutorial(t, "put-replace")
+	if _, err := s.Solution(); !errors.As(err, new(*NotYetError)) {
+		t.Fatalf("the solution before trying the step: %v", err)
+	}
+	if _, _, err := s.Hint(); err != nil {
+		t.Fatal(err)
+	}
 	sol, err := s.Solution()
 	if err != nil || len(sol.Requests) == 0 {
 		t.Fatalf("solution %+v %v", sol, err)
@@ -303,6 +309,7 @@ func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
 	s := tutorial(t, "put-replace")
 	w := s.Watch()
 	defer w.Close()
+	s.Hint()
 	sol, _ := s.Solution()
 	s.Send(context.Background(), line(t, sol.Requests[0]), 1)
 	w.Poll()

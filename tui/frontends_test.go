@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -132,6 +133,12 @@ func TestBothFrontEndsMakeTheSameSession(t *testing.T) {
 			// Step by step: the line-mode session says what passes the
 			// step; both front ends are given the same.
 			for range l.Steps {
+				// A task's solution is offered once the learner tried:
+				// both ask for a hint first.
+				if _, err := line.Solution(); errors.As(err, new(*session.NotYetError)) {
+					playLineModeWords(t, line, "hint\n")
+					d.keys("h")
+				}
 				script := stepScript(t, line)
 				playLineMode(t, line, script)
 				playFullScreen(d, script)
