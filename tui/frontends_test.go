@@ -220,3 +220,20 @@ func TestTwoViewsOfOneSession(t *testing.T) {
 		t.Error("the first step is not passed")
 	}
 }
+
+// TestASetupIsShownAsSentByTheLesson: entering a step whose setup sends a
+// request shows it in both front ends, as the lesson's.
+func TestASetupIsShownAsSentByTheLesson(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := learnerSession(t, ls, "put-create")
+	if out := playLineModeWords(t, line, "next\n"); !strings.Contains(out, "From the lesson: PUT /flights/AC789") {
+		t.Errorf("line mode does not say what the setup sent:\n%s", out)
+	}
+	full, _ := learnerSession(t, ls, "put-create")
+	d := startDriver(t, 200, 60, full, Options{}, "")
+	d.keys("n")
+	d.mustContain("lesson PUT     /flights/AC789")
+}
