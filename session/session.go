@@ -166,7 +166,9 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	if err != nil {
 		return err
 	}
-	s.httpSrv = sim.NewHTTPServer(s.srv)
+	// The learner's network applies to curl too: the faults the learner
+	// (or the step) set are read for each request that arrives.
+	s.httpSrv = sim.NewHTTPServer(s.srv.NetworkHandler(s.client.Faults))
 	s.addr = ln.Addr().String()
 	// ":8080" listens on every interface; curl needs a host to talk to.
 	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
