@@ -320,3 +320,21 @@ func TestEngineWithoutLessons(t *testing.T) {
 		t.Error("Goto without lessons")
 	}
 }
+
+func TestNotYetNamesHowManyHoldAndTheFirstMissing(t *testing.T) {
+	for _, tc := range []struct {
+		st   StepStatus
+		want string
+	}{
+		{StepStatus{Results: []CheckResult{{Desc: "a", OK: true}, {Desc: "gate", Detail: `gate is "a7", expected "b12"`}, {Desc: "c"}}},
+			`Not yet: 1 of 3 — gate is "a7", expected "b12"`},
+		{StepStatus{Results: []CheckResult{{Desc: "the last response was 412"}}}, "Not yet: 0 of 1 — the last response was 412"},
+		{StepStatus{Passed: true, Results: []CheckResult{{Desc: "x"}}}, ""},
+		{StepStatus{Results: []CheckResult{{Desc: "x", OK: true}}}, ""},
+		{StepStatus{}, ""},
+	} {
+		if got := tc.st.NotYet(); got != tc.want {
+			t.Errorf("NotYet() = %q, want %q", got, tc.want)
+		}
+	}
+}
