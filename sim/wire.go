@@ -115,3 +115,8 @@ func FieldName(k string) string {
 	}
 	return k
 }
+
+// Printable escapes control characters and invalid UTF-8 in one line of
+// text from outside (a header value, a target), so that a terminal shows
+// it instead of obeying it.
+func Printable(s string) string { return escapeControls(s, false) }

@@ -1,8 +1,7 @@
 package plain
 
 import (
-	"encoding/json"
-	"errors"
+		"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -43,7 +43,7 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
-		if msg := serverError(last); msg != "" {
+		if msg := session.ServerError(last); msg != "" {
 			s.out.line("The server says: " + msg)
 		}
 		switch last.Fault {
@@ -69,21 +69,6 @@ func (s *view) printExchange(ev sim.Event) {
 		line = fmt.Sprintf("Retry (attempt %d): %s", ev.Attempt, line)
 	}
 	s.out.line(line)
-}
-
-// serverError is the sentence an error response carries in its JSON body
-// ({"error":"…"}), or "".
-func serverError(ev sim.Event) string {
-	if ev.Response.Status < 400 || len(ev.Response.Body) == 0 {
-		return ""
-	}
-	var body struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(ev.Response.Body, &body) != nil {
-		return ""
-	}
-	return strings.Join(strings.Fields(body.Error), " ")
 }
 
 // syntaxError explains why a line was not sent, pointing at the column

@@ -103,7 +103,7 @@ func logLine(ev sim.Event) string {
 	case sim.SourceRetry:
 		line += fmt.Sprintf(" (retry, attempt %d)", ev.Attempt)
 	case sim.SourceNetwork:
-		line += " (from the network)"
+		line += " (from " + session.Sender(ev) + ")"
 	default:
 		line += " (from " + string(ev.Source) + ")"
 	}

@@ -1,0 +1,97 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/putpost/putpost/sim"
+)
+
+func sendOne(t *testing.T, s *Session, l string) sim.Event {
+	t.Helper()
+	r := s.Send(context.Background(), line(t, l), 1)
+	if len(r.Mine) == 0 {
+		t.Fatalf("%s: nothing sent", l)
+	}
+	return r.Mine[len(r.Mine)-1]
+}
+
+func texts(ls []ExchangeLine) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.Text + "\n")
+	}
+	return b.String()
+}
+
+func TestAnExchangeShowsTheHeadersThatTeachSpelledAsHTTPSpellsThem(t *testing.T) {
+	s := newTest(t, Options{})
+	x := DescribeExchange(sendOne(t, s, `POST /customers {"name":"Joe"}`))
+	got := texts(x.Lines(80, 10, nil, 1))
+	for _, want := range []string{"POST /customers → 201 Created", "Location: /customers/", "ETag: \"", "Content-Type: application/json", `"name":"Joe"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Etag") {
+		t.Errorf("Go's spelling of ETag:\n%s", got)
+	}
+	x = DescribeExchange(sendOne(t, s, `DELETE /customers`))
+	if got := texts(x.Lines(80, 10, nil, 1)); !strings.Contains(got, "405 Method Not Allowed") || !strings.Contains(got, "Allow: ") || !strings.Contains(got, "server says: ") {
+		t.Errorf("a 405 without Allow or the server's words:\n%s", got)
+	}
+}
+
+func TestALongErrorIsCutWithAnEllipsisAndNeverLosesTheStatus(t *testing.T) {
+	s := newTest(t, Options{})
+	x := DescribeExchange(sendOne(t, s, `PUT /accounts/42 {"balance":100} -H 'If-Match: "nope"'`))
+	if x.Error == "" {
+		t.Fatalf("no server explanation for %s", x.Status)
+	}
+	for _, h := range []int{1, 2, 3} {
+		ls := x.Lines(40, h, nil, 1)
+		if len(ls) > h {
+			t.Fatalf("height %d: %d lines", h, len(ls))
+		}
+		if ls[0].Kind != LineStatus || !strings.Contains(ls[0].Text, "412") {
+			t.Errorf("height %d: the first line is not the status: %q", h, ls[0].Text)
+		}
+		if h > 1 {
+			if last := ls[len(ls)-1]; last.Kind != LineError || !strings.HasSuffix(last.Text, "…") {
+				t.Errorf("height %d: the cut explanation does not end with …: %q", h, last.Text)
+			}
+		}
+		for _, l := range ls {
+			if w := len([]rune(l.Text)); w > 40 {
+				t.Errorf("height %d: a line of %d cells: %q", h, w, l.Text)
+			}
+		}
+	}
+}
+
+func TestARepeatShowsTheFirstAndTheLast(t *testing.T) {
+	s := newTest(t, Options{})
+	r := s.Send(context.Background(), line(t, `POST /accounts/42/interest {"rate":0.10}`), 3)
+	first, last := DescribeExchange(r.Mine[0]), DescribeExchange(r.Mine[2])
+	got := texts(last.Lines(100, 6, &first, 3))
+	if !strings.Contains(got, "×3 → last: 201") || !strings.Contains(got, "first: 201") {
+		t.Errorf("a repeat does not show its first and last:\n%s", got)
+	}
+}
+
+func TestTheSenderOfANetworkRequestIsItsClientAndAddress(t *testing.T) {
+	ev := sim.Event{Source: sim.SourceNetwork, Remote: "127.0.0.1:52144"}
+	ev.Request.Header = map[string][]string{"User-Agent": {"curl/8.5.0"}}
+	if got := Sender(ev); got != "curl 127.0.0.1:52144" {
+		t.Errorf("Sender = %q", got)
+	}
+	ev.Request.Header["User-Agent"] = []string{"\x1b[31mevil/1"}
+	if got := Sender(ev); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("a control character reached the sender's name: %q", got)
+	}
+	ev.Request.Header = nil
+	if got := Sender(ev); got != "client 127.0.0.1:52144" {
+		t.Errorf("Sender without a User-Agent = %q", got)
+	}
+}
