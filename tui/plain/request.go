@@ -1,7 +1,7 @@
 package plain
 
 import (
-		"errors"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
