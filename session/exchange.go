@@ -11,9 +11,10 @@ import (
 	"github.com/putpost/putpost/sim"
 )
 
-// TeachingHeaders are the response fields shown with an exchange, in this
-// order: the ones the lessons ask the learner to read.
-var TeachingHeaders = []string{"Location", "Content-Location", "Allow", "ETag", "Accept-Patch", "Idempotent-Replayed", "Preference-Applied", "Content-Type"}
+// TeachingHeaders are the response fields shown with an exchange: the ones
+// the lessons ask the learner to read, most telling first, since a short
+// pane shows only the first few.
+var TeachingHeaders = []string{"Location", "Allow", "ETag", "Idempotent-Replayed", "Preference-Applied", "Accept-Patch", "Content-Location", "Content-Type"}
 
 // Exchange is one exchange as every view shows it: who sent what, what
 // came back, the headers that teach, and the body or the server's own
@@ -210,4 +211,16 @@ func Fit(s string, width int) string {
 		return s
 	}
 	return ansi.Truncate(s, max(0, width), "…")
+}
+
+// Repeats reports whether b is a repeat of a with the same outcome: the
+// same sender sent the same request (method, target, body) and got the
+// same status, fault and replay mark. Views fold such runs into one line
+// ("POST /accounts/42/interest 201 ×100") and show its first and last.
+func Repeats(a, b sim.Event) bool {
+	return a.Kind == sim.KindExchange && b.Kind == sim.KindExchange &&
+		a.Source == b.Source && a.Request.Header.Get("User-Agent") == b.Request.Header.Get("User-Agent") &&
+		a.Request.Method == b.Request.Method && a.Request.Target == b.Request.Target &&
+		bytes.Equal(a.Request.Body, b.Request.Body) &&
+		a.Response.Status == b.Response.Status && a.Fault == b.Fault && a.Replayed == b.Replayed
 }

@@ -50,7 +50,7 @@ func finishJob(d *driver) {
 	}
 }
 
-func logLen(d *driver) int { return len(d.m.srv.log) }
+func logLen(d *driver) int { return d.m.srv.events() }
 
 // TestEveryKeyDoesWhatItsHelpSays presses each key of the keymap, as a real
 // tea.KeyPressMsg, and checks its visible effect.

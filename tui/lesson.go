@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,13 +21,15 @@ import (
 type lessonPane struct {
 	w, h     int
 	sc       scroller
-	id       string // lesson/step the lines are for; a change scrolls to the top
-	hintAt   int    // line of the newest hint
-	resultAt int    // line where the outcome (passed, answer) starts; -1 if none
-	anchor   anchor // what the scroll position follows when the text reflows
-	taskAt   int    // line of the task heading; -1 without one
-	summary  string // one-line task state, pinned at the bottom while taskAt is out of view
-	summaryC string // the same for when the composer has the focus (where n types)
+	id       string   // lesson/step the lines are for; a change scrolls to the top
+	hintAt   int      // line of the newest hint
+	resultAt int      // line where the outcome (passed, answer) starts; -1 if none
+	anchor   anchor   // what the scroll position follows when the text reflows
+	taskAt   int      // line of the task heading; -1 without one
+	summary  string   // one-line task state, pinned at the bottom while taskAt is out of view
+	summaryC string   // the same for when the composer has the focus (where n types)
+	notYet   string   // "Not yet: …" after a request that did not pass: pinned at the bottom always
+	foot     []string // a quiz's choices: pinned under the prose, which scrolls alone
 }
 
 // View is the pane's lines; when the task is scrolled out of view its
@@ -34,6 +37,12 @@ type lessonPane struct {
 // screen. inComposer picks the summary's wording for a focused composer.
 func (l *lessonPane) View(inComposer bool) []string {
 	vis := l.sc.Visible()
+	if pinned := l.pinned(); len(pinned) > 0 {
+		out := make([]string, l.h)
+		copy(out, vis)
+		copy(out[l.h-len(pinned):], pinned)
+		return out
+	}
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis
 	}
@@ -62,7 +71,24 @@ const (
 
 func (l *lessonPane) SetSize(w, h int) {
 	l.w, l.h = w, h
-	l.sc.SetHeight(h)
+	l.sc.SetHeight(h - len(l.pinned()))
+}
+
+// pinned are the lines kept at the bottom of the pane whatever the scroll
+// position: a quiz's choices (the prose above them scrolls, never they),
+// and "Not yet: …" after a request that did not pass the step.
+func (l *lessonPane) pinned() []string {
+	var out []string
+	if len(l.foot) > 0 {
+		out = append(out, l.foot...)
+	}
+	if l.notYet != "" {
+		out = append(out, l.notYet)
+	}
+	if len(out) > l.h-2 { // keep two lines of prose: the rest scrolls
+		return nil
+	}
+	return out
 }
 
 const sandboxText = `# Sandbox
@@ -83,6 +109,10 @@ func (m *Model) enterStep() {
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
 	st := m.ss.sess.Step()
+	// A quiz lays the panes out differently (see computeLayout).
+	if m.ready && m.lay.Quiz != (st != nil && st.IsQuiz()) {
+		m.place(m.lay.W, m.lay.H)
+	}
 	if st == nil {
 		return
 	}
@@ -263,6 +293,11 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	l.taskAt = -1
 	l.summary = m.taskSummary(w, false)
 	l.summaryC = m.taskSummary(w, true)
+	l.notYet = ""
+	var foot []string
+	if m.notYet != "" {
+		l.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(m.notYet), w)
+	}
 
 	switch {
 	case lesson == nil || step == nil:
@@ -282,7 +317,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 		l.taskAt = len(lines)
 		if step.Quiz != nil {
-			resultAt = m.quizLines(step, &lines, md, text)
+			resultAt = m.quizLines(step, &lines, &foot, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
 			for _, r := range m.status().Results {
@@ -331,6 +366,19 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		}
 	}
 
+	// A quiz's choices are pinned under the prose when they leave it a few
+	// lines; else they stay in the text and scroll with it.
+	for i, ln := range foot {
+		foot[i] = fitLine(ln, w)
+	}
+	l.foot = foot
+	if l.pinned() == nil && len(foot) > 0 {
+		l.foot = nil
+		lines = slices.Insert(lines, l.taskAt, foot...)
+		if resultAt >= l.taskAt {
+			resultAt += len(foot)
+		}
+	}
 	// A last empty line for the task summary to cover when it is pinned
 	// at the bottom (see Visible), so that it never hides the end.
 	if l.taskAt >= 0 {
@@ -342,6 +390,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			lines[i] = fitLine(ln, w)
 		}
 	}
+	l.sc.SetHeight(l.h - len(l.pinned()))
 	l.sc.SetLines(lines)
 	l.resultAt = resultAt
 	switch {
@@ -365,13 +414,16 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 // quizLines draws the choices and the answer given; it returns the line
 // where the answer's outcome starts (-1 before any answer).
-func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, string), text func(func(...string) string, string, int)) int {
+func (m *Model) quizLines(step *lessons.Step, prose, lines *[]string, md func(mdKey, string), text func(func(...string) string, string, int)) int {
 	q := step.Quiz
 	if q.Question != "" && !strings.Contains(step.Title, q.Question) {
 		text(m.st.Bold.Render, q.Question, 0)
 	}
 	*lines = append(*lines, m.st.Bold.Render(fmt.Sprintf("▶ Answer with 1–%d", len(q.Choices))))
 	at := -1
+	// The choices go to lines, pinned when they fit; the question, why a
+	// pick is wrong, and the explanation once answered go to the prose,
+	// which scrolls to the newest of them.
 	for i, c := range q.Choices {
 		mark := fmt.Sprintf("%d. ", i+1)
 		st := m.st.Text.Render
@@ -385,9 +437,6 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		default:
 			mark = "  " + mark
 		}
-		if m.quiz().Picked == i {
-			at = len(*lines)
-		}
 		// Wrapped choices hang under their text, not under the number.
 		pad := strings.Repeat(" ", 2+ansi.StringWidth(mark))
 		for j, ln := range strings.Split(ansi.Wrap(inlinePlain(c.Text), max(1, m.lesson.Width()-len(pad)), " "), "\n") {
@@ -397,16 +446,16 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 				*lines = append(*lines, pad+st(ln))
 			}
 		}
-		if m.quiz().Picked == i && m.quiz().Why != "" && m.quiz().Why != step.Explain {
-			text(m.st.Muted.Render, inlinePlain(m.quiz().Why), 7)
-		}
+	}
+	if q := m.quiz(); q.Picked >= 0 && !q.Correct && q.Why != "" && q.Why != step.Explain {
+		at = len(*prose)
+		*prose = append(*prose, m.st.Fail.Render(fmt.Sprintf("✗ %d is not it:", q.Picked+1)))
+		text(m.st.Muted.Render, inlinePlain(q.Why), 2)
 	}
 	if m.status().Passed {
-		*lines = append(*lines, "")
-		if at < 0 {
-			at = len(*lines)
-		}
-		*lines = append(*lines, m.st.OK.Render("✓ Answered"))
+		*prose = append(*prose, "")
+		at = len(*prose)
+		*prose = append(*prose, m.st.OK.Render("✓ Answered"))
 		md(mdKey{Lesson: m.ss.sess.Lesson().ID, Step: m.ss.sess.StepIndex(), Part: "explain"}, step.Explain)
 	}
 	return at

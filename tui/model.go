@@ -72,6 +72,7 @@ type Model struct {
 	nextJob int
 
 	flash     string
+	notYet    string // the step's "Not yet: …" after a request that did not pass it
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
 	footer    string
@@ -221,10 +222,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // --- layout and theme -----------------------------------------------------
 
 func (m *Model) resize(w, h int) tea.Cmd {
-	m.ready = true
-	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows())
-	if m.lay.TooSmall {
+	if !m.place(w, h) {
 		return nil
+	}
+	return m.buildLesson(false)
+}
+
+// place computes the layout and gives each pane its size; it reports
+// whether the terminal is big enough to draw them.
+func (m *Model) place(w, h int) bool {
+	m.ready = true
+	st := m.ss.sess.Step()
+	quiz := st != nil && st.IsQuiz()
+	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows(), quiz)
+	if m.lay.TooSmall {
+		return false
 	}
 	lw, lh := m.lay.Lesson.inner()
 	m.lesson.SetSize(lw, lh)
@@ -233,7 +245,7 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	sw, sh := m.lay.Server.inner()
 	m.srv.SetSize(sw, sh)
 	m.help.SetWidth(w)
-	return m.buildLesson(false)
+	return true
 }
 
 func (m *Model) relayout() tea.Cmd {
@@ -708,6 +720,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
+			m.notYet = ""     // a new step starts untried
 			if !u.ByCommand { // another view moved the learner
 				m.lesson.Restart()
 				m.enterStep()
@@ -737,6 +750,7 @@ func (m *Model) quiz() session.Quiz { return m.ss.sess.Quiz() }
 
 // observed shows a step's status the session evaluated after exchanges.
 func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
+	m.notYet = st.NotYet()
 	if st.JustPassed {
 		m.flash = "✓ step passed — n for the next step"
 		// In the composer n types. The focus stays there (the learner may

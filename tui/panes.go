@@ -98,6 +98,7 @@ func (s *serverPane) Back() {
 	case s.sel >= 0:
 		s.sel = -1
 		s.follow = true
+		s.rebuildExchange()
 	}
 }
 

@@ -50,11 +50,15 @@ func takeSnap(sess *session.Session) serverSnap {
 	return snap
 }
 
-// logEntry is one event in the log with its line rendered for the current
-// width (re-rendered on resize, never in View).
+// logEntry is one line of the log: an event, or a run of repeats of one
+// request with the same outcome (first is the run's first, ev its newest),
+// with its line rendered for the current width (re-rendered on resize,
+// never in View).
 type logEntry struct {
-	ev   sim.Event
-	line string
+	ev    sim.Event
+	first sim.Event
+	n     int // events in the run, at least 1
+	line  string
 }
 
 // chartSpec names the value the chart plots: a numeric field of a resource,
@@ -99,6 +103,8 @@ type serverPane struct {
 	wire     *scroller // non-nil: the wire view of wireSeq is open
 	wireSeq  uint64
 	wireText []string
+
+	xLines []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
 }
 
 func newServerPane(st *Styles) serverPane {
@@ -122,9 +128,10 @@ func (s *serverPane) SetStyles(st *Styles) {
 func (s *serverPane) redraw(entries bool) {
 	if entries {
 		for i := range s.log {
-			s.log[i].line = s.renderEntry(s.log[i].ev)
+			s.log[i].line = s.renderEntry(s.log[i])
 		}
 	}
+	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
 	if s.wire != nil {
@@ -159,7 +166,16 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 			}
 		}
 		s.sample(ev)
-		s.log = append(s.log, logEntry{ev: ev, line: s.renderEntry(ev)})
+		if n := len(s.log); n > 0 && session.Repeats(s.log[n-1].ev, ev) {
+			last := &s.log[n-1]
+			last.ev = ev
+			last.n++
+			last.line = s.renderEntry(*last)
+			continue
+		}
+		e := logEntry{ev: ev, first: ev, n: 1}
+		e.line = s.renderEntry(e)
+		s.log = append(s.log, e)
 	}
 	if over := len(s.log) - maxLog; over > 0 {
 		s.log = append(s.log[:0:0], s.log[over:]...)
@@ -176,8 +192,18 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 		}
 		s.cur, s.curText, s.has = v, text, true
 	}
+	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
+}
+
+// events counts the events the log holds, each of a run included.
+func (s *serverPane) events() int {
+	n := 0
+	for _, e := range s.log {
+		n += e.n
+	}
+	return n
 }
 
 // clearSeries starts the chart afresh.
@@ -332,7 +358,108 @@ func numericFields(body []byte) []string {
 // --- selection and scrolling -------------------------------------------
 
 func (s *serverPane) logHeight() int {
-	return max(1, s.h-s.resHeight()-s.chartHeight()-s.detailHeight()-1)
+	return max(1, s.h-s.resHeight()-s.chartHeight()-s.exchangeHeight()-s.detailHeight()-s.logHeadHeight())
+}
+
+// logHeadHeight is the log's heading: none in a short pane, where every
+// line goes to the state, the exchange and the newest log entry.
+func (s *serverPane) logHeadHeight() int {
+	if s.h < 10 {
+		return 0
+	}
+	return 1
+}
+
+// exchangeHeight is the room for the shown exchange: none before the first,
+// then a fixed share of the pane, so that the log does not jump as
+// different exchanges are shown.
+func (s *serverPane) exchangeHeight() int {
+	if !s.hasExchange() {
+		return 0
+	}
+	switch {
+	case s.h < 10:
+		return max(0, min(4, s.h-4))
+	case s.h < 20:
+		return 5
+	default:
+		return min(10, 4+s.h/8)
+	}
+}
+
+func (s *serverPane) hasExchange() bool {
+	for i := len(s.log) - 1; i >= 0; i-- {
+		if s.log[i].ev.Kind == sim.KindExchange {
+			return true
+		}
+	}
+	return false
+}
+
+// shown is the log entry whose exchange the pane shows: the selected one,
+// else the newest exchange; nil when there is none.
+func (s *serverPane) shown() *logEntry {
+	if s.sel >= 0 && s.sel < len(s.log) && s.log[s.sel].ev.Kind == sim.KindExchange {
+		return &s.log[s.sel]
+	}
+	for i := len(s.log) - 1; i >= 0; i-- {
+		if s.log[i].ev.Kind == sim.KindExchange {
+			return &s.log[i]
+		}
+	}
+	return nil
+}
+
+// rebuildExchange draws the shown exchange: a heading when there is room,
+// then the request and status, the headers that teach and the body or the
+// server's words, cut with "…" (w shows all of it).
+func (s *serverPane) rebuildExchange() {
+	s.xLines = s.xLines[:0]
+	e := s.shown()
+	h := s.exchangeHeight()
+	if e == nil || h == 0 || s.w <= 0 {
+		return
+	}
+	x := session.DescribeExchange(e.ev)
+	var first *session.Exchange
+	if e.n > 1 {
+		f := session.DescribeExchange(e.first)
+		first = &f
+	}
+	if h >= 5 {
+		what := "last exchange"
+		if s.sel >= 0 {
+			what = "selected"
+		}
+		seq := fmt.Sprintf("#%d", x.Seq)
+		if e.n > 1 {
+			seq = fmt.Sprintf("#%d–%d", e.first.Seq, x.Seq)
+		}
+		head := s.st.Muted.Render("── "+what+" · "+seq+" · "+x.From) + s.st.Faint.Render(" · w: all of it")
+		s.xLines = append(s.xLines, fitLine(head, s.w))
+		h--
+	}
+	for _, l := range x.Lines(s.w, h, first, e.n) {
+		var st func(...string) string
+		switch l.Kind {
+		case session.LineStatus:
+			st = s.st.statusStyle(x.Code).Render
+		case session.LineFirst:
+			st = s.st.Muted.Render
+		case session.LineHeader:
+			name, value, _ := strings.Cut(l.Text, ": ")
+			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
+			continue
+		case session.LineError:
+			st = s.st.Fail.Render
+		default:
+			st = s.st.Text.Render
+		}
+		s.xLines = append(s.xLines, fitLine(st(l.Text), s.w))
+	}
+	for len(s.xLines) < s.exchangeHeight() {
+		s.xLines = append(s.xLines, "")
+	}
 }
 
 func (s *serverPane) detailHeight() int {
@@ -360,6 +487,7 @@ func (s *serverPane) Move(n int) {
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
 	s.follow = s.sel == len(s.log)-1
 	s.ensureVisible()
+	s.rebuildExchange()
 }
 
 func (s *serverPane) Page(dir int) {
@@ -383,6 +511,7 @@ func (s *serverPane) Home() {
 		s.sel = 0
 		s.follow = false
 		s.ensureVisible()
+		s.rebuildExchange()
 	}
 }
 
@@ -395,6 +524,7 @@ func (s *serverPane) End() {
 		s.sel = len(s.log) - 1
 	}
 	s.follow = true
+	s.rebuildExchange()
 }
 
 // Scroll moves the log window without moving the selection (mouse wheel).
@@ -435,12 +565,13 @@ func (s *serverPane) ClickLog(y int) {
 	if s.wire != nil {
 		return
 	}
-	top := s.resHeight() + s.chartHeight() + 1
+	top := s.resHeight() + s.exchangeHeight() + s.chartHeight() + s.logHeadHeight()
 	i := s.windowStart() + (y - top)
 	if y >= top && i >= 0 && i < len(s.log) && y < top+s.logHeight() {
 		s.sel = i
 		s.follow = i == len(s.log)-1
 		s.off = s.windowStart()
+		s.rebuildExchange()
 	}
 }
 
@@ -574,21 +705,14 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 
 // --- rendering -----------------------------------------------------------
 
-func sourceName(ev sim.Event) string {
-	switch ev.Source {
-	case sim.SourceComposer:
-		return "you"
-	case sim.SourceNetwork:
-		return "net"
-	case sim.SourceLesson:
-		return "lesson"
-	case sim.SourceRetry:
-		return "retry"
-	case "":
-		return "sim"
-	default:
-		return string(ev.Source)
-	}
+// sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
+func sourceName(ev sim.Event) string { return session.Sender(ev) }
+
+// shortSource is the sender for the log's narrow column: a network client
+// by its name only ("curl").
+func shortSource(ev sim.Event) string {
+	name, _, _ := strings.Cut(session.Sender(ev), " ")
+	return name
 }
 
 func adminText(ev sim.Event) string {
@@ -636,19 +760,24 @@ func (s *serverPane) marks(ev sim.Event) string {
 
 // renderEntry draws one log line, one cell narrower than the pane: the
 // first column is the selection marker.
-func (s *serverPane) renderEntry(ev sim.Event) string {
+func (s *serverPane) renderEntry(e logEntry) string {
+	ev := e.ev
 	w := max(1, s.w-1)
-	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", ev.Seq))
+	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", e.first.Seq))
 	if ev.Kind != sim.KindExchange {
 		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
 	}
-	src := s.st.Muted.Render(fmt.Sprintf("%-6s", sourceName(ev)))
+	times := ""
+	if e.n > 1 {
+		times = " " + s.st.Bold.Render(fmt.Sprintf("×%d", e.n))
+	}
+	src := s.st.Muted.Render(fmt.Sprintf("%-6s", ansi.Truncate(shortSource(ev), 6, "")))
 	method := s.st.Method.Render(fmt.Sprintf("%-7s", ev.Request.Method))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
 		status = "no response"
 	}
-	right := s.st.statusStyle(ev.Response.Status).Render(status)
+	right := s.st.statusStyle(ev.Response.Status).Render(status) + times
 	if mk := s.marks(ev); mk != "" {
 		right += " " + s.st.Mark.Render(mk)
 	}
@@ -659,7 +788,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 	room := w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
 	if room < 6 {
 		// Narrow: drop the reason phrase, keep the code.
-		right = s.st.statusStyle(ev.Response.Status).Render(strconv.Itoa(ev.Response.Status))
+		right = s.st.statusStyle(ev.Response.Status).Render(strconv.Itoa(ev.Response.Status)) + times
 		if mk := s.marks(ev); mk != "" {
 			right += " " + s.st.Mark.Render(mk)
 		}
@@ -772,7 +901,7 @@ func (s *serverPane) resHeight() int {
 	// The log wants a line per entry, up to half the pane; resources get
 	// the rest, and at least a few lines.
 	logWant := min(max(1, len(s.log)), max(1, s.h/2))
-	room := s.h - s.chartHeight() - 1 - s.detailHeight() - logWant
+	room := s.h - s.chartHeight() - s.exchangeHeight() - s.logHeadHeight() - s.detailHeight() - logWant
 	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
 }
 
@@ -794,13 +923,18 @@ func (s *serverPane) View() []string {
 	}
 	lines = append(lines, res...)
 
+	// The exchange the learner is reading: the newest, or the selected one.
+	lines = append(lines, s.xLines...)
+
 	// Chart.
 	lines = append(lines, s.chartLines...)
 
 	// Log.
 	count := len(s.log)
 	lh := s.logHeight()
-	lines = append(lines, fitLine(s.st.Muted.Render("── log · "+plural(count, "event")+logHint(s.sel)), s.w))
+	if s.logHeadHeight() > 0 {
+		lines = append(lines, fitLine(s.st.Muted.Render("── log · "+s.logCount()+logHint(s.sel)), s.w))
+	}
 	if count == 0 {
 		lines = append(lines, fitLine(s.st.Faint.Render("  nothing sent yet: type a request in the composer"), s.w))
 	}
@@ -825,6 +959,20 @@ func (s *serverPane) View() []string {
 		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum), s.w))
 	}
 	return lines
+}
+
+// logCount says how many events the log holds and their numbers, which
+// need not start at #1: a lesson's set-up requests come before them.
+func (s *serverPane) logCount() string {
+	n := s.events()
+	if n == 0 {
+		return "0 events"
+	}
+	first, last := s.log[0].first.Seq, s.log[len(s.log)-1].ev.Seq
+	if first == last {
+		return fmt.Sprintf("1 event · #%d", first)
+	}
+	return fmt.Sprintf("%s · #%d–%d", plural(n, "event"), first, last)
 }
 
 func logHint(sel int) string {

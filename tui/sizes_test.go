@@ -1,0 +1,74 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/putpost/putpost/lessons"
+)
+
+// paneText is what a pane shows, its border and padding dropped and its
+// lines joined with single spaces, for looking up wrapped text.
+func paneText(d *driver, r rect) string {
+	lines := strings.Split(d.screen(), "\n")
+	var words []string
+	for y := r.Y + 1; y < r.Y+r.H-1 && y < len(lines); y++ {
+		row := []rune(lines[y])
+		if r.X+r.W > len(row) {
+			continue
+		}
+		words = append(words, strings.Fields(string(row[r.X+1:r.X+r.W-1]))...)
+	}
+	return strings.Join(words, " ")
+}
+
+// TestEveryQuizShowsAllItsChoicesAt80x24 walks every quiz of every built-in
+// lesson on the smallest common terminal: every choice is on screen in
+// full, without scrolling, and still is after a wrong answer.
+func TestEveryQuizShowsAllItsChoicesAt80x24(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	quizzes := 0
+	for _, l := range ls {
+		d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: l.ID})
+		for i, st := range l.Steps {
+			if i > 0 {
+				d.keys("n")
+			}
+			if d.sess.StepIndex() != i {
+				t.Fatalf("%s: n did not move to step %d", l.ID, i+1)
+			}
+			if st.Quiz == nil {
+				continue
+			}
+			quizzes++
+			check := func(when string) {
+				t.Helper()
+				shown := paneText(d, d.m.lay.Lesson)
+				for j, c := range st.Quiz.Choices {
+					want := strings.Join(strings.Fields(inlinePlain(c.Text)), " ")
+					if !strings.Contains(shown, want) {
+						t.Errorf("%s step %d (%s), %s: choice %d is not all on screen: %q\nscreen:\n%s", l.ID, i+1, st.Title, when, j+1, want, d.screen())
+					}
+				}
+			}
+			check("before answering")
+			wrong := 0
+			for j, c := range st.Quiz.Choices {
+				if !c.Correct {
+					wrong = j + 1
+					break
+				}
+			}
+			if wrong > 0 {
+				d.keys(string(rune('0' + wrong)))
+				check("after a wrong answer")
+			}
+		}
+	}
+	if quizzes < 10 {
+		t.Fatalf("only %d quizzes walked", quizzes)
+	}
+}
