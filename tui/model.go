@@ -666,7 +666,13 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	}
 	m.job = nil
 	m.comp.SetRunning("")
-	m.comp.SetStatus(sentSummary(j))
+	long, short := sentSummary(j)
+	if msg.NotYet != "" {
+		// A 200 to a half-right request must not read as a pass.
+		long += " · not yet: the lesson says why"
+		short += " · not yet"
+	}
+	m.comp.SetStatus(long, short)
 	return nil
 }
 

@@ -55,6 +55,7 @@ type sentMsg struct {
 	Lost   int
 	Status int    // newest status code, 0 if none came back
 	Err    string // newest failure that is not a lost response
+	NotYet string // the step's "Not yet: …" after this batch, "" when it passed or was not judged
 }
 
 // repeatTickMsg asks for the next batch of a job.
@@ -66,6 +67,9 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 	return func() tea.Msg {
 		r := sess.Send(ctx, rl, n)
 		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}
+		if r.Observed {
+			out.NotYet = r.Step.NotYet()
+		}
 		if r.Err != nil {
 			out.Err = r.Err.Error()
 		}
