@@ -1,0 +1,156 @@
+// Package termsafe makes text that came from outside the program — a request
+// target, a header, a JSON field name or value, a lesson file, a progress
+// file, an SSH user name — safe to show on a terminal, and visible.
+//
+// A terminal interprets bytes, not just characters: ESC and CSI sequences
+// change colours, move the cursor, set the window title or (OSC 8) draw a
+// clickable link; C1 controls (U+0080–U+009F) do the same on some terminals;
+// bidirectional overrides make a line read differently from what it is;
+// zero-width and other invisible format characters hide text; invalid UTF-8
+// breaks the width of a line and with it a box border. Every such character
+// is written as an escape that shows what was there (\x1b, \u202e, \xff),
+// never interpreted. Printable text, including wide characters and emoji
+// without joiners, passes unchanged.
+//
+// Long text is cut with "…" while it is escaped, so a 60 KB header costs a
+// screen only the bytes it can show: cut before measuring or wrapping.
+//
+// The package imports nothing of the program's own, so every part of it can
+// use it.
+package termsafe
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Ellipsis ends a string that was cut.
+const Ellipsis = "…"
+
+// String returns s on one line with every character a terminal would act on
+// or not show written as a visible escape. Newlines and tabs are escaped too.
+func String(s string) string { return escape(s, -1, false) }
+
+// Cut is String, cut to at most n bytes of output (not counting the
+// ellipsis that ends a cut string). Only the part kept is examined, so its
+// cost does not grow with the length of s. n < 0 means no limit.
+func Cut(s string, n int) string { return escape(s, n, false) }
+
+// Text is String for text of several lines: newlines and tabs are kept,
+// everything else is escaped as String does. A "\r\n" becomes "\n".
+func Text(s string) string { return escape(s, -1, true) }
+
+// CutText is Text cut to at most n bytes of output, as Cut.
+func CutText(s string, n int) string { return escape(s, n, true) }
+
+// Safe reports whether String(s) == s: s holds nothing a terminal would act
+// on or hide.
+func Safe(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if needsEscape(r, size) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func escape(s string, n int, multiline bool) string {
+	if n < 0 || n > len(s)*len(`\u0000`) {
+		n = -1 // the whole string fits whatever it holds
+	}
+	// Fast path: printable ASCII that fits needs no copy.
+	plain := 0
+	for plain < len(s) && s[plain] >= 0x20 && s[plain] < 0x7f {
+		plain++
+	}
+	if plain == len(s) && (n < 0 || len(s) <= n) {
+		return s
+	}
+	var b strings.Builder
+	if n >= 0 {
+		b.Grow(min(len(s), n) + len(Ellipsis))
+	} else {
+		b.Grow(len(s) + 16)
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var piece string
+		switch {
+		case multiline && r == '\n', multiline && r == '\t':
+			piece = s[i : i+1]
+		case multiline && r == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			i++
+			continue
+		case r == utf8.RuneError && size == 1, r < 0x80 && needsEscape(r, size):
+			piece = hexByte(s[i])
+		case needsEscape(r, size):
+			piece = hexRune(r)
+		default:
+			piece = s[i : i+size]
+		}
+		if n >= 0 && b.Len()+len(piece) > n {
+			b.WriteString(Ellipsis)
+			return b.String()
+		}
+		b.WriteString(piece)
+		i += size
+	}
+	return b.String()
+}
+
+// needsEscape reports the characters a terminal acts on or does not show.
+func needsEscape(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size == 1: // invalid UTF-8
+		return true
+	case r < 0x20 || r == 0x7f: // C0 (ESC starts every sequence) and DEL
+		return true
+	case r < 0xa0:
+		return r >= 0x80 // C1: CSI, OSC, DCS, … in one byte on some terminals
+	case r == 0x2028 || r == 0x2029: // line and paragraph separators
+		return true
+	}
+	// Format characters: bidi controls (U+202A–U+202E, U+2066–U+2069, marks),
+	// zero-width space and joiners, word joiner, soft hyphen, BOM, tags.
+	return unicode.Is(unicode.Cf, r) || isInvisible(r)
+}
+
+// isInvisible lists characters outside Cf that show nothing and could be
+// used to hide or pad text: fillers and combining grapheme joiner.
+func isInvisible(r rune) bool {
+	switch r {
+	case 0x034f, 0x115f, 0x1160, 0x3164, 0xffa0, 0x180e:
+		return true
+	}
+	return false
+}
+
+const hexDigits = "0123456789abcdef"
+
+func hexByte(c byte) string {
+	return string([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&15]})
+}
+
+func hexRune(r rune) string {
+	if r > 0xffff {
+		return `\U` + hex(uint32(r), 8)
+	}
+	return `\u` + hex(uint32(r), 4)
+}
+
+func hex(v uint32, digits int) string {
+	b := make([]byte, digits)
+	for i := digits - 1; i >= 0; i-- {
+		b[i] = hexDigits[v&15]
+		v >>= 4
+	}
+	return string(b)
+}
