@@ -5,14 +5,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -60,11 +58,11 @@ Docs: README.md, docs/LESSONS.md (writing your own lessons).
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		// Ctrl-C or SIGTERM: a stop the learner asked for, not a failure.
+		// Ctrl-C, SIGTERM or SIGHUP: a stop the learner asked for, not a failure.
 		// Progress is saved after every passed step, so nothing is lost.
 		err = nil
 	}
@@ -281,7 +279,7 @@ func serveInBackground(srv *sim.Server, addr string, allowRemote bool) (string, 
 	if err != nil {
 		return "", nil, err
 	}
-	hs := sim.NewHTTPServer(srv)
+	hs := sim.NewHTTPServer(sim.CheckHost(srv, ln.Addr().String(), allowRemote))
 	go func() { _ = hs.Serve(ln) }()
 	return ln.Addr().String(), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -354,62 +352,5 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return serve(ctx, srv, ln, stdout)
-}
-
-// serve runs srv on ln, printing one line per exchange, until ctx ends.
-func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writer) error {
-	events, cancel := srv.Subscribe(1024)
-	defer cancel()
-	hs := sim.NewHTTPServer(srv)
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	try := "/"
-	if paths := srv.Paths(); len(paths) > 0 {
-		try = paths[0]
-	}
-	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)\n", ln.Addr(), ln.Addr(), try)
-	// Under load, one write per exchange would cost more than the exchange:
-	// buffer, and flush whenever no more events are waiting.
-	out := bufio.NewWriter(stdout)
-	printed := srv.LastSeq()
-	for {
-		select {
-		case ev := <-events:
-			batch := []sim.Event{ev}
-			// A full subscription drops notifications, never events: when one
-			// is missing, or the queue is empty but the log has more, read
-			// the log.
-			if ev.Seq > printed+1 || len(events) == 0 && srv.LastSeq() > ev.Seq {
-				batch = srv.EventsSince(printed)
-			}
-			for _, e := range batch {
-				if e.Seq <= printed {
-					continue
-				}
-				printed = e.Seq
-				if e.Kind == sim.KindExchange {
-					fmt.Fprintf(out, "#%d %s %s %s\n", e.Seq, e.Request.Method, e.Request.Target, e.Summary())
-				}
-			}
-			if len(events) == 0 {
-				out.Flush()
-			}
-		case err := <-done:
-			out.Flush()
-			return err
-		case <-ctx.Done():
-			out.Flush()
-			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			if err := hs.Shutdown(sctx); err != nil {
-				return err
-			}
-			if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			fmt.Fprintln(stdout, "stopped")
-			return nil
-		}
-	}
+	return srv.Serve(ctx, ln, stdout, *allowRemote)
 }

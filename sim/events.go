@@ -1,30 +1,65 @@
 package sim
 
 import (
+	"net/http"
 	"sort"
 	"sync"
 )
 
 // Subscribe returns a channel that receives every new event, and a function
 // that ends the subscription and closes the channel. The server never waits
-// for a subscriber: when the buffer (at least 1) is full the event is dropped
-// for that subscriber, who can catch up with EventsSince.
+// for a subscriber: when the buffer (at least 1 event) is full, or the events
+// waiting in it hold more than maxSubscriberBytes, the event is dropped for
+// that subscriber, who can catch up with EventsSince.
 func (s *Server) Subscribe(buffer int) (<-chan Event, func()) {
-	ch := make(chan Event, min(max(buffer, 1), s.opts.MaxEvents))
+	n := min(max(buffer, 1), s.opts.MaxEvents)
+	sub := &subscriber{ch: make(chan Event, n), totals: make([]int, n+1)}
 	s.mu.Lock()
 	id := s.nextSub
 	s.nextSub++
-	s.subs[id] = ch
+	s.subs[id] = sub
 	s.mu.Unlock()
 	var once sync.Once
-	return ch, func() {
+	return sub.ch, func() {
 		once.Do(func() {
 			s.mu.Lock()
 			delete(s.subs, id)
-			close(ch)
+			close(sub.ch)
 			s.mu.Unlock()
 		})
 	}
+}
+
+// maxSubscriberBytes bounds what the events waiting in one subscription
+// hold (see eventBytes), so that a subscriber that stops reading costs at
+// most this much, whatever the events carry.
+const maxSubscriberBytes = 4 << 20
+
+// subscriber is one subscription. A channel is first in, first out, so the
+// events waiting in it are the last len(ch) sent: totals keeps the running
+// sum of the sizes sent, by send count modulo len(totals), and the bytes
+// waiting are the difference of two of them.
+type subscriber struct {
+	ch     chan Event
+	sent   int   // events sent so far
+	totals []int // totals[k%len] = bytes of the first k events sent
+}
+
+// offer sends e (of size bytes) unless that would put too much in the
+// channel; the caller holds the server's lock.
+func (sub *subscriber) offer(e Event, size int) {
+	waiting := len(sub.ch) // can only shrink while we look: the reader takes
+	if waiting >= cap(sub.ch) {
+		return
+	}
+	m := len(sub.totals)
+	total := sub.totals[sub.sent%m]
+	if waiting > 0 && total-sub.totals[(sub.sent-waiting)%m]+size > maxSubscriberBytes {
+		return
+	}
+	sub.ch <- e // cannot block: there is room and only emit sends
+	sub.sent++
+	sub.totals[sub.sent%m] = total + size
 }
 
 // EventsSince returns the kept events with Seq > seq, oldest first. Each call
@@ -54,19 +89,17 @@ func (s *Server) LastSeq() uint64 {
 func (s *Server) emit(e Event) {
 	s.seq++
 	e.Seq = s.seq
-	s.log.push(e, s.opts.MaxEvents)
-	for _, ch := range s.subs {
-		select {
-		case ch <- e:
-		default:
-		}
+	size := s.log.push(e, s.opts.MaxEvents)
+	for _, sub := range s.subs {
+		sub.offer(e, size)
 	}
 }
 
-// eventRing keeps the newest events, at most a count and about a byte budget.
+// eventRing keeps the newest events, at most a count and about a byte budget
+// that counts everything an event holds: bodies, targets, headers and paths.
 type eventRing struct {
 	buf      []keptEvent
-	sizes    []int // eventSize of buf[i], so that dropping needs no walk over old events
+	sizes    []int // bytes of buf[i], so that dropping needs no walk over old events
 	start, n int
 	bytes    int
 	scratch  []byte // where keep packs an event before copying it
@@ -74,7 +107,8 @@ type eventRing struct {
 
 func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
 
-func (r *eventRing) push(e Event, limit int) {
+// push keeps e and returns the bytes it is counted as.
+func (r *eventRing) push(e Event, limit int) int {
 	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
 		size := min(limit, max(64, 2*r.n))
 		grown := make([]keptEvent, size)
@@ -89,12 +123,15 @@ func (r *eventRing) push(e Event, limit int) {
 		r.dropOldest()
 	}
 	i := (r.start + r.n) % len(r.buf)
-	r.buf[i], r.sizes[i] = keep(e, &r.scratch), eventSize(e)
+	r.buf[i] = keep(e, &r.scratch)
+	r.sizes[i] = keptOverhead + len(r.buf[i].data)
 	r.n++
 	r.bytes += r.sizes[i]
+	size := r.sizes[i]
 	for r.n > 1 && r.bytes > maxEventBytes {
 		r.dropOldest()
 	}
+	return size
 }
 
 func (r *eventRing) dropOldest() {
@@ -104,10 +141,18 @@ func (r *eventRing) dropOldest() {
 	r.n--
 }
 
-func eventSize(e Event) int {
-	n := 256 + len(e.Request.Body) + len(e.Response.Body)
-	for _, c := range e.Changes {
-		n += len(c.Before) + len(c.After)
+// keptOverhead is what a kept event costs beyond its packed bytes.
+const keptOverhead = 64
+
+// headerSize is about the bytes h holds: names, values and per-value
+// overhead, so that many small values count as well as one big one.
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vv := range h {
+		n += 16 + len(k)
+		for _, v := range vv {
+			n += 16 + len(v)
+		}
 	}
 	return n
 }

@@ -20,9 +20,9 @@ type Options struct {
 const (
 	maxBody        = 1 << 20  // request bodies; larger ones get 413
 	maxStoreBytes  = 64 << 20 // stored JSON in total; more gets 507
-	maxEventBytes  = 64 << 20 // bodies kept in the event log
+	maxEventBytes  = 64 << 20 // everything kept in the event log (bodies, targets, headers)
 	maxUndoBytes   = 64 << 20 // old bodies kept for Undo
-	maxIdemBytes   = 64 << 20 // responses kept for Idempotency-Key replays
+	maxIdemBytes   = 64 << 20 // keys, requests and responses kept for Idempotency-Key replays
 	tick           = time.Second
 	defaultMaxRes  = 10000
 	defaultMaxEvts = 10000
@@ -41,7 +41,7 @@ type Server struct {
 	st        state
 	seq       uint64
 	log       eventRing // kept events
-	subs      map[uint64]chan Event
+	subs      map[uint64]*subscriber
 	nextSub   uint64
 	inflight  map[string]uint64 // Idempotency-Key → the request processing it
 	nextToken uint64
@@ -64,7 +64,7 @@ func New(o Options) *Server {
 	return &Server{
 		opts:     o,
 		st:       freshState(o.Fixture, o.Start),
-		subs:     make(map[uint64]chan Event),
+		subs:     make(map[uint64]*subscriber),
 		inflight: make(map[string]uint64),
 	}
 }

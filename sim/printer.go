@@ -1,0 +1,236 @@
+package sim
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/putpost/putpost/termsafe"
+)
+
+// Serve serves s over HTTP on ln, writing one line per exchange to w, until
+// ctx ends; then it shuts the HTTP server down and writes "stopped". Unless
+// allowRemote is set, requests for a host name other than the listening
+// address or a loopback name are refused (see CheckHost).
+//
+// Whatever clients send, Serve holds at most about maxPrinterBytes of lines
+// that w has not taken yet: when w is not read (a pipe nobody drains, a
+// pager, a terminal stopped with Ctrl-S), the exchanges that do not fit are
+// not printed, and once w takes lines again a summary says how many were
+// left out and which.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, w io.Writer, allowRemote bool) error {
+	notes, cancel := s.Subscribe(256)
+	defer cancel()
+	hs := NewHTTPServer(CheckHost(s, ln.Addr().String(), allowRemote))
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	try := "/"
+	if paths := s.Paths(); len(paths) > 0 {
+		try = paths[0]
+	}
+	q := newLineQueue(maxPrinterBytes)
+	q.add(0, fmt.Sprintf("serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)", ln.Addr(), ln.Addr(), try))
+	written := make(chan struct{})
+	go func() { q.writeTo(w); close(written) }()
+	finish := func(last string) {
+		if last != "" {
+			q.add(0, last)
+		}
+		q.close()
+		select { // a reader that never reads must not keep us here
+		case <-written:
+		case <-time.After(time.Second):
+		}
+	}
+
+	printed := s.LastSeq()
+	for {
+		select {
+		case _, ok := <-notes:
+			if !ok {
+				notes = nil
+				continue
+			}
+			// The notification only says there is something new; the log
+			// has every event, also those whose notifications were dropped.
+			printed = s.printSince(printed, q)
+		case err := <-done:
+			finish("")
+			return err
+		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			err := hs.Shutdown(sctx)
+			if err == nil {
+				if err = <-done; errors.Is(err, http.ErrServerClosed) {
+					err = nil
+				}
+			}
+			s.printSince(printed, q)
+			if err != nil {
+				finish("")
+				return err
+			}
+			finish("stopped")
+			return nil
+		}
+	}
+}
+
+// maxPrinterBytes bounds the lines Serve holds for a writer that is behind.
+const maxPrinterBytes = 1 << 20
+
+// maxShownTarget and maxShownSummary bound what one line shows of a
+// request target and of the change it made.
+const (
+	maxShownTarget  = 200
+	maxShownSummary = 300
+)
+
+// ExchangeLine is how Serve prints one exchange: "#12 PUT /accounts/42 204
+// No Content — …", with everything that came from the client escaped and
+// cut (termsafe).
+func ExchangeLine(e Event) string {
+	return fmt.Sprintf("#%d %s %s %s", e.Seq, termsafe.Cut(e.Request.Method, 32),
+		termsafe.Cut(e.Request.Target, maxShownTarget), termsafe.Cut(e.Summary(), maxShownSummary))
+}
+
+// printSince queues a line for every exchange after seq, reading the event
+// log a few events at a time (never a copy of the whole log); it returns the
+// newest sequence number it has dealt with.
+func (s *Server) printSince(seq uint64, q *lineQueue) uint64 {
+	for {
+		evs, first := s.eventsAfter(seq, 64)
+		if first > seq+1 { // dropped from the log before it could be printed
+			q.miss(seq+1, first-1)
+		}
+		if len(evs) == 0 {
+			return max(seq, first-1)
+		}
+		for _, e := range evs {
+			if e.Kind == KindExchange {
+				q.add(e.Seq, ExchangeLine(e))
+			}
+			seq = e.Seq
+		}
+	}
+}
+
+// eventsAfter returns up to n kept events with Seq > seq, oldest first, and
+// the Seq the first of them has (or would have: LastSeq+1 when there are
+// none), so that the caller sees what the log no longer has.
+func (s *Server) eventsAfter(seq uint64, n int) ([]Event, uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq > seq })
+	if i == r.n {
+		return nil, s.seq + 1
+	}
+	out := make([]Event, 0, min(n, r.n-i))
+	for ; i < r.n && len(out) < n; i++ {
+		out = append(out, r.kept(i).unpack())
+	}
+	return out, out[0].Seq
+}
+
+// lineQueue hands lines from Serve to the goroutine that writes them,
+// holding at most about limit bytes; what does not fit becomes a summary.
+type lineQueue struct {
+	mu     sync.Mutex
+	items  []queued
+	bytes  int
+	limit  int
+	closed bool
+	wake   chan struct{}
+}
+
+// queued is a line to write, or (text == "") a run of exchanges from..to
+// left out.
+type queued struct {
+	text     string
+	from, to uint64
+	n        int
+}
+
+func newLineQueue(limit int) *lineQueue {
+	return &lineQueue{limit: limit, wake: make(chan struct{}, 1)}
+}
+
+func (q *lineQueue) add(seq uint64, line string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.bytes+len(line) > q.limit {
+		q.missLocked(seq, seq, 1)
+		return
+	}
+	q.items = append(q.items, queued{text: line})
+	q.bytes += len(line)
+	q.signal()
+}
+
+// miss records that the exchanges from..to (some of them may not be
+// exchanges) were not printed.
+func (q *lineQueue) miss(from, to uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.missLocked(from, to, int(to-from+1))
+}
+
+func (q *lineQueue) missLocked(from, to uint64, n int) {
+	if k := len(q.items) - 1; k >= 0 && q.items[k].text == "" {
+		q.items[k].to = to
+		q.items[k].n += n
+		return
+	}
+	q.items = append(q.items, queued{from: from, to: to, n: n})
+	q.signal()
+}
+
+func (q *lineQueue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *lineQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.signal()
+}
+
+// writeTo writes the queued lines to w until the queue is closed and empty,
+// flushing whenever it has caught up. A write error ends it; the lines
+// after it are dropped.
+func (q *lineQueue) writeTo(w io.Writer) {
+	out := bufio.NewWriter(w)
+	for {
+		q.mu.Lock()
+		items, closed := q.items, q.closed
+		q.items, q.bytes = nil, 0
+		q.mu.Unlock()
+		for _, it := range items {
+			if it.text == "" {
+				fmt.Fprintf(out, "… %d exchange(s) not shown (#%d–#%d): the output was not read as fast as they came\n", it.n, it.from, it.to)
+				continue
+			}
+			out.WriteString(it.text)
+			out.WriteByte('\n')
+		}
+		if len(items) == 0 {
+			if out.Flush() != nil || closed {
+				return
+			}
+			<-q.wake
+		}
+	}
+}
