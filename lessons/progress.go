@@ -78,7 +78,7 @@ func OpenProgress(path string) (p *Progress, notice string, err error) {
 	}
 	var notices []string
 	removeLeftovers(path)
-	data, rerr := os.ReadFile(path)
+	data, rerr := readRegular(path, maxProgressSize)
 	switch {
 	case errors.Is(rerr, fs.ErrNotExist):
 		p.firstRun = true
@@ -108,6 +108,9 @@ func OpenProgress(path string) (p *Progress, notice string, err error) {
 	}
 	return p, strings.Join(notices, " "), nil
 }
+
+// maxProgressSize bounds a progress file; a real one is a few kilobytes.
+const maxProgressSize = 1 << 20
 
 // load fills p from data; it returns why the data is unusable, or "".
 func (p *Progress) load(data []byte) string {
@@ -248,10 +251,34 @@ func (p *Progress) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(p.path, append(data, '\n')); err != nil {
+	target, err := saveTarget(p.path)
+	if err == nil {
+		err = writeAtomic(target, append(data, '\n'))
+	}
+	if err != nil {
 		return fmt.Errorf("saving progress: %w", err)
 	}
 	return nil
+}
+
+// saveTarget is the file a save replaces: path itself or, when path is a
+// symbolic link, the file it leads to. Progress is written through the link
+// (a learner who keeps the file elsewhere, say in a dotfiles repository,
+// keeps it there) and the link stays a link. A link to something other than
+// a regular file, or to nothing, is not written through.
+func saveTarget(path string) (string, error) {
+	info, err := os.Lstat(path)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("%s is a symbolic link to a file that cannot be reached (%v); remove the link or restore its file", path, shortErr(err))
+	}
+	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
+		return "", &fs.PathError{Op: "write", Path: target, Err: ErrNotRegular}
+	}
+	return target, nil
 }
 
 func sortedSteps(m map[int]bool) []int {
