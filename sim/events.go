@@ -77,6 +77,42 @@ func (s *Server) EventsSince(seq uint64) []Event {
 	return out
 }
 
+// NewestEventsSince is EventsSince for a reader that can only use the
+// newest few, such as a screen that shows a few hundred lines whatever a
+// flood brought: at most n of the kept events with Seq > seq, the newest,
+// oldest first, and how many events after seq it left out (including those
+// the log no longer has). Only the events returned are unpacked.
+func (s *Server) NewestEventsSince(seq uint64, n int) (evs []Event, skipped uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq > seq })
+	i = max(i, r.n-max(n, 0))
+	evs = make([]Event, 0, r.n-i)
+	for ; i < r.n; i++ {
+		evs = append(evs, r.kept(i).unpack())
+	}
+	if len(evs) > 0 {
+		skipped = evs[0].Seq - seq - 1
+	} else if s.seq > seq {
+		skipped = s.seq - seq
+	}
+	return evs, skipped
+}
+
+// Size is about the bytes e holds: for a reader that keeps events and
+// budgets them by bytes, not by count.
+func (e Event) Size() int {
+	n := 128 + len(e.Remote)
+	for _, m := range []*Message{&e.Request, &e.Response} {
+		n += len(m.Method) + len(m.Target) + headerSize(m.Header) + len(m.Body)
+	}
+	for _, c := range e.Changes {
+		n += 32 + len(c.Path) + len(c.Before) + len(c.After)
+	}
+	return n
+}
+
 // LastSeq returns the Seq of the newest event, 0 before the first.
 func (s *Server) LastSeq() uint64 {
 	s.mu.Lock()

@@ -37,6 +37,17 @@ func String(s string) string { return escape(s, -1, false) }
 // cost does not grow with the length of s. n < 0 means no limit.
 func Cut(s string, n int) string { return escape(s, n, false) }
 
+// CutBytes is Cut for bytes, such as a body: only the bytes that can be
+// shown are copied, however long b is.
+func CutBytes(b []byte, n int) string {
+	if n >= 0 && len(b) > n+1 {
+		// Every byte kept shows as at least one byte, so n+1 of them are
+		// enough to know whether the string goes on past n.
+		b = b[:n+1]
+	}
+	return escape(string(b), n, false)
+}
+
 // Text is String for text of several lines: newlines and tabs are kept,
 // everything else is escaped as String does. A "\r\n" becomes "\n".
 func Text(s string) string { return escape(s, -1, true) }

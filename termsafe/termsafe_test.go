@@ -101,6 +101,9 @@ func FuzzEscapeLeavesNothingForATerminalToAct(f *testing.F) {
 			t.Fatalf("String is not idempotent on %q", s)
 		}
 		cut := Cut(s, n)
+		if n >= 0 && CutBytes([]byte(s), n) != cut {
+			t.Fatalf("CutBytes(%q, %d) = %q, Cut gives %q", s, n, CutBytes([]byte(s), n), cut)
+		}
 		checkVisible(t, cut, false)
 		if n >= 0 {
 			if len(strings.TrimSuffix(cut, Ellipsis)) > n {

@@ -9,8 +9,9 @@ import (
 // eventsMsg carries the events that arrived since the last batch, oldest
 // first, and the server state read right after them.
 type eventsMsg struct {
-	Events []sim.Event
-	Snap   serverSnap
+	Events  []sim.Event
+	Skipped uint64 // events after the last batch left out: older than the newest maxLog
+	Snap    serverSnap
 }
 
 // subscribeBuffer is the subscription's channel size. The sim drops events
@@ -19,8 +20,8 @@ type eventsMsg struct {
 const subscribeBuffer = 256
 
 // waitEvents blocks (in its own goroutine, as every tea.Cmd) until the sim
-// reports an event, then collects everything after seq — including events
-// whose notifications were dropped — and the state after them. Update
+// reports an event, then collects the newest events after seq — including
+// events whose notifications were dropped — and the state after them. Update
 // re-issues it after each batch, so exactly one waiter runs at a time.
 func waitEvents(ss *session, seq uint64) tea.Cmd {
 	return func() tea.Msg {
@@ -44,7 +45,9 @@ func waitEvents(ss *session, seq uint64) tea.Cmd {
 				break drain
 			}
 		}
-		evs := ss.srv.EventsSince(seq)
-		return eventsMsg{Events: evs, Snap: takeSnap(ss.srv, ss.client)}
+		// The screen shows at most maxLog of them: a flood of ten thousand
+		// costs a frame no more than that.
+		evs, skipped := ss.srv.NewestEventsSince(seq, maxLog)
+		return eventsMsg{Events: evs, Skipped: skipped, Snap: takeSnap(ss.srv, ss.client)}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // pane is one of the three panes that can have the focus.
@@ -112,10 +113,10 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.apply(nil, takeSnap(o.Server, o.Client))
+	m.srv.apply(nil, takeSnap(o.Server, o.Client), false)
 	m.lesson = lessonPane{}
 	m.lastSeq = o.Server.LastSeq()
-	m.notice = strings.TrimSpace(o.Notice)
+	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
 	m.listen(o.Listen)
 	switch {
@@ -745,10 +746,13 @@ func (m *Model) onEvents(msg eventsMsg) tea.Cmd {
 			m.lastSeq = ev.Seq
 		}
 	}
+	if len(fresh) == 0 && msg.Skipped > 0 {
+		m.lastSeq += msg.Skipped
+	}
 	// The network switch is the screen's own: the snapshot was read in a
 	// command and may predate a change made since (a new step's network).
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.client.Faults(), m.ss.client.Retry()
-	m.srv.apply(fresh, msg.Snap)
+	m.srv.apply(fresh, msg.Snap, msg.Skipped > 0)
 	var cmds []tea.Cmd
 	if len(fresh) > 0 && m.ss.eng != nil {
 		cmds = append(cmds, m.observe())

@@ -13,11 +13,25 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
-// maxLog is how many exchanges the server pane keeps for its log. The sim
-// keeps its own (longer) record; this is only what the screen can scroll.
-const maxLog = 2000
+// maxLog is how many exchanges the server pane keeps for its log, and
+// maxLogBytes about how many bytes they may hold (sim.Event.Size): 2,000
+// requests with 60 KB targets and headers would be 240 MB. The sim keeps
+// its own (longer) record; this is only what the screen can scroll.
+const (
+	maxLog      = 2000
+	maxLogBytes = 32 << 20
+)
+
+// What the pane shows at most of a string from outside (a target, a path,
+// a stored body): cut before it is measured, styled or wrapped.
+const (
+	maxShownTarget = 512
+	maxShownBody   = 2 << 10
+	maxShownField  = 60
+)
 
 // resourceState is one resource as the sim had it when a snapshot was taken.
 type resourceState struct {
@@ -57,6 +71,7 @@ func takeSnap(srv *sim.Server, cl *sim.Client) serverSnap {
 type logEntry struct {
 	ev   sim.Event
 	line string
+	size int // ev.Size()
 }
 
 // chartSpec names the value the chart plots: a numeric field of a resource,
@@ -67,7 +82,7 @@ func (c chartSpec) label() string {
 	if c.Field == "" {
 		return "resources stored"
 	}
-	return c.Field + " of " + c.Path
+	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
 }
 
 // serverPane shows the sim: resources with what the newest change did,
@@ -83,7 +98,8 @@ type serverPane struct {
 	res     []string              // resource lines, rendered when state or size changes
 	resAt   int                   // first line of res about the newest change
 
-	log    []logEntry
+	log      []logEntry
+	logBytes int // the sizes of log's events
 	sel    int  // selected log entry; -1: none (follow the newest)
 	off    int  // first log entry shown when not following
 	follow bool // keep the newest entry in view
@@ -134,14 +150,15 @@ func (s *serverPane) redraw(entries bool) {
 	}
 }
 
-// apply takes in new events and the state read after them.
-func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
+// apply takes in new events and the state read after them; skipped says
+// older events were left out (a flood), so the chart resyncs with the state.
+func (s *serverPane) apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
 	if !s.chartSet {
 		s.chart = defaultChart(snap)
 	}
-	admin := false
+	admin := skipped
 	for _, ev := range evs {
 		if ev.Kind == sim.KindReset {
 			s.clearSeries()
@@ -161,14 +178,29 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap) {
 			}
 		}
 		s.sample(ev)
-		s.log = append(s.log, logEntry{ev: ev, line: s.renderEntry(ev)})
+		size := ev.Size()
+		s.log = append(s.log, logEntry{ev: ev, size: size})
+		s.logBytes += size
 	}
-	if over := len(s.log) - maxLog; over > 0 {
-		s.log = append(s.log[:0:0], s.log[over:]...)
+	// Keep the newest maxLog entries, within maxLogBytes (at least one).
+	drop := max(0, len(s.log)-maxLog)
+	for _, e := range s.log[:drop] {
+		s.logBytes -= e.size
+	}
+	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
+		s.logBytes -= s.log[drop].size
+		drop++
+	}
+	if drop > 0 {
+		s.log = append(s.log[:0:0], s.log[drop:]...)
 		if s.sel >= 0 {
-			s.sel = max(0, s.sel-over)
+			s.sel = max(0, s.sel-drop)
 		}
-		s.off = max(0, s.off-over)
+		s.off = max(0, s.off-drop)
+	}
+	// Lines are drawn only for the entries kept, whatever a batch held.
+	for i := len(s.log) - 1; i >= 0 && s.log[i].line == ""; i-- {
+		s.log[i].line = s.renderEntry(s.log[i].ev)
 	}
 	// Resync the charted value with the state: its first point at start or
 	// after a reset, and a point for what an undo or a step reset put back.
@@ -554,11 +586,11 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 	case c.Before == nil && c.After == nil:
 		return nil
 	case c.Before == nil:
-		return []string{indent + s.st.Changed.Render("+ "+c.Path+" created ") + s.st.After.Render(string(c.After))}
+		return []string{indent + s.st.Changed.Render("+ "+shownPath(c.Path)+" created ") + s.st.After.Render(shownBody(c.After))}
 	case c.After == nil:
-		return []string{indent + s.st.Changed.Render("− "+c.Path+" deleted ") + s.st.Before.Render(string(c.Before))}
+		return []string{indent + s.st.Changed.Render("− "+shownPath(c.Path)+" deleted ") + s.st.Before.Render(shownBody(c.Before))}
 	}
-	lines := []string{indent + s.st.Changed.Render("● "+c.Path)}
+	lines := []string{indent + s.st.Changed.Render("● "+shownPath(c.Path))}
 	fcs := sim.FieldChanges(c.Before, c.After)
 	if len(fcs) == 0 {
 		lines = append(lines, indent+"    "+s.st.Muted.Render("same content"))
@@ -571,7 +603,7 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 	before, after := fc.Display()
-	return s.st.Bold.Render(fc.Field) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
 }
 
 // --- rendering -----------------------------------------------------------
@@ -645,7 +677,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
 	}
 	src := s.st.Muted.Render(fmt.Sprintf("%-6s", sourceName(ev)))
-	method := s.st.Method.Render(fmt.Sprintf("%-7s", ev.Request.Method))
+	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
 		status = "no response"
@@ -667,7 +699,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 		}
 		room = w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
 	}
-	path := ev.Request.Target
+	path := shownPath(ev.Request.Target)
 	if ansi.StringWidth(path) > room {
 		path = ansi.Truncate(path, max(1, room), "…")
 	}
@@ -692,7 +724,7 @@ func (s *serverPane) rebuildRes() {
 			j++
 		}
 		if j-i > groupAbove {
-			out = append(out, "  "+s.st.Path.Render(parent+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
+			out = append(out, "  "+s.st.Path.Render(shownPath(parent)+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
 		}
 		for _, r := range res[i:j] {
 			seen[r.Path] = true
@@ -713,7 +745,7 @@ func (s *serverPane) rebuildRes() {
 			if at < 0 {
 				at = len(out)
 			}
-			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(path)+"  "+s.st.Changed.Render("deleted"))
+			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(shownPath(path))+"  "+s.st.Changed.Render("deleted"))
 		}
 	}
 	if len(out) == 0 {
@@ -745,7 +777,7 @@ func (s *serverPane) resourceLines(r resourceState) []string {
 		mark = s.st.Changed.Render("● ")
 		pst = s.st.Changed
 	}
-	line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
+	line := mark + pst.Render(shownPath(r.Path)) + "  " + s.st.Text.Render(shownBody(r.Body))
 	if r.ETag != "" && s.w >= 50 {
 		line += "  " + s.st.Faint.Render(r.ETag)
 	}
@@ -824,10 +856,17 @@ func (s *serverPane) View() []string {
 		if sum == "" {
 			sum = statusText(ev.Response.Status)
 		}
-		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum), s.w))
+		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(termsafe.Cut(sum, maxShownBody)), s.w))
 	}
 	return lines
 }
+
+// shownPath and shownBody are a path (or request target) and a stored body
+// as the pane shows them: escaped (termsafe) and cut, so that what a client
+// sent can neither drive the terminal nor cost more than a screen's worth.
+func shownPath(p string) string { return termsafe.Cut(p, maxShownTarget) }
+
+func shownBody(b []byte) string { return termsafe.CutBytes(b, maxShownBody) }
 
 func logHint(sel int) string {
 	if sel >= 0 {
