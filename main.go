@@ -22,6 +22,7 @@ import (
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 	"github.com/putpost/putpost/tui"
 	"github.com/putpost/putpost/tui/plain"
 )
@@ -309,7 +310,7 @@ func runLessons(args []string, stdout, stderr io.Writer) error {
 		if lp.Current {
 			mark = "▶"
 		}
-		fmt.Fprintf(stdout, "%s %2d. %-22s %-52s %2d/%-2d %3d%%\n", mark, i+1, lp.ID, lp.Title, lp.Done, lp.Total, lp.Percent)
+		fmt.Fprintf(stdout, "%s %2d. %-22s %-52s %2d/%-2d %3d%%\n", mark, i+1, termsafe.Cut(lp.ID, 64), termsafe.Cut(lp.Title, 120), lp.Done, lp.Total, lp.Percent)
 	}
 	return nil
 }

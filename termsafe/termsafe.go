@@ -20,6 +20,7 @@
 package termsafe
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -164,4 +165,54 @@ func hex(v uint32, digits int) string {
 		v >>= 4
 	}
 	return string(b)
+}
+
+// CheckStyled reports the first thing in s, a program's output, that is
+// neither text String would leave as is nor styling: newlines are allowed,
+// and SGR sequences (ESC [ params m) whose params sgr accepts; every other
+// escape sequence, control or invisible character is an error. Tests use it
+// to prove that outside text reached the terminal only escaped.
+func CheckStyled(s string, sgr func(params string) bool) error {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\n' || c >= 0x20 && c < 0x7f:
+			i++
+			continue
+		case c == 0x1b:
+			j := i + 1
+			if j < len(s) && s[j] == '[' {
+				j++
+				for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':') {
+					j++
+				}
+				if j < len(s) && s[j] == 'm' && sgr(s[i+2:j]) {
+					i = j + 1
+					continue
+				}
+			}
+			return fmt.Errorf("byte %d: escape sequence %q is not the program's styling", i, s[i:min(len(s), i+24)])
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if needsEscape(r, size) {
+			return fmt.Errorf("byte %d: %s reached the terminal raw in %q", i, hexRune(r), s[max(0, i-20):min(len(s), i+20)])
+		}
+		i += size
+	}
+	return nil
+}
+
+// Attributes accepts the SGR params of text attributes only (bold, faint,
+// italic, underline, reverse, strikethrough, and their resets): the styling
+// of a program without colours. Blinking (5, 6), hidden text (8) and every
+// colour are refused.
+func Attributes(params string) bool {
+	for _, p := range strings.FieldsFunc(params, func(r rune) bool { return r == ';' }) {
+		switch p {
+		case "0", "1", "2", "3", "4", "7", "9", "21", "22", "23", "24", "27", "29":
+		default:
+			return false
+		}
+	}
+	return true
 }

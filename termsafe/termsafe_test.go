@@ -115,3 +115,18 @@ func FuzzEscapeLeavesNothingForATerminalToAct(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckStyledAcceptsOnlyStylingAndVisibleText(t *testing.T) {
+	ok := []string{"plain\nlines", "\x1b[1mbold\x1b[0m \x1b[7;4mrev\x1b[m", String("\x1b]8;;x\x07")}
+	for _, s := range ok {
+		if err := CheckStyled(s, Attributes); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	bad := []string{"\x1b]8;;https://evil.example\x07CLICKME", "\x1b[5mblink", "\x1b[31mred", "\x1b[2J", "a\u009bb", "a\u202eb", "a\u200bb", "a\xffb", "tab\there", "\x1bc"}
+	for _, s := range bad {
+		if CheckStyled(s, Attributes) == nil {
+			t.Errorf("%q passed", s)
+		}
+	}
+}
