@@ -99,10 +99,10 @@ type serverPane struct {
 	resAt   int                   // first line of res about the newest change
 
 	log      []logEntry
-	logBytes int // the sizes of log's events
-	sel    int  // selected log entry; -1: none (follow the newest)
-	off    int  // first log entry shown when not following
-	follow bool // keep the newest entry in view
+	logBytes int  // the sizes of log's events
+	sel      int  // selected log entry; -1: none (follow the newest)
+	off      int  // first log entry shown when not following
+	follow   bool // keep the newest entry in view
 
 	chart      chartSpec
 	chartSet   bool      // the learner picked the chart value
