@@ -1,9 +1,17 @@
+//go:build unix
+
 package main
 
 import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
 )
 
@@ -34,5 +42,57 @@ func TestLessonTitlesWithEscapeSequencesAreRefusedAndShownEscaped(t *testing.T) 
 				}
 			}
 		})
+	}
+}
+
+// A lesson folder holding a named pipe or a link to /dev/zero: the start
+// is refused at once with file: not a regular file.
+func TestALessonThatIsNotARegularFileStopsTheStartWithAClearMessage(t *testing.T) {
+	for name, prepare := range map[string]func(path string) error{
+		"a link to /dev/zero": func(path string) error { return os.Symlink("/dev/zero", path) },
+		"a named pipe":        func(path string) error { return syscall.Mkfifo(path, 0o600) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := writeLessonDir(t, map[string]string{"01-house.md": goodLesson})
+			if err := prepare(filepath.Join(dir, "x.md")); err != nil {
+				t.Fatal(err)
+			}
+			r := runCmd(t, strings.NewReader("quit\n"), "--lessons", dir)
+			want := filepath.Join(dir, "x.md") + ": not a regular file"
+			if r.err == nil || !strings.Contains(r.err.Error(), want) {
+				t.Fatalf("err = %v, want it to say %q", r.err, want)
+			}
+		})
+	}
+}
+
+// --listen answers 421 to a request for another host name (DNS rebinding)
+// unless --allow-remote, and the request never reaches the sim.
+func TestListenRefusesOtherHostNamesUnlessAllowRemote(t *testing.T) {
+	for _, allow := range []bool{false, true} {
+		srv := sim.New(sim.Options{})
+		addr, shutdown, err := serveInBackground(srv, "127.0.0.1:0", allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/accounts/42", nil)
+		req.Host = "attacker.example"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		shutdown()
+		want := http.StatusMisdirectedRequest
+		if allow {
+			want = http.StatusOK
+		}
+		if resp.StatusCode != want {
+			t.Errorf("allow-remote %v: Host attacker.example got %d %s, want %d", allow, resp.StatusCode, body, want)
+		}
+		if !allow && (srv.LastSeq() != 0 || !strings.Contains(string(body), "--allow-remote")) {
+			t.Errorf("the refusal reached the sim (%d events) or does not name --allow-remote: %s", srv.LastSeq(), body)
+		}
 	}
 }
