@@ -78,13 +78,21 @@ func escape(s string, n int, multiline bool) string {
 	if n < 0 || n > len(s)*len(`\u0000`) {
 		n = -1 // the whole string fits whatever it holds
 	}
-	// Fast path: printable ASCII that fits needs no copy.
+	// Fast path: printable ASCII needs no escaping; look no further than
+	// what can be kept.
+	look := len(s)
+	if n >= 0 {
+		look = min(len(s), n+1)
+	}
 	plain := 0
-	for plain < len(s) && s[plain] >= 0x20 && s[plain] < 0x7f {
+	for plain < look && s[plain] >= 0x20 && s[plain] < 0x7f {
 		plain++
 	}
-	if plain == len(s) && (n < 0 || len(s) <= n) {
+	switch {
+	case plain == len(s) && (n < 0 || len(s) <= n):
 		return s
+	case n >= 0 && plain > n: // the first n bytes are plain and more follow
+		return s[:n] + Ellipsis
 	}
 	var b strings.Builder
 	if n >= 0 {
