@@ -121,10 +121,17 @@ func TestAFloodOfLongTargetsKeepsTheLogBoundedByBytes(t *testing.T) {
 	if last := d.m.srv.log[len(d.m.srv.log)-1].ev.Seq; last != d.srv.LastSeq() {
 		t.Fatalf("the newest entry is #%d, want #%d", last, d.srv.LastSeq())
 	}
+	drawn := 0
 	for _, e := range d.m.srv.log {
 		if len(e.line) > 4<<10 {
 			t.Fatalf("a log line of %d bytes was drawn", len(e.line))
 		}
+		if e.line != "" {
+			drawn++
+		}
+	}
+	if drawn == 0 || drawn > 40 {
+		t.Fatalf("%d log lines drawn for a 40-line screen", drawn)
 	}
 	d.mustShowNothingRaw("flood")
 }

@@ -329,9 +329,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Close):
 		if m.srv.wire != nil {
 			m.srv.CloseWire()
-		} else if m.srv.sel >= 0 {
-			m.srv.sel = -1
-			m.srv.follow = true
+		} else {
+			m.srv.Deselect()
 		}
 	case key.Matches(msg, k.Edit):
 		m.setFocus(paneComposer, false)

@@ -67,7 +67,9 @@ func takeSnap(srv *sim.Server, cl *sim.Client) serverSnap {
 }
 
 // logEntry is one event in the log with its line rendered for the current
-// width (re-rendered on resize, never in View).
+// width, or "" while it has not been drawn: only the entries in the log's
+// window are drawn (drawWindow), so a batch of two thousand events or a
+// resize costs what is visible.
 type logEntry struct {
 	ev   sim.Event
 	line string
@@ -140,11 +142,12 @@ func (s *serverPane) setStyles(st *Styles) {
 func (s *serverPane) redraw(entries bool) {
 	if entries {
 		for i := range s.log {
-			s.log[i].line = s.renderEntry(s.log[i].ev)
+			s.log[i].line = ""
 		}
 	}
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
 	if s.wire != nil {
 		s.openWire(s.wireSeq)
 	}
@@ -198,10 +201,6 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap, skipped bool) {
 		}
 		s.off = max(0, s.off-drop)
 	}
-	// Lines are drawn only for the entries kept, whatever a batch held.
-	for i := len(s.log) - 1; i >= 0 && s.log[i].line == ""; i-- {
-		s.log[i].line = s.renderEntry(s.log[i].ev)
-	}
 	// Resync the charted value with the state: its first point at start or
 	// after a reset, and a point for what an undo or a step reset put back.
 	if v, text, ok := chartValue(s.chart, snap); ok {
@@ -212,6 +211,19 @@ func (s *serverPane) apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	}
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
+}
+
+// drawWindow draws the log entries in the window that are not drawn yet.
+// Every change of the log, its window or the pane's size calls it; View
+// draws a line itself only if one was missed.
+func (s *serverPane) drawWindow() {
+	start := s.windowStart()
+	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
+		if s.log[i].line == "" {
+			s.log[i].line = s.renderEntry(s.log[i].ev)
+		}
+	}
 }
 
 // clearSeries starts the chart afresh.
@@ -394,6 +406,7 @@ func (s *serverPane) Move(n int) {
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
 	s.follow = s.sel == len(s.log)-1
 	s.ensureVisible()
+	s.drawWindow()
 }
 
 func (s *serverPane) Page(dir int) {
@@ -418,6 +431,7 @@ func (s *serverPane) Home() {
 		s.follow = false
 		s.ensureVisible()
 	}
+	s.drawWindow()
 }
 
 func (s *serverPane) End() {
@@ -429,6 +443,15 @@ func (s *serverPane) End() {
 		s.sel = len(s.log) - 1
 	}
 	s.follow = true
+	s.drawWindow()
+}
+
+// Deselect drops the log selection, if any, and follows the newest entry.
+func (s *serverPane) Deselect() {
+	if s.sel >= 0 {
+		s.sel, s.follow = -1, true
+		s.drawWindow()
+	}
 }
 
 // Scroll moves the log window without moving the selection (mouse wheel).
@@ -441,6 +464,7 @@ func (s *serverPane) Scroll(n int) {
 	start := s.windowStart()
 	s.off = min(max(0, start+n), max(0, len(s.log)-h))
 	s.follow = s.off >= len(s.log)-h
+	s.drawWindow()
 }
 
 func (s *serverPane) ensureVisible() {
@@ -476,6 +500,7 @@ func (s *serverPane) ClickLog(y int) {
 		s.follow = i == len(s.log)-1
 		s.off = s.windowStart()
 	}
+	s.drawWindow()
 }
 
 // --- wire view ---------------------------------------------------------
@@ -840,12 +865,16 @@ func (s *serverPane) View() []string {
 	}
 	start := s.windowStart()
 	for i := start; i < min(count, start+lh); i++ {
+		line := s.log[i].line
+		if line == "" {
+			line = s.renderEntry(s.log[i].ev)
+		}
 		if i == s.sel {
 			// Reverse video, and a marker for terminals without it.
-			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(s.log[i].line), s.w)))
+			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(line), s.w)))
 			continue
 		}
-		lines = append(lines, " "+s.log[i].line)
+		lines = append(lines, " "+line)
 	}
 	for len(lines) < s.h-s.detailHeight() {
 		lines = append(lines, "")
