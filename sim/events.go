@@ -31,8 +31,8 @@ func (s *Server) Subscribe(buffer int) (<-chan Event, func()) {
 }
 
 // maxSubscriberBytes bounds what the events waiting in one subscription
-// hold (see eventBytes), so that a subscriber that stops reading costs at
-// most this much, whatever the events carry.
+// hold (counted as the event log counts them), so that a subscriber that
+// stops reading costs at most this much, whatever the events carry.
 const maxSubscriberBytes = 4 << 20
 
 // subscriber is one subscription. A channel is first in, first out, so the
