@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -149,7 +150,7 @@ func (e *Engine) replay(st *Step) {
 
 // send sends a request line Repeat times and drains the responses. Failures
 // (a lost response, say) are part of the lesson, not errors.
-func send(ctx context.Context, c *sim.Client, rl sim.RequestLine) {
+func send(ctx context.Context, c *sim.Client, rl request.Line) {
 	for range max(rl.Repeat, 1) {
 		req, err := rl.NewRequest(ctx)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -73,11 +74,11 @@ func goodLessons(t *testing.T) []*Lesson {
 
 func put(t *testing.T, c *sim.Client, line string) {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sendLines(c, []sim.RequestLine{rl})
+	sendLines(c, []request.Line{rl})
 }
 
 func TestEngineStartsWhereTheLearnerLeftOff(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/putpost/putpost/termsafe"
 	"strings"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -43,7 +44,7 @@ type Step struct {
 	Network     *Network // optional network conditions for the step (front ends apply them)
 	Line        int      // line in the lesson file where the step starts
 
-	solution []sim.RequestLine // Solution, parsed
+	solution []request.Line // Solution, parsed
 }
 
 // IsQuiz reports whether the step is a quiz.

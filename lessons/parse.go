@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -605,20 +606,20 @@ func (p *parser) solution(st *Step, b *block) {
 }
 
 // requestLine parses one request line, reporting the column of a mistake.
-func (p *parser) requestLine(l numbered) (sim.RequestLine, bool) {
+func (p *parser) requestLine(l numbered) (request.Line, bool) {
 	t := strings.TrimSpace(l.text)
 	lead := utf8.RuneCountInString(l.text[:strings.Index(l.text, t)])
-	rl, err := sim.ParseRequestLine(t)
+	rl, err := request.Parse(t)
 	if err == nil {
 		return rl, true
 	}
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) {
 		p.errorf(l.n, "invalid request line at column %d: %s", se.Col+lead, se.Msg)
 	} else {
 		p.errorf(l.n, "invalid request line: %v", err)
 	}
-	return sim.RequestLine{}, false
+	return request.Line{}, false
 }
 
 // quiz reads the choices of a quiz block.

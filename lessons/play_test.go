@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -49,7 +50,7 @@ func docsExample(t testing.TB) *Lesson {
 }
 
 // sendLines sends request lines through a client, each Repeat times.
-func sendLines(c *sim.Client, lines []sim.RequestLine) {
+func sendLines(c *sim.Client, lines []request.Line) {
 	for _, rl := range lines {
 		send(context.Background(), c, rl)
 	}
@@ -76,8 +77,8 @@ var swaps = map[string]string{
 
 // wrongAnswer is the step's solution with PUT and POST swapped (and the
 // other methods as in swaps), or nil when no line changes.
-func wrongAnswer(st *Step) []sim.RequestLine {
-	var out []sim.RequestLine
+func wrongAnswer(st *Step) []request.Line {
+	var out []request.Line
 	changed := false
 	for _, rl := range st.solution {
 		if m, ok := swaps[rl.Method]; ok {
@@ -95,7 +96,7 @@ func wrongAnswer(st *Step) []sim.RequestLine {
 	return out
 }
 
-func describe(lines []sim.RequestLine) string {
+func describe(lines []request.Line) string {
 	s := make([]string, len(lines))
 	for i, rl := range lines {
 		s[i] = rl.String()

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -157,7 +158,7 @@ func TestPastedControlCharactersNeverReachTheServer(t *testing.T) {
 				}
 			}
 			d.keys("enter")
-			want, err := sim.ParseRequestLine(shown)
+			want, err := request.Parse(shown)
 			if err != nil {
 				// Refused: then nothing may have been sent.
 				if d.srv.LastSeq() != 0 || d.m.comp.err == nil {

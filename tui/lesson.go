@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -573,44 +574,16 @@ func (m *Model) updateCurl() {
 		m.curl = ""
 		return
 	}
-	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
+	rl := request.Line{Method: "GET", Target: "/accounts/42"}
 	if eng := m.ss.eng; eng != nil && eng.Step() != nil && eng.Step().Suggest != "" {
-		if p, err := sim.ParseRequestLine(eng.Step().Suggest); err == nil {
+		if p, err := request.Parse(eng.Step().Suggest); err == nil {
 			rl = p
 		}
 	} else if len(m.srv.snap.Resources) > 0 {
 		rl.Target = m.srv.snap.Resources[0].Path
 	}
-	m.curl = curlCommand(m.curlAddr, rl)
-	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})
-}
-
-// curlCommand writes rl as a curl command line for a shell.
-func curlCommand(addr string, rl sim.RequestLine) string {
-	var b strings.Builder
-	b.WriteString("curl -i")
-	if rl.Method != "GET" {
-		b.WriteString(" -X " + rl.Method)
-	}
-	b.WriteString(" " + shellQuote("http://"+addr+rl.Target))
-	for _, name := range sortedKeys(rl.Header) {
-		for _, v := range rl.Header[name] {
-			b.WriteString(" -H " + shellQuote(name+": "+v))
-		}
-	}
-	if rl.Body != "" {
-		b.WriteString(" -d " + shellQuote(rl.Body))
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	m.curl = rl.CurlCommand("http://" + m.curlAddr)
+	m.curlShort = request.Line{Method: "GET", Target: rl.Target}.CurlCommand("http://" + m.curlAddr)
 }
 
 // taskSummary is the step's state in one line: checks done, the first one

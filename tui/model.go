@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
 )
@@ -645,7 +646,7 @@ func (m *Model) cycleRetry() {
 
 // --- sending -------------------------------------------------------------------
 
-func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
+func (m *Model) startSend(rl request.Line, text string) tea.Cmd {
 	if m.job != nil {
 		m.comp.err = &composerError{Field: m.comp.field, Msg: "a repeat is still running; press ctrl+x to finish it first"}
 		return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -307,7 +308,7 @@ func TestWaitEventsCatchesUpAfterDroppedNotifications(t *testing.T) {
 	cl := srv.Client(sim.SourceLesson)
 	// Far more exchanges than the subscription buffer holds, with nobody
 	// reading: the sim drops notifications.
-	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
+	rl, err := request.Parse(`PUT /accounts/42 {"balance": 100}`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -23,7 +24,7 @@ const (
 // repeatJob is a request being sent N times.
 type repeatJob struct {
 	ID       int
-	Line     sim.RequestLine
+	Line     request.Line
 	Text     string
 	Total    int
 	Sent     int
@@ -63,7 +64,7 @@ type repeatTickMsg struct{ Job int }
 
 // sendBatch sends n copies of the request through the in-process client, in
 // a tea.Cmd: the network may be slowed by a fault, and Update must never wait.
-func sendBatch(ctx context.Context, c *sim.Client, job int, rl sim.RequestLine, n int) tea.Cmd {
+func sendBatch(ctx context.Context, c *sim.Client, job int, rl request.Line, n int) tea.Cmd {
 	return func() tea.Msg {
 		out := sentMsg{Job: job, N: n}
 		for range n {

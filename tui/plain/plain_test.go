@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -288,8 +289,8 @@ func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
 func TestRepeatCountsAboveTheLimitAreCappedWithAMessage(t *testing.T) {
 	h := newHarness(t, false)
 	out := h.run(t, "GET /accounts/42 x1000000\n")
-	if !strings.Contains(out, fmt.Sprint(sim.MaxRepeat)) {
-		t.Errorf("no message naming the cap %d:\n%s", sim.MaxRepeat, out)
+	if !strings.Contains(out, fmt.Sprint(request.MaxRepeat)) {
+		t.Errorf("no message naming the cap %d:\n%s", request.MaxRepeat, out)
 	}
 	if strings.Count(out, "\n") > 10 {
 		t.Errorf("a capped repeat should print a summary, not %d lines", strings.Count(out, "\n"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 
 	"github.com/putpost/putpost/lessons"
@@ -17,7 +18,7 @@ import (
 // request parses and sends a request line or curl line, x N times, and
 // prints one line per exchange (or a summary of a repeat), then the checks.
 func (s *session) request(line string) {
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		s.syntaxError(line, err)
 		return
@@ -89,7 +90,7 @@ func (s *session) request(line string) {
 
 // send makes one request (with any retries the client's policy makes). A
 // response that never arrived is not an error here: its event says so.
-func (s *session) send(rl sim.RequestLine) error {
+func (s *session) send(rl request.Line) error {
 	req, err := rl.NewRequest(s.ctx)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func serverError(ev sim.Event) string {
 // when the parser names one.
 func (s *session) syntaxError(line string, err error) {
 	s.out.styled(styleBad, "Not sent: "+shorten(err.Error(), maxShown))
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) && se.Col > 0 {
 		if pointer, ok := caretLine(line, se.Col); ok {
 			s.out.line("  " + line)
