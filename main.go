@@ -520,5 +520,5 @@ func runServe(ctx context.Context, f serveFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return srv.Serve(ctx, ln, stdout, *allowRemote)
+	return srv.Serve(ctx, ln, stdout, f.allowRemote)
 }
