@@ -22,9 +22,9 @@ import (
 //
 // Whatever clients send, Serve holds at most about maxPrinterBytes of lines
 // that w has not taken yet: when w is not read (a pipe nobody drains, a
-// pager, a terminal stopped with Ctrl-S), the exchanges that do not fit are
-// not printed, and once w takes lines again a summary says how many were
-// left out and which.
+// pager, a terminal stopped with Ctrl-S), the oldest waiting lines make room
+// for the newest, and once w takes lines again a summary says how many
+// exchanges were left out and which, before the newest lines.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, w io.Writer, allowRemote bool) error {
 	notes, cancel := s.Subscribe(256)
 	defer cancel()
@@ -142,20 +142,24 @@ func (s *Server) eventsAfter(seq uint64, n int) ([]Event, uint64) {
 }
 
 // lineQueue hands lines from Serve to the goroutine that writes them,
-// holding at most about limit bytes; what does not fit becomes a summary.
+// holding at most about limit bytes. When a new line does not fit, the
+// oldest waiting lines make room and become a summary: a reader who comes
+// back after a while gets what it missed in one line, then the newest.
 type lineQueue struct {
-	mu     sync.Mutex
-	items  []queued
-	bytes  int
-	limit  int
-	closed bool
-	wake   chan struct{}
+	mu      sync.Mutex
+	dropped queued   // the oldest lines left out to make room (n == 0: none)
+	items   []queued // what waits to be written after dropped, oldest first
+	bytes   int      // of the lines in items
+	limit   int
+	closed  bool
+	wake    chan struct{}
 }
 
-// queued is a line to write, or (text == "") a run of exchanges from..to
-// left out.
+// queued is a line to write (seq is its exchange's), or (text == "") a run
+// of n exchanges from..to left out.
 type queued struct {
 	text     string
+	seq      uint64
 	from, to uint64
 	n        int
 }
@@ -167,12 +171,23 @@ func newLineQueue(limit int) *lineQueue {
 func (q *lineQueue) add(seq uint64, line string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.bytes+len(line) > q.limit {
-		q.missLocked(seq, seq, 1)
-		return
-	}
-	q.items = append(q.items, queued{text: line})
+	q.items = append(q.items, queued{text: line, seq: seq})
 	q.bytes += len(line)
+	drop := 0
+	for q.bytes > q.limit && drop < len(q.items)-1 {
+		it := q.items[drop]
+		drop++
+		if it.text != "" {
+			q.bytes -= len(it.text)
+			it = queued{from: it.seq, to: it.seq, n: 1}
+		}
+		if q.dropped.n == 0 {
+			q.dropped.from = it.from
+		}
+		q.dropped.to = it.to
+		q.dropped.n += it.n
+	}
+	q.items = q.items[drop:] // the next append that grows it copies only these
 	q.signal()
 }
 
@@ -216,7 +231,10 @@ func (q *lineQueue) writeTo(w io.Writer) {
 	for {
 		q.mu.Lock()
 		items, closed := q.items, q.closed
-		q.items, q.bytes = nil, 0
+		if q.dropped.n > 0 {
+			items = append([]queued{q.dropped}, items...)
+		}
+		q.dropped, q.items, q.bytes = queued{}, nil, 0
 		q.mu.Unlock()
 		for _, it := range items {
 			if it.text == "" {
