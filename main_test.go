@@ -98,7 +98,7 @@ func TestHelpListsEveryCommandAndFlagAndSucceeds(t *testing.T) {
 		if r.err != nil {
 			t.Fatalf("%q: %v", args, r.err)
 		}
-		for _, want := range []string{"USAGE", "putpost [command]", "sandbox", "lessons", "lint DIR...", "serve", "completion",
+		for _, want := range []string{"USAGE", "putpost [command]", "sandbox", "lessons", "lint DIR|FILE.md...", "serve", "completion",
 			"--lesson", "--lessons", "--only-lessons", "--plain", "--listen", "--allow-remote", "--progress", "-v --verbose", "--color", "--version"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("%q: help lacks %q:\n%s", args, want, r.stdout)
@@ -134,7 +134,7 @@ func TestHelpShowsOnlyTheFlagsThatMeanSomethingThere(t *testing.T) {
 	}{
 		{[]string{"help", "sandbox"}, []string{"--plain", "--listen", "--progress"}, []string{"--lesson "}},
 		{[]string{"help", "lessons"}, []string{"--lessons", "--only-lessons", "--progress"}, []string{"--lesson ", "--plain", "--listen"}},
-		{[]string{"help", "lint"}, []string{"lint DIR..."}, []string{"--progress"}},
+		{[]string{"help", "lint"}, []string{"lint DIR|FILE.md...", "--play"}, []string{"--progress"}},
 	} {
 		r := runCmd(t, nil, tc.args...)
 		if r.err != nil {
@@ -283,6 +283,29 @@ func TestLintBuiltinLessonsHaveNoProblems(t *testing.T) {
 	}
 	if strings.TrimSpace(r.stdout) != "no problems" {
 		t.Errorf("stdout = %q, want \"no problems\"", r.stdout)
+	}
+}
+
+func TestLintPlayBuiltinLessonsIsClean(t *testing.T) {
+	r := runCmd(t, nil, "lint", "--play", filepath.Join("lessons", "builtin"))
+	if r.err != nil || strings.TrimSpace(r.stdout) != "no problems" {
+		t.Fatalf("lint --play lessons/builtin: %v\nstdout:\n%s\nstderr:\n%s", r.err, r.stdout, r.stderr)
+	}
+}
+
+func TestLintPlayOneFileReportsAFalsePassAtItsLine(t *testing.T) {
+	file := filepath.Join("lessons", "testdata", "play", "01-false-pass.md")
+	r := runCmd(t, nil, "lint", "--play", file)
+	if !errors.Is(r.err, errLint) {
+		t.Fatalf("err = %v, want errLint\nstdout:\n%s", r.err, r.stdout)
+	}
+	want := filepath.ToSlash(file) + ":17: step 1 \"Put AA123 on time\" passes with wrong answers"
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout = %q, want it to start with %q", r.stdout, want)
+	}
+	// Without --play the same file loads cleanly: the defect is only visible in play.
+	if r := runCmd(t, nil, "lint", file); r.err != nil {
+		t.Errorf("lint without --play: %v\n%s", r.err, r.stdout)
 	}
 }
 

@@ -54,7 +54,7 @@ func TestResumingALessonRebuildsTheStateOfPassedSteps(t *testing.T) {
 				}
 				client := srv.Client(sim.SourceLesson)
 				applyNetwork(client, st)
-				sendLines(client, st.solution)
+				sendSolution(e, client)
 				if s := e.Observe(); !s.Passed {
 					t.Errorf("%s#%d: after resuming, its solution does not pass it:%s", l.ID, k+1, resultsText(s))
 				}

@@ -195,3 +195,19 @@ func TestProgressFilesThatAreNotRegularFilesAreMovedAside(t *testing.T) {
 		})
 	}
 }
+
+// lint FILE.md names a single file: a named pipe there is refused too.
+func TestASingleLessonFileThatIsAPipeIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.md")
+	must(t, syscall.Mkfifo(path, 0o600))
+	done := make(chan Problems, 1)
+	go func() { probs, _ := LintPaths([]string{path}, false, PlayOptions{}); done <- probs }()
+	select {
+	case ps := <-done:
+		if len(ps) != 1 || ps[0].String() != path+": not a regular file" {
+			t.Fatalf("problems = %v", ps)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("lint waited for a writer on the pipe")
+	}
+}

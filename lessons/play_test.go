@@ -56,6 +56,15 @@ func sendLines(c *sim.Client, lines []request.Line) {
 	}
 }
 
+// sendSolution sends the current step's solution through c as a learner
+// would, filling its live values in just before each line is sent.
+func sendSolution(e *Engine, c *sim.Client) {
+	for _, line := range e.Step().Solution {
+		e.tally.ingest(e.srv)
+		sendText(context.Background(), c, resolveLive(line, e.srv, e.tally))
+	}
+}
+
 // applyNetwork sets the client up as the front ends do when a step begins:
 // the step's network, or a normal one.
 func applyNetwork(c *sim.Client, st *Step) {
@@ -144,7 +153,7 @@ func playLesson(t *testing.T, e *Engine, srv *sim.Server, l *Lesson) {
 				}
 				e.ResetStep()
 			}
-			sendLines(client, st.solution)
+			sendSolution(e, client)
 			s := e.Observe()
 			if !s.Passed || !s.JustPassed || s.SaveErr != nil {
 				t.Errorf("%s: its solution does not pass it:%s", ref, resultsText(s))

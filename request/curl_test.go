@@ -128,7 +128,8 @@ func TestCurlStringIsACurlCommand(t *testing.T) {
 
 func TestRequestFormStringIsCanonical(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
-		{`put /accounts/42 -d ' {"balance": 100} ' -H 'Content-Type: application/json' ×003`, `PUT /accounts/42 {"balance": 100} x3`},
+		{`PUT /accounts/42 -d ' {"balance": 100} ' -H 'Content-Type: application/json' ×003`, `PUT /accounts/42 {"balance": 100} x3`},
+		{`put /accounts/42 {"balance": 100}`, `put /accounts/42 {"balance": 100}`}, // case-sensitive: kept as typed
 		{`PATCH /x {} -H 'Content-Type: application/json'`, `PATCH /x {} -H 'Content-Type: application/json'`},
 		{`GET /x -H 'b: 2' -H 'A: 1' -H 'B: 3' -H 'C:'`, `GET /x -H 'A: 1' -H 'B: 2' -H 'B: 3' -H 'C:'`},
 	} {

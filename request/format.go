@@ -40,8 +40,8 @@ func (r Line) Equal(o Line) bool {
 
 // RequestLine returns r in the request-line form (PUT /accounts/42 {…}),
 // repeat count included, and true; or "" and false when that form cannot
-// carry r: its method is not upper case, or its body is not JSON, or a GET,
-// HEAD or TRACE has a body. (String writes such a request as a curl line.)
+// carry r: its body is not JSON, or a GET, HEAD or TRACE has a body. (Both
+// forms send the method as typed: method names are case-sensitive.) (String writes such a request as a curl line.)
 func (r Line) RequestLine() (string, bool) {
 	r.Curl = false
 	s := r.String()

@@ -287,7 +287,7 @@ func TestRequestLineSaysWhenTheFormCannotCarryTheRequest(t *testing.T) {
 		{Line{Method: "POST", Target: "/a", Header: http.Header{"Content-Type": {"text/plain"}}, Body: `{}`, Curl: true}, `POST /a {} -H 'Content-Type: text/plain'`, true},
 		{Line{Method: "POST", Target: "/a", Body: `{}`, Curl: true}, "", false},                                                                  // the form adds a Content-Type
 		{Line{Method: "POST", Target: "/a", Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: "a=1"}, "", false}, // not JSON
-		{Line{Method: "get", Target: "/a"}, "", false}, // not upper case
+		{Line{Method: "get", Target: "/a"}, "get /a", true},                                                                                      // sent as typed in both forms
 	} {
 		got, ok := tc.in.RequestLine()
 		if got != tc.want || ok != tc.ok {

@@ -66,7 +66,8 @@ func (e *SyntaxError) Error() string {
 // command line. Errors are *SyntaxError values. It never panics.
 //
 // Request-line form: METHOD TARGET [BODY] [-H 'Name: value']... [-d 'BODY'] [xN]
-// The method is any HTTP token, case-insensitive; TARGET is a path starting
+// The method is any HTTP token, sent as typed (method names are
+// case-sensitive: "put" is not PUT); TARGET is a path starting
 // with "/" (or an http/https URL whose host is dropped), or * after OPTIONS
 // for the whole server; BODY is JSON, checked
 // here, and not allowed on GET, HEAD or TRACE; a body gets Content-Type
@@ -416,7 +417,9 @@ func runeAt(s string, i int) string {
 	return strconv.Quote(string(r))
 }
 
-// method checks and normalises a method name; off(i) locates byte i.
+// method checks a method name; off(i) locates byte i. Method names are
+// case-sensitive (RFC 9110 §9.1): "put" is sent as typed, and the server
+// says it is not PUT.
 func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if m == "" {
 		return "", p.errAt(off(0), "expected a method such as GET, PUT or POST")
@@ -424,7 +427,7 @@ func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if i := badTchar(m); i >= 0 {
 		return "", p.errAt(off(i), "expected a method such as GET, PUT or POST: %s cannot be part of a method name", runeAt(m, i))
 	}
-	return strings.ToUpper(m), nil
+	return m, nil
 }
 
 // parseRequestForm parses METHOD TARGET [BODY] [options] [xN]; the method

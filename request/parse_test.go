@@ -100,10 +100,10 @@ func TestParseAcceptsTheRequestForm(t *testing.T) {
 			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"delete twice", `DELETE /flights/AC789 x2`,
 			Line{Method: "DELETE", Target: "/flights/AC789", Header: http.Header{}, Repeat: 2}},
-		{"unknown token method is upper-cased", `frob /customers`,
-			Line{Method: "FROB", Target: "/customers", Header: http.Header{}, Repeat: 1}},
-		{"lower-case method", `put /accounts/42 {"balance":100}`,
-			Line{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 1}},
+		{"an unknown method is kept as typed", `frob /customers`,
+			Line{Method: "frob", Target: "/customers", Header: http.Header{}, Repeat: 1}},
+		{"methods are case-sensitive: put is not PUT", `put /accounts/42 {"balance":100}`,
+			Line{Method: "put", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 1}},
 		{"patch defaults to merge patch", `PATCH /flights/AA123 {"gate":"b2"}`,
 			Line{Method: "PATCH", Target: "/flights/AA123", Header: lineHeader("Content-Type", "application/merge-patch+json"), Body: `{"gate":"b2"}`, Repeat: 1}},
 		{"a header sets the content type", `PATCH /flights/AA123 {"gate":"b2"} -H 'content-type: application/json'`,
@@ -196,7 +196,7 @@ func TestParseRejectsBadInput(t *testing.T) {
 		{"text after the body", `PUT /accounts/42 {"balance": 100} {"x":1}`, 35, `{"x":1} is not understood after the body: a body is one JSON value`},
 		{"body on GET", `GET /x {}`, 8, "a GET request has no body"},
 		{"body on HEAD with -d", `HEAD /x -d '{}'`, 9, "a HEAD request has no body"},
-		{"body on TRACE", `trace /x 1`, 10, "a TRACE request has no body"},
+		{"body on TRACE", `TRACE /x 1`, 10, "a TRACE request has no body"},
 		{"header without colon", `GET /x -H 'Accept'`, 18, "expected a colon after the header name"},
 		{"header name with a space", `GET /x -H 'Bad Name: v'`, 15, "a header name cannot contain a space"},
 		{"header with no name", `GET /x -H ': v'`, 12, "expected a header name before the colon"},
@@ -396,7 +396,7 @@ func drawMethod(t *rapid.T) (typed, want string) {
 	if l := strings.ToLower(typed); l == "curl" || l == "curl.exe" {
 		typed = "M" + typed
 	}
-	return typed, strings.ToUpper(typed)
+	return typed, typed // method names are case-sensitive: sent as typed
 }
 
 // drawTarget draws a path and query that are sent exactly as typed.

@@ -25,7 +25,10 @@ func serveOnLoopback(t *testing.T, s *sim.Server) string {
 }
 
 func TestOptionsAsteriskReachesTheSimInProcessAndOverASocket(t *testing.T) {
-	r, err := request.Parse("options *")
+	if _, err := request.Parse("options *"); err == nil {
+		t.Error("options * parsed: only OPTIONS, in capitals, takes the target *")
+	}
+	r, err := request.Parse("OPTIONS *")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +103,8 @@ func TestCurlSendsTheMethodAsTyped(t *testing.T) {
 	if m := s.EventsSince(0)[0].Request.Method; m != "get" {
 		t.Fatalf("server saw %q", m)
 	}
-	// The request-line form still normalises.
-	if r, err := request.Parse("get /accounts/42"); err != nil || r.Method != "GET" {
+	// The request-line form sends the method as typed too.
+	if r, err := request.Parse("get /accounts/42"); err != nil || r.Method != "get" {
 		t.Fatalf("%+v %v", r, err)
 	}
 }

@@ -196,7 +196,11 @@ func (c *composer) applyFocus() {
 	switch c.field {
 	case fieldLine:
 		c.line.Focus()
-		c.line.CursorEnd()
+		if strings.HasPrefix(c.line.Value(), "/") {
+			c.line.CursorStart() // a scaffold: the method goes in front
+		} else {
+			c.line.CursorEnd()
+		}
 	case fieldPath:
 		c.path.Focus()
 	case fieldHeaders:
@@ -211,7 +215,7 @@ func (c *composer) applyFocus() {
 func (c *composer) Fill(line string) {
 	c.err = nil
 	c.line.SetValue(line)
-	if c.focused {
+	if c.focused && !strings.HasPrefix(line, "/") {
 		c.line.CursorEnd()
 	} else {
 		c.line.CursorStart()

@@ -124,7 +124,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 			d.mustContain("Hint 1/1")
 		}},
-		"s": {setup: func(d *driver) { d.keys("e", "ctrl+l", "esc") }, check: func(t *testing.T, d *driver) {
+		"s": {setup: func(d *driver) { d.keys("e", "ctrl+l", "esc", "h") }, check: func(t *testing.T, d *driver) {
 			if got := d.m.comp.line.Value(); got != `PUT /flights/AA123 {"status":"ontime","gate":"b12"}` {
 				t.Errorf("composer holds %q after s", got)
 			}

@@ -177,6 +177,10 @@ func (m *Model) solution() tea.Cmd {
 		m.flash = "no solutions in the sandbox"
 		return nil
 	}
+	if why := eng.SolutionNotYet(); why != "" {
+		m.flash = why
+		return nil
+	}
 	sol := eng.Solution()
 	if len(sol) == 0 {
 		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
@@ -306,7 +310,11 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 					text(m.st.Pending.Render, line, 2)
 				}
 			}
-			if !m.status.Passed && step.Suggest != "" {
+			switch {
+			case m.status.Passed || step.Suggest == "":
+			case step.IsScaffold():
+				text(m.st.Faint.Render, "The composer holds the start of a request: press e, type the method in front, then ⏎.", 2)
+			default:
 				text(m.st.Faint.Render, "The composer holds a suggested request: edit it, or press e then ⏎ to send it.", 2)
 			}
 		}
@@ -316,7 +324,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
-				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
+				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
 			l.hintAt = len(lines) - 1
 		} else if !m.status.Passed && len(step.Hints) > 0 {
@@ -327,7 +335,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			blank()
 			resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
-			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain"}, step.Explain)
+			// The explanation may hold live values: the text is part of the key.
+			explain := eng.Explain()
+			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain\x00" + explain}, explain)
 		}
 		if m.status.Passed {
 			blank()

@@ -93,7 +93,10 @@ func (s *session) printStep() {
 	if st.Network != nil {
 		s.out.line("For this step, " + describeNetwork(s.client.Faults(), s.client.Retry()))
 	}
-	if st.Suggest != "" {
+	switch {
+	case st.IsScaffold():
+		s.out.styled(styleCode, "Start of a request (type the method in front): "+st.Suggest)
+	case st.Suggest != "":
 		s.out.styled(styleCode, "Suggested request: "+st.Suggest)
 	}
 }
@@ -135,7 +138,7 @@ func (s *session) observe() {
 	switch {
 	case st.JustPassed:
 		s.out.styled(styleGood, "✓ step passed")
-		s.out.lines(markdownLines(s.eng.Step().Explain))
+		s.out.lines(markdownLines(s.eng.Explain()))
 		s.out.line(s.whatNext())
 	case st.Passed:
 		s.out.line("This step has already passed. " + s.whatNext())
@@ -238,6 +241,10 @@ func (s *session) cmdSolution([]string) {
 				s.out.line(fmt.Sprintf("The answer is %d: %s", i+1, inlineText(c.Text)))
 			}
 		}
+		return
+	}
+	if why := s.eng.SolutionNotYet(); why != "" {
+		s.out.line(strings.ToUpper(why[:1]) + why[1:] + ".")
 		return
 	}
 	sol := s.eng.Solution()

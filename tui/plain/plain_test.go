@@ -590,3 +590,17 @@ func TestAnEngineWithoutLessonsAnswersEveryWord(t *testing.T) {
 		t.Errorf("unexpected transcript:\n%s", out)
 	}
 }
+
+func TestALowerCaseMethodIsSentAsTypedAndExplained(t *testing.T) {
+	h := newHarness(t, false)
+	initial := h.serverState()
+	out := h.run(t, "put /accounts/42 {\"balance\":1}\n")
+	for _, want := range []string{"method names are case-sensitive: put is not PUT", "501 Not Implemented"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if h.serverState() != initial {
+		t.Error("put changed the server")
+	}
+}

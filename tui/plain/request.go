@@ -23,7 +23,9 @@ func (s *session) request(line string) {
 		s.syntaxError(line, err)
 		return
 	}
-	if m := strings.ToUpper(rl.Method); !slices.Contains(knownMethods, m) {
+	if m := strings.ToUpper(rl.Method); m != rl.Method && slices.Contains(knownMethods, m) {
+		s.out.line(fmt.Sprintf("Note: method names are case-sensitive: %s is not %s, and the server will say so. Type %s to send %s.", rl.Method, m, m, m))
+	} else if !slices.Contains(knownMethods, m) {
 		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
 		if c := lessons.Closest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
