@@ -14,6 +14,7 @@ import (
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // pane is one of the three panes that can have the focus.
@@ -105,9 +106,9 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, takeSnap(ss.sess))
+	m.srv.Apply(nil, takeSnap(ss.sess), false)
 	m.lesson = lessonPane{}
-	m.notice = strings.TrimSpace(o.Notice)
+	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
 	m.listen(ss.sess.Addr())
 	switch {
@@ -717,7 +718,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.Apply(fresh, msg.Snap)
+	m.srv.Apply(fresh, msg.Snap, msg.Skipped > 0)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

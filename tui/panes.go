@@ -95,9 +95,8 @@ func (s *serverPane) Back() {
 	switch {
 	case s.wire != nil:
 		s.CloseWire()
-	case s.sel >= 0:
-		s.sel = -1
-		s.follow = true
+	default:
+		s.Deselect()
 	}
 }
 
