@@ -581,13 +581,9 @@ func (m *Model) cycleFaults() {
 	next.Delay = cur.Delay
 	m.ss.sess.SetFaults(next)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
-	switch {
-	case next.LoseResponses:
-		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
-	case next.DropRequests:
-		m.flash = "faults on: the first attempt of each request never reaches the server"
-	default:
-		m.flash = "faults off: the network delivers everything"
+	m.flash = "faults on: " + session.DescribeFaults(next)
+	if next == (sim.FaultSettings{Delay: next.Delay}) {
+		m.flash = "faults off: " + session.DescribeFaults(next)
 	}
 }
 
