@@ -79,6 +79,7 @@ payments. There is no lesson and no check: try anything.
 // enterStep sets the screen up for the session's current step: the
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
+	m.entered = m.stepID()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
@@ -213,6 +214,14 @@ func (m *Model) answer(choice int) tea.Cmd {
 	return m.buildLesson(st.JustPassed || !q.Correct)
 }
 
+// stepID names the session's current step ("put-replace#2"), or "sandbox".
+func (m *Model) stepID() string {
+	if l := m.ss.sess.Lesson(); l != nil {
+		return l.ID + "#" + strconv.Itoa(m.ss.sess.StepIndex())
+	}
+	return "sandbox"
+}
+
 // --- building the pane ----------------------------------------------------
 
 // buildLesson lays out the lesson pane's lines for the current step.
@@ -254,11 +263,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
-	id := "sandbox"
-	if lesson != nil {
-		id = lesson.ID + "#" + strconv.Itoa(idx)
-	}
-	c.id = id
+	c.id = m.stepID()
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
 

@@ -64,6 +64,7 @@ type Model struct {
 	reset   resetBox
 	export  exportBox
 	copied  string // the curl line in the copy box
+	entered string // the step enterStep last set the screen up for (see stepID)
 
 	lesson lessonPane
 	comp   composer
@@ -705,11 +706,14 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
-			if !u.ByCommand { // another view moved the learner
-				m.lesson.Restart()
+			// This screen's own moves were shown when it made them;
+			// another view of the session may have moved the learner.
+			if m.stepID() != m.entered {
 				m.enterStep()
 				cmds = append(cmds, m.buildLesson(false))
 			}
+		case session.UpdateAnswer:
+			cmds = append(cmds, m.buildLesson(false))
 		}
 	}
 	// The network switch may have changed since the snapshot was read.
