@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // TeachingHeaders are the response fields shown with an exchange: the ones
@@ -35,7 +36,7 @@ func DescribeExchange(ev sim.Event) Exchange {
 	x := Exchange{
 		Seq:     ev.Seq,
 		From:    Sender(ev),
-		Request: sim.Printable(ev.Request.Method + " " + ev.Request.Target),
+		Request: termsafe.Cut(ev.Request.Method+" "+ev.Request.Target, maxShown),
 		Code:    ev.Response.Status,
 	}
 	switch {
@@ -57,7 +58,7 @@ func DescribeExchange(ev sim.Event) Exchange {
 	}
 	for _, name := range TeachingHeaders {
 		if v := ev.Response.Header.Values(name); len(v) > 0 {
-			x.Headers = append(x.Headers, [2]string{name, sim.Printable(strings.Join(v, ", "))})
+			x.Headers = append(x.Headers, [2]string{name, termsafe.Cut(strings.Join(v, ", "), maxShown)})
 		}
 	}
 	x.Error = ServerError(ev)
@@ -79,18 +80,23 @@ func ServerError(ev sim.Event) string {
 	if json.Unmarshal(ev.Response.Body, &body) != nil {
 		return ""
 	}
-	return sim.Printable(strings.Join(strings.Fields(body.Error), " "))
+	return termsafe.Cut(strings.Join(strings.Fields(body.Error), " "), maxShown)
 }
 
 // oneLine is a body on one line: JSON compacted, other text with its line
 // breaks as spaces.
 func oneLine(body []byte) string {
+	body = body[:min(len(body), 4*maxShown)] // more never shows
 	var b bytes.Buffer
 	if json.Compact(&b, body) == nil {
-		return sim.Printable(b.String())
+		return termsafe.Cut(b.String(), maxShown)
 	}
-	return sim.Printable(strings.Join(strings.Fields(string(body)), " "))
+	return termsafe.Cut(strings.Join(strings.Fields(string(body)), " "), maxShown)
 }
+
+// maxShown is how much of a string from outside an Exchange keeps: more
+// than a pane or a projector shows; the wire view has the rest.
+const maxShown = 4 << 10
 
 // Sender names who sent an exchange: "you", "lesson", "retry", or for a
 // request that came over --listen the client's name from its User-Agent
@@ -108,11 +114,11 @@ func Sender(ev sim.Event) string {
 		if ev.Remote == "" {
 			return name
 		}
-		return name + " " + sim.Printable(ev.Remote)
+		return name + " " + termsafe.Cut(ev.Remote, 64)
 	case "":
 		return "sim"
 	}
-	return sim.Printable(string(ev.Source))
+	return termsafe.Cut(string(ev.Source), 64)
 }
 
 // agentName is the product of a User-Agent ("curl/8.5.0" → "curl"), kept to

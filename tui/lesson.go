@@ -79,17 +79,19 @@ func (l *lessonPane) SetSize(w, h int) {
 // and "Not yet: …" after a request that did not pass the step.
 func (l *lessonPane) pinned() []string {
 	var out []string
-	if len(l.foot) > 0 {
-		out = append(out, l.foot...)
-	}
+	out = append(out, l.foot...)
 	if l.notYet != "" {
 		out = append(out, l.notYet)
 	}
-	if len(out) > l.h-2 { // keep two lines of prose: the rest scrolls
+	if !l.canPin(len(out)) {
 		return nil
 	}
 	return out
 }
+
+// canPin reports whether n pinned lines leave the prose a few lines to
+// scroll in.
+func (l *lessonPane) canPin(n int) bool { return n <= l.h-2 }
 
 const sandboxText = `# Sandbox
 
@@ -105,6 +107,8 @@ payments. There is no lesson and no check: try anything.
 // enterStep sets the screen up for the session's current step: the
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
+	m.entered = m.stepID()
+	m.notYet = "" // a new step starts untried
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
@@ -243,6 +247,14 @@ func (m *Model) answer(choice int) tea.Cmd {
 	return m.buildLesson(st.JustPassed || !q.Correct)
 }
 
+// stepID names the session's current step ("put-replace#2"), or "sandbox".
+func (m *Model) stepID() string {
+	if l := m.ss.sess.Lesson(); l != nil {
+		return l.ID + "#" + strconv.Itoa(m.ss.sess.StepIndex())
+	}
+	return "sandbox"
+}
+
 // --- building the pane ----------------------------------------------------
 
 // buildLesson lays out the lesson pane's lines for the current step.
@@ -250,11 +262,11 @@ func (m *Model) answer(choice int) tea.Cmd {
 // shown as plain wrapped text until it arrives. jumpToResult scrolls to the
 // outcome (a step just passed, a quiz just answered).
 func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
-	l := &m.lesson
-	if l.w <= 0 {
+	w := m.lesson.Width()
+	if w <= 0 {
 		return nil
 	}
-	w := l.w
+	c := lessonContent{taskAt: -1, resultAt: -1}
 	var (
 		lines []string
 		cmds  []tea.Cmd
@@ -284,20 +296,13 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
-	id := "sandbox"
-	if lesson != nil {
-		id = lesson.ID + "#" + strconv.Itoa(idx)
-	}
-	resultAt := -1
-	l.hintAt = 0
-	l.taskAt = -1
-	l.summary = m.taskSummary(w, false)
-	l.summaryC = m.taskSummary(w, true)
-	l.notYet = ""
-	var foot []string
+	c.id = m.stepID()
+	c.summary = m.taskSummary(w, false)
+	c.summaryC = m.taskSummary(w, true)
 	if m.notYet != "" {
-		l.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(m.notYet), w)
+		c.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(m.notYet), w)
 	}
+	var foot []string
 
 	switch {
 	case lesson == nil || step == nil:
@@ -315,9 +320,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		md(mdKey{Lesson: lesson.ID, Step: idx, Part: "text"}, head)
 		blank()
 
-		l.taskAt = len(lines)
+		c.taskAt = len(lines)
 		if step.Quiz != nil {
-			resultAt = m.quizLines(step, &lines, &foot, md, text)
+			c.resultAt = m.quizLines(step, &lines, &foot, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
 			for _, r := range m.status().Results {
@@ -342,19 +347,18 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 		if hs := eng.HintsShown(); len(hs) > 0 {
 			blank()
-			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
 				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
-			l.hintAt = len(lines) - 1
+			c.hintAt = len(lines) - 1
 		} else if !m.status().Passed && len(step.Hints) > 0 {
 			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
 		}
 
 		if m.status().Passed && step.Quiz == nil {
 			blank()
-			resultAt = len(lines)
+			c.resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
 			// The explanation may hold live values: the text is part of the key.
 			explain := eng.Explain()
@@ -371,17 +375,21 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	for i, ln := range foot {
 		foot[i] = fitLine(ln, w)
 	}
-	l.foot = foot
-	if l.pinned() == nil && len(foot) > 0 {
-		l.foot = nil
-		lines = slices.Insert(lines, l.taskAt, foot...)
-		if resultAt >= l.taskAt {
-			resultAt += len(foot)
+	pinned := len(foot)
+	if c.notYet != "" {
+		pinned++
+	}
+	if m.lesson.canPin(pinned) {
+		c.foot = foot
+	} else if len(foot) > 0 {
+		lines = slices.Insert(lines, c.taskAt, foot...)
+		if c.resultAt >= c.taskAt {
+			c.resultAt += len(foot)
 		}
 	}
 	// A last empty line for the task summary to cover when it is pinned
-	// at the bottom (see Visible), so that it never hides the end.
-	if l.taskAt >= 0 {
+	// at the bottom (see View), so that it never hides the end.
+	if c.taskAt >= 0 {
 		lines = append(lines, "")
 	}
 	// Fit every line to the pane now, so that View draws them as they are.
@@ -390,25 +398,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			lines[i] = fitLine(ln, w)
 		}
 	}
-	l.sc.SetHeight(l.h - len(l.pinned()))
-	l.sc.SetLines(lines)
-	l.resultAt = resultAt
-	switch {
-	case id != l.id:
-		l.id = id
-		l.anchor = anchorNone
-		l.sc.Top()
-	case jumpToResult && resultAt >= 0:
-		l.anchor = anchorResult
-	}
-	switch l.anchor {
-	case anchorResult:
-		if l.resultAt >= 0 {
-			l.sc.SetOffset(l.resultAt)
-		}
-	case anchorHint:
-		l.sc.Show(l.hintAt)
-	}
+	c.lines = lines
+	m.lesson.SetContent(c, jumpToResult)
 	return tea.Batch(cmds...)
 }
 

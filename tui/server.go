@@ -14,11 +14,25 @@ import (
 
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
-// maxLog is how many exchanges the server pane keeps for its log. The sim
-// keeps its own (longer) record; this is only what the screen can scroll.
-const maxLog = 2000
+// maxLog is how many exchanges the server pane keeps for its log, and
+// maxLogBytes about how many bytes they may hold (sim.Event.Size): 2,000
+// requests with 60 KB targets and headers would be 240 MB. The sim keeps
+// its own (longer) record; this is only what the screen can scroll.
+const (
+	maxLog      = 2000
+	maxLogBytes = 32 << 20
+)
+
+// What the pane shows at most of a string from outside (a target, a path,
+// a stored body): cut before it is measured, styled or wrapped.
+const (
+	maxShownTarget = 512
+	maxShownBody   = 2 << 10
+	maxShownField  = 60
+)
 
 // resourceState is one resource as the sim had it when a snapshot was taken.
 type resourceState struct {
@@ -51,14 +65,18 @@ func takeSnap(sess *session.Session) serverSnap {
 }
 
 // logEntry is one line of the log: an event, or a run of repeats of one
-// request with the same outcome (first is the run's first, ev its newest),
-// with its line rendered for the current width (re-rendered on resize,
-// never in View).
+// request with the same outcome (first is the run's first event, ev its
+// newest), with its line rendered for the current width, or "" while it
+// has not been drawn: only the entries in the log's window are drawn
+// (drawWindow), so a batch of two thousand events or a resize costs what
+// is visible.
 type logEntry struct {
-	ev    sim.Event
-	first sim.Event
-	n     int // events in the run, at least 1
-	line  string
+	ev        sim.Event
+	first     sim.Event
+	n         int // events in the run, at least 1
+	line      string
+	size      int // the sizes (sim.Event.Size) of first and, in a run, ev
+	firstSize int
 }
 
 // chartSpec names the value the chart plots: a numeric field of a resource,
@@ -69,7 +87,7 @@ func (c chartSpec) label() string {
 	if c.Field == "" {
 		return "resources stored"
 	}
-	return c.Field + " of " + c.Path
+	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
 }
 
 // serverPane shows the sim: resources with what the newest change did,
@@ -85,10 +103,11 @@ type serverPane struct {
 	res     []string              // resource lines, rendered when state or size changes
 	resAt   int                   // first line of res about the newest change
 
-	log    []logEntry
-	sel    int  // selected log entry; -1: none (follow the newest)
-	off    int  // first log entry shown when not following
-	follow bool // keep the newest entry in view
+	log      []logEntry
+	logBytes int  // the sizes of log's events
+	sel      int  // selected log entry; -1: none (follow the newest)
+	off      int  // first log entry shown when not following
+	follow   bool // keep the newest entry in view
 
 	chart      chartSpec
 	chartSet   bool      // the learner picked the chart value
@@ -128,25 +147,27 @@ func (s *serverPane) SetStyles(st *Styles) {
 func (s *serverPane) redraw(entries bool) {
 	if entries {
 		for i := range s.log {
-			s.log[i].line = s.renderEntry(s.log[i])
+			s.log[i].line = ""
 		}
 	}
 	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
 	if s.wire != nil {
 		s.openWire(s.wireSeq)
 	}
 }
 
-// Apply takes in new events and the state read after them.
-func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
+// Apply takes in new events and the state read after them; skipped says
+// older events were left out (a flood), so the chart resyncs with the state.
+func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
 	if !s.chartSet {
 		s.chart = defaultChart(snap)
 	}
-	admin := false
+	admin := skipped
 	for _, ev := range evs {
 		if ev.Kind == sim.KindReset {
 			s.clearSeries()
@@ -166,23 +187,33 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 			}
 		}
 		s.sample(ev)
+		size := ev.Size()
 		if n := len(s.log); n > 0 && session.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
-			last.ev = ev
-			last.n++
-			last.line = s.renderEntry(*last)
+			s.logBytes -= last.size
+			last.ev, last.n, last.line = ev, last.n+1, ""
+			last.size = last.firstSize + size
+			s.logBytes += last.size
 			continue
 		}
-		e := logEntry{ev: ev, first: ev, n: 1}
-		e.line = s.renderEntry(e)
-		s.log = append(s.log, e)
+		s.log = append(s.log, logEntry{ev: ev, first: ev, n: 1, size: size, firstSize: size})
+		s.logBytes += size
 	}
-	if over := len(s.log) - maxLog; over > 0 {
-		s.log = append(s.log[:0:0], s.log[over:]...)
+	// Keep the newest maxLog entries, within maxLogBytes (at least one).
+	drop := max(0, len(s.log)-maxLog)
+	for _, e := range s.log[:drop] {
+		s.logBytes -= e.size
+	}
+	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
+		s.logBytes -= s.log[drop].size
+		drop++
+	}
+	if drop > 0 {
+		s.log = append(s.log[:0:0], s.log[drop:]...)
 		if s.sel >= 0 {
-			s.sel = max(0, s.sel-over)
+			s.sel = max(0, s.sel-drop)
 		}
-		s.off = max(0, s.off-over)
+		s.off = max(0, s.off-drop)
 	}
 	// Resync the charted value with the state: its first point at start or
 	// after a reset, and a point for what an undo or a step reset put back.
@@ -195,6 +226,7 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
 }
 
 // events counts the events the log holds, each of a run included.
@@ -204,6 +236,18 @@ func (s *serverPane) events() int {
 		n += e.n
 	}
 	return n
+}
+
+// drawWindow draws the log entries in the window that are not drawn yet.
+// Every change of the log, its window or the pane's size calls it; View
+// draws a line itself only if one was missed.
+func (s *serverPane) drawWindow() {
+	start := s.windowStart()
+	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
+		if s.log[i].line == "" {
+			s.log[i].line = s.renderEntry(s.log[i])
+		}
+	}
 }
 
 // clearSeries starts the chart afresh.
@@ -374,7 +418,7 @@ func (s *serverPane) logHeadHeight() int {
 // then a fixed share of the pane, so that the log does not jump as
 // different exchanges are shown.
 func (s *serverPane) exchangeHeight() int {
-	if !s.hasExchange() {
+	if s.shown() == nil {
 		return 0
 	}
 	switch {
@@ -385,15 +429,6 @@ func (s *serverPane) exchangeHeight() int {
 	default:
 		return min(10, 4+s.h/8)
 	}
-}
-
-func (s *serverPane) hasExchange() bool {
-	for i := len(s.log) - 1; i >= 0; i-- {
-		if s.log[i].ev.Kind == sim.KindExchange {
-			return true
-		}
-	}
-	return false
 }
 
 // shown is the log entry whose exchange the pane shows: the selected one,
@@ -440,22 +475,19 @@ func (s *serverPane) rebuildExchange() {
 		h--
 	}
 	for _, l := range x.Lines(s.w, h, first, e.n) {
-		var st func(...string) string
 		switch l.Kind {
 		case session.LineStatus:
-			st = s.st.statusStyle(x.Code).Render
+			s.xLines = append(s.xLines, fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w))
 		case session.LineFirst:
-			st = s.st.Muted.Render
+			s.xLines = append(s.xLines, fitLine(s.st.Muted.Render(l.Text), s.w))
 		case session.LineHeader:
 			name, value, _ := strings.Cut(l.Text, ": ")
 			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
-			continue
 		case session.LineError:
-			st = s.st.Fail.Render
+			s.xLines = append(s.xLines, fitLine(s.st.Fail.Render(l.Text), s.w))
 		default:
-			st = s.st.Text.Render
+			s.xLines = append(s.xLines, fitLine(s.st.Text.Render(l.Text), s.w))
 		}
-		s.xLines = append(s.xLines, fitLine(st(l.Text), s.w))
 	}
 	for len(s.xLines) < s.exchangeHeight() {
 		s.xLines = append(s.xLines, "")
@@ -488,6 +520,7 @@ func (s *serverPane) Move(n int) {
 	s.follow = s.sel == len(s.log)-1
 	s.ensureVisible()
 	s.rebuildExchange()
+	s.drawWindow()
 }
 
 func (s *serverPane) Page(dir int) {
@@ -511,8 +544,9 @@ func (s *serverPane) Home() {
 		s.sel = 0
 		s.follow = false
 		s.ensureVisible()
-		s.rebuildExchange()
 	}
+	s.rebuildExchange()
+	s.drawWindow()
 }
 
 func (s *serverPane) End() {
@@ -525,6 +559,16 @@ func (s *serverPane) End() {
 	}
 	s.follow = true
 	s.rebuildExchange()
+	s.drawWindow()
+}
+
+// Deselect drops the log selection, if any, and follows the newest entry.
+func (s *serverPane) Deselect() {
+	if s.sel >= 0 {
+		s.sel, s.follow = -1, true
+		s.rebuildExchange()
+		s.drawWindow()
+	}
 }
 
 // Scroll moves the log window without moving the selection (mouse wheel).
@@ -537,6 +581,7 @@ func (s *serverPane) Scroll(n int) {
 	start := s.windowStart()
 	s.off = min(max(0, start+n), max(0, len(s.log)-h))
 	s.follow = s.off >= len(s.log)-h
+	s.drawWindow()
 }
 
 func (s *serverPane) ensureVisible() {
@@ -573,6 +618,7 @@ func (s *serverPane) ClickLog(y int) {
 		s.off = s.windowStart()
 		s.rebuildExchange()
 	}
+	s.drawWindow()
 }
 
 // --- wire view ---------------------------------------------------------
@@ -683,11 +729,11 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 	case c.Before == nil && c.After == nil:
 		return nil
 	case c.Before == nil:
-		return []string{indent + s.st.Changed.Render("+ "+c.Path+" created ") + s.st.After.Render(string(c.After))}
+		return []string{indent + s.st.Changed.Render("+ "+shownPath(c.Path)+" created ") + s.st.After.Render(shownBody(c.After))}
 	case c.After == nil:
-		return []string{indent + s.st.Changed.Render("− "+c.Path+" deleted ") + s.st.Before.Render(string(c.Before))}
+		return []string{indent + s.st.Changed.Render("− "+shownPath(c.Path)+" deleted ") + s.st.Before.Render(shownBody(c.Before))}
 	}
-	lines := []string{indent + s.st.Changed.Render("● "+c.Path)}
+	lines := []string{indent + s.st.Changed.Render("● "+shownPath(c.Path))}
 	fcs := sim.FieldChanges(c.Before, c.After)
 	if len(fcs) == 0 {
 		lines = append(lines, indent+"    "+s.st.Muted.Render("same content"))
@@ -700,7 +746,7 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 	before, after := fc.Display()
-	return s.st.Bold.Render(fc.Field) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
 }
 
 // --- rendering -----------------------------------------------------------
@@ -772,7 +818,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 		times = " " + s.st.Bold.Render(fmt.Sprintf("×%d", e.n))
 	}
 	src := s.st.Muted.Render(fmt.Sprintf("%-6s", ansi.Truncate(shortSource(ev), 6, "")))
-	method := s.st.Method.Render(fmt.Sprintf("%-7s", ev.Request.Method))
+	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
 		status = "no response"
@@ -794,7 +840,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 		}
 		room = w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
 	}
-	path := ev.Request.Target
+	path := shownPath(ev.Request.Target)
 	if ansi.StringWidth(path) > room {
 		path = ansi.Truncate(path, max(1, room), "…")
 	}
@@ -819,7 +865,7 @@ func (s *serverPane) rebuildRes() {
 			j++
 		}
 		if j-i > groupAbove {
-			out = append(out, "  "+s.st.Path.Render(parent+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
+			out = append(out, "  "+s.st.Path.Render(shownPath(parent)+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
 		}
 		for _, r := range res[i:j] {
 			seen[r.Path] = true
@@ -840,7 +886,7 @@ func (s *serverPane) rebuildRes() {
 			if at < 0 {
 				at = len(out)
 			}
-			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(path)+"  "+s.st.Changed.Render("deleted"))
+			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(shownPath(path))+"  "+s.st.Changed.Render("deleted"))
 		}
 	}
 	if len(out) == 0 {
@@ -872,7 +918,7 @@ func (s *serverPane) resourceLines(r resourceState) []string {
 		mark = s.st.Changed.Render("● ")
 		pst = s.st.Changed
 	}
-	line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
+	line := mark + pst.Render(shownPath(r.Path)) + "  " + s.st.Text.Render(shownBody(r.Body))
 	if r.ETag != "" && s.w >= 50 {
 		line += "  " + s.st.Faint.Render(r.ETag)
 	}
@@ -940,12 +986,16 @@ func (s *serverPane) View() []string {
 	}
 	start := s.windowStart()
 	for i := start; i < min(count, start+lh); i++ {
+		line := s.log[i].line
+		if line == "" {
+			line = s.renderEntry(s.log[i])
+		}
 		if i == s.sel {
 			// Reverse video, and a marker for terminals without it.
-			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(s.log[i].line), s.w)))
+			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(line), s.w)))
 			continue
 		}
-		lines = append(lines, " "+s.log[i].line)
+		lines = append(lines, " "+line)
 	}
 	for len(lines) < s.h-s.detailHeight() {
 		lines = append(lines, "")
@@ -956,10 +1006,17 @@ func (s *serverPane) View() []string {
 		if sum == "" {
 			sum = statusText(ev.Response.Status)
 		}
-		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum), s.w))
+		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(termsafe.Cut(sum, maxShownBody)), s.w))
 	}
 	return lines
 }
+
+// shownPath and shownBody are a path (or request target) and a stored body
+// as the pane shows them: escaped (termsafe) and cut, so that what a client
+// sent can neither drive the terminal nor cost more than a screen's worth.
+func shownPath(p string) string { return termsafe.Cut(p, maxShownTarget) }
+
+func shownBody(b []byte) string { return termsafe.CutBytes(b, maxShownBody) }
 
 // logCount says how many events the log holds and their numbers, which
 // need not start at #1: a lesson's set-up requests come before them.
