@@ -125,6 +125,8 @@ func (m *Model) enterStep() {
 	m.comp.SetStatus("", "")
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
+	} else {
+		m.comp.ResetRepeat() // the count was for the last step's request
 	}
 	// The session puts each step on the network it asks for, or a normal
 	// one; say so when the step asks.

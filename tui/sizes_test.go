@@ -72,3 +72,50 @@ func TestEveryQuizShowsAllItsChoicesAt80x24(t *testing.T) {
 		t.Fatalf("only %d quizzes walked", quizzes)
 	}
 }
+
+// TestTheRepeatCountStaysWithItsRequest: ×10 chosen for one request is not
+// carried into the next step's suggestion, and ctrl+l clears it with the
+// line.
+func TestTheRepeatCountStaysWithItsRequest(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
+	d.keys("e", "ctrl+r")
+	if n := d.m.comp.effectiveRepeat(); n != 10 {
+		t.Fatalf("ctrl+r gave ×%d, want ×10", n)
+	}
+	d.keys("ctrl+l")
+	if n := d.m.comp.effectiveRepeat(); n != 1 {
+		t.Errorf("ctrl+l left ×%d", n)
+	}
+	d.keys("ctrl+r", "esc", "n")
+	if d.sess.StepIndex() != 1 {
+		t.Fatalf("n did not move on (step %d)", d.sess.StepIndex()+1)
+	}
+	if n := d.m.comp.effectiveRepeat(); n != 1 {
+		t.Errorf("the next step's suggestion inherited ×%d", n)
+	}
+	d.mustNotContain("×10 ⏎ send")
+}
+
+// TestALongRequestIsNeverCutWithoutAnEllipsis: lesson 10's request with its
+// Idempotency-Key does not fit an 80-column composer; the line shows the
+// method and the header, with "…" where it is cut.
+func TestALongRequestIsNeverCutWithoutAnEllipsis(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{sandbox: true})
+	long := `POST /payments {"amount":25.00,"to":"acme","note":"premium alerts for a year"} -H 'Idempotency-Key: "pay-0001"'`
+	d.m.comp.Fill(long)
+	s := d.screen()
+	if !strings.Contains(s, "› POST /payments") || !strings.Contains(s, `Idempotency-Key: "pay-0001"'`) || !strings.Contains(s, "…") {
+		t.Errorf("the long request is not shown with both ends and an ellipsis:\n%s", s)
+	}
+	// Typing: the end is in view, and "…" says the start runs on.
+	d.keys("e", "end")
+	row := ""
+	for _, ln := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(ln, "pay-0001") {
+			row = ln
+		}
+	}
+	if !strings.Contains(row, "› …") {
+		t.Errorf("while typing at the end, the cut start is not marked: %q", row)
+	}
+}
