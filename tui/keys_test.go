@@ -115,6 +115,11 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 			d.mustContain("Step 2/4")
 		}},
+		"ctrl+n": {setup: func(d *driver) { d.keys("e") }, check: func(t *testing.T, d *driver) {
+			if d.sess.StepIndex() != 1 {
+				t.Errorf("step %d after ctrl+n in the composer, want 2", d.sess.StepIndex()+1)
+			}
+		}},
 		"p": {setup: func(d *driver) { d.keys("n") }, check: func(t *testing.T, d *driver) {
 			if d.sess.StepIndex() != 0 {
 				t.Errorf("step %d after back, want 1", d.sess.StepIndex()+1)

@@ -618,7 +618,7 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 	case m.status().Passed:
 		next := " — n for the next step"
 		if inComposer {
-			next = " — esc, then n for the next step"
+			next = " — ctrl+n for the next step"
 		}
 		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(next)
 	case st.Quiz != nil:

@@ -308,6 +308,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				return m.skip()
 			case key.Matches(msg, k.Undo):
 				return guard(undoCmd(m.ss.sess))
+			case key.Matches(msg, k.NextStep):
+				return m.next()
 			}
 		}
 		wasForm := m.comp.IsForm()
@@ -377,7 +379,7 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return m.startSend(*out.Send, out.Text), true
 		}
 		m.setFocus(paneComposer, false)
-	case key.Matches(msg, k.Next):
+	case key.Matches(msg, k.Next), key.Matches(msg, k.NextStep):
 		return m.next(), true
 	case key.Matches(msg, k.Prev):
 		return m.prev(), true
@@ -764,7 +766,7 @@ func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
 		// be typing already, and letters would act as commands), so say
 		// how to get out.
 		if m.focus == paneComposer {
-			m.flash = "✓ step passed — esc, then n for the next step"
+			m.flash = "✓ step passed — ctrl+n for the next step"
 		}
 	}
 	// The engine reports a failed save once, in the same status as the

@@ -119,3 +119,22 @@ func TestALongRequestIsNeverCutWithoutAnEllipsis(t *testing.T) {
 		t.Errorf("while typing at the end, the cut start is not marked: %q", row)
 	}
 }
+
+// TestCtrlNMovesOnFromTheComposer: after s fills the solution in and the
+// composer has the focus, n types, and ctrl+n still goes to the next step.
+func TestCtrlNMovesOnFromTheComposer(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
+	d.keys("h", "s", "enter")
+	finishJob(d)
+	if !d.m.status().Passed {
+		t.Fatal("the solution did not pass the step")
+	}
+	if d.m.focus != paneComposer {
+		t.Fatal("the composer lost the focus")
+	}
+	d.mustContain("ctrl+n for the next step")
+	d.keys("ctrl+n")
+	if d.sess.StepIndex() != 1 {
+		t.Errorf("ctrl+n in the composer did not move on (step %d)", d.sess.StepIndex()+1)
+	}
+}
