@@ -59,7 +59,7 @@ func TestBrokenLessonFilesReportFileLineMessage(t *testing.T) {
 		{"unknown-section.md", `6: unknown section "## Background"; sections are "## Step: title" and "## Quiz: question" (use ### for headings inside the text)`},
 		{"url-path.md", `16: path "http://localhost:8080/accounts/42" must start with /; write just the path: "/accounts/42"`},
 		{"wildcard-field.md", `17: path "/accounts/*": "*" is only allowed in request checks; name one resource here`},
-		{"bad-request-line.md", `25: invalid request line at column 30: the body is not valid JSON: invalid character '}' looking for beginning of value`},
+		{"bad-request-line.md", `25: invalid request line at column 30: the body is not valid JSON: a value is missing here: after a colon comes a value, like 100 or "ontime"`},
 		{"bad-suggestion.md", `12: invalid request line at column 32: the JSON body is not finished: expected } to close the { at column 18`},
 	}
 	files, _ := filepath.Glob("testdata/broken/*.md")

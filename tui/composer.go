@@ -20,6 +20,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
+
+	"github.com/putpost/putpost/sim"
 )
 
 // composerField is one focusable field of the composer.
@@ -721,8 +723,9 @@ func checkJSON(s string) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(s, int(se.Offset))
-		return fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col, se.Error())
+		at, words, _ := sim.ExplainJSON([]byte(s)) // the same words as the server's
+		line, col := lineCol(s, at+1)
+		return fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col, words)
 	}
 	return fmt.Errorf("not valid JSON: %w", err)
 }
