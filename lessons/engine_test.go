@@ -338,3 +338,37 @@ func TestNotYetNamesHowManyHoldAndTheFirstMissing(t *testing.T) {
 		}
 	}
 }
+
+func TestForViewKeepsTheWordsOfOneFrontEnd(t *testing.T) {
+	text := "Read the header {screen: press `w`|line: type `wire`} now.{screen:|line: Type `log`.}"
+	if got := ForView(text, Screen); got != "Read the header press `w` now." {
+		t.Errorf("screen: %q", got)
+	}
+	if got := ForView(text, Line); got != "Read the header type `wire` now.Type `log`." {
+		t.Errorf("line: %q", got)
+	}
+}
+
+// TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd: the full screen never reads
+// "in line mode" or "type `wire`", line mode never "press" or "full screen".
+func TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		texts := []string{l.Intro}
+		for _, st := range l.Steps {
+			texts = append(texts, st.Text, st.Explain)
+			texts = append(texts, st.Hints...)
+		}
+		for _, s := range texts {
+			if scr := strings.ToLower(ForView(s, Screen)); strings.Contains(scr, "line mode") || strings.Contains(scr, "type `wire`") {
+				t.Errorf("%s: the full screen would read: %q", l.ID, s)
+			}
+			if ln := strings.ToLower(ForView(s, Line)); strings.Contains(ln, "full screen") || strings.Contains(ln, "press `w`") || strings.Contains(ln, "(`w`") {
+				t.Errorf("%s: line mode would read: %q", l.ID, s)
+			}
+		}
+	}
+}

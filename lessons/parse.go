@@ -175,6 +175,9 @@ func (p *parser) checkText(lines []numbered) {
 				p.errorf(ln.n, "the line holds %s, which a terminal would act on or not show; remove it", firstUnsafe(ln.text))
 			}
 		}
+		if !checkPerView(ln.text) {
+			p.errorf(ln.n, "a {screen: …|line: …} is not complete on this line: write both sides, such as {screen: press `w`|line: type `wire`}")
+		}
 		if d := nesting(ln.text); d > maxNesting && fence == "" {
 			if deep++; deep <= most {
 				p.errorf(ln.n, "block quotes and lists nest %d deep here; at most %d levels are allowed", d, maxNesting)

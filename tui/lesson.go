@@ -275,6 +275,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	)
 	theme := m.md.theme
 	md := func(k mdKey, src string) {
+		src = lessons.ForView(src, lessons.Screen) // the words meant for the full screen
 		if strings.TrimSpace(src) == "" {
 			return
 		}
@@ -289,6 +290,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		lines = append(lines, strings.Split(out, "\n")...)
 	}
 	text := func(st func(...string) string, s string, indent int) {
+		s = lessons.ForView(s, lessons.Screen)
 		pad := strings.Repeat(" ", indent)
 		for _, ln := range strings.Split(ansi.Wrap(s, max(1, w-indent), " "), "\n") {
 			lines = append(lines, pad+st(ln))
