@@ -43,6 +43,13 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
+		if hs := session.DescribeExchange(last).Headers; len(hs) > 0 {
+			parts := make([]string, len(hs))
+			for i, h := range hs {
+				parts[i] = h[0] + ": " + h[1]
+			}
+			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
+		}
 		if msg := session.ServerError(last); msg != "" {
 			s.out.line("The server says: " + msg)
 		}
