@@ -372,3 +372,31 @@ func TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestTheChartKeyNamesAValueOrTheResourceCount(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want Chart
+		bad  bool
+	}{
+		{"/accounts/42 balance", Chart{Path: "/accounts/42", Field: "balance"}, false},
+		{"resources", Chart{Count: true}, false},
+		{"balance", Chart{}, true},
+		{"/accounts/42 bal ance", Chart{}, true},
+		{"accounts/42 balance", Chart{}, true},
+	} {
+		got, err := parseChart(tc.v)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("parseChart(%q) = %+v, %v", tc.v, got, err)
+		}
+	}
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.ID == "idempotence" && (l.Chart != Chart{Path: "/accounts/42", Field: "balance"}) {
+			t.Errorf("lesson 5 plots %+v, not the balance", l.Chart)
+		}
+	}
+}

@@ -18,19 +18,20 @@ import (
 // sparkBlocks are the eighths of a cell, from one eighth to a full block.
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
-// chartMaxRows is the tallest plot, in rows of cells.
-const chartMaxRows = 8
-
 // chartRows is how many rows of plot a server pane of inner height h gets:
-// 0 means the one-line form, a short sparkline beside the value.
+// 0 means the one-line form, a short sparkline beside the value. The plot
+// grows with the height, so that a projector's tall pane shows the shape
+// large.
 func chartRows(h int) int {
 	switch {
 	case h < 10:
 		return 0
 	case h < 20:
 		return 1
-	default:
-		return min(chartMaxRows, (h-14)/3)
+	case h < 40:
+		return (h - 14) / 3
+	default: // a projector or a big monitor: the shape is what the room reads
+		return (h - 14) / 2
 	}
 }
 
@@ -62,9 +63,23 @@ func resample(values []float64, width int) []float64 {
 	if width == 1 {
 		return values[n-1:]
 	}
+	idx := make([]int, width)
+	for i := range idx {
+		idx[i] = int(math.Round(float64(i) * float64(n-1) / float64(width-1)))
+	}
+	// The extremes keep a column (the nearest one), so that the tallest
+	// bar reaches the top and the lowest the bottom, as the labels say.
+	iLo, iHi := extremes(values)
+	for _, keep := range []int{iLo, iHi} {
+		if keep == 0 || keep == n-1 || width < 3 {
+			continue // the first and the last values always have a column
+		}
+		col := int(math.Round(float64(keep) * float64(width-1) / float64(n-1)))
+		idx[min(max(col, 1), width-2)] = keep
+	}
 	out := make([]float64, width)
-	for i := range out {
-		out[i] = values[int(math.Round(float64(i)*float64(n-1)/float64(width-1)))]
+	for i, j := range idx {
+		out[i] = values[j]
 	}
 	return out
 }

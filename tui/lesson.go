@@ -109,6 +109,7 @@ payments. There is no lesson and no check: try anything.
 func (m *Model) enterStep() {
 	m.entered = m.stepID()
 	m.notYet = "" // a new step starts untried
+	m.plotForLesson()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
@@ -133,6 +134,25 @@ func (m *Model) enterStep() {
 	if st.Network != nil && m.flash == "" {
 		m.flash = "this step sets the network: " + session.NetworkSummary(m.ss.sess.Faults(), m.ss.sess.Retry())
 	}
+}
+
+// plotForLesson points the chart at what a newly opened lesson plots.
+func (m *Model) plotForLesson() {
+	l := m.ss.sess.Lesson()
+	id := ""
+	if l != nil {
+		id = l.ID
+	}
+	if id == m.plotted {
+		return
+	}
+	m.plotted = id
+	var spec chartSpec
+	set := false
+	if l != nil && l.Chart.Set() {
+		spec, set = chartSpec{Path: l.Chart.Path, Field: l.Chart.Field}, true
+	}
+	m.srv.PlotForLesson(spec, set)
 }
 
 // refused says in the footer why a lesson command did nothing, and reports

@@ -75,6 +75,7 @@ type Model struct {
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
+	plotted   string // the lesson whose chart value the server pane was pointed at
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
 	footer    string
@@ -201,6 +202,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.sendNext())
 		}
 
+	case chartHistoryMsg:
+		m.srv.SetHistory(msg)
+
 	case undoMsg:
 		if !msg.OK {
 			m.flash = "nothing to undo: no request has changed the server since the start"
@@ -211,6 +215,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.relayoutCmd != nil {
 		cmds = append(cmds, m.relayoutCmd)
 		m.relayoutCmd = nil
+	}
+	if spec, ok := m.srv.HistoryWanted(); ok {
+		cmds = append(cmds, guard(chartHistoryCmd(m.ss.sess, spec)))
 	}
 	// An error shown or cleared in the composer changes its height.
 	if m.ready && !m.lay.TooSmall && m.comp.ErrorRows() != m.lay.ErrRows {

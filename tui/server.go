@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/session"
@@ -110,10 +111,12 @@ type serverPane struct {
 	follow   bool // keep the newest entry in view
 
 	chart      chartSpec
-	chartSet   bool      // the learner picked the chart value
-	values     []float64 // the value after each exchange, oldest first
-	texts      []string  // each value as the server wrote it, for labels
-	reqs       int       // exchanges plotted (values also has the starting point and resyncs)
+	chartSet   bool       // the learner picked the chart value
+	lessonPlot *chartSpec // what the lesson plots, when it says (lessons.Chart)
+	history    bool       // the series is to be rebuilt from the server's events (chartHistoryCmd)
+	values     []float64  // the value after each exchange, oldest first
+	texts      []string   // each value as the server wrote it, for labels
+	reqs       int        // exchanges plotted (values also has the starting point and resyncs)
 	cur        float64
 	curText    string
 	has        bool
@@ -164,8 +167,12 @@ func (s *serverPane) redraw(entries bool) {
 func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
-	if !s.chartSet {
-		s.chart = defaultChart(snap)
+	if want := s.wantedChart(); want != s.chart {
+		// The value changed (another lesson, the resource came or went):
+		// a title over another value's points would lie; rebuild them.
+		s.chart = want
+		s.clearSeries()
+		s.history = true
 	}
 	admin := skipped
 	for _, ev := range evs {
@@ -276,28 +283,179 @@ func (s *serverPane) sample(ev sim.Event) {
 	if !s.has {
 		return
 	}
-	if s.chart.Field == "" {
+	s.cur, s.curText = chartStep(s.chart, s.cur, s.curText, ev)
+	s.addPoint(s.cur, s.curText)
+	s.reqs++
+}
+
+// chartStep is the charted value after ev, from cur: the resource count
+// moves with what ev created and deleted; a field takes the value the
+// newest change to its resource left.
+func chartStep(spec chartSpec, cur float64, curText string, ev sim.Event) (float64, string) {
+	if spec.Field == "" {
 		for _, c := range ev.Changes {
 			switch {
 			case c.Before == nil && c.After != nil:
-				s.cur++
+				cur++
 			case c.Before != nil && c.After == nil:
-				s.cur--
+				cur--
 			}
 		}
-		s.curText = strconv.Itoa(int(s.cur))
-	} else {
-		for _, c := range ev.Changes {
-			if c.Path != s.chart.Path || c.After == nil {
-				continue
-			}
-			if v, text, ok := numberField(c.After, s.chart.Field); ok {
-				s.cur, s.curText = v, text
-			}
+		return cur, strconv.Itoa(int(cur))
+	}
+	for _, c := range ev.Changes {
+		if c.Path != spec.Path || c.After == nil {
+			continue
+		}
+		if v, text, ok := numberField(c.After, spec.Field); ok {
+			cur, curText = v, text
 		}
 	}
-	s.addPoint(s.cur, s.curText)
-	s.reqs++
+	return cur, curText
+}
+
+// chartSeries is a chart's series rebuilt from the server's kept events
+// (from the newest reset on), ending at the state in snap — what the pane
+// shows when the plotted value changes, so that its history is kept.
+func chartSeries(spec chartSpec, evs []sim.Event, snap serverSnap) (values []float64, texts []string, reqs int) {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == sim.KindReset {
+			evs = evs[i+1:]
+			break
+		}
+	}
+	now, nowText, ok := chartValue(spec, snap)
+	// The value before the first event: the count minus what was created
+	// since; a field as the first change to its resource found it.
+	var cur float64
+	var curText string
+	has := false
+	if spec.Field == "" {
+		created := 0
+		for _, ev := range evs {
+			for _, c := range ev.Changes {
+				switch {
+				case c.Before == nil && c.After != nil:
+					created++
+				case c.Before != nil && c.After == nil:
+					created--
+				}
+			}
+		}
+		cur, has = now-float64(created), true
+		curText = strconv.Itoa(int(cur))
+	} else {
+		found := false
+		for _, ev := range evs {
+			for _, c := range ev.Changes {
+				if c.Path == spec.Path && !found {
+					found = true
+					if c.Before != nil {
+						cur, curText, has = numberField(c.Before, spec.Field)
+					}
+				}
+			}
+		}
+		if !found {
+			cur, curText, has = now, nowText, ok
+		}
+	}
+	if has {
+		values, texts = append(values, cur), append(texts, curText)
+	}
+	for _, ev := range evs {
+		if !has {
+			// Not there yet: the series starts when the resource appears.
+			for _, c := range ev.Changes {
+				if c.Path == spec.Path && c.After != nil {
+					cur, curText, has = numberField(c.After, spec.Field)
+				}
+			}
+			if !has {
+				continue
+			}
+		} else {
+			cur, curText = chartStep(spec, cur, curText, ev)
+		}
+		if ev.Kind == sim.KindExchange {
+			values, texts = append(values, cur), append(texts, curText)
+			reqs++
+		}
+	}
+	return values, texts, reqs
+}
+
+// chartHistoryMsg carries a chart's series rebuilt from the server.
+type chartHistoryMsg struct {
+	spec   chartSpec
+	values []float64
+	texts  []string
+	reqs   int
+}
+
+// chartHistoryCmd rebuilds spec's series from the session's server, off
+// the UI goroutine.
+func chartHistoryCmd(sess *session.Session, spec chartSpec) tea.Cmd {
+	return func() tea.Msg {
+		snap := takeSnap(sess)
+		values, texts, reqs := chartSeries(spec, sess.Server().EventsSince(0), snap)
+		return chartHistoryMsg{spec: spec, values: values, texts: texts, reqs: reqs}
+	}
+}
+
+// SetHistory takes a rebuilt series, if it is still for the plotted value.
+func (s *serverPane) SetHistory(msg chartHistoryMsg) {
+	if msg.spec != s.chart || len(msg.values) == 0 {
+		return
+	}
+	s.values, s.texts, s.reqs = msg.values, msg.texts, msg.reqs
+	n := len(s.values)
+	s.cur, s.curText, s.has = s.values[n-1], s.texts[n-1], true
+	s.rebuildChart()
+}
+
+// HistoryWanted reports (once) that the series should be rebuilt from the
+// server's events, and for which value.
+func (s *serverPane) HistoryWanted() (chartSpec, bool) {
+	if !s.history {
+		return chartSpec{}, false
+	}
+	s.history = false
+	return s.chart, true
+}
+
+// PlotForLesson plots what a lesson asks for (set false: the pane's own
+// choice), unless the learner picked a value with c in this lesson.
+func (s *serverPane) PlotForLesson(spec chartSpec, set bool) {
+	s.chartSet = false // a new lesson, a new story to plot
+	s.lessonPlot = nil
+	if set {
+		s.lessonPlot = &spec
+	}
+	if want := s.wantedChart(); want != s.chart {
+		s.chart = want
+		s.clearSeries()
+		if v, text, ok := chartValue(s.chart, s.snap); ok {
+			s.addPoint(v, text)
+			s.cur, s.curText, s.has = v, text, true
+		}
+		s.history = true
+		s.rebuildChart()
+	}
+}
+
+// wantedChart is the value to plot: the learner's pick, else the lesson's
+// (while its resource is there, or it counts), else the pane's default.
+func (s *serverPane) wantedChart() chartSpec {
+	switch {
+	case s.chartSet:
+		return s.chart
+	case s.lessonPlot != nil:
+		if _, _, ok := chartValue(*s.lessonPlot, s.snap); ok {
+			return *s.lessonPlot
+		}
+	}
+	return defaultChart(s.snap)
 }
 
 // defaultChart plots the account balance when there is one (the course's
@@ -350,6 +508,7 @@ func (s *serverPane) CycleChart() {
 		s.addPoint(v, text)
 		s.cur, s.curText, s.has = v, text, true
 	}
+	s.history = true // the new value's history comes from the server
 	s.rebuildChart()
 }
 

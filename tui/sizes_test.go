@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,5 +137,66 @@ func TestCtrlNMovesOnFromTheComposer(t *testing.T) {
 	d.keys("ctrl+n")
 	if d.sess.StepIndex() != 1 {
 		t.Errorf("ctrl+n in the composer did not move on (step %d)", d.sess.StepIndex()+1)
+	}
+}
+
+// TestLesson5AlwaysOpensOnTheBalance: whatever the chart showed before —
+// another lesson's value, or one the learner picked with c — lesson 5
+// plots the balance of account 42, as its front matter says.
+func TestLesson5AlwaysOpensOnTheBalance(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "post-create"})
+	if d.m.srv.chart != (chartSpec{}) {
+		t.Errorf("lesson 4 plots %+v, want the resource count", d.m.srv.chart)
+	}
+	d.keys("c", "c")
+	if err := d.sess.Goto("idempotence"); err != nil {
+		t.Fatal(err)
+	}
+	d.m.enterStep()
+	d.send(updatesMsg{Snap: takeSnap(d.sess)})
+	if want := (chartSpec{Path: "/accounts/42", Field: "balance"}); d.m.srv.chart != want {
+		t.Errorf("lesson 5 plots %+v, want %+v", d.m.srv.chart, want)
+	}
+	d.mustContain("balance of /accounts/42 = 80.00")
+}
+
+// TestCyclingTheChartKeepsTheHistory: c to another value and back shows the
+// balance's whole history again, rebuilt from the server's events.
+func TestCyclingTheChartKeepsTheHistory(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `PUT /accounts/42 {"balance":100} x3`)
+	sendPut(d, `POST /accounts/42/interest {"rate":0.10} x3`)
+	before := append([]float64(nil), d.m.srv.values...)
+	if len(before) != 7 {
+		t.Fatalf("%d points before cycling, want the start and 6 requests", len(before))
+	}
+	for range len(chartChoices(d.m.srv.snap)) {
+		d.keys("c")
+		if d.m.srv.chart == (chartSpec{Path: "/accounts/42", Field: "balance"}) {
+			break
+		}
+	}
+	if d.m.srv.chart != (chartSpec{Path: "/accounts/42", Field: "balance"}) {
+		t.Fatal("c never came back to the balance")
+	}
+	if got := d.m.srv.values; !slices.Equal(got, before) {
+		t.Errorf("after cycling back the series is %v, want %v", got, before)
+	}
+	d.mustContain("first 80.00 → last 133.10")
+}
+
+func TestTheTallestBarReachesTheTop(t *testing.T) {
+	values := make([]float64, 500)
+	for i := range values {
+		values[i] = float64(i % 7)
+	}
+	values[251] = 1000 // a peak between two sampled columns
+	cols := resample(values, 40)
+	if lo, hi := minMax(cols); hi != 1000 || lo != 0 {
+		t.Errorf("resampled extremes %v..%v, want 0..1000", lo, hi)
+	}
+	top := plotRows(cols, 0, 1000, 4)[0]
+	if !strings.ContainsRune(top, '█') {
+		t.Errorf("no bar reaches the top row: %q", top)
 	}
 }
