@@ -94,7 +94,13 @@ func (l *lessonPane) Follow(a anchor) { l.anchor = a }
 func (l *lessonPane) Restart() { l.id = "" }
 
 // Position says how far down the text is scrolled ("40%"), or "".
-func (l *lessonPane) Position() string { return l.sc.Position() }
+// It is labelled, so that it does not read as progress through the lesson.
+func (l *lessonPane) Position() string {
+	if p := l.sc.Position(); p != "" {
+		return "scrolled " + p
+	}
+	return ""
+}
 
 // Width is the pane's inner width.
 func (l *lessonPane) Width() int { return l.w }
