@@ -170,7 +170,7 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	// (or the step) set are read for each request that arrives. Requests
 	// for another host name are refused (DNS rebinding) unless remote
 	// addresses are allowed.
-	s.httpSrv = sim.NewHTTPServer(sim.CheckHost(s.srv.NetworkHandler(s.client.Faults), ln.Addr().String(), allowRemote))
+	s.httpSrv = sim.NewHTTPServer(sim.CheckHost(s.srv.NetworkHandler(s.network), ln.Addr().String(), allowRemote))
 	s.addr = ln.Addr().String()
 	// ":8080" listens on every interface; curl needs a host to talk to.
 	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
@@ -178,6 +178,11 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	}
 	go func() { _ = s.httpSrv.Serve(ln) }()
 	return nil
+}
+
+// network is what the learner's network does now, for the listener.
+func (s *Session) network() (sim.FaultSettings, sim.RetryPolicy) {
+	return s.client.Faults(), s.client.Retry()
 }
 
 func (s *Session) stopListening() {
