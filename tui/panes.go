@@ -94,9 +94,10 @@ func (l *lessonPane) Follow(a anchor) { l.anchor = a }
 func (l *lessonPane) Restart() { l.id = "" }
 
 // Position says how far down the text is scrolled ("40%"), or "".
-// It is labelled, so that it does not read as progress through the lesson.
+// It is labelled, so that it does not read as progress through the lesson,
+// and left out at the top, where the cut text at the bottom says enough.
 func (l *lessonPane) Position() string {
-	if p := l.sc.Position(); p != "" {
+	if p := l.sc.Position(); p != "" && l.sc.off > 0 {
 		return "scrolled " + p
 	}
 	return ""
