@@ -47,6 +47,10 @@ func themeName(s *Styles) string {
 	switch {
 	case s.Mono:
 		return "mono"
+	case s.Dark && s.Colors16:
+		return "dark16"
+	case s.Colors16:
+		return "light16"
 	case s.Dark:
 		return "dark"
 	default:

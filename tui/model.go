@@ -53,6 +53,8 @@ type Model struct {
 	help  help.Model
 
 	dark, mono bool
+	fixedTheme bool // --theme chose: the terminal's answer does not change it
+	profile    colorprofile.Profile
 
 	lay   layout
 	ready bool // a window size arrived
@@ -97,13 +99,22 @@ func New(o Options) Model {
 	ss.watch = ss.sess.Watch()
 
 	m := Model{
-		ss:    ss,
-		keys:  DefaultKeyMap(),
-		dark:  true,
-		cache: newMDCache(),
-		help:  help.New(),
+		ss:      ss,
+		keys:    DefaultKeyMap(),
+		dark:    true,
+		profile: colorprofile.TrueColor,
+		cache:   newMDCache(),
+		help:    help.New(),
 	}
-	m.st = NewStyles(m.dark, m.mono)
+	switch o.Theme {
+	case ThemeLight, ThemeDark:
+		m.dark, m.fixedTheme = o.Theme == ThemeDark, true
+	default:
+		if dark, ok := darkFromColorFGBG(o.ColorFGBG); ok {
+			m.dark = dark
+		}
+	}
+	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help
 	m.help.ShortSeparator = "  "
@@ -143,14 +154,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.resize(msg.Width, msg.Height))
 
 	case tea.BackgroundColorMsg:
-		if dark := msg.IsDark(); dark != m.dark {
+		if dark := msg.IsDark(); dark != m.dark && !m.fixedTheme {
 			m.dark = dark
 			cmds = append(cmds, m.restyle())
 		}
 
 	case tea.ColorProfileMsg:
-		if mono := msg.Profile <= colorprofile.ASCII; mono != m.mono {
-			m.mono = mono
+		if msg.Profile != m.profile {
+			m.profile = msg.Profile
+			m.mono = msg.Profile <= colorprofile.ASCII
 			cmds = append(cmds, m.restyle())
 		}
 
@@ -265,7 +277,7 @@ func (m *Model) relayout() tea.Cmd {
 }
 
 func (m *Model) restyle() tea.Cmd {
-	m.st = NewStyles(m.dark, m.mono)
+	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help
 	m.comp.SetStyles(m.st)
