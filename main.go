@@ -160,7 +160,7 @@ func addTutorialFlags(c *cobra.Command, f *tutorialFlags) {
 	fs.StringVar(&f.progress, "progress", "", "the file progress is saved in (default $XDG_STATE_HOME/putpost/progress.json)")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "line mode: print every request of a repeat")
 	fs.BoolVar(&f.color, "color", false, "line mode: use colour")
-	fs.StringVar(&f.theme, "theme", "auto", "light, dark, or auto (ask the terminal); for terminals that do not say their background (detached tmux, screen, some SSH links)")
+	fs.StringVar(&f.theme, "theme", "auto", "the palette: light, dark, or auto (ask the terminal, which detached tmux and screen do not answer)")
 	_ = c.RegisterFlagCompletionFunc("lesson", completeLessonIDs)
 	_ = c.MarkFlagDirname("lessons")
 	_ = c.MarkFlagFilename("progress", "json")
