@@ -37,6 +37,7 @@ Usage:
   putpost lessons [flags]      list lessons with your progress
   putpost lint DIR...          check lesson files; prints file:line: problem
   putpost serve [flags]        serve a fresh simulated server over HTTP
+  putpost present [flags]      the projector screen, playing a demo a step at a time
   putpost help                 this text
 
 Flags (tutorial and sandbox):
@@ -57,7 +58,13 @@ Flags (serve):
   --allow-remote       allow an address that is not loopback
   --fixture NAME       starting state: all, bank, flights, customers, payments, empty
 
-Docs: README.md, docs/LESSONS.md (writing your own lessons).
+Flags (present):
+  --demo NAME|FILE     a built-in demo (see --list) or a demo file (default put-vs-post)
+  --list               list the built-in demos
+  --notes              speaker notes in a second terminal, following the presenter
+  --record FILE.cast   record the presenter's screen as an asciicast v2 file
+
+Docs: README.md, docs/PRESENTING.md, docs/LESSONS.md (writing your own lessons).
 `
 
 func main() {
@@ -102,6 +109,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLint(args, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args, stdout, stderr)
+	case "present":
+		return runPresent(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -112,7 +121,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // valueFlags are the flags that take a separate value ("--lesson ID").
-var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true}
+var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true, "demo": true, "record": true}
 
 // splitCommand finds the subcommand wherever it stands among the flags, so
 // that "putpost --plain sandbox" and "putpost sandbox --plain" agree. It

@@ -1,0 +1,88 @@
+package present
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/putpost/putpost/session"
+)
+
+// Options is what the presenter runs on.
+type Options struct {
+	Session *session.Session // a sandbox the presenter drives; required
+	Demo    *Demo            // required
+	Notes   bool             // open the link speaker notes follow
+	Record  io.Writer        // nil: no recording; else an asciicast v2 file
+	Output  io.Writer        // nil: standard output
+	Input   io.Reader        // nil: standard input
+	Width   int              // the terminal's size, for the recording's header
+	Height  int
+	Options []tea.ProgramOption // more Bubble Tea options (tests)
+}
+
+// Run presents the demo until q or ctx ends.
+func Run(ctx context.Context, o Options) error {
+	if o.Session == nil || o.Demo == nil {
+		return errors.New("present: a session and a demo are needed")
+	}
+	var hub *Hub
+	if o.Notes {
+		// Without a state folder there are no notes; the presentation
+		// itself still works.
+		if h, err := Listen(LinkFile()); err == nil {
+			defer h.Close()
+			hub = h
+		}
+	}
+	m := New(ctx, o.Session, o.Demo, hub)
+	defer m.Close()
+	out := o.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	var rec *Recorder
+	if o.Record != nil {
+		r, err := NewRecorder(out, o.Record, max(1, o.Width), max(1, o.Height), "putpost present — "+o.Demo.Title, nil)
+		if err != nil {
+			return fmt.Errorf("recording: %w", err)
+		}
+		rec, out = r, r
+	}
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(out)}
+	if o.Input != nil {
+		opts = append(opts, tea.WithInput(o.Input))
+	}
+	p := tea.NewProgram(root{m: m, rec: rec}, append(opts, o.Options...)...)
+	_, err := p.Run()
+	if err != nil && (errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil) {
+		err = nil
+	}
+	if rec != nil && rec.Err() != nil && err == nil {
+		err = fmt.Errorf("recording: %w", rec.Err())
+	}
+	return err
+}
+
+// root records resizes in the recording and passes everything to Model.
+type root struct {
+	m   Model
+	rec *Recorder
+}
+
+func (r root) Init() tea.Cmd { return r.m.Init() }
+
+func (r root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok && r.rec != nil && (ws.Width != r.m.w || ws.Height != r.m.h) && r.m.w != 0 {
+		r.rec.Resize(ws.Width, ws.Height)
+	}
+	nm, cmd := r.m.Update(msg)
+	r.m = nm.(Model)
+	return r, cmd
+}
+
+func (r root) View() tea.View { return r.m.View() }
