@@ -58,14 +58,15 @@ type Model struct {
 	dark  bool
 	mono  bool
 
-	w, h   int
-	pos    int     // steps done
-	saved  []saved // saved[k]: the state after k steps
-	job    *job
-	target int    // jumping forward to this position; -1: not jumping
-	digits string // a step number being typed
-	help   bool
-	msg    string // a notice under the request, such as an error
+	w, h    int
+	pos     int     // steps done
+	saved   []saved // saved[k]: the state after k steps
+	job     *job
+	target  int    // jumping forward to this position; -1: not jumping
+	digits  string // a step number being typed
+	help    bool
+	msg     string // a notice under the request, such as an error
+	unpaced bool   // tests: repeats send their batches without waiting
 
 	series chart.Series
 	seen   bool       // the first state has been read
@@ -331,6 +332,9 @@ func (m Model) apply(r resultMsg) (tea.Model, tea.Cmd) {
 				return m, m.sendBatch()
 			}
 			step := m.job.step
+			if m.unpaced {
+				return m, func() tea.Msg { return tickMsg{step: step} }
+			}
 			return m, tea.Tick(session.RepeatTick, func(time.Time) tea.Msg { return tickMsg{step: step} })
 		}
 	}

@@ -116,29 +116,41 @@ func (m Model) valueLines(w, room int) []string {
 	side := []string{st.Dim.Render(label), changeStyle(st, change).Render(change)}
 	sideW := max(ansi.StringWidth(label), ansi.StringWidth(change)) + 3
 
-	// The largest digits that fit beside the change and leave the chart
-	// at least a third of the room.
+	// The largest digits that fit and leave the chart most of the room:
+	// with the change beside them, or else on the line above.
 	digitsText := clean(val, 40)
-	for _, scale := range []int{3, 2, 1, 0} {
-		dh := bigHeight(scale)
-		if dh > room/3 && scale > 0 {
-			continue
-		}
-		if bigWidth(digitsText, scale)+sideW+1 > w {
-			continue
-		}
-		big := bigText(digitsText, scale)
-		out := make([]string, len(big))
-		// The change sits beside the digits, level with their bottom half.
-		at := max(0, len(big)-len(side))
-		for i, row := range big {
-			line := " " + st.Value.Render(row)
-			if i >= at && i-at < len(side) {
-				line += "   " + side[i-at]
+	for _, beside := range []bool{true, false} {
+		for _, scale := range []int{3, 2, 1, 0} {
+			dh := bigHeight(scale)
+			if !beside {
+				dh++
 			}
-			out[i] = fit(line, w)
+			if scale > 0 && dh > room/3 {
+				continue
+			}
+			need := bigWidth(digitsText, scale) + 1
+			if beside {
+				need += sideW
+			}
+			if need > w {
+				continue
+			}
+			big := bigText(digitsText, scale)
+			var out []string
+			at := max(0, len(big)-len(side)) // level with the digits' bottom
+			if !beside {
+				out = append(out, fit(" "+side[1]+"  "+side[0], w))
+				at = len(big)
+			}
+			for i, row := range big {
+				line := " " + st.Value.Render(row)
+				if i >= at && i-at < len(side) {
+					line += "   " + side[i-at]
+				}
+				out = append(out, fit(line, w))
+			}
+			return out
 		}
-		return out
 	}
 	// Too narrow even for half blocks: bold plain text.
 	return []string{fit(" "+st.Value.Render(digitsText)+"   "+side[1]+"  "+side[0], w)}
