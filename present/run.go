@@ -23,12 +23,19 @@ type Options struct {
 	Width   int              // the terminal's size, for the recording's header
 	Height  int
 	Options []tea.ProgramOption // more Bubble Tea options (tests)
+	started func(*tea.Program)  // tests: called with the program before it runs
 }
 
 // Run presents the demo until q or ctx ends.
 func Run(ctx context.Context, o Options) error {
+	_, err := run(ctx, o)
+	return err
+}
+
+// run is Run returning the last screen drawn (tests).
+func run(ctx context.Context, o Options) (string, error) {
 	if o.Session == nil || o.Demo == nil {
-		return errors.New("present: a session and a demo are needed")
+		return "", errors.New("present: a session and a demo are needed")
 	}
 	var hub *Hub
 	if o.Notes {
@@ -49,7 +56,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Record != nil {
 		r, err := NewRecorder(out, o.Record, max(1, o.Width), max(1, o.Height), "putpost present — "+o.Demo.Title, nil)
 		if err != nil {
-			return fmt.Errorf("recording: %w", err)
+			return "", fmt.Errorf("recording: %w", err)
 		}
 		rec, out = r, r
 	}
@@ -58,14 +65,21 @@ func Run(ctx context.Context, o Options) error {
 		opts = append(opts, tea.WithInput(o.Input))
 	}
 	p := tea.NewProgram(root{m: m, rec: rec}, append(opts, o.Options...)...)
-	_, err := p.Run()
+	if o.started != nil {
+		o.started(p)
+	}
+	final, err := p.Run()
+	screen := ""
+	if r, ok := final.(root); ok {
+		screen = r.m.Screen()
+	}
 	if err != nil && (errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil) {
 		err = nil
 	}
 	if rec != nil && rec.Err() != nil && err == nil {
 		err = fmt.Errorf("recording: %w", rec.Err())
 	}
-	return err
+	return screen, err
 }
 
 // root records resizes in the recording and passes everything to Model.
