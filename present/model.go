@@ -11,7 +11,6 @@ package present
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -425,6 +424,3 @@ func (m Model) publish() {
 	}
 	m.hub.Publish(Position{Demo: m.demo.Name, Hash: m.demo.Hash, Pos: m.pos, Total: len(m.demo.Steps), Sending: m.job != nil && m.job.step >= 0})
 }
-
-// errQuit is returned when the presenter stopped because its context ended.
-var errQuit = errors.New("the presenter was stopped")

@@ -146,7 +146,6 @@ type notesModel struct {
 	pos    Position
 	linked bool
 	status string
-	lines  chan Position // positions read from the link, by the reader goroutine
 }
 
 type linkMsg struct {

@@ -59,6 +59,14 @@ func run(ctx context.Context, o Options) (string, error) {
 			return "", fmt.Errorf("recording: %w", err)
 		}
 		rec, out = r, r
+		// Bubble Tea puts the terminal in raw mode and reads its size only
+		// through an output it can see is a terminal.
+		if f, ok := o.Output.(*os.File); ok || o.Output == nil {
+			if !ok {
+				f = os.Stdout
+			}
+			out = ttyRecorder{Recorder: r, f: f}
+		}
 	}
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(out)}
 	if o.Input != nil {
@@ -100,3 +108,14 @@ func (r root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (r root) View() tea.View { return r.m.View() }
+
+// ttyRecorder is a Recorder in front of a terminal that Bubble Tea can
+// still treat as the terminal.
+type ttyRecorder struct {
+	*Recorder
+	f *os.File
+}
+
+func (t ttyRecorder) Read(p []byte) (int, error) { return t.f.Read(p) }
+func (t ttyRecorder) Close() error               { return nil }
+func (t ttyRecorder) Fd() uintptr                { return t.f.Fd() }
