@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // maxPoints bounds a series: past it, the oldest points are dropped down to
@@ -21,12 +22,18 @@ const (
 // number of resources when Field is empty.
 type Spec struct{ Path, Field string }
 
-// Label says what is plotted: "balance of /accounts/42".
+// Longest field name and path a label shows; they came from outside.
+const (
+	maxLabelField = 60
+	maxLabelPath  = 512
+)
+
+// Label says what is plotted: "balance of /accounts/42", made safe to print.
 func (c Spec) Label() string {
 	if c.Field == "" {
 		return "resources stored"
 	}
-	return c.Field + " of " + c.Path
+	return termsafe.Cut(c.Field, maxLabelField) + " of " + termsafe.Cut(c.Path, maxLabelPath)
 }
 
 // Resource is one stored resource as read from the server.
@@ -61,12 +68,14 @@ type Series struct {
 }
 
 // Observe takes in new events and the resources read after them. first says
-// the viewer had seen nothing before: the value now is the first point.
-func (s *Series) Observe(evs []sim.Event, res []Resource, first bool) {
+// the viewer had seen nothing before: the value now is the first point;
+// skipped says older events were left out (a flood), so the value now is
+// taken from the state.
+func (s *Series) Observe(evs []sim.Event, res []Resource, first, skipped bool) {
 	if !s.Picked {
 		s.Spec = Default(res)
 	}
-	admin := false
+	admin := skipped
 	for _, ev := range evs {
 		if ev.Kind == sim.KindReset {
 			s.Clear()

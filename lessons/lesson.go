@@ -11,8 +11,10 @@ package lessons
 
 import (
 	"fmt"
+	"github.com/putpost/putpost/termsafe"
 	"strings"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -42,8 +44,30 @@ type Step struct {
 	Network     *Network // optional network conditions for the step (front ends apply them)
 	Line        int      // line in the lesson file where the step starts
 
-	solution []sim.RequestLine // Solution, parsed
+	// Setup is what the lesson sends when the learner enters the step, so the
+	// step starts from the state it is written for whatever came before:
+	// request lines (they may hold live values), after resetting the server
+	// to SetupFixture when that is not empty.
+	Setup        []string
+	SetupFixture string
+
+	solution    []request.Line // Solution, parsed (live values replaced by samples)
+	solutionAt  []int          // the file line of each solution line
+	acceptRules []acceptRule   // wrong-looking answers lint --play accepts as equivalent
 }
+
+// acceptRule is one line of an accept block: a kind of change to the
+// solution that still makes a right answer ("field age", "header Prefer",
+// "method PATCH", "body"), or a whole request line ("line").
+type acceptRule struct {
+	kind string
+	name string
+	line request.Line
+}
+
+// IsScaffold reports whether the step's suggested request is a scaffold that
+// leaves the method for the learner to type in front of it.
+func (s *Step) IsScaffold() bool { return strings.HasPrefix(s.Suggest, "/") }
 
 // IsQuiz reports whether the step is a quiz.
 func (s *Step) IsQuiz() bool { return s.Quiz != nil }
@@ -79,14 +103,17 @@ type Problem struct {
 
 // String formats the problem as "file:line: msg" (or "file: msg" without a line).
 func (p Problem) String() string {
+	var s string
 	switch {
 	case p.File == "":
-		return p.Msg
+		s = p.Msg
 	case p.Line <= 0:
-		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+		s = fmt.Sprintf("%s: %s", p.File, p.Msg)
 	default:
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+		s = fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	}
+	// A file name or a quoted piece of a file may hold anything.
+	return termsafe.Text(s)
 }
 
 // Problems is a list of problems. It implements error; a nil or empty

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -50,7 +51,7 @@ type Step struct {
 	Line     int    // 1-based line in the file
 	Text     string // the line as written, trimmed
 	Kind     StepKind
-	Request  sim.RequestLine // StepRequest
+	Request  request.Line    // StepRequest
 	Faults   string          // StepFaults: on, drop or off
 	Retry    sim.RetryPolicy // StepRetry
 	Captions []string        // the caption lines just before it (none: the previous caption stays)
@@ -176,7 +177,7 @@ func parseStep(line string) (Step, error) {
 		}
 		return Step{Kind: StepReset}, nil
 	}
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		if isWord(fields[0]) {
 			return Step{}, fmt.Errorf("%q is not something a demo can play: a demo line is a request, a # caption, a #> note, or one of %s", fields[0], strings.Join(demoWords, ", "))

@@ -365,7 +365,7 @@ func (m *Model) observe(ups []session.Update, res []chart.Resource) {
 		}
 	}
 	before := len(m.series.Values)
-	m.series.Observe(evs, res, !m.seen)
+	m.series.Observe(evs, res, !m.seen, false)
 	m.seen = true
 	for i := range evs {
 		ev := evs[i]

@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // Speaker notes follow the presenter over a loopback connection: the
@@ -242,7 +243,7 @@ func (r notesRoot) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.ok {
 			r.m.pos, r.m.linked, r.m.status = msg.pos, true, ""
 			if msg.pos.Hash != r.m.demo.Hash {
-				r.m.status = fmt.Sprintf("the presenter plays %q, not this demo file", clean(msg.pos.Demo, 80))
+				r.m.status = fmt.Sprintf("the presenter plays %q, not this demo file", termsafe.Cut(msg.pos.Demo, 80))
 			}
 		} else if !r.m.linked || msg.err != "" {
 			r.m.status = msg.err
@@ -269,9 +270,9 @@ func (m notesModel) Screen() string {
 	st := m.st
 	steps := m.demo.Steps
 	pos := min(m.pos.Pos, len(steps))
-	head := fmt.Sprintf(" NOTES · %s · step %d/%d ", clean(m.demo.Title, 200), min(pos+1, len(steps)), len(steps))
+	head := fmt.Sprintf(" NOTES · %s · step %d/%d ", termsafe.Cut(m.demo.Title, 200), min(pos+1, len(steps)), len(steps))
 	if pos >= len(steps) {
-		head = fmt.Sprintf(" NOTES · %s · done ", clean(m.demo.Title, 200))
+		head = fmt.Sprintf(" NOTES · %s · done ", termsafe.Cut(m.demo.Title, 200))
 	}
 	if m.pos.Sending {
 		head += "· sending… "
@@ -290,16 +291,16 @@ func (m notesModel) Screen() string {
 			label = fmt.Sprintf("NEXT %d", i+1)
 		}
 		for _, c := range s.Captions {
-			for _, l := range wrap(clean(c, 1000), w-4) {
+			for _, l := range wrap(termsafe.Cut(c, 1000), w-4) {
 				lines = append(lines, "  "+st.Caption.Render(l))
 			}
 		}
 		for _, n := range s.Notes {
-			for _, l := range wrap("▸ "+clean(n, 1000), w-4) {
+			for _, l := range wrap("▸ "+termsafe.Cut(n, 1000), w-4) {
 				lines = append(lines, "  "+st.Up.Render(l))
 			}
 		}
-		lines = append(lines, " "+st.Request.Render(label+": ")+st.Text.Render(clean(s.Text, 400)), "")
+		lines = append(lines, " "+st.Request.Render(label+": ")+st.Text.Render(termsafe.Cut(s.Text, 400)), "")
 	}
 	if pos >= len(steps) {
 		lines = append(lines, st.Dim.Render(" The demo is over."))

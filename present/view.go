@@ -11,6 +11,7 @@ import (
 	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // Smallest screen the presenter draws on.
@@ -23,7 +24,7 @@ const (
 func (m Model) View() tea.View {
 	v := tea.NewView(m.Screen())
 	v.AltScreen = true
-	v.WindowTitle = "putpost present — " + clean(m.demo.Title, 80)
+	v.WindowTitle = "putpost present — " + termsafe.Cut(m.demo.Title, 80)
 	return v
 }
 
@@ -61,7 +62,7 @@ func (m Model) topLines(w int) []string {
 	if m.digits != "" {
 		pos = "go to step " + m.digits + "_ ⏎"
 	}
-	title := " " + clean(m.demo.Title, 200) + " "
+	title := " " + termsafe.Cut(m.demo.Title, 200) + " "
 	right := " " + pos + " · ? keys "
 	title = ansi.Truncate(title, max(0, w-ansi.StringWidth(right)), "…")
 	gap := max(0, w-ansi.StringWidth(title)-ansi.StringWidth(right))
@@ -74,7 +75,7 @@ func (m Model) topLines(w int) []string {
 	}
 	var text []string
 	for _, c := range caps {
-		text = append(text, wrap(clean(c, 1000), w-2)...)
+		text = append(text, wrap(termsafe.Cut(c, 1000), w-2)...)
 	}
 	if len(text) > 3 {
 		text = append(text[:2], ansi.Truncate(text[2], w-3, "")+"…")
@@ -118,7 +119,7 @@ func (m Model) valueLines(w, room int) []string {
 
 	// The largest digits that fit and leave the chart most of the room:
 	// with the change beside them, or else on the line above.
-	digitsText := clean(val, 40)
+	digitsText := termsafe.Cut(val, 40)
 	for _, beside := range []bool{true, false} {
 		for _, scale := range []int{3, 2, 1, 0} {
 			dh := bigHeight(scale)
@@ -187,7 +188,7 @@ func (m Model) chartLines(w, rows int) []string {
 	}
 	plotRows := rows - 1 // the footer
 	iLo, iHi := chart.Extremes(s.Values)
-	loText, hiText := clean(s.Texts[iLo], 20), clean(s.Texts[iHi], 20)
+	loText, hiText := termsafe.Cut(s.Texts[iLo], 20), termsafe.Cut(s.Texts[iHi], 20)
 	flat := s.Values[iLo] == s.Values[iHi]
 	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
 	pw := max(1, w-lw-3)
@@ -205,7 +206,7 @@ func (m Model) chartLines(w, rows int) []string {
 		axis := st.Dim.Render(strings.Repeat(" ", lw-ansi.StringWidth(lab))+lab) + st.Dim.Render(" "+tick)
 		out = append(out, fit(axis+st.Chart.Render(p), w))
 	}
-	foot := fmt.Sprintf("first %s → last %s", clean(s.First(), 20), clean(s.Last(), 20))
+	foot := fmt.Sprintf("first %s → last %s", termsafe.Cut(s.First(), 20), termsafe.Cut(s.Last(), 20))
 	if s.Reqs > 0 {
 		foot += fmt.Sprintf(" · %d request", s.Reqs)
 		if s.Reqs != 1 {
@@ -227,12 +228,12 @@ func (m Model) bottomLines(w int) []string {
 	switch {
 	case m.job != nil && m.job.step >= 0:
 		s := m.demo.Steps[m.job.step]
-		req = "→ " + clean(s.Text, 400)
+		req = "→ " + termsafe.Cut(s.Text, 400)
 		if m.job.total > 1 {
 			req += fmt.Sprintf("   sending %d/%d · x finish", m.job.sent, m.job.total)
 		}
 	case m.last != nil:
-		req = "→ " + clean(exchange.Request(*m.last), 400)
+		req = "→ " + termsafe.Cut(exchange.Request(*m.last), 400)
 		if attempt, ok := exchange.Retried(*m.last); ok {
 			req += fmt.Sprintf("   (retry, attempt %d)", attempt)
 		}
@@ -246,9 +247,9 @@ func (m Model) bottomLines(w int) []string {
 	if ev := m.last; ev != nil {
 		resp = "← " + exchange.Status(*ev)
 		for _, hd := range exchange.Headers(*ev) {
-			resp += "   " + hd.Name + ": " + clean(hd.Value, 200)
+			resp += "   " + hd.Name + ": " + termsafe.Cut(hd.Value, 200)
 		}
-		body = strings.Join(strings.Fields(clean(string(ev.Response.Body), 600)), " ")
+		body = termsafe.CutBytes(ev.Response.Body, 600)
 	}
 	style := st.Response
 	if m.last != nil && (m.last.Response.Status >= 400 || m.last.Fault != sim.FaultNone) {
@@ -263,7 +264,7 @@ func (m Model) bottomLines(w int) []string {
 	case m.msg != "":
 		next = st.Bad.Render(ansi.Truncate(m.msg, w-2, "…"))
 	case m.pos < len(m.demo.Steps):
-		next = st.Next.Render(ansi.Truncate(fmt.Sprintf("next %d ▸ %s", m.pos+1, clean(m.demo.Steps[m.pos].Text, 400)), w-2, "…"))
+		next = st.Next.Render(ansi.Truncate(fmt.Sprintf("next %d ▸ %s", m.pos+1, termsafe.Cut(m.demo.Steps[m.pos].Text, 400)), w-2, "…"))
 	default:
 		next = st.Next.Render("end of the demo · ← back · r restart")
 	}

@@ -12,6 +12,14 @@ var RetryPolicies = []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.Retry
 
 // DescribeNetwork says in a sentence what the learner's network and client do.
 func DescribeNetwork(f sim.FaultSettings, p sim.RetryPolicy) string {
+	if p == "" {
+		p = sim.RetryNone
+	}
+	return DescribeFaults(f) + "; the client's retry policy is " + string(p) + "."
+}
+
+// DescribeFaults says what the network does to requests and responses.
+func DescribeFaults(f sim.FaultSettings) string {
 	var parts []string
 	if f.DropRequests {
 		parts = append(parts, "the network drops the first attempt of each request before it reaches the server")
@@ -25,10 +33,7 @@ func DescribeNetwork(f sim.FaultSettings, p sim.RetryPolicy) string {
 	if len(parts) == 0 {
 		parts = append(parts, "the network delivers every message")
 	}
-	if p == "" {
-		p = sim.RetryNone
-	}
-	return strings.Join(parts, "; ") + "; the client's retry policy is " + string(p) + "."
+	return strings.Join(parts, "; ")
 }
 
 // NetworkSummary is DescribeNetwork in a few words, for a title bar:
@@ -68,10 +73,6 @@ func RetryMeaning(p sim.RetryPolicy) string {
 	}
 	return ""
 }
-
-// FaultWords are the settings a view offers for the learner's network, in
-// the words of line mode's faults command and of demo scripts.
-var FaultWords = []string{"on", "drop", "off"}
 
 // ParseFaults reads a faults setting ("on" or "lose": lose the first
 // response of each request; "drop": drop the first request; "off": neither)

@@ -14,15 +14,20 @@ type Options struct {
 	MaxResources int       // default 10000; over it a create answers 507 Insufficient Storage
 	MaxEvents    int       // events kept in memory for EventsSince (and undo steps); default 10000, oldest dropped
 	Start        time.Time // sim clock start; default 2026-01-01T09:00:00Z
+	// WallClockDate makes responses to requests that arrived over a real
+	// socket (SourceNetwork) carry the wall clock in Date, as §6.6.1 asks
+	// of an origin server; in-process requests keep the sim clock, so that
+	// tests and transcripts stay the same from run to run.
+	WallClockDate bool
 }
 
 // Limits that keep one learner's server from eating the machine.
 const (
 	maxBody        = 1 << 20  // request bodies; larger ones get 413
 	maxStoreBytes  = 64 << 20 // stored JSON in total; more gets 507
-	maxEventBytes  = 64 << 20 // bodies kept in the event log
+	maxEventBytes  = 64 << 20 // everything kept in the event log (bodies, targets, headers)
 	maxUndoBytes   = 64 << 20 // old bodies kept for Undo
-	maxIdemBytes   = 64 << 20 // responses kept for Idempotency-Key replays
+	maxIdemBytes   = 64 << 20 // keys, requests and responses kept for Idempotency-Key replays
 	tick           = time.Second
 	defaultMaxRes  = 10000
 	defaultMaxEvts = 10000

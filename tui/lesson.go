@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
-	"github.com/putpost/putpost/sim"
 )
 
 // lessonPane shows the current lesson and step: rendered Markdown, the task
@@ -29,10 +29,10 @@ type lessonPane struct {
 	summaryC string // the same for when the composer has the focus (where n types)
 }
 
-// Visible is the pane's lines; when the task is scrolled out of view its
+// View is the pane's lines; when the task is scrolled out of view its
 // one-line summary takes the last row, so the check state is always on
 // screen. inComposer picks the summary's wording for a focused composer.
-func (l *lessonPane) Visible(inComposer bool) []string {
+func (l *lessonPane) View(inComposer bool) []string {
 	vis := l.sc.Visible()
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis
@@ -79,6 +79,7 @@ payments. There is no lesson and no check: try anything.
 // enterStep sets the screen up for the session's current step: the
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
+	m.entered = m.stepID()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
@@ -172,6 +173,9 @@ func (m *Model) solution() tea.Cmd {
 	switch {
 	case m.refused(err, "no solutions in the sandbox"):
 		return nil
+	case errors.As(err, new(*session.NotYetError)):
+		m.flash = err.Error()
+		return nil
 	case err != nil || len(sol.Requests) == 0:
 		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
 		return nil
@@ -210,6 +214,14 @@ func (m *Model) answer(choice int) tea.Cmd {
 	return m.buildLesson(st.JustPassed || !q.Correct)
 }
 
+// stepID names the session's current step ("put-replace#2"), or "sandbox".
+func (m *Model) stepID() string {
+	if l := m.ss.sess.Lesson(); l != nil {
+		return l.ID + "#" + strconv.Itoa(m.ss.sess.StepIndex())
+	}
+	return "sandbox"
+}
+
 // --- building the pane ----------------------------------------------------
 
 // buildLesson lays out the lesson pane's lines for the current step.
@@ -217,11 +229,11 @@ func (m *Model) answer(choice int) tea.Cmd {
 // shown as plain wrapped text until it arrives. jumpToResult scrolls to the
 // outcome (a step just passed, a quiz just answered).
 func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
-	l := &m.lesson
-	if l.w <= 0 {
+	w := m.lesson.Width()
+	if w <= 0 {
 		return nil
 	}
-	w := l.w
+	c := lessonContent{taskAt: -1, resultAt: -1}
 	var (
 		lines []string
 		cmds  []tea.Cmd
@@ -251,15 +263,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
-	id := "sandbox"
-	if lesson != nil {
-		id = lesson.ID + "#" + strconv.Itoa(idx)
-	}
-	resultAt := -1
-	l.hintAt = 0
-	l.taskAt = -1
-	l.summary = m.taskSummary(w, false)
-	l.summaryC = m.taskSummary(w, true)
+	c.id = m.stepID()
+	c.summary = m.taskSummary(w, false)
+	c.summaryC = m.taskSummary(w, true)
 
 	switch {
 	case lesson == nil || step == nil:
@@ -277,9 +283,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		md(mdKey{Lesson: lesson.ID, Step: idx, Part: "text"}, head)
 		blank()
 
-		l.taskAt = len(lines)
+		c.taskAt = len(lines)
 		if step.Quiz != nil {
-			resultAt = m.quizLines(step, &lines, md, text)
+			c.resultAt = m.quizLines(step, &lines, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
 			for _, r := range m.status().Results {
@@ -293,28 +299,33 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 					text(m.st.Pending.Render, line, 2)
 				}
 			}
-			if !m.status().Passed && step.Suggest != "" {
+			switch {
+			case m.status().Passed || step.Suggest == "":
+			case step.IsScaffold():
+				text(m.st.Faint.Render, "The composer holds the start of a request: press e, type the method in front, then ⏎.", 2)
+			default:
 				text(m.st.Faint.Render, "The composer holds a suggested request: edit it, or press e then ⏎ to send it.", 2)
 			}
 		}
 
 		if hs := eng.HintsShown(); len(hs) > 0 {
 			blank()
-			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
-				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
+				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
-			l.hintAt = len(lines) - 1
+			c.hintAt = len(lines) - 1
 		} else if !m.status().Passed && len(step.Hints) > 0 {
 			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
 		}
 
 		if m.status().Passed && step.Quiz == nil {
 			blank()
-			resultAt = len(lines)
+			c.resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
-			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain"}, step.Explain)
+			// The explanation may hold live values: the text is part of the key.
+			explain := eng.Explain()
+			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain\x00" + explain}, explain)
 		}
 		if m.status().Passed {
 			blank()
@@ -323,8 +334,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	}
 
 	// A last empty line for the task summary to cover when it is pinned
-	// at the bottom (see Visible), so that it never hides the end.
-	if l.taskAt >= 0 {
+	// at the bottom (see View), so that it never hides the end.
+	if c.taskAt >= 0 {
 		lines = append(lines, "")
 	}
 	// Fit every line to the pane now, so that View draws them as they are.
@@ -333,24 +344,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			lines[i] = fitLine(ln, w)
 		}
 	}
-	l.sc.SetLines(lines)
-	l.resultAt = resultAt
-	switch {
-	case id != l.id:
-		l.id = id
-		l.anchor = anchorNone
-		l.sc.Top()
-	case jumpToResult && resultAt >= 0:
-		l.anchor = anchorResult
-	}
-	switch l.anchor {
-	case anchorResult:
-		if l.resultAt >= 0 {
-			l.sc.SetOffset(l.resultAt)
-		}
-	case anchorHint:
-		l.sc.Show(l.hintAt)
-	}
+	c.lines = lines
+	m.lesson.SetContent(c, jumpToResult)
 	return tea.Batch(cmds...)
 }
 
@@ -542,44 +537,16 @@ func (m *Model) updateCurl() {
 		m.curl = ""
 		return
 	}
-	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
+	rl := request.Line{Method: "GET", Target: "/accounts/42"}
 	if st := m.ss.sess.Step(); st != nil && st.Suggest != "" {
-		if p, err := sim.ParseRequestLine(st.Suggest); err == nil {
+		if p, err := request.Parse(st.Suggest); err == nil {
 			rl = p
 		}
 	} else if p := m.srv.FirstPath(); p != "" {
 		rl.Target = p
 	}
-	m.curl = curlCommand(m.curlAddr, rl)
-	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})
-}
-
-// curlCommand writes rl as a curl command line for a shell.
-func curlCommand(addr string, rl sim.RequestLine) string {
-	var b strings.Builder
-	b.WriteString("curl -i")
-	if rl.Method != "GET" {
-		b.WriteString(" -X " + rl.Method)
-	}
-	b.WriteString(" " + shellQuote("http://"+addr+rl.Target))
-	for _, name := range sortedKeys(rl.Header) {
-		for _, v := range rl.Header[name] {
-			b.WriteString(" -H " + shellQuote(name+": "+v))
-		}
-	}
-	if rl.Body != "" {
-		b.WriteString(" -d " + shellQuote(rl.Body))
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	m.curl = rl.CurlCommand("http://" + m.curlAddr)
+	m.curlShort = request.Line{Method: "GET", Target: rl.Target}.CurlCommand("http://" + m.curlAddr)
 }
 
 // taskSummary is the step's state in one line: checks done, the first one

@@ -11,8 +11,10 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // pane is one of the three panes that can have the focus.
@@ -35,6 +37,8 @@ const (
 	overlayContents
 	overlayReset
 	overlayNotice // the start-up notice, when there is no welcome to hold it
+	overlayCopied // the curl line y just copied
+	overlayExport // the file prompt of E
 )
 
 // Model is the root of the full screen. It owns the layout and the focus;
@@ -58,6 +62,9 @@ type Model struct {
 	keysBox helpBox
 	toc     contentsBox
 	reset   resetBox
+	export  exportBox
+	copied  string // the curl line in the copy box
+	entered string // the step enterStep last set the screen up for (see stepID)
 
 	lesson lessonPane
 	comp   composer
@@ -100,9 +107,9 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, takeSnap(ss.sess))
+	m.srv.Apply(nil, takeSnap(ss.sess), false)
 	m.lesson = lessonPane{}
-	m.notice = strings.TrimSpace(o.Notice)
+	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
 	m.listen(ss.sess.Addr())
 	switch {
@@ -156,7 +163,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.handleKey(msg))
 
 	case tea.PasteMsg:
-		if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
+		if m.overlay == overlayExport && !m.tooSmall() {
+			cmds = append(cmds, m.exportKey(msg))
+		} else if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
 			cmd, _ := m.comp.Update(msg, m.keys)
 			cmds = append(cmds, cmd)
 		}
@@ -179,6 +188,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case updatesMsg:
 		cmds = append(cmds, m.onUpdates(msg))
+
+	case exportedMsg:
+		m.onExported(msg)
 
 	case sentMsg:
 		cmds = append(cmds, m.onSent(msg))
@@ -256,6 +268,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay = overlayNone
 		m.notice = ""
 		return nil
+	case overlayCopied:
+		m.overlay = overlayNone
+		return nil
+	case overlayExport:
+		return m.exportKey(msg)
 	case overlayHelp:
 		r, lines := m.helpBox()
 		if m.keysBox.Update(msg, k, lines, r.H-2) {
@@ -364,6 +381,10 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.answer(int(msg.Code - '1')), true
 	case key.Matches(msg, k.Wire):
 		m.openWire()
+	case key.Matches(msg, k.Copy):
+		return m.copyExchange(), true
+	case key.Matches(msg, k.Export):
+		m.openExport()
 	case key.Matches(msg, k.Undo):
 		return guard(undoCmd(m.ss.sess)), true
 	case key.Matches(msg, k.Faults):
@@ -561,13 +582,9 @@ func (m *Model) cycleFaults() {
 	next.Delay = cur.Delay
 	m.ss.sess.SetFaults(next)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
-	switch {
-	case next.LoseResponses:
-		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
-	case next.DropRequests:
-		m.flash = "faults on: the first attempt of each request never reaches the server"
-	default:
-		m.flash = "faults off: the network delivers everything"
+	m.flash = "faults on: " + session.DescribeFaults(next)
+	if next == (sim.FaultSettings{Delay: next.Delay}) {
+		m.flash = "faults off: " + session.DescribeFaults(next)
 	}
 }
 
@@ -588,7 +605,7 @@ func (m *Model) cycleRetry() {
 
 // --- sending -------------------------------------------------------------------
 
-func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
+func (m *Model) startSend(rl request.Line, text string) tea.Cmd {
 	if m.job != nil {
 		m.comp.Refuse("a repeat is still running; press ctrl+x to finish it first")
 		return nil
@@ -689,16 +706,19 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
-			if !u.ByCommand { // another view moved the learner
-				m.lesson.Restart()
+			// This screen's own moves were shown when it made them;
+			// another view of the session may have moved the learner.
+			if m.stepID() != m.entered {
 				m.enterStep()
 				cmds = append(cmds, m.buildLesson(false))
 			}
+		case session.UpdateAnswer:
+			cmds = append(cmds, m.buildLesson(false))
 		}
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.Apply(fresh, msg.Snap)
+	m.srv.Apply(fresh, msg.Snap, msg.Skipped > 0)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

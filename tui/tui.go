@@ -140,7 +140,11 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 	}()
 	m := New(o)
 	ss = m.ss
-	ss.ctx = ctx // requests in flight end with the program
+	// Requests in flight end with the program, however it ends: a repeat
+	// on a slow network must not hold the session after the screen is gone.
+	sendCtx, cancelSends := context.WithCancel(ctx)
+	defer cancelSends()
+	ss.ctx = sendCtx
 	defer ss.close()
 
 	// Debug logging goes to a file, never to the screen.

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // View draws the screen from state computed in Update: it slices
@@ -33,7 +34,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(m.focus == paneComposer), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.IsForm() {
@@ -104,6 +105,15 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 		lines := append(m.noticeLines(r0.W-2), "", " "+m.st.Muted.Render("Press any key to go on."))
 		f.r, f.title = overlayRect(l, 72, len(lines)+2), "Notice"
 		f.lines, f.total = lines, len(lines)
+	case overlayCopied:
+		r0 := overlayRect(l, 100, l.H)
+		lines := m.copiedLines(r0.W - 2)
+		f.r, f.title = overlayRect(l, 100, len(lines)+2), "Copied as curl"
+		window(scroller{}, lines, -1)
+	case overlayExport:
+		lines := m.exportLines()
+		f.r, f.title, f.note = overlayRect(l, 72, len(lines)+2), "Export requests", "esc cancel"
+		f.lines, f.total = lines, len(lines)
 	case overlayHelp:
 		r, lines := m.helpBox()
 		f.r, f.title, f.note = r, "Keys", "esc close"
@@ -142,7 +152,8 @@ func (m *Model) refreshFooter() {
 	rest := w - ansi.StringWidth(mark)
 	var line string
 	if m.flash != "" {
-		line = m.st.Notice.Render(ansi.Truncate(" "+m.flash, max(1, rest), "…"))
+		// A flash may quote an error that names a file or a server's words.
+		line = m.st.Notice.Render(ansi.Truncate(" "+termsafe.Cut(m.flash, 4*w), max(1, rest), "…"))
 	} else {
 		m.help.SetWidth(rest - 1)
 		line = " " + m.help.ShortHelpView(m.shortHelp())
