@@ -111,3 +111,40 @@ func trimRight(s string) string {
 	}
 	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
 }
+
+// TestPresentListAndBadDemos: --list names every built-in demo; a demo file
+// with a line the presenter cannot play is refused with its file and line
+// before any screen; --notes with --record is a usage error.
+func TestPresentListAndBadDemos(t *testing.T) {
+	r := runCmd(t, nil, "present", "--list")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for _, want := range []string{"put-vs-post", "PUT ×100 vs POST ×100 on the balance", "lost-response", "Idempotency-Key", "two-tellers", "If-Match"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	if err := os.WriteFile(bad, []byte("# a demo\nGET /accounts/42\nstate /accounts\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runCmd(t, nil, "present", "--demo", bad)
+	if r.err == nil || !strings.Contains(r.stderr, "bad.txt:3: ") || !strings.Contains(r.stderr, `"state" is not something a demo can play`) {
+		t.Errorf("a bad demo: %v\n%s", r.err, r.stderr)
+	}
+	if code := exitCode(r.err); code != 1 {
+		t.Errorf("a bad demo exits %d, want 1", code)
+	}
+
+	r = runCmd(t, nil, "present", "--demo", "no-such-demo")
+	if r.err == nil || !strings.Contains(r.stderr, "no demo called") || !strings.Contains(r.stderr, "two-tellers") {
+		t.Errorf("an unknown demo: %v\n%s", r.err, r.stderr)
+	}
+
+	r = runCmd(t, nil, "present", "--notes", "--record", "x.cast")
+	if code := exitCode(r.err); code != 2 {
+		t.Errorf("--notes --record exits %d (%v), want 2", code, r.err)
+	}
+}

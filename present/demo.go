@@ -14,6 +14,7 @@ import (
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // A demo is a line-mode script — what `putpost sandbox --plain < FILE` plays —
@@ -177,11 +178,14 @@ func parseStep(line string) (Step, error) {
 		}
 		return Step{Kind: StepReset}, nil
 	}
+	// Line mode reads a lower-case word that is not a method as one of its
+	// commands (state, log, next, …), never as a request: so does a demo,
+	// and refuses the ones it cannot play.
+	if isWord(fields[0]) && fields[0] != "curl" && !slices.Contains(request.Methods, strings.ToUpper(fields[0])) {
+		return Step{}, fmt.Errorf("%q is not something a demo can play: a demo line is a request, a # caption, a #> note, or one of %s", termsafe.Cut(fields[0], 40), strings.Join(demoWords, ", "))
+	}
 	rl, err := request.Parse(line)
 	if err != nil {
-		if isWord(fields[0]) {
-			return Step{}, fmt.Errorf("%q is not something a demo can play: a demo line is a request, a # caption, a #> note, or one of %s", fields[0], strings.Join(demoWords, ", "))
-		}
 		return Step{}, err
 	}
 	return Step{Kind: StepRequest, Request: rl}, nil
@@ -190,7 +194,7 @@ func parseStep(line string) (Step, error) {
 // isWord reports whether w is a lower-case word, such as a line-mode
 // command, rather than a request's method.
 func isWord(w string) bool {
-	return strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
 }
 
 func policyNames() string {

@@ -67,6 +67,8 @@ type Model struct {
 	msg     string // a notice under the request, such as an error
 	unpaced bool   // tests: repeats send their batches without waiting
 
+	frame string // the screen, drawn by Update
+
 	series chart.Series
 	seen   bool       // the first state has been read
 	last   *sim.Event // the newest exchange
@@ -135,8 +137,16 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg { return m.result(resultStart) })
 }
 
-// Update handles keys, window sizes and results of the session's commands.
+// Update handles keys, window sizes and results of the session's commands,
+// then draws the frame once; View only returns it.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := m.update(msg)
+	next := nm.(Model)
+	next.frame = next.render()
+	return next, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height

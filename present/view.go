@@ -28,8 +28,12 @@ func (m Model) View() tea.View {
 	return v
 }
 
-// Screen is the frame as text with styles, exactly w×h.
-func (m Model) Screen() string {
+// Screen is the frame as text with styles, exactly w×h, as the last Update
+// drew it.
+func (m Model) Screen() string { return m.frame }
+
+// render draws the frame.
+func (m Model) render() string {
 	w, h := m.w, m.h
 	if w <= 0 || h <= 0 {
 		return ""
