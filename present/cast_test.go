@@ -48,18 +48,10 @@ func TestRecordingIsAsciicastAndReplaysToTheSameScreen(t *testing.T) {
 	if out.String() != screen.String() {
 		t.Errorf("the recording's output (%d bytes) differs from what the terminal got (%d bytes)", out.Len(), screen.Len())
 	}
-	want := trimLines(ansi.Strip(final))
+	want := ansi.Strip(final)
 	if !strings.Contains(want, "Two tellers and If-Match") {
 		t.Errorf("the last frame is not the presenter:\n%s", want)
 	}
-}
-
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
 }
 
 // TestReadCastRefusesBrokenFiles says which line is wrong.

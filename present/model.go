@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,11 @@ type saved struct {
 	series chart.Series
 	last   *sim.Event
 	change string
+	recent []sim.Event
 }
+
+// maxRecent is how many exchanges the wide screen lists.
+const maxRecent = 60
 
 // job is the step being played.
 type job struct {
@@ -70,9 +75,10 @@ type Model struct {
 	frame string // the screen, drawn by Update
 
 	series chart.Series
-	seen   bool       // the first state has been read
-	last   *sim.Event // the newest exchange
-	change string     // the watched value's last change
+	seen   bool        // the first state has been read
+	last   *sim.Event  // the newest exchange
+	change string      // the watched value's last change
+	recent []sim.Event // the newest exchanges, oldest first (wide screens list them)
 }
 
 // New returns a presenter of sess playing demo. sess should be a sandbox
@@ -328,7 +334,7 @@ func (m Model) apply(r resultMsg) (tea.Model, tea.Cmd) {
 		s := m.saved[r.to]
 		m.pos, m.job, m.target = r.to, nil, -1
 		m.saved = m.saved[:r.to+1]
-		m.series, m.last, m.change = s.series.Clone(), s.last, s.change
+		m.series, m.last, m.change, m.recent = s.series.Clone(), s.last, s.change, slices.Clone(s.recent)
 		m.publish()
 		return m, nil
 	case resultBatch:
@@ -355,7 +361,7 @@ func (m Model) apply(r resultMsg) (tea.Model, tea.Cmd) {
 	m.pos++
 	m.saved = append(m.saved[:m.pos], saved{
 		cp: r.cp, faults: r.faults, retry: r.retry,
-		series: m.series.Clone(), last: m.last, change: m.change,
+		series: m.series.Clone(), last: m.last, change: m.change, recent: slices.Clone(m.recent),
 	})
 	if m.target > m.pos && r.err == "" {
 		return m.start(true)
@@ -382,8 +388,12 @@ func (m *Model) observe(ups []session.Update, res []chart.Resource) {
 		switch ev.Kind {
 		case sim.KindExchange:
 			m.last = &ev
+			m.recent = append(m.recent, ev)
+			if len(m.recent) > 2*maxRecent {
+				m.recent = slices.Clone(m.recent[len(m.recent)-maxRecent:])
+			}
 		case sim.KindReset:
-			m.last = nil
+			m.last, m.recent = nil, nil
 		}
 	}
 	if n := len(m.series.Values); n >= 2 && (n != before || len(evs) > 0) {

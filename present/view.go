@@ -49,7 +49,20 @@ func (m Model) render() string {
 		middle = m.helpLines(w, room)
 	} else {
 		value := m.valueLines(w, room)
-		middle = append(value, m.chartLines(w, room-len(value))...)
+		rows := room - len(value)
+		// A wide screen lists the newest exchanges beside the chart: the
+		// room sees the ×100 go by, not only its sum.
+		if lw := recentWidth(w); lw > 0 && rows >= 8 {
+			chartW := w - lw - 2
+			cl := m.chartLines(chartW, rows)
+			rl := m.recentLines(lw, rows)
+			for i := range cl {
+				cl[i] = fit(cl[i], chartW) + "  " + rl[i]
+			}
+			middle = append(value, cl...)
+		} else {
+			middle = append(value, m.chartLines(w, rows)...)
+		}
 	}
 	lines := append(append(top, middle...), bottom...)
 	return fill(lines, w, h)
@@ -219,6 +232,61 @@ func (m Model) chartLines(w, rows int) []string {
 	}
 	out = append(out, fit(st.Dim.Render(strings.Repeat(" ", lw)+" └ "+foot), w))
 	return out
+}
+
+// recentWidth is the width of the list of exchanges beside the chart, 0
+// when the screen is too narrow for one.
+func recentWidth(w int) int {
+	if w < 150 {
+		return 0
+	}
+	return min(84, w*2/5)
+}
+
+// recentLines lists the newest exchanges, newest at the bottom, in rows
+// lines of width w.
+func (m Model) recentLines(w, rows int) []string {
+	st := m.st
+	out := []string{fit(st.Dim.Render("│ ")+st.Bold.Render("exchanges"), w)}
+	evs := m.recent
+	if n := rows - 1; len(evs) > n {
+		evs = evs[len(evs)-n:]
+	}
+	for len(out)+len(evs) < rows {
+		out = append(out, fit(st.Dim.Render("│"), w))
+	}
+	for _, ev := range evs {
+		what := ev.Summary()
+		if ch, ok := watchedChange(ev, m.series.Spec); ok {
+			what = exchange.Status(ev) + " · " + ch
+		}
+		line := fmt.Sprintf("#%d %s  %s", ev.Seq, termsafe.Cut(exchange.Request(ev), 200), termsafe.Cut(what, 400))
+		style := st.Text
+		if ev.Response.Status >= 400 || ev.Fault != sim.FaultNone {
+			style = st.Bad
+		}
+		out = append(out, fit(st.Dim.Render("│ ")+style.Render(ansi.Truncate(line, w-2, "…")), w))
+	}
+	return out
+}
+
+// watchedChange says what an exchange did to the watched value:
+// "100.00 → 110.00", or "" and false when it did not touch it.
+func watchedChange(ev sim.Event, spec chart.Spec) (string, bool) {
+	if spec.Field == "" {
+		return "", false
+	}
+	for _, c := range ev.Changes {
+		if c.Path != spec.Path {
+			continue
+		}
+		_, before, okB := chart.NumberField(c.Before, spec.Field)
+		_, after, okA := chart.NumberField(c.After, spec.Field)
+		if okB && okA {
+			return before + " → " + after, true
+		}
+	}
+	return "", false
 }
 
 // bottomLines: the request being sent (or the last one), the last
