@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
@@ -22,6 +23,7 @@ import (
 //
 //	# A caption: shown above the next request (the file's first line is the title)
 //	#> A speaker note: shown only by --notes
+//	#! watch balance of /accounts/42   (the value in big digits; or: #! watch resources)
 //	PUT /accounts/42 {"balance":100.00} x100
 //	faults on | faults drop | faults off
 //	retry none | retry rfc9110 | retry go | retry browser
@@ -65,6 +67,10 @@ type Demo struct {
 	Title string // the first line's caption, or Name
 	Steps []Step
 	Hash  string // identifies the text, so notes follow only the same demo
+	// Watch is the value shown in big digits and charted, when the demo
+	// names one (#! watch); otherwise the balance, as everywhere.
+	Watch   chart.Spec
+	Watched bool
 }
 
 // Limits of a demo file: it is read whole, and every line becomes a step.
@@ -111,6 +117,13 @@ func ParseDemo(name string, src []byte) (*Demo, error) {
 		switch {
 		case line == "":
 			continue
+		case strings.HasPrefix(line, "#!"):
+			spec, err := parseWatch(strings.TrimSpace(line[2:]))
+			if err != nil {
+				return nil, errf(n, "%s", err)
+			}
+			d.Watch, d.Watched = spec, true
+			continue
 		case strings.HasPrefix(line, "#>"):
 			notes = append(notes, strings.TrimSpace(line[2:]))
 			continue
@@ -144,6 +157,19 @@ func ParseDemo(name string, src []byte) (*Demo, error) {
 		d.Title = name
 	}
 	return d, nil
+}
+
+// parseWatch reads a watch directive: "watch FIELD of PATH" or "watch
+// resources".
+func parseWatch(text string) (chart.Spec, error) {
+	f := strings.Fields(text)
+	switch {
+	case len(f) == 2 && f[0] == "watch" && f[1] == "resources":
+		return chart.Spec{}, nil
+	case len(f) == 4 && f[0] == "watch" && f[2] == "of" && strings.HasPrefix(f[3], "/"):
+		return chart.Spec{Field: f[1], Path: f[3]}, nil
+	}
+	return chart.Spec{}, errors.New(`a #! line is "#! watch FIELD of PATH" (such as #! watch balance of /accounts/42) or "#! watch resources"`)
 }
 
 // parseStep reads one line that is not a comment.

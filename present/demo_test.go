@@ -91,3 +91,21 @@ func TestDescribeChange(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchLineChoosesTheBigValue(t *testing.T) {
+	d, err := ParseDemo("d.txt", []byte("# t\n#! watch resources\nPOST /payments {\"amount\":1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Watched || d.Watch.Field != "" {
+		t.Errorf("watch: %v %+v", d.Watched, d.Watch)
+	}
+	dr := newDriver(t, d, 80, 24)
+	dr.keys("space")
+	if dr.m.series.Spec.Label() != "resources stored" || !strings.HasPrefix(dr.m.change, "+1 ×") {
+		t.Errorf("watching %q, change %q", dr.m.series.Spec.Label(), dr.m.change)
+	}
+	if _, err := ParseDemo("d.txt", []byte("#! watch the balance\nGET /a\n")); err == nil || !strings.HasPrefix(err.Error(), "d.txt:1: a #! line is") {
+		t.Errorf("a bad watch line: %v", err)
+	}
+}

@@ -90,6 +90,9 @@ func New(ctx context.Context, sess *session.Session, demo *Demo, hub *Hub) Model
 		watch: sess.Watch(), keys: DefaultKeyMap(), dark: true, target: -1,
 	}
 	m.st = NewStyles(m.dark, m.mono)
+	if demo.Watched {
+		m.series.Spec, m.series.Picked = demo.Watch, true
+	}
 	m.saved = []saved{{cp: sess.Checkpoint(), faults: sess.Faults(), retry: sess.Retry()}}
 	return m
 }

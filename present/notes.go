@@ -270,9 +270,9 @@ func (m notesModel) Screen() string {
 	st := m.st
 	steps := m.demo.Steps
 	pos := min(m.pos.Pos, len(steps))
-	head := fmt.Sprintf(" NOTES · %s · step %d/%d ", termsafe.Cut(m.demo.Title, 200), min(pos+1, len(steps)), len(steps))
+	head := fmt.Sprintf(" NOTES · step %d/%d · %s ", min(pos+1, len(steps)), len(steps), termsafe.Cut(m.demo.Title, 200))
 	if pos >= len(steps) {
-		head = fmt.Sprintf(" NOTES · %s · done ", termsafe.Cut(m.demo.Title, 200))
+		head = fmt.Sprintf(" NOTES · done · %s ", termsafe.Cut(m.demo.Title, 200))
 	}
 	if m.pos.Sending {
 		head += "· sending… "
