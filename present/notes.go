@@ -212,8 +212,9 @@ func RunNotes(ctx context.Context, demo *Demo, file string, opts ...tea.ProgramO
 }
 
 type notesRoot struct {
-	m  notesModel
-	ch chan linkMsg
+	m     notesModel
+	ch    chan linkMsg
+	frame string // drawn by Update
 }
 
 func (r notesRoot) wait() tea.Cmd {
@@ -229,7 +230,15 @@ func (r notesRoot) wait() tea.Cmd {
 
 func (r notesRoot) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, r.wait()) }
 
+// Update follows the link and the keys, then draws the frame once.
 func (r notesRoot) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nr, cmd := r.update(msg)
+	next := nr.(notesRoot)
+	next.frame = next.m.Screen()
+	return next, cmd
+}
+
+func (r notesRoot) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.m.w, r.m.h = msg.Width, msg.Height
@@ -254,7 +263,7 @@ func (r notesRoot) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (r notesRoot) View() tea.View {
-	v := tea.NewView(r.m.Screen())
+	v := tea.NewView(r.frame)
 	v.AltScreen = true
 	v.WindowTitle = "putpost notes"
 	return v
