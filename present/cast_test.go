@@ -3,8 +3,10 @@ package present
 import (
 	"bytes"
 	"context"
+	"image/color"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -90,4 +92,56 @@ func FuzzParseDemo(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRecorderKeepsCharactersWholeAndRecordsResizes: a character split
+// across two writes is one event's text, a resize is an "r" event, and
+// times only go forward.
+func TestRecorderKeepsCharactersWholeAndRecordsResizes(t *testing.T) {
+	var term, cast bytes.Buffer
+	tick := 0
+	clock := func() time.Time { tick++; return time.Unix(1000, 0).Add(time.Duration(tick) * 100 * time.Millisecond) }
+	r, err := NewRecorder(&term, &cast, 80, 24, "t", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := []byte("█")
+	_, _ = r.Write([]byte("a"))
+	_, _ = r.Write(block[:1])
+	_, _ = r.Write(append(block[1:], 'b'))
+	r.Resize(100, 30)
+	if term.String() != "a█b" {
+		t.Errorf("the terminal got %q", term.String())
+	}
+	hd, evs, err := ReadCast(&cast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hd.Width != 80 || hd.Height != 24 || hd.Title != "t" {
+		t.Errorf("header %+v", hd)
+	}
+	var got []string
+	for _, ev := range evs {
+		got = append(got, ev.Code+":"+ev.Data)
+	}
+	if strings.Join(got, "|") != "o:a|o:█b|r:100x30" {
+		t.Errorf("events %q", got)
+	}
+}
+
+// TestLightAndDarkBackgroundsGetTheirOwnHighContrastText: the terminal's
+// answer picks near-black text on light and near-white on dark.
+func TestLightAndDarkBackgroundsGetTheirOwnHighContrastText(t *testing.T) {
+	d := newDriver(t, builtinDemo(t, "put-vs-post"), 80, 24)
+	d.m.mono = false
+	d.send(tea.BackgroundColorMsg{Color: color.White})
+	light := d.m.Screen()
+	d.send(tea.BackgroundColorMsg{Color: color.Black})
+	dark := d.m.Screen()
+	if !strings.Contains(light, "38;2;0;0;0") || strings.Contains(light, "38;2;255;255;255") {
+		t.Error("on a light background the text is not black")
+	}
+	if !strings.Contains(dark, "38;2;255;255;255") {
+		t.Error("on a dark background the text is not white")
+	}
 }
