@@ -2,6 +2,7 @@ package present
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -327,8 +328,22 @@ func (m Model) bottomLines(w int) []string {
 	if m.last != nil && (m.last.Response.Status >= 400 || m.last.Fault != sim.FaultNone) {
 		style = st.Bad
 	}
-	lines = append(lines, fit(" "+style.Render(ansi.Truncate(resp, w-2, "…")), w))
-	lines = append(lines, fit("   "+st.Text.Render(ansi.Truncate(body, w-4, "…")), w))
+	if ev := m.last; ev != nil && ev.Response.Status > 0 && m.h >= 40 {
+		// A tall screen has room for the status code in block digits, the
+		// status line, headers and body beside it.
+		big := bigText(strconv.Itoa(ev.Response.Status), 0)
+		side := []string{style.Render(resp), st.Text.Render(body), ""}
+		if attempt, ok := exchange.Retried(*ev); ok {
+			side[2] = st.Dim.Render(fmt.Sprintf("after a retry (attempt %d)", attempt))
+		}
+		for i, row := range big {
+			room := max(0, w-ansi.StringWidth(row)-5)
+			lines = append(lines, fit(" "+style.Render(row)+"   "+ansi.Truncate(side[i], room, "…"), w))
+		}
+	} else {
+		lines = append(lines, fit(" "+style.Render(ansi.Truncate(resp, w-2, "…")), w))
+		lines = append(lines, fit("   "+st.Text.Render(ansi.Truncate(body, w-4, "…")), w))
+	}
 
 	// What comes next, or a notice.
 	next := ""
