@@ -21,13 +21,9 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the footer's keys, in few words.
-func (k KeyMap) ShortHelp() []key.Binding {
-	short := func(b key.Binding, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-	}
-	return []key.Binding{short(k.Next, "send"), short(k.Back, "back"), short(k.Restart, "restart"), short(k.Jump, "go to step"), short(k.Help, "keys"), short(k.Quit, "quit")}
-}
+// ShortHelp is the keys the title bar names: only ?, since a room should
+// not read a footer of keys.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Help} }
 
 // FullHelp is every key, for the ? screen.
 func (k KeyMap) FullHelp() [][]key.Binding {

@@ -81,7 +81,11 @@ func (m Model) topLines(w int) []string {
 		pos = "go to step " + m.digits + "_ ⏎"
 	}
 	title := " " + termsafe.Cut(m.demo.Title, 200) + " "
-	right := " " + pos + " · ? keys "
+	right := " " + pos
+	for _, b := range m.keys.ShortHelp() {
+		right += " · " + b.Help().Key + " " + b.Help().Desc
+	}
+	right += " "
 	title = ansi.Truncate(title, max(0, w-ansi.StringWidth(right)), "…")
 	gap := max(0, w-ansi.StringWidth(title)-ansi.StringWidth(right))
 	bar := st.Title.Render(title) + strings.Repeat(" ", gap) + st.Bold.Render(right)
@@ -357,12 +361,6 @@ func (m Model) bottomLines(w int) []string {
 	}
 	lines = append(lines, fit(" "+next, w))
 
-	// The keys.
-	var keys []string
-	for _, b := range m.keys.ShortHelp() {
-		keys = append(keys, st.Key.Render(b.Help().Key)+" "+st.Dim.Render(b.Help().Desc))
-	}
-	lines = append(lines, fit(" "+strings.Join(keys, st.Dim.Render(" · ")), w))
 	return lines
 }
 
