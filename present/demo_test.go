@@ -109,3 +109,14 @@ func TestWatchLineChoosesTheBigValue(t *testing.T) {
 		t.Errorf("a bad watch line: %v", err)
 	}
 }
+
+func TestShortSeriesAreStretchedToBeSeen(t *testing.T) {
+	got := stretch([]float64{1, 2}, 100)
+	if len(got) != 12 || got[0] != 1 || got[5] != 1 || got[6] != 2 {
+		t.Errorf("stretch of 2 values over 100 columns: %v", got)
+	}
+	long := make([]float64, 90)
+	if len(stretch(long, 100)) != 90 {
+		t.Error("a series nearly as wide as the chart was stretched")
+	}
+}

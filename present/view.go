@@ -214,7 +214,7 @@ func (m Model) chartLines(w, rows int) []string {
 	flat := s.Values[iLo] == s.Values[iHi]
 	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
 	pw := max(1, w-lw-3)
-	plot := chart.PlotRows(chart.Resample(s.Values, pw), s.Values[iLo], s.Values[iHi], plotRows)
+	plot := chart.PlotRows(stretch(chart.Resample(s.Values, pw), pw), s.Values[iLo], s.Values[iHi], plotRows)
 	mid := chart.FlatRow(plotRows)
 	out := make([]string, 0, rows)
 	for r, p := range plot {
@@ -236,6 +236,27 @@ func (m Model) chartLines(w, rows int) []string {
 		}
 	}
 	out = append(out, fit(st.Dim.Render(strings.Repeat(" ", lw)+" └ "+foot), w))
+	return out
+}
+
+// stretch widens a short series to steps of up to maxStep columns a value,
+// so that a demo of five requests is a chart a room can see, not five
+// columns at the left edge.
+func stretch(values []float64, width int) []float64 {
+	const maxStep = 6
+	if len(values) == 0 {
+		return values
+	}
+	k := min(maxStep, width/len(values))
+	if k <= 1 {
+		return values
+	}
+	out := make([]float64, 0, len(values)*k)
+	for _, v := range values {
+		for range k {
+			out = append(out, v)
+		}
+	}
 	return out
 }
 
