@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
@@ -147,12 +148,11 @@ func (m *Model) plotForLesson() {
 		return
 	}
 	m.plotted = id
-	var spec chartSpec
-	set := false
+	var want *chart.Spec
 	if l != nil && l.Chart.Set() {
-		spec, set = chartSpec{Path: l.Chart.Path, Field: l.Chart.Field}, true
+		want = &chart.Spec{Path: l.Chart.Path, Field: l.Chart.Field}
 	}
-	m.srv.PlotForLesson(spec, set)
+	m.srv.PlotForLesson(want)
 }
 
 // refused says in the footer why a lesson command did nothing, and reports

@@ -1,11 +1,8 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -80,17 +78,6 @@ type logEntry struct {
 	firstSize int
 }
 
-// chartSpec names the value the chart plots: a numeric field of a resource,
-// or the number of resources when Field is empty.
-type chartSpec struct{ Path, Field string }
-
-func (c chartSpec) label() string {
-	if c.Field == "" {
-		return "resources stored"
-	}
-	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
-}
-
 // serverPane shows the sim: resources with what the newest change did,
 // a chart of one value over requests, and the log of exchanges. Selecting an
 // entry opens its wire view.
@@ -110,16 +97,7 @@ type serverPane struct {
 	off      int  // first log entry shown when not following
 	follow   bool // keep the newest entry in view
 
-	chart      chartSpec
-	chartSet   bool       // the learner picked the chart value
-	lessonPlot *chartSpec // what the lesson plots, when it says (lessons.Chart)
-	history    bool       // the series is to be rebuilt from the server's events (chartHistoryCmd)
-	values     []float64  // the value after each exchange, oldest first
-	texts      []string   // each value as the server wrote it, for labels
-	reqs       int        // exchanges plotted (values also has the starting point and resyncs)
-	cur        float64
-	curText    string
-	has        bool
+	series     chart.Series
 	chartLines []string // drawn by rebuildChart
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
@@ -167,21 +145,7 @@ func (s *serverPane) redraw(entries bool) {
 func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
-	if want := s.wantedChart(); want != s.chart {
-		// The value changed (another lesson, the resource came or went):
-		// a title over another value's points would lie; rebuild them.
-		s.chart = want
-		s.clearSeries()
-		s.history = true
-	}
-	admin := skipped
 	for _, ev := range evs {
-		if ev.Kind == sim.KindReset {
-			s.clearSeries()
-		}
-		if ev.Kind == sim.KindUndo || ev.Kind == sim.KindRestore {
-			admin = true
-		}
 		// Highlight what the newest exchange (or undo) changed. A reset or
 		// restore replaces everything: nothing in particular to point at.
 		switch {
@@ -193,7 +157,6 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 				s.changed[c.Path] = c
 			}
 		}
-		s.sample(ev)
 		size := ev.Size()
 		if n := len(s.log); n > 0 && session.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
@@ -222,14 +185,7 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 		}
 		s.off = max(0, s.off-drop)
 	}
-	// Resync the charted value with the state: its first point at start or
-	// after a reset, and a point for what an undo or a step reset put back.
-	if v, text, ok := chartValue(s.chart, snap); ok {
-		if first || !s.has || admin && (len(s.values) == 0 || s.values[len(s.values)-1] != v) {
-			s.addPoint(v, text)
-		}
-		s.cur, s.curText, s.has = v, text, true
-	}
+	s.series.Observe(evs, chartResources(snap), first, skipped)
 	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
@@ -257,137 +213,33 @@ func (s *serverPane) drawWindow() {
 	}
 }
 
-// clearSeries starts the chart afresh.
-func (s *serverPane) clearSeries() {
-	s.values, s.texts = s.values[:0], s.texts[:0]
-	s.reqs = 0
-	s.has = false
+// chartResources is what the chart reads of a snapshot.
+func chartResources(snap serverSnap) []chart.Resource {
+	out := make([]chart.Resource, len(snap.Resources))
+	for i, r := range snap.Resources {
+		out[i] = chart.Resource{Path: r.Path, Body: r.Body}
+	}
+	return out
 }
 
-// addPoint appends a value to the chart, dropping the oldest ones when the
-// series gets very long.
-func (s *serverPane) addPoint(v float64, text string) {
-	s.values = append(s.values, v)
-	s.texts = append(s.texts, text)
-	if len(s.values) > 4*maxLog {
-		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
-		s.texts = append(s.texts[:0:0], s.texts[len(s.texts)-maxLog:]...)
-	}
+// CycleChart plots the next choice; its history comes from the server
+// (HistoryWanted).
+func (s *serverPane) CycleChart() {
+	res := chartResources(s.snap)
+	s.series.Pick(chart.Next(s.series.Spec, res), res)
+	s.rebuildChart()
 }
 
-// sample adds the chart's value after ev.
-func (s *serverPane) sample(ev sim.Event) {
-	if ev.Kind != sim.KindExchange {
-		return
-	}
-	if !s.has {
-		return
-	}
-	s.cur, s.curText = chartStep(s.chart, s.cur, s.curText, ev)
-	s.addPoint(s.cur, s.curText)
-	s.reqs++
-}
-
-// chartStep is the charted value after ev, from cur: the resource count
-// moves with what ev created and deleted; a field takes the value the
-// newest change to its resource left.
-func chartStep(spec chartSpec, cur float64, curText string, ev sim.Event) (float64, string) {
-	if spec.Field == "" {
-		for _, c := range ev.Changes {
-			switch {
-			case c.Before == nil && c.After != nil:
-				cur++
-			case c.Before != nil && c.After == nil:
-				cur--
-			}
-		}
-		return cur, strconv.Itoa(int(cur))
-	}
-	for _, c := range ev.Changes {
-		if c.Path != spec.Path || c.After == nil {
-			continue
-		}
-		if v, text, ok := numberField(c.After, spec.Field); ok {
-			cur, curText = v, text
-		}
-	}
-	return cur, curText
-}
-
-// chartSeries is a chart's series rebuilt from the server's kept events
-// (from the newest reset on), ending at the state in snap — what the pane
-// shows when the plotted value changes, so that its history is kept.
-func chartSeries(spec chartSpec, evs []sim.Event, snap serverSnap) (values []float64, texts []string, reqs int) {
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == sim.KindReset {
-			evs = evs[i+1:]
-			break
-		}
-	}
-	now, nowText, ok := chartValue(spec, snap)
-	// The value before the first event: the count minus what was created
-	// since; a field as the first change to its resource found it.
-	var cur float64
-	var curText string
-	has := false
-	if spec.Field == "" {
-		created := 0
-		for _, ev := range evs {
-			for _, c := range ev.Changes {
-				switch {
-				case c.Before == nil && c.After != nil:
-					created++
-				case c.Before != nil && c.After == nil:
-					created--
-				}
-			}
-		}
-		cur, has = now-float64(created), true
-		curText = strconv.Itoa(int(cur))
-	} else {
-		found := false
-		for _, ev := range evs {
-			for _, c := range ev.Changes {
-				if c.Path == spec.Path && !found {
-					found = true
-					if c.Before != nil {
-						cur, curText, has = numberField(c.Before, spec.Field)
-					}
-				}
-			}
-		}
-		if !found {
-			cur, curText, has = now, nowText, ok
-		}
-	}
-	if has {
-		values, texts = append(values, cur), append(texts, curText)
-	}
-	for _, ev := range evs {
-		if !has {
-			// Not there yet: the series starts when the resource appears.
-			for _, c := range ev.Changes {
-				if c.Path == spec.Path && c.After != nil {
-					cur, curText, has = numberField(c.After, spec.Field)
-				}
-			}
-			if !has {
-				continue
-			}
-		} else {
-			cur, curText = chartStep(spec, cur, curText, ev)
-		}
-		if ev.Kind == sim.KindExchange {
-			values, texts = append(values, cur), append(texts, curText)
-			reqs++
-		}
-	}
-	return values, texts, reqs
+// PlotForLesson plots what a lesson asks for (nil: the pane's default),
+// dropping a value the learner picked with c in another lesson.
+func (s *serverPane) PlotForLesson(want *chart.Spec) {
+	s.series.Plot(want, chartResources(s.snap))
+	s.rebuildChart()
 }
 
 // chartHistoryMsg carries a chart's series rebuilt from the server.
 type chartHistoryMsg struct {
-	spec   chartSpec
+	spec   chart.Spec
 	values []float64
 	texts  []string
 	reqs   int
@@ -395,167 +247,28 @@ type chartHistoryMsg struct {
 
 // chartHistoryCmd rebuilds spec's series from the session's server, off
 // the UI goroutine.
-func chartHistoryCmd(sess *session.Session, spec chartSpec) tea.Cmd {
+func chartHistoryCmd(sess *session.Session, spec chart.Spec) tea.Cmd {
 	return func() tea.Msg {
-		snap := takeSnap(sess)
-		values, texts, reqs := chartSeries(spec, sess.Server().EventsSince(0), snap)
+		res := chartResources(takeSnap(sess))
+		values, texts, reqs := chart.History(spec, sess.Server().EventsSince(0), res)
 		return chartHistoryMsg{spec: spec, values: values, texts: texts, reqs: reqs}
 	}
 }
 
 // SetHistory takes a rebuilt series, if it is still for the plotted value.
 func (s *serverPane) SetHistory(msg chartHistoryMsg) {
-	if msg.spec != s.chart || len(msg.values) == 0 {
-		return
-	}
-	s.values, s.texts, s.reqs = msg.values, msg.texts, msg.reqs
-	n := len(s.values)
-	s.cur, s.curText, s.has = s.values[n-1], s.texts[n-1], true
+	s.series.SetHistory(msg.spec, msg.values, msg.texts, msg.reqs)
 	s.rebuildChart()
 }
 
 // HistoryWanted reports (once) that the series should be rebuilt from the
 // server's events, and for which value.
-func (s *serverPane) HistoryWanted() (chartSpec, bool) {
-	if !s.history {
-		return chartSpec{}, false
+func (s *serverPane) HistoryWanted() (chart.Spec, bool) {
+	if !s.series.Stale {
+		return chart.Spec{}, false
 	}
-	s.history = false
-	return s.chart, true
-}
-
-// PlotForLesson plots what a lesson asks for (set false: the pane's own
-// choice), unless the learner picked a value with c in this lesson.
-func (s *serverPane) PlotForLesson(spec chartSpec, set bool) {
-	s.chartSet = false // a new lesson, a new story to plot
-	s.lessonPlot = nil
-	if set {
-		s.lessonPlot = &spec
-	}
-	if want := s.wantedChart(); want != s.chart {
-		s.chart = want
-		s.clearSeries()
-		if v, text, ok := chartValue(s.chart, s.snap); ok {
-			s.addPoint(v, text)
-			s.cur, s.curText, s.has = v, text, true
-		}
-		s.history = true
-		s.rebuildChart()
-	}
-}
-
-// wantedChart is the value to plot: the learner's pick, else the lesson's
-// (while its resource is there, or it counts), else the pane's default.
-func (s *serverPane) wantedChart() chartSpec {
-	switch {
-	case s.chartSet:
-		return s.chart
-	case s.lessonPlot != nil:
-		if _, _, ok := chartValue(*s.lessonPlot, s.snap); ok {
-			return *s.lessonPlot
-		}
-	}
-	return defaultChart(s.snap)
-}
-
-// defaultChart plots the account balance when there is one (the course's
-// running example), else the first numeric field, else the resource count.
-func defaultChart(snap serverSnap) chartSpec {
-	specs := chartChoices(snap)
-	for _, c := range specs {
-		if c.Path == "/accounts/42" && c.Field == "balance" {
-			return c
-		}
-	}
-	for _, c := range specs {
-		if c.Field == "balance" {
-			return c
-		}
-	}
-	if len(specs) > 1 {
-		return specs[1]
-	}
-	return chartSpec{}
-}
-
-// chartChoices lists what the chart can plot: the resource count, then every
-// numeric top-level field (up to a sane number).
-func chartChoices(snap serverSnap) []chartSpec {
-	out := []chartSpec{{}}
-	for _, r := range snap.Resources {
-		for _, f := range numericFields(r.Body) {
-			out = append(out, chartSpec{Path: r.Path, Field: f})
-			if len(out) > 50 {
-				return out
-			}
-		}
-	}
-	return out
-}
-
-// CycleChart plots the next choice.
-func (s *serverPane) CycleChart() {
-	specs := chartChoices(s.snap)
-	next := specs[0]
-	for i, c := range specs {
-		if c == s.chart {
-			next = specs[(i+1)%len(specs)]
-		}
-	}
-	s.chart, s.chartSet = next, true
-	s.clearSeries()
-	if v, text, ok := chartValue(s.chart, s.snap); ok {
-		s.addPoint(v, text)
-		s.cur, s.curText, s.has = v, text, true
-	}
-	s.history = true // the new value's history comes from the server
-	s.rebuildChart()
-}
-
-func chartValue(c chartSpec, snap serverSnap) (float64, string, bool) {
-	if c.Field == "" {
-		n := len(snap.Resources)
-		return float64(n), strconv.Itoa(n), true
-	}
-	for _, r := range snap.Resources {
-		if r.Path == c.Path {
-			return numberField(r.Body, c.Field)
-		}
-	}
-	return 0, "", false
-}
-
-func decodeObject(body []byte) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return nil
-	}
-	return m
-}
-
-func numberField(body []byte, field string) (float64, string, bool) {
-	raw, ok := decodeObject(body)[field]
-	if !ok {
-		return 0, "", false
-	}
-	text := string(bytes.TrimSpace(raw))
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, "", false
-	}
-	return v, text, true
-}
-
-func numericFields(body []byte) []string {
-	m := decodeObject(body)
-	var out []string
-	for k, raw := range m {
-		if _, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
+	s.series.Stale = false
+	return s.series.Spec, true
 }
 
 // --- selection and scrolling -------------------------------------------

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/lessons"
 )
 
@@ -145,8 +146,8 @@ func TestCtrlNMovesOnFromTheComposer(t *testing.T) {
 // plots the balance of account 42, as its front matter says.
 func TestLesson5AlwaysOpensOnTheBalance(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "post-create"})
-	if d.m.srv.chart != (chartSpec{}) {
-		t.Errorf("lesson 4 plots %+v, want the resource count", d.m.srv.chart)
+	if d.m.srv.series.Spec != (chart.Spec{}) {
+		t.Errorf("lesson 4 plots %+v, want the resource count", d.m.srv.series.Spec)
 	}
 	d.keys("c", "c")
 	if err := d.sess.Goto("idempotence"); err != nil {
@@ -154,8 +155,8 @@ func TestLesson5AlwaysOpensOnTheBalance(t *testing.T) {
 	}
 	d.m.enterStep()
 	d.send(updatesMsg{Snap: takeSnap(d.sess)})
-	if want := (chartSpec{Path: "/accounts/42", Field: "balance"}); d.m.srv.chart != want {
-		t.Errorf("lesson 5 plots %+v, want %+v", d.m.srv.chart, want)
+	if want := (chart.Spec{Path: "/accounts/42", Field: "balance"}); d.m.srv.series.Spec != want {
+		t.Errorf("lesson 5 plots %+v, want %+v", d.m.srv.series.Spec, want)
 	}
 	d.mustContain("balance of /accounts/42 = 80.00")
 }
@@ -166,37 +167,21 @@ func TestCyclingTheChartKeepsTheHistory(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
 	sendPut(d, `PUT /accounts/42 {"balance":100} x3`)
 	sendPut(d, `POST /accounts/42/interest {"rate":0.10} x3`)
-	before := append([]float64(nil), d.m.srv.values...)
+	before := append([]float64(nil), d.m.srv.series.Values...)
 	if len(before) != 7 {
 		t.Fatalf("%d points before cycling, want the start and 6 requests", len(before))
 	}
-	for range len(chartChoices(d.m.srv.snap)) {
+	for range len(chart.Choices(chartResources(d.m.srv.snap))) {
 		d.keys("c")
-		if d.m.srv.chart == (chartSpec{Path: "/accounts/42", Field: "balance"}) {
+		if d.m.srv.series.Spec == (chart.Spec{Path: "/accounts/42", Field: "balance"}) {
 			break
 		}
 	}
-	if d.m.srv.chart != (chartSpec{Path: "/accounts/42", Field: "balance"}) {
+	if d.m.srv.series.Spec != (chart.Spec{Path: "/accounts/42", Field: "balance"}) {
 		t.Fatal("c never came back to the balance")
 	}
-	if got := d.m.srv.values; !slices.Equal(got, before) {
+	if got := d.m.srv.series.Values; !slices.Equal(got, before) {
 		t.Errorf("after cycling back the series is %v, want %v", got, before)
 	}
 	d.mustContain("first 80.00 → last 133.10")
-}
-
-func TestTheTallestBarReachesTheTop(t *testing.T) {
-	values := make([]float64, 500)
-	for i := range values {
-		values[i] = float64(i % 7)
-	}
-	values[251] = 1000 // a peak between two sampled columns
-	cols := resample(values, 40)
-	if lo, hi := minMax(cols); hi != 1000 || lo != 0 {
-		t.Errorf("resampled extremes %v..%v, want 0..1000", lo, hi)
-	}
-	top := plotRows(cols, 0, 1000, 4)[0]
-	if !strings.ContainsRune(top, '█') {
-		t.Errorf("no bar reaches the top row: %q", top)
-	}
 }
