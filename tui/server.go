@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/chart"
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -158,7 +159,7 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 			}
 		}
 		size := ev.Size()
-		if n := len(s.log); n > 0 && session.Repeats(s.log[n-1].ev, ev) {
+		if n := len(s.log); n > 0 && exchange.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
 			s.logBytes -= last.size
 			last.ev, last.n, last.line = ev, last.n+1, ""
@@ -327,10 +328,10 @@ func (s *serverPane) rebuildExchange() {
 	if e == nil || h == 0 || s.w <= 0 {
 		return
 	}
-	x := session.DescribeExchange(e.ev)
-	var first *session.Exchange
+	x := exchange.Describe(e.ev)
+	var first *exchange.Description
 	if e.n > 1 {
-		f := session.DescribeExchange(e.first)
+		f := exchange.Describe(e.first)
 		first = &f
 	}
 	if h >= 5 {
@@ -348,14 +349,14 @@ func (s *serverPane) rebuildExchange() {
 	}
 	for _, l := range x.Lines(s.w, h, first, e.n) {
 		switch l.Kind {
-		case session.LineStatus:
+		case exchange.LineStatus:
 			s.xLines = append(s.xLines, fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w))
-		case session.LineFirst:
+		case exchange.LineFirst:
 			s.xLines = append(s.xLines, fitLine(s.st.Muted.Render(l.Text), s.w))
-		case session.LineHeader:
+		case exchange.LineHeader:
 			name, value, _ := strings.Cut(l.Text, ": ")
 			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
-		case session.LineError:
+		case exchange.LineError:
 			s.xLines = append(s.xLines, fitLine(s.st.Fail.Render(l.Text), s.w))
 		default:
 			s.xLines = append(s.xLines, fitLine(s.st.Text.Render(l.Text), s.w))
@@ -624,12 +625,12 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 // --- rendering -----------------------------------------------------------
 
 // sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
-func sourceName(ev sim.Event) string { return session.Sender(ev) }
+func sourceName(ev sim.Event) string { return exchange.Sender(ev) }
 
 // shortSource is the sender for the log's narrow column: a network client
 // by its name only ("curl").
 func shortSource(ev sim.Event) string {
-	name, _, _ := strings.Cut(session.Sender(ev), " ")
+	name, _, _ := strings.Cut(exchange.Sender(ev), " ")
 	return name
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
-	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -44,14 +43,14 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
-		if hs := session.DescribeExchange(last).Headers; len(hs) > 0 {
+		if hs := exchange.Describe(last).Headers; len(hs) > 0 {
 			parts := make([]string, len(hs))
 			for i, h := range hs {
 				parts[i] = h[0] + ": " + h[1]
 			}
 			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
 		}
-		if msg := session.ServerError(last); msg != "" {
+		if msg := exchange.ServerError(last); msg != "" {
 			s.out.line("The server says: " + msg)
 		}
 		switch last.Fault {

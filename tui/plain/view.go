@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -152,10 +153,10 @@ func otherExchangeLine(ev sim.Event) string {
 		from = "the lesson"
 	}
 	if ev.Source == sim.SourceNetwork {
-		from = session.Sender(ev) // "curl 127.0.0.1:52144"
+		from = exchange.Sender(ev) // "curl 127.0.0.1:52144"
 	}
 	line := fmt.Sprintf("From %s: %s %s: %s", from, ev.Request.Method, ev.Request.Target, ev.Summary())
-	if msg := session.ServerError(ev); msg != "" {
+	if msg := exchange.ServerError(ev); msg != "" {
 		line += ". The server says: " + msg
 	}
 	return line

@@ -1,23 +1,43 @@
-package session
+package exchange
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
-func sendOne(t *testing.T, s *Session, l string) sim.Event {
+// sendOne sends a request line through a server's real handler, times
+// times, and returns the exchanges.
+func send(t *testing.T, srv *sim.Server, l string, times int) []sim.Event {
 	t.Helper()
-	r := s.Send(context.Background(), line(t, l), 1)
-	if len(r.Mine) == 0 {
-		t.Fatalf("%s: nothing sent", l)
+	rl, err := request.Parse(l)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return r.Mine[len(r.Mine)-1]
+	c := srv.Client(sim.SourceComposer)
+	before := srv.LastSeq()
+	for range times {
+		req, err := rl.NewRequest(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, err := c.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	return srv.EventsSince(before)
 }
 
-func texts(ls []ExchangeLine) string {
+func sendOne(t *testing.T, srv *sim.Server, l string) sim.Event {
+	t.Helper()
+	evs := send(t, srv, l, 1)
+	return evs[len(evs)-1]
+}
+
+func texts(ls []Line) string {
 	var b strings.Builder
 	for _, l := range ls {
 		b.WriteString(l.Text + "\n")
@@ -26,8 +46,8 @@ func texts(ls []ExchangeLine) string {
 }
 
 func TestAnExchangeShowsTheHeadersThatTeachSpelledAsHTTPSpellsThem(t *testing.T) {
-	s := newTest(t, Options{})
-	x := DescribeExchange(sendOne(t, s, `POST /customers {"name":"Joe"}`))
+	s := sim.New(sim.Options{})
+	x := Describe(sendOne(t, s, `POST /customers {"name":"Joe"}`))
 	got := texts(x.Lines(80, 10, nil, 1))
 	for _, want := range []string{"POST /customers → 201 Created", "Location: /customers/", "ETag: \"", "Content-Type: application/json", `"name":"Joe"`} {
 		if !strings.Contains(got, want) {
@@ -37,15 +57,15 @@ func TestAnExchangeShowsTheHeadersThatTeachSpelledAsHTTPSpellsThem(t *testing.T)
 	if strings.Contains(got, "Etag") {
 		t.Errorf("Go's spelling of ETag:\n%s", got)
 	}
-	x = DescribeExchange(sendOne(t, s, `DELETE /customers`))
+	x = Describe(sendOne(t, s, `DELETE /customers`))
 	if got := texts(x.Lines(80, 10, nil, 1)); !strings.Contains(got, "405 Method Not Allowed") || !strings.Contains(got, "Allow: ") || !strings.Contains(got, "server says: ") {
 		t.Errorf("a 405 without Allow or the server's words:\n%s", got)
 	}
 }
 
 func TestALongErrorIsCutWithAnEllipsisAndNeverLosesTheStatus(t *testing.T) {
-	s := newTest(t, Options{})
-	x := DescribeExchange(sendOne(t, s, `PUT /accounts/42 {"balance":100} -H 'If-Match: "nope"'`))
+	s := sim.New(sim.Options{})
+	x := Describe(sendOne(t, s, `PUT /accounts/42 {"balance":100} -H 'If-Match: "nope"'`))
 	if x.Error == "" {
 		t.Fatalf("no server explanation for %s", x.Status)
 	}
@@ -71,9 +91,9 @@ func TestALongErrorIsCutWithAnEllipsisAndNeverLosesTheStatus(t *testing.T) {
 }
 
 func TestARepeatShowsTheFirstAndTheLast(t *testing.T) {
-	s := newTest(t, Options{})
-	r := s.Send(context.Background(), line(t, `POST /accounts/42/interest {"rate":0.10}`), 3)
-	first, last := DescribeExchange(r.Mine[0]), DescribeExchange(r.Mine[2])
+	s := sim.New(sim.Options{})
+	evs := send(t, s, `POST /accounts/42/interest {"rate":0.10}`, 3)
+	first, last := Describe(evs[0]), Describe(evs[2])
 	got := texts(last.Lines(100, 6, &first, 3))
 	if !strings.Contains(got, "×3 → last: 201") || !strings.Contains(got, "first: 201") {
 		t.Errorf("a repeat does not show its first and last:\n%s", got)

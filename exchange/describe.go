@@ -1,4 +1,4 @@
-package session
+package exchange
 
 import (
 	"bytes"
@@ -12,49 +12,39 @@ import (
 	"github.com/putpost/putpost/termsafe"
 )
 
-// TeachingHeaders are the response fields shown with an exchange: the ones
-// the lessons ask the learner to read, most telling first, since a short
-// pane shows only the first few.
+// TeachingHeaders are the response fields the full screen and line mode
+// show with an exchange: every one the lessons ask the learner to read,
+// most telling first, since a short pane shows only the first few.
+// (KeyHeaders are the fewer a projector shows in large type.)
 var TeachingHeaders = []string{"Location", "Allow", "ETag", "Idempotent-Replayed", "Preference-Applied", "Accept-Patch", "Content-Location", "Content-Type"}
 
-// Exchange is one exchange as every view shows it: who sent what, what
-// came back, the headers that teach, and the body or the server's own
-// explanation. DescribeExchange makes one; Lines lays it out.
-type Exchange struct {
+// Description is one exchange as the full screen and line mode show it:
+// who sent what, what came back, the headers that teach, and the body or
+// the server's own explanation, made safe to print (termsafe). Describe
+// makes one; Lines lays it out.
+type Description struct {
 	Seq     uint64
 	From    string      // "you", "lesson", "retry", "curl 127.0.0.1:52144"
 	Request string      // "PUT /accounts/42"
-	Status  string      // "200 OK", "201 Created — response lost", "no response: dropped before the server"
+	Status  string      // as Status says: "200 OK", "201 Created, response lost", "request dropped"
 	Code    int         // the status code; 0 when no response was made
 	Headers [][2]string // teaching headers present, spelled as HTTP spells them
 	Body    string      // the response body on one line (JSON compacted)
 	Error   string      // the server's explanation of an error response, when it gave one
 }
 
-// DescribeExchange turns an event into what the views show of it.
-func DescribeExchange(ev sim.Event) Exchange {
-	x := Exchange{
+// Describe turns an event into what the views show of it.
+func Describe(ev sim.Event) Description {
+	x := Description{
 		Seq:     ev.Seq,
 		From:    Sender(ev),
-		Request: termsafe.Cut(ev.Request.Method+" "+ev.Request.Target, maxShown),
+		Request: termsafe.Cut(Request(ev), maxShown),
 		Code:    ev.Response.Status,
+		Status:  Status(ev),
 	}
-	switch {
-	case ev.Fault == sim.FaultDropped || ev.Response.Status == 0:
+	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		x.Code = 0
-		x.Status = "no response: dropped before the server saw it"
 		return x
-	default:
-		x.Status = strconv.Itoa(ev.Response.Status) + " " + sim.StatusText(ev.Response.Status)
-	}
-	switch ev.Fault {
-	case sim.FaultLostResponse:
-		x.Status += " — response lost: the client never saw it"
-	case sim.FaultDelayed:
-		x.Status += " — delayed"
-	}
-	if ev.Replayed {
-		x.Status += " — replayed"
 	}
 	for _, name := range TeachingHeaders {
 		if v := ev.Response.Header.Values(name); len(v) > 0 {
@@ -153,8 +143,8 @@ const (
 	LineError                      // (part of) the server's explanation
 )
 
-// ExchangeLine is one line of an exchange's layout.
-type ExchangeLine struct {
+// Line is one line of an exchange's layout.
+type Line struct {
 	Kind LineKind
 	Text string
 }
@@ -164,7 +154,7 @@ type ExchangeLine struct {
 // nil (times is how many were sent), the teaching headers, then the body or
 // the server's explanation. What does not fit is cut with a visible "…";
 // the body (or explanation) always keeps a line when there is one.
-func (x Exchange) Lines(width, height int, first *Exchange, times int) []ExchangeLine {
+func (x Description) Lines(width, height int, first *Description, times int) []Line {
 	if width <= 0 || height <= 0 {
 		return nil
 	}
@@ -172,7 +162,7 @@ func (x Exchange) Lines(width, height int, first *Exchange, times int) []Exchang
 	if times > 1 {
 		head = x.Request + " ×" + strconv.Itoa(times) + " → last: " + x.Status
 	}
-	out := []ExchangeLine{{LineStatus, Fit(head, width)}}
+	out := []Line{{LineStatus, Fit(head, width)}}
 	if first != nil && times > 1 && len(out) < height {
 		text := "first: " + first.Status
 		if first.Error != "" {
@@ -180,7 +170,7 @@ func (x Exchange) Lines(width, height int, first *Exchange, times int) []Exchang
 		} else if first.Body != "" {
 			text += " " + first.Body
 		}
-		out = append(out, ExchangeLine{LineFirst, Fit(text, width)})
+		out = append(out, Line{LineFirst, Fit(text, width)})
 	}
 	kind, text := LineBody, x.Body
 	if x.Error != "" {
@@ -193,7 +183,7 @@ func (x Exchange) Lines(width, height int, first *Exchange, times int) []Exchang
 	room := height - len(out)
 	headers := min(len(x.Headers), room-min(1, len(wrapped)))
 	for _, h := range x.Headers[:max(0, headers)] {
-		out = append(out, ExchangeLine{LineHeader, Fit(h[0]+": "+h[1], width)})
+		out = append(out, Line{LineHeader, Fit(h[0]+": "+h[1], width)})
 	}
 	room = height - len(out)
 	if room > 0 && len(wrapped) > 0 {
@@ -204,7 +194,7 @@ func (x Exchange) Lines(width, height int, first *Exchange, times int) []Exchang
 			wrapped[len(wrapped)-1] = ansi.Truncate(last, width-1, "") + "…"
 		}
 		for _, l := range wrapped {
-			out = append(out, ExchangeLine{kind, l})
+			out = append(out, Line{kind, l})
 		}
 	}
 	return out
