@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -83,7 +84,7 @@ func (r *mdRenderer) Render(md string, width int) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
-	return fitWidth(trimRendered(strings.ReplaceAll(out, heldHyphen, "-")), width), nil
+	return heldBack.Replace(fitWidth(trimRendered(out), width)), nil
 }
 
 // heldHyphen stands in for a hyphen while Glamour wraps: its wrapping
@@ -91,6 +92,16 @@ func (r *mdRenderer) Render(md string, width int) (string, error) {
 // header names in two. A private-use character is one cell wide and no
 // breakpoint; it is turned back into "-" after rendering.
 const heldHyphen = "\uE000"
+
+// heldDot stands in for the dots of a section reference (§15.5.13), which
+// Glamour's wrap otherwise breaks after a styled span.
+const heldDot = "\uE001"
+
+// heldBack turns the held characters back after rendering.
+var heldBack = strings.NewReplacer(heldHyphen, "-", heldDot, ".")
+
+// sectionRef is a reference to a section of an RFC: §15.5.13.
+var sectionRef = regexp.MustCompile(`§\d+(\.\d+)+`)
 
 // keepHyphens holds every hyphen that joins characters of a word (or
 // starts an option such as --json) for the wrap; list markers, rules and
@@ -118,7 +129,11 @@ func keepHyphens(md string) string {
 		}
 		lines[i] = out.String()
 	}
-	return strings.Join(lines, "\n")
+	md = strings.Join(lines, "\n")
+	if strings.Contains(md, "§") {
+		md = sectionRef.ReplaceAllStringFunc(md, func(ref string) string { return strings.ReplaceAll(ref, ".", heldDot) })
+	}
+	return md
 }
 
 // fitWidth wraps any rendered line still wider than width (Glamour lets a
@@ -132,7 +147,14 @@ func fitWidth(s string, width int) string {
 			out = append(out, ln)
 			continue
 		}
-		out = append(out, strings.Split(xansi.Wrap(ln, width, " "), "\n")...)
+		// At spaces only (hyphens are still held); a word longer than the
+		// whole line is the one thing cut, and it goes on the next.
+		for _, piece := range strings.Split(xansi.Wordwrap(ln, width, ""), "\n") {
+			if xansi.StringWidth(piece) > width {
+				piece = xansi.Hardwrap(piece, width, true)
+			}
+			out = append(out, strings.Split(piece, "\n")...)
+		}
 	}
 	return strings.Join(out, "\n")
 }
