@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
@@ -114,4 +116,34 @@ func TestTheSenderOfANetworkRequestIsItsClientAndAddress(t *testing.T) {
 	if got := Sender(ev); got != "client 127.0.0.1:52144" {
 		t.Errorf("Sender without a User-Agent = %q", got)
 	}
+}
+
+// FuzzLinesFitTheirBox: whatever the server answered, the layout of an
+// exchange stays within its width and height, and starts with the status.
+func FuzzLinesFitTheirBox(f *testing.F) {
+	f.Add(`{"error":"If-Match failed: /accounts/42 has changed"}`, "/customers/1", 40, 3)
+	f.Add("\x1b[31mred\nline", "\x00\x07", 5, 1)
+	f.Fuzz(func(t *testing.T, body, location string, width, height int) {
+		width, height = width%200, height%20
+		ev := sim.Event{Kind: sim.KindExchange, Request: sim.Message{Method: "PUT", Target: "/x"},
+			Response: sim.Message{Status: 412, Header: map[string][]string{"Location": {location}}, Body: []byte(body)}}
+		ls := Describe(ev).Lines(width, height, nil, 1)
+		if width <= 0 || height <= 0 {
+			if len(ls) != 0 {
+				t.Fatalf("%d lines in a %dx%d box", len(ls), width, height)
+			}
+			return
+		}
+		if len(ls) > height || ls[0].Kind != LineStatus {
+			t.Fatalf("%d lines in %d rows, first %v", len(ls), height, ls[0].Kind)
+		}
+		for _, l := range ls {
+			if w := ansi.StringWidth(l.Text); w > width {
+				t.Fatalf("a line of %d cells in %d: %q", w, width, l.Text)
+			}
+			if strings.ContainsAny(l.Text, "\x1b\x00\x07\n") {
+				t.Fatalf("a control character reached the layout: %q", l.Text)
+			}
+		}
+	})
 }
