@@ -185,3 +185,29 @@ func TestCyclingTheChartKeepsTheHistory(t *testing.T) {
 	}
 	d.mustContain("first 80.00 → last 133.10")
 }
+
+// TestTheLastExchangeShowsWhatTheLessonsAskFor: at every golden size, the
+// header or the server's words a lesson step asks the learner to read are
+// on screen after that step's request, with no key pressed.
+func TestTheLastExchangeShowsWhatTheLessonsAskFor(t *testing.T) {
+	for _, sc := range goldenScreens {
+		var want []string
+		switch sc.name {
+		case "exchange_location":
+			want = []string{"201 Created", "Location: /customers/1"}
+		case "exchange_allow":
+			want = []string{"Allow: GET, HEAD, PUT"}
+		case "exchange_etag_412":
+			want = []string{"412 Precondition Failed", `ETag: "`, "server says: If-Match failed"}
+		case "not_yet":
+			want = []string{`Not yet: 3 of 4 — gate is "a7", expected "b12"`}
+		default:
+			continue
+		}
+		for _, size := range goldenSizes {
+			d := newDriver(t, size[0], size[1], sc.opts)
+			sc.run(d)
+			d.mustContain(want...)
+		}
+	}
+}
