@@ -40,6 +40,9 @@ type Options struct {
 	// Welcome shows the one-screen welcome that says how to move around
 	// (first run).
 	Welcome bool
+	// Classroom is set when the screen is served in a classroom: it enables
+	// the learner's done and need-help signals.
+	Classroom *Classroom
 }
 
 // ErrNotTerminal is returned by Run when standard input or output is not a
@@ -138,12 +141,8 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 			err = writeCrash(&crashInfo{Value: r, Stack: debug.Stack(), Where: "start"}, ss)
 		}
 	}()
-	m := New(o)
-	ss = m.ss
-	ss.ctx = ctx // requests in flight end with the program
-	defer ss.close()
-
 	// Debug logging goes to a file, never to the screen.
+	var logf func(string, ...any)
 	if path := os.Getenv("PUTPOST_DEBUG_LOG"); path != "" {
 		logger := log.New(io.Discard, "putpost ", log.LstdFlags|log.Lmicroseconds)
 		f, err := tea.LogToFileWith(path, "putpost", logger)
@@ -151,16 +150,13 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 			return fmt.Errorf("PUTPOST_DEBUG_LOG: %w", err)
 		}
 		defer func() { _ = f.Close() }()
-		ss.logf = logger.Printf
+		logf = logger.Printf
 	}
-
-	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
-	// Our own recovery writes the report; Bubble Tea's would only print a
-	// stack trace over the learner's shell.
-	p := tea.NewProgram(guarded{m: m}, opts...)
-	ss.mu.Lock()
-	ss.program = p
-	ss.mu.Unlock()
+	prog := NewProgram(ctx, o, opts...)
+	ss = prog.ss
+	ss.logf = logf
+	defer ss.close()
+	p := prog.Program
 	_, runErr := p.Run()
 	if c := ss.crashed(); c != nil {
 		return writeCrash(c, ss)
