@@ -37,6 +37,7 @@ Usage:
   putpost lessons [flags]      list lessons with your progress
   putpost lint DIR...          check lesson files; prints file:line: problem
   putpost serve [flags]        serve a fresh simulated server over HTTP
+  putpost classroom [flags]    serve the tutorial over SSH to a room (putpost classroom --help)
   putpost help                 this text
 
 Flags (tutorial and sandbox):
@@ -102,6 +103,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLint(args, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args, stdout, stderr)
+	case "classroom":
+		return runClassroom(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -112,7 +115,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // valueFlags are the flags that take a separate value ("--lesson ID").
-var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true}
+var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true,
+	"dir": true, "teacher-keys": true, "max-sessions": true, "idle": true, "max-session": true, "out": true}
 
 // splitCommand finds the subcommand wherever it stands among the flags, so
 // that "putpost --plain sandbox" and "putpost sandbox --plain" agree. It
