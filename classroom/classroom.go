@@ -209,29 +209,30 @@ func readAuthorizedKeys(path string) ([]ssh.PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--teacher-keys: %w", err)
 	}
+	keys, err := parseAuthorizedKeys(data)
+	if err != nil {
+		return nil, fmt.Errorf("--teacher-keys %s%w", path, err)
+	}
+	return keys, nil
+}
+
+// parseAuthorizedKeys reads keys in authorized_keys format, one a line;
+// blank lines and # comments are skipped. An error starts with ":LINE: ".
+func parseAuthorizedKeys(data []byte) ([]ssh.PublicKey, error) {
 	var keys []ssh.PublicKey
-	for line := 1; len(data) > 0; line++ {
-		var rest []byte
-		i := strings.IndexByte(string(data), '\n')
-		cur := data
-		if i >= 0 {
-			cur, rest = data[:i], data[i+1:]
-		} else {
-			rest = nil
-		}
-		data = rest
-		t := strings.TrimSpace(string(cur))
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		k, _, _, _, err := ssh.ParseAuthorizedKey(cur)
+		k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(t))
 		if err != nil {
-			return nil, fmt.Errorf("--teacher-keys %s:%d: not a public key in authorized_keys format (%v)", path, line, err)
+			return nil, fmt.Errorf(":%d: not a public key in authorized_keys format (%v)", i+1, err)
 		}
 		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("--teacher-keys %s: no keys in the file", path)
+		return nil, errors.New(": no keys in the file")
 	}
 	return keys, nil
 }
@@ -319,10 +320,13 @@ func (c *Classroom) Shutdown(ctx context.Context) error {
 		for _, cn := range cs {
 			cn.end(closingText)
 		}
-		err = c.srv.Shutdown(ctx)
-		if err != nil {
-			_ = c.srv.Close()
+		// Each handler says the closing text once its program has
+		// ended; then the connections can go.
+		for c.sessions.Load() > 0 && ctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
 		}
+		err = ctx.Err()
+		_ = c.srv.Close()
 		close(c.stop)
 		if c.served.Load() {
 			<-c.flushed
@@ -357,6 +361,9 @@ func (c *conn) setProgram(p *tea.Program, notice func(string)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.prog, c.notice = p, notice
+	if c.ended != "" { // ended before it started
+		go p.Quit()
+	}
 }
 
 // notify shows text in the connection's program.

@@ -92,7 +92,11 @@ func (m *mirror) view() (<-chan struct{}, func()) {
 		defer m.mu.Unlock()
 		delete(m.viewers, ch)
 		if len(m.viewers) == 0 && m.em != nil {
-			_ = m.em.Close()
+			// Ends the reader of the answers. (Emulator.Close would
+			// race with that reader on the emulator's own flag.)
+			if pw, ok := m.em.InputPipe().(*io.PipeWriter); ok {
+				_ = pw.Close()
+			}
 			m.em = nil
 		}
 	}
