@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/putpost/putpost/classroom"
 	"github.com/putpost/putpost/sim"
@@ -21,68 +22,85 @@ type classroomFlags struct {
 	idle, maxSession                          time.Duration
 }
 
-const classroomUsage = `Usage:
-  putpost classroom [flags]             serve the tutorial over SSH to a room
-  putpost classroom export [flags]      write every learner's progress as CSV and JSON
-
-Flags:
-  --listen ADDR        SSH address (default 127.0.0.1:2222)
-  --allow-remote       let --listen bind an address that is not loopback (a classroom needs it)
-  --dir DIR            the classroom's state folder: host key and progress
-                       (default: $XDG_STATE_HOME/putpost/classroom)
-  --teacher-keys FILE  the instructor's keys, authorized_keys format
-                       (without it, teach needs the token printed at start)
-  --lessons DIR        add a folder of lesson files to the built-in ones
-  --only-lessons       with --lessons: use only that folder
-  --max-sessions N     sessions at once (default 200)
-  --idle D             disconnect after D without a key press (default 30m)
-  --max-session D      the longest a connection may last (default 8h)
-  --out DIR            export: where the files go (default: the current folder)
-
-See docs/CLASSROOM.md for running a workshop.
-`
-
-func parseClassroomFlags(name string, args []string, stderr io.Writer) (classroomFlags, error) {
+// newClassroomCommand is `putpost classroom` and its `export`.
+func newClassroomCommand(stdout, stderr io.Writer) *cobra.Command {
 	var f classroomFlags
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, classroomUsage) }
-	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "")
-	fs.BoolVar(&f.allowRemote, "allow-remote", false, "")
-	fs.StringVar(&f.dir, "dir", classroom.DefaultDir(), "")
-	fs.StringVar(&f.teacherKeys, "teacher-keys", "", "")
-	fs.StringVar(&f.lessonsDir, "lessons", "", "")
-	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "")
-	fs.IntVar(&f.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "")
-	fs.DurationVar(&f.idle, "idle", classroom.DefaultIdle, "")
-	fs.DurationVar(&f.maxSession, "max-session", classroom.DefaultMaxSession, "")
-	fs.StringVar(&f.out, "out", ".", "")
-	if err := fs.Parse(args); err != nil {
-		return f, errUsage
+	cmd := &cobra.Command{
+		Use:   "classroom",
+		Short: "Serve the tutorial over SSH to a room of learners",
+		Long: `Serve the tutorial over SSH: every learner who connects gets the full
+screen with their own simulated server and their own saved progress; the
+instructor connects with teach for a live roster of the room, and with demo
+for a tutorial of their own that the room can follow with watch.
+
+Learners are known by their SSH key, or by their user name when they have
+none. Progress lives in the state folder (--dir) and survives a restart.
+See docs/CLASSROOM.md for running a workshop end to end.`,
+		Example: `# a room on this machine's network (share the printed command)
+putpost classroom --listen 0.0.0.0:2222 --allow-remote --teacher-keys ~/.ssh/id_ed25519.pub
+# learners
+ssh -p 2222 ada@192.0.2.10
+# after the workshop
+putpost classroom export`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			return runClassroom(c.Context(), f, stdout, stderr)
+		},
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "putpost %s: unexpected argument %q\n\n%s", name, fs.Arg(0), classroomUsage)
-		return f, errUsage
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "the SSH address to listen on")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow an address that is not loopback (a room needs it)")
+	fs.StringVar(&f.teacherKeys, "teacher-keys", "", "the instructor's keys, authorized_keys format (else teach needs the token printed at start)")
+	fs.IntVar(&f.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "SSH sessions at once")
+	fs.DurationVar(&f.idle, "idle", classroom.DefaultIdle, "disconnect after this long without a key press")
+	fs.DurationVar(&f.maxSession, "max-session", classroom.DefaultMaxSession, "the longest a connection may last")
+	addClassroomFolderFlags(cmd, &f)
+
+	var ef classroomFlags
+	export := &cobra.Command{
+		Use:   "export",
+		Short: "Write every learner's progress as CSV and JSON",
+		Long: `Write every learner's progress in the classroom's state folder as a CSV
+and a JSON file into the current folder (or --out). It reads what the
+classroom saved, so it works while the classroom runs and after it stopped.`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := ef.check(); err != nil {
+				return err
+			}
+			return runClassroomExport(ef, stdout)
+		},
 	}
+	addClassroomFolderFlags(export, &ef)
+	export.Flags().StringVar(&ef.out, "out", ".", "the folder the files go to")
+	cmd.AddCommand(export)
+	return cmd
+}
+
+// addClassroomFolderFlags declares the flags the classroom and its export share.
+func addClassroomFolderFlags(cmd *cobra.Command, f *classroomFlags) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.dir, "dir", classroom.DefaultDir(), "the classroom's state folder: host key and every learner's progress")
+	fs.StringVar(&f.lessonsDir, "lessons", "", "add a folder of lesson files to the built-in ones")
+	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "with --lessons: use only that folder")
+}
+
+func (f classroomFlags) check() error {
 	if f.onlyLessons && f.lessonsDir == "" {
-		fmt.Fprintln(stderr, "putpost: --only-lessons needs --lessons DIR (the folder whose lessons to use)")
-		return f, errUsage
+		return usagef("--only-lessons needs --lessons DIR (the folder whose lessons to use)")
 	}
 	if f.dir == "" {
-		return f, errors.New("no state folder for the classroom: set XDG_STATE_HOME or HOME, or pass --dir")
+		return usagef("no state folder for the classroom: set XDG_STATE_HOME or HOME, or pass --dir")
 	}
-	return f, nil
+	return nil
 }
 
 // runClassroom is `putpost classroom` and `putpost classroom export`.
-func runClassroom(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "export" {
-		return runClassroomExport(args[1:], stdout, stderr)
-	}
-	f, err := parseClassroomFlags("classroom", args, stderr)
-	if err != nil {
-		return err
-	}
+func runClassroom(ctx context.Context, f classroomFlags, stdout, stderr io.Writer) error {
 	ls, err := loadCurriculum(tutorialFlags{lessonsDir: f.lessonsDir, onlyLessons: f.onlyLessons})
 	if err != nil {
 		return err
@@ -120,11 +138,7 @@ func runClassroom(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-func runClassroomExport(args []string, stdout, stderr io.Writer) error {
-	f, err := parseClassroomFlags("classroom export", args, stderr)
-	if err != nil {
-		return err
-	}
+func runClassroomExport(f classroomFlags, stdout io.Writer) error {
 	ls, err := loadCurriculum(tutorialFlags{lessonsDir: f.lessonsDir, onlyLessons: f.onlyLessons})
 	if err != nil {
 		return err

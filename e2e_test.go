@@ -411,8 +411,10 @@ func TestE2EKeysNavigateAndTheComposerSends(t *testing.T) {
 	pt.send("\r")
 	pt.waitText("2/13 PUT replaces what is at a URL you", "step 1/4")
 
-	// The step's suggested request is in the composer: focus it and send.
+	// The step's scaffold is in the composer, the method left for the
+	// learner: focus it, type the method in front and send.
 	pt.send("e")
+	pt.send("PUT ")
 	pt.send("\r")
 	pt.waitScreen("the exchange in the log", logEntry("you", "PUT", "/flights/AA123", "200 OK"))
 	pt.waitText(`"status":"ontime"`, "✓ step passed")

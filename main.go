@@ -8,19 +8,22 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
@@ -28,38 +31,6 @@ import (
 	"github.com/putpost/putpost/tui"
 	"github.com/putpost/putpost/tui/plain"
 )
-
-const usage = `putpost — learn HTTP PUT vs POST by doing it
-
-Usage:
-  putpost [flags]              start the tutorial where you left off
-  putpost sandbox [flags]      the server with every fixture and no lesson
-  putpost lessons [flags]      list lessons with your progress
-  putpost lint DIR...          check lesson files; prints file:line: problem
-  putpost serve [flags]        serve a fresh simulated server over HTTP
-  putpost classroom [flags]    serve the tutorial over SSH to a room (putpost classroom --help)
-  putpost help                 this text
-
-Flags (tutorial and sandbox):
-  --lesson ID          jump to a lesson
-  --lessons DIR        add a folder of lesson files to the built-in ones
-  --only-lessons       with --lessons: use only that folder
-  --plain              line mode: plain text on stdout, commands on stdin
-                       (automatic when stdin or stdout is not a terminal,
-                       or when TERM=dumb)
-  --listen ADDR        also serve your simulated server on ADDR (e.g. 127.0.0.1:8080)
-  --allow-remote       let --listen bind an address that is not loopback
-  --progress FILE      where progress is saved (default: $XDG_STATE_HOME/putpost/progress.json)
-  -v                   line mode: print every request of a repeat
-  --color              line mode: use colour
-
-Flags (serve):
-  --listen ADDR        address to serve on (default 127.0.0.1:8080)
-  --allow-remote       allow an address that is not loopback
-  --fixture NAME       starting state: all, bank, flights, customers, payments, empty
-
-Docs: README.md, docs/LESSONS.md (writing your own lessons).
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -71,18 +42,27 @@ func main() {
 		err = nil
 	}
 	if err != nil {
-		if !errors.Is(err, errUsage) && !errors.Is(err, errLint) {
-			fmt.Fprintln(os.Stderr, "putpost:", err)
-		}
 		os.Exit(exitCode(err))
 	}
 }
 
-// errUsage marks errors whose message has already been printed with the usage.
+// errUsage marks a command line that could not be understood: exit 2.
 var errUsage = errors.New("usage")
 
 // errLint marks a lint run that found problems: exit 1 without a second message.
 var errLint = errors.New("lint found problems")
+
+// usageError is a command line mistake; it is errUsage.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+// usagef makes a usageError from a message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
 
 func exitCode(err error) int {
 	if errors.Is(err, errUsage) {
@@ -92,51 +72,73 @@ func exitCode(err error) int {
 }
 
 // run is main without the process: tests call it with their own streams.
+// The command line is cobra's, styled by fang, which adds --help and
+// `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd, args := splitCommand(args)
-	switch cmd {
-	case "", "sandbox":
-		return runTutorial(ctx, cmd == "sandbox", args, stdin, stdout, stderr)
-	case "lessons":
-		return runLessons(args, stdout, stderr)
-	case "lint":
-		return runLint(args, stdout, stderr)
-	case "serve":
-		return runServe(ctx, args, stdout, stderr)
-	case "classroom":
-		return runClassroom(ctx, args, stdout, stderr)
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	default:
-		fmt.Fprintf(stderr, "putpost: unknown command %q\n\n%s", cmd, usage)
-		return errUsage
-	}
+	root := newRootCommand(stdin, stdout, stderr)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return fang.Execute(ctx, root,
+		fang.WithVersion(buildVersion()),
+		fang.WithErrorHandler(errorHandler(ctx, stderr)),
+	)
 }
 
-// valueFlags are the flags that take a separate value ("--lesson ID").
-var valueFlags = map[string]bool{"lesson": true, "lessons": true, "listen": true, "progress": true, "fixture": true,
-	"dir": true, "teacher-keys": true, "max-sessions": true, "idle": true, "max-session": true, "out": true}
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; when
+// it is not, buildVersion asks the Go build information.
+var version = ""
 
-// splitCommand finds the subcommand wherever it stands among the flags, so
-// that "putpost --plain sandbox" and "putpost sandbox --plain" agree. It
-// returns the command ("" for the tutorial) and the other arguments in order.
-func splitCommand(args []string) (string, []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return "", args
+// buildVersion is what --version prints.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
 		}
-		if !strings.HasPrefix(a, "-") {
-			rest := append(append([]string{}, args[:i]...), args[i+1:]...)
-			return a, rest
-		}
-		name := strings.TrimLeft(a, "-")
-		if valueFlags[name] { // "--lesson=ID" carries its value: name is then "lesson=ID"
-			i++ // skip the flag's value
+		if s.Key == "vcs.modified" && s.Value == "true" {
+			v += " (modified)"
 		}
 	}
-	return "", args
+	return v + " " + runtime.Version()
+}
+
+// errorHandler prints an error once, with a pointer to --help for a command
+// line mistake: in fang's style on a terminal, as plain lines otherwise. A
+// lint run has already said what it found, and a stop the learner asked for
+// (Ctrl-C, SIGTERM: ctx is done) is not an error.
+func errorHandler(ctx context.Context, stderr io.Writer) fang.ErrorHandler {
+	return func(w io.Writer, styles fang.Styles, err error) {
+		if errors.Is(err, errLint) || errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return
+		}
+		usage := errors.Is(err, errUsage)
+		if !isTerminal(stderr) {
+			fmt.Fprintln(w, "putpost:", err)
+			if usage {
+				fmt.Fprintln(w, "Run putpost --help to see every command and flag.")
+			}
+			return
+		}
+		fmt.Fprintln(w, styles.ErrorHeader.String())
+		fmt.Fprintln(w, styles.ErrorText.Render(err.Error()))
+		fmt.Fprintln(w)
+		if usage {
+			fmt.Fprintln(w, styles.ErrorText.UnsetWidth().Render("Run putpost --help to see every command and flag."))
+			fmt.Fprintln(w)
+		}
+	}
 }
 
 // tutorialFlags are the flags shared by the tutorial, the sandbox and `lessons`.
@@ -146,32 +148,214 @@ type tutorialFlags struct {
 	verbose, color                       bool
 }
 
-func parseTutorialFlags(name string, args []string, stderr io.Writer) (tutorialFlags, error) {
-	var f tutorialFlags
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "Run putpost help to see every command and flag.") }
-	fs.StringVar(&f.lesson, "lesson", "", "jump to a lesson")
-	fs.StringVar(&f.lessonsDir, "lessons", "", "add a folder of lesson files")
-	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "use only the --lessons folder")
-	fs.BoolVar(&f.plain, "plain", false, "line mode")
-	fs.StringVar(&f.listen, "listen", "", "serve the simulated server on this address")
-	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --listen address")
-	fs.StringVar(&f.progress, "progress", "", "progress file")
-	fs.BoolVar(&f.verbose, "v", false, "line mode: every request of a repeat")
-	fs.BoolVar(&f.color, "color", false, "line mode: colour")
-	if err := fs.Parse(args); err != nil {
-		return f, errUsage // the flag package has said what is wrong (or shown fs.Usage for -h)
+// addTutorialFlags declares the tutorial's flags on fs, bound to f.
+func addTutorialFlags(c *cobra.Command, f *tutorialFlags) {
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&f.lesson, "lesson", "", "jump to the lesson with this ID (putpost lessons lists them)")
+	fs.StringVar(&f.lessonsDir, "lessons", "", "add this folder of lesson files to the built-in ones")
+	fs.BoolVar(&f.onlyLessons, "only-lessons", false, "with --lessons: use only that folder")
+	fs.BoolVar(&f.plain, "plain", false, "line mode: plain text on stdout, commands on stdin (automatic when not on a terminal, or with TERM=dumb)")
+	fs.StringVar(&f.listen, "listen", "", "also serve your simulated server on this address, e.g. 127.0.0.1:8080")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "let --listen bind an address that is not loopback")
+	fs.StringVar(&f.progress, "progress", "", "the file progress is saved in (default $XDG_STATE_HOME/putpost/progress.json)")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "line mode: print every request of a repeat")
+	fs.BoolVar(&f.color, "color", false, "line mode: use colour")
+	_ = c.RegisterFlagCompletionFunc("lesson", completeLessonIDs)
+	_ = c.MarkFlagDirname("lessons")
+	_ = c.MarkFlagFilename("progress", "json")
+}
+
+// hideFlags leaves flags out of a command's help.
+func hideFlags(c *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = c.Flags().MarkHidden(n)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "putpost %s: unexpected argument %q\n\n%s", name, fs.Arg(0), usage)
-		return f, errUsage
+}
+
+// completeLessonIDs offers the built-in lessons' ids to shell completion.
+func completeLessonIDs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
 	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID + "\t" + l.Title
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
+}
+
+// check refuses flag combinations that make no sense.
+func (f tutorialFlags) check() error {
 	if f.onlyLessons && f.lessonsDir == "" {
-		fmt.Fprintln(stderr, "putpost: --only-lessons needs --lessons DIR (the folder whose lessons to use)")
-		return f, errUsage
+		return usagef("--only-lessons needs --lessons DIR (the folder whose lessons to use)")
 	}
-	return f, nil
+	return nil
+}
+
+// noArgs refuses arguments where a command takes none, naming the first.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s: unexpected argument %q", c.Name(), args[0])
+	}
+	return nil
+}
+
+// newRootCommand builds the command line: the tutorial itself and its
+// subcommands, reading stdin and writing stdout and stderr.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var tf tutorialFlags
+	root := &cobra.Command{
+		Use:   "putpost",
+		Short: "Learn HTTP PUT vs POST by doing it",
+		Long: `Learn HTTP method semantics — PUT vs POST, idempotence, safety, retries and
+conditional requests — by sending requests to a simulated HTTP server that runs
+in this program and shows every state change live.
+
+With no command, the tutorial starts where you left off.
+Docs: README.md; docs/LESSONS.md for writing your own lessons.`,
+		Example: `# the tutorial, where you left off
+putpost
+# one lesson, in line mode
+putpost --lesson put-replace --plain
+# no lesson; curl can reach the same server
+putpost sandbox --listen 127.0.0.1:8080`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("unknown command %q", args[0])
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += fmt.Sprintf("; did you mean %q?", s[0])
+			}
+			return usagef("%s", msg)
+		},
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := tf.check(); err != nil {
+				return err
+			}
+			return runTutorial(c.Context(), false, tf, stdin, stdout, stderr)
+		},
+	}
+	addTutorialFlags(root, &tf)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	var sf tutorialFlags
+	sandbox := &cobra.Command{
+		Use:   "sandbox",
+		Short: "The server with every fixture and no lesson",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := sf.check(); err != nil {
+				return err
+			}
+			return runTutorial(c.Context(), true, sf, stdin, stdout, stderr)
+		},
+	}
+	addTutorialFlags(sandbox, &sf)
+	hideFlags(sandbox, "lesson") // accepted only to say it has no meaning here
+
+	var lf tutorialFlags
+	lessonsCmd := &cobra.Command{
+		Use:   "lessons",
+		Short: "List the lessons with your progress",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := lf.check(); err != nil {
+				return err
+			}
+			return runLessons(lf, stdout, stderr)
+		},
+	}
+	addTutorialFlags(lessonsCmd, &lf)
+	// Accepted, as they always were, but they change nothing in a listing.
+	hideFlags(lessonsCmd, "lesson", "plain", "listen", "allow-remote", "verbose", "color")
+
+	var play bool
+	lint := &cobra.Command{
+		Use:   "lint DIR|FILE.md...",
+		Short: "Check lesson files; prints file:line: problem",
+		Long: `Check the lesson files in each folder (or each lesson file) and print
+every problem as file:line: what is wrong. Exits 1 when there are problems.
+With --play, also play every step against fresh simulated servers: its
+solution after the previous ones and after random learner histories, nothing
+sent, and wrong answers (methods swapped, headers and body fields removed or
+changed), and report each pass mark that could lie (docs/LESSONS.md).`,
+		Example: "putpost lint ./my-lessons\nputpost lint --play ./my-lessons/03-put.md",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("lint: name at least one folder or file of lessons")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runLint(args, play, stdout, stderr)
+		},
+	}
+	lint.Flags().BoolVar(&play, "play", false, "also play every step against fresh servers")
+
+	var so serveFlags
+	serveCmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve a fresh simulated server over HTTP",
+		Long: `Serve a fresh simulated server over HTTP, printing one line per exchange,
+until Ctrl-C. Drive it with curl or any HTTP client.`,
+		Example: `putpost serve
+putpost serve --listen 127.0.0.1:9000 --fixture bank
+curl -i http://127.0.0.1:8080/accounts/42`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runServe(c.Context(), so, stdout)
+		},
+	}
+	fs := serveCmd.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&so.addr, "listen", "127.0.0.1:8080", "the address to serve on")
+	fs.BoolVar(&so.allowRemote, "allow-remote", false, "allow an address that is not loopback")
+	fs.StringVar(&so.fixture, "fixture", "all", "the starting state: "+strings.Join(sim.Fixtures(), ", "))
+	_ = serveCmd.RegisterFlagCompletionFunc("fixture", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return sim.Fixtures(), cobra.ShellCompDirectiveNoFileComp
+	})
+
+	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, newClassroomCommand(stdout, stderr))
+	root.SetHelpCommand(helpCommand(root))
+	return root
+}
+
+// helpCommand is `putpost help [command]`: like cobra's own, but a command
+// that does not exist is an error (exit 2), not the top-level help.
+func helpCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, c := range root.Commands() {
+				if c.IsAvailableCommand() && strings.HasPrefix(c.Name(), prefix) {
+					names = append(names, c.Name()+"\t"+c.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil {
+				return usageError{err}
+			}
+			if len(rest) > 0 {
+				return root.Args(root, rest) // names the unknown command
+			}
+			// As cobra's help does: a command that is not run has not
+			// declared its --help and --version yet.
+			target.InitDefaultHelpFlag()
+			target.InitDefaultVersionFlag()
+			return target.Help()
+		},
+	}
 }
 
 // loadCurriculum returns the built-in lessons, plus or instead of a host's folder.
@@ -199,19 +383,16 @@ func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
 	return lessons.OpenProgress(path)
 }
 
-func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	name := "tutorial"
-	if sandbox {
-		name = "sandbox"
-	}
-	f, err := parseTutorialFlags(name, args, stderr)
-	if err != nil {
-		return err
-	}
+func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Reader, stdout, stderr io.Writer) error {
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
-	o := session.Options{Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote}
+	o := session.Options{
+		Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote,
+		// Requests over --listen carry the wall clock in Date; the
+		// learner's own requests keep the deterministic sim clock.
+		Server: sim.New(sim.Options{WallClockDate: true}),
+	}
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
@@ -225,10 +406,11 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
 	}
 	sess, err := session.New(o)
+	var lessonErr *session.LessonError
 	switch {
 	case errors.Is(err, sim.ErrNotLoopback):
 		return fmt.Errorf("%w (add --allow-remote to do that)", err)
-	case err != nil && f.lesson != "" && progress != nil:
+	case errors.As(err, &lessonErr):
 		return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
 	case err != nil:
 		return err
@@ -241,7 +423,7 @@ func runTutorial(ctx context.Context, sandbox bool, args []string, stdin io.Read
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,
 			Notice: notice, Verbose: f.verbose, Color: f.color,
-			Echo: !isTerminal(stdin),
+			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
 	return tui.Run(ctx, tui.Options{
@@ -266,11 +448,7 @@ func listen(addr string, allowRemote bool) (net.Listener, error) {
 	return ln, err
 }
 
-func runLessons(args []string, stdout, stderr io.Writer) error {
-	f, err := parseTutorialFlags("lessons", args, stderr)
-	if err != nil {
-		return err
-	}
+func runLessons(f tutorialFlags, stdout, stderr io.Writer) error {
 	ls, err := loadCurriculum(f)
 	if err != nil {
 		return err
@@ -292,41 +470,35 @@ func runLessons(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func runLint(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintf(stderr, "putpost lint: name at least one folder of lesson files\n\n%s", usage)
-		return errUsage
+// runLint checks lesson folders and files; with play, it also plays every
+// step against fresh servers (lessons.Play).
+func runLint(paths []string, play bool, stdout, stderr io.Writer) error {
+	probs, warnings := lessons.LintPaths(paths, play, lessons.PlayOptions{})
+	for _, p := range append(probs, warnings...) {
+		fmt.Fprintln(stdout, p.String())
 	}
-	found := 0
-	for _, dir := range args {
-		for _, p := range lessons.Lint(dir) {
-			fmt.Fprintln(stdout, p.String())
-			found++
-		}
-	}
-	if found > 0 {
-		fmt.Fprintf(stderr, "%d problem(s)\n", found)
+	if len(probs) > 0 {
+		fmt.Fprintf(stderr, "%d problem(s)\n", len(probs))
 		return errLint
 	}
-	fmt.Fprintln(stdout, "no problems")
+	if len(warnings) == 0 {
+		fmt.Fprintln(stdout, "no problems")
+	}
 	return nil
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "Run putpost help to see every command and flag.") }
-	addr := fs.String("listen", "127.0.0.1:8080", "address to serve on")
-	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback address")
-	fixture := fs.String("fixture", "all", "starting state")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+// serveFlags are the flags of `putpost serve`.
+type serveFlags struct {
+	addr, fixture string
+	allowRemote   bool
+}
+
+func runServe(ctx context.Context, f serveFlags, stdout io.Writer) error {
+	if !slices.Contains(sim.Fixtures(), f.fixture) {
+		return fmt.Errorf("unknown fixture %q; choose one of: %s", f.fixture, strings.Join(sim.Fixtures(), ", "))
 	}
-	if !slices.Contains(sim.Fixtures(), *fixture) {
-		return fmt.Errorf("unknown fixture %q; choose one of: %s", *fixture, strings.Join(sim.Fixtures(), ", "))
-	}
-	srv := sim.New(sim.Options{Fixture: *fixture})
-	ln, err := listen(*addr, *allowRemote)
+	srv := sim.New(sim.Options{Fixture: f.fixture, WallClockDate: true})
+	ln, err := listen(f.addr, f.allowRemote)
 	if err != nil {
 		return err
 	}

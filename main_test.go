@@ -92,18 +92,89 @@ func isolateState(t *testing.T) string {
 	return dir
 }
 
-func TestHelpPrintsUsageWithEveryCommand(t *testing.T) {
-	r := runCmd(t, nil, "help")
-	if r.err != nil {
-		t.Fatalf("help: %v", r.err)
-	}
-	for _, want := range []string{"Usage:", "putpost sandbox", "putpost lessons", "putpost lint DIR", "putpost serve", "--listen ADDR", "--progress FILE"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("help output lacks %q:\n%s", want, r.stdout)
+func TestHelpListsEveryCommandAndFlagAndSucceeds(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
+		r := runCmd(t, nil, args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", args, r.err)
+		}
+		for _, want := range []string{"USAGE", "putpost [command]", "sandbox", "lessons", "lint DIR|FILE.md...", "serve", "completion",
+			"--lesson", "--lessons", "--only-lessons", "--plain", "--listen", "--allow-remote", "--progress", "-v --verbose", "--color", "--version"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: help lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if r.stderr != "" {
+			t.Errorf("%q wrote to stderr: %q", args, r.stderr)
 		}
 	}
-	if r.stderr != "" {
-		t.Errorf("help wrote to stderr: %q", r.stderr)
+}
+
+func TestHelpForOneCommandShowsItsFlags(t *testing.T) {
+	for _, args := range [][]string{{"help", "serve"}, {"serve", "--help"}, {"serve", "-h"}} {
+		r := runCmd(t, nil, args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", args, r.err)
+		}
+		for _, want := range []string{"putpost serve", "--listen", "(127.0.0.1:8080)", "--fixture", "bank", "--allow-remote"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: help lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "--plain") {
+			t.Errorf("%q: serve's help shows the tutorial's --plain:\n%s", args, r.stdout)
+		}
+	}
+}
+
+func TestHelpShowsOnlyTheFlagsThatMeanSomethingThere(t *testing.T) {
+	for _, tc := range []struct {
+		args          []string
+		want, without []string
+	}{
+		{[]string{"help", "sandbox"}, []string{"--plain", "--listen", "--progress"}, []string{"--lesson "}},
+		{[]string{"help", "lessons"}, []string{"--lessons", "--only-lessons", "--progress"}, []string{"--lesson ", "--plain", "--listen"}},
+		{[]string{"help", "lint"}, []string{"lint DIR|FILE.md...", "--play"}, []string{"--progress"}},
+	} {
+		r := runCmd(t, nil, tc.args...)
+		if r.err != nil {
+			t.Fatalf("%q: %v", tc.args, r.err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%q lacks %q:\n%s", tc.args, w, r.stdout)
+			}
+		}
+		for _, w := range tc.without {
+			if strings.Contains(r.stdout, w) {
+				t.Errorf("%q shows %q:\n%s", tc.args, w, r.stdout)
+			}
+		}
+	}
+}
+
+func TestVersionPrintsAndSucceeds(t *testing.T) {
+	r := runCmd(t, nil, "--version")
+	if r.err != nil || !strings.HasPrefix(r.stdout, "putpost version ") || !strings.Contains(r.stdout, "go1.") {
+		t.Fatalf("--version: %v\n%q", r.err, r.stdout)
+	}
+}
+
+func TestCompletionScriptsAreOffered(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		r := runCmd(t, nil, "completion", sh)
+		if r.err != nil || !strings.Contains(r.stdout, "putpost") || len(r.stdout) < 500 {
+			t.Errorf("completion %s: %v, %d bytes", sh, r.err, len(r.stdout))
+		}
+	}
+	// Completion knows the lessons and the fixtures.
+	r := runCmd(t, nil, "__complete", "--lesson", "")
+	if r.err != nil || !strings.Contains(r.stdout, "put-replace\t") {
+		t.Errorf("completing --lesson: %v\n%s", r.err, r.stdout)
+	}
+	r = runCmd(t, nil, "__complete", "serve", "--fixture", "")
+	if r.err != nil || !strings.Contains(r.stdout, "bank\n") {
+		t.Errorf("completing --fixture: %v\n%s", r.err, r.stdout)
 	}
 }
 
@@ -115,11 +186,18 @@ func TestUnknownCommandNamesItAndExitsWithUsage(t *testing.T) {
 	if got := exitCode(r.err); got != 2 {
 		t.Errorf("exit code %d, want 2", got)
 	}
-	if !strings.Contains(r.stderr, `unknown command "frobnicate"`) || !strings.Contains(r.stderr, "Usage:") {
-		t.Errorf("stderr should name the command and show the usage:\n%s", r.stderr)
+	if !strings.Contains(r.stderr, `unknown command "frobnicate"`) || !strings.Contains(r.stderr, "putpost --help") {
+		t.Errorf("stderr should name the command and point at --help:\n%s", r.stderr)
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout = %q, want nothing", r.stdout)
+	}
+	if r := runCmd(t, nil, "serv"); !strings.Contains(r.stderr, `did you mean "serve"?`) {
+		t.Errorf("a near miss gets no suggestion:\n%s", r.stderr)
+	}
+	r = runCmd(t, nil, "help", "serv")
+	if exitCode(r.err) != 2 || !strings.Contains(r.stderr, `unknown command "serv"; did you mean "serve"?`) || r.stdout != "" {
+		t.Errorf("help for a command that does not exist: %v\nstdout %q\nstderr %q", r.err, r.stdout, r.stderr)
 	}
 }
 
@@ -205,6 +283,29 @@ func TestLintBuiltinLessonsHaveNoProblems(t *testing.T) {
 	}
 	if strings.TrimSpace(r.stdout) != "no problems" {
 		t.Errorf("stdout = %q, want \"no problems\"", r.stdout)
+	}
+}
+
+func TestLintPlayBuiltinLessonsIsClean(t *testing.T) {
+	r := runCmd(t, nil, "lint", "--play", filepath.Join("lessons", "builtin"))
+	if r.err != nil || strings.TrimSpace(r.stdout) != "no problems" {
+		t.Fatalf("lint --play lessons/builtin: %v\nstdout:\n%s\nstderr:\n%s", r.err, r.stdout, r.stderr)
+	}
+}
+
+func TestLintPlayOneFileReportsAFalsePassAtItsLine(t *testing.T) {
+	file := filepath.Join("lessons", "testdata", "play", "01-false-pass.md")
+	r := runCmd(t, nil, "lint", "--play", file)
+	if !errors.Is(r.err, errLint) {
+		t.Fatalf("err = %v, want errLint\nstdout:\n%s", r.err, r.stdout)
+	}
+	want := filepath.ToSlash(file) + ":17: step 1 \"Put AA123 on time\" passes with wrong answers"
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout = %q, want it to start with %q", r.stdout, want)
+	}
+	// Without --play the same file loads cleanly: the defect is only visible in play.
+	if r := runCmd(t, nil, "lint", file); r.err != nil {
+		t.Errorf("lint without --play: %v\n%s", r.err, r.stdout)
 	}
 }
 
@@ -723,9 +824,9 @@ func TestLineModeStopsWhenContextIsCancelled(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout syncBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"sandbox"}, pr, &stdout, io.Discard) }()
+	go func() { done <- run(ctx, []string{"sandbox"}, pr, &stdout, &stderr) }()
 	waitFor(t, testTimeout, func() bool { return strings.Contains(stdout.String(), "Sandbox") },
 		func() string { return "the sandbox greeting; output:\n" + stdout.String() })
 	cancel()
@@ -735,6 +836,10 @@ func TestLineModeStopsWhenContextIsCancelled(t *testing.T) {
 		// what matters is that it returns.
 		if err != nil && !errors.Is(err, context.Canceled) {
 			t.Errorf("run = %v, want nil or context.Canceled", err)
+		}
+		// Ctrl-C is a stop the learner asked for, not an error to print.
+		if stderr.String() != "" {
+			t.Errorf("stderr after Ctrl-C: %q", stderr.String())
 		}
 	case <-time.After(testTimeout):
 		t.Fatal("line mode ignored the cancelled context (Ctrl-C would hang)")

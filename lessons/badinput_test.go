@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -163,7 +164,7 @@ func TestSaveFailingMidSessionIsReportedAndKeepsTheStepPassed(t *testing.T) {
 // sendLine sends one request line to srv as the composer would.
 func sendLine(t *testing.T, srv *sim.Server, line string) {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package lessons
 import (
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -28,17 +29,17 @@ func BenchmarkObserve(b *testing.B) {
 	srv := sim.New(sim.Options{})
 	e := NewEngine([]*Lesson{l}, srv, nil)
 	c := srv.Client(sim.SourceComposer)
-	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance":100}`)
+	rl, err := request.Parse(`PUT /accounts/42 {"balance":100}`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rl.Repeat = 100
-	sendLines(c, []sim.RequestLine{rl})
+	sendLines(c, []request.Line{rl})
 	e.Observe()
 	rl.Repeat = 1
 	b.Run("request+observe", func(b *testing.B) {
 		for b.Loop() {
-			sendLines(c, []sim.RequestLine{rl})
+			sendLines(c, []request.Line{rl})
 			if s := e.Observe(); s.Passed {
 				b.Fatal("passed")
 			}

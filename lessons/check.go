@@ -28,13 +28,22 @@ const (
 	CheckSent      CheckKind = "sent-header" // sent-header NAME: some request carried it
 	CheckReplayed  CheckKind = "replayed"    // an idempotency replay was seen
 	CheckLost      CheckKind = "lost"        // a response was lost by the network
+	CheckNew       CheckKind = "new-members" // new-members COLLECTION [>= | ==] N: members created since the step began
 )
+
+// newestMember is the path suffix of a field check that means "the newest
+// member of the collection created since the step began": /customers/+.
+const newestMember = "/+"
 
 var predicateNames = []string{
 	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
 	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
-	string(CheckSent), string(CheckReplayed), string(CheckLost),
+	string(CheckSent), string(CheckReplayed), string(CheckLost), string(CheckNew),
 }
+
+// hiddenWord starts a check line that the checklist keeps to itself until it
+// holds: an outcome the learner is meant to discover, not a goal.
+const hiddenWord = "hidden"
 
 // Check is a compiled check: a group of sub-checks (CheckAll, CheckAny) or a
 // single predicate over the server's exchanges and state. Only the fields
@@ -44,11 +53,13 @@ type Check struct {
 	Kind   CheckKind
 	Line   int      // line in the lesson file (0 for the block's implicit group)
 	Method string   // request: upper case
-	Path   string   // request (may end in "/*"), field, exists, absent, members
-	Name   string   // field: JSON field name; header: header name
+	Path   string   // request (may end in "/*"), field (may end in "/+"), exists, absent, members, new-members
+	Name   string   // field: JSON field name; header, sent-header: header name
+	With   string   // request: only requests carrying this header count ("" for any)
+	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
-	Cmp    string   // request, members: ">=" or "=="
-	N      int      // request, members
+	Cmp    string   // request, members, new-members: ">=" or "=="
+	N      int      // request, members, new-members
 	Codes  []int    // status, saw-status: any of these
 	Sub    []*Check // all, any
 
@@ -78,6 +89,9 @@ func (c *Check) write(b *strings.Builder, indent int, top bool) {
 		return
 	}
 	b.WriteString(pad)
+	if c.Hidden {
+		b.WriteString(hiddenWord + " ")
+	}
 	b.WriteString(c.predicate())
 	b.WriteByte('\n')
 }
@@ -87,6 +101,9 @@ func (c *Check) predicate() string {
 	switch c.Kind {
 	case CheckRequest:
 		s := fmt.Sprintf("request %s %s", c.Method, c.Path)
+		if c.With != "" {
+			s += " with " + c.With
+		}
 		if c.Cmp != ">=" || c.N != 1 {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
 		}
@@ -95,8 +112,8 @@ func (c *Check) predicate() string {
 		return fmt.Sprintf("field %s %s %s", c.Path, c.Name, c.Value)
 	case CheckExists, CheckAbsent:
 		return fmt.Sprintf("%s %s", c.Kind, c.Path)
-	case CheckMembers:
-		return fmt.Sprintf("members %s %s %d", c.Path, c.Cmp, c.N)
+	case CheckMembers, CheckNew:
+		return fmt.Sprintf("%s %s %s %d", c.Kind, c.Path, c.Cmp, c.N)
 	case CheckStatus, CheckSawStatus:
 		codes := make([]string, len(c.Codes))
 		for i, code := range c.Codes {
@@ -183,6 +200,24 @@ func (p *parser) checkGroup(lines []checkLine, pos *int, parent int) []*Check {
 // predicate compiles one predicate line; nil after reporting a problem.
 func (p *parser) predicate(line int, text string) *Check {
 	word, rest := cutWord(text)
+	hidden := false
+	if strings.EqualFold(word, hiddenWord) {
+		hidden = true
+		word, rest = cutWord(rest)
+		if word == "" {
+			p.errorf(line, "%q needs a check after it, like \"hidden saw-status 405\"", hiddenWord)
+			return nil
+		}
+	}
+	c := p.predicateOf(line, word, rest)
+	if c != nil {
+		c.Hidden = hidden
+	}
+	return c
+}
+
+// predicateOf compiles a predicate whose first word is word.
+func (p *parser) predicateOf(line int, word, rest string) *Check {
 	kind := CheckKind(strings.ToLower(word))
 	c := &Check{Kind: kind, Line: line}
 	args := strings.Fields(rest)
@@ -209,6 +244,14 @@ func (p *parser) predicate(line int, text string) *Check {
 		}
 		c.Path = args[1]
 		c.Cmp, c.N = ">=", 1
+		if len(args) > 2 && strings.EqualFold(args[2], "with") {
+			if len(args) < 4 || !isToken(strings.TrimSuffix(args[3], ":")) {
+				p.errorf(line, "\"with\" needs a header name, like \"request PUT /accounts/42 with If-Match\"")
+				return nil
+			}
+			c.With = strings.TrimSuffix(args[3], ":")
+			args = append(args[:2:2], args[4:]...)
+		}
 		if len(args) > 2 {
 			cmp, n, ok := p.count(line, "request", args[2:], false)
 			if !ok {
@@ -223,7 +266,12 @@ func (p *parser) predicate(line int, text string) *Check {
 			p.errorf(line, "field needs a path, a field name and a JSON value, like `field /accounts/42 balance 100`")
 			return nil
 		}
-		if !p.checkPath(line, path, false) {
+		base, newest := strings.CutSuffix(path, newestMember)
+		if newest && (base == "" || strings.ContainsAny(base, "*+")) {
+			p.errorf(line, "path %q: \"+\" stands for the newest member of a collection, as in \"/customers/+\"", path)
+			return nil
+		}
+		if !p.checkPath(line, base, false) {
 			return nil
 		}
 		c.Path, c.Name, c.Value = path, name, value
@@ -246,16 +294,16 @@ func (p *parser) predicate(line int, text string) *Check {
 			return nil
 		}
 		c.Path = args[0]
-	case CheckMembers:
+	case CheckMembers, CheckNew:
 		if len(args) < 2 {
-			p.errorf(line, "members needs a collection and a number, like \"members /customers == 2\" or \"members /customers >= 1\"")
+			p.errorf(line, "%s needs a collection and a number, like \"%s /customers == 2\" or \"%s /customers >= 1\"", kind, kind, kind)
 			return nil
 		}
 		if !p.checkPath(line, args[0], false) {
 			return nil
 		}
 		c.Path = args[0]
-		cmp, n, ok := p.count(line, "members", args[1:], true)
+		cmp, n, ok := p.count(line, string(kind), args[1:], true)
 		if !ok {
 			return nil
 		}

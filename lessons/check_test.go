@@ -172,8 +172,11 @@ func TestFieldNumbersCompareByValue(t *testing.T) {
 		{"100", "1e2", true},
 		{"0.1", "0.10000000000000001", false}, // exact decimals, not float64
 		{"-0", "0", true},
-		{`"100"`, "100", false},
-		{"100", `"100"`, false},
+		{`"100"`, "100", true}, // number or text is not what a lesson teaches
+		{"100", `"100"`, true},
+		{`"100x"`, "100", false},
+		{"101", `"100"`, false},
+		{`"true"`, "true", false},
 		{`{"a":[1.50,"x"]}`, `{"a":[1.5,"x"]}`, true},
 		{`[1,2]`, `[2,1]`, false},
 		{"null", "null", true},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -25,9 +26,10 @@ type Engine struct {
 	client  *sim.Client // replays passed steps when a lesson is resumed
 
 	li, si  int          // current lesson and step; li is -1 without lessons
-	cp      sim.Snapshot // state when the step began, for ResetStep
+	cp      sim.Snapshot // state when the step began (after its setup), for ResetStep
 	tally   *tally       // exchanges since the step began
 	hints   int          // hints revealed in this step
+	explain string       // the explanation with live values as they were when the step passed
 	saveErr error        // a failed save not yet reported by Observe
 }
 
@@ -46,7 +48,7 @@ func NewEngine(ls []*Lesson, srv *sim.Server, progress *Progress) *Engine {
 	if progress == nil {
 		progress = &Progress{}
 	}
-	e := &Engine{lessons: ls, srv: srv, prog: progress, li: -1, tally: newTally(0)}
+	e := &Engine{lessons: ls, srv: srv, prog: progress, li: -1, tally: newTally(0, nil)}
 	if len(ls) == 0 {
 		return e
 	}
@@ -124,13 +126,12 @@ func (e *Engine) enterLesson(i int) error {
 	return nil
 }
 
-// replay sends a passed step's solution to rebuild the state it left.
+// replay runs a passed step's setup and sends its solution, to rebuild the
+// state it left.
 func (e *Engine) replay(st *Step) {
-	if len(st.solution) == 0 {
+	e.setup(st)
+	if len(st.Solution) == 0 {
 		return
-	}
-	if e.client == nil {
-		e.client = e.srv.Client(sim.SourceLesson)
 	}
 	var n Network
 	if st.Network != nil {
@@ -140,16 +141,55 @@ func (e *Engine) replay(st *Step) {
 	if n.Retry == "" {
 		n.Retry = sim.RetryNone
 	}
-	e.client.SetFaults(n.Faults)
-	e.client.SetRetry(n.Retry)
-	for _, rl := range st.solution {
-		send(context.Background(), e.client, rl)
+	c := e.lessonClient()
+	c.SetFaults(n.Faults)
+	c.SetRetry(n.Retry)
+	t := newTally(e.srv.LastSeq(), nil)
+	for _, line := range st.Solution {
+		t.ingest(e.srv)
+		sendText(context.Background(), c, resolveLive(line, e.srv, t))
+	}
+}
+
+// lessonClient is the client the lesson sends with: its requests show in the
+// log as sent by the lesson.
+func (e *Engine) lessonClient() *sim.Client {
+	if e.client == nil {
+		e.client = e.srv.Client(sim.SourceLesson)
+	}
+	return e.client
+}
+
+// setup puts the server in the state the step starts from: its setup
+// fixture, then its setup requests, on a normal network.
+func (e *Engine) setup(st *Step) {
+	if st.SetupFixture != "" {
+		e.srv.Reset(st.SetupFixture) // checked when the lesson was loaded
+	}
+	if len(st.Setup) == 0 {
+		return
+	}
+	c := e.lessonClient()
+	c.SetFaults(sim.FaultSettings{})
+	c.SetRetry(sim.RetryNone)
+	t := newTally(e.srv.LastSeq(), nil)
+	for _, line := range st.Setup {
+		t.ingest(e.srv)
+		sendText(context.Background(), c, resolveLive(line, e.srv, t))
+	}
+}
+
+// sendText parses a request line and sends it; a line that does not parse
+// (a live value that could not be filled in) is not sent.
+func sendText(ctx context.Context, c *sim.Client, line string) {
+	if rl, err := request.Parse(line); err == nil {
+		send(ctx, c, rl)
 	}
 }
 
 // send sends a request line Repeat times and drains the responses. Failures
 // (a lost response, say) are part of the lesson, not errors.
-func send(ctx context.Context, c *sim.Client, rl sim.RequestLine) {
+func send(ctx context.Context, c *sim.Client, rl request.Line) {
 	for range max(rl.Repeat, 1) {
 		req, err := rl.NewRequest(ctx)
 		if err != nil {
@@ -163,11 +203,24 @@ func send(ctx context.Context, c *sim.Client, rl sim.RequestLine) {
 	}
 }
 
-// enterStep records where the current step begins.
+// enterStep runs the current step's setup and records where the step begins.
 func (e *Engine) enterStep() {
+	if st := e.Step(); st != nil {
+		e.setup(st)
+	}
 	e.cp = e.srv.Checkpoint()
-	e.tally = newTally(e.srv.LastSeq())
+	e.restart()
 	e.hints = 0
+}
+
+// restart starts the step's checks afresh from the newest event.
+func (e *Engine) restart() {
+	var c *Check
+	if st := e.Step(); st != nil {
+		c = st.Check
+	}
+	e.tally = newTally(e.srv.LastSeq(), c)
+	e.explain = ""
 }
 
 // Next moves to the next step of the lesson; false at the last step. Steps may
@@ -218,6 +271,9 @@ func (e *Engine) Observe() StepStatus {
 	}
 	e.tally.ingest(e.srv)
 	s.Results = st.Check.results(e.srv, e.tally)
+	if allOK(s.Results) && e.explain == "" {
+		e.explain = resolveLive(st.Explain, e.srv, e.tally)
+	}
 	if !s.Passed && allOK(s.Results) {
 		s.Passed, s.JustPassed = true, true
 		if err := e.prog.MarkPassed(l.ID, e.si); err != nil {
@@ -258,34 +314,75 @@ func (e *Engine) Answer(choice int) (correct bool, why string) {
 	return true, st.Explain
 }
 
-// NextHint reveals the next hint of the current step; ok is false when every
-// hint is shown already.
+// NextHint reveals the next hint of the current step, its live values filled
+// in; ok is false when every hint is shown already.
 func (e *Engine) NextHint() (hint string, ok bool) {
 	st := e.Step()
 	if st == nil || e.hints >= len(st.Hints) {
 		return "", false
 	}
 	e.hints++
-	return st.Hints[e.hints-1], true
+	e.tally.ingest(e.srv)
+	return resolveLive(st.Hints[e.hints-1], e.srv, e.tally), true
 }
 
-// HintsShown lists the hints revealed in the current step, in order.
+// HintsShown lists the hints revealed in the current step, in order, with
+// their live values as the server is now.
 func (e *Engine) HintsShown() []string {
 	st := e.Step()
 	if st == nil {
 		return nil
 	}
-	return slices.Clone(st.Hints[:e.hints])
+	e.tally.ingest(e.srv)
+	out := make([]string, e.hints)
+	for i, h := range st.Hints[:e.hints] {
+		out[i] = resolveLive(h, e.srv, e.tally)
+	}
+	return out
 }
 
 // Solution is the current step's solution: request lines, in order (nil for
-// a quiz).
+// a quiz), with live values filled in from the learner's server as it is now.
 func (e *Engine) Solution() []string {
 	st := e.Step()
 	if st == nil {
 		return nil
 	}
-	return slices.Clone(st.Solution)
+	e.tally.ingest(e.srv)
+	out := make([]string, len(st.Solution))
+	for i, line := range st.Solution {
+		out[i] = resolveLive(line, e.srv, e.tally)
+	}
+	return out
+}
+
+// SolutionNotYet says why the solution is not offered yet, or "" when it is.
+// The learner thinks first: the solution is offered once they have sent a
+// request in this step, revealed a hint, or passed it.
+func (e *Engine) SolutionNotYet() string {
+	st := e.Step()
+	if st == nil || st.IsQuiz() || e.hints > 0 || e.StepPassed(e.si) {
+		return ""
+	}
+	e.tally.ingest(e.srv)
+	if e.tally.acted {
+		return ""
+	}
+	return "try the step first: the solution is offered after you send a request or reveal a hint"
+}
+
+// Explain is the current step's explanation with its live values filled in:
+// as they were when the step passed, or from the server as it is now.
+func (e *Engine) Explain() string {
+	st := e.Step()
+	if st == nil {
+		return ""
+	}
+	if e.explain != "" {
+		return e.explain
+	}
+	e.tally.ingest(e.srv)
+	return resolveLive(st.Explain, e.srv, e.tally)
 }
 
 // ResetStep puts the server back in the state the current step began with
@@ -295,7 +392,7 @@ func (e *Engine) ResetStep() {
 		return
 	}
 	e.srv.Restore(e.cp)
-	e.tally = newTally(e.srv.LastSeq())
+	e.restart()
 }
 
 // ResetLesson forgets the current lesson's progress and starts it again from

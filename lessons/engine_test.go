@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -53,7 +54,7 @@ func TestResumingALessonRebuildsTheStateOfPassedSteps(t *testing.T) {
 				}
 				client := srv.Client(sim.SourceLesson)
 				applyNetwork(client, st)
-				sendLines(client, st.solution)
+				sendSolution(e, client)
 				if s := e.Observe(); !s.Passed {
 					t.Errorf("%s#%d: after resuming, its solution does not pass it:%s", l.ID, k+1, resultsText(s))
 				}
@@ -73,11 +74,11 @@ func goodLessons(t *testing.T) []*Lesson {
 
 func put(t *testing.T, c *sim.Client, line string) {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sendLines(c, []sim.RequestLine{rl})
+	sendLines(c, []request.Line{rl})
 }
 
 func TestEngineStartsWhereTheLearnerLeftOff(t *testing.T) {

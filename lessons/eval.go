@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -34,7 +35,7 @@ type CheckResult struct {
 // and w's current state. A CheckAll gives one result per sub-check; any other
 // check gives one result.
 func (c *Check) Evaluate(w World, since uint64) []CheckResult {
-	t := newTally(since)
+	t := newTally(since, c)
 	t.ingest(w)
 	return c.results(w, t)
 }
@@ -66,18 +67,43 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen     uint64          // newest event ingested
-	requests map[string]int  // "METHOD /path" → exchanges that reached the server
-	statuses map[int]int     // status → responses
-	headers  map[string]bool // response header names, lower case
-	sent     map[string]bool // request header names, lower case
-	last     int             // status of the newest response
+	seen     uint64            // newest event ingested
+	requests map[string]int    // "METHOD /path" → exchanges that reached the server
+	with     map[string]int    // "METHOD /path\x00header" → those that carried a header a check names
+	track    []string          // the header names (lower case) that "request … with" checks name
+	statuses map[int]int       // status → responses
+	headers  map[string]bool   // response header names, lower case
+	sent     map[string]bool   // request header names, lower case
+	created  map[string]uint64 // resources created since the step began (and still there) → event
+	last     int               // status of the newest response
+	location string            // the newest Location header
 	replayed int
 	lost     int
+	acted    bool // an exchange the lesson did not send reached the server or the network
 }
 
-func newTally(since uint64) *tally {
-	return &tally{seen: since, requests: map[string]int{}, statuses: map[int]int{}, headers: map[string]bool{}, sent: map[string]bool{}}
+// newTally starts counting after event since, for the checks in c (nil for
+// no "with" qualifiers).
+func newTally(since uint64, c *Check) *tally {
+	t := &tally{seen: since, requests: map[string]int{}, with: map[string]int{}, statuses: map[int]int{},
+		headers: map[string]bool{}, sent: map[string]bool{}, created: map[string]uint64{}}
+	c.walk(func(c *Check) {
+		if c.Kind == CheckRequest && c.With != "" && !slices.Contains(t.track, strings.ToLower(c.With)) {
+			t.track = append(t.track, strings.ToLower(c.With))
+		}
+	})
+	return t
+}
+
+// walk calls f for c and every check below it.
+func (c *Check) walk(f func(*Check)) {
+	if c == nil {
+		return
+	}
+	f(c)
+	for _, s := range c.Sub {
+		s.walk(f)
+	}
 }
 
 // ingest adds the events w has kept since the last call.
@@ -91,8 +117,19 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Seq > t.seen {
 		t.seen = ev.Seq
 	}
+	for _, ch := range ev.Changes { // undo, restore and reset change state too
+		switch {
+		case ch.After == nil:
+			delete(t.created, ch.Path)
+		case ch.Before == nil:
+			t.created[ch.Path] = ev.Seq
+		}
+	}
 	if ev.Kind != sim.KindExchange {
 		return
+	}
+	if ev.Source != sim.SourceLesson {
+		t.acted = true
 	}
 	if ev.Fault == sim.FaultLostResponse {
 		t.lost++
@@ -103,15 +140,47 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return // never reached the server
 	}
-	t.requests[strings.ToUpper(ev.Request.Method)+" "+targetPath(ev.Request.Target)]++
+	key := ev.Request.Method + " " + targetPath(ev.Request.Target)
+	t.requests[key]++
+	for _, h := range t.track {
+		if headerIn(ev.Request.Header, h) {
+			t.with[key+"\x00"+h]++
+		}
+	}
 	t.statuses[ev.Response.Status]++
 	t.last = ev.Response.Status
 	for name := range ev.Response.Header {
 		t.headers[strings.ToLower(name)] = true
 	}
+	if loc := ev.Response.Header.Get("Location"); loc != "" {
+		t.location = loc
+	}
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
 	}
+}
+
+// headerIn reports whether h has a field named name (lower case), in any case.
+func headerIn(h map[string][]string, name string) bool {
+	for k := range h {
+		if strings.ToLower(k) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// newMembers lists the members of collection created since the step began
+// that are still there, oldest first.
+func (t *tally) newMembers(w World, collection string) []string {
+	var out []string
+	for _, m := range w.Members(collection) {
+		if _, ok := t.created[m]; ok {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(t.created[a], t.created[b]) })
+	return out
 }
 
 // targetPath is the path of a request target, without query or fragment.
@@ -141,29 +210,51 @@ func matchPath(pattern, path string) bool {
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
-func (t *tally) count(method, pattern string) int {
+// count counts the requests with this method to paths matching pattern;
+// with, when not empty, counts only those that carried that header.
+func (t *tally) count(method, pattern, with string) int {
+	counts, suffix := t.requests, ""
+	if with != "" {
+		counts, suffix = t.with, "\x00"+strings.ToLower(with)
+	}
 	if !strings.HasSuffix(pattern, "*") {
-		return t.requests[method+" "+pattern]
+		return counts[method+" "+pattern+suffix]
 	}
 	n := 0
-	for k, v := range t.requests {
+	for k, v := range counts {
+		k, ok := strings.CutSuffix(k, suffix)
 		m, p, _ := strings.Cut(k, " ")
-		if m == method && matchPath(pattern, p) {
+		if ok && m == method && !strings.Contains(p, "\x00") && matchPath(pattern, p) {
 			n += v
 		}
 	}
 	return n
 }
 
-// eval evaluates one check.
+// hiddenGoal is what the checklist shows for a hidden check that does not
+// hold yet: the learner is to find the outcome out, not read it here.
+const hiddenGoal = "see what the server does"
+
+// eval evaluates one check. A hidden check that does not hold says only that
+// there is something to find out.
 func (c *Check) eval(w World, t *tally) CheckResult {
+	r := c.evalShown(w, t)
+	if c.Hidden && !r.OK {
+		return CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
+	}
+	return r
+}
+
+func (c *Check) evalShown(w World, t *tally) CheckResult {
 	switch c.Kind {
 	case CheckAll, CheckAny:
 		return c.evalGroup(w, t)
 	case CheckRequest:
 		return c.evalRequest(t)
 	case CheckField:
-		return c.evalField(w)
+		return c.evalField(w, t)
+	case CheckNew:
+		return c.evalNew(w, t)
 	case CheckExists, CheckAbsent:
 		_, _, ok := w.Resource(c.Path)
 		if c.Kind == CheckExists {
@@ -286,10 +377,13 @@ func (c *Check) evalGroup(w World, t *tally) CheckResult {
 }
 
 func (c *Check) evalRequest(t *tally) CheckResult {
-	n := t.count(c.Method, c.Path)
+	n := t.count(c.Method, c.Path, c.With)
 	target := c.Path
 	if strings.HasSuffix(target, "/*") {
 		target = "a member of " + strings.TrimSuffix(target, "/*")
+	}
+	if c.With != "" {
+		target += " with " + c.With
 	}
 	var r CheckResult
 	switch {
@@ -308,6 +402,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s to %s", plural(n, c.Method+" request"), target)
 	case c.Cmp == "==" && n > c.N:
 		r.Detail = fmt.Sprintf("%s to %s, expected exactly %d; reset the step to try again", plural(n, c.Method+" request"), target, c.N)
+	case n == 0 && c.With != "" && t.count(c.Method, c.Path, "") > 0:
+		r.Detail = fmt.Sprintf("the %s to %s did not carry %s; add it with -H '%s: …'", c.Method, strings.TrimSuffix(target, " with "+c.With), c.With, c.With)
 	case n == 0 && c.N == 1:
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, target)
 	default:
@@ -316,21 +412,56 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	return r
 }
 
-func (c *Check) evalField(w World) CheckResult {
-	r := CheckResult{Desc: fmt.Sprintf("%s %s is %s", c.Path, c.Name, c.Value)}
-	body, _, ok := w.Resource(c.Path)
+func (c *Check) evalNew(w World, t *tally) CheckResult {
+	n := len(t.newMembers(w, c.Path))
+	ok := n == c.N
+	want := fmt.Sprintf("%s new in %s since this step began", plural(c.N, "member"), c.Path)
+	if c.N == 0 {
+		want = fmt.Sprintf("no new member in %s since this step began", c.Path)
+	}
+	if c.Cmp == ">=" {
+		ok = n >= c.N
+		want = fmt.Sprintf("at least %s new in %s since this step began", plural(c.N, "member"), c.Path)
+	}
+	r := CheckResult{Desc: want, OK: ok, Detail: fmt.Sprintf("%s new in %s", plural(n, "member"), c.Path)}
 	if !ok {
-		r.Detail = c.Path + " does not exist"
+		r.Detail += fmt.Sprintf(", expected %s%d", map[string]string{">=": "at least ", "==": ""}[c.Cmp], c.N)
+		if c.Cmp == "==" && n > c.N {
+			r.Detail += "; reset the step to try again"
+		}
+	}
+	return r
+}
+
+func (c *Check) evalField(w World, t *tally) CheckResult {
+	path := c.Path
+	shownPath := path
+	if base, ok := strings.CutSuffix(path, newestMember); ok {
+		shownPath = "the new member of " + base
+		ms := t.newMembers(w, base)
+		if len(ms) == 0 {
+			return CheckResult{Desc: fmt.Sprintf("%s has %s %s", shownPath, c.Name, c.Value),
+				Detail: "no member of " + base + " created since this step began"}
+		}
+		path = ms[len(ms)-1]
+	}
+	r := CheckResult{Desc: fmt.Sprintf("%s %s is %s", shownPath, c.Name, c.Value)}
+	if shownPath != path {
+		r.Desc = fmt.Sprintf("%s has %s %s", shownPath, c.Name, c.Value)
+	}
+	body, _, ok := w.Resource(path)
+	if !ok {
+		r.Detail = path + " does not exist"
 		return r
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		r.Detail = c.Path + " is not a JSON object"
+		r.Detail = path + " is not a JSON object"
 		return r
 	}
 	raw, ok := fields[c.Name]
 	if !ok {
-		r.Detail = fmt.Sprintf("%s has no field %s", c.Path, c.Name)
+		r.Detail = fmt.Sprintf("%s has no field %s", path, c.Name)
 		return r
 	}
 	got, err := decodeJSON(raw)
@@ -339,13 +470,53 @@ func (c *Check) evalField(w World) CheckResult {
 		return r
 	}
 	shown := compactJSON(raw)
-	r.OK = jsonEqual(got, c.want)
-	if r.OK {
+	r.OK = looseEqual(got, c.want)
+	switch {
+	case r.OK:
 		r.Detail = fmt.Sprintf("%s is %s", c.Name, shown)
-	} else {
+	case jsonKind(got) != jsonKind(c.want):
+		r.Detail = fmt.Sprintf("%s is %s %s, expected %s %s", c.Name, jsonKind(got), shown, jsonKind(c.want), c.Value)
+	default:
 		r.Detail = fmt.Sprintf("%s is %s, expected %s", c.Name, shown, c.Value)
 	}
 	return r
+}
+
+// looseEqual is jsonEqual, except that a number and a string holding the
+// same number are equal: a lesson that asks for age 30 accepts "30" and 30,
+// since JSON's number-or-text choice is not what it teaches.
+func looseEqual(a, b any) bool {
+	if jsonEqual(a, b) {
+		return true
+	}
+	if s, ok := a.(string); ok {
+		a = json.Number(strings.TrimSpace(s))
+	}
+	if s, ok := b.(string); ok {
+		b = json.Number(strings.TrimSpace(s))
+	}
+	_, na := a.(json.Number)
+	_, nb := b.(json.Number)
+	return na && nb && jsonEqual(a, b)
+}
+
+// jsonKind names the kind of a decoded JSON value, for messages that say
+// exactly what differs.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case json.Number:
+		return "the number"
+	case string:
+		return "the text"
+	case bool:
+		return "the boolean"
+	case nil:
+		return "null:"
+	case []any:
+		return "the list"
+	default:
+		return "the object"
+	}
 }
 
 // jsonEqual compares decoded JSON values; numbers compare by exact value, so

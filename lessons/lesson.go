@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -42,8 +43,30 @@ type Step struct {
 	Network     *Network // optional network conditions for the step (front ends apply them)
 	Line        int      // line in the lesson file where the step starts
 
-	solution []sim.RequestLine // Solution, parsed
+	// Setup is what the lesson sends when the learner enters the step, so the
+	// step starts from the state it is written for whatever came before:
+	// request lines (they may hold live values), after resetting the server
+	// to SetupFixture when that is not empty.
+	Setup        []string
+	SetupFixture string
+
+	solution    []request.Line // Solution, parsed (live values replaced by samples)
+	solutionAt  []int          // the file line of each solution line
+	acceptRules []acceptRule   // wrong-looking answers lint --play accepts as equivalent
 }
+
+// acceptRule is one line of an accept block: a kind of change to the
+// solution that still makes a right answer ("field age", "header Prefer",
+// "method PATCH", "body"), or a whole request line ("line").
+type acceptRule struct {
+	kind string
+	name string
+	line request.Line
+}
+
+// IsScaffold reports whether the step's suggested request is a scaffold that
+// leaves the method for the learner to type in front of it.
+func (s *Step) IsScaffold() bool { return strings.HasPrefix(s.Suggest, "/") }
 
 // IsQuiz reports whether the step is a quiz.
 func (s *Step) IsQuiz() bool { return s.Quiz != nil }

@@ -54,6 +54,67 @@ func Lint(dir string) Problems {
 	return ps
 }
 
+// LoadFile loads one lesson file, as LoadDir loads each file of a folder.
+func LoadFile(file string) ([]*Lesson, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, Problems{{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))}}
+	}
+	l, err := Parse(filepath.ToSlash(file), data)
+	if err != nil {
+		return nil, err
+	}
+	return []*Lesson{l}, nil
+}
+
+// placeInFolder is the 0-based place of a lesson file among the lesson files
+// of its folder, in the order LoadDir runs them.
+func placeInFolder(file string) int {
+	entries, err := os.ReadDir(filepath.Dir(file))
+	if err != nil {
+		return 0
+	}
+	base, n := filepath.Base(file), 0
+	for _, e := range entries { // ReadDir sorts by name, as loadFS does
+		name := e.Name()
+		if e.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
+			continue
+		}
+		if name == base {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
+// LintPaths checks lesson folders and single lesson files, as `putpost lint`
+// does: the problems that stop a lesson from loading, then, with play, what
+// Play finds in the lessons that loaded, and the warnings of Warnings.
+// Lessons are warned about in the order of their folder.
+func LintPaths(paths []string, play bool, o PlayOptions) (probs, warnings Problems) {
+	for _, p := range paths {
+		var (
+			ls  []*Lesson
+			err error
+		)
+		if info, statErr := os.Stat(p); statErr == nil && !info.IsDir() {
+			ls, err = LoadFile(p)
+			warnings = append(warnings, warningsFrom(ls, placeInFolder(p))...)
+		} else {
+			ls, err = LoadDir(p)
+			warnings = append(warnings, Warnings(ls)...)
+		}
+		var ps Problems
+		errors.As(err, &ps)
+		probs = append(probs, ps...)
+		if play {
+			probs = append(probs, Play(ls, o)...)
+		}
+	}
+	return probs, warnings
+}
+
 // loadFS loads the lesson files in folder sub of fsys; shown is the folder's
 // name in problems.
 func loadFS(fsys fs.FS, sub, shown string) ([]*Lesson, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -21,9 +22,11 @@ const (
 	blockExplain  = "explain"
 	blockQuiz     = "quiz"
 	blockNetwork  = "network"
+	blockSetup    = "setup"
+	blockAccept   = "accept"
 )
 
-var blockNames = []string{blockRequest, blockCheck, blockHint, blockSolution, blockExplain, blockQuiz, blockNetwork}
+var blockNames = []string{blockRequest, blockCheck, blockHint, blockSolution, blockExplain, blockQuiz, blockNetwork, blockSetup, blockAccept}
 
 // Fence words that are ordinary Markdown code blocks, never typos of ours.
 var codeLanguages = map[string]bool{
@@ -400,6 +403,14 @@ func (p *parser) step(s *section) *Step {
 		switch b.kind {
 		case blockRequest:
 			p.suggest(st, b)
+		case blockSetup:
+			p.setup(st, b)
+		case blockAccept:
+			if s.quiz {
+				p.errorf(b.line, "a quiz has no accept block; it lists equivalent answers of a task step")
+				continue
+			}
+			st.acceptRules = p.accept(b)
 		case blockCheck:
 			if s.quiz {
 				p.errorf(b.line, "a quiz is passed by its answer; remove the check block (or make this a \"## Step:\")")
@@ -412,6 +423,7 @@ func (p *parser) step(s *section) *Step {
 				p.errorf(b.line, "the hint block is empty")
 				continue
 			}
+			p.checkLive(b.line, h)
 			st.Hints = append(st.Hints, h)
 		case blockSolution:
 			if s.quiz {
@@ -424,6 +436,7 @@ func (p *parser) step(s *section) *Step {
 			if st.Explain == "" {
 				p.errorf(b.line, "the explain block is empty")
 			}
+			p.checkLive(b.line, st.Explain)
 		case blockQuiz:
 			if !s.quiz {
 				p.errorf(b.line, "a quiz block belongs under a \"## Quiz: question\" heading, not under \"## Step:\"")
@@ -465,7 +478,9 @@ func mergeAdvice(kind string) string {
 	return "merge them into one"
 }
 
-// suggest reads the request block: exactly one request line.
+// suggest reads the request block: exactly one request line, or a scaffold
+// of one that leaves the method out ("/flights/AA123 {…}") for the learner
+// to choose.
 func (p *parser) suggest(st *Step, b *block) {
 	var lines []numbered
 	for _, l := range b.lines {
@@ -482,8 +497,51 @@ func (p *parser) suggest(st *Step, b *block) {
 		p.errorf(lines[1].n, "the request block holds one request line (the suggestion); put a sequence of requests in the solution block")
 		return
 	}
+	t := strings.TrimSpace(lines[0].text)
+	if strings.HasPrefix(t, "/") {
+		// A scaffold: checked as if the learner had typed a method in front.
+		if _, err := request.Parse("PUT " + t); err != nil {
+			p.errorf(lines[0].n, "invalid request scaffold: %v", err)
+			return
+		}
+		st.Suggest = t
+		return
+	}
 	if _, ok := p.requestLine(lines[0]); ok {
-		st.Suggest = strings.TrimSpace(lines[0].text)
+		st.Suggest = t
+	}
+}
+
+// setup reads the setup block: an optional first line "fixture NAME", then
+// request lines the lesson sends when the learner enters the step.
+func (p *parser) setup(st *Step, b *block) {
+	first := true
+	seen := false
+	for _, l := range b.lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		seen = true
+		if word, rest := cutWord(t); strings.EqualFold(word, "fixture") {
+			switch {
+			case !first:
+				p.errorf(l.n, "\"fixture\" must be the first line of the setup block: it replaces the whole server state")
+			case !slices.Contains(sim.Fixtures(), rest):
+				p.errorf(l.n, "unknown fixture %q%s (fixtures: %s)", rest, didYouMean(rest, sim.Fixtures()), strings.Join(sim.Fixtures(), ", "))
+			default:
+				st.SetupFixture = rest
+			}
+			first = false
+			continue
+		}
+		first = false
+		if _, ok := p.requestLine(numbered{n: l.n, text: p.checkLive(l.n, l.text)}); ok {
+			st.Setup = append(st.Setup, t)
+		}
+	}
+	if !seen {
+		p.errorf(b.line, "the setup block is empty; write the requests that put the server in the state this step starts from")
 	}
 }
 
@@ -496,9 +554,10 @@ func (p *parser) solution(st *Step, b *block) {
 			continue
 		}
 		n++
-		if rl, ok := p.requestLine(l); ok {
+		if rl, ok := p.requestLine(numbered{n: l.n, text: p.checkLive(l.n, l.text)}); ok {
 			st.Solution = append(st.Solution, t)
 			st.solution = append(st.solution, rl)
+			st.solutionAt = append(st.solutionAt, l.n)
 		}
 	}
 	if n == 0 {
@@ -506,21 +565,60 @@ func (p *parser) solution(st *Step, b *block) {
 	}
 }
 
+// accept reads an accept block: the answers lint --play may find passing
+// although they differ from the solution, one per line: "body" (the body is
+// not what the step teaches), "field NAME", "header NAME", "method METHOD",
+// or a whole request line.
+func (p *parser) accept(b *block) []acceptRule {
+	var out []acceptRule
+	n := 0
+	for _, l := range b.lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		n++
+		word, rest := cutWord(t)
+		switch kind := strings.ToLower(word); kind {
+		case "body":
+			if rest != "" {
+				p.errorf(l.n, "\"body\" takes nothing after it; to accept one field, write \"field NAME\"")
+				continue
+			}
+			out = append(out, acceptRule{kind: kind})
+		case "field", "header", "method":
+			if rest == "" || strings.ContainsAny(rest, " \t") {
+				p.errorf(l.n, "%q needs one name after it, like \"%s %s\"", kind, kind, map[string]string{"field": "age", "header": "Prefer", "method": "PATCH"}[kind])
+				continue
+			}
+			out = append(out, acceptRule{kind: kind, name: rest})
+		default:
+			if rl, ok := p.requestLine(l); ok {
+				out = append(out, acceptRule{kind: "line", line: rl})
+			}
+		}
+	}
+	if n == 0 {
+		p.errorf(b.line, "the accept block is empty; list the answers that are equivalent to the solution (\"field NAME\", \"header NAME\", \"method M\", \"body\" or a request line)")
+	}
+	return out
+}
+
 // requestLine parses one request line, reporting the column of a mistake.
-func (p *parser) requestLine(l numbered) (sim.RequestLine, bool) {
+func (p *parser) requestLine(l numbered) (request.Line, bool) {
 	t := strings.TrimSpace(l.text)
 	lead := utf8.RuneCountInString(l.text[:strings.Index(l.text, t)])
-	rl, err := sim.ParseRequestLine(t)
+	rl, err := request.Parse(t)
 	if err == nil {
 		return rl, true
 	}
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) {
 		p.errorf(l.n, "invalid request line at column %d: %s", se.Col+lead, se.Msg)
 	} else {
 		p.errorf(l.n, "invalid request line: %v", err)
 	}
-	return sim.RequestLine{}, false
+	return request.Line{}, false
 }
 
 // quiz reads the choices of a quiz block.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -49,9 +50,18 @@ func docsExample(t testing.TB) *Lesson {
 }
 
 // sendLines sends request lines through a client, each Repeat times.
-func sendLines(c *sim.Client, lines []sim.RequestLine) {
+func sendLines(c *sim.Client, lines []request.Line) {
 	for _, rl := range lines {
 		send(context.Background(), c, rl)
+	}
+}
+
+// sendSolution sends the current step's solution through c as a learner
+// would, filling its live values in just before each line is sent.
+func sendSolution(e *Engine, c *sim.Client) {
+	for _, line := range e.Step().Solution {
+		e.tally.ingest(e.srv)
+		sendText(context.Background(), c, resolveLive(line, e.srv, e.tally))
 	}
 }
 
@@ -76,8 +86,8 @@ var swaps = map[string]string{
 
 // wrongAnswer is the step's solution with PUT and POST swapped (and the
 // other methods as in swaps), or nil when no line changes.
-func wrongAnswer(st *Step) []sim.RequestLine {
-	var out []sim.RequestLine
+func wrongAnswer(st *Step) []request.Line {
+	var out []request.Line
 	changed := false
 	for _, rl := range st.solution {
 		if m, ok := swaps[rl.Method]; ok {
@@ -95,7 +105,7 @@ func wrongAnswer(st *Step) []sim.RequestLine {
 	return out
 }
 
-func describe(lines []sim.RequestLine) string {
+func describe(lines []request.Line) string {
 	s := make([]string, len(lines))
 	for i, rl := range lines {
 		s[i] = rl.String()
@@ -143,7 +153,7 @@ func playLesson(t *testing.T, e *Engine, srv *sim.Server, l *Lesson) {
 				}
 				e.ResetStep()
 			}
-			sendLines(client, st.solution)
+			sendSolution(e, client)
 			s := e.Observe()
 			if !s.Passed || !s.JustPassed || s.SaveErr != nil {
 				t.Errorf("%s: its solution does not pass it:%s", ref, resultsText(s))

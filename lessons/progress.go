@@ -24,21 +24,57 @@ type progressFile struct {
 	Passed  map[string][]int `json:"passed"`            // lesson id → passed step indices (0-based), ascending
 }
 
-// Progress records which steps a learner has passed and where they were. It
-// is saved as JSON after every change, atomically: written to a temporary
-// file in the same folder, synced, then renamed over the old file, so a crash
-// leaves either the old or the new progress, never half of one.
+// ProgressState is what a ProgressStore keeps: the lesson the learner was in
+// and the passed steps of each lesson.
+type ProgressState struct {
+	Current string           // id of the lesson the learner was in, or ""
+	Passed  map[string][]int // lesson id → passed steps (0-based), ascending, no repeats
+}
+
+// ProgressStore keeps a learner's progress between runs: a file for a learner
+// at their own terminal (OpenProgress), one store per learner in a classroom.
+type ProgressStore interface {
+	// Load returns the saved state; the zero state when nothing is saved.
+	Load() (ProgressState, error)
+	// Update applies change to the saved state and saves the result, as one
+	// step: what other users of the same store saved meanwhile is kept, and
+	// nobody else's change slips in between. It returns the state now saved.
+	Update(change func(*ProgressState)) (ProgressState, error)
+}
+
+// Progress records which steps a learner has passed and where they were, and
+// saves every change to its store.
+//
+// Two programs may share a store (two terminals on one progress file): each
+// change is applied to what the store holds at that moment, so neither loses
+// the other's passed steps, and each then sees both. A cleared lesson is
+// cleared for everyone, as of that moment.
 //
 // The zero value is usable and keeps progress in memory only. Methods are safe
 // for concurrent use.
 type Progress struct {
-	mu     sync.Mutex
-	path   string // "" = memory only
-	saving bool   // false when path is "" or its folder cannot be written
-	// firstRun: no progress file existed when opened
+	mu    sync.Mutex
+	store ProgressStore // nil: memory only
+	path  string        // the file of a file store, for messages
+	// firstRun: nothing was saved when opened
 	firstRun bool
-	current  string
-	passed   map[string]map[int]bool
+	st       ProgressState
+	pending  []func(*ProgressState) // changes a failed save did not store yet
+}
+
+// NewProgress returns the progress kept in store (nil keeps it in memory).
+func NewProgress(store ProgressStore) (*Progress, error) {
+	p := &Progress{store: store}
+	if store == nil {
+		p.firstRun = true
+		return p, nil
+	}
+	st, err := store.Load()
+	if err != nil {
+		return nil, fmt.Errorf("loading progress: %w", err)
+	}
+	p.st, p.firstRun = st, st.Current == "" && len(st.Passed) == 0
+	return p, nil
 }
 
 // DefaultProgressPath is where progress lives: $XDG_STATE_HOME/putpost/progress.json,
@@ -77,66 +113,103 @@ func OpenProgress(path string) (p *Progress, notice string, err error) {
 		return p, "Progress will not be saved: no state folder is known (set XDG_STATE_HOME or HOME).", nil
 	}
 	var notices []string
-	removeLeftovers(path)
-	data, rerr := os.ReadFile(path)
+	store := FileProgressStore{Path: path}
+	store.removeLeftovers()
+	st, rerr := store.Load()
+	var bad *badProgressError
 	switch {
-	case errors.Is(rerr, fs.ErrNotExist):
-		p.firstRun = true
-	case rerr != nil && !exists(path):
+	case rerr == nil:
+		p.st = st
+		p.firstRun = !exists(path)
+	case !errors.As(rerr, &bad) && !exists(path):
 		p.firstRun = true
 		// Not there to read (say, a file stands where the folder should be);
 		// checkWritable below says what that means for saving.
-	case rerr != nil:
+	case !errors.As(rerr, &bad):
 		aside, merr := moveAside(path)
 		if merr != nil {
 			return p, fmt.Sprintf("Could not read the progress file %s (%v), nor move it aside (%v); progress will not be saved.", path, shortErr(rerr), shortErr(merr)), nil
 		}
 		notices = append(notices, fmt.Sprintf("Could not read the progress file (%v); moved it to %s and started fresh.", shortErr(rerr), aside))
 	default:
-		if why := p.load(data); why != "" {
-			aside, merr := moveAside(path)
-			if merr != nil {
-				return p, fmt.Sprintf("The progress file %s is %s and could not be moved aside (%v); progress will not be saved.", path, why, shortErr(merr)), nil
-			}
-			notices = append(notices, fmt.Sprintf("The progress file was %s; moved it to %s and started fresh.", why, aside))
+		aside, merr := moveAside(path)
+		if merr != nil {
+			return p, fmt.Sprintf("The progress file %s is %s and could not be moved aside (%v); progress will not be saved.", path, bad.why, shortErr(merr)), nil
 		}
+		notices = append(notices, fmt.Sprintf("The progress file was %s; moved it to %s and started fresh.", bad.why, aside))
 	}
 	if werr := checkWritable(filepath.Dir(path)); werr != nil {
 		notices = append(notices, fmt.Sprintf("Cannot write to %s (%v): the tutorial runs, but progress will not be saved.", filepath.Dir(path), shortErr(werr)))
 	} else {
-		p.saving = true
+		p.store = store
 	}
 	return p, strings.Join(notices, " "), nil
 }
 
-// load fills p from data; it returns why the data is unusable, or "".
-func (p *Progress) load(data []byte) string {
+// badProgressError says why a progress file's content is unusable.
+type badProgressError struct{ why string }
+
+func (e *badProgressError) Error() string { return "the progress file is " + e.why }
+
+// decodeProgress reads a progress file's JSON.
+func decodeProgress(data []byte) (ProgressState, error) {
 	var f progressFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		return "corrupt (not valid JSON)"
+		return ProgressState{}, &badProgressError{"corrupt (not valid JSON)"}
 	}
 	if f.Version != progressVersion {
-		return fmt.Sprintf("written by another version of putpost (format %d, expected %d)", f.Version, progressVersion)
+		return ProgressState{}, &badProgressError{fmt.Sprintf("written by another version of putpost (format %d, expected %d)", f.Version, progressVersion)}
 	}
-	passed := map[string]map[int]bool{}
+	st := ProgressState{Current: f.Current}
 	for id, steps := range f.Passed {
 		for _, i := range steps {
 			if i < 0 || i > 10000 {
-				return "corrupt (a step number is out of range)"
+				return ProgressState{}, &badProgressError{"corrupt (a step number is out of range)"}
 			}
-			if passed[id] == nil {
-				passed[id] = map[int]bool{}
-			}
-			passed[id][i] = true
+			st.markPassed(id, i)
 		}
 	}
-	p.current, p.passed = f.Current, passed
-	return ""
+	return st, nil
 }
 
-// FirstRun reports whether no progress file existed when the progress was
-// opened: the learner is new (or progress is not saved), so a front end may
-// greet them.
+// encodeProgress writes a progress file's JSON.
+func encodeProgress(st ProgressState) ([]byte, error) {
+	f := progressFile{Version: progressVersion, Current: st.Current, Passed: map[string][]int{}}
+	for id, steps := range st.Passed {
+		if len(steps) > 0 {
+			f.Passed[id] = steps
+		}
+	}
+	data, err := json.MarshalIndent(f, "", "  ")
+	return append(data, '\n'), err
+}
+
+// The changes a Progress makes, as functions of the state, so that a store
+// can apply them to what it holds when it saves.
+
+func (st *ProgressState) markPassed(id string, step int) {
+	steps := st.Passed[id]
+	i, found := slices.BinarySearch(steps, step)
+	if found {
+		return
+	}
+	if st.Passed == nil {
+		st.Passed = map[string][]int{}
+	}
+	st.Passed[id] = slices.Insert(slices.Clone(steps), i, step)
+}
+
+func (st *ProgressState) clone() ProgressState {
+	out := ProgressState{Current: st.Current, Passed: make(map[string][]int, len(st.Passed))}
+	for id, steps := range st.Passed {
+		out.Passed[id] = slices.Clone(steps)
+	}
+	return out
+}
+
+// FirstRun reports whether nothing was saved when the progress was opened:
+// the learner is new (or progress is not saved), so a front end may greet
+// them.
 func (p *Progress) FirstRun() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -148,121 +221,181 @@ func (p *Progress) Count(l *Lesson) (done, total int) {
 	return doneSteps(l, p), len(l.Steps)
 }
 
-// Path is where progress is saved ("" for memory only).
+// Path is where progress is saved ("" for memory only, or a store that is
+// not a file).
 func (p *Progress) Path() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.path
 }
 
-// Saving reports whether changes are written to disk.
+// Saving reports whether changes are written to a store.
 func (p *Progress) Saving() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.saving
+	return p.store != nil
 }
 
 // Current is the id of the lesson the learner was in, or "".
 func (p *Progress) Current() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.current
+	return p.st.Current
 }
 
 // SetCurrent records the lesson the learner is in and saves.
 func (p *Progress) SetCurrent(lessonID string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.current == lessonID {
+	if p.st.Current == lessonID {
 		return nil
 	}
-	p.current = lessonID
-	return p.saveLocked()
+	return p.changeLocked(func(st *ProgressState) { st.Current = lessonID })
 }
 
 // Passed reports whether step (0-based) of the lesson is passed.
 func (p *Progress) Passed(lessonID string, step int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.passed[lessonID][step]
+	_, found := slices.BinarySearch(p.st.Passed[lessonID], step)
+	return found
 }
 
 // PassedSteps lists the passed steps of a lesson, ascending.
 func (p *Progress) PassedSteps(lessonID string) []int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return sortedSteps(p.passed[lessonID])
+	return append([]int{}, p.st.Passed[lessonID]...)
 }
 
 // MarkPassed records that step (0-based) of the lesson is passed and saves.
 func (p *Progress) MarkPassed(lessonID string, step int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.passed[lessonID][step] {
+	if _, found := slices.BinarySearch(p.st.Passed[lessonID], step); found {
 		return nil
 	}
-	if p.passed == nil {
-		p.passed = map[string]map[int]bool{}
-	}
-	if p.passed[lessonID] == nil {
-		p.passed[lessonID] = map[int]bool{}
-	}
-	p.passed[lessonID][step] = true
-	return p.saveLocked()
+	return p.changeLocked(func(st *ProgressState) { st.markPassed(lessonID, step) })
 }
 
 // ClearLesson forgets the passed steps of one lesson and saves.
 func (p *Progress) ClearLesson(lessonID string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	delete(p.passed, lessonID)
-	return p.saveLocked()
+	return p.changeLocked(func(st *ProgressState) { delete(st.Passed, lessonID) })
 }
 
 // ClearAll forgets all progress and saves.
 func (p *Progress) ClearAll() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.passed, p.current = nil, ""
-	return p.saveLocked()
+	return p.changeLocked(func(st *ProgressState) { st.Passed, st.Current = nil, "" })
 }
 
-// Save writes the progress to disk now (it is also saved after every change).
+// Save writes the progress to its store now (it is also saved after every
+// change), and takes in what others saved there.
 func (p *Progress) Save() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.saveLocked()
+	return p.changeLocked(nil)
 }
 
-func (p *Progress) saveLocked() error {
-	if !p.saving {
+// changeLocked applies change (nil for none) in memory, then to the store
+// with any change a failed save left pending, and takes the store's state.
+func (p *Progress) changeLocked(change func(*ProgressState)) error {
+	if change != nil {
+		st := p.st.clone()
+		change(&st)
+		p.st = st
+	}
+	if p.store == nil {
 		return nil
 	}
-	f := progressFile{Version: progressVersion, Current: p.current, Passed: map[string][]int{}}
-	for id, steps := range p.passed {
-		if len(steps) > 0 {
-			f.Passed[id] = sortedSteps(steps)
+	if change != nil {
+		p.pending = append(p.pending, change)
+	}
+	saved, err := p.store.Update(func(st *ProgressState) {
+		for _, c := range p.pending {
+			c(st)
 		}
+	})
+	if bad := (*badProgressError)(nil); errors.As(err, &bad) {
+		// What was saved is unreadable (and kept aside): save what this
+		// program knows instead.
+		saved, err = p.store.Update(func(st *ProgressState) { *st = p.st.clone() })
 	}
-	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return err
-	}
-	if err := writeAtomic(p.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("saving progress: %w", err)
 	}
+	p.pending, p.st = nil, saved
 	return nil
 }
 
-func sortedSteps(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for i, ok := range m {
-		if ok {
-			out = append(out, i)
-		}
+// FileProgressStore keeps progress in a JSON file. Saves are atomic (written
+// to a temporary file in the same folder, synced, then renamed over the old
+// one, so a crash leaves either the old or the new progress) and, where the
+// system has file locks, serialised by a lock on Path+".lock", so that two
+// programs saving at once both keep their changes.
+type FileProgressStore struct {
+	Path string
+}
+
+// Load reads the file; a missing file is the zero state.
+func (f FileProgressStore) Load() (ProgressState, error) {
+	data, err := os.ReadFile(f.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ProgressState{}, nil
 	}
-	slices.Sort(out)
-	return out
+	if err != nil {
+		return ProgressState{}, err
+	}
+	return decodeProgress(data)
+}
+
+// Update reads the file under the lock, applies change and writes it back. A
+// file another program left unreadable is moved aside, not overwritten, and
+// Update fails with a *badProgressError: the caller then saves what it knows.
+func (f FileProgressStore) Update(change func(*ProgressState)) (ProgressState, error) {
+	unlock, err := lockFile(f.Path + ".lock")
+	if err != nil {
+		return ProgressState{}, err
+	}
+	defer unlock()
+	st, err := f.Load()
+	var bad *badProgressError
+	if errors.As(err, &bad) {
+		aside, merr := moveAside(f.Path)
+		if merr != nil {
+			return ProgressState{}, fmt.Errorf("%w, and could not be moved aside: %v", err, merr)
+		}
+		return ProgressState{}, fmt.Errorf("%w; moved it to %s", err, aside)
+	}
+	if err != nil {
+		return ProgressState{}, err
+	}
+	change(&st)
+	data, err := encodeProgress(st)
+	if err != nil {
+		return ProgressState{}, err
+	}
+	if err := writeAtomic(f.Path, data); err != nil {
+		return ProgressState{}, err
+	}
+	return st, nil
+}
+
+// removeLeftovers deletes temporary files left by a save that was killed,
+// under the lock, so that a save in flight in another program keeps its own.
+func (f FileProgressStore) removeLeftovers() {
+	unlock, err := lockFile(f.Path + ".lock")
+	if err != nil {
+		return
+	}
+	defer unlock()
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(f.Path), tempPattern(f.Path)))
+	for _, m := range matches {
+		os.Remove(m)
+	}
 }
 
 // tempPattern names the temporary files of writeAtomic; leftovers of a crash
@@ -304,14 +437,6 @@ func writeAtomic(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
-}
-
-// removeLeftovers deletes temporary files left by a save that was killed.
-func removeLeftovers(path string) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), tempPattern(path)))
-	for _, m := range matches {
-		os.Remove(m)
-	}
 }
 
 // moveAside renames path to path.corrupt-<UTC time> and returns the new name.

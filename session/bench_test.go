@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/request"
 )
 
 // BenchmarkSendPUT is one PUT through a session, as a view sends it: the
@@ -25,7 +25,7 @@ func BenchmarkSendPUT(b *testing.B) {
 			}
 		}
 	}()
-	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
+	rl, err := request.Parse(`PUT /accounts/42 {"balance": 100}`)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -29,7 +30,7 @@ const maxResponse = 4 << 20
 // repeat sends it in batches) through the learner's client, with its faults
 // and retry policy, then evaluates the step's checks. A response that never
 // arrived is not an error: its exchange says so. ctx ends the sending early.
-func (s *Session) Send(ctx context.Context, rl sim.RequestLine, times int) SendResult {
+func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResult {
 	s.run.Lock()
 	defer s.run.Unlock()
 	s.mu.Lock()
@@ -175,7 +176,15 @@ type Solution struct {
 	Choice   int // 0-based, a quiz's right choice; -1 for a task
 }
 
-// Solution returns the current step's solution. Nothing is sent.
+// NotYetError says why a step's solution is not offered yet: the learner
+// tries first (sends a request, or reveals a hint).
+type NotYetError struct{ Why string }
+
+func (e *NotYetError) Error() string { return e.Why }
+
+// Solution returns the current step's solution, with live values filled in
+// from the server as it is now. Nothing is sent. A task's solution is
+// offered once the learner has tried (see NotYetError).
 func (s *Session) Solution() (Solution, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -191,6 +200,9 @@ func (s *Session) Solution() (Solution, error) {
 			}
 		}
 		return Solution{}, ErrNoSolution
+	}
+	if why := s.eng.SolutionNotYet(); why != "" {
+		return Solution{}, &NotYetError{Why: why}
 	}
 	sol := s.eng.Solution()
 	if len(sol) == 0 {

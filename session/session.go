@@ -88,6 +88,13 @@ var (
 	ErrNothingToUndo = errors.New("nothing to undo")
 )
 
+// LessonError is New's error when Options.Lesson cannot be opened (an
+// unknown id, say); the learner's progress is as it was.
+type LessonError struct{ Err error }
+
+func (e *LessonError) Error() string { return e.Err.Error() }
+func (e *LessonError) Unwrap() error { return e.Err }
+
 // ChoiceError says a quiz answer is not one of the choices.
 type ChoiceError struct{ Choices int }
 
@@ -124,7 +131,7 @@ func New(o Options) (*Session, error) {
 	if o.Mode == Tutorial && o.Lesson != "" {
 		if err := s.eng.Goto(o.Lesson); err != nil {
 			s.stopListening()
-			return nil, err
+			return nil, &LessonError{Err: err}
 		}
 	}
 	// The feed starts after whatever set-up sent (a resumed lesson's
@@ -353,6 +360,14 @@ func (s *Session) Done(lessonID string) (done, total int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.eng.Done(lessonID)
+}
+
+// Explain is the current step's explanation with its live values filled
+// in: as they were when the step passed, or from the server as it is now.
+func (s *Session) Explain() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eng.Explain()
 }
 
 // HintsShown lists the hints revealed in the current step.

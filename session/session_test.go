@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -33,9 +34,9 @@ func tutorial(t *testing.T, lesson string) *Session {
 	return newTest(t, Options{Mode: Tutorial, Lessons: ls, Lesson: lesson})
 }
 
-func line(t *testing.T, s string) sim.RequestLine {
+func line(t *testing.T, s string) request.Line {
 	t.Helper()
-	rl, err := sim.ParseRequestLine(s)
+	rl, err := request.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +87,12 @@ func TestSandboxRefusesLessonCommands(t *testing.T) {
 
 func TestTheSolutionPassesTheStepAndTheStatusSaysSoOnce(t *testing.T) {
 	s := tutorial(t, "put-replace")
+	if _, err := s.Solution(); !errors.As(err, new(*NotYetError)) {
+		t.Fatalf("the solution before trying the step: %v", err)
+	}
+	if _, _, err := s.Hint(); err != nil {
+		t.Fatal(err)
+	}
 	sol, err := s.Solution()
 	if err != nil || len(sol.Requests) == 0 {
 		t.Fatalf("solution %+v %v", sol, err)
@@ -303,6 +310,7 @@ func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
 	s := tutorial(t, "put-replace")
 	w := s.Watch()
 	defer w.Close()
+	s.Hint()
 	sol, _ := s.Solution()
 	s.Send(context.Background(), line(t, sol.Requests[0]), 1)
 	w.Poll()
@@ -326,9 +334,13 @@ func TestUndoReevaluatesTheStepsChecks(t *testing.T) {
 func TestTheUpdateLogIsBoundedByBytes(t *testing.T) {
 	var l updateLog
 	l.init()
-	body := make([]byte, 1<<20)
-	for range 100 {
-		l.add(Update{Kind: UpdateEvent, Event: sim.Event{Request: sim.Message{Body: body}}})
+	body, target := make([]byte, 1<<20), "/"+strings.Repeat("t", 1<<20)
+	for i := range 100 {
+		ev := sim.Event{Request: sim.Message{Body: body}}
+		if i%2 == 1 { // a long target weighs as much as a body
+			ev = sim.Event{Request: sim.Message{Target: target}}
+		}
+		l.add(Update{Kind: UpdateEvent, Event: ev})
 	}
 	if l.bytes > maxUpdateBytes || len(l.buf)-l.start > maxUpdateBytes>>20 {
 		t.Fatalf("%d updates of 1 MiB kept, %d bytes", len(l.buf)-l.start, l.bytes)
@@ -358,5 +370,20 @@ func TestHintsAndSolutionsShownAreUpdatesWatchersSee(t *testing.T) {
 	}
 	if !slices.Equal(kinds, []UpdateKind{UpdateHint, UpdateSolution}) {
 		t.Errorf("updates %v, want a hint then a solution", kinds)
+	}
+}
+
+func TestAnUnknownLessonIsALessonErrorAndAPortInUseIsNot(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *LessonError
+	if _, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replce"}); !errors.As(err, &le) || !strings.Contains(err.Error(), "put-replace") {
+		t.Errorf("an unknown lesson: %v", err)
+	}
+	busy := newTest(t, Options{Listen: "127.0.0.1:0"})
+	if _, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replace", Listen: busy.Addr()}); err == nil || errors.As(err, &le) {
+		t.Errorf("a port in use with --lesson: %v", err)
 	}
 }

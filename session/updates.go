@@ -54,8 +54,28 @@ type Update struct {
 // UpdateMissed instead of unbounded buffering.
 const (
 	maxUpdates     = 4096
-	maxUpdateBytes = 32 << 20
+	maxUpdateBytes = 16 << 20
 )
+
+// updateSize is about how many bytes an update holds on to: what came from
+// outside counts, targets and headers as much as bodies.
+func updateSize(u Update) int {
+	n := 128
+	for _, m := range []sim.Message{u.Event.Request, u.Event.Response} {
+		n += len(m.Method) + len(m.Target) + len(m.Body)
+		for k, vs := range m.Header {
+			n += len(k)
+			for _, v := range vs {
+				n += len(v)
+			}
+		}
+	}
+	n += len(u.Event.Remote)
+	for _, c := range u.Event.Changes {
+		n += len(c.Path) + len(c.Before) + len(c.After)
+	}
+	return n
+}
 
 // updateLog keeps the newest updates for watchers. The session's mu guards
 // it, except ready, which is its own.
@@ -75,10 +95,7 @@ func (l *updateLog) init() { l.ready = map[*Watcher]struct{}{} }
 func (l *updateLog) add(u Update) {
 	l.seq++
 	u.Seq = l.seq
-	size := 128 + len(u.Event.Request.Body) + len(u.Event.Response.Body)
-	for _, c := range u.Event.Changes {
-		size += len(c.Before) + len(c.After)
-	}
+	size := updateSize(u)
 	l.buf = append(l.buf, u)
 	l.sizes = append(l.sizes, size)
 	l.bytes += size

@@ -75,6 +75,9 @@ func precondition(x *exchange, etag string, exists bool) (reply, bool) {
 			return errorReply(http.StatusBadRequest, "If-Match: %v", err), true
 		}
 		switch {
+		case !exists && (x.method == http.MethodGet || x.method == http.MethodHead || x.method == http.MethodDelete || x.method == http.MethodPatch):
+			// §13.2.1: preconditions count only when the answer would
+			// otherwise be 2xx or 412; these methods answer 404 first.
 		case !exists:
 			return errorReply(http.StatusPreconditionFailed, "If-Match failed: there is nothing at %s, so nothing was changed", x.path), true
 		case !l.any && !l.matches(etag, true) && l.matches(etag, false):

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // exchange is one request being answered.
@@ -111,7 +112,11 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x.now = s.st.clock
-	rep := s.dispatch(x).finish(x.method, x.now)
+	date := x.now
+	if l.src == SourceNetwork && s.opts.WallClockDate {
+		date = time.Now() // a real socket: Date is the time of origination (§6.6.1)
+	}
+	rep := s.dispatch(x).finish(x.method, date)
 	s.emit(Event{
 		Time:     x.now,
 		Source:   l.src,
@@ -169,12 +174,18 @@ func (s *Server) dispatch(x *exchange) reply {
 	case http.MethodConnect:
 		return errorReply(http.StatusNotImplemented, "CONNECT asks a proxy to open a tunnel; this server is not a proxy and does not implement CONNECT")
 	default:
+		if up := strings.ToUpper(x.method); up != x.method && knownMethod(up) {
+			return errorReply(http.StatusNotImplemented, "%s is not %s: method names are case-sensitive (RFC 9110 §9.1), so this server does not know %s; send %s", quoteInput(x.method), up, quoteInput(x.method), up)
+		}
 		return errorReply(http.StatusNotImplemented, "this server does not implement the method %s; it implements GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS and TRACE (methods are case-sensitive)", quoteInput(x.method))
 	}
 	if x.readErr != nil {
 		return errorReply(http.StatusBadRequest, "the request body could not be read (%v); send the request again", x.readErr)
 	}
 	if x.method == http.MethodTrace {
+		if x.path == "*" {
+			return errorReply(http.StatusBadRequest, "the target * only works with OPTIONS; TRACE a path, such as /flights/AA123")
+		}
 		return traceReply(x)
 	}
 	rt, ok := routeOf(x.path)
@@ -220,8 +231,24 @@ func (s *Server) dispatch(x *exchange) reply {
 	return s.get(x, rt)
 }
 
+// knownMethod reports whether m is one of the methods this server implements
+// or knows of, in upper case.
+func knownMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodTrace, http.MethodConnect:
+		return true
+	}
+	return false
+}
+
 // readDoc checks and parses the JSON body of PUT, POST and PATCH.
 func readDoc(x *exchange) (reply, bool) {
+	if ce := strings.TrimSpace(x.header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		rep := errorReply(http.StatusUnsupportedMediaType, "this server does not decode the content coding %s: send the body unencoded, without Content-Encoding", quoteInput(ce))
+		rep.header.Set("Accept-Encoding", "identity")
+		return rep, true
+	}
 	if len(x.body) == 0 {
 		example := `the complete new state, such as {"status":"ontime","gate":"b12"}`
 		switch x.method {
@@ -243,6 +270,9 @@ func readDoc(x *exchange) (reply, bool) {
 	} else if mt != "application/json" {
 		return errorReply(http.StatusUnsupportedMediaType, "this server stores JSON: send the body with Content-Type: application/json, not %s", quoteInput(ct)), true
 	}
+	if !utf8.Valid(x.body) {
+		return errorReply(http.StatusBadRequest, "the body is not valid UTF-8 (the first bad byte is at offset %d); JSON text must be UTF-8 (RFC 8259 §8.1), so nothing was stored", invalidUTF8At(x.body)), true
+	}
 	// Most bodies need no maps to be made canonical; the result is exactly
 	// what decoding and encoding again would give.
 	if isCanonicalObject(x.body) {
@@ -258,7 +288,10 @@ func readDoc(x *exchange) (reply, bool) {
 		return errorReply(http.StatusBadRequest, "%s; fix it and send the request again", err), true
 	}
 	doc, ok := v.(map[string]any)
-	if !ok {
+	switch {
+	case !ok && x.method == http.MethodPatch:
+		return errorReply(http.StatusUnprocessableEntity, `this server applies only merge patches that are JSON objects, such as {"gate":"b12"}; RFC 7396 makes %s replace the whole resource, which PUT does here`, jsonKindOf(v)), true
+	case !ok:
 		return errorReply(http.StatusUnprocessableEntity, `the body must be a JSON object, such as {"status":"ontime"}, not %s`, jsonKindOf(v)), true
 	}
 	canon, err := canonicalJSON(doc)
@@ -271,6 +304,17 @@ func readDoc(x *exchange) (reply, bool) {
 
 // mediaType is the type/subtype of a Content-Type value, lower case;
 // parameters such as charset do not matter for JSON.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
 func mediaTypeOf(v string) string {
 	mt, _, _ := strings.Cut(v, ";")
 	return strings.ToLower(strings.TrimSpace(mt))
@@ -398,8 +442,9 @@ func (s *Server) put(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, x.canon)
-	kv := [6]string{"Content-Type", "application/json"}
-	n := 2
+	// Content-Location says the body is the new state of the target (§9.3.4).
+	kv := [8]string{"Content-Type", "application/json", "Content-Location", rt.path}
+	n := 4
 	// RFC 9110 §9.3.4: a validator only when the content was stored unchanged.
 	if bytes.Equal(x.canon, x.body) {
 		kv[n], kv[n+1] = "Etag", s.st.res[rt.path].etag
@@ -428,7 +473,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, canon)
-	h := replyHeader("Content-Type", "application/json", "Etag", s.st.res[rt.path].etag)
+	h := replyHeader("Content-Type", "application/json", "Content-Location", rt.path, "Etag", s.st.res[rt.path].etag)
 	return representation(x, http.StatusOK, h, canon)
 }
 

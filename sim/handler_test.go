@@ -121,12 +121,12 @@ func TestCreatingPastTheResourceCapIs507AndChangesNothing(t *testing.T) {
 func TestMethodNotAllowedListsAllow(t *testing.T) {
 	s := New(Options{})
 	tests := []struct{ method, target, allow string }{
-		{"POST", "/flights", "GET, HEAD, OPTIONS"},
-		{"PUT", "/customers", "GET, HEAD, POST, OPTIONS"},
-		{"POST", "/accounts/42", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"},
-		{"GET", "/accounts/42/interest", "POST, OPTIONS"},
-		{"PUT", "/accounts/42/transactions/1", "GET, HEAD, OPTIONS"},
-		{"DELETE", "/", "GET, HEAD, OPTIONS"},
+		{"POST", "/flights", "GET, HEAD, OPTIONS, TRACE"},
+		{"PUT", "/customers", "GET, HEAD, POST, OPTIONS, TRACE"},
+		{"POST", "/accounts/42", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS, TRACE"},
+		{"GET", "/accounts/42/interest", "POST, OPTIONS, TRACE"},
+		{"PUT", "/accounts/42/transactions/1", "GET, HEAD, OPTIONS, TRACE"},
+		{"DELETE", "/", "GET, HEAD, OPTIONS, TRACE"},
 	}
 	for _, tt := range tests {
 		w := sendTo(t, s, tt.method, tt.target, "")
@@ -201,7 +201,7 @@ func TestOptionsAnswersAllow(t *testing.T) {
 		t.Fatalf("%d %v", w.Code, w.Header())
 	}
 	w = sendTo(t, s, "OPTIONS", "/customers", "")
-	if w.Header().Get("Allow") != "GET, HEAD, POST, OPTIONS" {
+	if w.Header().Get("Allow") != "GET, HEAD, POST, OPTIONS, TRACE" {
 		t.Fatalf("collection: %v", w.Header())
 	}
 }

@@ -24,8 +24,22 @@ type idemRecord struct {
 
 func (r idemRecord) live(now time.Time) bool { return now.Before(r.created.Add(idemTTL)) }
 
+// idemDocs is where the Idempotency-Key errors point for documentation
+// (a Link with rel="describedby", RFC 8288).
+const idemDocs = `<https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/>; rel="describedby"`
+
+// idemError is an error about the Idempotency-Key, linked to the draft that
+// defines the field.
+func idemError(status int, format string, args ...any) reply {
+	rep := errorReply(status, format, args...)
+	rep.header.Set("Link", idemDocs)
+	return rep
+}
+
 // idempotencyKey reads Idempotency-Key (or X-Idempotency-Key). The draft
-// makes the key a quoted string; a bare token is accepted too. "" means none.
+// makes the value a Structured Field String (RFC 9651): a quoted string,
+// with \" and \\ escapes, perhaps followed by parameters, which are ignored.
+// "" means none.
 func idempotencyKey(h http.Header) (string, error) {
 	name := "Idempotency-Key"
 	vs := h[name]
@@ -39,14 +53,107 @@ func idempotencyKey(h http.Header) (string, error) {
 	case len(vs) > 1:
 		return "", fmt.Errorf("send one %s header, not %d", name, len(vs))
 	}
-	v := strings.TrimSpace(vs[0])
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-		v = v[1 : len(v)-1]
+	v, err := ParseSFString(vs[0])
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", name, err)
 	}
-	if v == "" || len(v) > 255 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '"' }) {
-		return "", fmt.Errorf("%s must be a quoted string of 1 to 255 printable characters, such as \"k1\" or a UUID", name)
+	if v == "" || len(v) > 255 {
+		return "", fmt.Errorf("%s must be a string of 1 to 255 characters, such as \"k1\" or a quoted UUID", name)
 	}
 	return v, nil
+}
+
+// ParseSFString reads a Structured Field Item whose bare item must be a
+// String (RFC 9651 §3.3.3): printable ASCII in double quotes, where \" and
+// \\ stand for a quote and a backslash. Parameters after it (";name" or
+// ";name=value") are allowed and ignored. A token or a number is not a string.
+func ParseSFString(v string) (string, error) {
+	v = strings.Trim(v, " \t")
+	if v == "" {
+		return "", fmt.Errorf("the value is empty; write the key in double quotes, such as \"k1\"")
+	}
+	if v[0] != '"' {
+		kind := "a token"
+		if c := v[0]; c == '-' || '0' <= c && c <= '9' {
+			kind = "a number"
+		}
+		end := strings.IndexByte(v, ';')
+		if end < 0 {
+			end = len(v)
+		}
+		return "", fmt.Errorf("%s is %s, not a string: write it in double quotes, such as \"%s\"", quoteInput(v[:end]), kind, strings.TrimSpace(v[:end]))
+	}
+	var b strings.Builder
+	i := 1
+	for ; ; i++ {
+		if i >= len(v) {
+			return "", fmt.Errorf("the string is never closed; end it with a double quote")
+		}
+		c := v[i]
+		if c == '"' {
+			break
+		}
+		if c == '\\' {
+			i++
+			if i >= len(v) || (v[i] != '"' && v[i] != '\\') {
+				return "", fmt.Errorf("a backslash in a string may only escape \" or \\")
+			}
+			c = v[i]
+		} else if c < 0x20 || c > 0x7e {
+			return "", fmt.Errorf("a string holds only printable ASCII characters; byte %d is 0x%02x", i, c)
+		}
+		b.WriteByte(c)
+	}
+	if err := checkSFParams(v[i+1:]); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// checkSFParams checks the parameters after an item: ";key" or ";key=value",
+// key lower case (RFC 9651 §3.1.2). Their values are not used, so any bare
+// item that does not break the syntax is taken as it is.
+func checkSFParams(s string) error {
+	for s != "" {
+		if s[0] != ';' {
+			return fmt.Errorf("unexpected %s after the string; parameters start with ;", quoteInput(s))
+		}
+		s = strings.TrimLeft(s[1:], " ")
+		n := 0
+		for n < len(s) && (s[n] == '_' || s[n] == '-' || s[n] == '.' || s[n] == '*' || 'a' <= s[n] && s[n] <= 'z' || '0' <= s[n] && s[n] <= '9' && n > 0) {
+			n++
+		}
+		if n == 0 || !('a' <= s[0] && s[0] <= 'z' || s[0] == '*') {
+			return fmt.Errorf("a parameter name starts with a lower-case letter or *")
+		}
+		s = s[n:]
+		if strings.HasPrefix(s, "=") {
+			s = s[1:]
+			if strings.HasPrefix(s, `"`) {
+				end := 1
+				for end < len(s) && s[end] != '"' {
+					if s[end] == '\\' {
+						end++
+					}
+					end++
+				}
+				if end >= len(s) {
+					return fmt.Errorf("a parameter's string is never closed")
+				}
+				s = s[end+1:]
+			} else {
+				end := strings.IndexByte(s, ';')
+				if end < 0 {
+					end = len(s)
+				}
+				if strings.TrimSpace(s[:end]) == "" {
+					return fmt.Errorf("a parameter has = but no value")
+				}
+				s = s[end:]
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) reserve(key string) uint64 {
@@ -74,7 +181,7 @@ func (s *Server) release(key string, token uint64) {
 // while the first request is still arriving gets 409.
 func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if x.keyErr != nil {
-		return errorReply(http.StatusBadRequest, "%v", x.keyErr)
+		return idemError(http.StatusBadRequest, "%v", x.keyErr)
 	}
 	if x.key == "" {
 		return process()
@@ -85,9 +192,9 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if rec, ok := s.st.idem[x.key]; ok && rec.live(x.now) {
 		switch {
 		case rec.request != request:
-			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used for %s, not %s; use a new key for a new request", quoteInput(x.key), rec.request, request)
+			return idemError(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used for %s, not %s; use a new key for a new request", quoteInput(x.key), rec.request, request)
 		case rec.fingerprint != fp:
-			return errorReply(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used with a different body; a retry must repeat the request exactly, and a new request needs a new key", quoteInput(x.key))
+			return idemError(http.StatusUnprocessableEntity, "the Idempotency-Key %s was first used with a different body; a retry must repeat the request exactly, and a new request needs a new key", quoteInput(x.key))
 		}
 		rep := rec.reply
 		rep.header = maps.Clone(rep.header)
@@ -96,7 +203,7 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 		return rep
 	}
 	if holder, busy := s.inflight[x.key]; busy && holder != x.token {
-		return errorReply(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoteInput(x.key))
+		return idemError(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoteInput(x.key))
 	}
 	if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > maxIdemBytes {
 		s.st.forgetExpired(x.now)

@@ -100,10 +100,13 @@ func TestBadIdempotencyKeyIs400(t *testing.T) {
 			t.Errorf("key %.20q: %d", k, w.Code)
 		}
 	}
-	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Code != 201 {
-		t.Fatalf("X-Idempotency-Key with a bare token: %d", w.Code)
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Code != 400 || !strings.Contains(w.Body.String(), "is a token, not a string") {
+		t.Fatalf("X-Idempotency-Key with a bare token: %d %s", w.Code, w.Body)
 	}
-	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, "X-Idempotency-Key: k2"); w.Header().Get("Idempotent-Replayed") != "true" {
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, `X-Idempotency-Key: "k2"`); w.Code != 201 {
+		t.Fatalf("X-Idempotency-Key with a string: %d", w.Code)
+	}
+	if w := sendTo(t, s, "POST", "/payments", `{"amount":1}`, `X-Idempotency-Key: "k2"`); w.Header().Get("Idempotent-Replayed") != "true" {
 		t.Fatal("X-Idempotency-Key was not honoured")
 	}
 }

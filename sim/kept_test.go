@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -18,35 +19,40 @@ func TestKeptEventsReadBackExactlyAsEmitted(t *testing.T) {
 	f := s.Feed(0)
 	defer f.Close()
 	c := s.Client(SourceComposer)
-	send := func(line string) {
+	send := func(method, target, body string, header ...string) {
 		t.Helper()
-		rl, err := ParseRequestLine(line)
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(context.Background(), method, "http://putpost.local"+target, rd)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, _ := rl.NewRequest(context.Background())
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
 		if resp, err := c.Do(req); err == nil {
 			resp.Body.Close()
 		}
 	}
-	for _, line := range []string{
-		`GET /accounts/42`,
-		`PUT /accounts/42 {"balance": 100}`,
-		`POST /customers {"name":"Joe"}`,
-		`POST /payments {"amount":5} -H 'Idempotency-Key: "k1"'`,
-		`POST /payments {"amount":5} -H 'Idempotency-Key: "k1"'`,
-		`DELETE /flights/AA123`,
-		`DELETE /flights/AA123`,
-		`OPTIONS /customers`,
-		`TRACE /customers -H 'X-Note: é'`,
-		`FROB /customers`,
-		`HEAD /accounts/42`,
-	} {
-		send(line)
-	}
+	send("GET", "/accounts/42", "")
+	send("PUT", "/accounts/42", `{"balance": 100}`)
+	send("POST", "/customers", `{"name":"Joe"}`)
+	send("POST", "/payments", `{"amount":5}`, "Idempotency-Key", `"k1"`)
+	send("POST", "/payments", `{"amount":5}`, "Idempotency-Key", `"k1"`)
+	send("DELETE", "/flights/AA123", "")
+	send("DELETE", "/flights/AA123", "")
+	send("OPTIONS", "/customers", "")
+	send("TRACE", "/customers", "", "X-Note", "é")
+	send("FROB", "/customers", "")
+	send("HEAD", "/accounts/42", "")
 	c.SetFaults(FaultSettings{LoseResponses: true})
 	c.SetRetry(RetryBrowser)
-	send(`POST /accounts/42/interest {"rate":0.10}`)
+	send("POST", "/accounts/42/interest", `{"rate":0.10}`)
 	s.Undo()
 	if err := s.Reset("bank"); err != nil {
 		t.Fatal(err)

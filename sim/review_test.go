@@ -49,57 +49,6 @@ func TestOptionsAsteriskOverASocketIsAnsweredByTheSim(t *testing.T) {
 	}
 }
 
-func TestRequestLineOptionsAsterisk(t *testing.T) {
-	r, err := ParseRequestLine("options *")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Method != "OPTIONS" || r.Target != "*" || r.String() != "OPTIONS *" {
-		t.Fatalf("%+v %q", r, r.String())
-	}
-	req, err := r.NewRequest(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if req.URL.RequestURI() != "*" || req.URL.Host != "putpost.local" {
-		t.Fatalf("URL %#v: RequestURI %q", req.URL, req.URL.RequestURI())
-	}
-
-	// In process.
-	s := New(Options{})
-	resp, err := s.Client(SourceComposer).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Allow") != allowServer {
-		t.Fatalf("in process: %s %v", resp.Status, resp.Header)
-	}
-	if got := s.EventsSince(0)[0].Request.Wire(true); !strings.HasPrefix(got, "OPTIONS * HTTP/1.1\n") {
-		t.Fatalf("recorded %q", got)
-	}
-
-	// Through net/http's client to a real socket: it must send OPTIONS *.
-	addr := serveOnLoopback(t, s)
-	req, _ = r.NewRequest(context.Background())
-	req.URL.Host = addr
-	resp, err = http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Allow") != allowServer {
-		t.Fatalf("socket: %s %v", resp.Status, resp.Header)
-	}
-	if e := s.EventsSince(0); e[len(e)-1].Request.Target != "*" {
-		t.Fatalf("socket target %q", e[len(e)-1].Request.Target)
-	}
-
-	// Only OPTIONS takes the asterisk.
-	if _, err := ParseRequestLine("GET *"); err == nil {
-		t.Fatal("GET * parsed")
-	}
-}
-
 func TestStatusTextUsesRFC9110Names(t *testing.T) {
 	for code, want := range map[int]string{
 		413: "Content Too Large",
@@ -132,36 +81,6 @@ func TestStatusTextUsesRFC9110Names(t *testing.T) {
 	}
 	if got := s.EventsSince(0)[0].Summary(); !strings.HasPrefix(got, "413 Content Too Large — ") {
 		t.Errorf("summary %q", got)
-	}
-}
-
-func TestCurlSendsTheMethodAsTyped(t *testing.T) {
-	r, err := ParseRequestLine("curl -X get http://localhost:8080/accounts/42")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Method != "get" {
-		t.Fatalf("method %q, want get", r.Method)
-	}
-	req, err := r.NewRequest(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(Options{})
-	resp, err := s.Client(SourceComposer).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(body), "case-sensitive") {
-		t.Fatalf("%s %s", resp.Status, body)
-	}
-	if m := s.EventsSince(0)[0].Request.Method; m != "get" {
-		t.Fatalf("server saw %q", m)
-	}
-	// The request-line form still normalises.
-	if r, err := ParseRequestLine("get /accounts/42"); err != nil || r.Method != "GET" {
-		t.Fatalf("%+v %v", r, err)
 	}
 }
 

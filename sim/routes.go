@@ -38,14 +38,14 @@ var collectionNames = []string{"/accounts", "/customers", "/flights", "/payments
 
 const (
 	allowServer     = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE"
-	allowReadOnly   = "GET, HEAD, OPTIONS"
-	allowCollection = "GET, HEAD, POST, OPTIONS"
-	allowMember     = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
-	allowProcessor  = "POST, OPTIONS"
+	allowReadOnly   = "GET, HEAD, OPTIONS, TRACE"
+	allowCollection = "GET, HEAD, POST, OPTIONS, TRACE"
+	allowMember     = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS, TRACE"
+	allowProcessor  = "POST, OPTIONS, TRACE"
 )
 
-// allow is the Allow header for a route. TRACE is answered everywhere but,
-// like most servers, is not advertised per resource.
+// allow is the Allow header for a route. TRACE is answered everywhere, so
+// every Allow lists it.
 func (rt route) allow() string {
 	switch rt.kind {
 	case kindServer:
@@ -137,4 +137,13 @@ func validID(s string) bool {
 		}
 	}
 	return true
+}
+
+// Routable reports whether path names something this world can hold or
+// answer at: a collection, a member, an account's interest or transactions.
+// Lesson tools use it to tell a typo in a path from a resource that merely
+// does not exist yet.
+func Routable(path string) bool {
+	_, ok := routeOf(path)
+	return ok && path != "*"
 }

@@ -14,6 +14,11 @@ type Options struct {
 	MaxResources int       // default 10000; over it a create answers 507 Insufficient Storage
 	MaxEvents    int       // events kept in memory for EventsSince (and undo steps); default 10000, oldest dropped
 	Start        time.Time // sim clock start; default 2026-01-01T09:00:00Z
+	// WallClockDate makes responses to requests that arrived over a real
+	// socket (SourceNetwork) carry the wall clock in Date, as §6.6.1 asks
+	// of an origin server; in-process requests keep the sim clock, so that
+	// tests and transcripts stay the same from run to run.
+	WallClockDate bool
 }
 
 // Limits that keep one learner's server from eating the machine.

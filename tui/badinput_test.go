@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
-	"github.com/putpost/putpost/sim"
 )
 
 // Bad input to the full screen (issue 5 "Bad input, everywhere", issue 4
@@ -35,7 +35,7 @@ func badWorld(d *driver) string {
 // starts with a passed step and a changed server.
 func badPassFirstStep(t *testing.T, d *driver) {
 	t.Helper()
-	d.keys("s", "enter", "esc")
+	d.keys("h", "s", "enter", "esc") // a hint first: the solution is offered after one
 	if !d.m.status().Passed || logLen(d) != 1 {
 		t.Fatalf("the solution did not pass the first step (passed %v, %d exchanges)", d.m.status().Passed, logLen(d))
 	}
@@ -157,7 +157,7 @@ func TestPastedControlCharactersNeverReachTheServer(t *testing.T) {
 				}
 			}
 			d.keys("enter")
-			want, err := sim.ParseRequestLine(shown)
+			want, err := request.Parse(shown)
 			if err != nil {
 				// Refused: then nothing may have been sent.
 				if d.srv.LastSeq() != 0 || d.m.comp.err == nil {
@@ -322,7 +322,7 @@ func TestSaveFailureMidSessionKeepsTheStepPassed(t *testing.T) {
 	if err := os.WriteFile(dir, []byte("not a folder"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d.keys("s", "enter") // the solution, sent
+	d.keys("h", "s", "enter") // a hint, then the solution, sent
 	d.mustContain("✓ Step passed")
 	d.mustContain("✓ step passed — but progress could not be saved: ", "not a directory")
 	if d.m.status().SaveErr == nil {

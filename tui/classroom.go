@@ -33,7 +33,11 @@ type Program struct {
 // whoever serves it passes the session's. Requests in flight end with ctx.
 func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Program {
 	m := New(o)
-	m.ss.ctx = ctx
+	// Requests in flight end with the program, however it ends: a repeat
+	// on a slow network must not hold the session after the screen is gone.
+	sendCtx, cancelSends := context.WithCancel(ctx)
+	m.ss.ctx = sendCtx
+	m.ss.cancelSends = cancelSends
 	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
 	// Our own recovery keeps the crash; Bubble Tea's would only print a
 	// stack trace over the learner's terminal.

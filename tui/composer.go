@@ -19,7 +19,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/request"
 )
 
 // composerField is one focusable field of the composer.
@@ -64,10 +64,10 @@ type composerError struct {
 
 // composerOut is what a key press in the composer asks the root to do.
 type composerOut struct {
-	Send  *sim.RequestLine // a valid request to send (Repeat ≥ 1)
-	Text  string           // the request as the learner wrote it, for history
-	Leave bool             // esc: give the focus back
-	Tab   int              // +1/-1: tabbed past the last/first field
+	Send  *request.Line // a valid request to send (Repeat ≥ 1)
+	Text  string        // the request as the learner wrote it, for history
+	Leave bool          // esc: give the focus back
+	Tab   int           // +1/-1: tabbed past the last/first field
 }
 
 // composer is the request editor: a one-line mode for the request-line
@@ -196,7 +196,11 @@ func (c *composer) applyFocus() {
 	switch c.field {
 	case fieldLine:
 		c.line.Focus()
-		c.line.CursorEnd()
+		if strings.HasPrefix(c.line.Value(), "/") {
+			c.line.CursorStart() // a scaffold: the method goes in front
+		} else {
+			c.line.CursorEnd()
+		}
 	case fieldPath:
 		c.path.Focus()
 	case fieldHeaders:
@@ -211,14 +215,14 @@ func (c *composer) applyFocus() {
 func (c *composer) Fill(line string) {
 	c.err = nil
 	c.line.SetValue(line)
-	if c.focused {
+	if c.focused && !strings.HasPrefix(line, "/") {
 		c.line.CursorEnd()
 	} else {
 		c.line.CursorStart()
 	}
 	c.lineChanged()
 	if c.form {
-		if rl, err := sim.ParseRequestLine(line); err == nil {
+		if rl, err := request.Parse(line); err == nil {
 			c.fillForm(rl)
 		}
 	}
@@ -236,7 +240,7 @@ func (c *composer) Value() string {
 	return rl.String()
 }
 
-func (c *composer) fillForm(rl sim.RequestLine) {
+func (c *composer) fillForm(rl request.Line) {
 	c.method = rl.Method
 	c.typed = ""
 	c.path.SetValue(rl.Target)
@@ -267,7 +271,7 @@ func (c *composer) ToggleForm() {
 		c.field = fieldLine
 	} else {
 		if v := strings.TrimSpace(c.line.Value()); v != "" {
-			rl, err := sim.ParseRequestLine(v)
+			rl, err := request.Parse(v)
 			if err != nil {
 				c.err = &composerError{Field: fieldLine, Msg: "the line does not parse, so the form keeps its old values: " + err.Error()}
 			} else {
@@ -526,7 +530,7 @@ func (c *composer) browseHistory(up bool) {
 // Submit validates the request; nothing is sent when it is invalid.
 func (c *composer) Submit() composerOut {
 	var (
-		rl   sim.RequestLine
+		rl   request.Line
 		err  error
 		text string
 	)
@@ -547,7 +551,7 @@ func (c *composer) Submit() composerOut {
 			c.err = &composerError{Field: fieldLine, Msg: "type a request first, e.g. GET /accounts/42"}
 			return composerOut{}
 		}
-		rl, err = sim.ParseRequestLine(text)
+		rl, err = request.Parse(text)
 		if err != nil {
 			c.err = lineError(err)
 			return composerOut{}
@@ -565,8 +569,8 @@ func (c *composer) Submit() composerOut {
 		}
 		return composerOut{}
 	}
-	if rl.Repeat > sim.MaxRepeat {
-		c.err = &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time", sim.MaxRepeat)}
+	if rl.Repeat > request.MaxRepeat {
+		c.err = &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time", request.MaxRepeat)}
 		return composerOut{}
 	}
 	c.err = nil
@@ -585,7 +589,7 @@ func (c *composer) remember(text string) {
 }
 
 func lineError(err error) *composerError {
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) {
 		return &composerError{Field: fieldLine, Col: se.Col, Msg: se.Msg}
 	}
@@ -596,22 +600,22 @@ func (e *composerError) Error() string { return fieldNames[e.Field] + ": " + e.M
 
 // buildForm turns the form into a request line, checking each field so the
 // message can name it.
-func (c *composer) buildForm() (sim.RequestLine, error) {
+func (c *composer) buildForm() (request.Line, error) {
 	method := strings.TrimSpace(c.method)
 	if method == "" {
-		return sim.RequestLine{}, &composerError{Field: fieldMethod, Msg: "pick a method with ←/→"}
+		return request.Line{}, &composerError{Field: fieldMethod, Msg: "pick a method with ←/→"}
 	}
 	path := strings.TrimSpace(c.path.Value())
 	switch {
 	case path == "":
-		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "type the target path, e.g. /accounts/42"}
+		return request.Line{}, &composerError{Field: fieldPath, Msg: "type the target path, e.g. /accounts/42"}
 	case !strings.HasPrefix(path, "/") && !strings.HasPrefix(path, "http://") && !strings.HasPrefix(path, "https://"):
-		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "a path starts with / (for example /flights/AA123)"}
+		return request.Line{}, &composerError{Field: fieldPath, Msg: "a path starts with / (for example /flights/AA123)"}
 	case strings.ContainsAny(path, " \t"):
-		return sim.RequestLine{}, &composerError{Field: fieldPath, Msg: "a path has no spaces; write a space as %20"}
+		return request.Line{}, &composerError{Field: fieldPath, Msg: "a path has no spaces; write a space as %20"}
 	}
-	if c.repeat > sim.MaxRepeat {
-		return sim.RequestLine{}, &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time; type a smaller count or press ctrl+r", sim.MaxRepeat)}
+	if c.repeat > request.MaxRepeat {
+		return request.Line{}, &composerError{Field: fieldRepeat, Msg: fmt.Sprintf("at most ×%d at a time; type a smaller count or press ctrl+r", request.MaxRepeat)}
 	}
 	h := http.Header{}
 	var headerLines []int // the headers field line of each header, in order
@@ -623,7 +627,7 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 		name, val, ok := strings.Cut(ln, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return sim.RequestLine{}, &composerError{Field: fieldHeaders, Msg: fmt.Sprintf("line %d: write a header as Name: value", i+1)}
+			return request.Line{}, &composerError{Field: fieldHeaders, Msg: fmt.Sprintf("line %d: write a header as Name: value", i+1)}
 		}
 		h.Add(name, strings.TrimSpace(val))
 		headerLines = append(headerLines, i+1)
@@ -632,18 +636,18 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 	if body != "" {
 		switch strings.ToUpper(method) {
 		case "GET", "HEAD", "TRACE":
-			return sim.RequestLine{}, &composerError{Field: fieldBody, Msg: method + " sends no body here; clear the body or pick another method"}
+			return request.Line{}, &composerError{Field: fieldBody, Msg: method + " sends no body here; clear the body or pick another method"}
 		}
 		if err := checkJSON(body); err != nil {
-			return sim.RequestLine{}, &composerError{Field: fieldBody, Msg: err.Error()}
+			return request.Line{}, &composerError{Field: fieldBody, Msg: err.Error()}
 		}
 	}
-	rl := sim.RequestLine{Method: method, Target: path, Header: h, Body: compactJSON(body), Repeat: max(1, c.repeat)}
+	rl := request.Line{Method: method, Target: path, Header: h, Body: compactJSON(body), Repeat: max(1, c.repeat)}
 	// Round-trip through the parser so the form gets exactly the defaults
 	// and checks of the one-line language.
-	parsed, err := sim.ParseRequestLine(rl.String())
+	parsed, err := request.Parse(rl.String())
 	if err != nil {
-		return sim.RequestLine{}, formError(rl, c.headers.Value(), headerLines, err)
+		return request.Line{}, formError(rl, c.headers.Value(), headerLines, err)
 	}
 	return parsed, nil
 }
@@ -652,20 +656,20 @@ func (c *composer) buildForm() (sim.RequestLine, error) {
 // line is about. The line is one the learner never saw, so its column means
 // nothing to them: each field is parsed again on its own, and the message
 // names that field (and the column in the path, or the header's line).
-func formError(rl sim.RequestLine, headersText string, headerLines []int, err error) *composerError {
-	fails := func(r sim.RequestLine) *sim.SyntaxError {
-		_, err := sim.ParseRequestLine(r.String())
+func formError(rl request.Line, headersText string, headerLines []int, err error) *composerError {
+	fails := func(r request.Line) *request.SyntaxError {
+		_, err := request.Parse(r.String())
 		if err == nil {
 			return nil
 		}
-		var se *sim.SyntaxError
+		var se *request.SyntaxError
 		if !errors.As(err, &se) {
-			se = &sim.SyntaxError{Msg: err.Error()}
+			se = &request.SyntaxError{Msg: err.Error()}
 		}
 		return se
 	}
 	mlen := utf8.RuneCountInString(rl.Method)
-	if se := fails(sim.RequestLine{Method: rl.Method, Target: rl.Target, Repeat: 1}); se != nil {
+	if se := fails(request.Line{Method: rl.Method, Target: rl.Target, Repeat: 1}); se != nil {
 		if se.Col > 0 && se.Col <= mlen {
 			return &composerError{Field: fieldMethod, Msg: se.Msg}
 		}
@@ -674,7 +678,7 @@ func formError(rl sim.RequestLine, headersText string, headerLines []int, err er
 		}
 		return &composerError{Field: fieldPath, Msg: se.Msg}
 	}
-	withBody := sim.RequestLine{Method: rl.Method, Target: rl.Target, Body: rl.Body, Repeat: 1}
+	withBody := request.Line{Method: rl.Method, Target: rl.Target, Body: rl.Body, Repeat: 1}
 	if se := fails(withBody); se != nil {
 		return &composerError{Field: fieldBody, Msg: se.Msg}
 	}
@@ -693,10 +697,10 @@ func formError(rl sim.RequestLine, headersText string, headerLines []int, err er
 		}
 		i++
 	}
-	if se := fails(sim.RequestLine{Method: rl.Method, Target: rl.Target, Body: rl.Body, Header: rl.Header, Repeat: 1}); se != nil {
+	if se := fails(request.Line{Method: rl.Method, Target: rl.Target, Body: rl.Body, Header: rl.Header, Repeat: 1}); se != nil {
 		return &composerError{Field: fieldHeaders, Msg: se.Msg}
 	}
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) {
 		return &composerError{Field: fieldRepeat, Msg: se.Msg}
 	}
@@ -764,7 +768,7 @@ func isTokenChar(b byte) bool {
 // beside the field shows what ⏎ will do.
 func (c *composer) lineChanged() {
 	c.lineRepeat = 0
-	if rl, err := sim.ParseRequestLine(c.line.Value()); err == nil && rl.Repeat > 1 {
+	if rl, err := request.Parse(c.line.Value()); err == nil && rl.Repeat > 1 {
 		c.lineRepeat = rl.Repeat
 	}
 }

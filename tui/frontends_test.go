@@ -3,13 +3,15 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
@@ -25,21 +27,24 @@ type scriptStep struct {
 	next   bool
 }
 
-// lessonScript plays a lesson's steps with their own solutions and moves on
-// after each step but the last.
-func lessonScript(l *lessons.Lesson) []scriptStep {
+// stepScript is what passes the current step of sess: the right answer of a
+// quiz, or the solution's requests as the session gives them (live values
+// filled in from its server), then next unless it is the lesson's last step.
+func stepScript(t *testing.T, sess *session.Session) []scriptStep {
+	t.Helper()
+	sol, err := sess.Solution()
+	if err != nil {
+		t.Fatalf("step %d: %v", sess.StepIndex()+1, err)
+	}
 	var out []scriptStep
-	for i, st := range l.Steps {
-		if st.IsQuiz() {
-			right := slices.IndexFunc(st.Quiz.Choices, func(c lessons.Choice) bool { return c.Correct })
-			out = append(out, scriptStep{answer: right + 1})
-		}
-		for _, line := range st.Solution {
-			out = append(out, scriptStep{send: line})
-		}
-		if i < len(l.Steps)-1 {
-			out = append(out, scriptStep{next: true})
-		}
+	if sol.Choice >= 0 {
+		out = append(out, scriptStep{answer: sol.Choice + 1})
+	}
+	for _, line := range sol.Requests {
+		out = append(out, scriptStep{send: line})
+	}
+	if sess.StepIndex() < len(sess.Lesson().Steps)-1 {
+		out = append(out, scriptStep{next: true})
 	}
 	return out
 }
@@ -69,16 +74,11 @@ func playLineMode(t *testing.T, sess *session.Session, script []scriptStep) {
 			in.WriteString(s.send + "\n")
 		}
 	}
-	var out bytes.Buffer
-	if err := plain.Run(context.Background(), plain.Options{In: strings.NewReader(in.String()), Out: &out, Session: sess}); err != nil {
-		t.Fatalf("line mode: %v\n%s", err, out.String())
-	}
+	playLineModeWords(t, sess, in.String())
 }
 
 // playFullScreen presses the keys for the script in the full screen.
-func playFullScreen(t *testing.T, sess *session.Session, script []scriptStep) {
-	t.Helper()
-	d := startDriver(t, 200, 60, sess, Options{}, "")
+func playFullScreen(d *driver, script []scriptStep) {
 	for _, s := range script {
 		switch {
 		case s.next:
@@ -127,11 +127,22 @@ func TestBothFrontEndsMakeTheSameSession(t *testing.T) {
 	}
 	for _, l := range ls {
 		t.Run(l.ID, func(t *testing.T) {
-			script := lessonScript(l)
 			line, linePath := learnerSession(t, ls, l.ID)
-			playLineMode(t, line, script)
 			full, fullPath := learnerSession(t, ls, l.ID)
-			playFullScreen(t, full, script)
+			d := startDriver(t, 200, 60, full, Options{}, "")
+			// Step by step: the line-mode session says what passes the
+			// step; both front ends are given the same.
+			for range l.Steps {
+				// A task's solution is offered once the learner tried:
+				// both ask for a hint first.
+				if _, err := line.Solution(); errors.As(err, new(*session.NotYetError)) {
+					playLineModeWords(t, line, "hint\n")
+					d.keys("h")
+				}
+				script := stepScript(t, line)
+				playLineMode(t, line, script)
+				playFullScreen(d, script)
+			}
 
 			a, b := sessionRecord(t, line, linePath), sessionRecord(t, full, fullPath)
 			if a != b {
@@ -194,4 +205,35 @@ func playLineModeWords(t *testing.T, sess *session.Session, input string) string
 		t.Fatalf("line mode: %v\n%s", err, out.String())
 	}
 	return out.String()
+}
+
+// TestTwoViewsOfOneSession: line mode drives a session that the full
+// screen shows; the screen follows the step and the exchanges without a key.
+func TestTwoViewsOfOneSession(t *testing.T) {
+	sess, _ := learnerSession(t, testLessons(t), "put-replace")
+	d := startDriver(t, 120, 40, sess, Options{}, "")
+	d.mustContain("Step 1/4")
+	playLineModeWords(t, sess, "PUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\nnext\n")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40}) // any message: the driver then reads the updates
+	d.mustContain("Step 2/4", "PUT     /flights/AA123")
+	if !d.sess.StepPassed(0) {
+		t.Error("the first step is not passed")
+	}
+}
+
+// TestASetupIsShownAsSentByTheLesson: entering a step whose setup sends a
+// request shows it in both front ends, as the lesson's.
+func TestASetupIsShownAsSentByTheLesson(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := learnerSession(t, ls, "put-create")
+	if out := playLineModeWords(t, line, "next\n"); !strings.Contains(out, "From the lesson: PUT /flights/AC789") {
+		t.Errorf("line mode does not say what the setup sent:\n%s", out)
+	}
+	full, _ := learnerSession(t, ls, "put-create")
+	d := startDriver(t, 200, 60, full, Options{}, "")
+	d.keys("n")
+	d.mustContain("lesson PUT     /flights/AC789")
 }

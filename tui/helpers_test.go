@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,9 @@ type driver struct {
 	srv  *sim.Server
 	sess *session.Session
 	quit bool // a command returned tea.Quit
+	// clipboard is what the program last asked the terminal to put on the
+	// clipboard (tea.SetClipboard, OSC 52).
+	clipboard string
 
 	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
 }
@@ -200,6 +204,10 @@ func (d *driver) run(cmd tea.Cmd) []tea.Msg {
 		return nil
 	case crashMsg:
 		d.t.Fatalf("command panicked: %v\n%s", msg.Value, msg.Stack)
+	}
+	if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" { // unexported in Bubble Tea
+		d.clipboard = fmt.Sprint(msg)
+		return nil
 	}
 	return []tea.Msg{msg}
 }

@@ -36,6 +36,8 @@ type KeyMap struct {
 
 	// Server.
 	Wire   key.Binding
+	Copy   key.Binding // y: the selected exchange as curl, to the clipboard
+	Export key.Binding // E: the session's requests to a .sh or .http file
 	Undo   key.Binding
 	Faults key.Binding
 	Retry  key.Binding
@@ -83,6 +85,8 @@ func DefaultKeyMap() KeyMap {
 		Clear:      key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "clear")),
 
 		Wire:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w/⏎", "wire view")),
+		Copy:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Export: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "export requests")),
 		Undo:   key.NewBinding(key.WithKeys("u", "ctrl+z"), key.WithHelp("u", "undo")),
 		Faults: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "faults")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry policy")),
@@ -120,7 +124,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FocusNext, k.FocusPrev, k.Close},
 		{k.Next, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
 		{k.Edit, k.Send, k.SendAlways, k.Repeat, k.Form, k.Clear, k.Skip},
-		{k.Wire, k.Undo, k.Faults, k.Retry, k.Chart, k.Theme, k.Help, k.Quit},
+		{k.Wire, k.Copy, k.Export, k.Undo, k.Faults, k.Retry, k.Chart, k.Theme, k.Help, k.Quit},
 	}
 	if k.Done.Enabled() {
 		cols = append(cols, []key.Binding{k.Done, k.NeedHelp})

@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -124,7 +126,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 			}
 			d.mustContain("Hint 1/1")
 		}},
-		"s": {setup: func(d *driver) { d.keys("e", "ctrl+l", "esc") }, check: func(t *testing.T, d *driver) {
+		"s": {setup: func(d *driver) { d.keys("e", "ctrl+l", "esc", "h") }, check: func(t *testing.T, d *driver) {
 			if got := d.m.comp.line.Value(); got != `PUT /flights/AA123 {"status":"ontime","gate":"b12"}` {
 				t.Errorf("composer holds %q after s", got)
 			}
@@ -203,6 +205,29 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 				t.Fatal("w did not open the wire view")
 			}
 			d.mustContain("PUT /flights/AA123 HTTP/1.1", "HTTP/1.1 200 OK", "status")
+		}},
+		"y": {setup: func(d *driver) { sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`) }, check: func(t *testing.T, d *driver) {
+			r, err := request.Parse(d.clipboard)
+			if err != nil || r.Method != "PUT" || r.Target != "/flights/AA123" || r.Body != `{"status":"ontime","gate":"b12"}` {
+				t.Fatalf("the clipboard holds %q (%+v, %v)", d.clipboard, r, err)
+			}
+			d.mustContain("Copied as curl", "curl -i -X PUT")
+			d.keys("down")
+			if d.m.overlay != overlayNone {
+				t.Error("a key did not close the copy box")
+			}
+		}},
+		"E": {setup: func(d *driver) {
+			sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+			d.t.Chdir(d.t.TempDir())
+		}, check: func(t *testing.T, d *driver) {
+			d.mustContain("Export requests", "putpost-session.sh")
+			d.keys("enter")
+			d.mustContain("exported 1 request to putpost-session.sh")
+			data, err := os.ReadFile("putpost-session.sh")
+			if err != nil || !strings.Contains(string(data), "/flights/AA123") {
+				t.Fatalf("the script: %v\n%s", err, data)
+			}
 		}},
 		"u": {setup: func(d *driver) { sendPut(d, `PUT /flights/AA123 {"status":"ontime"}`) }, check: func(t *testing.T, d *driver) {
 			body, _, _ := d.srv.Resource("/flights/AA123")

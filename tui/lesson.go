@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
-	"github.com/putpost/putpost/sim"
 )
 
 // lessonPane shows the current lesson and step: rendered Markdown, the task
@@ -29,10 +29,10 @@ type lessonPane struct {
 	summaryC string // the same for when the composer has the focus (where n types)
 }
 
-// Visible is the pane's lines; when the task is scrolled out of view its
+// View is the pane's lines; when the task is scrolled out of view its
 // one-line summary takes the last row, so the check state is always on
 // screen. inComposer picks the summary's wording for a focused composer.
-func (l *lessonPane) Visible(inComposer bool) []string {
+func (l *lessonPane) View(inComposer bool) []string {
 	vis := l.sc.Visible()
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis
@@ -172,6 +172,9 @@ func (m *Model) solution() tea.Cmd {
 	switch {
 	case m.refused(err, "no solutions in the sandbox"):
 		return nil
+	case errors.As(err, new(*session.NotYetError)):
+		m.flash = err.Error()
+		return nil
 	case err != nil || len(sol.Requests) == 0:
 		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
 		return nil
@@ -293,7 +296,11 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 					text(m.st.Pending.Render, line, 2)
 				}
 			}
-			if !m.status().Passed && step.Suggest != "" {
+			switch {
+			case m.status().Passed || step.Suggest == "":
+			case step.IsScaffold():
+				text(m.st.Faint.Render, "The composer holds the start of a request: press e, type the method in front, then ⏎.", 2)
+			default:
 				text(m.st.Faint.Render, "The composer holds a suggested request: edit it, or press e then ⏎ to send it.", 2)
 			}
 		}
@@ -303,7 +310,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
-				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i)}, h)
+				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
 			l.hintAt = len(lines) - 1
 		} else if !m.status().Passed && len(step.Hints) > 0 {
@@ -314,7 +321,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			blank()
 			resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
-			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain"}, step.Explain)
+			// The explanation may hold live values: the text is part of the key.
+			explain := eng.Explain()
+			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain\x00" + explain}, explain)
 		}
 		if m.status().Passed {
 			blank()
@@ -542,44 +551,16 @@ func (m *Model) updateCurl() {
 		m.curl = ""
 		return
 	}
-	rl := sim.RequestLine{Method: "GET", Target: "/accounts/42"}
+	rl := request.Line{Method: "GET", Target: "/accounts/42"}
 	if st := m.ss.sess.Step(); st != nil && st.Suggest != "" {
-		if p, err := sim.ParseRequestLine(st.Suggest); err == nil {
+		if p, err := request.Parse(st.Suggest); err == nil {
 			rl = p
 		}
 	} else if p := m.srv.FirstPath(); p != "" {
 		rl.Target = p
 	}
-	m.curl = curlCommand(m.curlAddr, rl)
-	m.curlShort = curlCommand(m.curlAddr, sim.RequestLine{Method: "GET", Target: rl.Target})
-}
-
-// curlCommand writes rl as a curl command line for a shell.
-func curlCommand(addr string, rl sim.RequestLine) string {
-	var b strings.Builder
-	b.WriteString("curl -i")
-	if rl.Method != "GET" {
-		b.WriteString(" -X " + rl.Method)
-	}
-	b.WriteString(" " + shellQuote("http://"+addr+rl.Target))
-	for _, name := range sortedKeys(rl.Header) {
-		for _, v := range rl.Header[name] {
-			b.WriteString(" -H " + shellQuote(name+": "+v))
-		}
-	}
-	if rl.Body != "" {
-		b.WriteString(" -d " + shellQuote(rl.Body))
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=,+", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	m.curl = rl.CurlCommand("http://" + m.curlAddr)
+	m.curlShort = request.Line{Method: "GET", Target: rl.Target}.CurlCommand("http://" + m.curlAddr)
 }
 
 // taskSummary is the step's state in one line: checks done, the first one

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -35,6 +36,8 @@ const (
 	overlayContents
 	overlayReset
 	overlayNotice // the start-up notice, when there is no welcome to hold it
+	overlayCopied // the curl line y just copied
+	overlayExport // the file prompt of E
 )
 
 // Model is the root of the full screen. It owns the layout and the focus;
@@ -58,6 +61,8 @@ type Model struct {
 	keysBox helpBox
 	toc     contentsBox
 	reset   resetBox
+	export  exportBox
+	copied  string // the curl line in the copy box
 
 	lesson lessonPane
 	comp   composer
@@ -163,7 +168,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.handleKey(msg))
 
 	case tea.PasteMsg:
-		if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
+		if m.overlay == overlayExport && !m.tooSmall() {
+			cmds = append(cmds, m.exportKey(msg))
+		} else if m.focus == paneComposer && m.overlay == overlayNone && !m.tooSmall() {
 			cmd, _ := m.comp.Update(msg, m.keys)
 			cmds = append(cmds, cmd)
 		}
@@ -186,6 +193,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case updatesMsg:
 		cmds = append(cmds, m.onUpdates(msg))
+
+	case exportedMsg:
+		m.onExported(msg)
 
 	case sentMsg:
 		cmds = append(cmds, m.onSent(msg))
@@ -271,6 +281,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay = overlayNone
 		m.notice = ""
 		return nil
+	case overlayCopied:
+		m.overlay = overlayNone
+		return nil
+	case overlayExport:
+		return m.exportKey(msg)
 	case overlayHelp:
 		r, lines := m.helpBox()
 		if m.keysBox.Update(msg, k, lines, r.H-2) {
@@ -379,6 +394,10 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.answer(int(msg.Code - '1')), true
 	case key.Matches(msg, k.Wire):
 		m.openWire()
+	case key.Matches(msg, k.Copy):
+		return m.copyExchange(), true
+	case key.Matches(msg, k.Export):
+		m.openExport()
 	case key.Matches(msg, k.Undo):
 		return guard(undoCmd(m.ss.sess)), true
 	case key.Matches(msg, k.Faults):
@@ -610,7 +629,7 @@ func (m *Model) cycleRetry() {
 
 // --- sending -------------------------------------------------------------------
 
-func (m *Model) startSend(rl sim.RequestLine, text string) tea.Cmd {
+func (m *Model) startSend(rl request.Line, text string) tea.Cmd {
 	if m.job != nil {
 		m.comp.Refuse("a repeat is still running; press ctrl+x to finish it first")
 		return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -177,7 +178,7 @@ func TestHintsComeOneAtATime(t *testing.T) {
 func TestSolutionFillsButNeverSends(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	before := d.srv.LastSeq()
-	d.keys("s")
+	d.keys("h", "s")
 	if logLen(d) != 0 || d.srv.LastSeq() != before {
 		t.Fatal("the solution was sent")
 	}
@@ -313,7 +314,7 @@ func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
 	m := New(Options{Session: sess})
 	t.Cleanup(m.Close)
 	// Far more exchanges than anyone reads while they happen.
-	rl, err := sim.ParseRequestLine(`PUT /accounts/42 {"balance": 100}`)
+	rl, err := request.Parse(`PUT /accounts/42 {"balance": 100}`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,5 +423,20 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 	vals := d.m.srv.values
 	if len(vals) < 100 || vals[len(vals)-1] <= vals[len(vals)-50] {
 		t.Errorf("chart values do not rise: %v", vals[max(0, len(vals)-5):])
+	}
+}
+
+func TestSolutionIsOfferedOnlyAfterAnAttemptOrAHint(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
+	scaffold := d.m.comp.line.Value()
+	d.keys("s")
+	d.mustContain("try the step first")
+	if got := d.m.comp.line.Value(); got != scaffold {
+		t.Fatalf("s before any attempt changed the composer to %q", got)
+	}
+	sendPut(d, `POST /flights/AA123 {"status":"ontime","gate":"b12"}`) // an attempt, wrong
+	d.keys("s")
+	if got := d.m.comp.line.Value(); got != `PUT /flights/AA123 {"status":"ontime","gate":"b12"}` {
+		t.Errorf("after an attempt, s filled in %q", got)
 	}
 }

@@ -101,6 +101,15 @@ func (s *serverPane) Back() {
 	}
 }
 
+// SelectedSeq is the Seq of the selected log entry, or 0 when none is
+// selected (the newest, to whoever asks).
+func (s *serverPane) SelectedSeq() uint64 {
+	if s.sel < 0 || s.sel >= len(s.log) {
+		return 0
+	}
+	return s.log[s.sel].ev.Seq
+}
+
 // InWire reports whether the wire view is open, and of which exchange.
 func (s *serverPane) InWire() (bool, uint64) { return s.wire != nil, s.wireSeq }
 

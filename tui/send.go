@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
-	"github.com/putpost/putpost/sim"
 )
 
 // Pacing of repeated requests: one batch per tick, at most about 100 ticks,
@@ -22,7 +22,7 @@ const (
 // repeatJob is a request being sent N times.
 type repeatJob struct {
 	ID       int
-	Line     sim.RequestLine
+	Line     request.Line
 	Text     string
 	Total    int
 	Sent     int
@@ -62,7 +62,7 @@ type repeatTickMsg struct{ Job int }
 
 // sendBatch sends n copies of the request through the session, in a
 // tea.Cmd: the network may be slowed by a fault, and Update must never wait.
-func sendBatch(ctx context.Context, sess *session.Session, job int, rl sim.RequestLine, n int) tea.Cmd {
+func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.Line, n int) tea.Cmd {
 	return func() tea.Msg {
 		r := sess.Send(ctx, rl, n)
 		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}

@@ -53,10 +53,11 @@ var ErrNotTerminal = errors.New("the full screen needs a terminal; use line mode
 // session, the watcher of its updates and the crash record. Only the event
 // loop touches it, except where noted.
 type shared struct {
-	ctx   context.Context
-	sess  *session.Session
-	watch *session.Watcher
-	owned bool // the Model started sess and closes it
+	ctx         context.Context
+	cancelSends context.CancelFunc // ends ctx with the program; nil in tests
+	sess        *session.Session
+	watch       *session.Watcher
+	owned       bool // the Model started sess and closes it
 
 	manual bool                  // tests feed updates themselves; no waiting command
 	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
@@ -72,6 +73,9 @@ type shared struct {
 
 func (ss *shared) close() {
 	ss.once.Do(func() {
+		if ss.cancelSends != nil {
+			ss.cancelSends()
+		}
 		close(ss.done)
 		ss.watch.Close()
 		if ss.owned {

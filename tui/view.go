@@ -33,7 +33,7 @@ func (m Model) screen() string {
 	st := m.st
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.Visible(m.focus == paneComposer), m.focus == paneLesson)
+	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson)
 
 	cnote := "one line"
 	if m.comp.IsForm() {
@@ -103,6 +103,15 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 		r0 := overlayRect(l, 72, l.H)
 		lines := append(m.noticeLines(r0.W-2), "", " "+m.st.Muted.Render("Press any key to go on."))
 		f.r, f.title = overlayRect(l, 72, len(lines)+2), "Notice"
+		f.lines, f.total = lines, len(lines)
+	case overlayCopied:
+		r0 := overlayRect(l, 100, l.H)
+		lines := m.copiedLines(r0.W - 2)
+		f.r, f.title = overlayRect(l, 100, len(lines)+2), "Copied as curl"
+		window(scroller{}, lines, -1)
+	case overlayExport:
+		lines := m.exportLines()
+		f.r, f.title, f.note = overlayRect(l, 72, len(lines)+2), "Export requests", "esc cancel"
 		f.lines, f.total = lines, len(lines)
 	case overlayHelp:
 		r, lines := m.helpBox()

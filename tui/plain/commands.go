@@ -33,6 +33,8 @@ func init() {
 		{name: "state", usage: "[PATH]", help: "print what the server stores (under PATH)", run: (*view).cmdState},
 		{name: "log", usage: "[N|all]", help: "list the last N exchanges (default 20)", run: (*view).cmdLog},
 		{name: "wire", usage: "[N]", help: "show exchange N (default the last) as HTTP/1.1 text", run: (*view).cmdWire},
+		{name: "copy", usage: "[N]", help: "show exchange N (default the last) as a curl command line, and copy it to the clipboard on a terminal", run: (*view).cmdCopy},
+		{name: "export", usage: "FILE", help: "write this session's requests to FILE: .http for an HTTP client, .sh for a script of curl commands", run: (*view).cmdExport},
 		{name: "undo", help: "undo the last change to the server", run: (*view).cmdUndo},
 		{name: "reset", usage: "[lesson|all]", help: "reset the step; reset lesson or reset all asks to confirm", run: (*view).cmdReset},
 		{name: "faults", usage: "on|off|drop", help: "lose the first response of each request (on), drop the first request (drop), or neither (off)", run: (*view).cmdFaults},

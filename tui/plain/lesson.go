@@ -80,7 +80,10 @@ func (s *view) printStep() {
 	if st.Network != nil {
 		s.out.line("For this step, " + session.DescribeNetwork(s.sess.Faults(), s.sess.Retry()))
 	}
-	if st.Suggest != "" {
+	switch {
+	case st.IsScaffold():
+		s.out.styled(styleCode, "Start of a request (type the method in front): "+st.Suggest)
+	case st.Suggest != "":
 		s.out.styled(styleCode, "Suggested request: "+st.Suggest)
 	}
 }
@@ -102,7 +105,7 @@ func (s *view) verdict(st lessons.StepStatus) {
 	switch {
 	case st.JustPassed:
 		s.out.styled(styleGood, "✓ step passed")
-		s.out.lines(markdownLines(step.Explain))
+		s.out.lines(markdownLines(s.sess.Explain()))
 		s.out.line(s.whatNext())
 	case st.Passed:
 		s.out.line("This step has already passed. " + s.whatNext())
@@ -205,6 +208,10 @@ func (s *view) cmdSolution([]string) {
 	sol, err := s.sess.Solution()
 	switch {
 	case s.refused(err):
+		return
+	case errors.As(err, new(*session.NotYetError)):
+		why := err.Error()
+		s.out.line(strings.ToUpper(why[:1]) + why[1:] + ".")
 		return
 	case err != nil:
 		s.out.line("This step has no solution to show.")

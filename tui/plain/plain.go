@@ -33,6 +33,9 @@ type Options struct {
 	Verbose bool             // print every exchange of a repeated request, not a summary
 	Color   bool             // colour the output with ANSI escapes (only when asked)
 	Echo    bool             // print each input line after "> ", so a piped script reads as a transcript
+	// Clipboard lets copy put its curl line on the terminal's clipboard
+	// with an OSC 52 sequence; set it only when Out is a terminal.
+	Clipboard bool
 }
 
 // MaxLine is the longest input line line mode accepts, in bytes. Longer lines

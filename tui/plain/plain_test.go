@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -299,8 +300,8 @@ func TestBadInputIsExplainedAndLosesNothing(t *testing.T) {
 func TestRepeatCountsAboveTheLimitAreCappedWithAMessage(t *testing.T) {
 	h := newHarness(t, false)
 	out := h.run(t, "GET /accounts/42 x1000000\n")
-	if !strings.Contains(out, fmt.Sprint(sim.MaxRepeat)) {
-		t.Errorf("no message naming the cap %d:\n%s", sim.MaxRepeat, out)
+	if !strings.Contains(out, fmt.Sprint(request.MaxRepeat)) {
+		t.Errorf("no message naming the cap %d:\n%s", request.MaxRepeat, out)
 	}
 	if strings.Count(out, "\n") > 10 {
 		t.Errorf("a capped repeat should print a summary, not %d lines", strings.Count(out, "\n"))
@@ -574,6 +575,7 @@ func FuzzLineMode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Chdir(f.TempDir()) // export writes where it is told
 	f.Fuzz(func(t *testing.T, input string) {
 		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: ls})
 		if err != nil {
@@ -611,5 +613,19 @@ func TestAnEngineWithoutLessonsAnswersEveryWord(t *testing.T) {
 	out := h.run(t, strings.Join(append(words, "reset lesson", "yes", "1", "GET /accounts/42"), "\n"))
 	if !strings.Contains(out, "There are no lessons") || !strings.Contains(out, "200 OK") {
 		t.Errorf("unexpected transcript:\n%s", out)
+	}
+}
+
+func TestALowerCaseMethodIsSentAsTypedAndExplained(t *testing.T) {
+	h := newHarness(t, false)
+	initial := h.serverState()
+	out := h.run(t, "put /accounts/42 {\"balance\":1}\n")
+	for _, want := range []string{"method names are case-sensitive: put is not PUT", "501 Not Implemented"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if h.serverState() != initial {
+		t.Error("put changed the server")
 	}
 }

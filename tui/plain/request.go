@@ -9,18 +9,21 @@ import (
 	"unicode/utf8"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
 
 // request parses and sends a request line or curl line, x N times, and
 // prints one line per exchange (or a summary of a repeat), then the checks.
 func (s *view) request(line string) {
-	rl, err := sim.ParseRequestLine(line)
+	rl, err := request.Parse(line)
 	if err != nil {
 		s.syntaxError(line, err)
 		return
 	}
-	if m := strings.ToUpper(rl.Method); !slices.Contains(knownMethods, m) {
+	if m := strings.ToUpper(rl.Method); m != rl.Method && slices.Contains(knownMethods, m) {
+		s.out.line(fmt.Sprintf("Note: method names are case-sensitive: %s is not %s, and the server will say so. Type %s to send %s.", rl.Method, m, m, m))
+	} else if !slices.Contains(knownMethods, m) {
 		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
 		if c := lessons.Closest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
@@ -87,7 +90,7 @@ func serverError(ev sim.Event) string {
 // when the parser names one.
 func (s *view) syntaxError(line string, err error) {
 	s.out.styled(styleBad, "Not sent: "+shorten(err.Error(), maxShown))
-	var se *sim.SyntaxError
+	var se *request.SyntaxError
 	if errors.As(err, &se) && se.Col > 0 {
 		if pointer, ok := caretLine(line, se.Col); ok {
 			s.out.line("  " + line)

@@ -105,27 +105,53 @@ func (s *view) handle(in inputLine) {
 }
 
 // catchUp prints what happened that no command of this view's caused —
-// requests from the network, or from anything else sharing the server — and
-// the step's verdict after them. Administrative events (undo, reset,
-// restore) and the lesson's own requests are not exchanges the learner needs
-// to hear about.
+// requests from the network, the lesson's own (a step's setup, the passed
+// steps it replays when a lesson is resumed), or from anything else sharing
+// the server — and the step's verdict after them. Administrative events
+// (undo, reset, restore) are said by the commands that cause them.
 func (s *view) catchUp() {
+	var lesson []sim.Event
 	for _, u := range s.watch.Poll() {
+		if u.Kind == session.UpdateEvent && u.Event.Kind == sim.KindExchange && u.Event.Source == sim.SourceLesson {
+			lesson = append(lesson, u.Event)
+			continue
+		}
+		s.lessonSent(lesson)
+		lesson = nil
 		switch {
 		case u.ByCommand:
 		case u.Kind == session.UpdateMissed:
 			s.out.line(fmt.Sprintf("(%d more things happened on the server than could be shown; type log to see the exchanges.)", u.Missed))
-		case u.Kind == session.UpdateEvent && u.Event.Kind == sim.KindExchange && u.Event.Source != sim.SourceLesson:
+		case u.Kind == session.UpdateEvent && u.Event.Kind == sim.KindExchange:
 			s.out.line(otherExchangeLine(u.Event))
 		case u.Kind == session.UpdateStatus:
 			s.verdict(u.Status)
 		}
+	}
+	s.lessonSent(lesson)
+}
+
+// maxLessonLines is how many of the lesson's own requests are printed one
+// by one; more (a resumed lesson replaying its passed steps) are counted.
+const maxLessonLines = 3
+
+// lessonSent says which requests the lesson sent, as the log shows them.
+func (s *view) lessonSent(evs []sim.Event) {
+	if len(evs) > maxLessonLines {
+		s.out.line(fmt.Sprintf("The lesson sent %d requests to set the server up (#%d to #%d); type log to see them.", len(evs), evs[0].Seq, evs[len(evs)-1].Seq))
+		return
+	}
+	for _, ev := range evs {
+		s.out.line(otherExchangeLine(ev))
 	}
 }
 
 // otherExchangeLine describes an exchange the learner did not type here.
 func otherExchangeLine(ev sim.Event) string {
 	from := string(ev.Source)
+	if ev.Source == sim.SourceLesson {
+		from = "the lesson"
+	}
 	if ev.Source == sim.SourceNetwork {
 		from = "the network"
 		if host, _, err := net.SplitHostPort(ev.Remote); err == nil {

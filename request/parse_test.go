@@ -1,4 +1,4 @@
-package sim
+package request
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func lineHeader(kv ...string) http.Header {
 type goodLine struct {
 	name string
 	line string
-	want RequestLine
+	want Line
 }
 
 // checkGoodLines parses each line, compares it with the expected request,
@@ -36,14 +36,14 @@ func checkGoodLines(t *testing.T, cases []goodLine) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseRequestLine(tc.line)
+			got, err := Parse(tc.line)
 			if err != nil {
-				t.Fatalf("ParseRequestLine(%q): %v", tc.line, err)
+				t.Fatalf("Parse(%q): %v", tc.line, err)
 			}
 			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("ParseRequestLine(%q)\n got %#v\nwant %#v", tc.line, got, tc.want)
+				t.Fatalf("Parse(%q)\n got %#v\nwant %#v", tc.line, got, tc.want)
 			}
-			again, err := ParseRequestLine(got.String())
+			again, err := Parse(got.String())
 			if err != nil {
 				t.Fatalf("String() = %q does not parse: %v", got.String(), err)
 			}
@@ -67,16 +67,16 @@ func checkBadLines(t *testing.T, cases []badLine) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := ParseRequestLine(tc.line)
+			r, err := Parse(tc.line)
 			if err == nil {
-				t.Fatalf("ParseRequestLine(%q) = %#v, want an error", tc.line, r)
+				t.Fatalf("Parse(%q) = %#v, want an error", tc.line, r)
 			}
 			var se *SyntaxError
 			if !errors.As(err, &se) {
-				t.Fatalf("ParseRequestLine(%q) error %T, want *SyntaxError", tc.line, err)
+				t.Fatalf("Parse(%q) error %T, want *SyntaxError", tc.line, err)
 			}
 			if se.Col != tc.col || !strings.Contains(se.Msg, tc.phrase) {
-				t.Fatalf("ParseRequestLine(%q)\n got %v\nwant column %d: …%s…", shortLine(tc.line), err, tc.col, tc.phrase)
+				t.Fatalf("Parse(%q)\n got %v\nwant column %d: …%s…", shortLine(tc.line), err, tc.col, tc.phrase)
 			}
 		})
 	}
@@ -89,75 +89,75 @@ func shortLine(s string) string {
 	return s
 }
 
-func TestParseRequestLineAcceptsTheRequestForm(t *testing.T) {
+func TestParseAcceptsTheRequestForm(t *testing.T) {
 	json := lineHeader("Content-Type", "application/json")
 	checkGoodLines(t, []goodLine{
 		{"put with a body", `PUT /accounts/42 {"balance": 100}`,
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance": 100}`, Repeat: 1}},
+			Line{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance": 100}`, Repeat: 1}},
 		{"post with an idempotency key, three times", `POST /customers {"name":"Joe"} -H 'Idempotency-Key: "k1"' x3`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{"name":"Joe"}`, Repeat: 3}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{"name":"Joe"}`, Repeat: 3}},
 		{"get", `GET /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"delete twice", `DELETE /flights/AC789 x2`,
-			RequestLine{Method: "DELETE", Target: "/flights/AC789", Header: http.Header{}, Repeat: 2}},
-		{"unknown token method is upper-cased", `frob /customers`,
-			RequestLine{Method: "FROB", Target: "/customers", Header: http.Header{}, Repeat: 1}},
-		{"lower-case method", `put /accounts/42 {"balance":100}`,
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 1}},
+			Line{Method: "DELETE", Target: "/flights/AC789", Header: http.Header{}, Repeat: 2}},
+		{"an unknown method is kept as typed", `frob /customers`,
+			Line{Method: "frob", Target: "/customers", Header: http.Header{}, Repeat: 1}},
+		{"methods are case-sensitive: put is not PUT", `put /accounts/42 {"balance":100}`,
+			Line{Method: "put", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 1}},
 		{"patch defaults to merge patch", `PATCH /flights/AA123 {"gate":"b2"}`,
-			RequestLine{Method: "PATCH", Target: "/flights/AA123", Header: lineHeader("Content-Type", "application/merge-patch+json"), Body: `{"gate":"b2"}`, Repeat: 1}},
+			Line{Method: "PATCH", Target: "/flights/AA123", Header: lineHeader("Content-Type", "application/merge-patch+json"), Body: `{"gate":"b2"}`, Repeat: 1}},
 		{"a header sets the content type", `PATCH /flights/AA123 {"gate":"b2"} -H 'content-type: application/json'`,
-			RequestLine{Method: "PATCH", Target: "/flights/AA123", Header: json, Body: `{"gate":"b2"}`, Repeat: 1}},
+			Line{Method: "PATCH", Target: "/flights/AA123", Header: json, Body: `{"gate":"b2"}`, Repeat: 1}},
 		{"body with -d", `POST /customers -d '{"name":"Joe"}'`,
-			RequestLine{Method: "POST", Target: "/customers", Header: json, Body: `{"name":"Joe"}`, Repeat: 1}},
+			Line{Method: "POST", Target: "/customers", Header: json, Body: `{"name":"Joe"}`, Repeat: 1}},
 		{"body with --data in double quotes", `POST /customers --data " {\"name\": \"Joe\"} "`,
-			RequestLine{Method: "POST", Target: "/customers", Header: json, Body: `{"name": "Joe"}`, Repeat: 1}},
+			Line{Method: "POST", Target: "/customers", Header: json, Body: `{"name": "Joe"}`, Repeat: 1}},
 		{"body after a header", `PUT /accounts/42 -H "If-Match: \"v1\"" {"balance":100}`,
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", "application/json", "If-Match", `"v1"`), Body: `{"balance":100}`, Repeat: 1}},
+			Line{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", "application/json", "If-Match", `"v1"`), Body: `{"balance":100}`, Repeat: 1}},
 		{"multiplication sign repeat", `PUT /flights/AC789 {"status":"late","gate":"c17"} ×2`,
-			RequestLine{Method: "PUT", Target: "/flights/AC789", Header: json, Body: `{"status":"late","gate":"c17"}`, Repeat: 2}},
+			Line{Method: "PUT", Target: "/flights/AC789", Header: json, Body: `{"status":"late","gate":"c17"}`, Repeat: 2}},
 		{"capital X repeat with leading zeros", `GET /flights X007`,
-			RequestLine{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 7}},
+			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 7}},
 		{"the largest repeat", `GET /flights x1000`,
-			RequestLine{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1000}},
+			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1000}},
 		{"brackets and quotes inside JSON strings", `PUT /x [1, {"a": "}] \" {"}, null] x2`,
-			RequestLine{Method: "PUT", Target: "/x", Header: json, Body: `[1, {"a": "}] \" {"}, null]`, Repeat: 2}},
+			Line{Method: "PUT", Target: "/x", Header: json, Body: `[1, {"a": "}] \" {"}, null]`, Repeat: 2}},
 		{"a JSON string body", `PUT /x "just a string"`,
-			RequestLine{Method: "PUT", Target: "/x", Header: json, Body: `"just a string"`, Repeat: 1}},
+			Line{Method: "PUT", Target: "/x", Header: json, Body: `"just a string"`, Repeat: 1}},
 		{"a negative number body", `PUT /x -2.5e3`,
-			RequestLine{Method: "PUT", Target: "/x", Header: json, Body: `-2.5e3`, Repeat: 1}},
+			Line{Method: "PUT", Target: "/x", Header: json, Body: `-2.5e3`, Repeat: 1}},
 		{"a literal body", `PUT /x true`,
-			RequestLine{Method: "PUT", Target: "/x", Header: json, Body: `true`, Repeat: 1}},
+			Line{Method: "PUT", Target: "/x", Header: json, Body: `true`, Repeat: 1}},
 		{"delete may carry a body", `DELETE /x {"reason":"dup"}`,
-			RequestLine{Method: "DELETE", Target: "/x", Header: json, Body: `{"reason":"dup"}`, Repeat: 1}},
+			Line{Method: "DELETE", Target: "/x", Header: json, Body: `{"reason":"dup"}`, Repeat: 1}},
 		{"repeated and empty headers", `GET /flights -H 'Accept: application/json' --header 'x-trace: 1' -H 'Accept: text/plain' -H 'X-Empty:'`,
-			RequestLine{Method: "GET", Target: "/flights", Header: lineHeader("Accept", "application/json", "X-Trace", "1", "Accept", "text/plain", "X-Empty", ""), Repeat: 1}},
+			Line{Method: "GET", Target: "/flights", Header: lineHeader("Accept", "application/json", "X-Trace", "1", "Accept", "text/plain", "X-Empty", ""), Repeat: 1}},
 		{"a URL keeps its path and query", `GET http://localhost:8080/flights?status=late#top`,
-			RequestLine{Method: "GET", Target: "/flights?status=late", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/flights?status=late", Header: http.Header{}, Repeat: 1}},
 		{"host and port without scheme", `GET localhost:8080/flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"a URL with no path", `OPTIONS https://example.com`,
-			RequestLine{Method: "OPTIONS", Target: "/", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "OPTIONS", Target: "/", Header: http.Header{}, Repeat: 1}},
 		{"non-ASCII path is escaped", "GET /café",
-			RequestLine{Method: "GET", Target: "/caf%C3%A9", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/caf%C3%A9", Header: http.Header{}, Repeat: 1}},
 		{"quoted target with a space", `GET '/search?q=a b'`,
-			RequestLine{Method: "GET", Target: "/search?q=a%20b", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/search?q=a%20b", Header: http.Header{}, Repeat: 1}},
 		{"escapes are kept as typed", `GET /a%2Fb?x=%41`,
-			RequestLine{Method: "GET", Target: "/a%2Fb?x=%41", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/a%2Fb?x=%41", Header: http.Header{}, Repeat: 1}},
 		{"blanks around and between", "  HEAD\t /flights  ",
-			RequestLine{Method: "HEAD", Target: "/flights", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "HEAD", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"a no-break space separates words", "TRACE\u00a0/flights",
-			RequestLine{Method: "TRACE", Target: "/flights", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "TRACE", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"a trailing line break", "GET /flights\r\n",
-			RequestLine{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
+			Line{Method: "GET", Target: "/flights", Header: http.Header{}, Repeat: 1}},
 		{"options with attached values", `POST /customers -H'Idempotency-Key: "k1"' -d'{}'`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{}`, Repeat: 1}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{}`, Repeat: 1}},
 		{"a continued line", "PUT /accounts/42 \\\n  {\"balance\":100} \\\r\n  x2",
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 2}},
+			Line{Method: "PUT", Target: "/accounts/42", Header: json, Body: `{"balance":100}`, Repeat: 2}},
 	})
 }
 
-func TestParseRequestLineRejectsBadInput(t *testing.T) {
+func TestParseRejectsBadInput(t *testing.T) {
 	checkBadLines(t, []badLine{
 		{"empty line", "", 1, "the line is empty"},
 		{"only blanks", "   \t", 1, "the line is empty"},
@@ -196,7 +196,7 @@ func TestParseRequestLineRejectsBadInput(t *testing.T) {
 		{"text after the body", `PUT /accounts/42 {"balance": 100} {"x":1}`, 35, `{"x":1} is not understood after the body: a body is one JSON value`},
 		{"body on GET", `GET /x {}`, 8, "a GET request has no body"},
 		{"body on HEAD with -d", `HEAD /x -d '{}'`, 9, "a HEAD request has no body"},
-		{"body on TRACE", `trace /x 1`, 10, "a TRACE request has no body"},
+		{"body on TRACE", `TRACE /x 1`, 10, "a TRACE request has no body"},
 		{"header without colon", `GET /x -H 'Accept'`, 18, "expected a colon after the header name"},
 		{"header name with a space", `GET /x -H 'Bad Name: v'`, 15, "a header name cannot contain a space"},
 		{"header with no name", `GET /x -H ': v'`, 12, "expected a header name before the colon"},
@@ -231,9 +231,9 @@ func TestParseRequestLineRejectsBadInput(t *testing.T) {
 	})
 }
 
-func TestParseRequestLineHeaderValueLineBreak(t *testing.T) {
+func TestParseHeaderValueLineBreak(t *testing.T) {
 	// In curl form quoted text may span lines; a header value still may not.
-	_, err := ParseRequestLine("curl -H 'A: b\nc' /x")
+	_, err := Parse("curl -H 'A: b\nc' /x")
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Col != 14 || !strings.Contains(se.Msg, "cannot contain a line break") {
 		t.Fatalf("got %v, want column 14: a header value cannot contain a line break", err)
@@ -250,7 +250,7 @@ func TestSyntaxErrorNamesTheColumn(t *testing.T) {
 func TestColumnsCountRunesNotBytes(t *testing.T) {
 	// "ü" and "×" are two bytes each; the repeat that is not last is the
 	// 8th character but starts at byte 9.
-	_, err := ParseRequestLine(`GET /ü ×3 x`)
+	_, err := Parse(`GET /ü ×3 x`)
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Col != 8 {
 		t.Fatalf("got %v, want column 8 (the repeat that is not last)", err)
@@ -258,7 +258,7 @@ func TestColumnsCountRunesNotBytes(t *testing.T) {
 }
 
 func TestNewRequestBuildsTheRequest(t *testing.T) {
-	r, err := ParseRequestLine(`POST /customers?x=1 {"name":"Joe"} -H 'Idempotency-Key: "k1"' -H 'Host: example.com'`)
+	r, err := Parse(`POST /customers?x=1 {"name":"Joe"} -H 'Idempotency-Key: "k1"' -H 'Host: example.com'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,12 +288,12 @@ func TestNewRequestBuildsTheRequest(t *testing.T) {
 	// The request owns its header: changing it leaves the line alone.
 	req.Header.Set("Idempotency-Key", "changed")
 	if r.Header.Get("Idempotency-Key") != `"k1"` {
-		t.Error("NewRequest shares its header with the RequestLine")
+		t.Error("NewRequest shares its header with the Line")
 	}
 }
 
 func TestNewRequestWithoutBodyHasNoBody(t *testing.T) {
-	r, err := ParseRequestLine(`GET //double/slash`)
+	r, err := Parse(`GET //double/slash`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestNewRequestWithoutBodyHasNoBody(t *testing.T) {
 }
 
 func TestNewRequestRefusesAnInvalidLine(t *testing.T) {
-	for _, r := range []RequestLine{
+	for _, r := range []Line{
 		{},
 		{Method: "G T", Target: "/x"},
 		{Method: "GET", Target: "x"},
@@ -321,7 +321,7 @@ func TestNewRequestRefusesAnInvalidLine(t *testing.T) {
 	}
 }
 
-func BenchmarkParseRequestLine(b *testing.B) {
+func BenchmarkParse(b *testing.B) {
 	for _, bc := range []struct{ name, line string }{
 		{"get", `GET /flights`},
 		{"put", `PUT /accounts/42 {"balance": 100}`},
@@ -331,7 +331,7 @@ func BenchmarkParseRequestLine(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := ParseRequestLine(bc.line); err != nil {
+				if _, err := Parse(bc.line); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -340,15 +340,15 @@ func BenchmarkParseRequestLine(b *testing.B) {
 }
 
 // A generated request: the line typed in one of many equivalent ways, and
-// the RequestLine it must parse to.
+// the Line it must parse to.
 type generatedLine struct {
 	line string
-	want RequestLine
+	want Line
 }
 
 // TestParsedLinesRoundTrip is the property behind String: any request a
 // person could type parses to the request they meant, and its String parses
-// back to an equal RequestLine.
+// back to an equal Line.
 func TestParsedLinesRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		var g generatedLine
@@ -357,15 +357,15 @@ func TestParsedLinesRoundTrip(t *testing.T) {
 		} else {
 			g = drawRequestFormLine(t)
 		}
-		got, err := ParseRequestLine(g.line)
+		got, err := Parse(g.line)
 		if err != nil {
-			t.Fatalf("ParseRequestLine(%q): %v", g.line, err)
+			t.Fatalf("Parse(%q): %v", g.line, err)
 		}
 		if !reflect.DeepEqual(got, g.want) {
-			t.Fatalf("ParseRequestLine(%q)\n got %#v\nwant %#v", g.line, got, g.want)
+			t.Fatalf("Parse(%q)\n got %#v\nwant %#v", g.line, got, g.want)
 		}
 		s := got.String()
-		again, err := ParseRequestLine(s)
+		again, err := Parse(s)
 		if err != nil {
 			t.Fatalf("String() = %q does not parse: %v", s, err)
 		}
@@ -396,7 +396,7 @@ func drawMethod(t *rapid.T) (typed, want string) {
 	if l := strings.ToLower(typed); l == "curl" || l == "curl.exe" {
 		typed = "M" + typed
 	}
-	return typed, strings.ToUpper(typed)
+	return typed, typed // method names are case-sensitive: sent as typed
 }
 
 // drawTarget draws a path and query that are sent exactly as typed.
@@ -499,7 +499,7 @@ func drawBlank(t *rapid.T) string {
 // request, applied in the order the options end up on the line.
 type genOption struct {
 	text  string
-	apply func(r *RequestLine)
+	apply func(r *Line)
 }
 
 // drawHeaders draws -H options.
@@ -521,7 +521,7 @@ func drawHeaders(t *rapid.T, curl bool) []genOption {
 		key := http.CanonicalHeaderKey(name)
 		opts = append(opts, genOption{
 			text:  rapid.SampledFrom([]string{"-H", "--header"}).Draw(t, "opt") + drawBlank(t) + quoteShellWord(t, field),
-			apply: func(r *RequestLine) { r.Header[key] = append(r.Header[key], value) },
+			apply: func(r *Line) { r.Header[key] = append(r.Header[key], value) },
 		})
 	}
 	return opts
@@ -529,7 +529,7 @@ func drawHeaders(t *rapid.T, curl bool) []genOption {
 
 // applyOptions shuffles options, applies them in their new order and returns
 // their text.
-func applyOptions(t *rapid.T, r *RequestLine, opts []genOption) []string {
+func applyOptions(t *rapid.T, r *Line, opts []genOption) []string {
 	var words []string
 	for _, o := range rapid.Permutation(opts).Draw(t, "order") {
 		o.apply(r)
@@ -551,7 +551,7 @@ func drawRepeat(t *rapid.T) (int, string) {
 func drawRequestFormLine(t *rapid.T) generatedLine {
 	typed, method := drawMethod(t)
 	target := drawTarget(t)
-	want := RequestLine{Method: method, Target: target, Header: http.Header{}, Repeat: 1}
+	want := Line{Method: method, Target: target, Header: http.Header{}, Repeat: 1}
 	words := []string{typed}
 	if rapid.Bool().Draw(t, "URL") {
 		words = append(words, "http://localhost:8080"+target)
@@ -563,7 +563,7 @@ func drawRequestFormLine(t *rapid.T) generatedLine {
 	if hasBody {
 		want.Body = drawJSON(t)
 		if rapid.Bool().Draw(t, "-d") {
-			opts = append(opts, genOption{rapid.SampledFrom([]string{"-d", "--data", "--data-raw"}).Draw(t, "opt") + drawBlank(t) + quoteShellWord(t, want.Body), func(*RequestLine) {}})
+			opts = append(opts, genOption{rapid.SampledFrom([]string{"-d", "--data", "--data-raw"}).Draw(t, "opt") + drawBlank(t) + quoteShellWord(t, want.Body), func(*Line) {}})
 		} else {
 			words = append(words, want.Body)
 		}
@@ -582,9 +582,9 @@ func drawRequestFormLine(t *rapid.T) generatedLine {
 }
 
 func drawCurlLine(t *rapid.T) generatedLine {
-	want := RequestLine{Header: http.Header{}, Repeat: 1, Curl: true}
+	want := Line{Header: http.Header{}, Repeat: 1, Curl: true}
 	var opts []genOption
-	noop := func(*RequestLine) {}
+	noop := func(*Line) {}
 	explicit := rapid.Bool().Draw(t, "-X")
 	if explicit {
 		typed, _ := drawMethod(t)
@@ -617,7 +617,7 @@ func drawCurlLine(t *rapid.T) generatedLine {
 			if strings.HasPrefix(part, "@") {
 				opt = "--data-raw"
 			}
-			opts = append(opts, genOption{opt + drawBlank(t) + quoteShellWord(t, part), func(r *RequestLine) {
+			opts = append(opts, genOption{opt + drawBlank(t) + quoteShellWord(t, part), func(r *Line) {
 				if !first {
 					r.Body += "&"
 				}

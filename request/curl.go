@@ -1,4 +1,4 @@
-package sim
+package request
 
 // curl command lines, so that what a learner types here also works against a
 // real server later. The line is split into words the way a POSIX shell
@@ -15,8 +15,9 @@ package sim
 //	-I, --head                  HEAD
 //	-A, --user-agent NAME       User-Agent
 //	--url URL                   the URL
-//	-i -s -S -v -f -k and their long names, --fail-with-body, --no-progress-meter
-//	                            accepted and change nothing
+//	--request-target '*'        OPTIONS * (the whole server) instead of the URL's path
+//	-i -s -S -v -f -k -g and their long names, --fail-with-body, --no-progress-meter,
+//	--path-as-is                accepted and change nothing (paths are always kept as typed)
 //
 // Short options combine (-sSi) and take attached values (-XPUT). The URL may
 // name any host, or none (/accounts/42); only its path and query are kept.
@@ -59,27 +60,28 @@ func curlReason(opt string) string {
 	if why, ok := curlUnsupported[opt]; ok {
 		return why
 	}
-	return "the options understood are -X, -H, -d, --data-raw, --data-binary, --json, -G, -I, -A and --url (and -i, -s, -S, -v, -f, -k, which change nothing here)"
+	return "the options understood are -X, -H, -d, --data-raw, --data-binary, --json, -G, -I, -A and --url (and -i, -s, -S, -v, -f, -k, -g, which change nothing here)"
 }
 
 // curlState gathers a curl command's options before they are combined.
 type curlState struct {
-	method  string
-	head    bool
-	get     bool
-	json    bool
-	hasData bool
-	data    strings.Builder
-	dataAt  int // offset of the first data option, for errors
-	urlSeen bool
-	removed map[string]bool // headers removed with 'Name:'
-	agent   string          // -A; empty sends none
+	method   string
+	head     bool
+	get      bool
+	json     bool
+	hasData  bool
+	data     strings.Builder
+	dataAt   int // offset of the first data option, for errors
+	urlSeen  bool
+	removed  map[string]bool // headers removed with 'Name:'
+	agent    string          // -A; empty sends none
+	asterisk bool            // --request-target '*'
 }
 
 // parseCurl parses the rest of a line that started with curl.
-func (p *lineParser) parseCurl() (RequestLine, error) {
+func (p *lineParser) parseCurl() (Line, error) {
 	p.curl = true
-	r := RequestLine{Header: http.Header{}, Repeat: 1, Curl: true}
+	r := Line{Header: http.Header{}, Repeat: 1, Curl: true}
 	st := curlState{removed: map[string]bool{}}
 	for {
 		w, ok, err := p.nextWord()
@@ -122,8 +124,17 @@ func (p *lineParser) parseCurl() (RequestLine, error) {
 	default:
 		r.Method = http.MethodGet
 	}
+	if st.asterisk {
+		if r.Method != http.MethodOptions {
+			return r, p.errAt(p.pos, "--request-target '*' goes with -X OPTIONS: only OPTIONS asks about the whole server")
+		}
+		if st.get && st.hasData {
+			return r, p.errAt(st.dataAt, "OPTIONS * has no query for -G to add the data to: delete the data or the -G")
+		}
+		r.Target = "*"
+	}
 	data := st.data.String()
-	if st.get {
+	if st.get && !st.asterisk {
 		if data != "" {
 			switch {
 			case !strings.Contains(r.Target, "?"):
@@ -166,7 +177,7 @@ func (p *lineParser) parseCurl() (RequestLine, error) {
 }
 
 // curlURL takes the URL word.
-func (p *lineParser) curlURL(w *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlURL(w *word, r *Line, st *curlState) error {
 	if st.urlSeen {
 		return p.errAt(w.start, "a second URL %q: send one request per line", w.val)
 	}
@@ -179,10 +190,10 @@ func (p *lineParser) curlURL(w *word, r *RequestLine, st *curlState) error {
 }
 
 // curlOption applies one option word, reading its argument if it takes one.
-func (p *lineParser) curlOption(w *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlOption(w *word, r *Line, st *curlState) error {
 	if strings.HasPrefix(w.val, "--") {
 		switch name := w.val; name {
-		case "--include", "--silent", "--show-error", "--verbose", "--fail", "--fail-with-body", "--insecure", "--no-progress-meter":
+		case "--include", "--silent", "--show-error", "--verbose", "--fail", "--fail-with-body", "--insecure", "--no-progress-meter", "--globoff", "--path-as-is":
 			return nil
 		case "--head":
 			st.head = true
@@ -190,7 +201,7 @@ func (p *lineParser) curlOption(w *word, r *RequestLine, st *curlState) error {
 		case "--get":
 			st.get = true
 			return nil
-		case "--request", "--header", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json", "--user-agent", "--url":
+		case "--request", "--header", "--data", "--data-ascii", "--data-binary", "--data-raw", "--json", "--user-agent", "--url", "--request-target":
 			arg, err := p.optionArg(name, w, "", false, curlWants(name))
 			if err != nil {
 				return err
@@ -203,7 +214,7 @@ func (p *lineParser) curlOption(w *word, r *RequestLine, st *curlState) error {
 	// A cluster of short options: -sSi, -sXPUT, -H'Name: value'.
 	for i := 1; i < len(w.val); i++ {
 		switch c := w.val[i]; c {
-		case 's', 'S', 'i', 'v', 'f', 'k':
+		case 's', 'S', 'i', 'v', 'f', 'k', 'g':
 		case 'I':
 			st.head = true
 		case 'G':
@@ -239,12 +250,14 @@ func curlWants(name string) string {
 		return "a client name"
 	case "--url":
 		return "a URL"
+	case "--request-target":
+		return "'*'"
 	}
 	return "the data to send"
 }
 
 // curlApply applies an option that takes an argument.
-func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *curlState) error {
+func (p *lineParser) curlApply(name string, opt, arg *word, r *Line, st *curlState) error {
 	switch name {
 	case "-X", "--request":
 		if _, err := p.method(arg.val, arg.off); err != nil {
@@ -274,6 +287,11 @@ func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *
 		st.agent = v
 	case "--url":
 		return p.curlURL(arg, r, st)
+	case "--request-target":
+		if arg.val != "*" {
+			return p.errAt(arg.off(0), "--request-target is understood here only as '*', for OPTIONS *: put the path in the URL instead")
+		}
+		st.asterisk = true
 	default: // the data options
 		if name != "--data-raw" && strings.HasPrefix(arg.val, "@") {
 			return p.errAt(arg.off(0), "reading data from a file (@…) is not supported here: put the data itself in the line, or use --data-raw to send a leading @")
@@ -288,25 +306,4 @@ func (p *lineParser) curlApply(name string, opt, arg *word, r *RequestLine, st *
 		st.json = st.json || name == "--json"
 	}
 	return nil
-}
-
-// curlString writes a curl line canonically: curl -X METHOD TARGET, headers
-// sorted, the body as --data-raw, the repeat count last.
-func (r RequestLine) curlString() string {
-	var b strings.Builder
-	b.WriteString("curl -X ")
-	b.WriteString(shellQuote(r.Method))
-	b.WriteByte(' ')
-	b.WriteString(shellQuote(r.Target))
-	ct, hasCT := r.Header["Content-Type"]
-	writeHeaders(&b, r, contentTypeForm, ";")
-	if r.Body != "" {
-		if !hasCT || len(ct) == 0 {
-			b.WriteString(" -H 'Content-Type:'") // curl would add its own
-		}
-		b.WriteString(" --data-raw ")
-		b.WriteString(singleQuote(r.Body))
-	}
-	writeRepeat(&b, r.Repeat)
-	return b.String()
 }

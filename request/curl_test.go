@@ -1,76 +1,76 @@
-package sim
+package request
 
 import (
 	"net/http"
 	"testing"
 )
 
-func TestParseRequestLineAcceptsCurlCommands(t *testing.T) {
+func TestParseAcceptsCurlCommands(t *testing.T) {
 	form := "application/x-www-form-urlencoded"
 	none := http.Header{}
 	checkGoodLines(t, []goodLine{
 		{"put with JSON", `curl -X PUT http://localhost:8080/accounts/42 -H 'Content-Type: application/json' -d '{"balance":100}'`,
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", "application/json"), Body: `{"balance":100}`, Repeat: 1, Curl: true}},
+			Line{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", "application/json"), Body: `{"balance":100}`, Repeat: 1, Curl: true}},
 		{"plain get", `curl http://localhost:8080/flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"-d means POST with a form content type", `curl -d '{"name":"Joe"}' http://localhost:8080/customers`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: `{"name":"Joe"}`, Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: `{"name":"Joe"}`, Repeat: 1, Curl: true}},
 		{"data options are joined with &", `curl -d 'a=1' --data b=2 --data-ascii c=3 localhost:8080/customers`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "a=1&b=2&c=3", Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "a=1&b=2&c=3", Repeat: 1, Curl: true}},
 		{"--json sets content type and accept", `curl --json '{"amount":5}' https://example.com/payments`,
-			RequestLine{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "application/json", "Content-Type", "application/json"), Body: `{"amount":5}`, Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "application/json", "Content-Type", "application/json"), Body: `{"amount":5}`, Repeat: 1, Curl: true}},
 		{"a header overrides --json", `curl --json '{}' -H 'Accept: text/plain' /payments`,
-			RequestLine{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "text/plain", "Content-Type", "application/json"), Body: `{}`, Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "text/plain", "Content-Type", "application/json"), Body: `{}`, Repeat: 1, Curl: true}},
 		{"long options", `curl --request PATCH --header 'Content-Type: application/merge-patch+json' --data-raw '{"gate":"b2"}' /flights/AA123`,
-			RequestLine{Method: "PATCH", Target: "/flights/AA123", Header: lineHeader("Content-Type", "application/merge-patch+json"), Body: `{"gate":"b2"}`, Repeat: 1, Curl: true}},
+			Line{Method: "PATCH", Target: "/flights/AA123", Header: lineHeader("Content-Type", "application/merge-patch+json"), Body: `{"gate":"b2"}`, Repeat: 1, Curl: true}},
 		{"clustered flags, attached values, removed header, repeat", `curl -sSi -XPOST /customers -H'Content-Type:' -d hello x4`,
-			RequestLine{Method: "POST", Target: "/customers", Header: none, Body: "hello", Repeat: 4, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: none, Body: "hello", Repeat: 4, Curl: true}},
 		{"-G puts the data in the query", `curl -G -d 'status=late' -d 'gate=b 2' http://localhost/flights`,
-			RequestLine{Method: "GET", Target: "/flights?status=late&gate=b%202", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights?status=late&gate=b%202", Header: none, Repeat: 1, Curl: true}},
 		{"-G appends to a query", `curl --get -d b=2 'http://localhost/flights?a=1'`,
-			RequestLine{Method: "GET", Target: "/flights?a=1&b=2", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights?a=1&b=2", Header: none, Repeat: 1, Curl: true}},
 		{"-I is HEAD", `curl -I /flights`,
-			RequestLine{Method: "HEAD", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "HEAD", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"--head is HEAD", `curl --head http://localhost:8080/flights/AA123`,
-			RequestLine{Method: "HEAD", Target: "/flights/AA123", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "HEAD", Target: "/flights/AA123", Header: none, Repeat: 1, Curl: true}},
 		{"a pasted prompt", `$ curl /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"curl.exe", `curl.exe /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"continued over lines", "curl -X POST \\\n  http://localhost:8080/payments \\\r\n  -H 'Idempotency-Key: \"k1\"' \\\n  --json '{\"amount\":5}'",
-			RequestLine{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "application/json", "Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{"amount":5}`, Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/payments", Header: lineHeader("Accept", "application/json", "Content-Type", "application/json", "Idempotency-Key", `"k1"`), Body: `{"amount":5}`, Repeat: 1, Curl: true}},
 		{"quoted data spans lines", "curl -X POST /customers -d '{\"name\":\"Joe\",\n  \"age\":29}'",
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "{\"name\":\"Joe\",\n  \"age\":29}", Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "{\"name\":\"Joe\",\n  \"age\":29}", Repeat: 1, Curl: true}},
 		{"delete twice", `curl -X DELETE http://localhost:8080/flights/AC789 x2`,
-			RequestLine{Method: "DELETE", Target: "/flights/AC789", Header: none, Repeat: 2, Curl: true}},
+			Line{Method: "DELETE", Target: "/flights/AC789", Header: none, Repeat: 2, Curl: true}},
 		{"options with no effect", `curl -v -s -S -i -f -k --silent --include --fail --fail-with-body --verbose --show-error --insecure --no-progress-meter /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"user agent", `curl -A 'learner/1.0' /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: lineHeader("User-Agent", "learner/1.0"), Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: lineHeader("User-Agent", "learner/1.0"), Repeat: 1, Curl: true}},
 		{"a header sent empty", `curl -H 'X-Empty;' --user-agent '' /flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: lineHeader("X-Empty", ""), Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: lineHeader("X-Empty", ""), Repeat: 1, Curl: true}},
 		{"--data-raw sends a leading @", `curl --data-raw '@not-a-file' /customers`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "@not-a-file", Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: "@not-a-file", Repeat: 1, Curl: true}},
 		{"--data-binary with -X after the data", `curl --data-binary '{"a":1}' -H 'Content-Type: application/json' -X PUT /x`,
-			RequestLine{Method: "PUT", Target: "/x", Header: lineHeader("Content-Type", "application/json"), Body: `{"a":1}`, Repeat: 1, Curl: true}},
+			Line{Method: "PUT", Target: "/x", Header: lineHeader("Content-Type", "application/json"), Body: `{"a":1}`, Repeat: 1, Curl: true}},
 		{"--url", `curl --url http://localhost:8080/flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 		{"the body is not checked", `curl -X PUT /accounts/42 -d 'not json'`,
-			RequestLine{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", form), Body: "not json", Repeat: 1, Curl: true}},
+			Line{Method: "PUT", Target: "/accounts/42", Header: lineHeader("Content-Type", form), Body: "not json", Repeat: 1, Curl: true}},
 		{"empty data still means POST", `curl -d '' /customers`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Repeat: 1, Curl: true}},
 		{"double quotes with escapes", `curl -d "{\"name\":\"it's\"}" /customers`,
-			RequestLine{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: `{"name":"it's"}`, Repeat: 1, Curl: true}},
+			Line{Method: "POST", Target: "/customers", Header: lineHeader("Content-Type", form), Body: `{"name":"it's"}`, Repeat: 1, Curl: true}},
 		{"an unknown method", `curl -XFROB /customers`,
-			RequestLine{Method: "FROB", Target: "/customers", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "FROB", Target: "/customers", Header: none, Repeat: 1, Curl: true}},
 		{"a quoted URL with a query", `curl 'http://localhost:8080/flights?status=late&gate=b2'`,
-			RequestLine{Method: "GET", Target: "/flights?status=late&gate=b2", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights?status=late&gate=b2", Header: none, Repeat: 1, Curl: true}},
 		{"a host name with a dot", `curl example.com/flights`,
-			RequestLine{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
+			Line{Method: "GET", Target: "/flights", Header: none, Repeat: 1, Curl: true}},
 	})
 }
 
-func TestParseRequestLineRejectsBadCurl(t *testing.T) {
+func TestParseRejectsBadCurl(t *testing.T) {
 	checkBadLines(t, []badLine{
 		{"no URL", `curl`, 5, "expected a URL after curl"},
 		{"no URL after options", `curl -s -X PUT`, 15, "expected a URL after curl"},
@@ -114,30 +114,31 @@ func TestCurlStringIsACurlCommand(t *testing.T) {
 		{`curl -d 'a=1' /customers x2`, `curl -X POST /customers --data-raw 'a=1' x2`},
 		{`curl -H 'Content-Type:' -d "it's" /x`, `curl -X POST /x -H 'Content-Type:' --data-raw 'it'\''s'`},
 		{`curl --json '{}' '/x?a=1'`, `curl -X POST '/x?a=1' -H 'Accept: application/json' -H 'Content-Type: application/json' --data-raw '{}'`},
-		{`curl -H 'X-Empty;' /x`, `curl -X GET /x -H 'X-Empty;'`},
+		{`curl -H 'X-Empty;' /x`, `curl /x -H 'X-Empty;'`},
 	} {
-		r, err := ParseRequestLine(tc.line)
+		r, err := Parse(tc.line)
 		if err != nil {
-			t.Fatalf("ParseRequestLine(%q): %v", tc.line, err)
+			t.Fatalf("Parse(%q): %v", tc.line, err)
 		}
 		if got := r.String(); got != tc.want {
-			t.Errorf("ParseRequestLine(%q).String()\n got %s\nwant %s", tc.line, got, tc.want)
+			t.Errorf("Parse(%q).String()\n got %s\nwant %s", tc.line, got, tc.want)
 		}
 	}
 }
 
 func TestRequestFormStringIsCanonical(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
-		{`put /accounts/42 -d ' {"balance": 100} ' -H 'Content-Type: application/json' ×003`, `PUT /accounts/42 {"balance": 100} x3`},
+		{`PUT /accounts/42 -d ' {"balance": 100} ' -H 'Content-Type: application/json' ×003`, `PUT /accounts/42 {"balance": 100} x3`},
+		{`put /accounts/42 {"balance": 100}`, `put /accounts/42 {"balance": 100}`}, // case-sensitive: kept as typed
 		{`PATCH /x {} -H 'Content-Type: application/json'`, `PATCH /x {} -H 'Content-Type: application/json'`},
 		{`GET /x -H 'b: 2' -H 'A: 1' -H 'B: 3' -H 'C:'`, `GET /x -H 'A: 1' -H 'B: 2' -H 'B: 3' -H 'C:'`},
 	} {
-		r, err := ParseRequestLine(tc.line)
+		r, err := Parse(tc.line)
 		if err != nil {
-			t.Fatalf("ParseRequestLine(%q): %v", tc.line, err)
+			t.Fatalf("Parse(%q): %v", tc.line, err)
 		}
 		if got := r.String(); got != tc.want {
-			t.Errorf("ParseRequestLine(%q).String()\n got %s\nwant %s", tc.line, got, tc.want)
+			t.Errorf("Parse(%q).String()\n got %s\nwant %s", tc.line, got, tc.want)
 		}
 	}
 }

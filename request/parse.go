@@ -1,4 +1,4 @@
-package sim
+package request
 
 import (
 	"context"
@@ -31,12 +31,12 @@ const (
 	contentTypeForm       = "application/x-www-form-urlencoded" // what curl -d sends
 )
 
-// RequestLine is one request as a person types it, parsed by ParseRequestLine:
+// Line is one request as a person types it, parsed by Parse:
 //
 //	PUT /accounts/42 {"balance": 100}
 //	POST /customers {"name":"Joe"} -H 'Idempotency-Key: "k1"' x3
 //	curl -X PUT http://localhost:8080/accounts/42 -H 'Content-Type: application/json' -d '{"balance":100}'
-type RequestLine struct {
+type Line struct {
 	Method string      // an HTTP token: upper case in the request-line form (GET, PUT, FROB, …); a curl -X method exactly as typed
 	Target string      // path and optional query, starting with "/" (the host of a URL is dropped); or "*" for OPTIONS *
 	Header http.Header // canonical keys; includes the Content-Type the line implies; never nil after parsing
@@ -48,20 +48,26 @@ type RequestLine struct {
 // SyntaxError says where a request line cannot be understood and what was
 // expected there.
 type SyntaxError struct {
-	Col int    // 1-based column in runes, counted over the whole input
-	Msg string // a plain sentence: what is wrong and what to type instead
+	Line int    // 1-based line in a file of requests (.http); 0 for a single request
+	Col  int    // 1-based column in runes, counted over the whole input (or the line, in a file)
+	Msg  string // a plain sentence: what is wrong and what to type instead
 }
 
-// Error returns "column 12: " followed by the message.
+// Error returns "column 12: " (or "line 3, column 12: ") followed by the
+// message.
 func (e *SyntaxError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
+	}
 	return fmt.Sprintf("column %d: %s", e.Col, e.Msg)
 }
 
-// ParseRequestLine parses one request in the request-line form or as a curl
+// Parse parses one request in the request-line form or as a curl
 // command line. Errors are *SyntaxError values. It never panics.
 //
 // Request-line form: METHOD TARGET [BODY] [-H 'Name: value']... [-d 'BODY'] [xN]
-// The method is any HTTP token, case-insensitive; TARGET is a path starting
+// The method is any HTTP token, sent as typed (method names are
+// case-sensitive: "put" is not PUT); TARGET is a path starting
 // with "/" (or an http/https URL whose host is dropped), or * after OPTIONS
 // for the whole server; BODY is JSON, checked
 // here, and not allowed on GET, HEAD or TRACE; a body gets Content-Type
@@ -70,21 +76,21 @@ func (e *SyntaxError) Error() string {
 //
 // curl form: curl [options] URL [xN], read the way a shell and curl would.
 // See the curl.go file comment for the options understood.
-func ParseRequestLine(line string) (RequestLine, error) {
+func Parse(line string) (Line, error) {
 	line = strings.TrimRight(line, "\r\n")
 	if err := checkLineText(line); err != nil {
-		return RequestLine{}, err
+		return Line{}, err
 	}
 	p := &lineParser{src: line}
 	if err := p.skipSpace(); err != nil {
-		return RequestLine{}, err
+		return Line{}, err
 	}
 	if p.atEnd() {
-		return RequestLine{}, p.errAt(0, "the line is empty: type a request such as GET /accounts/42 or PUT /accounts/42 {\"balance\": 100}")
+		return Line{}, p.errAt(0, "the line is empty: type a request such as GET /accounts/42 or PUT /accounts/42 {\"balance\": 100}")
 	}
 	first, firstEnd, err := p.rawWord()
 	if err != nil {
-		return RequestLine{}, err
+		return Line{}, err
 	}
 	// A pasted shell prompt: "$ curl …".
 	if line[first:firstEnd] == "$" {
@@ -411,7 +417,9 @@ func runeAt(s string, i int) string {
 	return strconv.Quote(string(r))
 }
 
-// method checks and normalises a method name; off(i) locates byte i.
+// method checks a method name; off(i) locates byte i. Method names are
+// case-sensitive (RFC 9110 §9.1): "put" is sent as typed, and the server
+// says it is not PUT.
 func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if m == "" {
 		return "", p.errAt(off(0), "expected a method such as GET, PUT or POST")
@@ -419,13 +427,13 @@ func (p *lineParser) method(m string, off func(int) int) (string, error) {
 	if i := badTchar(m); i >= 0 {
 		return "", p.errAt(off(i), "expected a method such as GET, PUT or POST: %s cannot be part of a method name", runeAt(m, i))
 	}
-	return strings.ToUpper(m), nil
+	return m, nil
 }
 
 // parseRequestForm parses METHOD TARGET [BODY] [options] [xN]; the method
 // word is line[mStart:mEnd].
-func (p *lineParser) parseRequestForm(mStart, mEnd int) (RequestLine, error) {
-	r := RequestLine{Header: http.Header{}, Repeat: 1}
+func (p *lineParser) parseRequestForm(mStart, mEnd int) (Line, error) {
+	r := Line{Header: http.Header{}, Repeat: 1}
 	m := p.src[mStart:mEnd]
 	switch {
 	case m[0] == '/':
@@ -633,6 +641,8 @@ func optionExample(opt string) string {
 		return opt + " 'my-client/1.0'"
 	case "--url":
 		return opt + " http://localhost:8080/accounts/42"
+	case "--request-target":
+		return opt + " '*'"
 	}
 	return opt + ` '{"name":"Joe"}'`
 }
@@ -959,7 +969,7 @@ func (p *lineParser) checkJSON(body string, off func(int) int) error {
 }
 
 // defaultContentType is the Content-Type a line implies for a body.
-func (r RequestLine) defaultContentType() string {
+func (r Line) defaultContentType() string {
 	switch {
 	case r.Curl:
 		return contentTypeForm
@@ -971,10 +981,10 @@ func (r RequestLine) defaultContentType() string {
 
 // String returns the canonical text of the request: the request-line form, or
 // for a curl line a canonical curl command (curl bodies need not be JSON).
-// Parsing it gives back an equal RequestLine. The Content-Type the line
+// Parsing it gives back an equal Line. The Content-Type the line
 // implies is left out; headers are sorted by name; the repeat count is
 // written only when it is more than 1.
-func (r RequestLine) String() string {
+func (r Line) String() string {
 	if r.Curl {
 		return r.curlString()
 	}
@@ -995,7 +1005,7 @@ func (r RequestLine) String() string {
 // leaving out a Content-Type the form adds by itself (defaultCT) and writing
 // an empty value as the name followed by empty (":" in a request line, ";"
 // in curl, which drops "Name:" headers instead of sending them empty).
-func writeHeaders(b *strings.Builder, r RequestLine, defaultCT, empty string) {
+func writeHeaders(b *strings.Builder, r Line, defaultCT, empty string) {
 	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
 		values := r.Header[name]
 		if name == "Content-Type" && r.Body != "" && len(values) == 1 && values[0] == defaultCT {
@@ -1041,7 +1051,7 @@ func singleQuote(s string) string {
 // NewRequest builds the HTTP request the line describes, with the target
 // resolved against http://putpost.local. It makes one request; send a fresh
 // one for each of r.Repeat times, since sending consumes the body.
-func (r RequestLine) NewRequest(ctx context.Context) (*http.Request, error) {
+func (r Line) NewRequest(ctx context.Context) (*http.Request, error) {
 	if r.Method == "" || badTchar(r.Method) >= 0 {
 		return nil, fmt.Errorf("request line: %q is not a valid method", r.Method)
 	}
