@@ -29,6 +29,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/bubbletea"
@@ -160,6 +161,11 @@ func New(cfg Config) (*Classroom, error) {
 	} else {
 		c.token = newToken()
 	}
+	// wish reports through charm's default logger (every program that
+	// ends because its connection closed, for one): into our log, not over
+	// the terminal the classroom was started from.
+	charmlog.SetOutput(cfg.Log)
+
 	room, err := openRoom(cfg.Dir, cfg.Lessons)
 	if err != nil {
 		return nil, err
@@ -342,6 +348,13 @@ func (c *Classroom) Shutdown(ctx context.Context) error {
 type conn struct {
 	lastNano atomic.Int64 // the last key press
 
+	// gate closes when the program is about to end (the session closed, or
+	// the server ended it): input read after that is dropped, since a key
+	// handed to a program that stopped reading pins its input goroutine
+	// (Bubble Tea's reader sends without looking at its context).
+	gate     context.Context
+	shutGate context.CancelFunc
+
 	mu     sync.Mutex
 	prog   *tea.Program
 	notice func(string) // shows a text in the program
@@ -350,6 +363,7 @@ type conn struct {
 
 func newConn() *conn {
 	c := &conn{}
+	c.gate, c.shutGate = context.WithCancel(context.Background())
 	c.touch()
 	return c
 }
@@ -384,6 +398,7 @@ func (c *conn) end(text string) {
 	}
 	p := c.prog
 	c.mu.Unlock()
+	c.shutGate()
 	if p != nil {
 		p.Quit()
 	}
@@ -403,7 +418,13 @@ type activity struct {
 }
 
 func (a activity) Read(p []byte) (int, error) {
+	if a.c.gate.Err() != nil {
+		return 0, io.EOF
+	}
 	n, err := a.r.Read(p)
+	if a.c.gate.Err() != nil {
+		return 0, io.EOF
+	}
 	if n > 0 {
 		a.c.touch()
 	}
@@ -554,6 +575,10 @@ func (c *Classroom) programOptions(s ssh.Session, cn *conn, mir *mirror) []tea.P
 func (c *Classroom) run(s ssh.Session, cn *conn, mk func(ssh.Session) *tea.Program) {
 	ctx, cancel := context.WithCancel(s.Context())
 	defer cancel()
+	go func() {
+		<-ctx.Done()
+		cn.shutGate()
+	}()
 	go c.watchIdle(ctx, cn)
 	bubbletea.MiddlewareWithProgramHandler(mk)(func(ssh.Session) {})(s)
 	if t := cn.endedText(); t != "" {
