@@ -24,7 +24,9 @@ func TestClassroomStartsSaysHowToConnectAndClosesOnCtrlC(t *testing.T) {
 	defer cancel()
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"classroom", "--listen", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"classroom", "--listen", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr)
+	}()
 	deadline := time.Now().Add(testTimeout)
 	for !strings.Contains(stdout.String(), "Instructor:") {
 		if time.Now().After(deadline) {
