@@ -55,8 +55,13 @@ func (f *Feed) Seq() uint64 { return f.next - 1 }
 // out. Select on it, then call Poll.
 func (f *Feed) Ready() <-chan struct{} { return f.ready }
 
-// Poll returns the events after the feed's position without waiting, and
-// moves past them.
+// FeedBatch is the most events one Poll hands out: a reader that was away
+// during a flood unpacks the log a batch at a time, not all at once.
+const FeedBatch = 256
+
+// Poll returns the events after the feed's position without waiting — at
+// most FeedBatch of them, oldest first — and moves past them. When more are
+// waiting, Ready stays signalled.
 func (f *Feed) Poll() Batch {
 	s := f.srv
 	s.mu.Lock()
@@ -71,11 +76,18 @@ func (f *Feed) Poll() Batch {
 	} else if s.seq >= f.next {
 		b.Missed = s.seq - f.next + 1
 	}
-	b.Events = make([]Event, 0, r.n-i)
-	for ; i < r.n; i++ {
+	end := min(r.n, i+FeedBatch)
+	b.Events = make([]Event, 0, end-i)
+	for ; i < end; i++ {
 		b.Events = append(b.Events, r.kept(i).unpack())
 	}
-	f.next = s.seq + 1
+	f.next = f.next + b.Missed + uint64(len(b.Events))
+	if f.next <= s.seq {
+		select { // more to read: say so
+		case f.ready <- struct{}{}:
+		default:
+		}
+	}
 	return b
 }
 
