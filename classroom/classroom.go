@@ -37,6 +37,7 @@ import (
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // Config is how a classroom runs. Zero durations and limits take the
@@ -440,7 +441,7 @@ func say(s ssh.Session, lines ...string) {
 func (c *Classroom) handle(s ssh.Session) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Printf("panic in a session of %q: %v\n%s", safe(s.User(), maxNameBytes), r, debug.Stack())
+			c.log.Printf("panic in a session of %q: %v\n%s", termsafe.Cut(s.User(), maxNameBytes), r, debug.Stack())
 			say(s, "", "putpost hit a bug and ended this session; your progress is saved. Connect again to go on.")
 			_ = s.Exit(1)
 		}
@@ -488,7 +489,7 @@ func (c *Classroom) handle(s ssh.Session) {
 	case "watch":
 		c.serveWatch(s)
 	default:
-		say(s, fmt.Sprintf("putpost classroom: unknown command %q. Connect with no command for the tutorial, or with watch to follow the instructor's screen.", safe(cmd, 40)))
+		say(s, fmt.Sprintf("putpost classroom: unknown command %q. Connect with no command for the tutorial, or with watch to follow the instructor's screen.", termsafe.Cut(cmd, 40)))
 		_ = s.Exit(1)
 	}
 }
@@ -498,7 +499,7 @@ func (c *Classroom) noPTY(args []string) string {
 	_, port, _ := net.SplitHostPort(c.Addr().String())
 	cmd := ""
 	if len(args) > 0 {
-		cmd = " " + safe(strings.Join(args, " "), 60)
+		cmd = " " + termsafe.Cut(strings.Join(args, " "), 60)
 	}
 	return fmt.Sprintf("putpost needs a terminal: connect with  ssh -t -p %s NAME@HOST%s", port, cmd)
 }

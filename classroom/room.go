@@ -18,6 +18,7 @@ import (
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // recordVersion is the version of learner.json's format.
@@ -430,7 +431,7 @@ func (r *Room) Roster() []Row {
 		if l.rec.Identity == "" || l.id == seatID(instructorsSeat) {
 			continue
 		}
-		row := Row{ID: l.id, Name: safe(l.rec.Name, maxNameBytes), Online: l.sess != nil,
+		row := Row{ID: l.id, Name: termsafe.Cut(l.rec.Name, maxNameBytes), Online: l.sess != nil,
 			Attempts: l.rec.Attempts, Hints: l.rec.Hints, Solution: l.rec.Solutions, Done: l.rec.Done, Help: l.rec.Help}
 		if row.Online {
 			last := l.rec.LastSeen
@@ -449,7 +450,7 @@ func (r *Room) Roster() []Row {
 			if l.rec.LastStatus != 0 {
 				st = fmt.Sprint(l.rec.LastStatus)
 			}
-			row.Last = safe(l.rec.LastRequest, maxLineBytes) + " → " + st
+			row.Last = termsafe.Cut(l.rec.LastRequest, maxLineBytes) + " → " + st
 		}
 		for _, right := range l.rec.Quiz {
 			row.QuizTotal++

@@ -10,6 +10,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // rosterMode is what the roster's keys do now.
@@ -195,12 +197,13 @@ func (r *roster) submit() tea.Cmd {
 	}
 	switch mode {
 	case modeMessage:
-		r.c.room.broadcast("Message from the instructor: " + text)
+		// Pasted text can carry anything: the learners' terminals get it clean.
+		r.c.room.broadcast("Message from the instructor: " + termsafe.Cut(text, 300))
 		r.flash = "message sent to the room"
 	case modeGoto:
 		n, err := strconv.Atoi(text)
 		if err != nil {
-			r.flash = fmt.Sprintf("%q is not a lesson number: type 1 to %d", safe(text, 20), len(r.c.cfg.Lessons))
+			r.flash = fmt.Sprintf("%q is not a lesson number: type 1 to %d", termsafe.Cut(text, 20), len(r.c.cfg.Lessons))
 			return nil
 		}
 		moved, err := r.c.room.gotoLesson(n)

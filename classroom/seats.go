@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 
+	"github.com/putpost/putpost/termsafe"
 	"github.com/putpost/putpost/tui"
 )
 
@@ -31,12 +32,12 @@ func (c *Classroom) serveSeat(s ssh.Session, identity, name, notice string, sign
 	cn := newConn()
 	l, err := c.room.join(cn, identity, name)
 	if errors.Is(err, errBusy) {
-		say(s, fmt.Sprintf("%q is already connected. Connect with another name (ssh OTHERNAME@…), or with your SSH key.", safe(name, maxNameBytes)))
+		say(s, fmt.Sprintf("%q is already connected. Connect with another name (ssh OTHERNAME@…), or with your SSH key.", termsafe.Cut(name, maxNameBytes)))
 		_ = s.Exit(1)
 		return
 	}
 	if err != nil {
-		c.log.Printf("seat for %q: %v", safe(name, maxNameBytes), err)
+		c.log.Printf("seat for %q: %v", termsafe.Cut(name, maxNameBytes), err)
 		say(s, "Could not start your tutorial: "+err.Error())
 		_ = s.Exit(1)
 		return
@@ -69,7 +70,7 @@ func (c *Classroom) serveSeat(s ssh.Session, identity, name, notice string, sign
 	if err := prog.Crashed(); err != nil {
 		var ce *tui.CrashError
 		if errors.As(err, &ce) {
-			c.log.Printf("learner %q: %v\n%s", safe(name, maxNameBytes), err, ce.Stack)
+			c.log.Printf("learner %q: %v\n%s", termsafe.Cut(name, maxNameBytes), err, ce.Stack)
 		}
 		say(s, "", "putpost hit a bug and ended your session; your progress is saved. Connect again to go on.")
 		_ = s.Exit(1)
