@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/putpost/putpost/sim"
 )
 
 func TestLearnersHaveTheirOwnServersAndTheRosterShowsTheirPasses(t *testing.T) {
@@ -262,4 +260,27 @@ func TestTheRenderAreaIsCapped(t *testing.T) {
 	}
 }
 
-var _ = sim.KindExchange
+func TestColoursFollowTheTERMTheLearnerSends(t *testing.T) {
+	c := startClassroom(t, Config{})
+	for _, tc := range []struct {
+		term       string
+		want, none []string
+	}{
+		{"xterm", []string{"\x1b[3"}, []string{";5;", ";2;"}},             // 16 colours
+		{"xterm-256color", []string{"38;5;"}, []string{"38;2;", "48;2;"}}, // 256
+	} {
+		tm := openTERM(t, dial(t, c, "ada-"+tc.term, nil), tc.term, "", 100, 30)
+		tm.waitFor("Meet the server")
+		out := tm.output()
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("TERM=%s: no %q in the output", tc.term, w)
+			}
+		}
+		for _, n := range tc.none {
+			if strings.Contains(out, n) {
+				t.Errorf("TERM=%s: the output has %q, more colours than the terminal said it has", tc.term, n)
+			}
+		}
+	}
+}

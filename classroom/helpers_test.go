@@ -118,14 +118,20 @@ type term struct {
 	done chan struct{}
 }
 
-// open starts cmd ("" for the tutorial) in a w×h terminal of TERM term.
+// open starts cmd ("" for the tutorial) in a w×h xterm-256color terminal.
 func open(t testing.TB, cl *gossh.Client, cmd string, w, h int) *term {
+	t.Helper()
+	return openTERM(t, cl, "xterm-256color", cmd, w, h)
+}
+
+// openTERM is open with another TERM.
+func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int) *term {
 	t.Helper()
 	s, err := cl.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+	if err := s.RequestPty(termName, h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	in, err := s.StdinPipe()

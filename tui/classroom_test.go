@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/putpost/putpost/session"
 )
 
@@ -49,5 +53,37 @@ func TestANoticeFromTheClassroomStaysUntilAKey(t *testing.T) {
 	d.keys("j")
 	if strings.Contains(d.screen(), "break until 11:00") {
 		t.Error("the notice stayed after a key")
+	}
+}
+
+// Over SSH most terminals announce only TERM: 16 or 256 colours. Every
+// foreground of each palette must still stand out from its background there.
+func TestThePalettesReadAt16And256Colours(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		p      palette
+		bad    []ansi.BasicColor // what the text would vanish into
+		badBgs string
+	}{
+		{"dark", darkPalette, []ansi.BasicColor{ansi.Black}, "black"},
+		{"light", lightPalette, []ansi.BasicColor{ansi.White, ansi.BrightWhite}, "white"},
+	} {
+		fgs := map[string]string{"Text": c.p.Text, "Muted": c.p.Muted, "Accent": c.p.Accent, "Accent2": c.p.Accent2,
+			"OK": c.p.OK, "Info": c.p.Info, "Warn": c.p.Warn, "Err": c.p.Err, "Changed": c.p.Changed}
+		for name, hex := range fgs {
+			col := lipgloss.Color(hex)
+			got, ok := colorprofile.ANSI.Convert(col).(ansi.BasicColor)
+			if !ok {
+				t.Fatalf("%s %s is not a basic colour at 16 colours", name, hex)
+			}
+			for _, b := range c.bad {
+				if got == b {
+					t.Errorf("%s palette: %s %s becomes %v at 16 colours, on a %s background", c.name, name, hex, got, c.badBgs)
+				}
+			}
+			if _, ok := colorprofile.ANSI256.Convert(col).(ansi.IndexedColor); !ok {
+				t.Errorf("%s palette: %s %s is not an indexed colour at 256 colours", c.name, name, hex)
+			}
+		}
 	}
 }
