@@ -472,20 +472,17 @@ func (c *Classroom) handle(s ssh.Session) {
 	switch cmd {
 	case "":
 		c.serveLearner(s)
-	case "teach":
+	case "teach", "demo":
 		if !c.isTeacher(s, args[1:]) {
 			say(s, c.refuseTeacher())
 			_ = s.Exit(1)
 			return
 		}
-		c.serveRoster(s)
-	case "demo":
-		if !c.isTeacher(s, args[1:]) {
-			say(s, c.refuseTeacher())
-			_ = s.Exit(1)
-			return
+		if cmd == "teach" {
+			c.serveRoster(s)
+		} else {
+			c.serveDemo(s)
 		}
-		c.serveDemo(s)
 	case "watch":
 		c.serveWatch(s)
 	default:

@@ -168,7 +168,10 @@ func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	t.Cleanup(func() {
+		_ = s.Close()
+		closeEmulator(tm.em)
+	})
 	return tm
 }
 
@@ -253,4 +256,11 @@ func (tm *term) passFirstStep() {
 	tm.waitFor("Meet the server", "You are in a classroom")
 	tm.keys("x", "e", "\r")
 	tm.waitFor("step passed")
+}
+
+// closeEmulator ends the goroutine that reads an emulator's answers.
+func closeEmulator(em *vt.SafeEmulator) {
+	if pw, ok := em.InputPipe().(*io.PipeWriter); ok {
+		_ = pw.Close()
+	}
 }

@@ -77,6 +77,7 @@ func TestTheRealOpenSSHClientPlaysALesson(t *testing.T) {
 
 	em := vt.NewSafeEmulator(110, 34)
 	go func() { _, _ = io.Copy(f, em) }() // the terminal's answers go back to ssh
+	defer closeEmulator(em)
 	var mu sync.Mutex
 	go func() {
 		buf := make([]byte, 32<<10)

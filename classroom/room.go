@@ -217,24 +217,34 @@ func (r *Room) leave(c *conn, l *learner) {
 		return
 	}
 	delete(l.conns, c)
-	var sess *session.Session
-	var followed chan struct{}
-	if len(l.conns) == 0 && l.sess != nil {
-		sess, followed = l.sess, l.followed
-		l.stop()
-		l.sess = nil
-		l.rec.LastSeen = r.now()
-		l.dirty = true
+	end := func() {}
+	if len(l.conns) == 0 {
+		end = r.unseatLocked(l)
 	}
 	r.mu.Unlock()
-	if sess != nil {
-		<-followed
-		sess.Close()
-	}
+	end()
 	r.flush()
 }
 
-// addConn and dropConn count a connection that is not a learner's seat
+// unseatLocked takes the learner's session away (the caller holds mu) and
+// returns what finishes the job without mu: waiting for the follower, then
+// closing the session.
+func (r *Room) unseatLocked(l *learner) func() {
+	if l.sess == nil {
+		return func() {}
+	}
+	sess, followed := l.sess, l.followed
+	l.stop()
+	l.sess = nil
+	l.rec.LastSeen = r.now()
+	l.dirty = true
+	return func() {
+		<-followed
+		sess.Close()
+	}
+}
+
+// addConn counts a connection that is not a learner's seat
 // (the roster, watch) so that messages and the closing reach it.
 func (r *Room) addConn(c *conn) {
 	r.mu.Lock()
@@ -653,18 +663,9 @@ func (r *Room) close() {
 	r.mu.Unlock()
 	for _, l := range ls {
 		r.mu.Lock()
-		sess, followed := l.sess, l.followed
-		if sess != nil {
-			l.stop()
-			l.sess = nil
-			l.rec.LastSeen = r.now()
-			l.dirty = true
-		}
+		end := r.unseatLocked(l)
 		r.mu.Unlock()
-		if sess != nil {
-			<-followed
-			sess.Close()
-		}
+		end()
 	}
 	r.flush()
 }
