@@ -132,6 +132,10 @@ type Classroom struct {
 	token       string // lets the instructor in when there are no teacher keys
 	hostFP      string
 
+	// signal raises or lowers a learner's signal: the room's, replaced in
+	// a test to make a learner's program panic.
+	signal func(l *learner, help bool) bool
+
 	sessions atomic.Int64
 	closing  atomic.Bool
 	served   atomic.Bool
@@ -172,6 +176,7 @@ func New(cfg Config) (*Classroom, error) {
 		return nil, err
 	}
 	c.room = room
+	c.signal = room.signal
 
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPath(filepath.Join(cfg.Dir, hostKeyFile)),

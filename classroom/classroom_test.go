@@ -284,3 +284,23 @@ func TestColoursFollowTheTERMTheLearnerSends(t *testing.T) {
 		}
 	}
 }
+
+func TestALearnersPanicEndsOnlyTheirSessionWithAMessage(t *testing.T) {
+	c := startClassroom(t, Config{})
+	c.signal = func(l *learner, help bool) bool {
+		if l.rec.Name == "ada" {
+			panic("a bug only ada meets")
+		}
+		return c.room.signal(l, help)
+	}
+	ada := open(t, dial(t, c, "ada", nil), "", 100, 30)
+	bob := open(t, dial(t, c, "bob", nil), "", 100, 30)
+	ada.waitFor("Meet the server")
+	bob.waitFor("Meet the server")
+	ada.keys("x", "!")
+	ada.waitOutput("putpost hit a bug and ended your session; your progress is saved")
+	bob.keys("x", "!")
+	bob.waitFor("would like help")
+	bob.keys("e", "\r")
+	bob.waitFor("step passed")
+}

@@ -49,7 +49,7 @@ func (c *Classroom) serveSeat(s ssh.Session, identity, name, notice string, sign
 
 	var class *tui.Classroom
 	if signals {
-		class = &tui.Classroom{Signal: func(help bool) bool { return c.room.signal(l, help) }}
+		class = &tui.Classroom{Signal: func(help bool) bool { return c.signal(l, help) }}
 	}
 	var prog *tui.Program
 	c.run(s, cn, func(s ssh.Session) *tea.Program {

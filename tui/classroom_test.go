@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -86,4 +87,24 @@ func TestThePalettesReadAt16And256Colours(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestAPanicInUpdateEndsTheProgramWithItsModelIntact(t *testing.T) {
+	class := &Classroom{Signal: func(bool) bool { panic("a bug behind the help key") }}
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t)})
+	m := New(Options{Session: sess, Classroom: class})
+	defer m.Close()
+	g := guarded{m: m}
+	next, _ := g.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	next, cmd := next.Update(tea.KeyPressMsg{Code: '!', Text: "!"})
+	if next == nil {
+		t.Fatal("after a panic Update returned no model: Bubble Tea would panic drawing it")
+	}
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Error("after a panic the program does not quit")
+	}
+	if c := m.ss.crashed(); c == nil || c.Value != "a bug behind the help key" {
+		t.Errorf("crash record %+v", c)
+	}
+	_ = next.View() // drawing once more must not panic
 }

@@ -184,14 +184,16 @@ type guarded struct{ m Model }
 
 func (g guarded) Init() tea.Cmd { return g.m.Init() }
 
-func (g guarded) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g guarded) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 	if g.m.ss.crashed() != nil {
 		return g, tea.Quit
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			g.m.ss.recordCrash(r, debug.Stack(), fmt.Sprintf("update %T", msg))
-			cmd = tea.Quit
+			// Bubble Tea draws the model it gets back once more: a nil one
+			// would panic again, in its own hands.
+			model, cmd = g, tea.Quit
 		}
 	}()
 	if c, ok := msg.(crashMsg); ok {
