@@ -496,11 +496,12 @@ func (c *Classroom) handle(s ssh.Session) {
 	}
 }
 
-// noPTY is the one line for a connection without a terminal.
+// noPTY is the one line for a connection without a terminal; it repeats
+// the command when it is one of the classroom's.
 func (c *Classroom) noPTY(args []string) string {
 	_, port, _ := net.SplitHostPort(c.Addr().String())
 	cmd := ""
-	if len(args) > 0 {
+	if len(args) > 0 && (args[0] == "teach" || args[0] == "demo" || args[0] == "watch") {
 		cmd = " " + termsafe.Cut(strings.Join(args, " "), 60)
 	}
 	return fmt.Sprintf("putpost needs a terminal: connect with  ssh -t -p %s NAME@HOST%s", port, cmd)

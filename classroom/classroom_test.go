@@ -127,6 +127,16 @@ func TestWithoutATerminalOneLineSaysHowToConnect(t *testing.T) {
 	if len(c.room.Roster()) != 0 {
 		t.Error("a connection without a terminal took a seat")
 	}
+	s, err = dial(t, c, "ada", nil).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ = s.CombinedOutput("watch")
+	if !strings.HasSuffix(string(out), "NAME@HOST watch\r\n") {
+		t.Errorf("watch without a terminal: %q", out)
+	}
+	unknown := open(t, dial(t, c, "ada", nil), "rm -rf /", 100, 30)
+	unknown.waitOutput(`unknown command "rm"`)
 }
 
 func TestANameOnlyLearnerCannotTakeASeatInUse(t *testing.T) {
