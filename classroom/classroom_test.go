@@ -2,6 +2,7 @@ package classroom
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 )
@@ -279,7 +280,7 @@ func TestColoursFollowTheTERMTheLearnerSends(t *testing.T) {
 		{"xterm", []string{"\x1b[3"}, []string{";5;", ";2;"}},             // 16 colours
 		{"xterm-256color", []string{"38;5;"}, []string{"38;2;", "48;2;"}}, // 256
 	} {
-		tm := openTERM(t, dial(t, c, "ada-"+tc.term, nil), tc.term, "", 100, 30)
+		tm := openTERM(t, dial(t, c, "ada-"+tc.term, nil), tc.term, "", 100, 30, nil)
 		tm.waitFor("Meet the server")
 		out := tm.output()
 		for _, w := range tc.want {
@@ -313,4 +314,43 @@ func TestALearnersPanicEndsOnlyTheirSessionWithAMessage(t *testing.T) {
 	bob.waitFor("would like help")
 	bob.keys("e", "\r")
 	bob.waitFor("step passed")
+}
+
+func TestTheLearnersOwnTerminalBackgroundPicksThePalette(t *testing.T) {
+	c := startClassroom(t, Config{})
+	fg := map[string]color.Color{}
+	for name, bg := range map[string]color.Color{"light": color.White, "dark": color.Black} {
+		tm := openTERM(t, dial(t, c, name, nil), "xterm-256color", "", 100, 30, bg)
+		tm.waitFor("Meet the server")
+		tm.keys("x") // the notice gone, the lesson's text shows
+		tm.waitFor("This program runs a small HTTP server")
+		var cell color.Color
+		eventually(t, name+" draws the lesson text in a colour", func() bool {
+			tm.mu.Lock()
+			defer tm.mu.Unlock()
+			for y := range 30 {
+				cells := make([]string, 100)
+				for x := range cells {
+					if cl := tm.em.CellAt(x, y); cl != nil {
+						cells[x] = cl.Content
+					}
+				}
+				for x := range cells {
+					if strings.HasPrefix(strings.Join(cells[x:], ""), "This program runs") {
+						if cl := tm.em.CellAt(x, y); cl != nil && cl.Style.Fg != nil {
+							cell = cl.Style.Fg
+							return true
+						}
+					}
+				}
+			}
+			return false
+		})
+		fg[name] = cell
+	}
+	lr, lg, lb, _ := fg["light"].RGBA()
+	dr, dg, db, _ := fg["dark"].RGBA()
+	if lr+lg+lb >= dr+dg+db {
+		t.Errorf("text on a light terminal (%v) is not darker than on a dark one (%v)", fg["light"], fg["dark"])
+	}
 }

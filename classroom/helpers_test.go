@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,11 +122,13 @@ type term struct {
 // open starts cmd ("" for the tutorial) in a w×h xterm-256color terminal.
 func open(t testing.TB, cl *gossh.Client, cmd string, w, h int) *term {
 	t.Helper()
-	return openTERM(t, cl, "xterm-256color", cmd, w, h)
+	return openTERM(t, cl, "xterm-256color", cmd, w, h, nil)
 }
 
-// openTERM is open with another TERM.
-func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int) *term {
+// openTERM is open with another TERM. With bg, the terminal answers the
+// program's queries as a terminal of that background colour would; without,
+// it answers nothing.
+func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int, bg color.Color) *term {
 	t.Helper()
 	s, err := cl.NewSession()
 	if err != nil {
@@ -143,7 +146,12 @@ func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int) *t
 		t.Fatal(err)
 	}
 	tm := &term{t: t, sess: s, in: in, em: vt.NewSafeEmulator(w, h), done: make(chan struct{})}
-	go func() { _, _ = io.Copy(io.Discard, tm.em) }()
+	answers := io.Discard
+	if bg != nil {
+		tm.em.SetDefaultBackgroundColor(bg)
+		answers = in
+	}
+	go func() { _, _ = io.Copy(answers, tm.em) }()
 	go func() {
 		defer close(tm.done)
 		buf := make([]byte, 32<<10)
