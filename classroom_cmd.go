@@ -55,7 +55,7 @@ putpost classroom export`,
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "the SSH address to listen on")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow an address that is not loopback (a room needs it)")
 	fs.StringVar(&f.teacherKeys, "teacher-keys", "", "the instructor's keys, authorized_keys format (else teach needs the token printed at start)")
-	fs.IntVar(&f.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "SSH sessions at once")
+	fs.IntVar(&f.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "sessions at once, learners and instructor")
 	fs.DurationVar(&f.idle, "idle", classroom.DefaultIdle, "disconnect after this long without a key press")
 	fs.DurationVar(&f.maxSession, "max-session", classroom.DefaultMaxSession, "the longest a connection may last")
 	addClassroomFolderFlags(cmd, &f)
