@@ -212,7 +212,8 @@ conditional requests — by sending requests to a simulated HTTP server that run
 in this program and shows every state change live.
 
 With no command, the tutorial starts where you left off.
-Docs: README.md; docs/LESSONS.md for writing your own lessons.`,
+Docs: README.md; docs/LESSONS.md for writing your own lessons; docs/PRESENTING.md
+for presenting to a room.`,
 		Example: `# the tutorial, where you left off
 putpost
 # one lesson, in line mode
@@ -316,7 +317,7 @@ curl -i http://127.0.0.1:8080/accounts/42`,
 		return sim.Fixtures(), cobra.ShellCompDirectiveNoFileComp
 	})
 
-	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, newClassroomCommand(stdout, stderr))
+	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, presentCommand(stdout), newClassroomCommand(stdout, stderr))
 	root.SetHelpCommand(helpCommand(root))
 	return root
 }

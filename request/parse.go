@@ -1086,3 +1086,8 @@ func (r Line) NewRequest(ctx context.Context) (*http.Request, error) {
 	req.Header.Del("Host") // Go sends req.Host, never a Host field
 	return req, nil
 }
+
+// Methods are the methods the tutorial teaches. Other tokens are still
+// requests (the server answers 501); views use this list to tell a request
+// from a mistyped word and to suggest the method meant.
+var Methods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}

@@ -322,3 +322,22 @@ func (s *Session) SetRetry(p sim.RetryPolicy) {
 	s.log.add(Update{Kind: UpdateNetwork, ByCommand: true})
 	s.mu.Unlock()
 }
+
+// Checkpoint is the server's whole state now, ids and clock included, for
+// Restore to put back later.
+func (s *Session) Checkpoint() sim.Snapshot {
+	s.run.Lock()
+	defer s.run.Unlock()
+	return s.srv.Checkpoint()
+}
+
+// Restore puts the server back to a checkpoint, exactly as it was then, and
+// sets the network to f and p; the step's checks see the change.
+func (s *Session) Restore(cp sim.Snapshot, f sim.FaultSettings, p sim.RetryPolicy) {
+	s.command(func() {
+		s.srv.Restore(cp)
+		s.client.SetFaults(f)
+		s.client.SetRetry(p)
+		s.log.add(Update{Kind: UpdateNetwork, ByCommand: true})
+	})
+}

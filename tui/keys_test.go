@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
@@ -249,8 +250,8 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 		}},
 		"c": {sandbox: true, check: func(t *testing.T, d *driver) {
 			// The sandbox charts the balance first; c moves on.
-			if d.m.srv.chart == (chartSpec{Path: "/accounts/42", Field: "balance"}) {
-				t.Errorf("chart still %+v after c", d.m.srv.chart)
+			if d.m.srv.series.Spec == (chart.Spec{Path: "/accounts/42", Field: "balance"}) {
+				t.Errorf("chart still %+v after c", d.m.srv.series.Spec)
 			}
 		}},
 		"x": {setup: func(d *driver) {

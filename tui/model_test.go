@@ -420,7 +420,7 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 		t.Fatalf("%d sent, want 100", logLen(d))
 	}
 	// Compounding interest draws a rising chart.
-	vals := d.m.srv.values
+	vals := d.m.srv.series.Values
 	if len(vals) < 100 || vals[len(vals)-1] <= vals[len(vals)-50] {
 		t.Errorf("chart values do not rise: %v", vals[max(0, len(vals)-5):])
 	}

@@ -11,14 +11,6 @@ import (
 	"github.com/putpost/putpost/session"
 )
 
-// Pacing of repeated requests: one batch per tick, at most about 100 ticks,
-// so ×100 takes about three seconds — slow enough to watch the chart and log
-// fill in — and ×1000 takes no longer.
-const (
-	repeatTick  = 30 * time.Millisecond
-	repeatTicks = 100
-)
-
 // repeatJob is a request being sent N times.
 type repeatJob struct {
 	ID       int
@@ -35,10 +27,7 @@ type repeatJob struct {
 }
 
 func (j *repeatJob) batch() int {
-	if j.Skip {
-		return j.Total - j.Sent
-	}
-	return min(j.Total-j.Sent, max(1, (j.Total+repeatTicks-1)/repeatTicks))
+	return session.RepeatBatch(j.Total, j.Sent, j.Skip)
 }
 
 func (j *repeatJob) progress() string {
@@ -74,7 +63,7 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 }
 
 func repeatTickCmd(job int) tea.Cmd {
-	return tea.Tick(repeatTick, func(time.Time) tea.Msg { return repeatTickMsg{Job: job} })
+	return tea.Tick(session.RepeatTick, func(time.Time) tea.Msg { return repeatTickMsg{Job: job} })
 }
 
 // undoMsg reports the outcome of Undo, run in a tea.Cmd.

@@ -1,17 +1,15 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -74,17 +72,6 @@ type logEntry struct {
 	size int // ev.Size()
 }
 
-// chartSpec names the value the chart plots: a numeric field of a resource,
-// or the number of resources when Field is empty.
-type chartSpec struct{ Path, Field string }
-
-func (c chartSpec) label() string {
-	if c.Field == "" {
-		return "resources stored"
-	}
-	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
-}
-
 // serverPane shows the sim: resources with what the newest change did,
 // a chart of one value over requests, and the log of exchanges. Selecting an
 // entry opens its wire view.
@@ -104,14 +91,7 @@ type serverPane struct {
 	off      int  // first log entry shown when not following
 	follow   bool // keep the newest entry in view
 
-	chart      chartSpec
-	chartSet   bool      // the learner picked the chart value
-	values     []float64 // the value after each exchange, oldest first
-	texts      []string  // each value as the server wrote it, for labels
-	reqs       int       // exchanges plotted (values also has the starting point and resyncs)
-	cur        float64
-	curText    string
-	has        bool
+	series     chart.Series
 	chartLines []string // drawn by rebuildChart
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
@@ -156,17 +136,7 @@ func (s *serverPane) redraw(entries bool) {
 func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
-	if !s.chartSet {
-		s.chart = defaultChart(snap)
-	}
-	admin := skipped
 	for _, ev := range evs {
-		if ev.Kind == sim.KindReset {
-			s.clearSeries()
-		}
-		if ev.Kind == sim.KindUndo || ev.Kind == sim.KindRestore {
-			admin = true
-		}
 		// Highlight what the newest exchange (or undo) changed. A reset or
 		// restore replaces everything: nothing in particular to point at.
 		switch {
@@ -178,7 +148,6 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 				s.changed[c.Path] = c
 			}
 		}
-		s.sample(ev)
 		size := ev.Size()
 		s.log = append(s.log, logEntry{ev: ev, size: size})
 		s.logBytes += size
@@ -199,14 +168,7 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 		}
 		s.off = max(0, s.off-drop)
 	}
-	// Resync the charted value with the state: its first point at start or
-	// after a reset, and a point for what an undo or a step reset put back.
-	if v, text, ok := chartValue(s.chart, snap); ok {
-		if first || !s.has || admin && (len(s.values) == 0 || s.values[len(s.values)-1] != v) {
-			s.addPoint(v, text)
-		}
-		s.cur, s.curText, s.has = v, text, true
-	}
+	s.series.Observe(evs, chartResources(snap), first, skipped)
 	s.rebuildRes()
 	s.rebuildChart()
 	s.drawWindow()
@@ -224,153 +186,20 @@ func (s *serverPane) drawWindow() {
 	}
 }
 
-// clearSeries starts the chart afresh.
-func (s *serverPane) clearSeries() {
-	s.values, s.texts = s.values[:0], s.texts[:0]
-	s.reqs = 0
-	s.has = false
-}
-
-// addPoint appends a value to the chart, dropping the oldest ones when the
-// series gets very long.
-func (s *serverPane) addPoint(v float64, text string) {
-	s.values = append(s.values, v)
-	s.texts = append(s.texts, text)
-	if len(s.values) > 4*maxLog {
-		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
-		s.texts = append(s.texts[:0:0], s.texts[len(s.texts)-maxLog:]...)
-	}
-}
-
-// sample adds the chart's value after ev.
-func (s *serverPane) sample(ev sim.Event) {
-	if ev.Kind != sim.KindExchange {
-		return
-	}
-	if !s.has {
-		return
-	}
-	if s.chart.Field == "" {
-		for _, c := range ev.Changes {
-			switch {
-			case c.Before == nil && c.After != nil:
-				s.cur++
-			case c.Before != nil && c.After == nil:
-				s.cur--
-			}
-		}
-		s.curText = strconv.Itoa(int(s.cur))
-	} else {
-		for _, c := range ev.Changes {
-			if c.Path != s.chart.Path || c.After == nil {
-				continue
-			}
-			if v, text, ok := numberField(c.After, s.chart.Field); ok {
-				s.cur, s.curText = v, text
-			}
-		}
-	}
-	s.addPoint(s.cur, s.curText)
-	s.reqs++
-}
-
-// defaultChart plots the account balance when there is one (the course's
-// running example), else the first numeric field, else the resource count.
-func defaultChart(snap serverSnap) chartSpec {
-	specs := chartChoices(snap)
-	for _, c := range specs {
-		if c.Path == "/accounts/42" && c.Field == "balance" {
-			return c
-		}
-	}
-	for _, c := range specs {
-		if c.Field == "balance" {
-			return c
-		}
-	}
-	if len(specs) > 1 {
-		return specs[1]
-	}
-	return chartSpec{}
-}
-
-// chartChoices lists what the chart can plot: the resource count, then every
-// numeric top-level field (up to a sane number).
-func chartChoices(snap serverSnap) []chartSpec {
-	out := []chartSpec{{}}
-	for _, r := range snap.Resources {
-		for _, f := range numericFields(r.Body) {
-			out = append(out, chartSpec{Path: r.Path, Field: f})
-			if len(out) > 50 {
-				return out
-			}
-		}
+// chartResources is what the chart reads of a snapshot.
+func chartResources(snap serverSnap) []chart.Resource {
+	out := make([]chart.Resource, len(snap.Resources))
+	for i, r := range snap.Resources {
+		out[i] = chart.Resource{Path: r.Path, Body: r.Body}
 	}
 	return out
 }
 
 // CycleChart plots the next choice.
 func (s *serverPane) CycleChart() {
-	specs := chartChoices(s.snap)
-	next := specs[0]
-	for i, c := range specs {
-		if c == s.chart {
-			next = specs[(i+1)%len(specs)]
-		}
-	}
-	s.chart, s.chartSet = next, true
-	s.clearSeries()
-	if v, text, ok := chartValue(s.chart, s.snap); ok {
-		s.addPoint(v, text)
-		s.cur, s.curText, s.has = v, text, true
-	}
+	res := chartResources(s.snap)
+	s.series.Pick(chart.Next(s.series.Spec, res), res)
 	s.rebuildChart()
-}
-
-func chartValue(c chartSpec, snap serverSnap) (float64, string, bool) {
-	if c.Field == "" {
-		n := len(snap.Resources)
-		return float64(n), strconv.Itoa(n), true
-	}
-	for _, r := range snap.Resources {
-		if r.Path == c.Path {
-			return numberField(r.Body, c.Field)
-		}
-	}
-	return 0, "", false
-}
-
-func decodeObject(body []byte) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return nil
-	}
-	return m
-}
-
-func numberField(body []byte, field string) (float64, string, bool) {
-	raw, ok := decodeObject(body)[field]
-	if !ok {
-		return 0, "", false
-	}
-	text := string(bytes.TrimSpace(raw))
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, "", false
-	}
-	return v, text, true
-}
-
-func numericFields(body []byte) []string {
-	m := decodeObject(body)
-	var out []string
-	for k, raw := range m {
-		if _, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // --- selection and scrolling -------------------------------------------

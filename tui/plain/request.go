@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
@@ -153,16 +154,4 @@ func repeatSummary(times int, evs []sim.Event) []string {
 // statusLabel names an exchange's outcome as the server's summary does:
 // "204 No Content", "201 Created, replayed", "201 Created, response lost",
 // "request dropped".
-func statusLabel(ev sim.Event) string {
-	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
-		return "request dropped"
-	}
-	l := fmt.Sprintf("%d %s", ev.Response.Status, sim.StatusText(ev.Response.Status))
-	if ev.Fault == sim.FaultLostResponse {
-		l += ", response lost"
-	}
-	if ev.Replayed {
-		l += ", replayed"
-	}
-	return l
-}
+func statusLabel(ev sim.Event) string { return exchange.Status(ev) }

@@ -183,15 +183,8 @@ func (s *view) cmdFaults(args []string) {
 		s.out.line("Type faults on, faults drop or faults off to change it.")
 		return
 	}
-	f := s.sess.Faults()
-	switch strings.ToLower(strings.Join(args, " ")) {
-	case "on", "lose", "lost":
-		f.LoseResponses, f.DropRequests = true, false
-	case "drop":
-		f.LoseResponses, f.DropRequests = false, true
-	case "off":
-		f = sim.FaultSettings{}
-	default:
+	f, err := session.ParseFaults(strings.Join(args, " "), s.sess.Faults())
+	if err != nil {
 		s.out.styled(styleBad, fmt.Sprintf("Unknown setting %s. Type faults on, faults drop or faults off.", quoteInput(strings.Join(args, " "))))
 		return
 	}
