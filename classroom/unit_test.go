@@ -167,3 +167,23 @@ func FuzzParseAuthorizedKeys(f *testing.F) {
 		}
 	})
 }
+
+func TestAConnectionThatNeverFinishesTheHandshakeIsClosed(t *testing.T) {
+	c := startClassroom(t, Config{HandshakeTimeout: 200 * time.Millisecond})
+	conn, err := net.Dial("tcp", c.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(waitLimit))
+	// The server's version line comes, then nothing more: it closes.
+	buf := make([]byte, 256)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("the server kept a silent connection open")
+			}
+			return
+		}
+	}
+}
