@@ -322,7 +322,7 @@ curl -i http://127.0.0.1:8080/accounts/42`,
 		return sim.Fixtures(), cobra.ShellCompDirectiveNoFileComp
 	})
 
-	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, presentCommand(stdout))
+	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, presentCommand(stdout), newClassroomCommand(stdout, stderr))
 	root.SetHelpCommand(helpCommand(root))
 	return root
 }

@@ -164,7 +164,9 @@ func (s *Session) Hint() (hint string, n int, err error) {
 		}
 		return "", 0, ErrNoMoreHints
 	}
-	return h, len(s.eng.HintsShown()), nil
+	n = len(s.eng.HintsShown())
+	s.log.add(Update{Kind: UpdateHint, Hint: n, ByCommand: true})
+	return h, n, nil
 }
 
 // Solution is the current step's answer: the request lines that pass it, or
@@ -193,6 +195,7 @@ func (s *Session) Solution() (Solution, error) {
 	if st.IsQuiz() {
 		for i, c := range st.Quiz.Choices {
 			if c.Correct {
+				s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
 				return Solution{Choice: i}, nil
 			}
 		}
@@ -205,6 +208,7 @@ func (s *Session) Solution() (Solution, error) {
 	if len(sol) == 0 {
 		return Solution{}, ErrNoSolution
 	}
+	s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
 	return Solution{Requests: sol, Choice: -1}, nil
 }
 

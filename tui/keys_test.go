@@ -277,6 +277,11 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 		}},
 
 		// Program.
+		"L": {check: func(t *testing.T, d *driver) {
+			if d.m.dark {
+				t.Error("L did not switch the dark theme to the light one")
+			}
+		}},
 		"?": {check: func(t *testing.T, d *driver) {
 			if d.m.overlay != overlayHelp {
 				t.Error("? did not open the help")

@@ -86,6 +86,8 @@ type Model struct {
 	curlShort string // a GET of the same path, when the full line does not fit
 
 	relayoutCmd tea.Cmd // render commands from a layout change inside a key handler
+
+	class *Classroom // nil outside a classroom
 }
 
 // New builds the full-screen model. It watches the session's updates; Run
@@ -124,6 +126,11 @@ func New(o Options) Model {
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
+	if o.Classroom != nil {
+		m.class = o.Classroom
+		m.keys.Done.SetEnabled(true)
+		m.keys.NeedHelp.SetEnabled(true)
+	}
 	m.listen(ss.sess.Addr())
 	switch {
 	case o.Welcome:
@@ -216,6 +223,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case chartHistoryMsg:
 		m.srv.SetHistory(msg)
+
+	case NoticeMsg:
+		if m.overlay == overlayNone || m.overlay == overlayNotice {
+			m.notice = msg.Text
+			m.overlay = overlayNotice
+		} else {
+			m.flash = msg.Text
+		}
 
 	case undoMsg:
 		if !msg.OK {
@@ -436,6 +451,14 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.relayout(), true
 	case key.Matches(msg, k.Clear):
 		m.comp.Clear()
+	case key.Matches(msg, k.Theme):
+		m.dark = !m.dark
+		m.fixedTheme = true // the learner's choice: a late answer from the terminal does not undo it
+		return m.restyle(), true
+	case key.Matches(msg, k.Done):
+		m.signal(false)
+	case key.Matches(msg, k.NeedHelp):
+		m.signal(true)
 	default:
 		return nil, false
 	}
