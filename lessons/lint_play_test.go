@@ -37,6 +37,7 @@ func TestPlayReportsEachDefectAtItsLine(t *testing.T) {
 		{"testdata/play/04-unreachable.md:14:", `no resource can exist at /fligths/AA123/x/y/z`},
 		{"testdata/play/04-unreachable.md:14:", `never held in any play`},
 		{"testdata/play/05-needs-setup.md:21:", `its solution does not pass after this history: step 1: skipped`},
+		{"testdata/play/06-unseen-claim.md:24:", `its explanation says "a7", which a learner who passes the step this way never saw: first the solution without the field gate, then the solution`},
 	}
 	text := probs.Error()
 	for _, w := range want {
