@@ -40,6 +40,9 @@ const DefaultHistories = 16
 //     block lists it as an equivalent answer;
 //   - a check names a path no resource can have, or a check line never holds
 //     in any play, so it refers to something that cannot happen.
+//   - the explanation names a value (a status, a number, a stored text) that
+//     the straight play showed but another passing play did not: a random
+//     history, or a wrong answer followed by the solution (see claims.go).
 //
 // Problems carry the lesson file and the line of the step, solution line or
 // check line concerned.
