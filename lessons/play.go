@@ -72,6 +72,11 @@ type player struct {
 	claimSeen map[string]bool // claims already reported
 }
 
+func newPlayer(l *Lesson) *player {
+	return &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}, fails: map[int]bool{},
+		claimed: map[int][]claim{}, claimSeen: map[string]bool{}}
+}
+
 func (p *player) report(line int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	key := strconv.Itoa(line) + msg
@@ -152,8 +157,7 @@ func failing(rs []CheckResult) string {
 }
 
 func playLint(l *Lesson, o PlayOptions) Problems {
-	p := &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}, fails: map[int]bool{},
-		claimed: map[int][]claim{}, claimSeen: map[string]bool{}}
+	p := newPlayer(l)
 	p.pathsExist()
 	p.straight()
 	for i, st := range l.Steps {
