@@ -494,7 +494,7 @@ func (c *Classroom) handle(s ssh.Session) {
 		c.serveLearner(s)
 	case "teach", "demo":
 		if !c.isTeacher(s, args[1:]) {
-			say(s, c.refuseTeacher())
+			say(s, c.refuseTeacher(cmd))
 			_ = s.Exit(1)
 			return
 		}
@@ -506,7 +506,7 @@ func (c *Classroom) handle(s ssh.Session) {
 	case "present":
 		rest, ok := c.teacherArgs(s, args[1:])
 		if !ok {
-			say(s, c.refuseTeacher())
+			say(s, c.refuseTeacher(cmd))
 			_ = s.Exit(1)
 			return
 		}
@@ -561,11 +561,16 @@ func (c *Classroom) teacherArgs(s ssh.Session, args []string) ([]string, bool) {
 	return args[1:], true
 }
 
-func (c *Classroom) refuseTeacher() string {
+// refuseTeacher says why cmd (teach, demo, present) was refused.
+func (c *Classroom) refuseTeacher(cmd string) string {
 	if len(c.teacherKeys) > 0 {
 		return "This is for the instructor, whose keys are in the classroom's --teacher-keys. Connect without a command for the tutorial."
 	}
-	return "This is for the instructor: add the token printed when the classroom started (teach TOKEN). Connect without a command for the tutorial."
+	usage := cmd + " TOKEN"
+	if cmd == "present" {
+		usage += " [DEMO]"
+	}
+	return "This is for the instructor: add the token printed when the classroom started (" + usage + "). Connect without a command for the tutorial."
 }
 
 // identify names a learner: the public key's fingerprint when they used

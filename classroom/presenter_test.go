@@ -130,7 +130,7 @@ func TestOnlyTheInstructorPresents(t *testing.T) {
 func TestTheTokenComesBeforeTheDemosName(t *testing.T) {
 	c := startClassroom(t, Config{})
 	for _, cmd := range []string{"present", "present two-tellers", "present wrong two-tellers", "present two-tellers " + c.Token()} {
-		open(t, dial(t, c, "x", nil), cmd, 100, 30).waitOutput("add the token printed when the classroom started")
+		open(t, dial(t, c, "x", nil), cmd, 100, 30).waitOutput("add the token printed when the classroom started (present TOKEN [DEMO])")
 	}
 	open(t, dial(t, c, "x", nil), "present "+c.Token()+" two-tellers", 100, 30).waitFor("Two tellers", "step 1/")
 }

@@ -84,7 +84,7 @@ func (c *Classroom) serveWatch(s ssh.Session) {
 	c.room.addConn(cn)
 	defer c.room.leave(cn, nil)
 	seat := c.room.seat(instructorsSeat)
-	m := newScreenView("the instructor's screen", "Waiting for the instructor: nothing is shown until they run the presenter (present) or their own tutorial (demo).", true,
+	m := newScreenView("the instructor's screen", "Waiting for the instructor to show something (present or demo).", true,
 		c.stage, seat.mirror)
 	defer m.close()
 	c.run(s, cn, func(s ssh.Session) *tea.Program {
