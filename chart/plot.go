@@ -20,7 +20,9 @@ import (
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
 // Resample picks width values from values, evenly spread over the whole
-// series, keeping the first and the last. Fewer values than columns are
+// series, keeping the first and the last, and the smallest and the largest
+// (in the nearest column), so that the tallest bar reaches the top and the
+// lowest the bottom, as the axis labels say. Fewer values than columns are
 // returned as they are.
 func Resample(values []float64, width int) []float64 {
 	n := len(values)
@@ -33,9 +35,21 @@ func Resample(values []float64, width int) []float64 {
 	if width == 1 {
 		return values[n-1:]
 	}
+	idx := make([]int, width)
+	for i := range idx {
+		idx[i] = int(math.Round(float64(i) * float64(n-1) / float64(width-1)))
+	}
+	iLo, iHi := Extremes(values)
+	for _, keep := range []int{iLo, iHi} {
+		if keep == 0 || keep == n-1 || width < 3 {
+			continue // the first and the last values always have a column
+		}
+		col := int(math.Round(float64(keep) * float64(width-1) / float64(n-1)))
+		idx[min(max(col, 1), width-2)] = keep
+	}
 	out := make([]float64, width)
-	for i := range out {
-		out[i] = values[int(math.Round(float64(i)*float64(n-1)/float64(width-1)))]
+	for i, j := range idx {
+		out[i] = values[j]
 	}
 	return out
 }

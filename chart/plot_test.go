@@ -104,3 +104,19 @@ func TestResampleKeepsTheWholeHistory(t *testing.T) {
 		t.Errorf("fewer values than columns were stretched: %v", short)
 	}
 }
+
+func TestTheTallestBarReachesTheTop(t *testing.T) {
+	values := make([]float64, 500)
+	for i := range values {
+		values[i] = float64(i % 7)
+	}
+	values[251] = 1000 // a peak between two sampled columns
+	cols := Resample(values, 40)
+	if lo, hi := MinMax(cols); hi != 1000 || lo != 0 {
+		t.Errorf("resampled extremes %v..%v, want 0..1000", lo, hi)
+	}
+	top := PlotRows(cols, 0, 1000, 4)[0]
+	if !strings.ContainsRune(top, '█') {
+		t.Errorf("no bar reaches the top row: %q", top)
+	}
+}

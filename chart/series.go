@@ -57,7 +57,9 @@ func Resources(srv *sim.Server) []Resource {
 // plots the default value (see Default) from the first Observe on.
 type Series struct {
 	Spec   Spec
-	Picked bool      // someone chose Spec; otherwise it follows Default
+	Picked bool      // someone chose Spec; otherwise it follows Want, else Default
+	Want   *Spec     // what the lesson plots, while it can be read (lessons.Chart)
+	Stale  bool      // Spec changed: its history is to be rebuilt (History, SetHistory)
 	Values []float64 // the value after each exchange, oldest first
 	Texts  []string  // each value as the server wrote it, for labels
 	Reqs   int       // exchanges plotted (Values also has the starting point and resyncs)
@@ -72,8 +74,13 @@ type Series struct {
 // skipped says older events were left out (a flood), so the value now is
 // taken from the state.
 func (s *Series) Observe(evs []sim.Event, res []Resource, first, skipped bool) {
-	if !s.Picked {
-		s.Spec = Default(res)
+	if want := s.Wanted(res); want != s.Spec {
+		// Another value (another lesson, its resource came or went): a
+		// title over the old value's points would lie. Start afresh, and
+		// let the viewer rebuild the history.
+		s.Spec = want
+		s.Clear()
+		s.Stale = true
 	}
 	admin := skipped
 	for _, ev := range evs {
@@ -102,14 +109,130 @@ func (s *Series) Clear() {
 	s.Has = false
 }
 
-// Pick plots spec from now on, starting from its value in res.
+// Pick plots spec from now on, starting from its value in res; the
+// viewer rebuilds its history (Stale).
 func (s *Series) Pick(spec Spec, res []Resource) {
 	s.Spec, s.Picked = spec, true
+	s.restart(res)
+}
+
+// Plot follows what a lesson plots (nil: Default), dropping a pick made
+// before: a new lesson tells a new story.
+func (s *Series) Plot(want *Spec, res []Resource) {
+	s.Picked, s.Want = false, want
+	if spec := s.Wanted(res); spec != s.Spec {
+		s.Spec = spec
+		s.restart(res)
+	}
+}
+
+// restart starts the series at Spec's value in res and marks it Stale.
+func (s *Series) restart(res []Resource) {
 	s.Clear()
 	if v, text, ok := Value(s.Spec, res); ok {
 		s.add(v, text)
 		s.Cur, s.CurText, s.Has = v, text, true
 	}
+	s.Stale = true
+}
+
+// Wanted is the value to plot: the pick, else the lesson's while its
+// resource can be read, else Default.
+func (s *Series) Wanted(res []Resource) Spec {
+	switch {
+	case s.Picked:
+		return s.Spec
+	case s.Want != nil:
+		if _, _, ok := Value(*s.Want, res); ok {
+			return *s.Want
+		}
+	}
+	return Default(res)
+}
+
+// SetHistory takes a series History rebuilt for spec, if spec is still
+// the one plotted.
+func (s *Series) SetHistory(spec Spec, values []float64, texts []string, reqs int) {
+	if spec != s.Spec || len(values) == 0 {
+		return
+	}
+	s.Values, s.Texts, s.Reqs = values, texts, reqs
+	n := len(values)
+	s.Cur, s.CurText, s.Has = values[n-1], texts[n-1], true
+}
+
+// History rebuilds spec's series from a server's kept events (from the
+// newest reset on), ending at the state in res: what a viewer shows when
+// the plotted value changes, so that the history is kept.
+func History(spec Spec, evs []sim.Event, res []Resource) (values []float64, texts []string, reqs int) {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == sim.KindReset {
+			evs = evs[i+1:]
+			break
+		}
+	}
+	now, nowText, ok := Value(spec, res)
+	// The value before the first event: the count minus what was created
+	// since; a field as the first change to its resource found it.
+	var cur float64
+	var curText string
+	has := false
+	if spec.Field == "" {
+		created := 0
+		for _, ev := range evs {
+			for _, c := range ev.Changes {
+				switch {
+				case c.Before == nil && c.After != nil:
+					created++
+				case c.Before != nil && c.After == nil:
+					created--
+				}
+			}
+		}
+		cur, has = now-float64(created), true
+		curText = strconv.Itoa(int(cur))
+	} else {
+		found := false
+		for _, ev := range evs {
+			for _, c := range ev.Changes {
+				if c.Path == spec.Path && !found {
+					found = true
+					if c.Before != nil {
+						cur, curText, has = NumberField(c.Before, spec.Field)
+					}
+				}
+			}
+		}
+		if !found {
+			cur, curText, has = now, nowText, ok
+		}
+	}
+	if has {
+		values, texts = append(values, cur), append(texts, curText)
+	}
+	for _, ev := range evs {
+		if !has {
+			// Not there yet: the series starts when the resource appears.
+			for _, c := range ev.Changes {
+				if c.Path == spec.Path && c.After != nil {
+					cur, curText, has = NumberField(c.After, spec.Field)
+				}
+			}
+			if !has {
+				continue
+			}
+		} else {
+			cur, curText = step(spec, cur, curText, ev)
+		}
+		if ev.Kind == sim.KindExchange {
+			values, texts = append(values, cur), append(texts, curText)
+			reqs++
+		}
+	}
+	if len(values) > maxPoints {
+		values, texts = values[len(values)-keepPoints:], texts[len(texts)-keepPoints:]
+	}
+	return values, texts, reqs
 }
 
 // Clone is a copy that shares nothing with s.
@@ -151,28 +274,35 @@ func (s *Series) sample(ev sim.Event) {
 	if ev.Kind != sim.KindExchange || !s.Has {
 		return
 	}
-	if s.Spec.Field == "" {
+	s.Cur, s.CurText = step(s.Spec, s.Cur, s.CurText, ev)
+	s.add(s.Cur, s.CurText)
+	s.Reqs++
+}
+
+// step is the plotted value after ev, from cur: the resource count moves
+// with what ev created and deleted; a field takes the value the newest
+// change to its resource left.
+func step(spec Spec, cur float64, curText string, ev sim.Event) (float64, string) {
+	if spec.Field == "" {
 		for _, c := range ev.Changes {
 			switch {
 			case c.Before == nil && c.After != nil:
-				s.Cur++
+				cur++
 			case c.Before != nil && c.After == nil:
-				s.Cur--
+				cur--
 			}
 		}
-		s.CurText = strconv.Itoa(int(s.Cur))
-	} else {
-		for _, c := range ev.Changes {
-			if c.Path != s.Spec.Path || c.After == nil {
-				continue
-			}
-			if v, text, ok := NumberField(c.After, s.Spec.Field); ok {
-				s.Cur, s.CurText = v, text
-			}
+		return cur, strconv.Itoa(int(cur))
+	}
+	for _, c := range ev.Changes {
+		if c.Path != spec.Path || c.After == nil {
+			continue
+		}
+		if v, text, ok := NumberField(c.After, spec.Field); ok {
+			cur, curText = v, text
 		}
 	}
-	s.add(s.Cur, s.CurText)
-	s.Reqs++
+	return cur, curText
 }
 
 // Default plots the account balance when there is one (the course's running

@@ -180,10 +180,11 @@ func New(cfg Config) (*Classroom, error) {
 	} else {
 		c.token = newToken()
 	}
-	// wish reports through charm's default logger (every program that
-	// ends because its connection closed, for one): into our log, not over
-	// the terminal the classroom was started from.
-	charmlog.SetOutput(cfg.Log)
+	// wish reports through charm's default logger: into our log, not over
+	// the terminal the classroom was started from. It reports every program
+	// that ends because its learner disconnected as an error; that is how a
+	// session normally ends, so those lines are left out.
+	charmlog.SetOutput(disconnectsLeftOut{cfg.Log})
 
 	room, err := openRoom(cfg.Dir, cfg.Lessons)
 	if err != nil {
@@ -658,4 +659,16 @@ func (c *Classroom) watchIdle(ctx context.Context, cn *conn) {
 			warned = false
 		}
 	}
+}
+
+// disconnectsLeftOut drops wish's log lines for programs that ended because
+// their connection closed, and passes every other line on. Each Write is one
+// log line.
+type disconnectsLeftOut struct{ w io.Writer }
+
+func (d disconnectsLeftOut) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), "program was killed: context canceled") {
+		return len(p), nil
+	}
+	return d.w.Write(p)
 }

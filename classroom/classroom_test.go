@@ -318,8 +318,10 @@ func TestALearnersPanicEndsOnlyTheirSessionWithAMessage(t *testing.T) {
 
 func TestTheLearnersOwnTerminalBackgroundPicksThePalette(t *testing.T) {
 	c := startClassroom(t, Config{})
-	// textColour is the colour of the lesson's first sentence once the
-	// start-up notice is gone, or nil.
+	// textColour is the colour of the lesson's heading once the start-up
+	// notice is gone, or nil. (Body text keeps each terminal's own
+	// foreground, so the heading, in the palette's accent, is what shows
+	// which palette was picked.)
 	textColour := func(tm *term) color.Color {
 		tm.mu.Lock()
 		defer tm.mu.Unlock()
@@ -334,7 +336,7 @@ func TestTheLearnersOwnTerminalBackgroundPicksThePalette(t *testing.T) {
 				}
 			}
 			for x := range cells {
-				if strings.HasPrefix(strings.Join(cells[x:], ""), "This program runs") {
+				if strings.HasPrefix(strings.Join(cells[x:], ""), "# Meet the server") {
 					if cl := tm.em.CellAt(x, y); cl != nil {
 						return cl.Style.Fg
 					}

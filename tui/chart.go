@@ -12,19 +12,19 @@ import (
 // the pane — a sparkline beside the value when the pane is short, a plot
 // with an axis when there is room.
 
-// chartMaxRows is the tallest plot, in rows of cells.
-const chartMaxRows = 8
-
 // chartRows is how many rows of plot a server pane of inner height h gets:
-// 0 means the one-line form, a short sparkline beside the value.
+// 0 means the one-line form, a short sparkline beside the value. The plot
+// grows with the height, so that a tall pane shows the shape large.
 func chartRows(h int) int {
 	switch {
 	case h < 10:
 		return 0
 	case h < 20:
 		return 1
-	default:
-		return min(chartMaxRows, (h-14)/3)
+	case h < 40:
+		return (h - 14) / 3
+	default: // a big monitor: the shape is what the eye reads
+		return (h - 14) / 2
 	}
 }
 

@@ -20,6 +20,7 @@ type KeyMap struct {
 
 	// Lesson.
 	Next, Prev key.Binding
+	NextStep   key.Binding // the next step from anywhere, the composer included
 	Hint       key.Binding
 	Solution   key.Binding
 	Contents   key.Binding
@@ -70,6 +71,7 @@ func DefaultKeyMap() KeyMap {
 
 		Next:     key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next")),
 		Prev:     key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "back")),
+		NextStep: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next step, even while typing")),
 		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		Contents: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "lessons")),
@@ -122,7 +124,7 @@ func short(b key.Binding, keys, desc string) key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	cols := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FocusNext, k.FocusPrev, k.Close},
-		{k.Next, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
+		{k.Next, k.NextStep, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
 		{k.Edit, k.Send, k.SendAlways, k.Repeat, k.Form, k.Clear, k.Skip},
 		{k.Wire, k.Copy, k.Export, k.Undo, k.Faults, k.Retry, k.Chart, k.Theme, k.Help, k.Quit},
 	}

@@ -51,7 +51,7 @@ func finishJob(d *driver) {
 	}
 }
 
-func logLen(d *driver) int { return len(d.m.srv.log) }
+func logLen(d *driver) int { return d.m.srv.events() }
 
 // TestEveryKeyDoesWhatItsHelpSays presses each key of the keymap, as a real
 // tea.KeyPressMsg, and checks its visible effect.
@@ -115,6 +115,11 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 				t.Errorf("step %d after next, want 2", d.sess.StepIndex()+1)
 			}
 			d.mustContain("Step 2/4")
+		}},
+		"ctrl+n": {setup: func(d *driver) { d.keys("e") }, check: func(t *testing.T, d *driver) {
+			if d.sess.StepIndex() != 1 {
+				t.Errorf("step %d after ctrl+n in the composer, want 2", d.sess.StepIndex()+1)
+			}
 		}},
 		"p": {setup: func(d *driver) { d.keys("n") }, check: func(t *testing.T, d *driver) {
 			if d.sess.StepIndex() != 0 {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,9 +41,52 @@ type Options struct {
 	// Welcome shows the one-screen welcome that says how to move around
 	// (first run).
 	Welcome bool
+	// Theme is ThemeLight or ThemeDark for terminals that do not answer the
+	// background query (detached tmux, screen, some SSH links), or
+	// ThemeAuto (""): ask the terminal, starting from ColorFGBG's guess.
+	Theme Theme
+	// ColorFGBG is the COLORFGBG environment variable ("15;0"), which some
+	// terminals set: the first guess at the background before the answer.
+	ColorFGBG string
 	// Classroom is set when the screen is served in a classroom: it enables
 	// the learner's done and need-help signals.
 	Classroom *Classroom
+}
+
+// Theme picks the light or dark palette.
+type Theme string
+
+// The themes.
+const (
+	ThemeAuto  Theme = ""
+	ThemeLight Theme = "light"
+	ThemeDark  Theme = "dark"
+)
+
+// ParseTheme reads --theme: light, dark or auto.
+func ParseTheme(s string) (Theme, error) {
+	switch t := Theme(strings.ToLower(strings.TrimSpace(s))); t {
+	case ThemeLight, ThemeDark:
+		return t, nil
+	case "auto", "":
+		return ThemeAuto, nil
+	}
+	return "", fmt.Errorf("unknown theme %q: choose light, dark or auto", s)
+}
+
+// darkFromColorFGBG reads COLORFGBG ("fg;bg" or "fg;default;bg", colours
+// 0–15): whether the background is dark, and whether the value said.
+func darkFromColorFGBG(v string) (dark, ok bool) {
+	fields := strings.Split(strings.TrimSpace(v), ";")
+	if len(fields) < 2 {
+		return false, false
+	}
+	bg, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return false, false
+	}
+	// 7 (light grey) and 9–15 (the bright colours but 8) are light.
+	return !(bg == 7 || bg >= 9), true
 }
 
 // ErrNotTerminal is returned by Run when standard input or output is not a

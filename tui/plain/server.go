@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -103,7 +104,7 @@ func logLine(ev sim.Event) string {
 	case sim.SourceRetry:
 		line += fmt.Sprintf(" (retry, attempt %d)", ev.Attempt)
 	case sim.SourceNetwork:
-		line += " (from the network)"
+		line += " (from " + exchange.Sender(ev) + ")"
 	default:
 		line += " (from " + string(ev.Source) + ")"
 	}
