@@ -121,7 +121,7 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, takeSnap(ss.sess), false)
+	m.srv.Apply(nil, nil, takeSnap(ss.sess), false)
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
@@ -772,6 +772,7 @@ func (m *Model) skip() tea.Cmd {
 // pane; a step's status, evaluated after exchanges, to the lesson pane.
 func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	var fresh []sim.Event
+	var steps []int // where in fresh a step began
 	var cmds []tea.Cmd
 	for _, u := range msg.Updates {
 		switch u.Kind {
@@ -784,6 +785,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
 			m.notYet, m.tried = "", false // a new step, or the step reset, starts untried
+			steps = append(steps, len(fresh))
 			// This screen's own moves were shown when it made them;
 			// another view of the session may have moved the learner.
 			if m.stepID() != m.entered {
@@ -796,7 +798,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.Apply(fresh, msg.Snap, msg.Skipped > 0)
+	m.srv.Apply(fresh, steps, msg.Snap, msg.Skipped > 0)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }
