@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
 
@@ -98,5 +100,43 @@ func TestARunOfRepeatsEndsWhereTheStepBeganInABatch(t *testing.T) {
 	s.Apply([]sim.Event{ev(2)}, nil, serverSnap{}, false)
 	if len(s.log) != 2 {
 		t.Errorf("a repeat in the next step joined the run of the step before: %d entries", len(s.log))
+	}
+}
+
+// TestTheLogTagsAGoClientReadably: a PUT from Go's HTTP client through
+// --listen reads "Go" in the log's sender column, not "Go-htt", and the
+// exchange above the log names it in full with its address.
+func TestTheLogTagsAGoClientReadably(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		sess := newSession(t, session.Options{Mode: session.Sandbox, Listen: "127.0.0.1:0"})
+		d := startDriver(t, size[0], size[1], sess, Options{}, sess.Addr())
+		req, err := http.NewRequest(http.MethodPut, "http://"+sess.Addr()+"/accounts/42", strings.NewReader(`{"balance":100}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		d.sess.Sync()
+		d.send(pokeMsg{})
+
+		lines := logLines(d)
+		if len(lines) != 1 || !strings.Contains(lines[0], " Go PUT /accounts/42") {
+			t.Errorf("%d×%d: the log reads %q, want the sender Go", size[0], size[1], lines)
+		}
+		d.mustNotContain("Go-htt ")
+		if size[1] >= 40 {
+			d.mustContain("── last exchange · #1 · Go-http-client 127.0.0.1:")
+		}
+		// Selected, the exchange has its heading at every size.
+		for d.m.focus != paneServer {
+			d.keys("tab")
+		}
+		d.keys("up")
+		d.mustContain("── selected · #1 · Go-http-client 127.0.0.1:")
+		sess.Close()
 	}
 }

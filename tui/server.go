@@ -646,13 +646,6 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 // sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
 func sourceName(ev sim.Event) string { return exchange.Sender(ev) }
 
-// shortSource is the sender for the log's narrow column: a network client
-// by its name only ("curl").
-func shortSource(ev sim.Event) string {
-	name, _, _ := strings.Cut(exchange.Sender(ev), " ")
-	return name
-}
-
 func adminText(ev sim.Event) string {
 	switch ev.Kind {
 	case sim.KindUndo:
@@ -696,6 +689,11 @@ func (s *serverPane) marks(ev sim.Event) string {
 	return strings.Join(m, " ")
 }
 
+// senderCells is the width of the log's sender column: "lesson", "curl",
+// "Go"; the exchange's heading above the log has the full tag with the
+// client's address.
+const senderCells = 6
+
 // renderEntry draws one log line, one cell narrower than the pane: the
 // first column is the selection marker.
 func (s *serverPane) renderEntry(e logEntry) string {
@@ -709,7 +707,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 	if e.n > 1 {
 		times = " " + s.st.Bold.Render(fmt.Sprintf("×%d", e.n))
 	}
-	src := s.st.Muted.Render(fmt.Sprintf("%-6s", ansi.Truncate(shortSource(ev), 6, "")))
+	src := s.st.Muted.Render(fitLine(exchange.ShortSender(ev, senderCells), senderCells))
 	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
