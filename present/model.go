@@ -299,7 +299,7 @@ func (m Model) sendBatch() tea.Cmd {
 	n := session.RepeatBatch(j.total, j.sent, j.skip)
 	ctx := m.ctx
 	return func() tea.Msg {
-		res := m.sess.Send(ctx, rl, n)
+		res := m.sess.SendBatch(ctx, rl, n, j.sent+n < j.total)
 		r := m.result(resultBatch)
 		r.n = n
 		if res.Err != nil {

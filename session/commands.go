@@ -26,15 +26,24 @@ type SendResult struct {
 // maxResponse bounds how much of a response body the client reads.
 const maxResponse = 4 << 20
 
-// Send sends rl times times (rl.Repeat is not looked at: a view that paces a
-// repeat sends it in batches) through the learner's client, with its faults
-// and retry policy, then evaluates the step's checks. A response that never
-// arrived is not an error: its exchange says so. ctx ends the sending early.
+// Send sends rl times times (rl.Repeat is not looked at) through the
+// learner's client, with its faults and retry policy, then evaluates the
+// step's checks. A response that never arrived is not an error: its
+// exchange says so. ctx ends the sending early.
 func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResult {
+	return s.SendBatch(ctx, rl, times, false)
+}
+
+// SendBatch is Send for one batch of a repeat that a view paces. While more
+// batches follow, the step is not judged: a repeat is one action of the
+// learner, and its checks see it whole once the last batch (more false) is
+// sent, or sending stops early.
+func (s *Session) SendBatch(ctx context.Context, rl request.Line, times int, more bool) SendResult {
 	s.run.Lock()
 	defer s.run.Unlock()
 	s.mu.Lock()
 	s.syncLocked(false) // what came from elsewhere first, so these stay together
+	s.holding = true
 	s.mu.Unlock()
 
 	var r SendResult
@@ -65,7 +74,15 @@ func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResu
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.holding = more && r.Err == nil && ctx.Err() == nil
 	evs, st, observed := s.syncLocked(true)
+	if !s.holding && s.held && !observed && s.eng.Step() != nil {
+		s.observeLocked(true)
+		st, observed = s.status, true
+	}
+	if !s.holding {
+		s.held = false
+	}
 	for _, ev := range evs {
 		if ev.Kind == sim.KindExchange && !outside(ev) {
 			r.Mine = append(r.Mine, ev)

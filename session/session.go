@@ -69,6 +69,11 @@ type Session struct {
 	httpSrv *http.Server
 	addr    string // where httpSrv listens
 
+	// holding: a paced repeat is under way, so the step is judged once it
+	// ends, not on a batch in the middle (three of a hundred POSTs must not
+	// pass "send it three times"). held: something changed meanwhile.
+	holding, held bool
+
 	done      chan struct{}
 	pumpDone  chan struct{}
 	closeOnce sync.Once
@@ -237,8 +242,12 @@ func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.St
 		}
 	}
 	if changed && s.eng.Step() != nil {
-		s.observeLocked(byCommand)
-		observed = true
+		if s.holding {
+			s.held = true
+		} else {
+			s.observeLocked(byCommand)
+			observed = true
+		}
 	}
 	return evs, s.status, observed
 }
@@ -265,6 +274,7 @@ func (s *Session) observeLocked(byCommand bool) {
 // reports whether that changed the learner's network.
 func (s *Session) enterStepLocked() (networkChanged bool) {
 	s.quiz = Quiz{Picked: -1}
+	s.holding, s.held = false, false
 	n := NetworkFor(s.eng.Step())
 	networkChanged = s.client.Faults() != n.Faults || s.client.Retry() != n.Retry
 	s.client.SetFaults(n.Faults)

@@ -693,7 +693,7 @@ func (m *Model) sendNext() tea.Cmd {
 	}
 	j.InFlight = true
 	m.comp.SetRunning(j.progress())
-	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n))
+	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total))
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {

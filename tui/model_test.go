@@ -320,7 +320,7 @@ func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 768 {
-		msg := sendBatch(context.Background(), sess, 1, rl, 1)()
+		msg := sendBatch(context.Background(), sess, 1, rl, 1, false)()
 		if sm := msg.(sentMsg); sm.Status != 200 {
 			t.Fatalf("status %d", sm.Status)
 		}

@@ -52,9 +52,9 @@ type repeatTickMsg struct{ Job int }
 
 // sendBatch sends n copies of the request through the session, in a
 // tea.Cmd: the network may be slowed by a fault, and Update must never wait.
-func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.Line, n int) tea.Cmd {
+func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.Line, n int, more bool) tea.Cmd {
 	return func() tea.Msg {
-		r := sess.Send(ctx, rl, n)
+		r := sess.SendBatch(ctx, rl, n, more)
 		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}
 		if r.Observed {
 			out.NotYet = r.Step.NotYet()
