@@ -107,7 +107,7 @@ func computeLayout(w, h int, f layoutFor) layout {
 	case f.Quiz:
 		lh = max(lh, rest-quizServerRows)
 	case f.Reading:
-		lh = max(lh, rest-max(quizServerRows, rest/4))
+		lh = max(lh, rest-max(readingServerRows, rest/4))
 	}
 	l.Lesson = rect{0, 0, w, lh}
 	l.Composer = rect{0, lh, w, ch}
@@ -116,9 +116,14 @@ func computeLayout(w, h int, f layoutFor) layout {
 }
 
 // quizServerRows is the stacked server pane's height, borders included,
-// on a quiz step (and the least while reading): the resources and the
-// newest exchange stay in sight.
-const quizServerRows = 5
+// on a quiz step: the resources and the newest exchange stay in sight.
+// readingServerRows is the least it has while the learner reads a step:
+// a resource and what the step's set-up changed in it, the chart's line
+// and the log's newest line.
+const (
+	quizServerRows    = 5
+	readingServerRows = 6
+)
 
 // tooSmallText is the whole screen when the terminal is below the minimum.
 func tooSmallText(w, h int) string {

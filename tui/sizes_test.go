@@ -271,3 +271,17 @@ func TestReadingLeavesSideBySideAlone(t *testing.T) {
 		t.Errorf("side by side, the first request moved the panes: %+v → %+v", before, d.m.lay)
 	}
 }
+
+// TestReadingKeepsTheStepsStartingStateInView: while the learner reads a
+// step at 80×24, the small server pane still shows what the step's set-up
+// did to the state the step talks about.
+func TestReadingKeepsTheStepsStartingStateInView(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("n") // "The lesson set the balance to $100.00 again."
+	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, `/accounts/42 {"balance":100}`) || !strings.Contains(s, "balance 80.00 → 100.00") {
+		t.Errorf("reading step 2, the server pane does not show the balance the lesson set:\n%s", d.screen())
+	}
+	if s := paneText(d, d.m.lay.Lesson); !strings.Contains(s, "members new in /accounts/42/transactions, expected 3") {
+		t.Errorf("reading step 2, its task is not all in view:\n%s", d.screen())
+	}
+}
