@@ -285,3 +285,43 @@ func TestReadingKeepsTheStepsStartingStateInView(t *testing.T) {
 		t.Errorf("reading step 2, its task is not all in view:\n%s", d.screen())
 	}
 }
+
+// TestATypedRepeatCountDoesNotLeakIntoTheNextStep: "x100" typed at the end
+// of the line belongs to that request; a next step without a suggestion of
+// its own starts at ×1, keeping the rest of what was typed.
+func TestATypedRepeatCountDoesNotLeakIntoTheNextStep(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson, step := "", -1
+	for _, l := range ls {
+		for i, st := range l.Steps {
+			if i > 0 && st.Suggest == "" && st.Quiz == nil && step < 0 {
+				lesson, step = l.ID, i
+			}
+		}
+	}
+	if step < 0 {
+		t.Skip("every built-in step after the first has a suggestion")
+	}
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: lesson})
+	for d.sess.StepIndex() < step-1 {
+		d.keys("n")
+	}
+	d.keys("e", "ctrl+l")
+	d.typeLine(`POST /accounts/42/interest {"rate":0.10} x100`)
+	if n := d.m.comp.effectiveRepeat(); n != 100 {
+		t.Fatalf("x100 typed gave ×%d", n)
+	}
+	d.keys("esc", "n")
+	if d.sess.StepIndex() != step {
+		t.Fatalf("n did not move on to step %d (at %d)", step+1, d.sess.StepIndex()+1)
+	}
+	if n := d.m.comp.effectiveRepeat(); n != 1 {
+		t.Errorf("the next step inherited ×%d from the line typed before", n)
+	}
+	if v := d.m.comp.Value(); v != `POST /accounts/42/interest {"rate":0.10}` {
+		t.Errorf("the line is %q, want the request without its count", v)
+	}
+}
