@@ -505,6 +505,10 @@ func runServe(ctx context.Context, f serveFlags, stdout io.Writer) error {
 	return serve(ctx, srv, ln, stdout)
 }
 
+// printEvery is how often serve prints the exchanges that came in since it
+// last printed.
+const printEvery = 20 * time.Millisecond
+
 // serve runs srv on ln, printing one line per exchange, until ctx ends.
 func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writer) error {
 	feed := srv.Feed(srv.LastSeq())
@@ -517,13 +521,25 @@ func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writ
 		try = paths[0]
 	}
 	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)\n", ln.Addr(), ln.Addr(), try)
-	// Under load, one write per exchange would cost more than the exchange:
-	// buffer, and flush whenever no more events are waiting.
-	out := bufio.NewWriter(stdout)
+	// Under load, one read of the log and one write per exchange would cost
+	// more than the exchange (a system call each, and a goroutine woken per
+	// request): read and write at most once per printEvery, which a person
+	// watching the lines cannot tell from at once.
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	var printed time.Time
 	for {
 		select {
 		case <-feed.Ready():
-			b := feed.Poll()
+			if wait := printEvery - time.Since(printed); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+				}
+			}
+			printed = time.Now()
+			b := feed.PollBrief()
 			if b.Missed > 0 {
 				fmt.Fprintf(out, "(%d exchanges came and went faster than they could be printed)\n", b.Missed)
 			}
@@ -532,9 +548,7 @@ func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writ
 					fmt.Fprintf(out, "#%d %s %s %s\n", e.Seq, e.Request.Method, e.Request.Target, e.Summary())
 				}
 			}
-			if len(feed.Ready()) == 0 {
-				out.Flush()
-			}
+			out.Flush()
 		case err := <-done:
 			out.Flush()
 			return err

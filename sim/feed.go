@@ -57,10 +57,19 @@ func (f *Feed) Ready() <-chan struct{} { return f.ready }
 
 // Poll returns the events after the feed's position without waiting, and
 // moves past them.
-func (f *Feed) Poll() Batch {
+func (f *Feed) Poll() Batch { return f.poll(true) }
+
+// PollBrief is Poll for a reader that shows only what Event.Summary says
+// and the request line: the events come without their header maps, which
+// are most of what unpacking an event costs.
+func (f *Feed) PollBrief() Batch { return f.poll(false) }
+
+// poll copies the kept records under the server's lock and unpacks them
+// after releasing it, so a reader never holds up the requests being served
+// (kept records are never modified once kept).
+func (f *Feed) poll(headers bool) Batch {
 	s := f.srv
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r := &s.log
 	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq >= f.next })
 	var b Batch
@@ -71,11 +80,16 @@ func (f *Feed) Poll() Batch {
 	} else if s.seq >= f.next {
 		b.Missed = s.seq - f.next + 1
 	}
-	b.Events = make([]Event, 0, r.n-i)
+	kept := make([]keptEvent, 0, r.n-i)
 	for ; i < r.n; i++ {
-		b.Events = append(b.Events, r.kept(i).unpack())
+		kept = append(kept, r.kept(i))
 	}
 	f.next = s.seq + 1
+	s.mu.Unlock()
+	b.Events = make([]Event, len(kept))
+	for j, k := range kept {
+		b.Events[j] = k.unpackWith(headers)
+	}
 	return b
 }
 

@@ -122,36 +122,53 @@ func (u *unpacker) bytes() []byte {
 	return u.raw(int(n - 1))
 }
 
-func (u *unpacker) message() Message {
+func (u *unpacker) message(headers bool) Message {
 	m := Message{Method: u.string(), Target: u.string(), Status: int(u.varint())}
 	if n := u.uvarint(); n > 0 {
 		n--
-		m.Header = make(http.Header, n)
+		if headers {
+			m.Header = make(http.Header, n)
+		}
 		var vals []string // one backing array for the values, as Header.Clone does
 		for range n {
-			k := u.string()
+			k := u.rawString()
 			nv := u.uvarint()
 			if nv == 0 {
-				m.Header[k] = nil
+				if headers {
+					m.Header[intern(k)] = nil
+				}
 				continue
 			}
 			nv--
+			if !headers {
+				for range nv {
+					u.rawString()
+				}
+				continue
+			}
 			if vals == nil {
 				vals = make([]string, 0, 2*n)
 			}
 			start := len(vals)
 			for range nv {
-				vals = append(vals, u.string())
+				vals = append(vals, intern(u.rawString()))
 			}
-			m.Header[k] = vals[start:len(vals):len(vals)]
+			m.Header[intern(k)] = vals[start:len(vals):len(vals)]
 		}
 	}
 	m.Body = u.bytes()
 	return m
 }
 
+// rawString returns the next string's kept bytes.
+func (u *unpacker) rawString() []byte { return u.raw(int(u.uvarint())) }
+
 // unpack gives the event back as it was emitted.
-func (k keptEvent) unpack() Event {
+func (k keptEvent) unpack() Event { return k.unpackWith(true) }
+
+// unpackWith gives the event back, without its messages' header maps
+// unless headers is set.
+func (k keptEvent) unpackWith(headers bool) Event {
 	u := unpacker{b: k.data}
 	e := Event{Seq: k.seq, Time: k.time}
 	e.Kind = EventKind(u.string())
@@ -159,8 +176,8 @@ func (k keptEvent) unpack() Event {
 	e.Remote = u.string()
 	e.Attempt = int(u.varint())
 	e.Fault = Fault(u.string())
-	e.Request = u.message()
-	e.Response = u.message()
+	e.Request = u.message(headers)
+	e.Response = u.message(headers)
 	if n := u.uvarint(); n > 0 {
 		e.Changes = make([]Change, n-1)
 		for i := range e.Changes {
