@@ -104,35 +104,7 @@ servers="putpost json-file json-memory"
 if [[ ${BASELINE:-1} != 0 ]]; then
 	servers+=" nethttp"
 	say "building the bare net/http baseline"
-	mkdir -p "$work/nethttp"
-	cat >"$work/nethttp/main.go" <<'EOF'
-// Command nethttp answers every request with a fixed small JSON body: the ceiling for
-// any Go net/http server on this machine, for scale next to putpost.
-package main
-
-import (
-	"io"
-	"net/http"
-	"os"
-)
-
-func main() {
-	body := []byte(`{"balance":100}`)
-	handler := func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusCreated)
-		}
-		w.Write(body)
-	}
-	if err := http.ListenAndServe(os.Args[1], http.HandlerFunc(handler)); err != nil {
-		panic(err)
-	}
-}
-EOF
-	printf 'module nethttp\n\ngo 1.22\n' >"$work/nethttp/go.mod"
-	(cd "$work/nethttp" && GOFLAGS='' go build -o "$work/nethttp-server" .)
+	(cd "$repo" && go build -o "$work/nethttp-server" ./docs/bench/nethttp)
 fi
 
 # --- 2. tools -------------------------------------------------------------------------
