@@ -60,6 +60,18 @@ type Progress struct {
 	firstRun bool
 	st       ProgressState
 	pending  []func(*ProgressState) // changes a failed save did not store yet
+
+	// Saving in the background (SaveInBackground): wake asks the writer to
+	// save what is pending, bgErr is its last failure not yet reported,
+	// writing counts saves asked for and not yet finished.
+	wake    chan struct{}
+	bgErr   error
+	writing sync.WaitGroup
+	idle    *sync.Cond // signalled when the writer has nothing in hand
+	busy    bool       // the writer holds changes taken from pending
+	failed  func(error)
+	// lastFailed: the writer's last try failed and nothing new is asked
+	lastFailed bool
 }
 
 // NewProgress returns the progress kept in store (nil keeps it in memory).
@@ -300,8 +312,105 @@ func (p *Progress) Save() error {
 	return p.changeLocked(nil)
 }
 
+// SaveInBackground makes every later change return once it is made in
+// memory, and a goroutine of the Progress write it to the store: a saving
+// file store syncs to disk twice, which can take from milliseconds to half
+// a second, too long for a screen's event loop to wait. A save that fails is
+// tried again with the next change; its error goes to failed (called on the
+// writer's goroutine), or when failed is nil is returned by the next change
+// or Flush. Call Flush before the program ends. Calling it twice changes
+// nothing.
+func (p *Progress) SaveInBackground(failed func(error)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.wake != nil || p.store == nil {
+		return
+	}
+	p.wake = make(chan struct{}, 1)
+	p.idle = sync.NewCond(&p.mu)
+	p.failed = failed
+	go p.writer()
+}
+
+// Flush waits until every change made so far has been tried on the store,
+// and returns the error of a background save not reported yet.
+func (p *Progress) Flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.wake == nil {
+		return nil
+	}
+	for p.busy || len(p.pending) > 0 && !p.lastFailed {
+		p.idle.Wait()
+	}
+	err := p.bgErr
+	p.bgErr = nil
+	return err
+}
+
+// writer saves what is pending whenever woken, holding p.mu only to take
+// the changes and to take the store's state back: readers of the progress
+// never wait for the disk.
+func (p *Progress) writer() {
+	for range p.wake {
+		p.mu.Lock()
+		batch := p.pending
+		p.pending, p.busy = nil, true
+		p.mu.Unlock()
+		if len(batch) > 0 {
+			saved, err := p.storeChanges(batch, func() ProgressState {
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				return p.st.clone()
+			})
+			p.mu.Lock()
+			p.lastFailed = err != nil
+			if err != nil {
+				p.pending = append(batch, p.pending...)
+				if p.failed != nil {
+					p.mu.Unlock()
+					p.failed(err)
+					p.mu.Lock()
+				} else {
+					p.bgErr = err
+				}
+			} else {
+				// Changes made while the store was written stay on top.
+				for _, c := range p.pending {
+					c(&saved)
+				}
+				p.st, p.bgErr = saved, nil
+			}
+			p.mu.Unlock()
+		}
+		p.mu.Lock()
+		p.busy = false
+		p.idle.Broadcast()
+		p.mu.Unlock()
+	}
+}
+
+// storeChanges applies changes to what the store holds and returns the
+// state saved; when what was saved is unreadable (and kept aside) it saves
+// mine() instead.
+func (p *Progress) storeChanges(changes []func(*ProgressState), mine func() ProgressState) (ProgressState, error) {
+	saved, err := p.store.Update(func(st *ProgressState) {
+		for _, c := range changes {
+			c(st)
+		}
+	})
+	if bad := (*badProgressError)(nil); errors.As(err, &bad) {
+		saved, err = p.store.Update(func(st *ProgressState) { *st = mine() })
+	}
+	if err != nil {
+		return saved, fmt.Errorf("saving progress: %w", err)
+	}
+	return saved, nil
+}
+
 // changeLocked applies change (nil for none) in memory, then to the store
-// with any change a failed save left pending, and takes the store's state.
+// with any change a failed save left pending, and takes the store's state;
+// in the background when SaveInBackground was called.
 func (p *Progress) changeLocked(change func(*ProgressState)) error {
 	if change != nil {
 		st := p.st.clone()
@@ -314,18 +423,23 @@ func (p *Progress) changeLocked(change func(*ProgressState)) error {
 	if change != nil {
 		p.pending = append(p.pending, change)
 	}
-	saved, err := p.store.Update(func(st *ProgressState) {
-		for _, c := range p.pending {
-			c(st)
+	if p.wake != nil {
+		if change == nil {
+			// Save asks to take in what others saved: a save with no change.
+			p.pending = append(p.pending, func(*ProgressState) {})
 		}
-	})
-	if bad := (*badProgressError)(nil); errors.As(err, &bad) {
-		// What was saved is unreadable (and kept aside): save what this
-		// program knows instead.
-		saved, err = p.store.Update(func(st *ProgressState) { *st = p.st.clone() })
+		p.lastFailed = false
+		select {
+		case p.wake <- struct{}{}:
+		default: // the writer is already asked: it takes all that is pending
+		}
+		err := p.bgErr
+		p.bgErr = nil
+		return err
 	}
+	saved, err := p.storeChanges(p.pending, p.st.clone)
 	if err != nil {
-		return fmt.Errorf("saving progress: %w", err)
+		return err
 	}
 	p.pending, p.st = nil, saved
 	return nil

@@ -138,6 +138,8 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 			err = writeCrash(&crashInfo{Value: r, Stack: debug.Stack(), Where: "start"}, ss)
 		}
 	}()
+	// Progress is saved off this program's event loop from here on.
+	o.Session.SaveInBackground()
 	m := New(o)
 	ss = m.ss
 	// Requests in flight end with the program, however it ends: a repeat
