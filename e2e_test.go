@@ -487,33 +487,42 @@ func TestE2EQuitExitsZeroAndSavesProgress(t *testing.T) {
 	}
 }
 
-// TestE2ESigtermRestoresTheTerminal: a terminated program leaves the
-// terminal as it found it: main screen, cursor shown, mouse and bracketed
-// paste off.
+// TestE2ESigtermRestoresTheTerminal: a terminated or hung-up program leaves
+// the terminal as it found it: main screen, cursor shown, mouse and
+// bracketed paste off, keyboard mode popped.
 func TestE2ESigtermRestoresTheTerminal(t *testing.T) {
-	pt, _ := startPutpost(t)
-	pt.waitText(firstFrame...)
-	if err := pt.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	err := pt.wait()
-	<-pt.readDone
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("wait: %v", err)
-	}
-	if exit != nil && !exit.Exited() {
-		t.Fatalf("the program died of the signal (%v) instead of stopping cleanly", err)
-	}
-	if pt.altScreen() {
-		t.Error("SIGTERM left the terminal in the alternate screen")
-	}
-	out := pt.output()
-	tail := out[bytes.LastIndex(out, []byte("\x1b[?1049l")):]
-	for _, seq := range []string{"\x1b[?25h", "\x1b[?2004l", "\x1b[?1006l"} {
-		if !bytes.Contains(tail, []byte(seq)) {
-			t.Errorf("after leaving the alternate screen, %q was not sent: %q", seq, tail)
-		}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			pt, _ := startPutpost(t)
+			pt.waitText(firstFrame...)
+			if err := pt.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			err := pt.wait()
+			<-pt.readDone
+			var exit *exec.ExitError
+			if err != nil && !errors.As(err, &exit) {
+				t.Fatalf("wait: %v", err)
+			}
+			if exit != nil && !exit.Exited() {
+				t.Fatalf("the program died of the signal (%v) instead of stopping cleanly", err)
+			}
+			if pt.altScreen() {
+				t.Fatalf("%v left the terminal in the alternate screen", sig)
+			}
+			out := pt.output()
+			tail := out[bytes.LastIndex(out, []byte("\x1b[?1049l")):]
+			for _, seq := range []string{"\x1b[?25h", "\x1b[?2004l", "\x1b[?1006l", "\x1b[<1u"} {
+				if !bytes.Contains(out, []byte(seq)) {
+					t.Errorf("%q was never sent to restore the terminal: %q", seq, tail)
+				}
+			}
+			for _, seq := range []string{"\x1b[?25h", "\x1b[?2004l", "\x1b[?1006l"} {
+				if !bytes.Contains(tail, []byte(seq)) {
+					t.Errorf("after leaving the alternate screen, %q was not sent: %q", seq, tail)
+				}
+			}
+		})
 	}
 }
 

@@ -5,13 +5,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
@@ -19,7 +17,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
@@ -28,16 +25,17 @@ import (
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 	"github.com/putpost/putpost/tui"
 	"github.com/putpost/putpost/tui/plain"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		// Ctrl-C or SIGTERM: a stop the learner asked for, not a failure.
+		// Ctrl-C, SIGTERM or SIGHUP: a stop the learner asked for, not a failure.
 		// Progress is saved after every passed step, so nothing is lost.
 		err = nil
 	}
@@ -465,7 +463,7 @@ func runLessons(f tutorialFlags, stdout, stderr io.Writer) error {
 		if lp.Current {
 			mark = "▶"
 		}
-		fmt.Fprintf(stdout, "%s %2d. %-22s %-52s %2d/%-2d %3d%%\n", mark, i+1, lp.ID, lp.Title, lp.Done, lp.Total, lp.Percent)
+		fmt.Fprintf(stdout, "%s %2d. %-22s %-52s %2d/%-2d %3d%%\n", mark, i+1, termsafe.Cut(lp.ID, 64), termsafe.Cut(lp.Title, 120), lp.Done, lp.Total, lp.Percent)
 	}
 	return nil
 }
@@ -507,71 +505,8 @@ func runServe(ctx context.Context, f serveFlags, stdout io.Writer) error {
 	// thousand requests: a higher one saves 10–15 % of the CPU per request
 	// (docs/BENCHMARKS.md) for a few megabytes.
 	defer debug.SetGCPercent(debug.SetGCPercent(serveGCPercent))
-	return serve(ctx, srv, ln, stdout)
+	return srv.Serve(ctx, ln, stdout, f.allowRemote)
 }
 
 // serveGCPercent is the garbage collector's target while serving.
 const serveGCPercent = 400
-
-// printEvery is how often serve prints the exchanges that came in since it
-// last printed.
-const printEvery = 20 * time.Millisecond
-
-// serve runs srv on ln, printing one line per exchange, until ctx ends.
-func serve(ctx context.Context, srv *sim.Server, ln net.Listener, stdout io.Writer) error {
-	feed := srv.Feed(srv.LastSeq())
-	defer feed.Close()
-	hs := sim.NewHTTPServer(srv)
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	try := "/"
-	if paths := srv.Paths(); len(paths) > 0 {
-		try = paths[0]
-	}
-	fmt.Fprintf(stdout, "serving a simulated server on http://%s — try: curl -i http://%s%s   (Ctrl-C stops)\n", ln.Addr(), ln.Addr(), try)
-	// Under load, one read of the log and one write per exchange would cost
-	// more than the exchange (a system call each, and a goroutine woken per
-	// request): read and write at most once per printEvery, which a person
-	// watching the lines cannot tell from at once.
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	var printed time.Time
-	for {
-		select {
-		case <-feed.Ready():
-			if wait := printEvery - time.Since(printed); wait > 0 {
-				t := time.NewTimer(wait)
-				select {
-				case <-t.C:
-				case <-ctx.Done():
-					t.Stop()
-				}
-			}
-			printed = time.Now()
-			b := feed.PollBrief()
-			if b.Missed > 0 {
-				fmt.Fprintf(out, "(%d exchanges came and went faster than they could be printed)\n", b.Missed)
-			}
-			for _, e := range b.Events {
-				if e.Kind == sim.KindExchange {
-					fmt.Fprintf(out, "#%d %s %s %s\n", e.Seq, e.Request.Method, e.Request.Target, e.Summary())
-				}
-			}
-			out.Flush()
-		case err := <-done:
-			out.Flush()
-			return err
-		case <-ctx.Done():
-			out.Flush()
-			sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			if err := hs.Shutdown(sctx); err != nil {
-				return err
-			}
-			if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			fmt.Fprintln(stdout, "stopped")
-			return nil
-		}
-	}
-}

@@ -713,7 +713,7 @@ func TestServePrintsOneLinePerExchangeAndStopsCleanly(t *testing.T) {
 	defer cancel()
 	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, &out) }()
+	go func() { done <- srv.Serve(ctx, ln, &out, false) }()
 
 	client := &http.Client{Timeout: testTimeout}
 	get, err := client.Get("http://" + addr + "/accounts/42")
@@ -857,7 +857,7 @@ func TestServeSuggestsAPathTheFixtureHas(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, &out) }()
+	go func() { done <- srv.Serve(ctx, ln, &out, false) }()
 	waitFor(t, testTimeout, func() bool { return strings.Contains(out.String(), "\n") },
 		func() string { return "no start line; output so far:\n" + out.String() })
 	cancel()
@@ -912,7 +912,7 @@ func TestServePrintsEveryExchangeUnderLoad(t *testing.T) {
 	defer cancel()
 	out := &gatedWriter{open: make(chan struct{})}
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, out) }()
+	go func() { done <- srv.Serve(ctx, ln, out, false) }()
 	waitFor(t, testTimeout, func() bool { return strings.Contains(out.String(), "serving") },
 		func() string { return "no start line; output so far:\n" + out.String() })
 	// With the writer stuck, 3000 exchanges overflow serve's subscription.

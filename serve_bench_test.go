@@ -49,7 +49,7 @@ func benchServe(b *testing.B, request string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, io.Discard) }()
+	go func() { done <- srv.Serve(ctx, ln, io.Discard, false) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

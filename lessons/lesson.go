@@ -11,6 +11,7 @@ package lessons
 
 import (
 	"fmt"
+	"github.com/putpost/putpost/termsafe"
 	"strings"
 
 	"github.com/putpost/putpost/request"
@@ -102,14 +103,17 @@ type Problem struct {
 
 // String formats the problem as "file:line: msg" (or "file: msg" without a line).
 func (p Problem) String() string {
+	var s string
 	switch {
 	case p.File == "":
-		return p.Msg
+		s = p.Msg
 	case p.Line <= 0:
-		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+		s = fmt.Sprintf("%s: %s", p.File, p.Msg)
 	default:
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+		s = fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	}
+	// A file name or a quoted piece of a file may hold anything.
+	return termsafe.Text(s)
 }
 
 // Problems is a list of problems. It implements error; a nil or empty

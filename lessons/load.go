@@ -23,7 +23,9 @@ const builtinPrefix = "lessons/"
 // order. An error (Problems) means a built-in lesson is broken, which the
 // tests prevent; the lessons that did load are returned with it.
 func Builtin() ([]*Lesson, error) {
-	return loadFS(builtinFS, "builtin", builtinPrefix+"builtin")
+	return loadFS(builtinFS, "builtin", builtinPrefix+"builtin", func(name string) ([]byte, error) {
+		return fs.ReadFile(builtinFS, name)
+	})
 }
 
 // LoadDir loads every lesson file in a folder: the files ending in ".md"
@@ -42,7 +44,9 @@ func LoadDir(dir string) ([]*Lesson, error) {
 	case !info.IsDir():
 		return nil, Problems{{File: dir, Msg: "is a file, not a folder of lessons; give the folder that holds the .md files"}}
 	}
-	return loadFS(os.DirFS(dir), ".", dir)
+	return loadFS(os.DirFS(dir), ".", dir, func(name string) ([]byte, error) {
+		return readRegular(filepath.Join(dir, filepath.FromSlash(name)), maxLessonSize)
+	})
 }
 
 // Lint checks every lesson file in dir and returns all problems (none when
@@ -54,11 +58,23 @@ func Lint(dir string) Problems {
 	return ps
 }
 
+// readProblem is the problem of a lesson file that could not be read.
+func readProblem(file string, err error) Problem {
+	var big errTooLarge
+	switch {
+	case errors.Is(err, ErrNotRegular):
+		return Problem{File: file, Msg: ErrNotRegular.Error()}
+	case errors.As(err, &big):
+		return Problem{File: file, Msg: fmt.Sprintf("the file is %d bytes; a lesson file may be at most 1 MiB", big.size)}
+	}
+	return Problem{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))}
+}
+
 // LoadFile loads one lesson file, as LoadDir loads each file of a folder.
 func LoadFile(file string) ([]*Lesson, error) {
-	data, err := os.ReadFile(file)
+	data, err := readRegular(file, maxLessonSize)
 	if err != nil {
-		return nil, Problems{{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))}}
+		return nil, Problems{readProblem(file, err)}
 	}
 	l, err := Parse(filepath.ToSlash(file), data)
 	if err != nil {
@@ -115,9 +131,9 @@ func LintPaths(paths []string, play bool, o PlayOptions) (probs, warnings Proble
 	return probs, warnings
 }
 
-// loadFS loads the lesson files in folder sub of fsys; shown is the folder's
-// name in problems.
-func loadFS(fsys fs.FS, sub, shown string) ([]*Lesson, error) {
+// loadFS loads the lesson files in folder sub of fsys, reading each with
+// read (given its path in fsys); shown is the folder's name in problems.
+func loadFS(fsys fs.FS, sub, shown string, read func(name string) ([]byte, error)) ([]*Lesson, error) {
 	entries, err := fs.ReadDir(fsys, sub)
 	if err != nil {
 		return nil, Problems{{File: shown, Msg: fmt.Sprintf("cannot list the folder: %v", shortErr(err))}}
@@ -144,9 +160,9 @@ func loadFS(fsys fs.FS, sub, shown string) ([]*Lesson, error) {
 		if shown == "." {
 			file = n
 		}
-		data, err := fs.ReadFile(fsys, path.Join(sub, n))
+		data, err := read(path.Join(sub, n))
 		if err != nil {
-			probs = append(probs, Problem{File: file, Msg: fmt.Sprintf("cannot read the file: %v", shortErr(err))})
+			probs = append(probs, readProblem(file, err))
 			continue
 		}
 		l, err := Parse(filepath.ToSlash(file), data)

@@ -3,6 +3,7 @@ package lessons
 import (
 	"errors"
 	"fmt"
+	"github.com/putpost/putpost/termsafe"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,6 +104,7 @@ func (p *parser) parse(data []byte) *Lesson {
 	for i, s := range raw {
 		lines[i] = numbered{n: i + 1, text: strings.TrimSuffix(s, "\r")}
 	}
+	p.checkText(lines)
 	if len(data) == 0 || strings.TrimSpace(string(data)) == "" {
 		p.errorf(0, "the file is empty; a lesson starts with front matter (\"---\", \"id: …\", \"title: …\", \"fixture: …\", \"---\")")
 		return l
@@ -144,6 +146,102 @@ func (p *parser) parse(data []byte) *Lesson {
 		l.Steps = append(l.Steps, p.step(s))
 	}
 	return l
+}
+
+// maxNesting is how deep block quotes and lists may nest in a lesson. Real
+// lessons use two or three levels; hundreds only make renderers slow.
+const maxNesting = 8
+
+// checkText reports lines that hold what a terminal would act on or not
+// show (escape sequences, C1 controls, bidi overrides, zero-width
+// characters: everything termsafe escapes but tabs), and block quotes or
+// lists nested deeper than maxNesting. Each kind is reported for a few
+// lines, then counted.
+func (p *parser) checkText(lines []numbered) {
+	const most = 5
+	controls, deep := 0, 0
+	fence := ""
+	for _, ln := range lines {
+		if t := strings.TrimLeft(ln.text, " "); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			switch {
+			case fence == "":
+				fence = t[:3]
+			case strings.HasPrefix(t, fence):
+				fence = ""
+			}
+		}
+		if !termsafe.Safe(strings.ReplaceAll(ln.text, "\t", " ")) && utf8.ValidString(ln.text) {
+			if controls++; controls <= most {
+				p.errorf(ln.n, "the line holds %s, which a terminal would act on or not show; remove it", firstUnsafe(ln.text))
+			}
+		}
+		if d := nesting(ln.text); d > maxNesting && fence == "" {
+			if deep++; deep <= most {
+				p.errorf(ln.n, "block quotes and lists nest %d deep here; at most %d levels are allowed", d, maxNesting)
+			}
+		}
+	}
+	if controls > most {
+		p.errorf(0, "%d more lines hold characters a terminal would act on or not show", controls-most)
+	}
+	if deep > most {
+		p.errorf(0, "%d more lines nest block quotes or lists more than %d deep", deep-most, maxNesting)
+	}
+}
+
+// firstUnsafe is the first character of s that termsafe escapes, escaped.
+func firstUnsafe(s string) string {
+	for _, r := range s {
+		if r == '\t' {
+			continue
+		}
+		if c := string(r); !termsafe.Safe(c) {
+			return termsafe.String(c)
+		}
+	}
+	return ""
+}
+
+// nesting counts the block quote markers (">") and list markers ("-", "*",
+// "+", "1.") that open a line, and the indentation just before its last
+// marker in steps of two columns: about how deeply the line's content is
+// nested.
+// Indentation alone (code) does not count.
+func nesting(s string) int {
+	depth, spaces, indent := 0, 0, 0
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == ' ':
+			spaces++
+			i++
+		case c == '\t':
+			spaces += 4
+			i++
+		case c == '>':
+			depth++
+			i++
+			indent, spaces = spaces, 0
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(s) && (s[i+1] == ' ' || s[i+1] == '\t'):
+			depth++
+			i += 2
+			indent, spaces = spaces, 0
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(s) && j-i < 9 && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j+1 < len(s) && (s[j] == '.' || s[j] == ')') && s[j+1] == ' ' {
+				depth++
+				i = j + 2
+				indent, spaces = spaces, 0
+				continue
+			}
+			return depth + indent/2
+		default:
+			return depth + indent/2
+		}
+	}
+	return depth + indent/2
 }
 
 func firstInvalidUTF8(b []byte) int {

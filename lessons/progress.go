@@ -454,9 +454,11 @@ type FileProgressStore struct {
 	Path string
 }
 
-// Load reads the file; a missing file is the zero state.
+// Load reads the file; a missing file is the zero state. The file must be a
+// regular file of at most maxProgressSize bytes (see readRegular): a named
+// pipe or a link to /dev/zero is refused at once, not read forever.
 func (f FileProgressStore) Load() (ProgressState, error) {
-	data, err := os.ReadFile(f.Path)
+	data, err := readRegular(f.Path, maxProgressSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ProgressState{}, nil
 	}
@@ -492,10 +494,37 @@ func (f FileProgressStore) Update(change func(*ProgressState)) (ProgressState, e
 	if err != nil {
 		return ProgressState{}, err
 	}
-	if err := writeAtomic(f.Path, data); err != nil {
+	target, err := saveTarget(f.Path)
+	if err != nil {
+		return ProgressState{}, err
+	}
+	if err := writeAtomic(target, data); err != nil {
 		return ProgressState{}, err
 	}
 	return st, nil
+}
+
+// maxProgressSize bounds a progress file; a real one is a few kilobytes.
+const maxProgressSize = 1 << 20
+
+// saveTarget is the file a save replaces: path itself or, when path is a
+// symbolic link, the file it leads to. Progress is written through the link
+// (a learner who keeps the file elsewhere, say in a dotfiles repository,
+// keeps it there) and the link stays a link. A link to something other than
+// a regular file, or to nothing, is not written through.
+func saveTarget(path string) (string, error) {
+	info, err := os.Lstat(path)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("%s is a symbolic link to a file that cannot be reached (%v); remove the link or restore its file", path, shortErr(err))
+	}
+	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
+		return "", &fs.PathError{Op: "write", Path: target, Err: ErrNotRegular}
+	}
+	return target, nil
 }
 
 // removeLeftovers deletes temporary files left by a save that was killed,

@@ -12,6 +12,14 @@ var RetryPolicies = []sim.RetryPolicy{sim.RetryNone, sim.RetryRFC9110, sim.Retry
 
 // DescribeNetwork says in a sentence what the learner's network and client do.
 func DescribeNetwork(f sim.FaultSettings, p sim.RetryPolicy) string {
+	if p == "" {
+		p = sim.RetryNone
+	}
+	return DescribeFaults(f) + "; the client's retry policy is " + string(p) + "."
+}
+
+// DescribeFaults says what the network does to requests and responses.
+func DescribeFaults(f sim.FaultSettings) string {
 	var parts []string
 	if f.DropRequests {
 		parts = append(parts, "the network drops the first attempt of each request before it reaches the server")
@@ -25,10 +33,7 @@ func DescribeNetwork(f sim.FaultSettings, p sim.RetryPolicy) string {
 	if len(parts) == 0 {
 		parts = append(parts, "the network delivers every message")
 	}
-	if p == "" {
-		p = sim.RetryNone
-	}
-	return strings.Join(parts, "; ") + "; the client's retry policy is " + string(p) + "."
+	return strings.Join(parts, "; ")
 }
 
 // NetworkSummary is DescribeNetwork in a few words, for a title bar:

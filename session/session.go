@@ -199,7 +199,9 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	if err != nil {
 		return err
 	}
-	s.httpSrv = sim.NewHTTPServer(s.srv)
+	// Requests for another host name are refused (DNS rebinding) unless
+	// remote addresses are allowed.
+	s.httpSrv = sim.NewHTTPServer(sim.CheckHost(s.srv, ln.Addr().String(), allowRemote))
 	s.addr = ln.Addr().String()
 	// ":8080" listens on every interface; curl needs a host to talk to.
 	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
@@ -242,22 +244,29 @@ func (s *Session) pump() {
 // is running: its own events and the status they lead to are its results.
 // The caller holds run and mu.
 func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.StepStatus, observed bool) {
-	b := s.feed.Poll()
-	if b.Missed > 0 {
-		s.log.add(Update{Kind: UpdateMissed, Missed: b.Missed})
-	}
-	changed := b.Missed > 0
-	for _, ev := range b.Events {
-		s.log.add(Update{Kind: UpdateEvent, Event: ev, ByCommand: byCommand && !outside(ev)})
-		if ev.Kind != sim.KindExchange || ev.Source != sim.SourceLesson {
+	changed := false
+	for {
+		b := s.feed.Poll()
+		if b.Missed > 0 {
+			s.log.add(Update{Kind: UpdateMissed, Missed: b.Missed})
 			changed = true
+		}
+		for _, ev := range b.Events {
+			s.log.add(Update{Kind: UpdateEvent, Event: ev, ByCommand: byCommand && !outside(ev)})
+			if ev.Kind != sim.KindExchange || ev.Source != sim.SourceLesson {
+				changed = true
+			}
+		}
+		evs = append(evs, b.Events...)
+		if len(b.Events) < sim.FeedBatch {
+			break
 		}
 	}
 	if changed && s.eng.Step() != nil {
 		s.observeLocked(byCommand)
 		observed = true
 	}
-	return b.Events, s.status, observed
+	return evs, s.status, observed
 }
 
 // outside reports whether an event came from outside the learner's own
@@ -303,6 +312,17 @@ func NetworkFor(st *lessons.Step) lessons.Network {
 		}
 	}
 	return n
+}
+
+// Sync reads what arrived on the server since the session last looked into
+// the update stream now, rather than when the session's own goroutine gets
+// to it (tests, and views that want to be sure before they draw).
+func (s *Session) Sync() {
+	s.run.Lock()
+	defer s.run.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.syncLocked(false)
 }
 
 // command runs f as a command: alone, with the state locked, and catching up

@@ -53,23 +53,7 @@ const (
 
 // updateSize is about how many bytes an update holds on to: what came from
 // outside counts, targets and headers as much as bodies.
-func updateSize(u Update) int {
-	n := 128
-	for _, m := range []sim.Message{u.Event.Request, u.Event.Response} {
-		n += len(m.Method) + len(m.Target) + len(m.Body)
-		for k, vs := range m.Header {
-			n += len(k)
-			for _, v := range vs {
-				n += len(v)
-			}
-		}
-	}
-	n += len(u.Event.Remote)
-	for _, c := range u.Event.Changes {
-		n += len(c.Path) + len(c.Before) + len(c.After)
-	}
-	return n
-}
+func updateSize(u Update) int { return 64 + u.Event.Size() }
 
 // updateLog keeps the newest updates for watchers. The session's mu guards
 // it, except ready, which is its own.

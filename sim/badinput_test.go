@@ -87,12 +87,14 @@ func TestSlowHeadersAreCutOffByReadHeaderTimeout(t *testing.T) {
 	hs.ReadHeaderTimeout = timeout // as NewHTTPServer's, only shorter, so the test is quick
 	addr := startLoopback(t, s, hs)
 
+	// The clock starts before dialling: the server's header deadline starts
+	// when it accepts, which can come before Dial returns.
+	start := time.Now()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
 	// The request line and a header arrive; then one byte every 50 ms, never
 	// finishing the header block. The client would need minutes.
 	if _, err := fmt.Fprintf(conn, "PUT /accounts/42 HTTP/1.1\r\nHost: %s\r\n", addr); err != nil {

@@ -1,6 +1,9 @@
 package sim
 
-import "sort"
+import (
+	"net/http"
+	"sort"
+)
 
 // EventsSince returns the kept events with Seq > seq, oldest first. Each call
 // unpacks them afresh (see keptEvent); their byte slices are shared with the
@@ -15,6 +18,42 @@ func (s *Server) EventsSince(seq uint64) []Event {
 		out = append(out, r.kept(i).unpack())
 	}
 	return out
+}
+
+// NewestEventsSince is EventsSince for a reader that can only use the
+// newest few, such as a screen that shows a few hundred lines whatever a
+// flood brought: at most n of the kept events with Seq > seq, the newest,
+// oldest first, and how many events after seq it left out (including those
+// the log no longer has). Only the events returned are unpacked.
+func (s *Server) NewestEventsSince(seq uint64, n int) (evs []Event, skipped uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq > seq })
+	i = max(i, r.n-max(n, 0))
+	evs = make([]Event, 0, r.n-i)
+	for ; i < r.n; i++ {
+		evs = append(evs, r.kept(i).unpack())
+	}
+	if len(evs) > 0 {
+		skipped = evs[0].Seq - seq - 1
+	} else if s.seq > seq {
+		skipped = s.seq - seq
+	}
+	return evs, skipped
+}
+
+// Size is about the bytes e holds: for a reader that keeps events and
+// budgets them by bytes, not by count.
+func (e Event) Size() int {
+	n := 128 + len(e.Remote)
+	for _, m := range []*Message{&e.Request, &e.Response} {
+		n += len(m.Method) + len(m.Target) + headerSize(m.Header) + len(m.Body)
+	}
+	for _, c := range e.Changes {
+		n += 32 + len(c.Path) + len(c.Before) + len(c.After)
+	}
+	return n
 }
 
 // LastSeq returns the Seq of the newest event, 0 before the first.
@@ -33,10 +72,11 @@ func (s *Server) emit(e Event) {
 	s.notifyFeeds()
 }
 
-// eventRing keeps the newest events, at most a count and about a byte budget.
+// eventRing keeps the newest events, at most a count and about a byte budget
+// that counts everything an event holds: bodies, targets, headers and paths.
 type eventRing struct {
 	buf      []keptEvent
-	sizes    []int // eventSize of buf[i], so that dropping needs no walk over old events
+	sizes    []int // bytes of buf[i], so that dropping needs no walk over old events
 	start, n int
 	bytes    int
 	scratch  []byte // where keep packs an event before copying it
@@ -44,7 +84,8 @@ type eventRing struct {
 
 func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
 
-func (r *eventRing) push(e Event, limit int) {
+// push keeps e and returns the bytes it is counted as.
+func (r *eventRing) push(e Event, limit int) int {
 	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
 		size := min(limit, max(64, 2*r.n))
 		grown := make([]keptEvent, size)
@@ -59,12 +100,15 @@ func (r *eventRing) push(e Event, limit int) {
 		r.dropOldest()
 	}
 	i := (r.start + r.n) % len(r.buf)
-	r.buf[i], r.sizes[i] = keep(e, &r.scratch), eventSize(e)
+	r.buf[i] = keep(e, &r.scratch)
+	r.sizes[i] = keptOverhead + len(r.buf[i].data)
 	r.n++
 	r.bytes += r.sizes[i]
+	size := r.sizes[i]
 	for r.n > 1 && r.bytes > maxEventBytes {
 		r.dropOldest()
 	}
+	return size
 }
 
 func (r *eventRing) dropOldest() {
@@ -74,10 +118,18 @@ func (r *eventRing) dropOldest() {
 	r.n--
 }
 
-func eventSize(e Event) int {
-	n := 256 + len(e.Request.Body) + len(e.Response.Body)
-	for _, c := range e.Changes {
-		n += len(c.Before) + len(c.After)
+// keptOverhead is what a kept event costs beyond its packed bytes.
+const keptOverhead = 64
+
+// headerSize is about the bytes h holds: names, values and per-value
+// overhead, so that many small values count as well as one big one.
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vv := range h {
+		n += 16 + len(k)
+		for _, v := range vv {
+			n += 16 + len(v)
+		}
 	}
 	return n
 }

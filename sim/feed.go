@@ -55,8 +55,13 @@ func (f *Feed) Seq() uint64 { return f.next - 1 }
 // out. Select on it, then call Poll.
 func (f *Feed) Ready() <-chan struct{} { return f.ready }
 
-// Poll returns the events after the feed's position without waiting, and
-// moves past them.
+// FeedBatch is the most events one Poll hands out: a reader that was away
+// during a flood unpacks the log a batch at a time, not all at once.
+const FeedBatch = 256
+
+// Poll returns the events after the feed's position without waiting — at
+// most FeedBatch of them, oldest first — and moves past them. When more are
+// waiting, Ready stays signalled.
 func (f *Feed) Poll() Batch { return f.poll(true) }
 
 // PollBrief is Poll for a reader that shows only what Event.Summary says
@@ -80,11 +85,18 @@ func (f *Feed) poll(headers bool) Batch {
 	} else if s.seq >= f.next {
 		b.Missed = s.seq - f.next + 1
 	}
-	kept := make([]keptEvent, 0, r.n-i)
-	for ; i < r.n; i++ {
+	end := min(r.n, i+FeedBatch)
+	kept := make([]keptEvent, 0, end-i)
+	for ; i < end; i++ {
 		kept = append(kept, r.kept(i))
 	}
-	f.next = s.seq + 1
+	f.next = f.next + b.Missed + uint64(len(kept))
+	if f.next <= s.seq {
+		select { // more to read: say so
+		case f.ready <- struct{}{}:
+		default:
+		}
+	}
 	s.mu.Unlock()
 	b.Events = make([]Event, len(kept))
 	for j, k := range kept {

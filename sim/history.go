@@ -22,15 +22,23 @@ type undoEntry struct {
 }
 
 func newUndoEntry(seq uint64, tx *txn) undoEntry {
-	n, size := 0, 64
+	n := 0
 	for _, c := range tx.changes {
 		n += 12 + len(c.Path) + len(c.Before)
-		size += len(c.Before)
 	}
 	b := make([]byte, 0, n)
 	for _, c := range tx.changes {
 		b = appendString(b, c.Path)
 		b = appendBytes(b, c.Before)
+	}
+	// Everything the entry holds counts: paths and bodies, and the
+	// idempotency records it would put back.
+	size := 64 + len(b)
+	for _, c := range tx.counters {
+		size += 32 + len(c.collection)
+	}
+	for _, w := range tx.idem {
+		size += 32 + w.was.size(w.key)
 	}
 	return undoEntry{seq: seq, changes: b, size: size, counters: tx.counters, idem: tx.idem}
 }

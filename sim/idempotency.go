@@ -22,6 +22,12 @@ type idemRecord struct {
 	created     time.Time
 }
 
+// size is about what the record stored under key holds in memory: a key or a
+// path of 60 KB counts as much as a body of 60 KB.
+func (r idemRecord) size(key string) int {
+	return 128 + len(key) + len(r.fingerprint) + len(r.request) + len(r.reply.body) + headerSize(r.reply.header)
+}
+
 func (r idemRecord) live(now time.Time) bool { return now.Before(r.created.Add(idemTTL)) }
 
 // idemDocs is where the Idempotency-Key errors point for documentation

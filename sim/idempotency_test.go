@@ -148,7 +148,7 @@ func TestIdempotencyRecordsAreCappedAndExpiredOnesMakeRoom(t *testing.T) {
 		t.Fatalf("after the others expired: %d %s", w.Code, w.Body)
 	}
 	s.mu.Lock()
-	n, size, want := len(s.st.idem), s.st.idemSize, len(s.st.idem[`k3`].reply.body)
+	n, size, want := len(s.st.idem), s.st.idemSize, s.st.idem[`k3`].size(`k3`)
 	s.mu.Unlock()
 	if n != 1 || size != want {
 		t.Fatalf("%d records of %d bytes, want 1 of %d", n, size, want)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -63,4 +64,44 @@ func NewHTTPServer(h http.Handler) *http.Server {
 		IdleTimeout:                  2 * time.Minute,
 		MaxHeaderBytes:               64 << 10,
 	}
+}
+
+// CheckHost wraps h so that, unless allowRemote is set, a request whose Host
+// is neither the listening address (listenAddr) nor a loopback name
+// (localhost, *.localhost, 127.0.0.1, ::1) gets 421 Misdirected Request
+// and never reaches h. A web page cannot then drive a learner's server by
+// giving its own name the address 127.0.0.1 (DNS rebinding): the browser
+// still sends the page's name as the Host. A request without a Host
+// (HTTP/1.0) is let through: no browser sends one.
+func CheckHost(h http.Handler, listenAddr string, allowRemote bool) http.Handler {
+	if allowRemote {
+		return h
+	}
+	listenHost, _, _ := net.SplitHostPort(listenAddr)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host == "" || hostAllowed(r.Host, listenHost) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rep := errorReply(http.StatusMisdirectedRequest, "this server answers requests for %s or localhost only, not for %s: a web page may be trying to reach it under another name; start putpost with --allow-remote to accept other names", listenAddr, quoteInput(r.Host))
+		for k, vv := range rep.header {
+			w.Header()[k] = vv
+		}
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(rep.body)
+	})
+}
+
+func hostAllowed(hostport, listenHost string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == strings.ToLower(listenHost) {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

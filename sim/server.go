@@ -25,9 +25,9 @@ type Options struct {
 const (
 	maxBody        = 1 << 20  // request bodies; larger ones get 413
 	maxStoreBytes  = 64 << 20 // stored JSON in total; more gets 507
-	maxEventBytes  = 64 << 20 // bodies kept in the event log
+	maxEventBytes  = 64 << 20 // everything kept in the event log (bodies, targets, headers)
 	maxUndoBytes   = 64 << 20 // old bodies kept for Undo
-	maxIdemBytes   = 64 << 20 // responses kept for Idempotency-Key replays
+	maxIdemBytes   = 64 << 20 // keys, requests and responses kept for Idempotency-Key replays
 	tick           = time.Second
 	defaultMaxRes  = 10000
 	defaultMaxEvts = 10000

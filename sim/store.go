@@ -43,7 +43,7 @@ type state struct {
 	counters map[string]int // the last id handed out, per collection
 	idem     map[string]idemRecord
 	bytes    int // stored body bytes, for the storage cap
-	idemSize int // bytes of the responses kept in idem
+	idemSize int // bytes kept in idem: keys, requests and responses (idemRecord.size)
 
 	undo      []undoEntry // newest last
 	undoBytes int
@@ -163,10 +163,12 @@ func (st *state) setIdem(tx *txn, key string, rec idemRecord, present bool) {
 		was, had := st.idem[key]
 		tx.idem = append(tx.idem, idemWas{key, was, had})
 	}
-	st.idemSize -= len(st.idem[key].reply.body)
+	if old, ok := st.idem[key]; ok {
+		st.idemSize -= old.size(key)
+	}
 	if present {
 		st.idem[key] = rec
-		st.idemSize += len(rec.reply.body)
+		st.idemSize += rec.size(key)
 	} else {
 		delete(st.idem, key)
 	}
@@ -178,7 +180,7 @@ func (st *state) forgetExpired(now time.Time) {
 	st.own()
 	for k, r := range st.idem {
 		if !r.live(now) {
-			st.idemSize -= len(r.reply.body)
+			st.idemSize -= r.size(k)
 			delete(st.idem, k)
 		}
 	}

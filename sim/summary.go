@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // FieldChange is one top-level JSON field of a resource before and after a
@@ -245,7 +247,15 @@ func describeChanges(cs []Change) string {
 	return strings.Join(parts, "; ")
 }
 
+// maxShownField and maxShownPath bound what a summary shows of a field name
+// and of a path; both came from a client.
+const (
+	maxShownField = 60
+	maxShownPath  = 120
+)
+
 func describeChange(c Change) string {
+	c.Path = termsafe.Cut(c.Path, maxShownPath)
 	switch {
 	case c.Before == nil && c.After == nil:
 		return c.Path + " absent"
@@ -263,7 +273,7 @@ func describeChange(c Change) string {
 	for _, fc := range fcs[:min(len(fcs), most)] {
 		p := showValue(fc.Field, fc.Before) + " → " + showValue(fc.Field, fc.After)
 		if fc.Field != "" {
-			p = escapeControls(fc.Field, false) + " " + p
+			p = termsafe.Cut(fc.Field, maxShownField) + " " + p
 		}
 		parts = append(parts, p)
 	}
@@ -295,5 +305,5 @@ func showValue(field, v string) string {
 	if r := []rune(v); len(r) > most {
 		v = string(r[:most-1]) + "…"
 	}
-	return escapeControls(v, false)
+	return termsafe.String(v)
 }

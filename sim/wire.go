@@ -6,14 +6,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // Wire prints a recorded message as HTTP/1.1 text for people to read: the
 // request line or status line, the header fields (Host first, the rest
-// sorted), a blank line and the body. Lines end in "\n"; control characters
-// and invalid UTF-8 are shown escaped so a body cannot drive the terminal.
+// sorted), a blank line and the body. Lines end in "\n"; everything a terminal
+// would act on is shown escaped (termsafe), and very long fields and bodies
+// are cut, so a message from the network cannot drive or flood the screen.
 func (m Message) Wire(isRequest bool) string { return m.wire(isRequest, "\n", true) }
 
 // wire prints m with the given line ending; escape makes it safe to display.
@@ -21,7 +22,7 @@ func (m Message) Wire(isRequest bool) string { return m.wire(isRequest, "\n", tr
 func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	clean := func(s string) string { return s }
 	if escape {
-		clean = func(s string) string { return escapeControls(s, false) }
+		clean = func(s string) string { return termsafe.Cut(s, maxWireField) }
 	}
 	var b strings.Builder
 	if isRequest {
@@ -59,35 +60,16 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	}
 	b.WriteString(eol)
 	if escape {
-		b.WriteString(escapeControls(string(m.Body), true))
+		b.WriteString(termsafe.CutText(string(m.Body), maxWireBody))
 	} else {
 		b.Write(m.Body)
 	}
 	return b.String()
 }
 
-// printable escapes control characters and invalid UTF-8 (keeping newlines
-// and tabs when multiline) so that text from the network is safe on a terminal.
-func escapeControls(s string, multiline bool) string {
-	keep := func(r rune) bool { return multiline && (r == '\n' || r == '\t') }
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && !keep(r) }) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case keep(r):
-			b.WriteRune(r)
-		case unicode.IsControl(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
+// What Wire shows at most of one field (a target, a header name or value)
+// and of a body; the rest is cut with "…".
+const (
+	maxWireField = 2 << 10
+	maxWireBody  = 64 << 10
+)

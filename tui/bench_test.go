@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -68,6 +70,28 @@ func BenchmarkResize(b *testing.B) {
 	for b.Loop() {
 		d.m.cache = newMDCache()
 		d.m.md = newMDRenderer(d.m.st)
+		d.send(tea.WindowSizeMsg{Width: 120 + i%2, Height: 40})
+		i++
+	}
+}
+
+// BenchmarkResizeAfterAFlood measures a resize with the log full of the
+// issue 9 flood: 2,000 exchanges with 60 KB targets (each log line is
+// drawn again for the new width). Before targets were cut before they were
+// measured, one took 5 s.
+func BenchmarkResizeAfterAFlood(b *testing.B) {
+	d := newDriver(b, 120, 40, testOpts{sandbox: true})
+	long := "/accounts/42?q=" + strings.Repeat("t", 60<<10)
+	for range maxLog {
+		d.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", long, nil))
+	}
+	d.send(pokeMsg{})
+	if len(d.m.srv.log) < maxLog/4 {
+		b.Fatalf("only %d exchanges in the log", len(d.m.srv.log))
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
 		d.send(tea.WindowSizeMsg{Width: 120 + i%2, Height: 40})
 		i++
 	}

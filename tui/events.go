@@ -7,9 +7,12 @@ import (
 )
 
 // updatesMsg carries the session's updates since the last batch, oldest
-// first, and the server state read right after them.
+// first, and the server state read right after them. Skipped counts the
+// older events left out of a batch (a flood): the screen shows at most the
+// newest maxLog.
 type updatesMsg struct {
 	Updates []session.Update
+	Skipped uint64
 	Snap    serverSnap
 }
 
@@ -20,7 +23,8 @@ func waitUpdates(ss *shared) tea.Cmd {
 	return func() tea.Msg {
 		for {
 			if ups := ss.watch.Poll(); len(ups) > 0 {
-				return updatesMsg{Updates: ups, Snap: takeSnap(ss.sess)}
+				ups, skipped := newestEvents(ups, maxLog)
+				return updatesMsg{Updates: ups, Skipped: skipped, Snap: takeSnap(ss.sess)}
 			}
 			select {
 			case <-ss.done:
@@ -29,4 +33,30 @@ func waitUpdates(ss *shared) tea.Cmd {
 			}
 		}
 	}
+}
+
+// newestEvents keeps every update but the events older than the newest n
+// (and what the session says it missed), and counts what it left out: a
+// flood of ten thousand costs a frame no more than n.
+func newestEvents(ups []session.Update, n int) ([]session.Update, uint64) {
+	events := 0
+	for _, u := range ups {
+		if u.Kind == session.UpdateEvent {
+			events++
+		}
+	}
+	var skipped uint64
+	out := ups[:0:0]
+	for _, u := range ups {
+		switch {
+		case u.Kind == session.UpdateMissed:
+			skipped += u.Missed
+		case u.Kind == session.UpdateEvent && events > n:
+			events--
+			skipped++
+		default:
+			out = append(out, u)
+		}
+	}
+	return out, skipped
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // Copying an exchange as curl (y) and exporting the session's requests (E).
@@ -31,7 +32,9 @@ func (m *Model) copyExchange() tea.Cmd {
 // copiedLines is the copy box's text for an inner width w.
 func (m *Model) copiedLines(w int) []string {
 	lines := []string{" " + m.st.Muted.Render("Copied to the clipboard (if your terminal allows it):"), ""}
-	for _, ln := range strings.Split(ansi.Hardwrap(m.copied, max(1, w-2), false), "\n") {
+	// The exchange may have come from anywhere (curl over --listen): what
+	// the box shows is escaped; the clipboard gets the command itself.
+	for _, ln := range strings.Split(ansi.Hardwrap(termsafe.String(m.copied), max(1, w-2), false), "\n") {
 		lines = append(lines, " "+m.st.Text.Render(ln))
 	}
 	return append(lines, "", " "+m.st.Muted.Render("Press any key to go on."))

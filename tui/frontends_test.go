@@ -216,6 +216,9 @@ func TestTwoViewsOfOneSession(t *testing.T) {
 	playLineModeWords(t, sess, "PUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\nnext\n")
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40}) // any message: the driver then reads the updates
 	d.mustContain("Step 2/4", "PUT     /flights/AA123")
+	if got, want := d.m.comp.line.Value(), d.sess.Step().Suggest; got != want {
+		t.Errorf("the composer holds %q, want step 2's suggestion %q", got, want)
+	}
 	if !d.sess.StepPassed(0) {
 		t.Error("the first step is not passed")
 	}

@@ -172,7 +172,8 @@ func (d *driver) step(msg tea.Msg) {
 		d.m = nm.(Model)
 		queue = append(queue, d.run(cmd)...)
 		if ups := d.m.ss.watch.Poll(); len(ups) > 0 {
-			queue = append(queue, updatesMsg{Updates: ups, Snap: takeSnap(d.sess)})
+			ups, skipped := newestEvents(ups, maxLog)
+			queue = append(queue, updatesMsg{Updates: ups, Skipped: skipped, Snap: takeSnap(d.sess)})
 		}
 	}
 }

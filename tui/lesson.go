@@ -79,6 +79,7 @@ payments. There is no lesson and no check: try anything.
 // enterStep sets the screen up for the session's current step: the
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
+	m.entered = m.stepID()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
@@ -213,6 +214,14 @@ func (m *Model) answer(choice int) tea.Cmd {
 	return m.buildLesson(st.JustPassed || !q.Correct)
 }
 
+// stepID names the session's current step ("put-replace#2"), or "sandbox".
+func (m *Model) stepID() string {
+	if l := m.ss.sess.Lesson(); l != nil {
+		return l.ID + "#" + strconv.Itoa(m.ss.sess.StepIndex())
+	}
+	return "sandbox"
+}
+
 // --- building the pane ----------------------------------------------------
 
 // buildLesson lays out the lesson pane's lines for the current step.
@@ -220,11 +229,11 @@ func (m *Model) answer(choice int) tea.Cmd {
 // shown as plain wrapped text until it arrives. jumpToResult scrolls to the
 // outcome (a step just passed, a quiz just answered).
 func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
-	l := &m.lesson
-	if l.w <= 0 {
+	w := m.lesson.Width()
+	if w <= 0 {
 		return nil
 	}
-	w := l.w
+	c := lessonContent{taskAt: -1, resultAt: -1}
 	var (
 		lines []string
 		cmds  []tea.Cmd
@@ -254,15 +263,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
-	id := "sandbox"
-	if lesson != nil {
-		id = lesson.ID + "#" + strconv.Itoa(idx)
-	}
-	resultAt := -1
-	l.hintAt = 0
-	l.taskAt = -1
-	l.summary = m.taskSummary(w, false)
-	l.summaryC = m.taskSummary(w, true)
+	c.id = m.stepID()
+	c.summary = m.taskSummary(w, false)
+	c.summaryC = m.taskSummary(w, true)
 
 	switch {
 	case lesson == nil || step == nil:
@@ -280,9 +283,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		md(mdKey{Lesson: lesson.ID, Step: idx, Part: "text"}, head)
 		blank()
 
-		l.taskAt = len(lines)
+		c.taskAt = len(lines)
 		if step.Quiz != nil {
-			resultAt = m.quizLines(step, &lines, md, text)
+			c.resultAt = m.quizLines(step, &lines, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
 			for _, r := range m.status().Results {
@@ -307,19 +310,18 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 		if hs := eng.HintsShown(); len(hs) > 0 {
 			blank()
-			l.hintAt = len(lines)
 			for i, h := range hs {
 				lines = append(lines, m.st.Info.Render(fmt.Sprintf("Hint %d/%d", i+1, len(step.Hints))))
 				md(mdKey{Lesson: lesson.ID, Step: idx, Part: "hint" + strconv.Itoa(i) + "\x00" + h}, h) // live values: the text is part of the key
 			}
-			l.hintAt = len(lines) - 1
+			c.hintAt = len(lines) - 1
 		} else if !m.status().Passed && len(step.Hints) > 0 {
 			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
 		}
 
 		if m.status().Passed && step.Quiz == nil {
 			blank()
-			resultAt = len(lines)
+			c.resultAt = len(lines)
 			lines = append(lines, m.st.OK.Render("✓ Step passed"))
 			// The explanation may hold live values: the text is part of the key.
 			explain := eng.Explain()
@@ -332,8 +334,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	}
 
 	// A last empty line for the task summary to cover when it is pinned
-	// at the bottom (see Visible), so that it never hides the end.
-	if l.taskAt >= 0 {
+	// at the bottom (see View), so that it never hides the end.
+	if c.taskAt >= 0 {
 		lines = append(lines, "")
 	}
 	// Fit every line to the pane now, so that View draws them as they are.
@@ -342,24 +344,8 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			lines[i] = fitLine(ln, w)
 		}
 	}
-	l.sc.SetLines(lines)
-	l.resultAt = resultAt
-	switch {
-	case id != l.id:
-		l.id = id
-		l.anchor = anchorNone
-		l.sc.Top()
-	case jumpToResult && resultAt >= 0:
-		l.anchor = anchorResult
-	}
-	switch l.anchor {
-	case anchorResult:
-		if l.resultAt >= 0 {
-			l.sc.SetOffset(l.resultAt)
-		}
-	case anchorHint:
-		l.sc.Show(l.hintAt)
-	}
+	c.lines = lines
+	m.lesson.SetContent(c, jumpToResult)
 	return tea.Batch(cmds...)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // pane is one of the three panes that can have the focus.
@@ -63,6 +64,7 @@ type Model struct {
 	reset   resetBox
 	export  exportBox
 	copied  string // the curl line in the copy box
+	entered string // the step enterStep last set the screen up for (see stepID)
 
 	lesson lessonPane
 	comp   composer
@@ -105,9 +107,9 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, takeSnap(ss.sess))
+	m.srv.Apply(nil, takeSnap(ss.sess), false)
 	m.lesson = lessonPane{}
-	m.notice = strings.TrimSpace(o.Notice)
+	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
 	m.listen(ss.sess.Addr())
 	switch {
@@ -580,13 +582,9 @@ func (m *Model) cycleFaults() {
 	next.Delay = cur.Delay
 	m.ss.sess.SetFaults(next)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
-	switch {
-	case next.LoseResponses:
-		m.flash = "faults on: the first attempt of each request loses its response after the server acted"
-	case next.DropRequests:
-		m.flash = "faults on: the first attempt of each request never reaches the server"
-	default:
-		m.flash = "faults off: the network delivers everything"
+	m.flash = "faults on: " + session.DescribeFaults(next)
+	if next == (sim.FaultSettings{Delay: next.Delay}) {
+		m.flash = "faults off: " + session.DescribeFaults(next)
 	}
 }
 
@@ -708,16 +706,19 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
-			if !u.ByCommand { // another view moved the learner
-				m.lesson.Restart()
+			// This screen's own moves were shown when it made them;
+			// another view of the session may have moved the learner.
+			if m.stepID() != m.entered {
 				m.enterStep()
 				cmds = append(cmds, m.buildLesson(false))
 			}
+		case session.UpdateAnswer:
+			cmds = append(cmds, m.buildLesson(false))
 		}
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.Apply(fresh, msg.Snap)
+	m.srv.Apply(fresh, msg.Snap, msg.Skipped > 0)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

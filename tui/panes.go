@@ -39,6 +39,43 @@ func (l *lessonPane) Update(msg tea.KeyPressMsg, k KeyMap) bool {
 	return true
 }
 
+// lessonContent is what the lesson pane shows for one step, laid out for its
+// width: the lines, and where in them the task, the newest hint and the
+// outcome start (-1: none), with the one-line task summaries.
+type lessonContent struct {
+	id                string // lesson and step the lines are for
+	lines             []string
+	taskAt            int
+	hintAt            int
+	resultAt          int
+	summary, summaryC string // see lessonPane
+}
+
+// SetContent shows c. New lines for another step start at the top; for the
+// same step the pane keeps following what it followed, or jumps to the
+// outcome when asked (a step just passed, a quiz just answered).
+func (l *lessonPane) SetContent(c lessonContent, jumpToResult bool) {
+	l.hintAt, l.taskAt, l.resultAt = c.hintAt, c.taskAt, c.resultAt
+	l.summary, l.summaryC = c.summary, c.summaryC
+	l.sc.SetLines(c.lines)
+	switch {
+	case c.id != l.id:
+		l.id = c.id
+		l.anchor = anchorNone
+		l.sc.Top()
+	case jumpToResult && c.resultAt >= 0:
+		l.anchor = anchorResult
+	}
+	switch l.anchor {
+	case anchorResult:
+		if l.resultAt >= 0 {
+			l.sc.SetOffset(l.resultAt)
+		}
+	case anchorHint:
+		l.sc.Show(l.hintAt)
+	}
+}
+
 // Scroll moves the text by n lines (the wheel, the arrow keys).
 func (l *lessonPane) Scroll(n int) {
 	l.anchor = anchorNone
@@ -95,9 +132,8 @@ func (s *serverPane) Back() {
 	switch {
 	case s.wire != nil:
 		s.CloseWire()
-	case s.sel >= 0:
-		s.sel = -1
-		s.follow = true
+	default:
+		s.Deselect()
 	}
 }
 

@@ -14,11 +14,25 @@ import (
 
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
-// maxLog is how many exchanges the server pane keeps for its log. The sim
-// keeps its own (longer) record; this is only what the screen can scroll.
-const maxLog = 2000
+// maxLog is how many exchanges the server pane keeps for its log, and
+// maxLogBytes about how many bytes they may hold (sim.Event.Size): 2,000
+// requests with 60 KB targets and headers would be 240 MB. The sim keeps
+// its own (longer) record; this is only what the screen can scroll.
+const (
+	maxLog      = 2000
+	maxLogBytes = 32 << 20
+)
+
+// What the pane shows at most of a string from outside (a target, a path,
+// a stored body): cut before it is measured, styled or wrapped.
+const (
+	maxShownTarget = 512
+	maxShownBody   = 2 << 10
+	maxShownField  = 60
+)
 
 // resourceState is one resource as the sim had it when a snapshot was taken.
 type resourceState struct {
@@ -51,10 +65,13 @@ func takeSnap(sess *session.Session) serverSnap {
 }
 
 // logEntry is one event in the log with its line rendered for the current
-// width (re-rendered on resize, never in View).
+// width, or "" while it has not been drawn: only the entries in the log's
+// window are drawn (drawWindow), so a batch of two thousand events or a
+// resize costs what is visible.
 type logEntry struct {
 	ev   sim.Event
 	line string
+	size int // ev.Size()
 }
 
 // chartSpec names the value the chart plots: a numeric field of a resource,
@@ -65,7 +82,7 @@ func (c chartSpec) label() string {
 	if c.Field == "" {
 		return "resources stored"
 	}
-	return c.Field + " of " + c.Path
+	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
 }
 
 // serverPane shows the sim: resources with what the newest change did,
@@ -81,10 +98,11 @@ type serverPane struct {
 	res     []string              // resource lines, rendered when state or size changes
 	resAt   int                   // first line of res about the newest change
 
-	log    []logEntry
-	sel    int  // selected log entry; -1: none (follow the newest)
-	off    int  // first log entry shown when not following
-	follow bool // keep the newest entry in view
+	log      []logEntry
+	logBytes int  // the sizes of log's events
+	sel      int  // selected log entry; -1: none (follow the newest)
+	off      int  // first log entry shown when not following
+	follow   bool // keep the newest entry in view
 
 	chart      chartSpec
 	chartSet   bool      // the learner picked the chart value
@@ -122,24 +140,26 @@ func (s *serverPane) SetStyles(st *Styles) {
 func (s *serverPane) redraw(entries bool) {
 	if entries {
 		for i := range s.log {
-			s.log[i].line = s.renderEntry(s.log[i].ev)
+			s.log[i].line = ""
 		}
 	}
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
 	if s.wire != nil {
 		s.openWire(s.wireSeq)
 	}
 }
 
-// Apply takes in new events and the state read after them.
-func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
+// Apply takes in new events and the state read after them; skipped says
+// older events were left out (a flood), so the chart resyncs with the state.
+func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
 	if !s.chartSet {
 		s.chart = defaultChart(snap)
 	}
-	admin := false
+	admin := skipped
 	for _, ev := range evs {
 		if ev.Kind == sim.KindReset {
 			s.clearSeries()
@@ -159,14 +179,25 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 			}
 		}
 		s.sample(ev)
-		s.log = append(s.log, logEntry{ev: ev, line: s.renderEntry(ev)})
+		size := ev.Size()
+		s.log = append(s.log, logEntry{ev: ev, size: size})
+		s.logBytes += size
 	}
-	if over := len(s.log) - maxLog; over > 0 {
-		s.log = append(s.log[:0:0], s.log[over:]...)
+	// Keep the newest maxLog entries, within maxLogBytes (at least one).
+	drop := max(0, len(s.log)-maxLog)
+	for _, e := range s.log[:drop] {
+		s.logBytes -= e.size
+	}
+	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
+		s.logBytes -= s.log[drop].size
+		drop++
+	}
+	if drop > 0 {
+		s.log = append(s.log[:0:0], s.log[drop:]...)
 		if s.sel >= 0 {
-			s.sel = max(0, s.sel-over)
+			s.sel = max(0, s.sel-drop)
 		}
-		s.off = max(0, s.off-over)
+		s.off = max(0, s.off-drop)
 	}
 	// Resync the charted value with the state: its first point at start or
 	// after a reset, and a point for what an undo or a step reset put back.
@@ -178,6 +209,19 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap) {
 	}
 	s.rebuildRes()
 	s.rebuildChart()
+	s.drawWindow()
+}
+
+// drawWindow draws the log entries in the window that are not drawn yet.
+// Every change of the log, its window or the pane's size calls it; View
+// draws a line itself only if one was missed.
+func (s *serverPane) drawWindow() {
+	start := s.windowStart()
+	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
+		if s.log[i].line == "" {
+			s.log[i].line = s.renderEntry(s.log[i].ev)
+		}
+	}
 }
 
 // clearSeries starts the chart afresh.
@@ -360,6 +404,7 @@ func (s *serverPane) Move(n int) {
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
 	s.follow = s.sel == len(s.log)-1
 	s.ensureVisible()
+	s.drawWindow()
 }
 
 func (s *serverPane) Page(dir int) {
@@ -384,6 +429,7 @@ func (s *serverPane) Home() {
 		s.follow = false
 		s.ensureVisible()
 	}
+	s.drawWindow()
 }
 
 func (s *serverPane) End() {
@@ -395,6 +441,15 @@ func (s *serverPane) End() {
 		s.sel = len(s.log) - 1
 	}
 	s.follow = true
+	s.drawWindow()
+}
+
+// Deselect drops the log selection, if any, and follows the newest entry.
+func (s *serverPane) Deselect() {
+	if s.sel >= 0 {
+		s.sel, s.follow = -1, true
+		s.drawWindow()
+	}
 }
 
 // Scroll moves the log window without moving the selection (mouse wheel).
@@ -407,6 +462,7 @@ func (s *serverPane) Scroll(n int) {
 	start := s.windowStart()
 	s.off = min(max(0, start+n), max(0, len(s.log)-h))
 	s.follow = s.off >= len(s.log)-h
+	s.drawWindow()
 }
 
 func (s *serverPane) ensureVisible() {
@@ -442,6 +498,7 @@ func (s *serverPane) ClickLog(y int) {
 		s.follow = i == len(s.log)-1
 		s.off = s.windowStart()
 	}
+	s.drawWindow()
 }
 
 // --- wire view ---------------------------------------------------------
@@ -552,11 +609,11 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 	case c.Before == nil && c.After == nil:
 		return nil
 	case c.Before == nil:
-		return []string{indent + s.st.Changed.Render("+ "+c.Path+" created ") + s.st.After.Render(string(c.After))}
+		return []string{indent + s.st.Changed.Render("+ "+shownPath(c.Path)+" created ") + s.st.After.Render(shownBody(c.After))}
 	case c.After == nil:
-		return []string{indent + s.st.Changed.Render("− "+c.Path+" deleted ") + s.st.Before.Render(string(c.Before))}
+		return []string{indent + s.st.Changed.Render("− "+shownPath(c.Path)+" deleted ") + s.st.Before.Render(shownBody(c.Before))}
 	}
-	lines := []string{indent + s.st.Changed.Render("● "+c.Path)}
+	lines := []string{indent + s.st.Changed.Render("● "+shownPath(c.Path))}
 	fcs := sim.FieldChanges(c.Before, c.After)
 	if len(fcs) == 0 {
 		lines = append(lines, indent+"    "+s.st.Muted.Render("same content"))
@@ -569,7 +626,7 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 	before, after := fc.Display()
-	return s.st.Bold.Render(fc.Field) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
 }
 
 // --- rendering -----------------------------------------------------------
@@ -643,7 +700,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
 	}
 	src := s.st.Muted.Render(fmt.Sprintf("%-6s", sourceName(ev)))
-	method := s.st.Method.Render(fmt.Sprintf("%-7s", ev.Request.Method))
+	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
 		status = "no response"
@@ -665,7 +722,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 		}
 		room = w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
 	}
-	path := ev.Request.Target
+	path := shownPath(ev.Request.Target)
 	if ansi.StringWidth(path) > room {
 		path = ansi.Truncate(path, max(1, room), "…")
 	}
@@ -690,7 +747,7 @@ func (s *serverPane) rebuildRes() {
 			j++
 		}
 		if j-i > groupAbove {
-			out = append(out, "  "+s.st.Path.Render(parent+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
+			out = append(out, "  "+s.st.Path.Render(shownPath(parent)+"/…")+"  "+s.st.Muted.Render(fmt.Sprintf("%d members", j-i)))
 		}
 		for _, r := range res[i:j] {
 			seen[r.Path] = true
@@ -711,7 +768,7 @@ func (s *serverPane) rebuildRes() {
 			if at < 0 {
 				at = len(out)
 			}
-			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(path)+"  "+s.st.Changed.Render("deleted"))
+			out = append(out, s.st.Changed.Render("− ")+s.st.Before.Render(shownPath(path))+"  "+s.st.Changed.Render("deleted"))
 		}
 	}
 	if len(out) == 0 {
@@ -743,7 +800,7 @@ func (s *serverPane) resourceLines(r resourceState) []string {
 		mark = s.st.Changed.Render("● ")
 		pst = s.st.Changed
 	}
-	line := mark + pst.Render(r.Path) + "  " + s.st.Text.Render(string(r.Body))
+	line := mark + pst.Render(shownPath(r.Path)) + "  " + s.st.Text.Render(shownBody(r.Body))
 	if r.ETag != "" && s.w >= 50 {
 		line += "  " + s.st.Faint.Render(r.ETag)
 	}
@@ -806,12 +863,16 @@ func (s *serverPane) View() []string {
 	}
 	start := s.windowStart()
 	for i := start; i < min(count, start+lh); i++ {
+		line := s.log[i].line
+		if line == "" {
+			line = s.renderEntry(s.log[i].ev)
+		}
 		if i == s.sel {
 			// Reverse video, and a marker for terminals without it.
-			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(s.log[i].line), s.w)))
+			lines = append(lines, s.st.Selected.Render(fitLine("▸"+ansi.Strip(line), s.w)))
 			continue
 		}
-		lines = append(lines, " "+s.log[i].line)
+		lines = append(lines, " "+line)
 	}
 	for len(lines) < s.h-s.detailHeight() {
 		lines = append(lines, "")
@@ -822,10 +883,17 @@ func (s *serverPane) View() []string {
 		if sum == "" {
 			sum = statusText(ev.Response.Status)
 		}
-		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(sum), s.w))
+		lines = append(lines, fitLine(s.st.Info.Render("⏎ wire view: ")+s.st.Text.Render(termsafe.Cut(sum, maxShownBody)), s.w))
 	}
 	return lines
 }
+
+// shownPath and shownBody are a path (or request target) and a stored body
+// as the pane shows them: escaped (termsafe) and cut, so that what a client
+// sent can neither drive the terminal nor cost more than a screen's worth.
+func shownPath(p string) string { return termsafe.Cut(p, maxShownTarget) }
+
+func shownBody(b []byte) string { return termsafe.CutBytes(b, maxShownBody) }
 
 func logHint(sel int) string {
 	if sel >= 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // View draws the screen from state computed in Update: it slices
@@ -151,7 +152,8 @@ func (m *Model) refreshFooter() {
 	rest := w - ansi.StringWidth(mark)
 	var line string
 	if m.flash != "" {
-		line = m.st.Notice.Render(ansi.Truncate(" "+m.flash, max(1, rest), "…"))
+		// A flash may quote an error that names a file or a server's words.
+		line = m.st.Notice.Render(ansi.Truncate(" "+termsafe.Cut(m.flash, 4*w), max(1, rest), "…"))
 	} else {
 		m.help.SetWidth(rest - 1)
 		line = " " + m.help.ShortHelpView(m.shortHelp())

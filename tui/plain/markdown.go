@@ -32,18 +32,64 @@ func markdownLines(src string) []string {
 }
 
 type mdRenderer struct {
-	src   []byte
-	lines []string
+	src    []byte
+	lines  []string
+	levels []mdLevel // the list items and block quotes the renderer is in, outermost first
 }
 
+// mdLevel is one list item or block quote being rendered: its first
+// non-blank line starts with first (a list marker), the others with rest.
+// Lines are prefixed once, as they are added, with every level's prefix:
+// rendering each level on its own and indenting its lines again at every
+// level above would cost the square of the depth.
+type mdLevel struct {
+	first, rest string
+	tight       bool // a tight list's item: no blank lines inside
+	marked      bool // first has been used
+	start       int  // len(lines) when the level began
+}
+
+// maxIndentLevels bounds how many levels indent a line: the loader refuses
+// lessons nested deeper than a few levels, and past this depth more
+// indentation would only push the text off a reader's line.
+const maxIndentLevels = 16
+
+// add appends a line of the innermost level, with every level's prefix. A
+// blank line inside a tight list item is dropped.
 func (r *mdRenderer) add(s string) {
-	r.lines = append(r.lines, strings.TrimRight(s, " \t"))
+	if s == "" {
+		for _, l := range r.levels {
+			if l.tight {
+				return
+			}
+		}
+		r.lines = append(r.lines, "")
+		return
+	}
+	var b strings.Builder
+	for i := range r.levels {
+		l := &r.levels[i]
+		p := l.rest
+		if !l.marked {
+			p, l.marked = l.first, true
+		}
+		if i < maxIndentLevels {
+			b.WriteString(p)
+		}
+	}
+	b.WriteString(s)
+	r.lines = append(r.lines, strings.TrimRight(b.String(), " \t"))
 }
 
-// blank separates blocks: at most one blank line, never at the start.
+// blank separates blocks: at most one blank line, never at the start of
+// the output or of a level.
 func (r *mdRenderer) blank() {
-	if n := len(r.lines); n > 0 && r.lines[n-1] != "" {
-		r.lines = append(r.lines, "")
+	start := 0
+	if k := len(r.levels); k > 0 {
+		start = r.levels[k-1].start
+	}
+	if n := len(r.lines); n > start && r.lines[n-1] != "" {
+		r.add("")
 	}
 }
 
@@ -98,27 +144,19 @@ func (r *mdRenderer) paragraph(n ast.Node) {
 	}
 }
 
-// nested renders n's children on their own and indents them: the first
-// non-blank line gets first (a list marker), the rest get rest. tight drops
-// blank lines, as in the items of a tight list.
+// nested renders n's children indented: the first non-blank line gets first
+// (a list marker), the rest get rest. tight drops blank lines, as in the
+// items of a tight list.
 func (r *mdRenderer) nested(n ast.Node, first, rest string, tight bool) {
-	sub := &mdRenderer{src: r.src}
-	sub.blocks(n)
-	marked := false
-	for _, line := range trimBlank(sub.lines) {
-		switch {
-		case line == "" && tight:
-			// A tight list reads as one block: no blank lines inside items.
-		case line == "":
-			r.add("")
-		case !marked:
-			r.add(first + line)
-			marked = true
-		default:
-			r.add(rest + line)
-		}
+	r.levels = append(r.levels, mdLevel{first: first, rest: rest, tight: tight, start: len(r.lines)})
+	r.blocks(n)
+	k := len(r.levels) - 1
+	l := r.levels[k]
+	for len(r.lines) > l.start && r.lines[len(r.lines)-1] == "" {
+		r.lines = r.lines[:len(r.lines)-1]
 	}
-	if !marked && first != rest {
+	r.levels = r.levels[:k]
+	if !l.marked && first != rest {
 		r.add(strings.TrimRight(first, " "))
 	}
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // style names what a line is for; it only matters when colour was asked for.
@@ -72,34 +73,35 @@ func (p *printer) lines(ls []string) {
 	}
 }
 
-// clean makes s safe and quiet to print on one line: invalid UTF-8, control
-// characters (other than tab), and bidirectional overrides are shown as
-// escapes such as \x1b; box-drawing characters become -, | or +. Newlines are
-// escaped too: the printer splits lines before it cleans them.
+// clean makes s safe and quiet to print on one line: termsafe escapes what a
+// terminal would act on or not show (tabs are kept; the printer splits lines
+// before it cleans them), and box-drawing characters become -, | or +.
 func clean(s string) string {
-	if isPlainASCII(s) {
+	s = termsafe.Text(s)
+	if !strings.ContainsAny(s, "\n") && !hasBoxDrawing(s) {
 		return s
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+	for _, r := range s {
 		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.Is(unicode.Cc, r) || isBidiControl(r) || r == '\u2028' || r == '\u2029':
-			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == '\n':
+			b.WriteString(`\x0a`)
 		case r >= 0x2500 && r <= 0x257f:
 			b.WriteByte(boxToASCII(r))
 		default:
-			b.WriteString(s[i : i+size])
+			b.WriteRune(r)
 		}
-		i += size
 	}
 	return b.String()
+}
+
+func hasBoxDrawing(s string) bool {
+	for _, r := range s {
+		if r >= 0x2500 && r <= 0x257f {
+			return true
+		}
+	}
+	return false
 }
 
 // maxShown is how many bytes of a learner's line, a stored resource or a
@@ -118,21 +120,6 @@ func shorten(s string, n int) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
-}
-
-func isPlainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 && c != '\t' || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// isBidiControl reports the characters that reorder text on screen, which
-// could make a line read differently from what it is.
-func isBidiControl(r rune) bool {
-	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // boxToASCII maps a box-drawing character (U+2500–U+257F) to the ASCII

@@ -17,6 +17,7 @@ func TestCleanMakesControlCharactersVisible(t *testing.T) {
 		{"bad \xff utf8", `bad \xff utf8`},
 		{"c1 \u009b", `c1 \u009b`},
 		{"bidi \u202eevil", `bidi \u202eevil`},
+		{"zero\u200bwidth\u200djoin\ufeff", `zero\u200bwidth\u200djoin\ufeff`},
 		{"┌─┐│└┘═║", "+-+|++-|"},
 		{"✓ 80.00 → 100.00 ×3 …", "✓ 80.00 → 100.00 ×3 …"},
 	}

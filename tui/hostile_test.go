@@ -1,0 +1,200 @@
+package tui
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
+)
+
+// fromNetwork sends a request to the driver's sim as a client of --listen
+// would, then lets the screen take in the event.
+func (d *driver) fromNetwork(method, target, body string, header ...string) int {
+	d.t.Helper()
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	d.srv.ServeHTTP(w, r)
+	d.sess.Sync() // the session reads it now, not when its goroutine gets to it
+	d.send(pokeMsg{})
+	return w.Code
+}
+
+// pokeMsg means nothing to the Model; sending it lets the driver deliver
+// the sim's new events.
+type pokeMsg struct{}
+
+// mustShowNothingRaw fails unless the frame's only escape sequences are the
+// screen's own styling (attributes: the driver runs without colours).
+func (d *driver) mustShowNothingRaw(what string) {
+	d.t.Helper()
+	if err := termsafe.CheckStyled(d.m.View().Content, termsafe.Attributes); err != nil {
+		d.t.Fatalf("%s: %v\n%s", what, err, d.screen())
+	}
+}
+
+// The issue's OSC 8 link, colour, blinking and hidden text in JSON field
+// names: change lines, the chart title and the wire view's state changes.
+func TestEscapeSequencesInFieldNamesAreShownEscaped(t *testing.T) {
+	link := "\x1b]8;;https://evil.example\x07CLICKME\x1b]8;;\x07"
+	d := newDriver(t, 160, 50, testOpts{sandbox: true})
+	body := func(n int) string {
+		return `{"balance":` + string(rune('0'+n)) + `,"\u001b]8;;https://evil.example\u0007CLICKME\u001b]8;;\u0007":` + string(rune('0'+n)) +
+			`,"\u001b[31mred\u001b[5mblink\u001b[8mhidden":"x` + string(rune('0'+n)) + `"}`
+	}
+	if code := d.fromNetwork("PUT", "/accounts/42", body(1)); code != http.StatusOK {
+		t.Fatalf("PUT = %d", code)
+	}
+	d.fromNetwork("PUT", "/accounts/42", body(2))
+	d.mustShowNothingRaw("change lines")
+	d.mustContain(termsafe.String(link)[:40], `\x1b[31mred`)
+
+	// The chart can plot the field with the link in its name.
+	for range 4 {
+		if strings.Contains(d.srv0ChartLabel(), "CLICKME") {
+			break
+		}
+		d.keys("c")
+	}
+	if !strings.Contains(d.srv0ChartLabel(), "CLICKME") {
+		t.Fatalf("no chart of the hostile field; label %q", d.srv0ChartLabel())
+	}
+	d.mustShowNothingRaw("chart title")
+	d.mustContain(`\x1b]8;;https://evil.example\x07CLICKME`)
+
+	d.keys("w")
+	if d.m.srv.wire == nil {
+		t.Fatal("the wire view did not open")
+	}
+	d.mustShowNothingRaw("wire view")
+	d.mustContain("state changes", `\x1b[31mred\x1b[5mblink\x1b[8mhidden`)
+}
+
+func (d *driver) srv0ChartLabel() string { return d.m.srv.chart.label() }
+
+// C1 controls, a bidi override, zero-width characters and invalid UTF-8 in
+// URL paths and JSON string values.
+func TestInvisibleAndReorderingCharactersAreShownEscaped(t *testing.T) {
+	d := newDriver(t, 160, 50, testOpts{sandbox: true})
+	if code := d.fromNetwork("PUT", "/flights/evil", `{"status":"abc\u202edcba\u200b\u0085x\u009b31m"}`); code != http.StatusCreated {
+		t.Fatalf("PUT = %d", code)
+	}
+	d.fromNetwork("GET", "/accounts/\xff\xfe\u202e\u200b%C2%9B", "")
+	d.fromNetwork("GET", "/flights/%E2%80%AEevil%C2%9B2J%E2%80%8B", "")
+	d.mustShowNothingRaw("log and resources")
+	d.mustContain(`\u202e`, `\u200b`, `\u009b`)
+	d.keys("w")
+	d.mustShowNothingRaw("wire view")
+	// A log row keeps its border whatever the path held.
+	for _, ln := range strings.Split(d.screen(), "\n") {
+		if w := len([]rune(ln)); w > 160 {
+			t.Fatalf("a line of %d cells in a 160-cell screen: %q", w, ln)
+		}
+	}
+}
+
+// A flood of 60 KB targets and headers: the screen's log keeps what it can
+// show, bounded by bytes, and a frame draws no more than that.
+func TestAFloodOfLongTargetsKeepsTheLogBoundedByBytes(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	long := "/accounts/42?" + strings.Repeat("q", 60<<10)
+	pad := strings.Repeat("h", 60<<10)
+	for range 600 {
+		r := httptest.NewRequest("GET", long, nil)
+		r.Header.Set("X-Pad", pad)
+		d.srv.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	d.sess.Sync()
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40}) // the driver then reads the updates
+	if d.m.srv.logBytes > maxLogBytes || len(d.m.srv.log) == 0 {
+		t.Fatalf("the log holds %d entries of %d bytes; the budget is %d", len(d.m.srv.log), d.m.srv.logBytes, maxLogBytes)
+	}
+	if last := d.m.srv.log[len(d.m.srv.log)-1].ev.Seq; last != d.srv.LastSeq() {
+		t.Fatalf("the newest entry is #%d, want #%d", last, d.srv.LastSeq())
+	}
+	drawn := 0
+	for _, e := range d.m.srv.log {
+		if len(e.line) > 4<<10 {
+			t.Fatalf("a log line of %d bytes was drawn", len(e.line))
+		}
+		if e.line != "" {
+			drawn++
+		}
+	}
+	if drawn == 0 || drawn > 40 {
+		t.Fatalf("%d log lines drawn for a 40-line screen", drawn)
+	}
+	d.mustShowNothingRaw("flood")
+}
+
+func TestNewestEventsSinceLeavesOutOnlyTheOlderOnes(t *testing.T) {
+	srv := sim.New(sim.Options{})
+	for range 10 {
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/accounts/42", nil))
+	}
+	evs, skipped := srv.NewestEventsSince(3, 4)
+	if len(evs) != 4 || evs[0].Seq != 7 || skipped != 3 {
+		t.Fatalf("%d events from #%d, %d skipped; want 4 from #7, 3 skipped", len(evs), evs[0].Seq, skipped)
+	}
+}
+
+// FuzzEveryDisplayPathShowsOutsideTextEscaped sends arbitrary bytes as a
+// path, a body and a header from the network and checks every view of them:
+// the full screen (log, resources, change lines, chart, wire view) and the
+// one-line summaries line mode and serve print.
+func FuzzEveryDisplayPathShowsOutsideTextEscaped(f *testing.F) {
+	f.Add("accounts/42", `{"balance":5}`, "x")
+	f.Add("customers/%1b%5b2J\u202e", `{"\u001b]8;;x\u0007":"\u009b","n":1}`, "\x1b[5m")
+	f.Add("\xff\xfe", `{"name":"\xff\u200b"}`, "\u2066")
+	f.Fuzz(func(t *testing.T, path, body, header string) {
+		d := newDriver(t, 100, 40, testOpts{sandbox: true})
+		for _, m := range []string{"PUT", "POST", "GET", "PATCH"} {
+			r, err := http.NewRequest(m, "http://127.0.0.1:8080/", strings.NewReader(body))
+			if err != nil {
+				return
+			}
+			r.URL.Path = "/" + path
+			r.RemoteAddr = "127.0.0.1:5555"
+			r.Header.Set("Content-Type", "application/json")
+			r.Header["X-F"] = []string{header}
+			d.srv.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		d.sess.Sync()
+		d.send(tea.WindowSizeMsg{Width: 100, Height: 40})
+		d.mustShowNothingRaw("full screen")
+		d.keys("c")
+		d.mustShowNothingRaw("chart")
+		d.keys("w")
+		d.mustShowNothingRaw("wire view")
+		for _, ev := range d.srv.EventsSince(0) {
+			for _, s := range []string{ev.Summary(), sim.ExchangeLine(ev), ev.Request.Wire(true), ev.Response.Wire(false)} {
+				if err := termsafe.CheckStyled(s, termsafe.Attributes); err != nil {
+					t.Fatalf("%v", err)
+				}
+			}
+		}
+	})
+}
+
+// TestTheCopyBoxShowsAHostileExchangeEscaped: y on an exchange from the
+// network puts the exact command on the clipboard and shows it escaped.
+func TestTheCopyBoxShowsAHostileExchangeEscaped(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	d.fromNetwork("PUT", "/accounts/42", "{\"balance\":1,\"\x1b]0;pwned\x07\":2}")
+	d.keys("y")
+	if !strings.Contains(d.clipboard, "\x1b]0;pwned\x07") {
+		t.Errorf("the clipboard does not hold the exchange as sent: %q", d.clipboard)
+	}
+	d.mustContain("Copied as curl", `\x1b]0;pwned\x07`)
+	d.mustShowNothingRaw("copy box")
+}
