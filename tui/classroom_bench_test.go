@@ -33,14 +33,18 @@ const classSize = 50
 // every screen has drawn its last frame. Reported per session:
 //
 //   - fps-min, fps-median: frames written per second while its ×100 ran;
+//
 //   - s-per-×100: how long a learner's ×100 took (median);
+//
 //   - cpu-%-busy: CPU (user + system) of the whole process while the room
 //     animates, per session, as a percentage of one core;
+//
 //   - cpu-%-idle: the same over two seconds with every screen idle;
+//
 //   - heap-MiB: live heap after start-up, per session (the process's live
 //     heap with the room open, less the heap before it opened, ÷ classSize).
 //
-//	go test ./tui -run '^$' -bench Classroom -benchtime 3x
+//     go test ./tui -run '^$' -bench Classroom -benchtime 3x
 //
 // docs/BENCHMARKS.md has the numbers.
 func BenchmarkClassroom(b *testing.B) {
