@@ -458,7 +458,7 @@ func TestE2EListenRequestFromGoClientShowsOnScreen(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("PUT /accounts/42 over the network = %d, want 200", resp.StatusCode)
 	}
-	pt.waitScreen("the network's exchange in the log", logEntry("net", "PUT", "/accounts/42", "200 OK"))
+	pt.waitScreen("the network's exchange in the log", logEntry("Go-htt", "PUT", "/accounts/42", "200 OK")) // the client by its User-Agent
 	pt.waitText(`{"balance":123.45}`)
 }
 
@@ -964,4 +964,30 @@ func closeWelcome(b *testing.B, pt *ptyTerm) {
 	at := pt.watchFor(func(s string) bool { return !strings.Contains(s, "Welcome to putpost") })
 	pt.send("x")
 	pt.await(b, at, "the lesson without the welcome")
+}
+
+// TestE2EAHalfRightPutSaysNotYetInView: at 80×24, a PUT that puts the
+// flight on time but leaves the old gate answers 200 OK, and the screen
+// says at once — without scrolling — that the step is not passed, and why.
+func TestE2EAHalfRightPutSaysNotYetInView(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the end-to-end test of the built binary in -short mode")
+	}
+	pt := startPTY(t, binary(t, "."), ptyOptions{cols: 80, rows: 24}, "--lesson", "put-replace")
+	pt.waitText("Welcome to putpost")
+	pt.send("x")
+	pt.waitText("2/13 PUT replaces what is at a URL you know", "step 1/4")
+	pt.send("e")
+	pt.send("\x0c") // ctrl+l clears the composer
+	pt.send(`PUT /flights/AA123 {"status":"ontime","gate":"a7"}`)
+	pt.send("\r")
+	s := pt.waitText(`Not yet: 3 of 4 — gate is "a7", expected "b12"`)
+	for _, passed := range []string{"step passed", "Step passed", "✓ passed"} {
+		if strings.Contains(s, passed) {
+			t.Errorf("a half-right PUT looks passed (%q):\n%s", passed, s)
+		}
+	}
+	if !strings.Contains(s, "not yet") {
+		t.Errorf("the composer's outcome does not say not yet:\n%s", s)
+	}
 }

@@ -142,6 +142,7 @@ func errorHandler(ctx context.Context, stderr io.Writer) fang.ErrorHandler {
 // tutorialFlags are the flags shared by the tutorial, the sandbox and `lessons`.
 type tutorialFlags struct {
 	lesson, lessonsDir, listen, progress string
+	theme                                string
 	onlyLessons, plain, allowRemote      bool
 	verbose, color                       bool
 }
@@ -159,6 +160,7 @@ func addTutorialFlags(c *cobra.Command, f *tutorialFlags) {
 	fs.StringVar(&f.progress, "progress", "", "the file progress is saved in (default $XDG_STATE_HOME/putpost/progress.json)")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "line mode: print every request of a repeat")
 	fs.BoolVar(&f.color, "color", false, "line mode: use colour")
+	fs.StringVar(&f.theme, "theme", "auto", "the palette: light, dark, or auto (ask the terminal, which detached tmux and screen do not answer)")
 	_ = c.RegisterFlagCompletionFunc("lesson", completeLessonIDs)
 	_ = c.MarkFlagDirname("lessons")
 	_ = c.MarkFlagFilename("progress", "json")
@@ -189,6 +191,9 @@ func (f tutorialFlags) check() error {
 	if f.onlyLessons && f.lessonsDir == "" {
 		return usagef("--only-lessons needs --lessons DIR (the folder whose lessons to use)")
 	}
+	if _, err := tui.ParseTheme(f.theme); err != nil {
+		return usagef("--theme: %v", err)
+	}
 	return nil
 }
 
@@ -212,7 +217,8 @@ conditional requests — by sending requests to a simulated HTTP server that run
 in this program and shows every state change live.
 
 With no command, the tutorial starts where you left off.
-Docs: README.md; docs/LESSONS.md for writing your own lessons.`,
+Docs: README.md; docs/LESSONS.md for writing your own lessons; docs/PRESENTING.md
+for presenting to a room.`,
 		Example: `# the tutorial, where you left off
 putpost
 # one lesson, in line mode
@@ -316,7 +322,7 @@ curl -i http://127.0.0.1:8080/accounts/42`,
 		return sim.Fixtures(), cobra.ShellCompDirectiveNoFileComp
 	})
 
-	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd)
+	root.AddCommand(sandbox, lessonsCmd, lint, serveCmd, presentCommand(stdout), newClassroomCommand(stdout, stderr))
 	root.SetHelpCommand(helpCommand(root))
 	return root
 }
@@ -424,10 +430,13 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
+	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
 	return tui.Run(ctx, tui.Options{
 		Session: sess, Notice: notice,
 		Welcome:   progress != nil && progress.FirstRun(),
 		NotSaving: progress != nil && !progress.Saving(),
+		Theme:     theme,
+		ColorFGBG: os.Getenv("COLORFGBG"),
 	})
 }
 

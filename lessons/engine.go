@@ -41,6 +41,32 @@ type StepStatus struct {
 	SaveErr    error         // progress could not be saved (the tutorial goes on)
 }
 
+// NotYet says in one line why a task step has not passed, from its check
+// results: how many hold and what the first missing one saw —
+// `Not yet: 3 of 4 — gate is "a7", expected "b12"`. It is "" for a passed
+// step and for a step without checks (a quiz). Every front end says this
+// same line after a request that does not pass the step.
+func (st StepStatus) NotYet() string {
+	if st.Passed || len(st.Results) == 0 {
+		return ""
+	}
+	ok, why := 0, ""
+	for _, r := range st.Results {
+		switch {
+		case r.OK:
+			ok++
+		case why == "" && r.Detail != "":
+			why = r.Detail
+		case why == "":
+			why = r.Desc
+		}
+	}
+	if ok == len(st.Results) {
+		return ""
+	}
+	return fmt.Sprintf("Not yet: %d of %d — %s", ok, len(st.Results), why)
+}
+
 // NewEngine starts an engine over the lessons, in the lesson the learner was
 // in (progress.Current()) or else the first one, at its first unfinished step
 // (see Goto). progress may be nil to keep progress in memory only.

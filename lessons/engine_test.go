@@ -320,3 +320,83 @@ func TestEngineWithoutLessons(t *testing.T) {
 		t.Error("Goto without lessons")
 	}
 }
+
+func TestNotYetNamesHowManyHoldAndTheFirstMissing(t *testing.T) {
+	for _, tc := range []struct {
+		st   StepStatus
+		want string
+	}{
+		{StepStatus{Results: []CheckResult{{Desc: "a", OK: true}, {Desc: "gate", Detail: `gate is "a7", expected "b12"`}, {Desc: "c"}}},
+			`Not yet: 1 of 3 — gate is "a7", expected "b12"`},
+		{StepStatus{Results: []CheckResult{{Desc: "the last response was 412"}}}, "Not yet: 0 of 1 — the last response was 412"},
+		{StepStatus{Passed: true, Results: []CheckResult{{Desc: "x"}}}, ""},
+		{StepStatus{Results: []CheckResult{{Desc: "x", OK: true}}}, ""},
+		{StepStatus{}, ""},
+	} {
+		if got := tc.st.NotYet(); got != tc.want {
+			t.Errorf("NotYet() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestForViewKeepsTheWordsOfOneFrontEnd(t *testing.T) {
+	text := "Read the header {screen: press `w`|line: type `wire`} now.{screen:|line: Type `log`.}"
+	if got := ForView(text, Screen); got != "Read the header press `w` now." {
+		t.Errorf("screen: %q", got)
+	}
+	if got := ForView(text, Line); got != "Read the header type `wire` now.Type `log`." {
+		t.Errorf("line: %q", got)
+	}
+}
+
+// TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd: the full screen never reads
+// "in line mode" or "type `wire`", line mode never "press" or "full screen".
+func TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		texts := []string{l.Intro}
+		for _, st := range l.Steps {
+			texts = append(texts, st.Text, st.Explain)
+			texts = append(texts, st.Hints...)
+		}
+		for _, s := range texts {
+			if scr := strings.ToLower(ForView(s, Screen)); strings.Contains(scr, "line mode") || strings.Contains(scr, "type `wire`") {
+				t.Errorf("%s: the full screen would read: %q", l.ID, s)
+			}
+			if ln := strings.ToLower(ForView(s, Line)); strings.Contains(ln, "full screen") || strings.Contains(ln, "press `w`") || strings.Contains(ln, "(`w`") {
+				t.Errorf("%s: line mode would read: %q", l.ID, s)
+			}
+		}
+	}
+}
+
+func TestTheChartKeyNamesAValueOrTheResourceCount(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want Chart
+		bad  bool
+	}{
+		{"/accounts/42 balance", Chart{Path: "/accounts/42", Field: "balance"}, false},
+		{"resources", Chart{Count: true}, false},
+		{"balance", Chart{}, true},
+		{"/accounts/42 bal ance", Chart{}, true},
+		{"accounts/42 balance", Chart{}, true},
+	} {
+		got, err := parseChart(tc.v)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("parseChart(%q) = %+v, %v", tc.v, got, err)
+		}
+	}
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.ID == "idempotence" && (l.Chart != Chart{Path: "/accounts/42", Field: "balance"}) {
+			t.Errorf("lesson 5 plots %+v, not the balance", l.Chart)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package lessons
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +50,22 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("accepted a task step without check or solution: %+v", s)
 			default:
 				_ = s.Check.String()
+			}
+		}
+	})
+}
+
+// FuzzForView: the words for one front end never leave a {screen: behind
+// when the markup is complete, and never panic.
+func FuzzForView(f *testing.F) {
+	for _, s := range []string{"a {screen: press `w`|line: type `wire`} b", "{screen:|line:x}", "{screen: a", "{screen:{}|line:}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, v := range []View{Screen, Line} {
+			out := ForView(s, v)
+			if checkPerView(s) && strings.Count(out, "{screen:") > strings.Count(s, "{screen:")-len(perView.FindAllString(s, -1)) {
+				t.Fatalf("%q → %q keeps a complete {screen:…}", s, out)
 			}
 		}
 	})

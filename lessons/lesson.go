@@ -24,12 +24,24 @@ type Lesson struct {
 	Title   string
 	Summary string // one line; may be empty
 	Fixture string // sim fixture the lesson starts from
+	Chart   Chart  // what the server pane plots; the zero value lets the view choose
 	File    string // where the lesson came from, as shown in problems
 	Intro   string // Markdown shown before the first step
 	Steps   []*Step
 
 	idLine int // line of the id key, for duplicate-id problems
 }
+
+// Chart is the value a lesson's chart plots over its requests: a numeric
+// field of a resource ("chart: /accounts/42 balance"), or how many
+// resources are stored (Count, "chart: resources").
+type Chart struct {
+	Path, Field string
+	Count       bool
+}
+
+// Set reports whether the lesson chose a value.
+func (c Chart) Set() bool { return c.Count || c.Path != "" }
 
 // Step is one task or quiz in a lesson. A task step has a Check and a
 // Solution; a quiz step has a Quiz and neither of those.

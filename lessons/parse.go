@@ -36,7 +36,7 @@ var codeLanguages = map[string]bool{
 	"diff": true, "js": true, "curl": true, "plain": true, "markdown": true, "md": true,
 }
 
-var frontMatterKeys = []string{"id", "title", "summary", "fixture"}
+var frontMatterKeys = []string{"id", "title", "summary", "fixture", "chart"}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -175,6 +175,9 @@ func (p *parser) checkText(lines []numbered) {
 				p.errorf(ln.n, "the line holds %s, which a terminal would act on or not show; remove it", firstUnsafe(ln.text))
 			}
 		}
+		if !checkPerView(ln.text) {
+			p.errorf(ln.n, "a {screen: …|line: …} is not complete on this line: write both sides, such as {screen: press `w`|line: type `wire`}")
+		}
 		if d := nesting(ln.text); d > maxNesting && fence == "" {
 			if deep++; deep <= most {
 				p.errorf(ln.n, "block quotes and lists nest %d deep here; at most %d levels are allowed", d, maxNesting)
@@ -306,6 +309,13 @@ func (p *parser) frontMatter(l *Lesson, lines []numbered) {
 				continue
 			}
 			l.Fixture = v
+		case "chart":
+			c, err := parseChart(v)
+			if err != nil {
+				p.errorf(ln.n, "%v", err)
+				continue
+			}
+			l.Chart = c
 		}
 	}
 	for _, key := range []string{"id", "title", "fixture"} {
@@ -318,6 +328,20 @@ func (p *parser) frontMatter(l *Lesson, lines []numbered) {
 		}
 	}
 }
+
+// parseChart reads the chart key: "PATH FIELD" or "resources".
+func parseChart(v string) (Chart, error) {
+	if strings.EqualFold(v, "resources") {
+		return Chart{Count: true}, nil
+	}
+	f := strings.Fields(v)
+	if len(f) != 2 || !strings.HasPrefix(f[0], "/") || !fieldName.MatchString(f[1]) {
+		return Chart{}, fmt.Errorf("chart %q: give a resource path and one of its number fields, like \"chart: /accounts/42 balance\", or \"chart: resources\" for how many are stored", v)
+	}
+	return Chart{Path: f[0], Field: f[1]}, nil
+}
+
+var fieldName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // unquote removes one pair of matching quotes, as YAML would.
 func unquote(s string) string {

@@ -55,11 +55,11 @@ func TestBrokenLessonFilesReportFileLineMessage(t *testing.T) {
 		{"unknown-block.md", `20: unknown block "hnit"; did you mean "hint"? (blocks: request, check, hint, solution, explain, quiz, network, setup, accept)`},
 		{"unknown-check.md", `17: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members)`},
 		{"unknown-fixture.md", `4: unknown fixture "bnak"; did you mean "bank"? (fixtures: all, bank, customers, empty, flights, payments)`},
-		{"unknown-key.md", `3: unknown front matter key "titel"; did you mean "title"? (keys: id, title, summary, fixture)`},
+		{"unknown-key.md", `3: unknown front matter key "titel"; did you mean "title"? (keys: id, title, summary, fixture, chart)`},
 		{"unknown-section.md", `6: unknown section "## Background"; sections are "## Step: title" and "## Quiz: question" (use ### for headings inside the text)`},
 		{"url-path.md", `16: path "http://localhost:8080/accounts/42" must start with /; write just the path: "/accounts/42"`},
 		{"wildcard-field.md", `17: path "/accounts/*": "*" is only allowed in request checks; name one resource here`},
-		{"bad-request-line.md", `25: invalid request line at column 30: the body is not valid JSON: invalid character '}' looking for beginning of value`},
+		{"bad-request-line.md", `25: invalid request line at column 30: the body is not valid JSON: a value is missing here: after a colon comes a value, like 100 or "ontime"`},
 		{"bad-suggestion.md", `12: invalid request line at column 32: the JSON body is not finished: expected } to close the { at column 18`},
 	}
 	files, _ := filepath.Glob("testdata/broken/*.md")
@@ -177,7 +177,7 @@ func TestParseReportsEveryProblemInAFile(t *testing.T) {
 	var ps Problems
 	errors.As(err, &ps)
 	want := []string{
-		`x.md:5: unknown front matter key "colour" (keys: id, title, summary, fixture)`,
+		`x.md:5: unknown front matter key "colour" (keys: id, title, summary, fixture, chart)`,
 		`x.md:10: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members)`,
 		`x.md:11: path "b" must start with /; did you mean "/b"?`,
 	}

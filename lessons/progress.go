@@ -61,17 +61,15 @@ type Progress struct {
 	st       ProgressState
 	pending  []func(*ProgressState) // changes a failed save did not store yet
 
-	// Saving in the background (SaveInBackground): wake asks the writer to
-	// save what is pending, bgErr is its last failure not yet reported,
-	// writing counts saves asked for and not yet finished.
-	wake    chan struct{}
-	bgErr   error
-	writing sync.WaitGroup
-	idle    *sync.Cond // signalled when the writer has nothing in hand
-	busy    bool       // the writer holds changes taken from pending
-	failed  func(error)
-	// lastFailed: the writer's last try failed and nothing new is asked
-	lastFailed bool
+	// Saving in the background (SaveInBackground): background is set, a
+	// writer goroutine runs while busy (started by a change, ending when
+	// nothing is pending or a save failed), idle is signalled when it ends,
+	// failed hears of a failure, bgErr keeps one nobody heard of yet.
+	background bool
+	busy       bool
+	idle       *sync.Cond
+	failed     func(error)
+	bgErr      error
 }
 
 // NewProgress returns the progress kept in store (nil keeps it in memory).
@@ -323,13 +321,12 @@ func (p *Progress) Save() error {
 func (p *Progress) SaveInBackground(failed func(error)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.wake != nil || p.store == nil {
+	if p.background || p.store == nil {
 		return
 	}
-	p.wake = make(chan struct{}, 1)
+	p.background = true
 	p.idle = sync.NewCond(&p.mu)
 	p.failed = failed
-	go p.writer()
 }
 
 // Flush waits until every change made so far has been tried on the store,
@@ -337,10 +334,7 @@ func (p *Progress) SaveInBackground(failed func(error)) {
 func (p *Progress) Flush() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.wake == nil {
-		return nil
-	}
-	for p.busy || len(p.pending) > 0 && !p.lastFailed {
+	for p.busy {
 		p.idle.Wait()
 	}
 	err := p.bgErr
@@ -348,45 +342,43 @@ func (p *Progress) Flush() error {
 	return err
 }
 
-// writer saves what is pending whenever woken, holding p.mu only to take
+// writer saves what is pending until nothing is, holding p.mu only to take
 // the changes and to take the store's state back: readers of the progress
-// never wait for the disk.
+// never wait for the disk. After a failure it stops; the next change starts
+// it again, and retries. It holds no goroutine while there is nothing to do.
 func (p *Progress) writer() {
-	for range p.wake {
-		p.mu.Lock()
-		batch := p.pending
-		p.pending, p.busy = nil, true
-		p.mu.Unlock()
-		if len(batch) > 0 {
-			saved, err := p.storeChanges(batch, func() ProgressState {
-				p.mu.Lock()
-				defer p.mu.Unlock()
-				return p.st.clone()
-			})
-			p.mu.Lock()
-			p.lastFailed = err != nil
-			if err != nil {
-				p.pending = append(batch, p.pending...)
-				if p.failed != nil {
-					p.mu.Unlock()
-					p.failed(err)
-					p.mu.Lock()
-				} else {
-					p.bgErr = err
-				}
-			} else {
-				// Changes made while the store was written stay on top.
-				for _, c := range p.pending {
-					c(&saved)
-				}
-				p.st, p.bgErr = saved, nil
-			}
-			p.mu.Unlock()
-		}
-		p.mu.Lock()
+	p.mu.Lock()
+	defer func() {
 		p.busy = false
 		p.idle.Broadcast()
 		p.mu.Unlock()
+	}()
+	for len(p.pending) > 0 {
+		batch := p.pending
+		p.pending = nil
+		p.mu.Unlock()
+		saved, err := p.storeChanges(batch, func() ProgressState {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.st.clone()
+		})
+		p.mu.Lock()
+		if err != nil {
+			p.pending = append(batch, p.pending...)
+			if p.failed != nil {
+				p.mu.Unlock()
+				p.failed(err)
+				p.mu.Lock()
+			} else {
+				p.bgErr = err
+			}
+			return
+		}
+		// Changes made while the store was written stay on top.
+		for _, c := range p.pending {
+			c(&saved)
+		}
+		p.st, p.bgErr = saved, nil
 	}
 }
 
@@ -423,15 +415,14 @@ func (p *Progress) changeLocked(change func(*ProgressState)) error {
 	if change != nil {
 		p.pending = append(p.pending, change)
 	}
-	if p.wake != nil {
+	if p.background {
 		if change == nil {
 			// Save asks to take in what others saved: a save with no change.
 			p.pending = append(p.pending, func(*ProgressState) {})
 		}
-		p.lastFailed = false
-		select {
-		case p.wake <- struct{}{}:
-		default: // the writer is already asked: it takes all that is pending
+		if !p.busy { // a running writer takes all that is pending
+			p.busy = true
+			go p.writer()
 		}
 		err := p.bgErr
 		p.bgErr = nil

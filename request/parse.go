@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/sim"
 )
 
 // MaxRepeat is the largest repeat count a request line may ask for (x1000).
@@ -951,21 +953,8 @@ func (p *lineParser) checkJSON(body string, off func(int) int) error {
 		}
 		return p.errAt(off(len(body)), "the JSON body ends too early (%s): finish the value", msg)
 	}
-	at := max(0, min(int(se.Offset)-1, len(body)-1)) // the offending byte
-	r, _ := utf8.DecodeRuneInString(body[at:])
-	if r >= utf8.RuneSelf { // encoding/json names only the first byte
-		msg = strings.Replace(msg, "'"+string(rune(body[at]))+"'", "'"+string(r)+"'", 1)
-	}
-	hint := ""
-	switch {
-	case r == '\'':
-		hint = `; JSON strings use double quotes, like "ontime"`
-	case r == '‘' || r == '’' || r == '“' || r == '”':
-		hint = `; use straight double quotes ", not typographic ones`
-	case strings.Contains(msg, "looking for beginning of value") && (('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')):
-		hint = `; text needs double quotes in JSON, like "ontime"`
-	}
-	return p.errAt(off(at), "the body is not valid JSON: %s%s", msg, hint)
+	at, words, _ := sim.ExplainJSON([]byte(body)) // the same words as the server's
+	return p.errAt(off(min(at, len(body)-1)), "the body is not valid JSON: %s", words)
 }
 
 // defaultContentType is the Content-Type a line implies for a body.
@@ -1086,3 +1075,8 @@ func (r Line) NewRequest(ctx context.Context) (*http.Request, error) {
 	req.Header.Del("Host") // Go sends req.Host, never a Host field
 	return req, nil
 }
+
+// Methods are the methods the tutorial teaches. Other tokens are still
+// requests (the server answers 501); views use this list to tell a request
+// from a mistyped word and to suggest the method meant.
+var Methods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}

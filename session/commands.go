@@ -26,15 +26,24 @@ type SendResult struct {
 // maxResponse bounds how much of a response body the client reads.
 const maxResponse = 4 << 20
 
-// Send sends rl times times (rl.Repeat is not looked at: a view that paces a
-// repeat sends it in batches) through the learner's client, with its faults
-// and retry policy, then evaluates the step's checks. A response that never
-// arrived is not an error: its exchange says so. ctx ends the sending early.
+// Send sends rl times times (rl.Repeat is not looked at) through the
+// learner's client, with its faults and retry policy, then evaluates the
+// step's checks. A response that never arrived is not an error: its
+// exchange says so. ctx ends the sending early.
 func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResult {
+	return s.SendBatch(ctx, rl, times, false)
+}
+
+// SendBatch is Send for one batch of a repeat that a view paces. While more
+// batches follow, the step is not judged: a repeat is one action of the
+// learner, and its checks see it whole once the last batch (more false) is
+// sent, or sending stops early.
+func (s *Session) SendBatch(ctx context.Context, rl request.Line, times int, more bool) SendResult {
 	s.run.Lock()
 	defer s.run.Unlock()
 	s.mu.Lock()
 	s.syncLocked(false) // what came from elsewhere first, so these stay together
+	s.holding = true
 	s.mu.Unlock()
 
 	var r SendResult
@@ -65,7 +74,15 @@ func (s *Session) Send(ctx context.Context, rl request.Line, times int) SendResu
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.holding = more && r.Err == nil && ctx.Err() == nil
 	evs, st, observed := s.syncLocked(true)
+	if !s.holding && s.held && !observed && s.eng.Step() != nil {
+		s.observeLocked(true)
+		st, observed = s.status, true
+	}
+	if !s.holding {
+		s.held = false
+	}
 	for _, ev := range evs {
 		if ev.Kind == sim.KindExchange && !outside(ev) {
 			r.Mine = append(r.Mine, ev)
@@ -164,7 +181,9 @@ func (s *Session) Hint() (hint string, n int, err error) {
 		}
 		return "", 0, ErrNoMoreHints
 	}
-	return h, len(s.eng.HintsShown()), nil
+	n = len(s.eng.HintsShown())
+	s.log.add(Update{Kind: UpdateHint, Hint: n, ByCommand: true})
+	return h, n, nil
 }
 
 // Solution is the current step's answer: the request lines that pass it, or
@@ -193,6 +212,7 @@ func (s *Session) Solution() (Solution, error) {
 	if st.IsQuiz() {
 		for i, c := range st.Quiz.Choices {
 			if c.Correct {
+				s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
 				return Solution{Choice: i}, nil
 			}
 		}
@@ -205,6 +225,7 @@ func (s *Session) Solution() (Solution, error) {
 	if len(sol) == 0 {
 		return Solution{}, ErrNoSolution
 	}
+	s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
 	return Solution{Requests: sol, Choice: -1}, nil
 }
 
@@ -317,4 +338,23 @@ func (s *Session) SetRetry(p sim.RetryPolicy) {
 	s.mu.Lock()
 	s.log.add(Update{Kind: UpdateNetwork, ByCommand: true})
 	s.mu.Unlock()
+}
+
+// Checkpoint is the server's whole state now, ids and clock included, for
+// Restore to put back later.
+func (s *Session) Checkpoint() sim.Snapshot {
+	s.run.Lock()
+	defer s.run.Unlock()
+	return s.srv.Checkpoint()
+}
+
+// Restore puts the server back to a checkpoint, exactly as it was then, and
+// sets the network to f and p; the step's checks see the change.
+func (s *Session) Restore(cp sim.Snapshot, f sim.FaultSettings, p sim.RetryPolicy) {
+	s.command(func() {
+		s.srv.Restore(cp)
+		s.client.SetFaults(f)
+		s.client.SetRetry(p)
+		s.log.add(Update{Kind: UpdateNetwork, ByCommand: true})
+	})
 }

@@ -73,3 +73,22 @@ func RetryMeaning(p sim.RetryPolicy) string {
 	}
 	return ""
 }
+
+// ParseFaults reads a faults setting ("on" or "lose": lose the first
+// response of each request; "drop": drop the first request; "off": neither)
+// and returns the faults it means: on and drop keep cur's delay, off
+// clears everything.
+func ParseFaults(word string, cur sim.FaultSettings) (sim.FaultSettings, error) {
+	f := cur
+	switch strings.ToLower(strings.TrimSpace(word)) {
+	case "on", "lose", "lost":
+		f.LoseResponses, f.DropRequests = true, false
+	case "drop":
+		f.LoseResponses, f.DropRequests = false, true
+	case "off":
+		f = sim.FaultSettings{}
+	default:
+		return cur, fmt.Errorf("unknown faults setting %q: use on, drop or off", word)
+	}
+	return f, nil
+}

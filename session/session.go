@@ -70,6 +70,11 @@ type Session struct {
 	httpSrv *http.Server
 	addr    string // where httpSrv listens
 
+	// holding: a paced repeat is under way, so the step is judged once it
+	// ends, not on a batch in the middle (three of a hundred POSTs must not
+	// pass "send it three times"). held: something changed meanwhile.
+	holding, held bool
+
 	done      chan struct{}
 	pumpDone  chan struct{}
 	closeOnce sync.Once
@@ -199,9 +204,11 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	if err != nil {
 		return err
 	}
-	// Requests for another host name are refused (DNS rebinding) unless
-	// remote addresses are allowed.
-	s.httpSrv = sim.NewHTTPServer(sim.CheckHost(s.srv, ln.Addr().String(), allowRemote))
+	// The learner's network applies to curl too: the faults the learner
+	// (or the step) set are read for each request that arrives. Requests
+	// for another host name are refused (DNS rebinding) unless remote
+	// addresses are allowed.
+	s.httpSrv = sim.NewHTTPServer(sim.CheckHost(s.srv.NetworkHandler(s.network), ln.Addr().String(), allowRemote))
 	s.addr = ln.Addr().String()
 	// ":8080" listens on every interface; curl needs a host to talk to.
 	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
@@ -209,6 +216,11 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	}
 	go func() { _ = s.httpSrv.Serve(ln) }()
 	return nil
+}
+
+// network is what the learner's network does now, for the listener.
+func (s *Session) network() (sim.FaultSettings, sim.RetryPolicy) {
+	return s.client.Faults(), s.client.Retry()
 }
 
 func (s *Session) stopListening() {
@@ -263,8 +275,12 @@ func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.St
 		}
 	}
 	if changed && s.eng.Step() != nil {
-		s.observeLocked(byCommand)
-		observed = true
+		if s.holding {
+			s.held = true
+		} else {
+			s.observeLocked(byCommand)
+			observed = true
+		}
 	}
 	return evs, s.status, observed
 }
@@ -291,6 +307,7 @@ func (s *Session) observeLocked(byCommand bool) {
 // reports whether that changed the learner's network.
 func (s *Session) enterStepLocked() (networkChanged bool) {
 	s.quiz = Quiz{Picked: -1}
+	s.holding, s.held = false, false
 	n := NetworkFor(s.eng.Step())
 	networkChanged = s.client.Faults() != n.Faults || s.client.Retry() != n.Retry
 	s.client.SetFaults(n.Faults)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -348,6 +349,28 @@ func TestTheUpdateLogIsBoundedByBytes(t *testing.T) {
 	ups, missed := l.since(0)
 	if missed+uint64(len(ups)) != 100 || ups[len(ups)-1].Seq != 100 {
 		t.Fatalf("kept %d, missed %d", len(ups), missed)
+	}
+}
+
+func TestHintsAndSolutionsShownAreUpdatesWatchersSee(t *testing.T) {
+	s := tutorial(t, "put-replace")
+	w := s.Watch()
+	defer w.Close()
+	if _, n, err := s.Hint(); err != nil || n != 1 {
+		t.Fatalf("hint %d %v", n, err)
+	}
+	if _, err := s.Solution(); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []UpdateKind
+	for _, u := range w.Poll() {
+		kinds = append(kinds, u.Kind)
+		if u.Kind == UpdateHint && u.Hint != 1 {
+			t.Errorf("hint update numbered %d, want 1", u.Hint)
+		}
+	}
+	if !slices.Equal(kinds, []UpdateKind{UpdateHint, UpdateSolution}) {
+		t.Errorf("updates %v, want a hint then a solution", kinds)
 	}
 }
 

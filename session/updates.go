@@ -27,6 +27,11 @@ const (
 	// UpdateMissed says Missed updates (or server events) were dropped
 	// before this reader got them: it should read the state afresh.
 	UpdateMissed
+	// UpdateHint says a hint of the current step was revealed; Hint is its
+	// number (1 for the first).
+	UpdateHint
+	// UpdateSolution says the current step's solution was shown.
+	UpdateSolution
 )
 
 // Update is one thing that happened in a session, in the order it happened.
@@ -37,6 +42,7 @@ type Update struct {
 	Status lessons.StepStatus // UpdateStatus, UpdateStep
 	Quiz   Quiz               // UpdateAnswer
 	Missed uint64             // UpdateMissed
+	Hint   int                // UpdateHint
 	// ByCommand: the update is part of a command's outcome — its own
 	// exchanges and the status they led to — which the command's result
 	// also carries. Outside exchanges (the network, the lesson) are never

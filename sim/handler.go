@@ -76,6 +76,15 @@ func targetPath(requestURI string, u *url.URL) string {
 
 // ServeHTTP answers one request, records it as an Event and updates the store.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l, labelled := labelOf(r.Context())
+	if !labelled {
+		l = label{src: SourceNetwork, attempt: 1}
+	}
+	s.answer(r, l).write(w)
+}
+
+// answer handles one request labelled l and returns the reply to write.
+func (s *Server) answer(r *http.Request, l label) reply {
 	x := s.newExchange(r.Method, targetPath(r.RequestURI, r.URL), r.Header)
 	defer s.done(x)
 	switch {
@@ -95,15 +104,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x.req = requestMessage(r.Method, target, host, x.header, x.body)
 
-	l, labelled := labelOf(r.Context())
-	if !labelled {
-		l = label{src: SourceNetwork, attempt: 1}
-	}
 	remote := ""
 	if l.src == SourceNetwork {
 		remote = r.RemoteAddr
 	}
-	s.serve(x, l, remote).write(w)
+	return s.serve(x, l, remote)
 }
 
 // serve decides the reply to x, records the event and returns the reply for

@@ -32,7 +32,7 @@ func TestMalformedJSONIs400NamingLineAndColumn(t *testing.T) {
 	cases := map[string]string{
 		`{"status": "late",}`:      "line 1, column 19",
 		"{\n  \"gate\": c17\n}":    "line 2, column 11",
-		`{"status":"late"`:         "ends before the JSON value is complete",
+		`{"status":"late"`:         "the JSON ends too early: an object is not closed",
 		`{"status":"late"} extra`:  "line 1, column 19",
 		`{"name":"Zoë", "x": tru}`: "line 1, column 24",
 	}

@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
@@ -19,20 +18,12 @@ func decodeJSONValue(body []byte) (any, error) {
 	if err == nil && len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) == 0 {
 		return v, nil
 	}
-	// Unmarshal reports every syntax error, trailing data included, with an offset.
-	var raw json.RawMessage
-	err = json.Unmarshal(body, &raw)
-	var se *json.SyntaxError
-	if !errors.As(err, &se) {
-		return nil, fmt.Errorf("the body is not valid JSON")
+	at, msg, ok := ExplainJSON(body)
+	if ok { // valid, yet the decoder refused it (nesting too deep, say)
+		return nil, fmt.Errorf("the body is not valid JSON: %v", err)
 	}
-	if se.Error() == "unexpected end of JSON input" {
-		line, col := jsonPosition(body, len(body))
-		return nil, fmt.Errorf("the body is not valid JSON: it ends before the JSON value is complete (line %d, column %d)", line, col)
-	}
-	// Offset counts the bytes read, the offending one included.
-	line, col := jsonPosition(body, int(se.Offset)-1)
-	return nil, fmt.Errorf("the body is not valid JSON: %s (line %d, column %d)", se.Error(), line, col)
+	line, col := jsonPosition(body, at)
+	return nil, fmt.Errorf("the body is not valid JSON: %s (line %d, column %d)", msg, line, col)
 }
 
 // position turns a byte index into a 1-based line and rune column.

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -107,6 +108,50 @@ func TestHTTPDateMatchesTimeFormat(t *testing.T) {
 		tm := time.Unix(rapid.Int64Range(-70000000000, 300000000000).Draw(t, "unix"), 0).In(time.FixedZone("x", 3600*rapid.IntRange(-12, 12).Draw(t, "zone")))
 		if got, want := httpDate(tm), tm.UTC().Format(http.TimeFormat); got != want {
 			t.Fatalf("httpDate(%v) = %q, want %q", tm, got, want)
+		}
+	})
+}
+
+func TestExplainJSONSaysWhatIsWrongInPlainWords(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{`{'balance': 100}`, `a JSON string needs double quotes, not single ones: {"balance": 100}`},
+		{`{balance: 100}`, `a name in a JSON object needs double quotes: {"balance": 100}`},
+		{`{"balance": 100,}`, `remove the last comma: {"balance": 100}`},
+		{`{"balance" 100}`, "a colon goes between a name and its value"},
+		{`{"balance": }`, "a value is missing here"},
+		{`{"status": ontime}`, "text needs double quotes in JSON"},
+		{`{"a": 1} x`, "there is more after the JSON value"},
+		{`{"a": [1, 2}`, "] ends the list"},
+		{`{"a": 1`, "the JSON ends too early: an object is not closed"},
+		{`{"a": "b`, "the JSON ends too early: a string is not closed"},
+		{`{“a”: 1}`, `straight double quotes`},
+		{`{"a": 01}`, "object"},
+		{`  `, "the body is empty"},
+	} {
+		_, msg, ok := ExplainJSON([]byte(tc.body))
+		if ok || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: %q, want it to say %q", tc.body, msg, tc.want)
+		}
+		if strings.Contains(msg, "invalid character") || strings.Contains(msg, "looking for") {
+			t.Errorf("%s: Go's decoder words leaked: %q", tc.body, msg)
+		}
+	}
+	if _, _, ok := ExplainJSON([]byte(`{"a":1}`)); !ok {
+		t.Error("valid JSON explained as broken")
+	}
+}
+
+func FuzzExplainJSON(f *testing.F) {
+	for _, s := range []string{`{'a':1}`, `{a:1}`, `{"a":1,}`, `[1,2`, `"x`, `{"a" 1}`, "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		at, msg, ok := ExplainJSON(body)
+		if ok != json.Valid(body) {
+			t.Fatalf("ok = %v for %q", ok, body)
+		}
+		if !ok && (msg == "" || at < 0 || at > len(body)) {
+			t.Fatalf("%q: at %d, %q", body, at, msg)
 		}
 	})
 }

@@ -89,7 +89,7 @@ func TestWirePrintsHTTP11(t *testing.T) {
 	if got := e.Request.Wire(true); got != wantReq {
 		t.Errorf("request:\n%s\nwant:\n%s", got, wantReq)
 	}
-	wantResp := "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Location: /accounts/42\nContent-Type: application/json\nDate: Thu, 01 Jan 2026 09:00:00 GMT\nEtag: " + etagAt(t, s, "/accounts/42") + "\n\n{\"balance\":100}"
+	wantResp := "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Location: /accounts/42\nContent-Type: application/json\nDate: Thu, 01 Jan 2026 09:00:00 GMT\nETag: " + etagAt(t, s, "/accounts/42") + "\n\n{\"balance\":100}"
 	if got := e.Response.Wire(false); got != wantResp {
 		t.Errorf("response:\n%s\nwant:\n%s", got, wantResp)
 	}

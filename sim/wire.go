@@ -52,7 +52,11 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	})
 	for _, k := range keys {
 		for _, v := range m.Header[k] {
-			b.WriteString(clean(k) + ": " + clean(v) + eol)
+			name := k
+			if escape {
+				name = FieldName(k)
+			}
+			b.WriteString(clean(name) + ": " + clean(v) + eol)
 		}
 	}
 	if isRequest && len(m.Body) > 0 && m.Header.Get("Content-Length") == "" && m.Header.Get("Transfer-Encoding") == "" {
@@ -73,3 +77,23 @@ const (
 	maxWireField = 2 << 10
 	maxWireBody  = 64 << 10
 )
+
+// fieldSpellings are the field names whose registered spelling differs from
+// Go's canonical form (net/http writes "Etag" and "Www-Authenticate").
+var fieldSpellings = map[string]string{
+	"Etag":             "ETag",
+	"Www-Authenticate": "WWW-Authenticate",
+	"Content-Md5":      "Content-MD5",
+	"Dnt":              "DNT",
+	"Te":               "TE",
+	"X-Xss-Protection": "X-XSS-Protection",
+}
+
+// FieldName spells a header field name as HTTP's registry does ("ETag"),
+// for showing to people; field names are case-insensitive on the wire.
+func FieldName(k string) string {
+	if n, ok := fieldSpellings[http.CanonicalHeaderKey(k)]; ok {
+		return n
+	}
+	return k
+}

@@ -65,7 +65,7 @@ func TestBadRequestLinesAreExplainedInTheComposerAndChangeNothing(t *testing.T) 
 		{"unbalanced single quote", `PUT /flights/AA123 {"status":"x"} -H 'Prefer: return=minimal`, false, 38, "this ' is never closed"},
 		{"unbalanced double quote", `PUT /flights/AA123 {"status":"x"} -H "Prefer: return=minimal`, false, 38, `this " is never closed`},
 		{"malformed JSON, unfinished", `PUT /flights/AA123 {"status": "ontime"`, false, 39, "expected } to close the { at column 20"},
-		{"malformed JSON, missing colon", `PUT /flights/AA123 {"status" "ontime"}`, false, 30, "after object key"},
+		{"malformed JSON, missing colon", `PUT /flights/AA123 {"status" "ontime"}`, false, 30, "a colon goes between a name and its value"},
 		{"body on GET", `GET /flights/AA123 {"status":"x"}`, false, 20, "a GET request has no body"},
 		{"body on HEAD", `HEAD /flights/AA123 {"status":"x"}`, false, 21, "a HEAD request has no body"},
 		{"body on TRACE", `TRACE /flights/AA123 {"status":"x"}`, false, 22, "a TRACE request has no body"},

@@ -20,8 +20,8 @@ func BenchmarkView(b *testing.B) {
 	d.keys("enter", "ctrl+x")
 	finishJob(d)
 	d.keys("h", "ctrl+o", "tab", "tab", "tab", "tab", "tab", "tab", "up", "up")
-	if len(d.m.srv.log) < 1000 {
-		b.Fatalf("only %d exchanges in the log", len(d.m.srv.log))
+	if d.m.srv.events() < 1000 {
+		b.Fatalf("only %d exchanges in the log", d.m.srv.events())
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -1,109 +1,9 @@
 package tui
 
 import (
-	"math"
 	"strings"
 	"testing"
 )
-
-// column returns the cells of plot column i, top row first.
-func column(rows []string, i int) string {
-	var b strings.Builder
-	for _, r := range rows {
-		b.WriteRune([]rune(r)[i])
-	}
-	return b.String()
-}
-
-func TestFlatSeriesIsDrawnHalfWayUpNotOnTheFloor(t *testing.T) {
-	for _, rows := range []int{1, 2, 4, 8} {
-		plot := plotRows([]float64{100, 100, 100}, 100, 100, rows)
-		for i := range 3 {
-			col := column(plot, i)
-			if strings.TrimSpace(col) == "" {
-				t.Fatalf("%d rows: a flat series draws nothing in column %d", rows, i)
-			}
-			// Exactly one cell, in the middle row (counted from the top).
-			if n := len([]rune(strings.ReplaceAll(col, " ", ""))); n != 1 {
-				t.Errorf("%d rows: column %d is %q, want a single cell: a line", rows, i, col)
-			}
-		}
-		if rows > 1 {
-			top := plot[rows-1-(flatLevel(rows)-1)/8]
-			if strings.TrimSpace(top) == "" {
-				t.Errorf("%d rows: the flat line is not in the middle: %q", rows, plot)
-			}
-			if strings.TrimSpace(plot[rows-1]) != "" {
-				t.Errorf("%d rows: a flat series sits on the floor: %q", rows, plot)
-			}
-		}
-	}
-	if got := sparkline([]float64{5, 5, 5, 5}, 10); got != "▄▄▄▄" {
-		t.Errorf("flat sparkline %q, want ▄▄▄▄ (half-way up)", got)
-	}
-}
-
-func TestChartScalesFromTheSmallestToTheLargestValue(t *testing.T) {
-	// 80 → 100 ×3: the first column is the floor, the others the top.
-	plot := plotRows([]float64{80, 100, 100, 100}, 80, 100, 4)
-	if got := column(plot, 0); got != "   ▁" {
-		t.Errorf("the smallest value draws %q, want the lowest eighth", got)
-	}
-	if got := column(plot, 1); got != "████" {
-		t.Errorf("the jump draws %q, want a connected bar to the top", got)
-	}
-	for i := 2; i < 4; i++ {
-		if got := column(plot, i); got != "█   " {
-			t.Errorf("column %d of the flat part draws %q, want one cell at the top", i, got)
-		}
-	}
-	// A sparkline of values far from zero still uses its whole height.
-	if got := sparkline([]float64{1000, 1001}, 2); got != "▁█" {
-		t.Errorf("sparkline of 1000, 1001 is %q, want ▁█", got)
-	}
-}
-
-func TestCompoundingDrawsARisingCurve(t *testing.T) {
-	var vals []float64
-	for i := range 101 {
-		vals = append(vals, 100*math.Pow(1.1, float64(i)))
-	}
-	lo, hi := minMax(vals)
-	plot := plotRows(resample(vals, 40), lo, hi, 8)
-	// The top cell of each column never goes down, and it ends at the top.
-	prev := -1
-	for i := range 40 {
-		col := column(plot, i)
-		top := strings.IndexFunc(col, func(r rune) bool { return r != ' ' })
-		height := len([]rune(col)) - top
-		if height < prev {
-			t.Fatalf("column %d is lower than the one before: %q", i, plot)
-		}
-		prev = height
-	}
-	if column(plot, 39)[0] == ' ' {
-		t.Errorf("the largest value does not reach the top: %q", plot)
-	}
-}
-
-func TestResampleKeepsTheWholeHistory(t *testing.T) {
-	vals := make([]float64, 201)
-	for i := range vals {
-		vals[i] = float64(i)
-	}
-	got := resample(vals, 51)
-	if len(got) != 51 || got[0] != 0 || got[50] != 200 {
-		t.Fatalf("resample to 51: len %d, first %v, last %v", len(got), got[0], got[len(got)-1])
-	}
-	for i := 1; i < len(got); i++ {
-		if got[i] <= got[i-1] {
-			t.Fatalf("resampled values out of order at %d: %v", i, got)
-		}
-	}
-	if short := resample(vals[:5], 51); len(short) != 5 {
-		t.Errorf("fewer values than columns were stretched: %v", short)
-	}
-}
 
 // TestChartShowsFirstAndLastValues: after PUT ×100 and POST interest ×100
 // the chart's axis and footer give the range and the first and last values,
@@ -112,7 +12,7 @@ func TestChartShowsFirstAndLastValues(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
 	sendPut(d, `PUT /accounts/42 {"balance": 100} x100`)
 	sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x100`)
-	last := d.m.srv.curText
+	last := d.m.srv.series.CurText
 	d.mustContain("first 80.00 → last "+last, "200 requests", last+" ┤", "80.00 ┤")
 	// The flat run of PUTs is on the floor row, left of the curve.
 	for _, ln := range strings.Split(d.screen(), "\n") {
@@ -125,9 +25,9 @@ func TestChartShowsFirstAndLastValues(t *testing.T) {
 func TestUndoAddsAPointToTheChart(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
 	sendPut(d, `PUT /accounts/42 {"balance": 100}`)
-	n := len(d.m.srv.values)
+	n := len(d.m.srv.series.Values)
 	d.keys("u")
-	if len(d.m.srv.values) != n+1 || d.m.srv.values[n] != 80 {
-		t.Errorf("chart after undo: %v, want a point back at 80", d.m.srv.values)
+	if len(d.m.srv.series.Values) != n+1 || d.m.srv.series.Values[n] != 80 {
+		t.Errorf("chart after undo: %v, want a point back at 80", d.m.srv.series.Values)
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
+
+	"github.com/putpost/putpost/sim"
 )
 
 // composerField is one focusable field of the composer.
@@ -214,6 +216,9 @@ func (c *composer) applyFocus() {
 // It is never sent by this.
 func (c *composer) Fill(line string) {
 	c.err = nil
+	// The repeat count belongs to the request it was set for: a new one
+	// starts at ×1 unless it says otherwise (x10 at its end).
+	c.repeat, c.repText = 1, ""
 	c.line.SetValue(line)
 	if c.focused && !strings.HasPrefix(line, "/") {
 		c.line.CursorEnd()
@@ -252,9 +257,7 @@ func (c *composer) fillForm(rl request.Line) {
 	}
 	c.headers.SetValue(strings.Join(hs, "\n"))
 	c.body.SetValue(prettyJSON(rl.Body))
-	if rl.Repeat > 1 {
-		c.repeat = rl.Repeat
-	}
+	c.repeat, c.repText = max(1, rl.Repeat), ""
 }
 
 // ToggleForm switches between the one-line mode and the form, carrying the
@@ -428,8 +431,12 @@ func (c *composer) tab(dir int) composerOut {
 	return composerOut{}
 }
 
+// ResetRepeat sets the repeat count back to ×1.
+func (c *composer) ResetRepeat() { c.repeat, c.repText = 1, "" }
+
 func (c *composer) Clear() {
 	c.err = nil
+	c.repeat, c.repText = 1, "" // the count goes with the request
 	if !c.form {
 		c.line.SetValue("")
 		c.lineChanged()
@@ -716,8 +723,9 @@ func checkJSON(s string) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(s, int(se.Offset))
-		return fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col, se.Error())
+		at, words, _ := sim.ExplainJSON([]byte(s)) // the same words as the server's
+		line, col := lineCol(s, at+1)
+		return fmt.Errorf("not valid JSON at line %d, column %d: %s", line, col, words)
 	}
 	return fmt.Errorf("not valid JSON: %w", err)
 }
@@ -811,11 +819,45 @@ func (c *composer) View() []string {
 	// end of the status line. An error takes the lines under the request,
 	// as many as it needs (the root grows the pane; see errorRows).
 	if c.err != nil {
-		return append([]string{c.line.View()}, c.errorLines(c.w)...)
+		return append([]string{c.lineView()}, c.errorLines(c.w)...)
 	}
 	rw := ansi.StringWidth(right)
 	status := fitLine(c.statusLine(c.w-rw-1), max(1, c.w-rw-1)) + " " + right
-	return []string{c.line.View(), status}
+	return []string{c.lineView(), status}
+}
+
+// lineView is the one-line request as drawn: never cut without a "…".
+// While the learner is not typing, a request too long for the line keeps
+// both ends — method and target, and the headers at the end (lesson 10's
+// Idempotency-Key) — and elides the middle; while typing, the field scrolls
+// with the cursor and "…" marks each side that runs on out of view.
+func (c *composer) lineView() string {
+	val := c.line.Value()
+	room := c.line.Width()
+	if ansi.StringWidth(val) <= room {
+		return c.line.View()
+	}
+	if !c.focused {
+		head := (room - 1) / 2
+		tail := room - 1 - head
+		w := ansi.StringWidth(val)
+		shown := ansi.Truncate(val, head, "") + "…" + ansi.TruncateLeft(val, w-tail, "")
+		return c.line.Prompt + c.st.Text.Render(shown)
+	}
+	v := c.line.View()
+	shown := strings.TrimRight(strings.TrimPrefix(ansi.Strip(v), c.line.Prompt), " ")
+	at := strings.Index(val, shown)
+	if shown == "" || at < 0 {
+		return v
+	}
+	pw := ansi.StringWidth(c.line.Prompt)
+	if at+len(shown) < len(val) { // more to the right
+		v = ansi.Truncate(v, pw+ansi.StringWidth(shown)-1, "") + c.st.Faint.Render("…")
+	}
+	if at > 0 { // more to the left
+		v = c.line.Prompt + c.st.Faint.Render("…") + ansi.TruncateLeft(v, pw+1, "")
+	}
+	return v
 }
 
 // ErrorRows is how many lines the error takes at the composer's width, at

@@ -180,7 +180,7 @@ func TestFlowRepeatHundredThenFinish(t *testing.T) {
 		t.Errorf("finishing took %s; the paced run alone takes 3s", d)
 	}
 	m := f.quit()
-	if n := len(m.srv.log); n != 100 {
+	if n := m.srv.events(); n != 100 {
 		t.Errorf("%d exchanges in the log, want 100", n)
 	}
 	body, _, _ := f.srv.Resource("/accounts/42")
@@ -218,13 +218,15 @@ func TestFlowCurlOverListenAdvancesTheStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "curl/8.5.0")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
 
-	f.waitFor("net    PUT", 3*time.Second)
+	f.waitFor("curl   PUT", 3*time.Second)        // the log names the client
+	f.waitFor("· curl 127.0.0.1:", 3*time.Second) // and the exchange its address
 	f.waitFor("✓ Step passed", 3*time.Second)
 	f.quit()
 }

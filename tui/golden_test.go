@@ -46,6 +46,30 @@ var goldenScreens = []struct {
 		sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x100`)
 	}},
 	{"listen", testOpts{lesson: "put-replace", listen: "127.0.0.1:8080"}, func(d *driver) {}},
+	// The last exchange, as the lessons ask the learner to read it.
+	{"exchange_location", testOpts{builtin: true, lesson: "post-create"}, func(d *driver) {
+		sendPut(d, `POST /customers {"name":"Joe","city":"ajax","age":29}`)
+	}},
+	{"exchange_allow", testOpts{builtin: true, lesson: "meet-the-server"}, func(d *driver) {
+		d.keys("n", "n")
+		sendPut(d, `OPTIONS /flights/AA123`)
+	}},
+	{"exchange_etag_412", testOpts{builtin: true, lesson: "lost-updates"}, func(d *driver) {
+		sendPut(d, `GET /accounts/42`)
+		sendPut(d, `PUT /accounts/42 {"balance":50} -H 'If-Match: "stale"'`)
+	}},
+	{"exchange_selected", testOpts{sandbox: true}, func(d *driver) {
+		sendPut(d, `POST /customers {"name":"Joe"}`)
+		sendPut(d, `DELETE /customers`)
+		d.keys("tab", "up") // the older exchange, selected
+	}},
+	// A half-right PUT in lesson 2: the gate is still wrong.
+	{"not_yet", testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) {
+		sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"a7"}`)
+	}},
+	{"quiz_answered_wrong", testOpts{builtin: true, lesson: "put-create"}, func(d *driver) {
+		d.keys("n", "n", "n", "n", "1")
+	}},
 }
 
 // TestGoldenScreens compares rendered screens, downsampled to the ASCII

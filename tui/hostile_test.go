@@ -80,7 +80,7 @@ func TestEscapeSequencesInFieldNamesAreShownEscaped(t *testing.T) {
 	d.mustContain("state changes", `\x1b[31mred\x1b[5mblink\x1b[8mhidden`)
 }
 
-func (d *driver) srv0ChartLabel() string { return d.m.srv.chart.label() }
+func (d *driver) srv0ChartLabel() string { return d.m.srv.series.Spec.Label() }
 
 // C1 controls, a bidi override, zero-width characters and invalid UTF-8 in
 // URL paths and JSON string values.

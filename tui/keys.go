@@ -20,6 +20,7 @@ type KeyMap struct {
 
 	// Lesson.
 	Next, Prev key.Binding
+	NextStep   key.Binding // the next step from anywhere, the composer included
 	Hint       key.Binding
 	Solution   key.Binding
 	Contents   key.Binding
@@ -45,8 +46,14 @@ type KeyMap struct {
 	Skip   key.Binding
 
 	// Program.
-	Help key.Binding
-	Quit key.Binding
+	Theme key.Binding // light or dark, when the terminal guessed wrong
+	Help  key.Binding
+	Quit  key.Binding
+
+	// Classroom signals, enabled only when the screen is served in a
+	// classroom (Options.Classroom).
+	Done     key.Binding
+	NeedHelp key.Binding
 }
 
 // DefaultKeyMap is the keymap of the full screen.
@@ -64,6 +71,7 @@ func DefaultKeyMap() KeyMap {
 
 		Next:     key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "next")),
 		Prev:     key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "back")),
+		NextStep: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next step, even while typing")),
 		Hint:     key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Solution: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		Contents: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "lessons")),
@@ -87,8 +95,12 @@ func DefaultKeyMap() KeyMap {
 		Chart:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "chart value")),
 		Skip:   key.NewBinding(key.WithKeys("x", "ctrl+x"), key.WithHelp("x", "finish repeat")),
 
-		Help: key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
-		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Theme: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "light/dark")),
+		Help:  key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "help")),
+		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Done:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "I'm done"), key.WithDisabled()),
+		NeedHelp: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "I need help"), key.WithDisabled()),
 	}
 }
 
@@ -110,12 +122,16 @@ func short(b key.Binding, keys, desc string) key.Binding {
 
 // FullHelp is the ? screen, one column per area.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
+	cols := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FocusNext, k.FocusPrev, k.Close},
-		{k.Next, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
+		{k.Next, k.NextStep, k.Prev, k.Hint, k.Solution, k.Contents, k.Answer, k.Reset},
 		{k.Edit, k.Send, k.SendAlways, k.Repeat, k.Form, k.Clear, k.Skip},
-		{k.Wire, k.Copy, k.Export, k.Undo, k.Faults, k.Retry, k.Chart, k.Help, k.Quit},
+		{k.Wire, k.Copy, k.Export, k.Undo, k.Faults, k.Retry, k.Chart, k.Theme, k.Help, k.Quit},
 	}
+	if k.Done.Enabled() {
+		cols = append(cols, []key.Binding{k.Done, k.NeedHelp})
+	}
+	return cols
 }
 
 // all lists every binding (tests press each one).

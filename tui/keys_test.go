@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
 )
@@ -50,7 +51,7 @@ func finishJob(d *driver) {
 	}
 }
 
-func logLen(d *driver) int { return len(d.m.srv.log) }
+func logLen(d *driver) int { return d.m.srv.events() }
 
 // TestEveryKeyDoesWhatItsHelpSays presses each key of the keymap, as a real
 // tea.KeyPressMsg, and checks its visible effect.
@@ -114,6 +115,11 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 				t.Errorf("step %d after next, want 2", d.sess.StepIndex()+1)
 			}
 			d.mustContain("Step 2/4")
+		}},
+		"ctrl+n": {setup: func(d *driver) { d.keys("e") }, check: func(t *testing.T, d *driver) {
+			if d.sess.StepIndex() != 1 {
+				t.Errorf("step %d after ctrl+n in the composer, want 2", d.sess.StepIndex()+1)
+			}
 		}},
 		"p": {setup: func(d *driver) { d.keys("n") }, check: func(t *testing.T, d *driver) {
 			if d.sess.StepIndex() != 0 {
@@ -249,8 +255,8 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 		}},
 		"c": {sandbox: true, check: func(t *testing.T, d *driver) {
 			// The sandbox charts the balance first; c moves on.
-			if d.m.srv.chart == (chartSpec{Path: "/accounts/42", Field: "balance"}) {
-				t.Errorf("chart still %+v after c", d.m.srv.chart)
+			if d.m.srv.series.Spec == (chart.Spec{Path: "/accounts/42", Field: "balance"}) {
+				t.Errorf("chart still %+v after c", d.m.srv.series.Spec)
 			}
 		}},
 		"x": {setup: func(d *driver) {
@@ -271,6 +277,11 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 		}},
 
 		// Program.
+		"L": {check: func(t *testing.T, d *driver) {
+			if d.m.dark {
+				t.Error("L did not switch the dark theme to the light one")
+			}
+		}},
 		"?": {check: func(t *testing.T, d *driver) {
 			if d.m.overlay != overlayHelp {
 				t.Error("? did not open the help")

@@ -34,7 +34,8 @@ type layout struct {
 	Lesson, Composer, Server rect
 	FooterY, FooterLines     int
 
-	ErrRows int // lines of the composer's error this layout made room for
+	ErrRows int  // lines of the composer's error this layout made room for
+	Quiz    bool // laid out for a quiz step: the lesson pane gets the height
 }
 
 // composer heights, borders included.
@@ -47,9 +48,11 @@ const (
 // the pane with the focus gets the larger share of the height, so the
 // wire view or the log has room on a small terminal. errRows is how many
 // lines the composer's error needs: the composer grows by all but one (the
-// status line it replaces), as far as the height allows.
-func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int) layout {
-	l := layout{W: w, H: h, ErrRows: errRows}
+// status line it replaces), as far as the height allows. On a quiz step
+// (quiz) the stacked lesson pane takes all the height but a few lines of
+// the server: the question and every choice must be in view.
+func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int, quiz bool) layout {
+	l := layout{W: w, H: h, ErrRows: errRows, Quiz: quiz}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
 		return l
@@ -83,14 +86,21 @@ func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int) la
 	ch = min(ch, avail/2)
 	rest := avail - ch
 	lh := rest * 11 / 20
-	if serverFocus {
+	switch {
+	case serverFocus:
 		lh = rest * 7 / 20
+	case quiz:
+		lh = max(lh, rest-quizServerRows)
 	}
 	l.Lesson = rect{0, 0, w, lh}
 	l.Composer = rect{0, lh, w, ch}
 	l.Server = rect{0, lh + ch, w, rest - lh}
 	return l
 }
+
+// quizServerRows is the stacked server pane's height, borders included,
+// on a quiz step: the resources and the newest exchange stay in sight.
+const quizServerRows = 5
 
 // tooSmallText is the whole screen when the terminal is below the minimum.
 func tooSmallText(w, h int) string {

@@ -3,12 +3,14 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/chart"
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
@@ -20,13 +22,15 @@ import (
 type lessonPane struct {
 	w, h     int
 	sc       scroller
-	id       string // lesson/step the lines are for; a change scrolls to the top
-	hintAt   int    // line of the newest hint
-	resultAt int    // line where the outcome (passed, answer) starts; -1 if none
-	anchor   anchor // what the scroll position follows when the text reflows
-	taskAt   int    // line of the task heading; -1 without one
-	summary  string // one-line task state, pinned at the bottom while taskAt is out of view
-	summaryC string // the same for when the composer has the focus (where n types)
+	id       string   // lesson/step the lines are for; a change scrolls to the top
+	hintAt   int      // line of the newest hint
+	resultAt int      // line where the outcome (passed, answer) starts; -1 if none
+	anchor   anchor   // what the scroll position follows when the text reflows
+	taskAt   int      // line of the task heading; -1 without one
+	summary  string   // one-line task state, pinned at the bottom while taskAt is out of view
+	summaryC string   // the same for when the composer has the focus (where n types)
+	notYet   string   // "Not yet: …" after a request that did not pass: pinned at the bottom always
+	foot     []string // a quiz's choices: pinned under the prose, which scrolls alone
 }
 
 // View is the pane's lines; when the task is scrolled out of view its
@@ -34,6 +38,12 @@ type lessonPane struct {
 // screen. inComposer picks the summary's wording for a focused composer.
 func (l *lessonPane) View(inComposer bool) []string {
 	vis := l.sc.Visible()
+	if pinned := l.pinned(); len(pinned) > 0 {
+		out := make([]string, l.h)
+		copy(out, vis)
+		copy(out[l.h-len(pinned):], pinned)
+		return out
+	}
 	if l.taskAt < 0 || l.summary == "" || l.h < 3 {
 		return vis
 	}
@@ -62,8 +72,27 @@ const (
 
 func (l *lessonPane) SetSize(w, h int) {
 	l.w, l.h = w, h
-	l.sc.SetHeight(h)
+	l.sc.SetHeight(h - len(l.pinned()))
 }
+
+// pinned are the lines kept at the bottom of the pane whatever the scroll
+// position: a quiz's choices (the prose above them scrolls, never they),
+// and "Not yet: …" after a request that did not pass the step.
+func (l *lessonPane) pinned() []string {
+	var out []string
+	out = append(out, l.foot...)
+	if l.notYet != "" {
+		out = append(out, l.notYet)
+	}
+	if !l.canPin(len(out)) {
+		return nil
+	}
+	return out
+}
+
+// canPin reports whether n pinned lines leave the prose a few lines to
+// scroll in.
+func (l *lessonPane) canPin(n int) bool { return n <= l.h-2 }
 
 const sandboxText = `# Sandbox
 
@@ -80,10 +109,16 @@ payments. There is no lesson and no check: try anything.
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
 	m.entered = m.stepID()
+	m.notYet = "" // a new step starts untried
+	m.plotForLesson()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
 	st := m.ss.sess.Step()
+	// A quiz lays the panes out differently (see computeLayout).
+	if m.ready && m.lay.Quiz != (st != nil && st.IsQuiz()) {
+		m.place(m.lay.W, m.lay.H)
+	}
 	if st == nil {
 		return
 	}
@@ -92,12 +127,32 @@ func (m *Model) enterStep() {
 	m.comp.SetStatus("", "")
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
+	} else {
+		m.comp.ResetRepeat() // the count was for the last step's request
 	}
 	// The session puts each step on the network it asks for, or a normal
 	// one; say so when the step asks.
 	if st.Network != nil && m.flash == "" {
 		m.flash = "this step sets the network: " + session.NetworkSummary(m.ss.sess.Faults(), m.ss.sess.Retry())
 	}
+}
+
+// plotForLesson points the chart at what a newly opened lesson plots.
+func (m *Model) plotForLesson() {
+	l := m.ss.sess.Lesson()
+	id := ""
+	if l != nil {
+		id = l.ID
+	}
+	if id == m.plotted {
+		return
+	}
+	m.plotted = id
+	var want *chart.Spec
+	if l != nil && l.Chart.Set() {
+		want = &chart.Spec{Path: l.Chart.Path, Field: l.Chart.Field}
+	}
+	m.srv.PlotForLesson(want)
 }
 
 // refused says in the footer why a lesson command did nothing, and reports
@@ -240,6 +295,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	)
 	theme := m.md.theme
 	md := func(k mdKey, src string) {
+		src = lessons.ForView(src, lessons.Screen) // the words meant for the full screen
 		if strings.TrimSpace(src) == "" {
 			return
 		}
@@ -254,6 +310,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		lines = append(lines, strings.Split(out, "\n")...)
 	}
 	text := func(st func(...string) string, s string, indent int) {
+		s = lessons.ForView(s, lessons.Screen)
 		pad := strings.Repeat(" ", indent)
 		for _, ln := range strings.Split(ansi.Wrap(s, max(1, w-indent), " "), "\n") {
 			lines = append(lines, pad+st(ln))
@@ -267,6 +324,10 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	m.builtFor = m.status()
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
+	if m.notYet != "" {
+		c.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(m.notYet), w)
+	}
+	var foot []string
 
 	switch {
 	case lesson == nil || step == nil:
@@ -286,7 +347,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 		c.taskAt = len(lines)
 		if step.Quiz != nil {
-			c.resultAt = m.quizLines(step, &lines, md, text)
+			c.resultAt = m.quizLines(step, &lines, &foot, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
 			for _, r := range m.status().Results {
@@ -334,6 +395,23 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		}
 	}
 
+	// A quiz's choices are pinned under the prose when they leave it a few
+	// lines; else they stay in the text and scroll with it.
+	for i, ln := range foot {
+		foot[i] = fitLine(ln, w)
+	}
+	pinned := len(foot)
+	if c.notYet != "" {
+		pinned++
+	}
+	if m.lesson.canPin(pinned) {
+		c.foot = foot
+	} else if len(foot) > 0 {
+		lines = slices.Insert(lines, c.taskAt, foot...)
+		if c.resultAt >= c.taskAt {
+			c.resultAt += len(foot)
+		}
+	}
 	// A last empty line for the task summary to cover when it is pinned
 	// at the bottom (see View), so that it never hides the end.
 	if c.taskAt >= 0 {
@@ -352,13 +430,16 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 
 // quizLines draws the choices and the answer given; it returns the line
 // where the answer's outcome starts (-1 before any answer).
-func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, string), text func(func(...string) string, string, int)) int {
+func (m *Model) quizLines(step *lessons.Step, prose, lines *[]string, md func(mdKey, string), text func(func(...string) string, string, int)) int {
 	q := step.Quiz
 	if q.Question != "" && !strings.Contains(step.Title, q.Question) {
 		text(m.st.Bold.Render, q.Question, 0)
 	}
 	*lines = append(*lines, m.st.Bold.Render(fmt.Sprintf("▶ Answer with 1–%d", len(q.Choices))))
 	at := -1
+	// The choices go to lines, pinned when they fit; the question, why a
+	// pick is wrong, and the explanation once answered go to the prose,
+	// which scrolls to the newest of them.
 	for i, c := range q.Choices {
 		mark := fmt.Sprintf("%d. ", i+1)
 		st := m.st.Text.Render
@@ -372,9 +453,6 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 		default:
 			mark = "  " + mark
 		}
-		if m.quiz().Picked == i {
-			at = len(*lines)
-		}
 		// Wrapped choices hang under their text, not under the number.
 		pad := strings.Repeat(" ", 2+ansi.StringWidth(mark))
 		for j, ln := range strings.Split(ansi.Wrap(inlinePlain(c.Text), max(1, m.lesson.Width()-len(pad)), " "), "\n") {
@@ -384,16 +462,16 @@ func (m *Model) quizLines(step *lessons.Step, lines *[]string, md func(mdKey, st
 				*lines = append(*lines, pad+st(ln))
 			}
 		}
-		if m.quiz().Picked == i && m.quiz().Why != "" && m.quiz().Why != step.Explain {
-			text(m.st.Muted.Render, inlinePlain(m.quiz().Why), 7)
-		}
+	}
+	if q := m.quiz(); q.Picked >= 0 && !q.Correct && q.Why != "" && q.Why != step.Explain {
+		at = len(*prose)
+		*prose = append(*prose, m.st.Fail.Render(fmt.Sprintf("✗ %d is not it:", q.Picked+1)))
+		text(m.st.Muted.Render, inlinePlain(q.Why), 2)
 	}
 	if m.status().Passed {
-		*lines = append(*lines, "")
-		if at < 0 {
-			at = len(*lines)
-		}
-		*lines = append(*lines, m.st.OK.Render("✓ Answered"))
+		*prose = append(*prose, "")
+		at = len(*prose)
+		*prose = append(*prose, m.st.OK.Render("✓ Answered"))
 		md(mdKey{Lesson: m.ss.sess.Lesson().ID, Step: m.ss.sess.StepIndex(), Part: "explain"}, step.Explain)
 	}
 	return at
@@ -563,7 +641,7 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 	case m.status().Passed:
 		next := " — n for the next step"
 		if inComposer {
-			next = " — esc, then n for the next step"
+			next = " — ctrl+n for the next step"
 		}
 		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(next)
 	case st.Quiz != nil:

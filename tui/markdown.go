@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -47,6 +48,10 @@ func themeName(s *Styles) string {
 	switch {
 	case s.Mono:
 		return "mono"
+	case s.Dark && s.Colors16:
+		return "dark16"
+	case s.Colors16:
+		return "light16"
 	case s.Dark:
 		return "dark"
 	default:
@@ -75,11 +80,83 @@ func (r *mdRenderer) Render(md string, width int) (string, error) {
 		}
 		r.byWidth[width] = tr
 	}
-	out, err := tr.Render(reflow(md))
+	out, err := tr.Render(keepHyphens(reflow(md)))
 	if err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
-	return trimRendered(out), nil
+	return heldBack.Replace(fitWidth(trimRendered(out), width)), nil
+}
+
+// heldHyphen stands in for a hyphen while Glamour wraps: its wrapping
+// breaks lines after every hyphen, which splits --json, If-None-Match and
+// header names in two. A private-use character is one cell wide and no
+// breakpoint; it is turned back into "-" after rendering.
+const heldHyphen = "\uE000"
+
+// heldDot stands in for the dots of a section reference (§15.5.13), which
+// Glamour's wrap otherwise breaks after a styled span.
+const heldDot = "\uE001"
+
+// heldBack turns the held characters back after rendering.
+var heldBack = strings.NewReplacer(heldHyphen, "-", heldDot, ".")
+
+// sectionRef is a reference to a section of an RFC: §15.5.13.
+var sectionRef = regexp.MustCompile(`§\d+(\.\d+)+`)
+
+// keepHyphens holds every hyphen that joins characters of a word (or
+// starts an option such as --json) for the wrap; list markers, rules and
+// table separators keep theirs.
+func keepHyphens(md string) string {
+	lines := strings.Split(md, "\n")
+	for i, ln := range lines {
+		trim := strings.TrimSpace(ln)
+		if trim == "" || strings.Trim(trim, "-|: ") == "" || !strings.Contains(trim, "-") {
+			continue // a rule, a table's separator, or nothing to hold
+		}
+		lead := len(ln) - len(strings.TrimLeft(ln, " \t"))
+		if strings.HasPrefix(trim, "- ") {
+			lead += 2 // a list item's marker
+		}
+		b := []byte(ln)
+		var out strings.Builder
+		out.Write(b[:lead])
+		for j := lead; j < len(b); j++ {
+			if b[j] == '-' && j+1 < len(b) && b[j+1] != ' ' && b[j+1] != '\t' {
+				out.WriteString(heldHyphen)
+				continue
+			}
+			out.WriteByte(b[j])
+		}
+		lines[i] = out.String()
+	}
+	md = strings.Join(lines, "\n")
+	if strings.Contains(md, "§") {
+		md = sectionRef.ReplaceAllStringFunc(md, func(ref string) string { return strings.ReplaceAll(ref, ".", heldDot) })
+	}
+	return md
+}
+
+// fitWidth wraps any rendered line still wider than width (Glamour lets a
+// few through, list items with bold text among them) onto the next line,
+// so that drawing never cuts text off.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0:0]
+	for _, ln := range lines {
+		if xansi.StringWidth(ln) <= width {
+			out = append(out, ln)
+			continue
+		}
+		// At spaces only (hyphens are still held); a word longer than the
+		// whole line is the one thing cut, and it goes on the next.
+		for _, piece := range strings.Split(xansi.Wordwrap(ln, width, ""), "\n") {
+			if xansi.StringWidth(piece) > width {
+				piece = xansi.Hardwrap(piece, width, true)
+			}
+			out = append(out, strings.Split(piece, "\n")...)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // trimRendered drops Glamour's blank lines at both ends and the padding

@@ -58,6 +58,8 @@ type Model struct {
 	help     help.Model
 
 	dark, mono bool
+	fixedTheme bool // --theme chose: the terminal's answer does not change it
+	profile    colorprofile.Profile
 
 	lay   layout
 	ready bool // a window size arrived
@@ -79,6 +81,8 @@ type Model struct {
 	nextJob int
 
 	flash     string
+	notYet    string // the step's "Not yet: …" after a request that did not pass it
+	plotted   string // the lesson whose chart value the server pane was pointed at
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
 	footer    string
@@ -87,6 +91,8 @@ type Model struct {
 	curlShort string // a GET of the same path, when the full line does not fit
 
 	relayoutCmd tea.Cmd // render commands from a layout change inside a key handler
+
+	class *Classroom // nil outside a classroom
 }
 
 // New builds the full-screen model. It watches the session's updates; Run
@@ -100,13 +106,22 @@ func New(o Options) Model {
 	ss.watch = ss.sess.Watch()
 
 	m := Model{
-		ss:    ss,
-		keys:  DefaultKeyMap(),
-		dark:  true,
-		cache: newMDCache(),
-		help:  help.New(),
+		ss:      ss,
+		keys:    DefaultKeyMap(),
+		dark:    true,
+		profile: colorprofile.TrueColor,
+		cache:   newMDCache(),
+		help:    help.New(),
 	}
-	m.st = NewStyles(m.dark, m.mono)
+	switch o.Theme {
+	case ThemeLight, ThemeDark:
+		m.dark, m.fixedTheme = o.Theme == ThemeDark, true
+	default:
+		if dark, ok := darkFromColorFGBG(o.ColorFGBG); ok {
+			m.dark = dark
+		}
+	}
+	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help
 	m.help.ShortSeparator = "  "
@@ -116,6 +131,11 @@ func New(o Options) Model {
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
+	if o.Classroom != nil {
+		m.class = o.Classroom
+		m.keys.Done.SetEnabled(true)
+		m.keys.NeedHelp.SetEnabled(true)
+	}
 	m.listen(ss.sess.Addr())
 	switch {
 	case o.Welcome:
@@ -146,14 +166,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.resize(msg.Width, msg.Height))
 
 	case tea.BackgroundColorMsg:
-		if dark := msg.IsDark(); dark != m.dark {
+		if dark := msg.IsDark(); dark != m.dark && !m.fixedTheme {
 			m.dark = dark
 			cmds = append(cmds, m.restyle())
 		}
 
 	case tea.ColorProfileMsg:
-		if mono := msg.Profile <= colorprofile.ASCII; mono != m.mono {
-			m.mono = mono
+		if msg.Profile != m.profile {
+			m.profile = msg.Profile
+			m.mono = msg.Profile <= colorprofile.ASCII
 			cmds = append(cmds, m.restyle())
 		}
 
@@ -205,6 +226,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.sendNext())
 		}
 
+	case chartHistoryMsg:
+		m.srv.SetHistory(msg)
+
+	case NoticeMsg:
+		if m.overlay == overlayNone || m.overlay == overlayNotice {
+			m.notice = msg.Text
+			m.overlay = overlayNotice
+		} else {
+			m.flash = msg.Text
+		}
+
 	case undoMsg:
 		if !msg.OK {
 			m.flash = "nothing to undo: no request has changed the server since the start"
@@ -215,6 +247,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.relayoutCmd != nil {
 		cmds = append(cmds, m.relayoutCmd)
 		m.relayoutCmd = nil
+	}
+	if spec, ok := m.srv.HistoryWanted(); ok {
+		cmds = append(cmds, guard(chartHistoryCmd(m.ss.sess, spec)))
 	}
 	// An error shown or cleared in the composer changes its height.
 	if m.ready && !m.lay.TooSmall && m.comp.ErrorRows() != m.lay.ErrRows {
@@ -228,10 +263,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // --- layout and theme -----------------------------------------------------
 
 func (m *Model) resize(w, h int) tea.Cmd {
-	m.ready = true
-	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows())
-	if m.lay.TooSmall {
+	if !m.place(w, h) {
 		return nil
+	}
+	return m.buildLesson(false)
+}
+
+// place computes the layout and gives each pane its size; it reports
+// whether the terminal is big enough to draw them.
+func (m *Model) place(w, h int) bool {
+	m.ready = true
+	st := m.ss.sess.Step()
+	quiz := st != nil && st.IsQuiz()
+	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows(), quiz)
+	if m.lay.TooSmall {
+		return false
 	}
 	lw, lh := m.lay.Lesson.inner()
 	m.lesson.SetSize(lw, lh)
@@ -240,7 +286,7 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	sw, sh := m.lay.Server.inner()
 	m.srv.SetSize(sw, sh)
 	m.help.SetWidth(w)
-	return m.buildLesson(false)
+	return true
 }
 
 func (m *Model) relayout() tea.Cmd {
@@ -251,7 +297,7 @@ func (m *Model) relayout() tea.Cmd {
 }
 
 func (m *Model) restyle() tea.Cmd {
-	m.st = NewStyles(m.dark, m.mono)
+	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help
 	m.comp.SetStyles(m.st)
@@ -301,6 +347,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				return m.skip()
 			case key.Matches(msg, k.Undo):
 				return guard(undoCmd(m.ss.sess))
+			case key.Matches(msg, k.NextStep):
+				return m.next()
 			}
 		}
 		wasForm := m.comp.IsForm()
@@ -370,7 +418,7 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return m.startSend(*out.Send, out.Text), true
 		}
 		m.setFocus(paneComposer, false)
-	case key.Matches(msg, k.Next):
+	case key.Matches(msg, k.Next), key.Matches(msg, k.NextStep):
 		return m.next(), true
 	case key.Matches(msg, k.Prev):
 		return m.prev(), true
@@ -408,6 +456,14 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.relayout(), true
 	case key.Matches(msg, k.Clear):
 		m.comp.Clear()
+	case key.Matches(msg, k.Theme):
+		m.dark = !m.dark
+		m.fixedTheme = true // the learner's choice: a late answer from the terminal does not undo it
+		return m.restyle(), true
+	case key.Matches(msg, k.Done):
+		m.signal(false)
+	case key.Matches(msg, k.NeedHelp):
+		m.signal(true)
 	default:
 		return nil, false
 	}
@@ -630,7 +686,7 @@ func (m *Model) sendNext() tea.Cmd {
 	}
 	j.InFlight = true
 	m.comp.SetRunning(j.progress())
-	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n))
+	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total))
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
@@ -657,7 +713,13 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 	}
 	m.job = nil
 	m.comp.SetRunning("")
-	m.comp.SetStatus(sentSummary(j))
+	long, short := sentSummary(j)
+	if msg.NotYet != "" {
+		// A 200 to a half-right request must not read as a pass.
+		long += " · not yet: the lesson says why"
+		short += " · not yet"
+	}
+	m.comp.SetStatus(long, short)
 	return nil
 }
 
@@ -711,6 +773,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
+			m.notYet = "" // a new step, or the step reset, starts untried
 			// This screen's own moves were shown when it made them;
 			// another view of the session may have moved the learner.
 			if m.stepID() != m.entered {
@@ -743,13 +806,14 @@ func (m *Model) quiz() session.Quiz { return m.ss.sess.Quiz() }
 
 // observed shows a step's status the session evaluated after exchanges.
 func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
+	m.notYet = st.NotYet()
 	if st.JustPassed {
 		m.flash = "✓ step passed — n for the next step"
 		// In the composer n types. The focus stays there (the learner may
 		// be typing already, and letters would act as commands), so say
 		// how to get out.
 		if m.focus == paneComposer {
-			m.flash = "✓ step passed — esc, then n for the next step"
+			m.flash = "✓ step passed — ctrl+n for the next step"
 		}
 	}
 	// The engine reports a failed save once, in the same status as the

@@ -30,7 +30,7 @@ func TestLayoutSideBySideFrom120Columns(t *testing.T) {
 		{120, 40, true, false},
 		{300, 90, true, false},
 	} {
-		l := computeLayout(tc.w, tc.h, false, false, false, 0)
+		l := computeLayout(tc.w, tc.h, false, false, false, 0, false)
 		if l.TooSmall != tc.bad || (!l.TooSmall && l.Side != tc.side) {
 			t.Errorf("%d×%d: too small %v side %v, want %v %v", tc.w, tc.h, l.TooSmall, l.Side, tc.bad, tc.side)
 		}
@@ -117,6 +117,7 @@ func TestClickFocusesAPane(t *testing.T) {
 
 func TestClickOnALogEntrySelectsIt(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `GET /accounts/42`)
 	sendPut(d, `PUT /accounts/42 {"balance": 100} x3`)
 	// Find the row of the first entry on screen.
 	lines := strings.Split(d.screen(), "\n")
@@ -319,7 +320,7 @@ func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 768 {
-		msg := sendBatch(context.Background(), sess, 1, rl, 1)()
+		msg := sendBatch(context.Background(), sess, 1, rl, 1, false)()
 		if sm := msg.(sentMsg); sm.Status != 200 {
 			t.Fatalf("status %d", sm.Status)
 		}
@@ -420,7 +421,7 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 		t.Fatalf("%d sent, want 100", logLen(d))
 	}
 	// Compounding interest draws a rising chart.
-	vals := d.m.srv.values
+	vals := d.m.srv.series.Values
 	if len(vals) < 100 || vals[len(vals)-1] <= vals[len(vals)-50] {
 		t.Errorf("chart values do not rise: %v", vals[max(0, len(vals)-5):])
 	}

@@ -48,7 +48,9 @@ type lessonContent struct {
 	taskAt            int
 	hintAt            int
 	resultAt          int
-	summary, summaryC string // see lessonPane
+	summary, summaryC string   // see lessonPane
+	notYet            string   // see lessonPane
+	foot              []string // a quiz's choices, to pin (see lessonPane)
 }
 
 // SetContent shows c. New lines for another step start at the top; for the
@@ -57,6 +59,8 @@ type lessonContent struct {
 func (l *lessonPane) SetContent(c lessonContent, jumpToResult bool) {
 	l.hintAt, l.taskAt, l.resultAt = c.hintAt, c.taskAt, c.resultAt
 	l.summary, l.summaryC = c.summary, c.summaryC
+	l.notYet, l.foot = c.notYet, c.foot
+	l.sc.SetHeight(l.h - len(l.pinned()))
 	l.sc.SetLines(c.lines)
 	switch {
 	case c.id != l.id:
@@ -90,7 +94,14 @@ func (l *lessonPane) Follow(a anchor) { l.anchor = a }
 func (l *lessonPane) Restart() { l.id = "" }
 
 // Position says how far down the text is scrolled ("40%"), or "".
-func (l *lessonPane) Position() string { return l.sc.Position() }
+// It is labelled, so that it does not read as progress through the lesson,
+// and left out at the top, where the cut text at the bottom says enough.
+func (l *lessonPane) Position() string {
+	if p := l.sc.Position(); p != "" && l.sc.off > 0 {
+		return "scrolled " + p
+	}
+	return ""
+}
 
 // Width is the pane's inner width.
 func (l *lessonPane) Width() int { return l.w }

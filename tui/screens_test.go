@@ -28,7 +28,7 @@ func TestScreensDoc(t *testing.T) {
 			120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) {}},
 		{"A passed step", "The checks turn into ✓, the explanation appears, and the server pane shows each changed field with its value before → after.",
 			120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("e", "enter", "esc") }},
-		{"PUT ×10 in the sandbox", "`PUT /accounts/42 {\"balance\": 100} x10`: ten exchanges in the log, the balance chart flat after the first.",
+		{"PUT ×10 in the sandbox", "`PUT /accounts/42 {\"balance\": 100} x10`: ten exchanges folded into one log line (×10), the first and the last response shown, the balance chart flat after the first.",
 			120, 40, testOpts{sandbox: true}, func(d *driver) {
 				d.keys("e", "ctrl+l")
 				d.typeLine(`PUT /accounts/42 {"balance": 100} x10`)
@@ -50,6 +50,20 @@ func TestScreensDoc(t *testing.T) {
 				d.keys("n")
 				sendPut(d, `POST /accounts/42/interest {"rate":0.10} x100`)
 			}},
+		{"The last exchange", "Lesson 4 after `POST /customers`: under the server's state, the response as the lessons ask the learner to read it — the status line, the headers that teach (`Location`, `ETag`, …) and the body or the server's own explanation, cut with … (`w` shows all of it). Selecting an older log entry shows that one.",
+			120, 40, testOpts{builtin: true, lesson: "post-create"}, func(d *driver) {
+				sendPut(d, `POST /customers {"name":"Joe","city":"ajax","age":29}`)
+			}},
+		{"An error explained (80×24)", "Lesson 11 at 80×24: a PUT with a stale `If-Match` gets 412, and the server's words say why, under the `ETag` to use instead.",
+			80, 24, testOpts{builtin: true, lesson: "lost-updates"}, func(d *driver) {
+				sendPut(d, `PUT /accounts/42 {"balance":50} -H 'If-Match: "stale"'`)
+			}},
+		{"Not yet (80×24)", "A half-right PUT in lesson 2 answers 200 OK, and the lesson pane says at once, without scrolling, that the step is not passed and what is still wrong.",
+			80, 24, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) {
+				sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"a7"}`)
+			}},
+		{"A quiz at 80×24", "The choices are pinned under the question; the prose above scrolls, never the choices. The lesson pane takes the height a quiz needs.",
+			80, 24, testOpts{builtin: true, lesson: "put-create"}, func(d *driver) { d.keys("n", "n", "n", "n", "1") }},
 		{"Stacked (80×24)", "Below 120 columns the panes stack. The request composer in its form shape (ctrl+o).",
 			80, 24, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("ctrl+o") }},
 		{"Keys (?)", "", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("?") }},

@@ -11,14 +11,6 @@ import (
 	"github.com/putpost/putpost/session"
 )
 
-// Pacing of repeated requests: one batch per tick, at most about 100 ticks,
-// so ×100 takes about three seconds — slow enough to watch the chart and log
-// fill in — and ×1000 takes no longer.
-const (
-	repeatTick  = 30 * time.Millisecond
-	repeatTicks = 100
-)
-
 // repeatJob is a request being sent N times.
 type repeatJob struct {
 	ID       int
@@ -35,10 +27,7 @@ type repeatJob struct {
 }
 
 func (j *repeatJob) batch() int {
-	if j.Skip {
-		return j.Total - j.Sent
-	}
-	return min(j.Total-j.Sent, max(1, (j.Total+repeatTicks-1)/repeatTicks))
+	return session.RepeatBatch(j.Total, j.Sent, j.Skip)
 }
 
 func (j *repeatJob) progress() string {
@@ -55,6 +44,7 @@ type sentMsg struct {
 	Lost   int
 	Status int    // newest status code, 0 if none came back
 	Err    string // newest failure that is not a lost response
+	NotYet string // the step's "Not yet: …" after this batch, "" when it passed or was not judged
 }
 
 // repeatTickMsg asks for the next batch of a job.
@@ -62,10 +52,13 @@ type repeatTickMsg struct{ Job int }
 
 // sendBatch sends n copies of the request through the session, in a
 // tea.Cmd: the network may be slowed by a fault, and Update must never wait.
-func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.Line, n int) tea.Cmd {
+func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.Line, n int, more bool) tea.Cmd {
 	return func() tea.Msg {
-		r := sess.Send(ctx, rl, n)
+		r := sess.SendBatch(ctx, rl, n, more)
 		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}
+		if r.Observed {
+			out.NotYet = r.Step.NotYet()
+		}
 		if r.Err != nil {
 			out.Err = r.Err.Error()
 		}
@@ -74,7 +67,7 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 }
 
 func repeatTickCmd(job int) tea.Cmd {
-	return tea.Tick(repeatTick, func(time.Time) tea.Msg { return repeatTickMsg{Job: job} })
+	return tea.Tick(session.RepeatTick, func(time.Time) tea.Msg { return repeatTickMsg{Job: job} })
 }
 
 // undoMsg reports the outcome of Undo, run in a tea.Cmd.

@@ -1,17 +1,17 @@
 package tui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/putpost/putpost/chart"
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -64,25 +64,19 @@ func takeSnap(sess *session.Session) serverSnap {
 	return snap
 }
 
-// logEntry is one event in the log with its line rendered for the current
-// width, or "" while it has not been drawn: only the entries in the log's
-// window are drawn (drawWindow), so a batch of two thousand events or a
-// resize costs what is visible.
+// logEntry is one line of the log: an event, or a run of repeats of one
+// request with the same outcome (first is the run's first event, ev its
+// newest), with its line rendered for the current width, or "" while it
+// has not been drawn: only the entries in the log's window are drawn
+// (drawWindow), so a batch of two thousand events or a resize costs what
+// is visible.
 type logEntry struct {
-	ev   sim.Event
-	line string
-	size int // ev.Size()
-}
-
-// chartSpec names the value the chart plots: a numeric field of a resource,
-// or the number of resources when Field is empty.
-type chartSpec struct{ Path, Field string }
-
-func (c chartSpec) label() string {
-	if c.Field == "" {
-		return "resources stored"
-	}
-	return termsafe.Cut(c.Field, maxShownField) + " of " + termsafe.Cut(c.Path, maxShownTarget)
+	ev        sim.Event
+	first     sim.Event
+	n         int // events in the run, at least 1
+	line      string
+	size      int // the sizes (sim.Event.Size) of first and, in a run, ev
+	firstSize int
 }
 
 // serverPane shows the sim: resources with what the newest change did,
@@ -104,19 +98,14 @@ type serverPane struct {
 	off      int  // first log entry shown when not following
 	follow   bool // keep the newest entry in view
 
-	chart      chartSpec
-	chartSet   bool      // the learner picked the chart value
-	values     []float64 // the value after each exchange, oldest first
-	texts      []string  // each value as the server wrote it, for labels
-	reqs       int       // exchanges plotted (values also has the starting point and resyncs)
-	cur        float64
-	curText    string
-	has        bool
+	series     chart.Series
 	chartLines []string // drawn by rebuildChart
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
 	wireSeq  uint64
 	wireText []string
+
+	xLines []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
 }
 
 func newServerPane(st *Styles) serverPane {
@@ -143,6 +132,7 @@ func (s *serverPane) redraw(entries bool) {
 			s.log[i].line = ""
 		}
 	}
+	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
 	s.drawWindow()
@@ -156,17 +146,7 @@ func (s *serverPane) redraw(entries bool) {
 func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
-	if !s.chartSet {
-		s.chart = defaultChart(snap)
-	}
-	admin := skipped
 	for _, ev := range evs {
-		if ev.Kind == sim.KindReset {
-			s.clearSeries()
-		}
-		if ev.Kind == sim.KindUndo || ev.Kind == sim.KindRestore {
-			admin = true
-		}
 		// Highlight what the newest exchange (or undo) changed. A reset or
 		// restore replaces everything: nothing in particular to point at.
 		switch {
@@ -178,9 +158,16 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 				s.changed[c.Path] = c
 			}
 		}
-		s.sample(ev)
 		size := ev.Size()
-		s.log = append(s.log, logEntry{ev: ev, size: size})
+		if n := len(s.log); n > 0 && exchange.Repeats(s.log[n-1].ev, ev) {
+			last := &s.log[n-1]
+			s.logBytes -= last.size
+			last.ev, last.n, last.line = ev, last.n+1, ""
+			last.size = last.firstSize + size
+			s.logBytes += last.size
+			continue
+		}
+		s.log = append(s.log, logEntry{ev: ev, first: ev, n: 1, size: size, firstSize: size})
 		s.logBytes += size
 	}
 	// Keep the newest maxLog entries, within maxLogBytes (at least one).
@@ -199,17 +186,20 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 		}
 		s.off = max(0, s.off-drop)
 	}
-	// Resync the charted value with the state: its first point at start or
-	// after a reset, and a point for what an undo or a step reset put back.
-	if v, text, ok := chartValue(s.chart, snap); ok {
-		if first || !s.has || admin && (len(s.values) == 0 || s.values[len(s.values)-1] != v) {
-			s.addPoint(v, text)
-		}
-		s.cur, s.curText, s.has = v, text, true
-	}
+	s.series.Observe(evs, chartResources(snap), first, skipped)
+	s.rebuildExchange()
 	s.rebuildRes()
 	s.rebuildChart()
 	s.drawWindow()
+}
+
+// events counts the events the log holds, each of a run included.
+func (s *serverPane) events() int {
+	n := 0
+	for _, e := range s.log {
+		n += e.n
+	}
+	return n
 }
 
 // drawWindow draws the log entries in the window that are not drawn yet.
@@ -219,164 +209,162 @@ func (s *serverPane) drawWindow() {
 	start := s.windowStart()
 	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
 		if s.log[i].line == "" {
-			s.log[i].line = s.renderEntry(s.log[i].ev)
+			s.log[i].line = s.renderEntry(s.log[i])
 		}
 	}
 }
 
-// clearSeries starts the chart afresh.
-func (s *serverPane) clearSeries() {
-	s.values, s.texts = s.values[:0], s.texts[:0]
-	s.reqs = 0
-	s.has = false
-}
-
-// addPoint appends a value to the chart, dropping the oldest ones when the
-// series gets very long.
-func (s *serverPane) addPoint(v float64, text string) {
-	s.values = append(s.values, v)
-	s.texts = append(s.texts, text)
-	if len(s.values) > 4*maxLog {
-		s.values = append(s.values[:0:0], s.values[len(s.values)-maxLog:]...)
-		s.texts = append(s.texts[:0:0], s.texts[len(s.texts)-maxLog:]...)
-	}
-}
-
-// sample adds the chart's value after ev.
-func (s *serverPane) sample(ev sim.Event) {
-	if ev.Kind != sim.KindExchange {
-		return
-	}
-	if !s.has {
-		return
-	}
-	if s.chart.Field == "" {
-		for _, c := range ev.Changes {
-			switch {
-			case c.Before == nil && c.After != nil:
-				s.cur++
-			case c.Before != nil && c.After == nil:
-				s.cur--
-			}
-		}
-		s.curText = strconv.Itoa(int(s.cur))
-	} else {
-		for _, c := range ev.Changes {
-			if c.Path != s.chart.Path || c.After == nil {
-				continue
-			}
-			if v, text, ok := numberField(c.After, s.chart.Field); ok {
-				s.cur, s.curText = v, text
-			}
-		}
-	}
-	s.addPoint(s.cur, s.curText)
-	s.reqs++
-}
-
-// defaultChart plots the account balance when there is one (the course's
-// running example), else the first numeric field, else the resource count.
-func defaultChart(snap serverSnap) chartSpec {
-	specs := chartChoices(snap)
-	for _, c := range specs {
-		if c.Path == "/accounts/42" && c.Field == "balance" {
-			return c
-		}
-	}
-	for _, c := range specs {
-		if c.Field == "balance" {
-			return c
-		}
-	}
-	if len(specs) > 1 {
-		return specs[1]
-	}
-	return chartSpec{}
-}
-
-// chartChoices lists what the chart can plot: the resource count, then every
-// numeric top-level field (up to a sane number).
-func chartChoices(snap serverSnap) []chartSpec {
-	out := []chartSpec{{}}
-	for _, r := range snap.Resources {
-		for _, f := range numericFields(r.Body) {
-			out = append(out, chartSpec{Path: r.Path, Field: f})
-			if len(out) > 50 {
-				return out
-			}
-		}
+// chartResources is what the chart reads of a snapshot.
+func chartResources(snap serverSnap) []chart.Resource {
+	out := make([]chart.Resource, len(snap.Resources))
+	for i, r := range snap.Resources {
+		out[i] = chart.Resource{Path: r.Path, Body: r.Body}
 	}
 	return out
 }
 
-// CycleChart plots the next choice.
+// CycleChart plots the next choice; its history comes from the server
+// (HistoryWanted).
 func (s *serverPane) CycleChart() {
-	specs := chartChoices(s.snap)
-	next := specs[0]
-	for i, c := range specs {
-		if c == s.chart {
-			next = specs[(i+1)%len(specs)]
-		}
-	}
-	s.chart, s.chartSet = next, true
-	s.clearSeries()
-	if v, text, ok := chartValue(s.chart, s.snap); ok {
-		s.addPoint(v, text)
-		s.cur, s.curText, s.has = v, text, true
-	}
+	res := chartResources(s.snap)
+	s.series.Pick(chart.Next(s.series.Spec, res), res)
 	s.rebuildChart()
 }
 
-func chartValue(c chartSpec, snap serverSnap) (float64, string, bool) {
-	if c.Field == "" {
-		n := len(snap.Resources)
-		return float64(n), strconv.Itoa(n), true
-	}
-	for _, r := range snap.Resources {
-		if r.Path == c.Path {
-			return numberField(r.Body, c.Field)
-		}
-	}
-	return 0, "", false
+// PlotForLesson plots what a lesson asks for (nil: the pane's default),
+// dropping a value the learner picked with c in another lesson.
+func (s *serverPane) PlotForLesson(want *chart.Spec) {
+	s.series.Plot(want, chartResources(s.snap))
+	s.rebuildChart()
 }
 
-func decodeObject(body []byte) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return nil
-	}
-	return m
+// chartHistoryMsg carries a chart's series rebuilt from the server.
+type chartHistoryMsg struct {
+	spec   chart.Spec
+	values []float64
+	texts  []string
+	reqs   int
 }
 
-func numberField(body []byte, field string) (float64, string, bool) {
-	raw, ok := decodeObject(body)[field]
-	if !ok {
-		return 0, "", false
+// chartHistoryCmd rebuilds spec's series from the session's server, off
+// the UI goroutine.
+func chartHistoryCmd(sess *session.Session, spec chart.Spec) tea.Cmd {
+	return func() tea.Msg {
+		res := chartResources(takeSnap(sess))
+		values, texts, reqs := chart.History(spec, sess.Server().EventsSince(0), res)
+		return chartHistoryMsg{spec: spec, values: values, texts: texts, reqs: reqs}
 	}
-	text := string(bytes.TrimSpace(raw))
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, "", false
-	}
-	return v, text, true
 }
 
-func numericFields(body []byte) []string {
-	m := decodeObject(body)
-	var out []string
-	for k, raw := range m {
-		if _, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
-			out = append(out, k)
-		}
+// SetHistory takes a rebuilt series, if it is still for the plotted value.
+func (s *serverPane) SetHistory(msg chartHistoryMsg) {
+	s.series.SetHistory(msg.spec, msg.values, msg.texts, msg.reqs)
+	s.rebuildChart()
+}
+
+// HistoryWanted reports (once) that the series should be rebuilt from the
+// server's events, and for which value.
+func (s *serverPane) HistoryWanted() (chart.Spec, bool) {
+	if !s.series.Stale {
+		return chart.Spec{}, false
 	}
-	slices.Sort(out)
-	return out
+	s.series.Stale = false
+	return s.series.Spec, true
 }
 
 // --- selection and scrolling -------------------------------------------
 
 func (s *serverPane) logHeight() int {
-	return max(1, s.h-s.resHeight()-s.chartHeight()-s.detailHeight()-1)
+	return max(1, s.h-s.resHeight()-s.chartHeight()-s.exchangeHeight()-s.detailHeight()-s.logHeadHeight())
+}
+
+// logHeadHeight is the log's heading: none in a short pane, where every
+// line goes to the state, the exchange and the newest log entry.
+func (s *serverPane) logHeadHeight() int {
+	if s.h < 10 {
+		return 0
+	}
+	return 1
+}
+
+// exchangeHeight is the room for the shown exchange: none before the first,
+// then a fixed share of the pane, so that the log does not jump as
+// different exchanges are shown.
+func (s *serverPane) exchangeHeight() int {
+	if s.shown() == nil {
+		return 0
+	}
+	switch {
+	case s.h < 10:
+		return max(0, min(4, s.h-4))
+	case s.h < 20:
+		return 5
+	default:
+		return min(10, 4+s.h/8)
+	}
+}
+
+// shown is the log entry whose exchange the pane shows: the selected one,
+// else the newest exchange; nil when there is none.
+func (s *serverPane) shown() *logEntry {
+	if s.sel >= 0 && s.sel < len(s.log) && s.log[s.sel].ev.Kind == sim.KindExchange {
+		return &s.log[s.sel]
+	}
+	for i := len(s.log) - 1; i >= 0; i-- {
+		if s.log[i].ev.Kind == sim.KindExchange {
+			return &s.log[i]
+		}
+	}
+	return nil
+}
+
+// rebuildExchange draws the shown exchange: a heading when there is room,
+// then the request and status, the headers that teach and the body or the
+// server's words, cut with "…" (w shows all of it).
+func (s *serverPane) rebuildExchange() {
+	s.xLines = s.xLines[:0]
+	e := s.shown()
+	h := s.exchangeHeight()
+	if e == nil || h == 0 || s.w <= 0 {
+		return
+	}
+	x := exchange.Describe(e.ev)
+	var first *exchange.Description
+	if e.n > 1 {
+		f := exchange.Describe(e.first)
+		first = &f
+	}
+	if h >= 5 {
+		what := "last exchange"
+		if s.sel >= 0 {
+			what = "selected"
+		}
+		seq := fmt.Sprintf("#%d", x.Seq)
+		if e.n > 1 {
+			seq = fmt.Sprintf("#%d–%d", e.first.Seq, x.Seq)
+		}
+		head := s.st.Muted.Render("── "+what+" · "+seq+" · "+x.From) + s.st.Faint.Render(" · w: all of it")
+		s.xLines = append(s.xLines, fitLine(head, s.w))
+		h--
+	}
+	for _, l := range x.Lines(s.w, h, first, e.n) {
+		switch l.Kind {
+		case exchange.LineStatus:
+			s.xLines = append(s.xLines, fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w))
+		case exchange.LineFirst:
+			s.xLines = append(s.xLines, fitLine(s.st.Muted.Render(l.Text), s.w))
+		case exchange.LineHeader:
+			name, value, _ := strings.Cut(l.Text, ": ")
+			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
+		case exchange.LineError:
+			s.xLines = append(s.xLines, fitLine(s.st.Fail.Render(l.Text), s.w))
+		default:
+			s.xLines = append(s.xLines, fitLine(s.st.Text.Render(l.Text), s.w))
+		}
+	}
+	for len(s.xLines) < s.exchangeHeight() {
+		s.xLines = append(s.xLines, "")
+	}
 }
 
 func (s *serverPane) detailHeight() int {
@@ -404,6 +392,7 @@ func (s *serverPane) Move(n int) {
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
 	s.follow = s.sel == len(s.log)-1
 	s.ensureVisible()
+	s.rebuildExchange()
 	s.drawWindow()
 }
 
@@ -429,6 +418,7 @@ func (s *serverPane) Home() {
 		s.follow = false
 		s.ensureVisible()
 	}
+	s.rebuildExchange()
 	s.drawWindow()
 }
 
@@ -441,6 +431,7 @@ func (s *serverPane) End() {
 		s.sel = len(s.log) - 1
 	}
 	s.follow = true
+	s.rebuildExchange()
 	s.drawWindow()
 }
 
@@ -448,6 +439,7 @@ func (s *serverPane) End() {
 func (s *serverPane) Deselect() {
 	if s.sel >= 0 {
 		s.sel, s.follow = -1, true
+		s.rebuildExchange()
 		s.drawWindow()
 	}
 }
@@ -491,12 +483,13 @@ func (s *serverPane) ClickLog(y int) {
 	if s.wire != nil {
 		return
 	}
-	top := s.resHeight() + s.chartHeight() + 1
+	top := s.resHeight() + s.exchangeHeight() + s.chartHeight() + s.logHeadHeight()
 	i := s.windowStart() + (y - top)
 	if y >= top && i >= 0 && i < len(s.log) && y < top+s.logHeight() {
 		s.sel = i
 		s.follow = i == len(s.log)-1
 		s.off = s.windowStart()
+		s.rebuildExchange()
 	}
 	s.drawWindow()
 }
@@ -631,21 +624,14 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 
 // --- rendering -----------------------------------------------------------
 
-func sourceName(ev sim.Event) string {
-	switch ev.Source {
-	case sim.SourceComposer:
-		return "you"
-	case sim.SourceNetwork:
-		return "net"
-	case sim.SourceLesson:
-		return "lesson"
-	case sim.SourceRetry:
-		return "retry"
-	case "":
-		return "sim"
-	default:
-		return string(ev.Source)
-	}
+// sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
+func sourceName(ev sim.Event) string { return exchange.Sender(ev) }
+
+// shortSource is the sender for the log's narrow column: a network client
+// by its name only ("curl").
+func shortSource(ev sim.Event) string {
+	name, _, _ := strings.Cut(exchange.Sender(ev), " ")
+	return name
 }
 
 func adminText(ev sim.Event) string {
@@ -693,19 +679,24 @@ func (s *serverPane) marks(ev sim.Event) string {
 
 // renderEntry draws one log line, one cell narrower than the pane: the
 // first column is the selection marker.
-func (s *serverPane) renderEntry(ev sim.Event) string {
+func (s *serverPane) renderEntry(e logEntry) string {
+	ev := e.ev
 	w := max(1, s.w-1)
-	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", ev.Seq))
+	seq := s.st.Faint.Render(fmt.Sprintf("#%-4d", e.first.Seq))
 	if ev.Kind != sim.KindExchange {
 		return fitLine(seq+" "+s.st.Info.Render(adminText(ev)), w)
 	}
-	src := s.st.Muted.Render(fmt.Sprintf("%-6s", sourceName(ev)))
+	times := ""
+	if e.n > 1 {
+		times = " " + s.st.Bold.Render(fmt.Sprintf("×%d", e.n))
+	}
+	src := s.st.Muted.Render(fmt.Sprintf("%-6s", ansi.Truncate(shortSource(ev), 6, "")))
 	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {
 		status = "no response"
 	}
-	right := s.st.statusStyle(ev.Response.Status).Render(status)
+	right := s.st.statusStyle(ev.Response.Status).Render(status) + times
 	if mk := s.marks(ev); mk != "" {
 		right += " " + s.st.Mark.Render(mk)
 	}
@@ -716,7 +707,7 @@ func (s *serverPane) renderEntry(ev sim.Event) string {
 	room := w - ansi.StringWidth(left) - ansi.StringWidth(right) - 1
 	if room < 6 {
 		// Narrow: drop the reason phrase, keep the code.
-		right = s.st.statusStyle(ev.Response.Status).Render(strconv.Itoa(ev.Response.Status))
+		right = s.st.statusStyle(ev.Response.Status).Render(strconv.Itoa(ev.Response.Status)) + times
 		if mk := s.marks(ev); mk != "" {
 			right += " " + s.st.Mark.Render(mk)
 		}
@@ -829,7 +820,7 @@ func (s *serverPane) resHeight() int {
 	// The log wants a line per entry, up to half the pane; resources get
 	// the rest, and at least a few lines.
 	logWant := min(max(1, len(s.log)), max(1, s.h/2))
-	room := s.h - s.chartHeight() - 1 - s.detailHeight() - logWant
+	room := s.h - s.chartHeight() - s.exchangeHeight() - s.logHeadHeight() - s.detailHeight() - logWant
 	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
 }
 
@@ -851,13 +842,18 @@ func (s *serverPane) View() []string {
 	}
 	lines = append(lines, res...)
 
+	// The exchange the learner is reading: the newest, or the selected one.
+	lines = append(lines, s.xLines...)
+
 	// Chart.
 	lines = append(lines, s.chartLines...)
 
 	// Log.
 	count := len(s.log)
 	lh := s.logHeight()
-	lines = append(lines, fitLine(s.st.Muted.Render("── log · "+plural(count, "event")+logHint(s.sel)), s.w))
+	if s.logHeadHeight() > 0 {
+		lines = append(lines, fitLine(s.st.Muted.Render("── log · "+s.logCount()+logHint(s.sel)), s.w))
+	}
 	if count == 0 {
 		lines = append(lines, fitLine(s.st.Faint.Render("  nothing sent yet: type a request in the composer"), s.w))
 	}
@@ -865,7 +861,7 @@ func (s *serverPane) View() []string {
 	for i := start; i < min(count, start+lh); i++ {
 		line := s.log[i].line
 		if line == "" {
-			line = s.renderEntry(s.log[i].ev)
+			line = s.renderEntry(s.log[i])
 		}
 		if i == s.sel {
 			// Reverse video, and a marker for terminals without it.
@@ -894,6 +890,20 @@ func (s *serverPane) View() []string {
 func shownPath(p string) string { return termsafe.Cut(p, maxShownTarget) }
 
 func shownBody(b []byte) string { return termsafe.CutBytes(b, maxShownBody) }
+
+// logCount says how many events the log holds and their numbers, which
+// need not start at #1: a lesson's set-up requests come before them.
+func (s *serverPane) logCount() string {
+	n := s.events()
+	if n == 0 {
+		return "0 events"
+	}
+	first, last := s.log[0].first.Seq, s.log[len(s.log)-1].ev.Seq
+	if first == last {
+		return fmt.Sprintf("1 event · #%d", first)
+	}
+	return fmt.Sprintf("%s · #%d–%d", plural(n, "event"), first, last)
+}
 
 func logHint(sel int) string {
 	if sel >= 0 {

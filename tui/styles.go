@@ -8,11 +8,15 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/glamour/v2/ansi"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // palette is the theme: every colour the screen uses, in one place. Hex
 // strings because Glamour's style config wants strings and Lip Gloss accepts
-// them too.
+// them too. Text is "" in both: body text keeps the terminal's own
+// foreground, which is readable on its background whatever the guess of
+// light or dark — a terminal that never says (detached tmux, screen) must
+// not get near-white text on white.
 type palette struct {
 	Text, Muted, Faint string
 	Accent, Accent2    string
@@ -22,15 +26,33 @@ type palette struct {
 }
 
 var darkPalette = palette{
-	Text: "#E4E4E7", Muted: "#9CA3AF", Faint: "#6B7280",
+	Text: "", Muted: "#9CA3AF", Faint: "#6B7280",
 	Accent: "#8AB4F8", Accent2: "#C4A7E7",
 	OK: "#6CCF8E", Info: "#56C8D8", Warn: "#E5C07B",
 	Err: "#F47067", Changed: "#F2CC60",
 	CodeBg: "#2A2D34",
 }
 
+// dark16 and light16 are the palettes for a terminal of 16 colours, named
+// by index: converting the others would turn a soft blue into navy on black
+// and make ok, warning and error two colours. The terminal's own 16 are
+// tuned to its background, so they read.
+var dark16 = palette{
+	Text: "", Muted: "7", Faint: "8",
+	Accent: "14", Accent2: "13",
+	OK: "10", Info: "6", Warn: "11",
+	Err: "9", Changed: "11",
+}
+
+var light16 = palette{
+	Text: "", Muted: "8", Faint: "8",
+	Accent: "4", Accent2: "5",
+	OK: "2", Info: "6", Warn: "3",
+	Err: "1", Changed: "5",
+}
+
 var lightPalette = palette{
-	Text: "#1F2328", Muted: "#57606A", Faint: "#8C959F",
+	Text: "", Muted: "#57606A", Faint: "#8C959F",
 	Accent: "#0B57D0", Accent2: "#8250DF",
 	OK: "#1A7F37", Info: "#0B6E83", Warn: "#9A6700",
 	Err: "#CF222E", Changed: "#953800",
@@ -42,6 +64,8 @@ var lightPalette = palette{
 type Styles struct {
 	Dark bool // which palette variant
 	Mono bool // no colours at all (NO_COLOR, ASCII terminals): rely on text and attributes
+	// Colors16: a terminal of 16 colours, drawn with its own (dark16, light16).
+	Colors16 bool
 
 	Text, Muted, Faint, Bold lipgloss.Style
 
@@ -72,19 +96,35 @@ type Styles struct {
 // every colour but keeps bold, reverse and underline, so a NO_COLOR terminal
 // still shows focus, selection and what changed.
 func NewStyles(dark, mono bool) *Styles {
+	prof := colorprofile.TrueColor
+	if mono {
+		prof = colorprofile.ASCII
+	}
+	return StylesFor(dark, prof)
+}
+
+// StylesFor builds the styles for a background and a terminal's colour
+// depth: no colours at ASCII and below, the 16-colour palettes at ANSI.
+func StylesFor(dark bool, prof colorprofile.Profile) *Styles {
+	mono := prof <= colorprofile.ASCII
 	p := lightPalette
-	if dark {
+	switch {
+	case dark && prof == colorprofile.ANSI:
+		p = dark16
+	case prof == colorprofile.ANSI:
+		p = light16
+	case dark:
 		p = darkPalette
 	}
 	c := func(hex string) color.Color {
-		if mono {
+		if mono || hex == "" {
 			return lipgloss.NoColor{}
 		}
 		return lipgloss.Color(hex)
 	}
 	fg := func(hex string) lipgloss.Style { return lipgloss.NewStyle().Foreground(c(hex)) }
 
-	s := &Styles{Dark: dark, Mono: mono, pal: p}
+	s := &Styles{Dark: dark, Mono: mono, Colors16: prof == colorprofile.ANSI, pal: p}
 	s.Text = fg(p.Text)
 	s.Muted = fg(p.Muted)
 	s.Faint = fg(p.Faint)
@@ -178,7 +218,7 @@ func (s *Styles) glamourStyle() ansi.StyleConfig {
 	p := s.pal
 	str := func(v string) *string { return &v }
 	col := func(hex string) *string {
-		if s.Mono {
+		if s.Mono || hex == "" {
 			return nil
 		}
 		return &hex
@@ -190,12 +230,12 @@ func (s *Styles) glamourStyle() ansi.StyleConfig {
 	// wraps at them, which can put the punctuation after a code span at the
 	// start of the next line.
 	codePrefix, codeSuffix := "", ""
-	if s.Mono {
+	if s.Mono || p.CodeBg == "" {
 		// Without a background colour, inline code needs visible quotes.
 		codePrefix, codeSuffix = "`", "`"
 	}
 	var codeBg *string
-	if !s.Mono {
+	if !s.Mono && p.CodeBg != "" {
 		codeBg = str(p.CodeBg)
 	}
 

@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +41,52 @@ type Options struct {
 	// Welcome shows the one-screen welcome that says how to move around
 	// (first run).
 	Welcome bool
+	// Theme is ThemeLight or ThemeDark for terminals that do not answer the
+	// background query (detached tmux, screen, some SSH links), or
+	// ThemeAuto (""): ask the terminal, starting from ColorFGBG's guess.
+	Theme Theme
+	// ColorFGBG is the COLORFGBG environment variable ("15;0"), which some
+	// terminals set: the first guess at the background before the answer.
+	ColorFGBG string
+	// Classroom is set when the screen is served in a classroom: it enables
+	// the learner's done and need-help signals.
+	Classroom *Classroom
+}
+
+// Theme picks the light or dark palette.
+type Theme string
+
+// The themes.
+const (
+	ThemeAuto  Theme = ""
+	ThemeLight Theme = "light"
+	ThemeDark  Theme = "dark"
+)
+
+// ParseTheme reads --theme: light, dark or auto.
+func ParseTheme(s string) (Theme, error) {
+	switch t := Theme(strings.ToLower(strings.TrimSpace(s))); t {
+	case ThemeLight, ThemeDark:
+		return t, nil
+	case "auto", "":
+		return ThemeAuto, nil
+	}
+	return "", fmt.Errorf("unknown theme %q: choose light, dark or auto", s)
+}
+
+// darkFromColorFGBG reads COLORFGBG ("fg;bg" or "fg;default;bg", colours
+// 0–15): whether the background is dark, and whether the value said.
+func darkFromColorFGBG(v string) (dark, ok bool) {
+	fields := strings.Split(strings.TrimSpace(v), ";")
+	if len(fields) < 2 {
+		return false, false
+	}
+	bg, err := strconv.Atoi(fields[len(fields)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return false, false
+	}
+	// 7 (light grey) and 9–15 (the bright colours but 8) are light.
+	return !(bg == 7 || bg >= 9), true
 }
 
 // ErrNotTerminal is returned by Run when standard input or output is not a
@@ -50,10 +97,11 @@ var ErrNotTerminal = errors.New("the full screen needs a terminal; use line mode
 // session, the watcher of its updates and the crash record. Only the event
 // loop touches it, except where noted.
 type shared struct {
-	ctx   context.Context
-	sess  *session.Session
-	watch *session.Watcher
-	owned bool // the Model started sess and closes it
+	ctx         context.Context
+	cancelSends context.CancelFunc // ends ctx with the program; nil in tests
+	sess        *session.Session
+	watch       *session.Watcher
+	owned       bool // the Model started sess and closes it
 
 	manual bool                  // tests feed updates themselves; no waiting command
 	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
@@ -69,6 +117,9 @@ type shared struct {
 
 func (ss *shared) close() {
 	ss.once.Do(func() {
+		if ss.cancelSends != nil {
+			ss.cancelSends()
+		}
 		close(ss.done)
 		ss.watch.Close()
 		if ss.owned {
@@ -138,18 +189,8 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 			err = writeCrash(&crashInfo{Value: r, Stack: debug.Stack(), Where: "start"}, ss)
 		}
 	}()
-	// Progress is saved off this program's event loop from here on.
-	o.Session.SaveInBackground()
-	m := New(o)
-	ss = m.ss
-	// Requests in flight end with the program, however it ends: a repeat
-	// on a slow network must not hold the session after the screen is gone.
-	sendCtx, cancelSends := context.WithCancel(ctx)
-	defer cancelSends()
-	ss.ctx = sendCtx
-	defer ss.close()
-
 	// Debug logging goes to a file, never to the screen.
+	var logf func(string, ...any)
 	if path := os.Getenv("PUTPOST_DEBUG_LOG"); path != "" {
 		logger := log.New(io.Discard, "putpost ", log.LstdFlags|log.Lmicroseconds)
 		f, err := tea.LogToFileWith(path, "putpost", logger)
@@ -157,16 +198,13 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 			return fmt.Errorf("PUTPOST_DEBUG_LOG: %w", err)
 		}
 		defer func() { _ = f.Close() }()
-		ss.logf = logger.Printf
+		logf = logger.Printf
 	}
-
-	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
-	// Our own recovery writes the report; Bubble Tea's would only print a
-	// stack trace over the learner's shell.
-	p := tea.NewProgram(guarded{m: m}, opts...)
-	ss.mu.Lock()
-	ss.program = p
-	ss.mu.Unlock()
+	prog := NewProgram(ctx, o, opts...)
+	ss = prog.ss
+	ss.logf = logf
+	defer ss.close()
+	p := prog.Program
 	_, runErr := p.Run()
 	if c := ss.crashed(); c != nil {
 		return writeCrash(c, ss)
@@ -190,14 +228,16 @@ type guarded struct{ m Model }
 
 func (g guarded) Init() tea.Cmd { return g.m.Init() }
 
-func (g guarded) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g guarded) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 	if g.m.ss.crashed() != nil {
 		return g, tea.Quit
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			g.m.ss.recordCrash(r, debug.Stack(), fmt.Sprintf("update %T", msg))
-			cmd = tea.Quit
+			// Bubble Tea draws the model it gets back once more: a nil one
+			// would panic again, in its own hands.
+			model, cmd = g, tea.Quit
 		}
 	}()
 	if c, ok := msg.(crashMsg); ok {

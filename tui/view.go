@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
 )
 
@@ -169,7 +170,24 @@ func (m *Model) refreshFooter() {
 		if ansi.StringWidth(label+cmd) > w {
 			cmd = m.curlShort
 		}
-		footer += "\n" + fitLine(m.st.Muted.Render(label)+m.st.Text.Render(cmd), w)
+		// The learner's network reaches curl too: say what it will see.
+		note := ""
+		switch f := m.ss.sess.Faults(); {
+		case f.DropRequests:
+			note = "  (the network drops it: curl gets no reply"
+		case f.LoseResponses:
+			note = "  (the network loses the answer: curl prints \"Empty reply from server\""
+		}
+		if note != "" {
+			if m.ss.sess.Retry() != sim.RetryNone {
+				note += "; sent again, it is the retry " + string(m.ss.sess.Retry()) + " allows or not"
+			}
+			note += ")"
+		}
+		if ansi.StringWidth(label+cmd+note) > w {
+			note = ""
+		}
+		footer += "\n" + fitLine(m.st.Muted.Render(label)+m.st.Text.Render(cmd)+m.st.Faint.Render(note), w)
 	}
 	m.footer = footer
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/request"
 )
 
 // command is one word line mode understands.
@@ -67,7 +68,7 @@ func commandWords() []string {
 
 // knownMethods are the methods the tutorial teaches; other tokens are still
 // sent (the server answers 501), but a near miss gets a suggestion.
-var knownMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+var knownMethods = request.Methods
 
 // isRequestLine tells a request (or curl) line from a command word: the
 // first word is a method, curl, or an upper-case token, or the second word is

@@ -77,6 +77,13 @@ func (s *view) printStep() {
 		s.out.line("Answer with the number of your choice, for example: 1")
 		return
 	}
+	// What counts as done, before the first try.
+	if goals := s.sess.Status().Results; len(goals) > 0 {
+		s.out.line("To pass this step:")
+		for _, g := range goals {
+			s.out.line("- " + g.Desc)
+		}
+	}
 	if st.Network != nil {
 		s.out.line("For this step, " + session.DescribeNetwork(s.sess.Faults(), s.sess.Retry()))
 	}
@@ -110,13 +117,7 @@ func (s *view) verdict(st lessons.StepStatus) {
 	case st.Passed:
 		s.out.line("This step has already passed. " + s.whatNext())
 	default:
-		missing := 0
-		for _, r := range st.Results {
-			if !r.OK {
-				missing++
-			}
-		}
-		s.out.line(fmt.Sprintf("Not yet: %d of %d checks hold.", len(st.Results)-missing, len(st.Results)))
+		s.out.line(st.NotYet())
 		for _, r := range st.Results {
 			if !r.OK {
 				line := "✗ " + r.Desc

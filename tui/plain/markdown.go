@@ -10,6 +10,8 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 // markdownParser understands what lesson files use: CommonMark plus GitHub
@@ -25,7 +27,8 @@ var markdownParser = goldmark.New(goldmark.WithExtensions(
 // becomes "first cell — header: cell; header: cell" so that each value is read
 // with its column name.
 func markdownLines(src string) []string {
-	source := []byte(src)
+	source := []byte(lessons.ForView(src, lessons.Line)) // the words meant for line mode
+
 	r := &mdRenderer{src: source}
 	r.blocks(markdownParser.Parse(text.NewReader(source)))
 	return trimBlank(r.lines)

@@ -535,12 +535,14 @@ func TestExchangesFromTheNetworkArePrintedAndAdvanceChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "curl/8.5.0")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	waitFor("From the network (127.0.0.1): PUT /flights/AA123")
+	waitFor("From curl 127.0.0.1:") // who sent it, by its User-Agent and address
+	waitFor(": PUT /flights/AA123")
 	waitFor("✓ step passed")
 
 	// The input loop still works, and sees the same engine.

@@ -1,13 +1,13 @@
 package plain
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
@@ -43,7 +43,14 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
-		if msg := serverError(last); msg != "" {
+		if hs := exchange.Describe(last).Headers; len(hs) > 0 {
+			parts := make([]string, len(hs))
+			for i, h := range hs {
+				parts[i] = h[0] + ": " + h[1]
+			}
+			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
+		}
+		if msg := exchange.ServerError(last); msg != "" {
 			s.out.line("The server says: " + msg)
 		}
 		switch last.Fault {
@@ -69,21 +76,6 @@ func (s *view) printExchange(ev sim.Event) {
 		line = fmt.Sprintf("Retry (attempt %d): %s", ev.Attempt, line)
 	}
 	s.out.line(line)
-}
-
-// serverError is the sentence an error response carries in its JSON body
-// ({"error":"…"}), or "".
-func serverError(ev sim.Event) string {
-	if ev.Response.Status < 400 || len(ev.Response.Body) == 0 {
-		return ""
-	}
-	var body struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(ev.Response.Body, &body) != nil {
-		return ""
-	}
-	return strings.Join(strings.Fields(body.Error), " ")
 }
 
 // syntaxError explains why a line was not sent, pointing at the column
@@ -153,16 +145,4 @@ func repeatSummary(times int, evs []sim.Event) []string {
 // statusLabel names an exchange's outcome as the server's summary does:
 // "204 No Content", "201 Created, replayed", "201 Created, response lost",
 // "request dropped".
-func statusLabel(ev sim.Event) string {
-	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
-		return "request dropped"
-	}
-	l := fmt.Sprintf("%d %s", ev.Response.Status, sim.StatusText(ev.Response.Status))
-	if ev.Fault == sim.FaultLostResponse {
-		l += ", response lost"
-	}
-	if ev.Replayed {
-		l += ", replayed"
-	}
-	return l
-}
+func statusLabel(ev sim.Event) string { return exchange.Status(ev) }

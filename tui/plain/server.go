@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -103,7 +104,7 @@ func logLine(ev sim.Event) string {
 	case sim.SourceRetry:
 		line += fmt.Sprintf(" (retry, attempt %d)", ev.Attempt)
 	case sim.SourceNetwork:
-		line += " (from the network)"
+		line += " (from " + exchange.Sender(ev) + ")"
 	default:
 		line += " (from " + string(ev.Source) + ")"
 	}
@@ -183,15 +184,8 @@ func (s *view) cmdFaults(args []string) {
 		s.out.line("Type faults on, faults drop or faults off to change it.")
 		return
 	}
-	f := s.sess.Faults()
-	switch strings.ToLower(strings.Join(args, " ")) {
-	case "on", "lose", "lost":
-		f.LoseResponses, f.DropRequests = true, false
-	case "drop":
-		f.LoseResponses, f.DropRequests = false, true
-	case "off":
-		f = sim.FaultSettings{}
-	default:
+	f, err := session.ParseFaults(strings.Join(args, " "), s.sess.Faults())
+	if err != nil {
 		s.out.styled(styleBad, fmt.Sprintf("Unknown setting %s. Type faults on, faults drop or faults off.", quoteInput(strings.Join(args, " "))))
 		return
 	}

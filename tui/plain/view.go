@@ -3,9 +3,9 @@ package plain
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 
+	"github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
 )
@@ -153,12 +153,13 @@ func otherExchangeLine(ev sim.Event) string {
 		from = "the lesson"
 	}
 	if ev.Source == sim.SourceNetwork {
-		from = "the network"
-		if host, _, err := net.SplitHostPort(ev.Remote); err == nil {
-			from += " (" + host + ")"
-		}
+		from = exchange.Sender(ev) // "curl 127.0.0.1:52144"
 	}
-	return fmt.Sprintf("From %s: %s %s: %s", from, ev.Request.Method, ev.Request.Target, ev.Summary())
+	line := fmt.Sprintf("From %s: %s %s: %s", from, ev.Request.Method, ev.Request.Target, ev.Summary())
+	if msg := exchange.ServerError(ev); msg != "" {
+		line += ". The server says: " + msg
+	}
+	return line
 }
 
 // endOfInput finishes the session when the input ends.

@@ -1,0 +1,73 @@
+package classroom
+
+import (
+	"net"
+	"sync"
+	"time"
+)
+
+// rateLimiter limits new connections per remote address with a token
+// bucket: burst connections at once (a whole class behind one NAT address),
+// then one every 1/rate seconds.
+type rateLimiter struct {
+	mu      sync.Mutex
+	rate    float64 // tokens per second
+	burst   float64
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// maxBuckets bounds the addresses remembered; full buckets are forgotten
+// first, as they say nothing a new bucket would not.
+const maxBuckets = 4096
+
+func newRateLimiter(rate float64, burst int) *rateLimiter {
+	return &rateLimiter{rate: rate, burst: float64(burst), buckets: map[string]*bucket{}, now: time.Now}
+}
+
+// allow takes a token for addr's host, and reports whether there was one.
+func (r *rateLimiter) allow(addr net.Addr) bool {
+	host := addr.String()
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	b := r.buckets[host]
+	if b == nil {
+		if len(r.buckets) >= maxBuckets {
+			r.forgetFullLocked(now)
+		}
+		b = &bucket{tokens: r.burst, at: now}
+		r.buckets[host] = b
+	}
+	b.tokens = min(r.burst, b.tokens+now.Sub(b.at).Seconds()*r.rate)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+func (r *rateLimiter) forgetFullLocked(now time.Time) {
+	for k, b := range r.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*r.rate >= r.burst {
+			delete(r.buckets, k)
+		}
+	}
+	if len(r.buckets) >= maxBuckets { // all busy: start over rather than grow
+		clear(r.buckets)
+	}
+}
+
+// capSize bounds the area a program draws, whatever window it is in.
+func capSize(w, h, maxW, maxH int) (int, int) {
+	return min(max(w, 1), maxW), min(max(h, 1), maxH)
+}
