@@ -63,28 +63,8 @@ fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/putpost-bench.XXXXXX")
-server_pid=""
-
-stop_server() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		# Bounded wait: 5 s, then SIGKILL.
-		for _ in $(seq 50); do
-			kill -0 "$server_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-		server_pid=""
-	fi
-}
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	stop_server
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=servers.sh
+. "$repo/docs/bench/servers.sh"
 
 say() { printf '== %s\n' "$*" >&2; }
 
