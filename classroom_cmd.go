@@ -11,15 +11,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/putpost/putpost/classroom"
+	"github.com/putpost/putpost/present"
 	"github.com/putpost/putpost/sim"
 )
 
 // classroomFlags are the flags of `putpost classroom` and its export.
 type classroomFlags struct {
-	listen, dir, lessonsDir, teacherKeys, out string
-	allowRemote, onlyLessons                  bool
-	maxSessions                               int
-	idle, maxSession                          time.Duration
+	listen, dir, lessonsDir, teacherKeys, out, demosDir string
+	allowRemote, onlyLessons                            bool
+	maxSessions                                         int
+	idle, maxSession                                    time.Duration
 }
 
 // newClassroomCommand is `putpost classroom` and its `export`.
@@ -30,8 +31,9 @@ func newClassroomCommand(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Serve the tutorial over SSH to a room of learners",
 		Long: `Serve the tutorial over SSH: every learner who connects gets the full
 screen with their own simulated server and their own saved progress; the
-instructor connects with teach for a live roster of the room, and with demo
-for a tutorial of their own that the room can follow with watch.
+instructor connects with teach for a live roster of the room, with demo for a
+tutorial of their own, and with present [DEMO] for the projector screen; the
+room follows what the instructor shows with watch.
 
 Learners are known by their SSH key, or by their user name when they have
 none. Progress lives in the state folder (--dir) and survives a restart.
@@ -55,6 +57,7 @@ putpost classroom export`,
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:2222", "the SSH address to listen on")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow an address that is not loopback (a room needs it)")
 	fs.StringVar(&f.teacherKeys, "teacher-keys", "", "the instructor's keys, authorized_keys format (else teach needs the token printed at start)")
+	fs.StringVar(&f.demosDir, "demos", "", "a folder of demo files (NAME.txt) the presenter can play, beside the built-in ones")
 	fs.IntVar(&f.maxSessions, "max-sessions", classroom.DefaultMaxSessions, "sessions at once, learners and instructor")
 	fs.DurationVar(&f.idle, "idle", classroom.DefaultIdle, "disconnect after this long without a key press")
 	fs.DurationVar(&f.maxSession, "max-session", classroom.DefaultMaxSession, "the longest a connection may last")
@@ -105,8 +108,14 @@ func runClassroom(ctx context.Context, f classroomFlags, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	var demos []*present.Demo
+	if f.demosDir != "" {
+		if demos, err = present.LoadDemoDir(f.demosDir); err != nil {
+			return fmt.Errorf("--demos: %w", err)
+		}
+	}
 	c, err := classroom.New(classroom.Config{
-		Listen: f.listen, AllowRemote: f.allowRemote, Dir: f.dir, Lessons: ls,
+		Listen: f.listen, AllowRemote: f.allowRemote, Dir: f.dir, Lessons: ls, Demos: demos,
 		TeacherKeys: f.teacherKeys, MaxSessions: f.maxSessions, Idle: f.idle, MaxSession: f.maxSession,
 		Log: stderr,
 	})

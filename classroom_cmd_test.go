@@ -16,6 +16,18 @@ func TestClassroomRefusesARemoteAddressWithoutAllowRemote(t *testing.T) {
 	}
 }
 
+func TestClassroomChecksItsDemosFolderBeforeStarting(t *testing.T) {
+	isolateState(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ours.txt"), []byte("GET /a\nfaults maybe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, nil, "classroom", "--listen", "127.0.0.1:0", "--demos", dir)
+	if r.err == nil || !strings.Contains(r.err.Error(), "--demos: "+filepath.Join(dir, "ours.txt")+`:2: unknown faults setting "maybe"`) {
+		t.Fatalf("err = %v, want the demo's file and line", r.err)
+	}
+}
+
 func TestClassroomStartsSaysHowToConnectAndClosesOnCtrlC(t *testing.T) {
 	state := isolateState(t)
 	wd := t.TempDir()
@@ -35,7 +47,7 @@ func TestClassroomStartsSaysHowToConnectAndClosesOnCtrlC(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	out := stdout.String()
-	for _, want := range []string{"Learners type:    ssh -p ", "YOURNAME@127.0.0.1", "Host key:         SHA256:", "teach ", "watch"} {
+	for _, want := range []string{"Learners type:    ssh -p ", "YOURNAME@127.0.0.1", "Host key:         SHA256:", "teach ", "watch", "present", "put-vs-post"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the start text lacks %q:\n%s", want, out)
 		}

@@ -458,7 +458,7 @@ func TestE2EListenRequestFromGoClientShowsOnScreen(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("PUT /accounts/42 over the network = %d, want 200", resp.StatusCode)
 	}
-	pt.waitScreen("the network's exchange in the log", logEntry("Go-htt", "PUT", "/accounts/42", "200 OK")) // the client by its User-Agent
+	pt.waitScreen("the network's exchange in the log", logEntry("Go", "PUT", "/accounts/42", "200 OK")) // Go-http-client, by its usual short name
 	pt.waitText(`{"balance":123.45}`)
 }
 

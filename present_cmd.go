@@ -14,9 +14,6 @@ import (
 	"github.com/putpost/putpost/session"
 )
 
-// defaultDemo is played by `putpost present` without --demo.
-const defaultDemo = "put-vs-post"
-
 // presentFlags are `putpost present`'s flags.
 type presentFlags struct {
 	demo, record string
@@ -48,7 +45,7 @@ putpost present --demo ./my-demo.txt --record class.cast`,
 	}
 	fs := c.Flags()
 	fs.SortFlags = false
-	fs.StringVar(&pf.demo, "demo", defaultDemo, "a built-in demo (see --list) or a demo file")
+	fs.StringVar(&pf.demo, "demo", present.DefaultDemo, "a built-in demo (see --list) or a demo file")
 	fs.BoolVar(&pf.list, "list", false, "list the built-in demos")
 	fs.BoolVar(&pf.notes, "notes", false, "speaker notes that follow the presenter, for a second terminal")
 	fs.StringVar(&pf.record, "record", "", "record the presenter's screen as an asciicast v2 file")

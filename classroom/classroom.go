@@ -4,7 +4,7 @@
 // everyone, and the room can watch the instructor's own screen.
 //
 // It is built on wish: one ssh.Handler routes a connection by its command
-// (none for a learner, teach, demo, watch) to a Bubble Tea program made
+// (none for a learner, teach, demo, present, watch) to a Bubble Tea program made
 // with wish's bubbletea middleware. Every program runs on its SSH session's
 // input, output, environment and window, never on this process's own, and
 // none of them handles signals: the server does, once, for everyone.
@@ -36,6 +36,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/present"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
 )
@@ -50,6 +51,9 @@ type Config struct {
 	// TeacherKeys is an authorized_keys file of the instructor's keys; ""
 	// lets the instructor in with the token printed at start instead.
 	TeacherKeys string
+	// Demos are the host's own demos for the presenter (present NAME),
+	// beside the built-in ones; names must differ from theirs.
+	Demos []*present.Demo
 
 	MaxSessions      int           // connections with a session at once
 	RatePerMinute    int           // new connections per address, after the burst
@@ -132,6 +136,11 @@ type Classroom struct {
 	token       string // lets the instructor in when there are no teacher keys
 	hostFP      string
 
+	demos      map[string]*present.Demo // what present can play, by name
+	demoNames  []string                 // sorted
+	stage      *mirror                  // the presenter's screen, for watch
+	presenting atomic.Bool              // one presenter at a time
+
 	// signal raises or lowers a learner's signal: the room's, replaced in
 	// a test to make a learner's program panic.
 	signal func(l *learner, help bool) bool
@@ -156,7 +165,12 @@ func New(cfg Config) (*Classroom, error) {
 	}
 	c := &Classroom{cfg: cfg, log: log.New(cfg.Log, "classroom ", log.LstdFlags),
 		limiter: newRateLimiter(float64(cfg.RatePerMinute)/60, cfg.Burst),
-		stop:    make(chan struct{}), flushed: make(chan struct{})}
+		stop:    make(chan struct{}), flushed: make(chan struct{}), stage: newMirror()}
+	demos, names, err := loadDemos(cfg.Demos)
+	if err != nil {
+		return nil, err
+	}
+	c.demos, c.demoNames = demos, names
 	if cfg.TeacherKeys != "" {
 		keys, err := readAuthorizedKeys(cfg.TeacherKeys)
 		if err != nil {
@@ -282,6 +296,7 @@ func (c *Classroom) Welcome() string {
 	fmt.Fprintf(&b, "Host key:         %s\n", c.hostFP)
 	fmt.Fprintf(&b, "Instructor:       ssh %s-t %s teach%s   (%s)\n", p, host, auth, how)
 	fmt.Fprintf(&b, "Your own screen:  ssh %s-t %s demo%s   (the room follows it: ssh %s-t %s watch)\n", p, host, auth, p, host)
+	fmt.Fprintf(&b, "Presenter:        ssh %s-t %s present%s [DEMO]   (watch shows it while it runs; demos: %s)\n", p, host, auth, strings.Join(c.demoNames, ", "))
 	fmt.Fprintf(&b, "\nCtrl-C closes the classroom; progress is kept in the state folder.\n")
 	return b.String()
 }
@@ -480,7 +495,7 @@ func (c *Classroom) handle(s ssh.Session) {
 		c.serveLearner(s)
 	case "teach", "demo":
 		if !c.isTeacher(s, args[1:]) {
-			say(s, c.refuseTeacher())
+			say(s, c.refuseTeacher(cmd))
 			_ = s.Exit(1)
 			return
 		}
@@ -489,6 +504,14 @@ func (c *Classroom) handle(s ssh.Session) {
 		} else {
 			c.serveDemo(s)
 		}
+	case "present":
+		rest, ok := c.teacherArgs(s, args[1:])
+		if !ok {
+			say(s, c.refuseTeacher(cmd))
+			_ = s.Exit(1)
+			return
+		}
+		c.servePresent(s, rest)
 	case "watch":
 		c.serveWatch(s)
 	default:
@@ -502,7 +525,7 @@ func (c *Classroom) handle(s ssh.Session) {
 func (c *Classroom) noPTY(args []string) string {
 	_, port, _ := net.SplitHostPort(c.Addr().String())
 	cmd := ""
-	if len(args) > 0 && (args[0] == "teach" || args[0] == "demo" || args[0] == "watch") {
+	if len(args) > 0 && (args[0] == "teach" || args[0] == "demo" || args[0] == "present" || args[0] == "watch") {
 		cmd = " " + termsafe.Cut(strings.Join(args, " "), 60)
 	}
 	return fmt.Sprintf("putpost needs a terminal: connect with  ssh -t -p %s NAME@HOST%s", port, cmd)
@@ -526,11 +549,29 @@ func (c *Classroom) isTeacher(s ssh.Session, args []string) bool {
 	return len(args) == 1 && subtle.ConstantTimeCompare([]byte(args[0]), []byte(c.token)) == 1
 }
 
-func (c *Classroom) refuseTeacher() string {
+// teacherArgs checks the instructor like isTeacher for a command that takes
+// arguments of its own (present [DEMO]): the token, when there are no
+// teacher keys, comes first. It returns the arguments after the token.
+func (c *Classroom) teacherArgs(s ssh.Session, args []string) ([]string, bool) {
+	if len(c.teacherKeys) > 0 {
+		return args, c.isTeacher(s, nil)
+	}
+	if len(args) == 0 || !c.isTeacher(s, args[:1]) {
+		return nil, false
+	}
+	return args[1:], true
+}
+
+// refuseTeacher says why cmd (teach, demo, present) was refused.
+func (c *Classroom) refuseTeacher(cmd string) string {
 	if len(c.teacherKeys) > 0 {
 		return "This is for the instructor, whose keys are in the classroom's --teacher-keys. Connect without a command for the tutorial."
 	}
-	return "This is for the instructor: add the token printed when the classroom started (teach TOKEN). Connect without a command for the tutorial."
+	usage := cmd + " TOKEN"
+	if cmd == "present" {
+		usage += " [DEMO]"
+	}
+	return "This is for the instructor: add the token printed when the classroom started (" + usage + "). Connect without a command for the tutorial."
 }
 
 // identify names a learner: the public key's fingerprint when they used
@@ -551,7 +592,10 @@ func (c *Classroom) programOptions(s ssh.Session, cn *conn, mir *mirror) []tea.P
 	w, h := capSize(pty.Window.Width, pty.Window.Height, c.cfg.MaxWidth, c.cfg.MaxHeight)
 	var out io.Writer = s
 	if mir != nil {
-		out = io.MultiWriter(s, mir)
+		// The session turns the program's \n into \r\n on its way to the
+		// terminal (a pty's ONLCR); the copy must see the same bytes, or
+		// its lines drift right wherever the renderer moved down with \n.
+		out = io.MultiWriter(s, ssh.NewPtyWriter(mir))
 		mir.resize(w, h)
 	}
 	return append(bubbletea.MakeOptions(s),

@@ -28,12 +28,7 @@ func (m *mirror) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	_, _ = m.em.Write(p)
-	for ch := range m.viewers {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
+	m.signalLocked()
 	return len(p), nil
 }
 
@@ -45,9 +40,21 @@ func (m *mirror) attach(w, h int, repaint func()) {
 	if m.em != nil {
 		m.em.Resize(max(w, 1), max(h, 1))
 	}
+	m.signalLocked()
 	m.mu.Unlock()
 	if repaint != nil && m.watched() {
 		repaint()
+	}
+}
+
+// signalLocked tells every viewer the screen may have changed (the caller
+// holds mu).
+func (m *mirror) signalLocked() {
+	for ch := range m.viewers {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -67,10 +74,10 @@ func (m *mirror) watched() bool {
 	return len(m.viewers) > 0
 }
 
-// view starts looking: the returned channel is signalled when the screen
-// may have changed. Call the returned function to stop.
-func (m *mirror) view() (<-chan struct{}, func()) {
-	ch := make(chan struct{}, 1)
+// view starts looking: ch (buffered) is signalled when the screen may have
+// changed or a program attached or detached. Several mirrors may signal the
+// same channel. Call the returned function to stop.
+func (m *mirror) view(ch chan struct{}) func() {
 	m.mu.Lock()
 	m.viewers[ch] = struct{}{}
 	start := m.em == nil
@@ -86,8 +93,11 @@ func (m *mirror) view() (<-chan struct{}, func()) {
 	if start && repaint != nil {
 		repaint()
 	}
-	ch <- struct{}{}
-	return ch, func() {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+	return func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		delete(m.viewers, ch)

@@ -183,7 +183,7 @@ func (r *roster) startPeek() tea.Cmd {
 		return nil
 	}
 	r.close()
-	r.peek = newScreenView(l.mirror, "peek: "+row.Name, row.Name+" is not connected.", false)
+	r.peek = newScreenView("peek: "+row.Name, row.Name+" is not connected.", false, l.mirror)
 	r.mode = modePeek
 	return r.peek.Init()
 }

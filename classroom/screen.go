@@ -35,25 +35,31 @@ type (
 )
 
 // screenView shows a mirrored screen read-only, cut to the window: watch
-// shows the instructor's, the roster's peek a learner's.
+// shows the instructor's, the roster's peek a learner's. With several
+// sources it shows the first that has a program running on it.
 type screenView struct {
-	mir        *mirror
+	srcs       []*mirror
 	title      string
 	waiting    string // shown when nothing runs on the screen
 	standalone bool   // q quits the program (watch); in the roster, esc leaves
 	st         styles
 
-	ch     <-chan struct{}
-	stop   func()
-	done   chan struct{}
-	w, h   int
-	screen string
-	notice string
+	ch      chan struct{}
+	stops   []func()
+	done    chan struct{}
+	w, h    int
+	screen  string
+	running bool
+	notice  string
 }
 
-func newScreenView(mir *mirror, title, waiting string, standalone bool) *screenView {
-	v := &screenView{mir: mir, title: title, waiting: waiting, standalone: standalone, st: newStyles(), done: make(chan struct{}), w: 80, h: 24}
-	v.ch, v.stop = mir.view()
+// newScreenView looks at srcs, in order of preference.
+func newScreenView(title, waiting string, standalone bool, srcs ...*mirror) *screenView {
+	v := &screenView{srcs: srcs, title: title, waiting: waiting, standalone: standalone, st: newStyles(),
+		ch: make(chan struct{}, 1), done: make(chan struct{}), w: 80, h: 24}
+	for _, m := range srcs {
+		v.stops = append(v.stops, m.view(v.ch))
+	}
 	return v
 }
 
@@ -63,7 +69,9 @@ func (v *screenView) close() {
 	case <-v.done:
 	default:
 		close(v.done)
-		v.stop()
+		for _, stop := range v.stops {
+			stop()
+		}
 	}
 }
 
@@ -79,6 +87,20 @@ func (v *screenView) wait() tea.Cmd {
 	}
 }
 
+// current is the screen to show: the first source with a program running
+// on it; else, with one source, its last screen (a learner who left).
+func (v *screenView) current() (string, bool) {
+	for _, m := range v.srcs {
+		if s, running := m.screen(); running {
+			return s, true
+		}
+	}
+	if len(v.srcs) == 1 {
+		return v.srcs[0].screen()
+	}
+	return "", false
+}
+
 func (v *screenView) Init() tea.Cmd { return v.wait() }
 
 func (v *screenView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -86,7 +108,7 @@ func (v *screenView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		v.w, v.h = msg.Width, msg.Height
 	case screenMsg:
-		v.screen, _ = v.mir.screen()
+		v.screen, v.running = v.current()
 		return v, v.wait()
 	case noticeMsg:
 		v.notice = string(msg)
@@ -112,8 +134,7 @@ func (v *screenView) lines(w, h int) string {
 	if v.notice != "" {
 		out = append(out, v.st.notice.Render(ansi.Truncate(" "+v.notice+" ", w, "…")))
 	}
-	_, running := v.mir.screen()
-	if !running && strings.TrimSpace(ansi.Strip(v.screen)) == "" {
+	if !v.running && strings.TrimSpace(ansi.Strip(v.screen)) == "" {
 		out = append(out, "", " "+v.waiting)
 		return strings.Join(out, "\n")
 	}

@@ -77,13 +77,15 @@ func (c *Classroom) serveSeat(s ssh.Session, identity, name, notice string, sign
 	}
 }
 
-// serveWatch shows the instructor's own tutorial, read-only.
+// serveWatch shows what the instructor shows, read-only: the presenter
+// while it runs, else their own tutorial.
 func (c *Classroom) serveWatch(s ssh.Session) {
 	cn := newConn()
 	c.room.addConn(cn)
 	defer c.room.leave(cn, nil)
 	seat := c.room.seat(instructorsSeat)
-	m := newScreenView(seat.mirror, "the instructor's screen", "Waiting for the instructor to share their screen (they connect with demo).", true)
+	m := newScreenView("the instructor's screen", "Waiting for the instructor to show something (present or demo).", true,
+		c.stage, seat.mirror)
 	defer m.close()
 	c.run(s, cn, func(s ssh.Session) *tea.Program {
 		p := tea.NewProgram(m, c.programOptions(s, cn, nil)...)

@@ -92,6 +92,40 @@ const maxShown = 4 << 10
 // request that came over --listen the client's name from its User-Agent
 // and its address ("curl 127.0.0.1:52144").
 func Sender(ev sim.Event) string {
+	name := senderName(ev)
+	if ev.Source != sim.SourceNetwork || ev.Remote == "" {
+		return name
+	}
+	return name + " " + termsafe.Cut(ev.Remote, 64)
+}
+
+// ShortSender is who sent an exchange in at most w cells, for a log's
+// narrow column: a client over --listen by its name alone, a well-known
+// long one by the name people call it ("Go-http-client" → "Go"), and a
+// name still too long cut with "…". Sender is the full tag.
+func ShortSender(ev sim.Event, w int) string {
+	name := senderName(ev)
+	if short, ok := shortAgents[strings.ToLower(name)]; ok && ev.Source == sim.SourceNetwork {
+		name = short
+	}
+	return ansi.Truncate(name, max(0, w), "…")
+}
+
+// shortAgents are the usual names of clients whose User-Agent product is
+// long, by that product in lower case.
+var shortAgents = map[string]string{
+	"go-http-client":    "Go",
+	"java-http-client":  "Java",
+	"apache-httpclient": "Apache",
+	"python-requests":   "python",
+	"python-urllib":     "python",
+	"python-httpx":      "httpx",
+	"node-fetch":        "node",
+}
+
+// senderName is who sent an exchange without the address of a network
+// client: "you", "lesson", "retry", "curl".
+func senderName(ev sim.Event) string {
 	switch ev.Source {
 	case sim.SourceComposer:
 		return "you"
@@ -100,11 +134,7 @@ func Sender(ev sim.Event) string {
 	case sim.SourceRetry:
 		return "retry"
 	case sim.SourceNetwork:
-		name := agentName(ev.Request.Header.Get("User-Agent"))
-		if ev.Remote == "" {
-			return name
-		}
-		return name + " " + termsafe.Cut(ev.Remote, 64)
+		return agentName(ev.Request.Header.Get("User-Agent"))
 	case "":
 		return "sim"
 	}

@@ -147,3 +147,37 @@ func FuzzLinesFitTheirBox(f *testing.F) {
 		}
 	})
 }
+
+func TestTheShortSenderFitsItsColumn(t *testing.T) {
+	for _, tc := range []struct {
+		source sim.Source
+		ua     string
+		want   string
+	}{
+		{sim.SourceNetwork, "curl/8.5.0", "curl"},
+		{sim.SourceNetwork, "Go-http-client/1.1", "Go"},
+		{sim.SourceNetwork, "Go-http-client/2.0", "Go"},
+		{sim.SourceNetwork, "python-requests/2.31.0", "python"},
+		{sim.SourceNetwork, "Wget/1.21.4", "Wget"},
+		{sim.SourceNetwork, "Mozilla/5.0 (X11; Linux x86_64)", "Mozil…"},
+		{sim.SourceNetwork, "", "client"},
+		{sim.SourceLesson, "Go-http-client/1.1", "lesson"},
+		{sim.SourceComposer, "", "you"},
+	} {
+		ev := sim.Event{Source: tc.source, Remote: "127.0.0.1:52144"}
+		if tc.ua != "" {
+			ev.Request.Header = map[string][]string{"User-Agent": {tc.ua}}
+		}
+		if got := ShortSender(ev, 6); got != tc.want {
+			t.Errorf("ShortSender(%s, %q) = %q, want %q", tc.source, tc.ua, got, tc.want)
+		}
+		if got := ShortSender(ev, 6); ansi.StringWidth(got) > 6 {
+			t.Errorf("ShortSender(%q) = %q is wider than 6 cells", tc.ua, got)
+		}
+	}
+	ev := sim.Event{Source: sim.SourceNetwork, Remote: "127.0.0.1:52144"}
+	ev.Request.Header = map[string][]string{"User-Agent": {"Go-http-client/1.1"}}
+	if got := Sender(ev); got != "Go-http-client 127.0.0.1:52144" {
+		t.Errorf("the full tag of a Go client is %q", got)
+	}
+}

@@ -15,20 +15,21 @@ type CheckKind string
 // predicates, written in lesson files as the kind's name followed by its
 // arguments (see docs/LESSONS.md).
 const (
-	CheckAll       CheckKind = "all"         // every sub-check holds
-	CheckAny       CheckKind = "any"         // at least one sub-check holds
-	CheckRequest   CheckKind = "request"     // request METHOD PATH [>= N | == N]
-	CheckField     CheckKind = "field"       // field PATH NAME JSON
-	CheckExists    CheckKind = "exists"      // exists PATH
-	CheckAbsent    CheckKind = "absent"      // absent PATH
-	CheckMembers   CheckKind = "members"     // members COLLECTION [>= | ==] N
-	CheckStatus    CheckKind = "status"      // status CODE[|CODE…]: the last response
-	CheckSawStatus CheckKind = "saw-status"  // saw-status CODE[|CODE…]: any response
-	CheckHeader    CheckKind = "header"      // header NAME: some response carried it
-	CheckSent      CheckKind = "sent-header" // sent-header NAME: some request carried it
-	CheckReplayed  CheckKind = "replayed"    // an idempotency replay was seen
-	CheckLost      CheckKind = "lost"        // a response was lost by the network
-	CheckNew       CheckKind = "new-members" // new-members COLLECTION [>= | ==] N: members created since the step began
+	CheckAll       CheckKind = "all"          // every sub-check holds
+	CheckAny       CheckKind = "any"          // at least one sub-check holds
+	CheckRequest   CheckKind = "request"      // request METHOD PATH [>= N | == N]
+	CheckField     CheckKind = "field"        // field PATH NAME JSON
+	CheckExists    CheckKind = "exists"       // exists PATH
+	CheckAbsent    CheckKind = "absent"       // absent PATH
+	CheckMembers   CheckKind = "members"      // members COLLECTION [>= | ==] N
+	CheckStatus    CheckKind = "status"       // status CODE[|CODE…]: the last response
+	CheckSawStatus CheckKind = "saw-status"   // saw-status CODE[|CODE…]: any response
+	CheckHeader    CheckKind = "header"       // header NAME: some response carried it
+	CheckSent      CheckKind = "sent-header"  // sent-header NAME: some request carried it
+	CheckReplayed  CheckKind = "replayed"     // an idempotency replay was seen
+	CheckLost      CheckKind = "lost"         // a response was lost by the network
+	CheckNew       CheckKind = "new-members"  // new-members COLLECTION [>= | ==] N: members created since the step began
+	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER]: the newest request of the step
 )
 
 // newestMember is the path suffix of a field check that means "the newest
@@ -38,7 +39,7 @@ const newestMember = "/+"
 var predicateNames = []string{
 	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
 	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
-	string(CheckSent), string(CheckReplayed), string(CheckLost), string(CheckNew),
+	string(CheckSent), string(CheckReplayed), string(CheckLost), string(CheckNew), string(CheckLast),
 }
 
 // hiddenWord starts a check line that the checklist keeps to itself until it
@@ -99,8 +100,8 @@ func (c *Check) write(b *strings.Builder, indent int, top bool) {
 // predicate formats a single predicate on one line.
 func (c *Check) predicate() string {
 	switch c.Kind {
-	case CheckRequest:
-		s := fmt.Sprintf("request %s %s", c.Method, c.Path)
+	case CheckRequest, CheckLast:
+		s := fmt.Sprintf("%s %s %s", c.Kind, c.Method, c.Path)
 		if c.With != "" {
 			s += " with " + c.With
 		}
@@ -225,13 +226,17 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 	case CheckAll, CheckAny:
 		p.errorf(line, "write %q with a colon, then the alternatives on the lines below it, indented", word+":")
 		return nil
-	case CheckRequest:
+	case CheckRequest, CheckLast:
 		if len(args) < 2 {
-			p.errorf(line, "request needs a method and a path, like \"request PUT /accounts/42\" or \"request POST /customers >= 2\"")
+			more := ""
+			if kind == CheckRequest {
+				more = " or \"request POST /customers >= 2\""
+			}
+			p.errorf(line, "%s needs a method and a path, like \"%s PUT /accounts/42\"%s", kind, kind, more)
 			return nil
 		}
 		if strings.HasPrefix(args[0], "/") {
-			p.errorf(line, "request needs the method before the path, like \"request PUT %s\"", args[0])
+			p.errorf(line, "%s needs the method before the path, like \"%s PUT %s\"", kind, kind, args[0])
 			return nil
 		}
 		if !isToken(args[0]) {
@@ -251,6 +256,10 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			}
 			c.With = strings.TrimSuffix(args[3], ":")
 			args = append(args[:2:2], args[4:]...)
+		}
+		if kind == CheckLast && len(args) > 2 {
+			p.errorf(line, "last-request is about one request: write \"last-request %s %s\", optionally with \"with HEADER\", and no count", c.Method, c.Path)
+			return nil
 		}
 		if len(args) > 2 {
 			cmp, n, ok := p.count(line, "request", args[2:], false)

@@ -298,3 +298,37 @@ func TestRequestCheckUsesAnBeforeAVowel(t *testing.T) {
 		t.Errorf("Desc = %q", r.Desc)
 	}
 }
+
+// "The last request carried If-Match": an earlier PUT with the header does
+// not make a later one without it count, and the other way round.
+func TestLastRequestLooksOnlyAtTheNewestRequest(t *testing.T) {
+	c := compileTestCheck(t, "last-request PUT /accounts/42 with If-Match")
+	with := exchange(1, "PUT", "/accounts/42", 200)
+	with.Request.Header = http.Header{"If-Match": {`"v1"`}}
+	without := exchange(2, "PUT", "/accounts/42", 200)
+	without.Request.Header = http.Header{"Content-Type": {"application/json"}}
+	read := exchange(3, "GET", "/accounts/42", 200)
+
+	for _, tc := range []struct {
+		name   string
+		events []sim.Event
+		ok     bool
+		detail string
+	}{
+		{"nothing sent", nil, false, "no request yet since this step began"},
+		{"with, then without", []sim.Event{with, without}, false, "your last PUT /accounts/42 did not carry If-Match; add it with -H 'If-Match: …'"},
+		{"without, then with", []sim.Event{without, with}, true, "your last request was PUT /accounts/42 with If-Match"},
+		{"with, then a GET", []sim.Event{with, read}, false, "your last request was GET /accounts/42, expected PUT /accounts/42"},
+	} {
+		for i := range tc.events {
+			tc.events[i].Seq = uint64(i + 1)
+		}
+		r := c.Evaluate(&fakeWorld{events: tc.events}, 0)[0]
+		if r.OK != tc.ok || r.Detail != tc.detail || r.Desc != "your last request is PUT /accounts/42 with If-Match" {
+			t.Errorf("%s: %+v", tc.name, r)
+		}
+	}
+	if got := c.String(); got != "last-request PUT /accounts/42 with If-Match\n" && got != "last-request PUT /accounts/42 with If-Match" {
+		t.Errorf("String() = %q", got)
+	}
+}

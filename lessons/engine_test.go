@@ -400,3 +400,43 @@ func TestTheChartKeyNamesAValueOrTheResourceCount(t *testing.T) {
 		}
 	}
 }
+
+// TestTheExplanationSaysWhatThisLearnerSaw plays lesson 2's first step as a
+// learner who first sends half the state: the PUT that passes changes only
+// the gate, from nothing to b12, so the explanation must not tell of a
+// status going from delayed to ontime or a gate leaving a7.
+func TestTheExplanationSaysWhatThisLearnerSaw(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sim.New(sim.Options{})
+	e := NewEngine(ls, srv, nil)
+	must(t, e.Goto("put-replace"))
+	c := srv.Client(sim.SourceComposer)
+	put(t, c, `PUT /flights/AA123 {"status":"ontime"}`)
+	if s := e.Observe(); s.Passed {
+		t.Fatal("half the state passed the step")
+	}
+	since := srv.LastSeq()
+	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+	if s := e.Observe(); !s.JustPassed {
+		t.Fatalf("the whole state did not pass:%s", resultsText(s))
+	}
+	evs := srv.EventsSince(since)
+	if len(evs) != 1 || len(evs[0].Changes) != 1 || evs[0].Changes[0].Before == nil ||
+		strings.Contains(string(evs[0].Changes[0].Before), "delayed") {
+		t.Fatalf("the passing PUT is not the one this test is about: %+v", evs)
+	}
+	ex := e.Explain()
+	for _, unseen := range []string{"delayed", "a7"} {
+		if strings.Contains(ex, unseen) {
+			t.Errorf("the explanation names %q, which this learner's passing PUT never showed:\n%s", unseen, ex)
+		}
+	}
+	for _, seen := range []string{"200 OK", `"ontime"`, `"b12"`} {
+		if !strings.Contains(ex, seen) {
+			t.Errorf("the explanation does not say %s, which the learner saw:\n%s", seen, ex)
+		}
+	}
+}

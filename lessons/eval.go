@@ -76,6 +76,8 @@ type tally struct {
 	sent     map[string]bool   // request header names, lower case
 	created  map[string]uint64 // resources created since the step began (and still there) → event
 	last     int               // status of the newest response
+	lastReq  string            // "METHOD /path" of the newest request that reached the server
+	lastSent []string          // the header names (lower case) that request carried
 	location string            // the newest Location header
 	replayed int
 	lost     int
@@ -155,8 +157,10 @@ func (t *tally) add(ev sim.Event) {
 	if loc := ev.Response.Header.Get("Location"); loc != "" {
 		t.location = loc
 	}
+	t.lastReq, t.lastSent = key, t.lastSent[:0]
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
+		t.lastSent = append(t.lastSent, strings.ToLower(name))
 	}
 }
 
@@ -251,6 +255,8 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		return c.evalGroup(w, t)
 	case CheckRequest:
 		return c.evalRequest(t)
+	case CheckLast:
+		return c.evalLast(t)
 	case CheckField:
 		return c.evalField(w, t)
 	case CheckNew:
@@ -408,6 +414,31 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, target)
 	default:
 		r.Detail = fmt.Sprintf("%d of %d %s requests to %s so far", n, c.N, c.Method, target)
+	}
+	return r
+}
+
+// evalLast: the newest request of the step was METHOD PATH, carrying the
+// header if the check names one; earlier requests do not count.
+func (c *Check) evalLast(t *tally) CheckResult {
+	want := c.Method + " " + c.Path
+	r := CheckResult{Desc: "your last request is " + want}
+	if c.With != "" {
+		r.Desc += " with " + c.With
+	}
+	m, p, _ := strings.Cut(t.lastReq, " ")
+	same := m == c.Method && (p == c.Path || strings.HasSuffix(c.Path, "*") && matchPath(c.Path, p))
+	carried := c.With == "" || slices.Contains(t.lastSent, strings.ToLower(c.With))
+	switch {
+	case t.lastReq == "":
+		r.Detail = "no request yet since this step began"
+	case !same:
+		r.Detail = fmt.Sprintf("your last request was %s, expected %s", t.lastReq, want)
+	case !carried:
+		r.Detail = fmt.Sprintf("your last %s did not carry %s; add it with -H '%s: …'", want, c.With, c.With)
+	default:
+		r.OK = true
+		r.Detail = "your last request was " + r.Desc[len("your last request is "):]
 	}
 	return r
 }

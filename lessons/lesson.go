@@ -66,6 +66,7 @@ type Step struct {
 	solution    []request.Line // Solution, parsed (live values replaced by samples)
 	solutionAt  []int          // the file line of each solution line
 	acceptRules []acceptRule   // wrong-looking answers lint --play accepts as equivalent
+	explainSrc  []numbered     // the explain block's lines as written, for lint --play
 }
 
 // acceptRule is one line of an accept block: a kind of change to the

@@ -37,6 +37,7 @@ func TestPlayReportsEachDefectAtItsLine(t *testing.T) {
 		{"testdata/play/04-unreachable.md:14:", `no resource can exist at /fligths/AA123/x/y/z`},
 		{"testdata/play/04-unreachable.md:14:", `never held in any play`},
 		{"testdata/play/05-needs-setup.md:21:", `its solution does not pass after this history: step 1: skipped`},
+		{"testdata/play/06-unseen-claim.md:24:", `its explanation says "a7", which a learner who passes the step this way never saw: first the solution without the field gate, then the solution`},
 	}
 	text := probs.Error()
 	for _, w := range want {
@@ -264,7 +265,8 @@ func (c rapidChooser) IntN(n int) int { return rapid.IntRange(0, n-1).Draw(c.t, 
 // TestSolutionsPassAfterRandomLearnerHistories plays random learner histories
 // — skipped steps, stray and repeated requests, resets, quiz answers — before
 // every task step of every built-in lesson, and checks that the step does not
-// pass before the learner acts and that its solution (after its setup) passes.
+// pass before the learner acts, that its solution (after its setup) passes,
+// and that its explanation names no value this learner did not see.
 func TestSolutionsPassAfterRandomLearnerHistories(t *testing.T) {
 	ls, err := Builtin()
 	if err != nil {
@@ -278,11 +280,15 @@ func TestSolutionsPassAfterRandomLearnerHistories(t *testing.T) {
 			}
 		}
 		t.Run(l.ID, func(t *testing.T) {
+			// The straight play says what each explanation claims.
+			ref := newPlayer(l)
+			ref.straight()
 			rapid.Check(t, func(rt *rapid.T) {
 				i := rapid.SampledFrom(steps).Draw(rt, "step")
 				g := newGame(l)
 				hist := playHistory(g, l, i, rapidChooser{rt})
 				g.begin()
+				start := g.srv.LastSeq()
 				held := map[*Check]bool{}
 				if rs, ok := g.holds(held); ok {
 					rt.Fatalf("step %d passes before the learner acts, after %s:%v", i+1, hist, rs)
@@ -290,6 +296,12 @@ func TestSolutionsPassAfterRandomLearnerHistories(t *testing.T) {
 				g.sendSolution()
 				if rs, ok := g.holds(held); !ok {
 					rt.Fatalf("step %d: solution fails after %s: %s", i+1, hist, failing(rs))
+				}
+				saw := sightOf(g.srv, start, start)
+				for _, c := range ref.claimed[i] {
+					if !saw.has(c) {
+						rt.Fatalf("step %d: the explanation says %s (line %d), which this learner never saw after %s", i+1, c, c.line, hist)
+					}
 				}
 			})
 		})

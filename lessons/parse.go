@@ -555,6 +555,7 @@ func (p *parser) step(s *section) *Step {
 			p.solution(st, b)
 		case blockExplain:
 			st.Explain = blockText(b)
+			st.explainSrc = b.lines
 			if st.Explain == "" {
 				p.errorf(b.line, "the explain block is empty")
 			}

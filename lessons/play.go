@@ -40,6 +40,9 @@ const DefaultHistories = 16
 //     block lists it as an equivalent answer;
 //   - a check names a path no resource can have, or a check line never holds
 //     in any play, so it refers to something that cannot happen.
+//   - the explanation names a value (a status, a number, a stored text) that
+//     the straight play showed but another passing play did not: a random
+//     history, or a wrong answer followed by the solution (see claims.go).
 //
 // Problems carry the lesson file and the line of the step, solution line or
 // check line concerned.
@@ -64,6 +67,14 @@ type player struct {
 	held  map[*Check]bool // every predicate seen to hold in some play
 	seen  map[string]bool // problems already reported, so repeats of one are one
 	fails map[int]bool    // steps whose solution failed in the straight play
+
+	claimed   map[int][]claim // per step: what its explanation says the straight play showed
+	claimSeen map[string]bool // claims already reported
+}
+
+func newPlayer(l *Lesson) *player {
+	return &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}, fails: map[int]bool{},
+		claimed: map[int][]claim{}, claimSeen: map[string]bool{}}
 }
 
 func (p *player) report(line int, format string, args ...any) {
@@ -146,7 +157,7 @@ func failing(rs []CheckResult) string {
 }
 
 func playLint(l *Lesson, o PlayOptions) Problems {
-	p := &player{l: l, held: map[*Check]bool{}, seen: map[string]bool{}, fails: map[int]bool{}}
+	p := newPlayer(l)
 	p.pathsExist()
 	p.straight()
 	for i, st := range l.Steps {
@@ -186,13 +197,27 @@ func (p *player) straight() {
 			p.report(st.Line, "%s passes before the learner sends anything (%s); check what happens since the step began, such as \"request …\" or \"new-members …\"", stepRef(i, st), passing(rs))
 		}
 		wrong := map[int][]string{} // solution line → the wrong answers that passed
+		type halfRight struct {
+			what string
+			saw  sight
+		}
+		var halves []halfRight // a wrong answer first, then the solution, passed
 		for _, m := range p.mutations(g, st) {
 			g.eng.ResetStep()
+			start := g.srv.LastSeq()
 			for _, rl := range m.lines {
 				send(context.Background(), g.learner, rl)
 			}
-			if _, ok := g.holds(p.held); ok && !st.accepts(m) {
-				wrong[m.line] = append(wrong[m.line], m.what)
+			if _, ok := g.holds(p.held); ok {
+				if !st.accepts(m) {
+					wrong[m.line] = append(wrong[m.line], m.what)
+				}
+				continue
+			}
+			sol := g.srv.LastSeq()
+			g.sendSolution()
+			if _, ok := g.holds(p.held); ok {
+				halves = append(halves, halfRight{"first the solution " + m.what + ", then the solution", sightOf(g.srv, start, sol)})
 			}
 		}
 		for k := range st.solutionAt {
@@ -202,10 +227,16 @@ func (p *player) straight() {
 			}
 		}
 		g.eng.ResetStep()
+		start := g.srv.LastSeq()
 		g.sendSolution()
 		if rs, ok := g.holds(p.held); !ok {
 			p.fails[i] = true
 			p.report(st.Line, "%s: its solution does not pass it after the previous steps' solutions: %s", stepRef(i, st), failing(rs))
+		} else {
+			p.claimed[i] = st.claims(sightOf(g.srv, start, start))
+			for _, h := range halves {
+				p.compareClaims(i, st, h.saw, h.what)
+			}
 		}
 		g.eng.Next()
 	}
@@ -227,6 +258,7 @@ func (p *player) history(i int, r chooser) bool {
 	desc := playHistory(g, p.l, i, r)
 	st := p.l.Steps[i]
 	g.begin()
+	start := g.srv.LastSeq()
 	if rs, ok := g.holds(p.held); ok {
 		p.report(st.Line, "%s passes before the learner sends anything, after this history: %s (%s)", stepRef(i, st), desc, passing(rs))
 		return false
@@ -236,6 +268,7 @@ func (p *player) history(i int, r chooser) bool {
 		p.report(st.Line, "%s: its solution does not pass after this history: %s — %s; give the step a setup block, or checks about what happens since it began", stepRef(i, st), desc, failing(rs))
 		return false
 	}
+	p.compareClaims(i, st, sightOf(g.srv, start, start), "after this history: "+desc+", then the solution")
 	return true
 }
 

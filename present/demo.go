@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -253,6 +254,51 @@ func Builtin() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// DefaultDemo is the built-in demo played when none is named.
+const DefaultDemo = "put-vs-post"
+
+// LoadDemoDir reads every .txt file of dir as a demo named after the file
+// without .txt (a host's own demos, for the classroom). A name must be
+// letters, digits, '-', '_' or '.', so that it can be typed after an ssh
+// command, and must not be a built-in demo's.
+func LoadDemoDir(dir string) ([]*Demo, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var demos []*Demo
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".txt")
+		if !ok || e.IsDir() {
+			continue
+		}
+		file := filepath.Join(dir, e.Name())
+		if !isDemoName(name) {
+			return nil, &DemoError{File: termsafe.String(file), Msg: "a demo's name (the file name without .txt) can have only letters, digits, '-', '_' and '.'; rename the file"}
+		}
+		if slices.Contains(Builtin(), name) {
+			return nil, &DemoError{File: file, Msg: fmt.Sprintf("%q is a built-in demo's name; rename the file", name)}
+		}
+		d, err := LoadDemo(file)
+		if err != nil {
+			return nil, err
+		}
+		d.Name = name
+		demos = append(demos, d)
+	}
+	if len(demos) == 0 {
+		return nil, fmt.Errorf("%s: no demo files (NAME.txt) in the folder", dir)
+	}
+	return demos, nil
+}
+
+// isDemoName reports whether name can name a demo in a folder of demos.
+func isDemoName(name string) bool {
+	return name != "" && len(name) <= 64 && strings.IndexFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) < 0
 }
 
 // LoadDemo reads a built-in demo by name, or else a demo file.

@@ -1,6 +1,8 @@
 package present
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -118,5 +120,46 @@ func TestShortSeriesAreStretchedToBeSeen(t *testing.T) {
 	long := make([]float64, 90)
 	if len(stretch(long, 100)) != 90 {
 		t.Error("a series nearly as wide as the chart was stretched")
+	}
+}
+
+func TestAFolderOfDemosIsReadByNameAndCheckedWhole(t *testing.T) {
+	write := func(dir, name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	write(dir, "retry-story.txt", "# A retry story\nGET /accounts/42\n")
+	write(dir, "README.md", "not a demo")
+	if err := os.Mkdir(filepath.Join(dir, "old.txt"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	demos, err := LoadDemoDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(demos) != 1 || demos[0].Name != "retry-story" || demos[0].Title != "A retry story" {
+		t.Fatalf("demos: %+v", demos)
+	}
+
+	for _, c := range []struct{ name, src, want string }{
+		{"broken.txt", "GET /a\nfaults maybe\n", `broken.txt:2: unknown faults setting "maybe"`},
+		{DefaultDemo + ".txt", "GET /a\n", `"put-vs-post" is a built-in demo's name; rename the file`},
+		{"two words.txt", "GET /a\n", "can have only letters, digits"},
+	} {
+		bad := t.TempDir()
+		write(bad, "fine.txt", "GET /a\n")
+		write(bad, c.name, c.src)
+		if _, err := LoadDemoDir(bad); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	if _, err := LoadDemoDir(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no demo files (NAME.txt)") {
+		t.Errorf("an empty folder: %v", err)
+	}
+	if _, err := LoadDemoDir(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing folder was read")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -488,8 +489,23 @@ func (c *composer) tab(dir int) composerOut {
 	return composerOut{}
 }
 
-// ResetRepeat sets the repeat count back to ×1.
-func (c *composer) ResetRepeat() { c.repeat, c.repText = 1, "" }
+// ResetRepeat sets the repeat count back to ×1, the field's and one typed
+// at the end of the line ("x100"): the count was for the request it was
+// sent with, not for whatever the learner writes next.
+func (c *composer) ResetRepeat() {
+	c.repeat, c.repText = 1, ""
+	if c.lineRepeat > 1 {
+		if m := typedRepeat.FindStringIndex(c.line.Value()); m != nil {
+			c.line.SetValue(c.line.Value()[:m[0]])
+			c.line.CursorEnd()
+		}
+		c.lineChanged()
+	}
+}
+
+// typedRepeat is a repeat count at the end of a request line, as the
+// request language writes it: x3 or ×3 after a space.
+var typedRepeat = regexp.MustCompile(`\s+(x|×)[0-9]+\s*$`)
 
 func (c *composer) Clear() {
 	c.err = nil

@@ -34,8 +34,20 @@ type layout struct {
 	Lesson, Composer, Server rect
 	FooterY, FooterLines     int
 
-	ErrRows int  // lines of the composer's error this layout made room for
-	Quiz    bool // laid out for a quiz step: the lesson pane gets the height
+	layoutFor // what the panes were placed for
+}
+
+// layoutFor is what, besides the window size, decides where the panes go.
+type layoutFor struct {
+	Form        bool // the composer is a form, not one line
+	Listen      bool // a second footer line shows the --listen address
+	ServerFocus bool // the server pane has the focus
+	ErrRows     int  // lines of the composer's error to make room for
+	Quiz        bool // a quiz step: the lesson pane gets the height
+	// Reading: the step has no request of the learner's yet, so what there
+	// is to see is the lesson; the server has no exchange of this step to
+	// show. The lesson pane gets the height until the first request.
+	Reading bool
 }
 
 // composer heights, borders included.
@@ -44,31 +56,34 @@ const (
 	composerFormHeight = 11 // method/path, 2 header lines, 4 body lines, repeat, status
 )
 
-// computeLayout places the panes. serverFocus matters only when stacked:
+// computeLayout places the panes. ServerFocus matters only when stacked:
 // the pane with the focus gets the larger share of the height, so the
-// wire view or the log has room on a small terminal. errRows is how many
+// wire view or the log has room on a small terminal. ErrRows is how many
 // lines the composer's error needs: the composer grows by all but one (the
 // status line it replaces), as far as the height allows. On a quiz step
-// (quiz) the stacked lesson pane takes all the height but a few lines of
-// the server: the question and every choice must be in view.
-func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int, quiz bool) layout {
-	l := layout{W: w, H: h, ErrRows: errRows, Quiz: quiz}
+// (Quiz) the stacked lesson pane takes all the height but a few lines of
+// the server: the question and every choice must be in view. While the
+// learner reads a step (Reading) the stacked lesson pane takes all but a
+// quarter of the height (at least a few lines of the server): once a
+// request was sent, the split gives the exchange and the log their room.
+func computeLayout(w, h int, f layoutFor) layout {
+	l := layout{W: w, H: h, layoutFor: f}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
 		return l
 	}
 	l.FooterLines = 1
-	if listen {
+	if f.Listen {
 		l.FooterLines = 2
 	}
 	avail := h - l.FooterLines
 	l.FooterY = avail
 
 	ch := composerLineHeight
-	if formMode {
+	if f.Form {
 		ch = composerFormHeight
 	}
-	ch += max(0, errRows-1)
+	ch += max(0, f.ErrRows-1)
 
 	if w >= SideBySideFrom {
 		l.Side = true
@@ -87,10 +102,12 @@ func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int, qu
 	rest := avail - ch
 	lh := rest * 11 / 20
 	switch {
-	case serverFocus:
+	case f.ServerFocus:
 		lh = rest * 7 / 20
-	case quiz:
+	case f.Quiz:
 		lh = max(lh, rest-quizServerRows)
+	case f.Reading:
+		lh = max(lh, rest-max(readingServerRows, rest/4))
 	}
 	l.Lesson = rect{0, 0, w, lh}
 	l.Composer = rect{0, lh, w, ch}
@@ -100,7 +117,13 @@ func computeLayout(w, h int, formMode, listen, serverFocus bool, errRows int, qu
 
 // quizServerRows is the stacked server pane's height, borders included,
 // on a quiz step: the resources and the newest exchange stay in sight.
-const quizServerRows = 5
+// readingServerRows is the least it has while the learner reads a step:
+// a resource and what the step's set-up changed in it, the chart's line
+// and the log's newest line.
+const (
+	quizServerRows    = 5
+	readingServerRows = 6
+)
 
 // tooSmallText is the whole screen when the terminal is below the minimum.
 func tooSmallText(w, h int) string {

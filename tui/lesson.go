@@ -109,14 +109,15 @@ payments. There is no lesson and no check: try anything.
 // suggested request in the composer, what the step's network is.
 func (m *Model) enterStep() {
 	m.entered = m.stepID()
-	m.notYet = "" // a new step starts untried
+	m.notYet, m.tried = "", false // a new step starts untried
 	m.plotForLesson()
 	m.comp.Queue(nil)
 	m.srv.SetNetwork(m.ss.sess.Faults(), m.ss.sess.Retry())
 	m.updateCurl()
 	st := m.ss.sess.Step()
-	// A quiz lays the panes out differently (see computeLayout).
-	if m.ready && m.lay.Quiz != (st != nil && st.IsQuiz()) {
+	// A quiz, or a step not tried yet, lays the panes out differently (see
+	// computeLayout): place them before the lesson is drawn for its pane.
+	if m.relaidOut() {
 		m.place(m.lay.W, m.lay.H)
 	}
 	if st == nil {

@@ -82,6 +82,7 @@ type Model struct {
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
+	tried     bool   // a request other than the lesson's set-up reached the server in this step
 	plotted   string // the lesson whose chart value the server pane was pointed at
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
@@ -89,8 +90,6 @@ type Model struct {
 	curl      string // ready-to-paste curl line for --listen
 	curlAddr  string
 	curlShort string // a GET of the same path, when the full line does not fit
-
-	relayoutCmd tea.Cmd // render commands from a layout change inside a key handler
 
 	class *Classroom // nil outside a classroom
 }
@@ -127,7 +126,7 @@ func New(o Options) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, takeSnap(ss.sess), false)
+	m.srv.Apply(nil, nil, takeSnap(ss.sess), false)
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
@@ -244,15 +243,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash = "undone: the newest change was reverted"
 		}
 	}
-	if m.relayoutCmd != nil {
-		cmds = append(cmds, m.relayoutCmd)
-		m.relayoutCmd = nil
-	}
 	if spec, ok := m.srv.HistoryWanted(); ok {
 		cmds = append(cmds, guard(chartHistoryCmd(m.ss.sess, spec)))
 	}
-	// An error shown or cleared in the composer changes its height.
-	if m.ready && !m.lay.TooSmall && m.comp.ErrorRows() != m.lay.ErrRows {
+	// A change of focus, of step, of the composer's shape or error, or the
+	// step's first request moves the panes (see computeLayout).
+	if m.relaidOut() {
 		cmds = append(cmds, m.relayout())
 	}
 	m.comp.Refresh()
@@ -273,9 +269,7 @@ func (m *Model) resize(w, h int) tea.Cmd {
 // whether the terminal is big enough to draw them.
 func (m *Model) place(w, h int) bool {
 	m.ready = true
-	st := m.ss.sess.Step()
-	quiz := st != nil && st.IsQuiz()
-	m.lay = computeLayout(w, h, m.comp.IsForm(), m.curl != "", m.focus == paneServer, m.comp.ErrorRows(), quiz)
+	m.lay = computeLayout(w, h, m.layoutWanted(w))
 	if m.lay.TooSmall {
 		return false
 	}
@@ -287,6 +281,28 @@ func (m *Model) place(w, h int) bool {
 	m.srv.SetSize(sw, sh)
 	m.help.SetWidth(w)
 	return true
+}
+
+// layoutWanted is what the panes should be placed for now, at width w.
+// What only changes a stacked layout is left out side by side, so that it
+// does not lay the panes out again for nothing.
+func (m *Model) layoutWanted(w int) layoutFor {
+	st := m.ss.sess.Step()
+	stacked := w < SideBySideFrom
+	return layoutFor{
+		Form:        m.comp.IsForm(),
+		Listen:      m.curl != "",
+		ServerFocus: stacked && m.focus == paneServer,
+		ErrRows:     m.comp.ErrorRows(),
+		Quiz:        stacked && st != nil && st.IsQuiz(),
+		Reading:     stacked && st != nil && !m.tried,
+	}
+}
+
+// relaidOut reports whether the panes must be placed again: what they were
+// placed for changed (the focus, the step, the composer's shape or error).
+func (m *Model) relaidOut() bool {
+	return m.ready && !m.lay.TooSmall && m.layoutWanted(m.lay.W) != m.lay.layoutFor
 }
 
 func (m *Model) relayout() tea.Cmd {
@@ -474,17 +490,13 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 func (m *Model) tooSmall() bool { return m.ready && m.lay.TooSmall }
 
 func (m *Model) setFocus(p pane, backwards bool) {
-	was := m.focus
 	m.focus = p
 	if p == paneComposer {
 		m.comp.Focus(backwards)
 	} else {
 		m.comp.Blur()
 	}
-	// Stacked panes share the height by focus (see computeLayout).
-	if m.ready && !m.lay.Side && !m.lay.TooSmall && (was == paneServer) != (p == paneServer) {
-		m.relayoutCmd = m.relayout()
-	}
+	// Stacked panes share the height by focus: Update places them again.
 }
 
 func (m *Model) cycleFocus(dir int) {
@@ -765,15 +777,20 @@ func (m *Model) skip() tea.Cmd {
 // pane; a step's status, evaluated after exchanges, to the lesson pane.
 func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	var fresh []sim.Event
+	var steps []int // where in fresh a step began
 	var cmds []tea.Cmd
 	for _, u := range msg.Updates {
 		switch u.Kind {
 		case session.UpdateEvent:
 			fresh = append(fresh, u.Event)
+			if u.Event.Kind == sim.KindExchange && u.Event.Source != sim.SourceLesson {
+				m.tried = true
+			}
 		case session.UpdateStatus:
 			cmds = append(cmds, m.observed(u.Status))
 		case session.UpdateStep:
-			m.notYet = "" // a new step, or the step reset, starts untried
+			m.notYet, m.tried = "", false // a new step, or the step reset, starts untried
+			steps = append(steps, len(fresh))
 			// This screen's own moves were shown when it made them;
 			// another view of the session may have moved the learner.
 			if m.stepID() != m.entered {
@@ -786,7 +803,7 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	}
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
-	m.srv.Apply(fresh, msg.Snap, msg.Skipped > 0)
+	m.srv.Apply(fresh, steps, msg.Snap, msg.Skipped > 0)
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

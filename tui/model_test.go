@@ -30,7 +30,7 @@ func TestLayoutSideBySideFrom120Columns(t *testing.T) {
 		{120, 40, true, false},
 		{300, 90, true, false},
 	} {
-		l := computeLayout(tc.w, tc.h, false, false, false, 0, false)
+		l := computeLayout(tc.w, tc.h, layoutFor{})
 		if l.TooSmall != tc.bad || (!l.TooSmall && l.Side != tc.side) {
 			t.Errorf("%d×%d: too small %v side %v, want %v %v", tc.w, tc.h, l.TooSmall, l.Side, tc.bad, tc.side)
 		}

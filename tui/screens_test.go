@@ -66,6 +66,8 @@ func TestScreensDoc(t *testing.T) {
 			80, 24, testOpts{builtin: true, lesson: "put-create"}, func(d *driver) { d.keys("n", "n", "n", "n", "1") }},
 		{"Stacked (80×24)", "Below 120 columns the panes stack. The request composer in its form shape (ctrl+o).",
 			80, 24, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("ctrl+o") }},
+		{"Reading a step (80×24)", "Until the learner's first request of a step, the stacked lesson pane has the height: the step is what there is to read, and the server has nothing of it to show yet. The first request gives the server pane its share back, so the exchange and \"Not yet\" stay in view (see \"Not yet (80×24)\"); the next step is read in the tall pane again.",
+			80, 24, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) {}},
 		{"Keys (?)", "", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("?") }},
 		{"Lessons (t)", "A click on a lesson opens it too.", 120, 40, testOpts{builtin: true, lesson: "put-replace"}, func(d *driver) { d.keys("t") }},
 		{"Reset (R)", "Reset the step (the server goes back to how the step began; progress is kept), the lesson or all progress. The last two ask for confirmation.",

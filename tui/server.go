@@ -73,7 +73,8 @@ func takeSnap(sess *session.Session) serverSnap {
 type logEntry struct {
 	ev        sim.Event
 	first     sim.Event
-	n         int // events in the run, at least 1
+	n         int  // events in the run, at least 1
+	closed    bool // a step began after it: no later repeat joins the run
 	line      string
 	size      int // the sizes (sim.Event.Size) of first and, in a run, ev
 	firstSize int
@@ -143,10 +144,18 @@ func (s *serverPane) redraw(entries bool) {
 
 // Apply takes in new events and the state read after them; skipped says
 // older events were left out (a flood), so the chart resyncs with the state.
-func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
+// steps are the places in evs where a step began (or the step was reset):
+// the index of the first event of the new step, len(evs) when none came
+// yet. A run of repeats never spans them, so each step's work reads as its
+// own line (a reset or an undo is a line of its own and ends a run too).
+func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
 	s.snap = snap
-	for _, ev := range evs {
+	for i, ev := range evs {
+		for len(steps) > 0 && steps[0] <= i {
+			s.endRun()
+			steps = steps[1:]
+		}
 		// Highlight what the newest exchange (or undo) changed. A reset or
 		// restore replaces everything: nothing in particular to point at.
 		switch {
@@ -159,7 +168,7 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 			}
 		}
 		size := ev.Size()
-		if n := len(s.log); n > 0 && exchange.Repeats(s.log[n-1].ev, ev) {
+		if n := len(s.log); n > 0 && !s.log[n-1].closed && exchange.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
 			s.logBytes -= last.size
 			last.ev, last.n, last.line = ev, last.n+1, ""
@@ -169,6 +178,9 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 		}
 		s.log = append(s.log, logEntry{ev: ev, first: ev, n: 1, size: size, firstSize: size})
 		s.logBytes += size
+	}
+	if len(steps) > 0 {
+		s.endRun()
 	}
 	// Keep the newest maxLog entries, within maxLogBytes (at least one).
 	drop := max(0, len(s.log)-maxLog)
@@ -191,6 +203,13 @@ func (s *serverPane) Apply(evs []sim.Event, snap serverSnap, skipped bool) {
 	s.rebuildRes()
 	s.rebuildChart()
 	s.drawWindow()
+}
+
+// endRun keeps later repeats out of the newest log entry's run.
+func (s *serverPane) endRun() {
+	if n := len(s.log); n > 0 {
+		s.log[n-1].closed = true
+	}
 }
 
 // events counts the events the log holds, each of a run included.
@@ -627,13 +646,6 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 // sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
 func sourceName(ev sim.Event) string { return exchange.Sender(ev) }
 
-// shortSource is the sender for the log's narrow column: a network client
-// by its name only ("curl").
-func shortSource(ev sim.Event) string {
-	name, _, _ := strings.Cut(exchange.Sender(ev), " ")
-	return name
-}
-
 func adminText(ev sim.Event) string {
 	switch ev.Kind {
 	case sim.KindUndo:
@@ -677,6 +689,11 @@ func (s *serverPane) marks(ev sim.Event) string {
 	return strings.Join(m, " ")
 }
 
+// senderCells is the width of the log's sender column: "lesson", "curl",
+// "Go"; the exchange's heading above the log has the full tag with the
+// client's address.
+const senderCells = 6
+
 // renderEntry draws one log line, one cell narrower than the pane: the
 // first column is the selection marker.
 func (s *serverPane) renderEntry(e logEntry) string {
@@ -690,7 +707,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 	if e.n > 1 {
 		times = " " + s.st.Bold.Render(fmt.Sprintf("×%d", e.n))
 	}
-	src := s.st.Muted.Render(fmt.Sprintf("%-6s", ansi.Truncate(shortSource(ev), 6, "")))
+	src := s.st.Muted.Render(fitLine(exchange.ShortSender(ev, senderCells), senderCells))
 	method := s.st.Method.Render(fmt.Sprintf("%-7s", termsafe.Cut(ev.Request.Method, 16)))
 	status := statusText(ev.Response.Status)
 	if ev.Fault == sim.FaultDropped {

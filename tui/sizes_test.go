@@ -211,3 +211,117 @@ func TestTheLastExchangeShowsWhatTheLessonsAskFor(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingGivesTheLessonTheRoom: at 80×24 the lesson pane has the
+// height while the learner reads a step; the first request gives the
+// server its share back, so the exchange and "Not yet" are in view; the
+// next step is read in the tall pane again.
+func TestReadingGivesTheLessonTheRoom(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "put-replace"})
+	reading := d.m.lay
+	lesson := paneText(d, reading.Lesson)
+	// Step 1's first point, below the fold of an even split.
+	if want := "You name the resource itself."; !strings.Contains(lesson, want) {
+		t.Errorf("reading at 80×24, the lesson pane does not show %q:\n%s", want, d.screen())
+	}
+
+	// Typing a request keeps the tall pane: the task is still what is read.
+	d.keys("e")
+	if d.m.lay.Lesson != reading.Lesson {
+		t.Errorf("editing before the first request moved the lesson pane: %+v, was %+v", d.m.lay.Lesson, reading.Lesson)
+	}
+	d.keys("esc")
+
+	sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"a7"}`)
+	sent := d.m.lay
+	if sent.Lesson.H >= reading.Lesson.H || sent.Server.H <= reading.Server.H {
+		t.Errorf("after the first request the lesson pane kept %d rows and the server %d (reading: %d, %d)", sent.Lesson.H, sent.Server.H, reading.Lesson.H, reading.Server.H)
+	}
+	d.mustContain(`Not yet: 3 of 4 — gate is "a7", expected "b12"`, "PUT /flights/AA123 → 200 OK")
+	if s := paneText(d, sent.Server); !strings.Contains(s, `{"gate":"a7","status":"ontime"}`) {
+		t.Errorf("the server pane does not show the stored flight after the PUT:\n%s", d.screen())
+	}
+
+	// The lesson pane with the focus does not take the room back: the
+	// exchange stays in view while the learner reads on.
+	d.keys("tab", "tab", "tab")
+	if d.m.focus != paneLesson || d.m.lay.Lesson != sent.Lesson {
+		t.Errorf("focus %v, lesson pane %+v: the exchange lost its room after the first request", d.m.focus, d.m.lay.Lesson)
+	}
+
+	d.keys("n")
+	if d.sess.StepIndex() != 1 || d.m.lay.Lesson != reading.Lesson {
+		t.Errorf("step %d: the new step is read in a pane of %d rows, want %d", d.sess.StepIndex()+1, d.m.lay.Lesson.H, reading.Lesson.H)
+	}
+
+	// The server pane with the focus gets the height, read or not.
+	d.keys("tab", "tab")
+	if d.m.focus != paneServer || d.m.lay.Server.H <= sent.Server.H {
+		t.Errorf("focus %v: the server pane has %d rows, want more than %d", d.m.focus, d.m.lay.Server.H, sent.Server.H)
+	}
+}
+
+// TestReadingLeavesSideBySideAlone: side by side the lesson has its
+// column whatever was sent; nothing moves.
+func TestReadingLeavesSideBySideAlone(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
+	before := d.m.lay
+	sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"a7"}`)
+	if d.m.lay.Lesson != before.Lesson || d.m.lay.Server != before.Server {
+		t.Errorf("side by side, the first request moved the panes: %+v → %+v", before, d.m.lay)
+	}
+}
+
+// TestReadingKeepsTheStepsStartingStateInView: while the learner reads a
+// step at 80×24, the small server pane still shows what the step's set-up
+// did to the state the step talks about.
+func TestReadingKeepsTheStepsStartingStateInView(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("n") // "The lesson set the balance to $100.00 again."
+	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, `/accounts/42 {"balance":100}`) || !strings.Contains(s, "balance 80.00 → 100.00") {
+		t.Errorf("reading step 2, the server pane does not show the balance the lesson set:\n%s", d.screen())
+	}
+	if s := paneText(d, d.m.lay.Lesson); !strings.Contains(s, "members new in /accounts/42/transactions, expected 3") {
+		t.Errorf("reading step 2, its task is not all in view:\n%s", d.screen())
+	}
+}
+
+// TestATypedRepeatCountDoesNotLeakIntoTheNextStep: "x100" typed at the end
+// of the line belongs to that request; a next step without a suggestion of
+// its own starts at ×1, keeping the rest of what was typed.
+func TestATypedRepeatCountDoesNotLeakIntoTheNextStep(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson, step := "", -1
+	for _, l := range ls {
+		for i, st := range l.Steps {
+			if i > 0 && st.Suggest == "" && st.Quiz == nil && step < 0 {
+				lesson, step = l.ID, i
+			}
+		}
+	}
+	if step < 0 {
+		t.Skip("every built-in step after the first has a suggestion")
+	}
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: lesson})
+	for d.sess.StepIndex() < step-1 {
+		d.keys("n")
+	}
+	d.keys("e", "ctrl+l")
+	d.typeLine(`POST /accounts/42/interest {"rate":0.10} x100`)
+	if n := d.m.comp.effectiveRepeat(); n != 100 {
+		t.Fatalf("x100 typed gave ×%d", n)
+	}
+	d.keys("esc", "n")
+	if d.sess.StepIndex() != step {
+		t.Fatalf("n did not move on to step %d (at %d)", step+1, d.sess.StepIndex()+1)
+	}
+	if n := d.m.comp.effectiveRepeat(); n != 1 {
+		t.Errorf("the next step inherited ×%d from the line typed before", n)
+	}
+	if v := d.m.comp.Value(); v != `POST /accounts/42/interest {"rate":0.10}` {
+		t.Errorf("the line is %q, want the request without its count", v)
+	}
+}
