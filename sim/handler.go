@@ -396,9 +396,7 @@ func (s *Server) get(x *exchange, rt route) reply {
 	if !exists {
 		return notFound(rt)
 	}
-	rep := jsonReply(http.StatusOK, cur.body)
-	rep.header.Set("ETag", cur.etag)
-	return rep
+	return newReply(http.StatusOK, cur.body, "Content-Type", "application/json", "Etag", cur.etag)
 }
 
 func notFound(rt route) reply {
@@ -414,9 +412,7 @@ func (s *Server) getCollection(x *exchange, rt route) reply {
 	if rep, failed := precondition(x, etag, true); failed {
 		return rep
 	}
-	rep := jsonReply(http.StatusOK, body)
-	rep.header.Set("ETag", etag)
-	return rep
+	return newReply(http.StatusOK, body, "Content-Type", "application/json", "Etag", etag)
 }
 
 // listing is a collection's representation: {"items":[member paths]}.
@@ -459,9 +455,9 @@ func (s *Server) put(x *exchange, rt route) reply {
 	}
 	if !exists {
 		kv[n], kv[n+1] = "Location", rt.path
-		return representation(x, http.StatusCreated, replyHeader(kv[:n+2]...), x.canon)
+		return representation(x, newReply(http.StatusCreated, x.canon, kv[:n+2]...))
 	}
-	return representation(x, http.StatusOK, replyHeader(kv[:n]...), x.canon)
+	return representation(x, newReply(http.StatusOK, x.canon, kv[:n]...))
 }
 
 func (s *Server) patch(x *exchange, rt route) reply {
@@ -480,8 +476,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, canon)
-	h := replyHeader("Content-Type", "application/json", "Content-Location", rt.path, "Etag", s.st.res[rt.path].etag)
-	return representation(x, http.StatusOK, h, canon)
+	return representation(x, newReply(http.StatusOK, canon, "Content-Type", "application/json", "Content-Location", rt.path, "Etag", s.st.res[rt.path].etag))
 }
 
 func (s *Server) delete(x *exchange, rt route) reply {
@@ -508,28 +503,28 @@ func (s *Server) create(x *exchange, rt route) reply {
 	}
 	path := s.st.newMemberPath(&x.tx, rt.collection)
 	s.st.set(&x.tx, path, x.canon)
-	h := replyHeader(
+	return representation(x, newReply(http.StatusCreated, x.canon,
 		"Content-Type", "application/json",
 		"Location", path,
 		"Content-Location", path,
 		"Etag", s.st.res[path].etag,
-	)
-	return representation(x, http.StatusCreated, h, x.canon)
+	))
 }
 
-// representation answers with the stored representation, or without it when
-// the client asked for Prefer: return=minimal (RFC 7240).
-func representation(x *exchange, status int, h http.Header, body []byte) reply {
+// representation answers with the stored representation rep, or without it
+// when the client asked for Prefer: return=minimal (RFC 7240).
+func representation(x *exchange, rep reply) reply {
 	if !prefersMinimal(x.header) {
-		return reply{status: status, header: h, body: body}
+		return rep
 	}
-	h.Set("Preference-Applied", "return=minimal")
-	h.Del("Content-Type")
-	h.Del("Content-Location")
-	if status == http.StatusOK {
-		status = http.StatusNoContent
+	rep.header.Set("Preference-Applied", "return=minimal")
+	rep.header.Del("Content-Type")
+	rep.header.Del("Content-Location")
+	if rep.status == http.StatusOK {
+		rep.status = http.StatusNoContent
 	}
-	return reply{status: status, header: h}
+	rep.body = nil
+	return rep
 }
 
 func prefersMinimal(h http.Header) bool {

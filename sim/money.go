@@ -123,11 +123,10 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	s.st.set(&x.tx, rt.account, accountBody)
 	txPath := s.st.newMemberPath(&x.tx, rt.account+"/transactions")
 	s.st.set(&x.tx, txPath, txBody)
-	h := http.Header{
-		"Content-Type":     {"application/json"},
-		"Location":         {txPath},
-		"Content-Location": {txPath},
-		"Etag":             {etagOf(txBody)},
-	}
-	return representation(x, http.StatusCreated, h, txBody)
+	return representation(x, newReply(http.StatusCreated, txBody,
+		"Content-Type", "application/json",
+		"Location", txPath,
+		"Content-Location", txPath,
+		"Etag", etagOf(txBody),
+	))
 }

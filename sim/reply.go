@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,25 +15,26 @@ type reply struct {
 	status   int
 	header   http.Header
 	body     []byte
-	replayed bool // replayed from an Idempotency-Key record
+	replayed bool     // replayed from an Idempotency-Key record
+	spare    []string // room for the values finish adds (see newReply); may be nil
 }
 
 func jsonReply(status int, body []byte) reply {
-	return reply{status: status, header: replyHeader("Content-Type", "application/json"), body: body}
+	return newReply(status, body, "Content-Type", "application/json")
 }
 
-// replyHeader makes a reply's header from name/value pairs (names in
-// canonical form), with room for what finish adds and one backing array for
-// the values.
-func replyHeader(kv ...string) http.Header {
-	h := make(http.Header, len(kv)/2+2)
-	vals := make([]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		j := i / 2
-		vals[j] = kv[i+1]
-		h[kv[i]] = vals[j : j+1 : j+1]
+// newReply makes a reply whose header has the name/value pairs kv (names in
+// canonical form). Its values share one backing array, with room for the two
+// that finish adds, so that a reply costs two allocations before finish.
+func newReply(status int, body []byte, kv ...string) reply {
+	n := len(kv) / 2
+	h := make(http.Header, n+2)
+	vals := make([]string, n, n+2)
+	for i := range n {
+		vals[i] = kv[2*i+1]
+		h[kv[2*i]] = vals[i : i+1 : i+1]
 	}
-	return h
+	return reply{status: status, header: h, body: body, spare: vals[n : n : n+2]}
 }
 
 // errorReply answers {"error": "..."}: a plain sentence saying what is wrong
@@ -54,7 +56,11 @@ func (rep reply) finish(method string, now time.Time) reply {
 	}
 	// One backing array for both values; each slice is capped so that an
 	// append never reaches into the other.
-	vals := make([]string, 2)
+	vals := rep.spare[:cap(rep.spare)]
+	if len(vals) < 2 {
+		vals = make([]string, 2)
+	}
+	rep.spare = nil
 	vals[0] = httpDate(now)
 	h["Date"] = vals[0:1:1]
 	if rep.status != http.StatusNoContent && rep.status != http.StatusNotModified {
@@ -91,8 +97,26 @@ func quoteInput(s string) string {
 }
 
 // httpDate formats t like t.UTC().Format(http.TimeFormat), faster: every
-// response carries one.
+// response carries one. Responses in the same second share one string.
 func httpDate(t time.Time) string {
+	sec := t.Unix()
+	if last := lastDate.Load(); last != nil && last.sec == sec {
+		return last.text
+	}
+	text := formatHTTPDate(t)
+	lastDate.Store(&datedSecond{sec: sec, text: text})
+	return text
+}
+
+// datedSecond is the Date text of one second, the last one httpDate made.
+type datedSecond struct {
+	sec  int64
+	text string
+}
+
+var lastDate atomic.Pointer[datedSecond]
+
+func formatHTTPDate(t time.Time) string {
 	t = t.UTC()
 	y, mo, d := t.Date()
 	if y < 0 || y > 9999 {

@@ -95,8 +95,13 @@ func CheckHost(h http.Handler, listenAddr string, allowRemote bool) http.Handler
 
 func hostAllowed(hostport, listenHost string) bool {
 	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
+	// Only a Host with a port goes through SplitHostPort: for one without
+	// (most clients leave out the default port) it fails, and its error is
+	// an allocation on every request.
+	if strings.LastIndexByte(hostport, ':') > strings.LastIndexByte(hostport, ']') {
+		if h, _, err := net.SplitHostPort(hostport); err == nil {
+			host = h
+		}
 	}
 	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == strings.ToLower(listenHost) {
