@@ -77,4 +77,10 @@ type Event struct {
 	Response Message // Status 0 when the request was dropped before the server
 	Changes  []Change
 	Replayed bool // the response was replayed from an Idempotency-Key record
+
+	// requestHost, when not empty, is the request's Host field, which the
+	// event holds apart from Request.Header so that the server need not
+	// copy a request's header map to add it. The event is packed with Host
+	// in Request.Header (see keep), so every reader sees it there.
+	requestHost string
 }

@@ -20,6 +20,7 @@ type exchange struct {
 	body    []byte
 	over    bool // the body was larger than maxBody
 	readErr error
+	host    string // the Host field, which x.req.Header leaves out (see record)
 	key     string // Idempotency-Key, unquoted
 	keyErr  error
 	token   uint64         // the Idempotency-Key reservation this request holds, 0 for none
@@ -102,7 +103,7 @@ func (s *Server) answer(r *http.Request, l label) reply {
 	if host == "" && r.URL != nil {
 		host = r.URL.Host
 	}
-	x.req = requestMessage(r.Method, target, host, x.header, x.body)
+	x.record(r.Method, target, host)
 
 	remote := ""
 	if l.src == SourceNetwork {
@@ -132,6 +133,8 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 		Response: rep.message(),
 		Changes:  x.tx.changes,
 		Replayed: rep.replayed,
+
+		requestHost: x.host,
 	})
 	s.remember(s.seq, &x.tx)
 	s.st.clock = s.st.clock.Add(tick)
@@ -163,6 +166,15 @@ func readLimited(rd io.Reader, sizeHint int64) (body []byte, over bool, err erro
 		body = nil
 	}
 	return body, false, nil
+}
+
+// record sets the request the exchange's event records. Unlike
+// requestMessage it does not copy the header: the event is packed, with host
+// as its Host field, before the request is answered (see serve), and nobody
+// changes a request's header while it is being answered.
+func (x *exchange) record(method, target, host string) {
+	x.req = Message{Method: method, Target: target, Header: x.header, Body: x.body}
+	x.host = host
 }
 
 // requestMessage records a request: its own copy of the header (the caller
@@ -379,9 +391,12 @@ func traceReply(x *exchange) reply {
 		return errorReply(http.StatusBadRequest, "a TRACE request must not carry a body; send it without one")
 	}
 	m := x.req
-	m.Header = make(http.Header, len(x.req.Header))
+	m.Header = make(http.Header, len(x.req.Header)+1)
+	if x.host != "" {
+		m.Header["Host"] = []string{x.host}
+	}
 	for k, v := range x.req.Header {
-		if !likelyCredential(k) {
+		if !likelyCredential(k) && (k != "Host" || x.host == "") {
 			m.Header[k] = v
 		}
 	}

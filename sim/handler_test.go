@@ -391,3 +391,34 @@ func TestAsteriskTargetIsForOptionsOnly(t *testing.T) {
 		t.Fatalf("GET *: %d", w.Code)
 	}
 }
+
+// The event records the request's Host once, as the server received it, in
+// Request.Header, although the handler does not copy the request's header
+// to add it; a stale Host in the header map gives way to the request's.
+func TestEventRecordsHostWithoutTouchingTheRequest(t *testing.T) {
+	s := New(Options{Fixture: "bank"})
+	for _, method := range []string{http.MethodGet, http.MethodTrace} {
+		r := httptest.NewRequest(method, "/accounts/42", nil)
+		r.Host = "api.example:8080"
+		r.Header.Set("Host", "stale.example")
+		r.Header.Set("Accept", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		e := s.EventsSince(s.LastSeq() - 1)[0]
+		if got := e.Request.Header.Values("Host"); len(got) != 1 || got[0] != "api.example:8080" {
+			t.Errorf("%s: event's Host = %q, want the request's api.example:8080 once", method, got)
+		}
+		if got := e.Request.Header.Get("Accept"); got != "application/json" {
+			t.Errorf("%s: event's Accept = %q", method, got)
+		}
+		if got := r.Header.Get("Host"); got != "stale.example" || len(r.Header) != 2 {
+			t.Errorf("%s: the request's own header was changed: %v", method, r.Header)
+		}
+		if method == http.MethodTrace {
+			body := w.Body.String()
+			if !strings.Contains(body, "Host: api.example:8080\r\n") || strings.Contains(body, "stale.example") {
+				t.Errorf("TRACE echoed %q, want the request's Host once", body)
+			}
+		}
+	}
+}

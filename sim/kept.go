@@ -28,8 +28,8 @@ func keep(e Event, scratch *[]byte) keptEvent {
 	b = appendString(b, e.Remote)
 	b = binary.AppendVarint(b, int64(e.Attempt))
 	b = appendString(b, string(e.Fault))
-	b = appendMessage(b, e.Request)
-	b = appendMessage(b, e.Response)
+	b = appendMessage(b, e.Request, "Host", e.requestHost)
+	b = appendMessage(b, e.Response, "", "")
 	if e.Changes == nil {
 		b = append(b, 0)
 	} else {
@@ -65,15 +65,29 @@ func appendBytes(b, p []byte) []byte {
 	return append(b, p...)
 }
 
-func appendMessage(b []byte, m Message) []byte {
+// appendMessage packs m; when value is not empty, its header is packed with
+// the field name set to value (in place of any value m.Header has for it).
+func appendMessage(b []byte, m Message, name, value string) []byte {
 	b = appendString(b, m.Method)
 	b = appendString(b, m.Target)
 	b = binary.AppendVarint(b, int64(m.Status))
-	if m.Header == nil {
+	if m.Header == nil && value == "" {
 		b = append(b, 0)
 	} else {
-		b = binary.AppendUvarint(b, uint64(len(m.Header))+1)
+		n := len(m.Header)
+		if _, ok := m.Header[name]; value != "" && !ok {
+			n++
+		}
+		b = binary.AppendUvarint(b, uint64(n)+1)
+		if value != "" {
+			b = appendString(b, name)
+			b = binary.AppendUvarint(b, 2)
+			b = appendString(b, value)
+		}
 		for k, vv := range m.Header {
+			if value != "" && k == name {
+				continue
+			}
 			b = appendString(b, k)
 			if vv == nil {
 				b = append(b, 0)

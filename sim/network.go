@@ -237,7 +237,7 @@ func (c *Client) send(req *http.Request, body []byte, l label) *http.Response {
 	if len(x.body) == 0 {
 		x.body = nil
 	}
-	x.req = requestMessage(x.method, req.URL.RequestURI(), hostOf(req), x.header, x.body)
+	x.record(x.method, req.URL.RequestURI(), hostOf(req))
 	return clientResponse(c.srv.serve(x, l, ""), req)
 }
 
