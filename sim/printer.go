@@ -8,8 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/putpost/putpost/termsafe"
 )
@@ -108,8 +110,26 @@ const (
 // No Content — …", with everything that came from the client escaped and
 // cut (termsafe).
 func ExchangeLine(e Event) string {
-	return fmt.Sprintf("#%d %s %s %s", e.Seq, termsafe.Cut(e.Request.Method, 32),
-		termsafe.Cut(e.Request.Target, maxShownTarget), termsafe.Cut(e.Summary(), maxShownSummary))
+	// Built in one buffer: under load the printer makes a line per request.
+	var buf [256]byte
+	b := append(buf[:0], '#')
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, ' ')
+	b = append(b, termsafe.Cut(e.Request.Method, 32)...)
+	b = append(b, ' ')
+	b = append(b, termsafe.Cut(e.Request.Target, maxShownTarget)...)
+	b = append(b, ' ')
+	start := len(b)
+	b = e.appendSummary(b)
+	// The summary is cut where it lies; only a summary that Cut changes
+	// (too long, or with characters to escape) is copied over it.
+	if len(b) > start {
+		sum := unsafe.String(&b[start], len(b)-start)
+		if cut := termsafe.Cut(sum, maxShownSummary); cut != sum {
+			b = append(b[:start], cut...)
+		}
+	}
+	return string(b)
 }
 
 // printFeed queues a line for every exchange the feed has, and a summary

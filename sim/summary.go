@@ -209,27 +209,35 @@ var moneyFields = map[string]bool{"amount": true, "balance": true}
 
 // Summary describes the event in one line, such as
 // "204 No Content — /accounts/42 balance 80.00 → 100.00".
-func (e Event) Summary() string {
-	var head string
+func (e Event) Summary() string { return string(e.appendSummary(make([]byte, 0, 64))) }
+
+// appendSummary appends Summary's text to b.
+func (e Event) appendSummary(b []byte) []byte {
 	switch e.Kind {
 	case KindExchange:
 		if e.Fault == FaultDropped {
-			return "request dropped before it reached the server — no change"
+			return append(b, "request dropped before it reached the server — no change"...)
 		}
-		head = strconv.Itoa(e.Response.Status) + " " + StatusText(e.Response.Status)
+		b = strconv.AppendInt(b, int64(e.Response.Status), 10)
+		b = append(b, ' ')
+		b = append(b, StatusText(e.Response.Status)...)
 		switch e.Fault {
 		case FaultLostResponse:
-			head += ", response lost"
+			b = append(b, ", response lost"...)
 		case FaultDelayed:
-			head += ", delayed"
+			b = append(b, ", delayed"...)
 		}
 		if e.Replayed {
-			head += ", replayed"
+			b = append(b, ", replayed"...)
 		}
 	default:
-		head = string(e.Kind)
+		b = append(b, e.Kind...)
 	}
-	return head + " — " + describeChanges(e.Changes)
+	b = append(b, " — "...)
+	if len(e.Changes) == 0 { // describeChanges's text, without making a string
+		return append(b, "no change"...)
+	}
+	return append(b, describeChanges(e.Changes)...)
 }
 
 func describeChanges(cs []Change) string {

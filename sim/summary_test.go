@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 func TestSummaryLines(t *testing.T) {
@@ -200,5 +202,27 @@ func BenchmarkFieldChanges(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		FieldChanges(before, after)
+	}
+}
+
+// ExchangeLine's exact text: sequence number, method, target and summary,
+// the summary cut at maxShownSummary bytes with an ellipsis and escaped.
+func TestExchangeLineText(t *testing.T) {
+	put := Event{Seq: 12, Kind: KindExchange, Request: Message{Method: "PUT", Target: "/accounts/42"},
+		Response: Message{Status: 200},
+		Changes:  []Change{{Path: "/accounts/42", Before: []byte(`{"balance":80}`), After: []byte(`{"balance":100}`)}}}
+	if got, want := ExchangeLine(put), "#12 PUT /accounts/42 200 OK — /accounts/42 balance 80.00 → 100.00"; got != want {
+		t.Errorf("line = %q, want %q", got, want)
+	}
+	get := Event{Seq: 7, Kind: KindExchange, Request: Message{Method: "GET", Target: "/accounts/42"}, Response: Message{Status: 304}}
+	if got, want := ExchangeLine(get), "#7 GET /accounts/42 304 Not Modified — no change"; got != want {
+		t.Errorf("line = %q, want %q", got, want)
+	}
+	long := put
+	long.Changes = []Change{{Path: "/notes/" + strings.Repeat("\x1bn", 200), After: []byte(`{"a":1}`)}}
+	line := ExchangeLine(long)
+	sum := strings.TrimPrefix(line, "#12 PUT /accounts/42 ")
+	if want := termsafe.Cut(long.Summary(), maxShownSummary); sum != want || !strings.HasSuffix(sum, termsafe.Ellipsis) || strings.Contains(sum, "\x1b") {
+		t.Errorf("long summary shown as %q, want %q (cut and escaped)", sum, want)
 	}
 }

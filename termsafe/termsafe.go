@@ -93,6 +93,8 @@ func escape(s string, n int, multiline bool) string {
 		return s
 	case n >= 0 && plain > n: // the first n bytes are plain and more follow
 		return s[:n] + Ellipsis
+	case (n < 0 || len(s) <= n) && shownAsIs(s[plain:], multiline):
+		return s // text such as "204 No Content — …": nothing to escape or cut
 	}
 	var b strings.Builder
 	if n >= 0 {
@@ -124,6 +126,19 @@ func escape(s string, n int, multiline bool) string {
 		i += size
 	}
 	return b.String()
+}
+
+// shownAsIs reports whether escape leaves every character of s as it is
+// (no rune to escape, and for multiline text no carriage return).
+func shownAsIs(s string, multiline bool) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !(multiline && (r == '\n' || r == '\t')) && needsEscape(r, size) {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // needsEscape reports the characters a terminal acts on or does not show.
