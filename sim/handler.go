@@ -145,7 +145,7 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 // sizeHint (Content-Length, or -1) saves growing the buffer.
 func readLimited(rd io.Reader, sizeHint int64) (body []byte, over bool, err error) {
 	body = make([]byte, 0, min(max(sizeHint, 0), maxBody)+1)
-	lr := io.LimitReader(rd, maxBody+1)
+	lr := &io.LimitedReader{R: rd, N: maxBody + 1} // not io.LimitReader: this one need not live on the heap
 	for {
 		if len(body) == cap(body) {
 			body = append(body, 0)[:len(body)]
