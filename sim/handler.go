@@ -39,20 +39,20 @@ func (x *exchange) document() map[string]any {
 	return x.doc
 }
 
-// newExchange starts answering a request for path with method and header;
-// the caller must call s.done(x) when the exchange is over.
-func (s *Server) newExchange(method, path string, header http.Header) *exchange {
+// start begins answering a request for path with method and header in x
+// (a zero exchange, which the caller keeps, so that it need not live on
+// the heap); the caller must call s.done(x) when the exchange is over.
+func (s *Server) start(x *exchange, method, path string, header http.Header) {
 	if header == nil {
 		header = http.Header{}
 	}
-	x := &exchange{header: header, method: method, path: path}
+	x.header, x.method, x.path = header, method, path
 	x.key, x.keyErr = idempotencyKey(header)
 	if x.method == http.MethodPost && x.key != "" && x.keyErr == nil {
 		// Reserve the key before reading the body: while the body is still
 		// arriving, the same key from another request gets 409.
 		x.token = s.reserve(x.key)
 	}
-	return x
 }
 
 // done releases what the exchange holds.
@@ -86,7 +86,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer handles one request labelled l and returns the reply to write.
 func (s *Server) answer(r *http.Request, l label) reply {
-	x := s.newExchange(r.Method, targetPath(r.RequestURI, r.URL), r.Header)
+	x := new(exchange)
+	s.start(x, r.Method, targetPath(r.RequestURI, r.URL), r.Header)
 	defer s.done(x)
 	switch {
 	case r.Body == nil || r.Body == http.NoBody:

@@ -231,7 +231,8 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 // send runs one attempt through the server, as ServeHTTP would run it for
 // the request a server receives, without copying the request or its body.
 func (c *Client) send(req *http.Request, body []byte, l label) *http.Response {
-	x := c.srv.newExchange(methodOf(req), targetPath("", req.URL), req.Header)
+	x := new(exchange)
+	c.srv.start(x, methodOf(req), targetPath("", req.URL), req.Header)
 	defer c.srv.done(x)
 	x.body, x.over = body[:min(len(body), maxBody)], len(body) > maxBody
 	if len(x.body) == 0 {
