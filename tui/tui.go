@@ -110,6 +110,8 @@ type shared struct {
 
 	logf func(format string, args ...any) // debug log (PUTPOST_DEBUG_LOG); nil when off
 
+	frames frameMemo // the last frame and its boxes (see frameMemo)
+
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
 	program *tea.Program // set by run; nil in tests that drive the Model directly

@@ -33,9 +33,10 @@ func (m Model) screen() string {
 	}
 	l := m.lay
 	st := m.st
+	fm := &m.ss.frames
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson)
+	lessonBox := fm.box(boxLesson, st, l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson, true)
 
 	cnote := "one line"
 	if m.comp.IsForm() {
@@ -44,24 +45,17 @@ func (m Model) screen() string {
 	if m.job != nil {
 		cnote = m.job.progress()
 	}
-	compBox := st.box(l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer)
+	compBox := fm.box(boxComposer, st, l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer, false)
 
 	stitle := "Server"
 	if open, seq := m.srv.InWire(); open {
 		stitle = "Wire view #" + strconv.FormatUint(seq, 10)
 	}
-	srvBox := st.boxFitted(l.Server, stitle, m.srv.NetworkNote(), m.srv.View(), m.focus == paneServer)
+	srvBox := fm.box(boxServer, st, l.Server, stitle, m.srv.NetworkNote(), m.srv.View(), m.focus == paneServer, true)
 
-	var body string
-	if l.Side {
-		body = joinColumns(lessonBox+"\n"+compBox, srvBox)
-	} else {
-		body = lessonBox + "\n" + compBox + "\n" + srvBox
-	}
-	body += "\n" + m.footer
-
+	body := fm.join(l.Side, lessonBox, compBox, srvBox, m.footer)
 	if f, ok := m.overlayFrame(); ok {
-		body = placeOver(body, st.box(f.r, f.title, f.note, f.lines, true), f.r)
+		body = fm.over(body, fm.box(boxOverlay, st, f.r, f.title, f.note, f.lines, true, false), f.r)
 	}
 	return body
 }
