@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"io"
 	"os"
@@ -402,7 +403,9 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 	d.keys("e", "ctrl+l")
 	d.typeLine(`POST /accounts/42/interest {"rate": 0.10} x100`)
 	d.keys("enter", "esc")
-	if logLen(d) != 1 || d.m.job == nil {
+	// ×100 goes in batches of b, one per tick.
+	b := session.RepeatBatch(100, 0, false)
+	if logLen(d) != b || d.m.job == nil {
 		t.Fatalf("%d sent at once; a repeat must go at a readable pace", logLen(d))
 	}
 	// While it runs the learner scrolls and reads.
@@ -412,10 +415,10 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 	}
 	d.tick()
 	d.tick()
-	if logLen(d) != 3 {
-		t.Fatalf("%d sent after two ticks, want 3", logLen(d))
+	if logLen(d) != 3*b {
+		t.Fatalf("%d sent after two ticks, want %d", logLen(d), 3*b)
 	}
-	d.mustContain("sending 3/100")
+	d.mustContain(fmt.Sprintf("sending %d/100", 3*b))
 	finishJob(d)
 	if logLen(d) != 100 {
 		t.Fatalf("%d sent, want 100", logLen(d))
