@@ -249,7 +249,7 @@ func TestPanicInUpdateQuitsAndWritesACrashReport(t *testing.T) {
 	m := New(Options{})
 	t.Cleanup(m.Close)
 	m.st = nil // any styled redraw now panics
-	g := guarded{m: m}
+	g := guarded{m: &m}
 	_, cmd := g.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if cmd == nil {
 		t.Fatal("no command after a panic")
@@ -357,15 +357,15 @@ func TestBackgroundReportPicksTheTheme(t *testing.T) {
 	m := New(Options{})
 	t.Cleanup(m.Close)
 	nm, _ := m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if got := nm.(Model); got.dark || got.md.theme != "light" {
+	if got := nm.(*Model); got.dark || got.md.theme != "light" {
 		t.Errorf("white background: dark %v, markdown theme %q", got.dark, got.md.theme)
 	}
 	nm, _ = nm.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if got := nm.(Model); !got.dark || got.md.theme != "dark" {
+	if got := nm.(*Model); !got.dark || got.md.theme != "dark" {
 		t.Errorf("black background: dark %v, markdown theme %q", got.dark, got.md.theme)
 	}
 	nm, _ = nm.Update(tea.ColorProfileMsg{Profile: colorprofile.NoTTY})
-	if got := nm.(Model); !got.mono || got.md.theme != "mono" {
+	if got := nm.(*Model); !got.mono || got.md.theme != "mono" {
 		t.Errorf("no colours: mono %v, markdown theme %q", got.mono, got.md.theme)
 	}
 }

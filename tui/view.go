@@ -15,7 +15,7 @@ import (
 
 // View draws the screen from state computed in Update: it slices
 // pre-rendered lines and draws borders, nothing more.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -24,7 +24,7 @@ func (m Model) View() tea.View {
 }
 
 // screen is the whole frame as text.
-func (m Model) screen() string {
+func (m *Model) screen() string {
 	if !m.ready {
 		return ""
 	}
