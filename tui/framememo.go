@@ -19,6 +19,12 @@ type frameMemo struct {
 	overBase, overBox string
 	overRect          rect
 	overlaid          string // body with the overlay box placed over it
+
+	help struct { // the help box's lines (see Model.helpBox)
+		w     int
+		st    *Styles
+		lines []string
+	}
 }
 
 // The boxes a frame is made of, each remembered on its own.

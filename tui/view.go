@@ -286,10 +286,16 @@ func (m *Model) welcomeLines(w int) []string {
 	return lines
 }
 
-// helpBox is where the help box goes and all its lines.
+// helpBox is where the help box goes and all its lines. The lines are laid
+// out once per width and theme (the keymap is fixed when the Model is
+// made): the box is drawn, scrolled and clicked with the same ones.
 func (m *Model) helpBox() (rect, []string) {
-	lines := m.helpLines(overlayRect(m.lay, 100, m.lay.H).W - 2)
-	return overlayRect(m.lay, 100, len(lines)+2), lines
+	w := overlayRect(m.lay, 100, m.lay.H).W - 2
+	c := &m.ss.frames.help
+	if c.lines == nil || c.w != w || c.st != m.st {
+		c.w, c.st, c.lines = w, m.st, m.helpLines(w)
+	}
+	return overlayRect(m.lay, 100, len(c.lines)+2), c.lines
 }
 
 // helpLines lays the full keymap out in as many columns as fit in w.
