@@ -3,6 +3,8 @@ package classroom
 import (
 	"fmt"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -364,4 +366,21 @@ func TestTheLearnersOwnTerminalBackgroundPicksThePalette(t *testing.T) {
 		c := textColour(light)
 		return c != nil && brightness(c) < brightness(onDark)
 	})
+}
+
+// A name is what identifies a learner without a key, and it is saved with
+// their record: a stranger must not make the classroom keep kilobytes of
+// name per seat.
+func TestAVeryLongNameIsRefusedAndLeavesNoSeat(t *testing.T) {
+	dir := t.TempDir()
+	c := startClassroom(t, Config{Dir: dir})
+	long := strings.Repeat("a", 20000)
+	tm := open(t, dial(t, c, long, nil), "", 100, 30)
+	tm.waitOutput("user name is 20000 bytes long")
+	if ents, _ := os.ReadDir(filepath.Join(dir, learnersFolder)); len(ents) != 0 {
+		t.Errorf("the refused name left %d seats in the classroom folder", len(ents))
+	}
+	if out := tm.output(); strings.Contains(out, strings.Repeat("a", 100)) {
+		t.Error("the refusal repeats the whole name")
+	}
 }

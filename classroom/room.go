@@ -27,6 +27,7 @@ const recordVersion = 1
 // Bounds on what a learner can make the classroom keep.
 const (
 	maxNameBytes    = 32
+	maxIdentityName = 64  // a learner known by name only: the longest name taken
 	maxLineBytes    = 120 // the last request as the roster shows it
 	maxMistakes     = 200 // distinct mistakes kept per learner
 	learnersFolder  = "learners"
