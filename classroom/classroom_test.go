@@ -384,3 +384,18 @@ func TestAVeryLongNameIsRefusedAndLeavesNoSeat(t *testing.T) {
 		t.Error("the refusal repeats the whole name")
 	}
 }
+
+// The rate limit counts connections; without a cap of its own, one
+// connection could open session after session, each a whole program, and
+// fill the room by itself.
+func TestOneConnectionCarriesOnlyAFewSessions(t *testing.T) {
+	c := startClassroom(t, Config{})
+	cl := dial(t, c, "multi", newKey(t))
+	for range maxSessionsPerConn {
+		open(t, cl, "", 100, 30).waitFor("Meet the server")
+	}
+	extra := open(t, cl, "", 100, 30)
+	extra.waitOutput(fmt.Sprintf("already carries %d sessions", maxSessionsPerConn))
+	// Another connection is let in as before.
+	open(t, dial(t, c, "ada", nil), "", 100, 30).waitFor("Meet the server")
+}
