@@ -3,6 +3,8 @@ package classroom
 import (
 	"fmt"
 	"image/color"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,4 +400,27 @@ func TestOneConnectionCarriesOnlyAFewSessions(t *testing.T) {
 	extra.waitOutput(fmt.Sprintf("already carries %d sessions", maxSessionsPerConn))
 	// Another connection is let in as before.
 	open(t, dial(t, c, "ada", nil), "", 100, 30).waitFor("Meet the server")
+}
+
+// One learner who pastes big bodies and sends them ×100 must not take the
+// classroom's memory: their server has a budget of its own.
+func TestALearnersServerKeepsASmallBudget(t *testing.T) {
+	c := startClassroom(t, Config{})
+	open(t, dial(t, c, "hog", nil), "", 100, 30).waitFor("Meet the server")
+	l := c.room.seat("name hog")
+	c.room.mu.Lock()
+	srv := l.sess.Server()
+	c.room.mu.Unlock()
+	body := `{"amount":1,"note":"` + strings.Repeat("n", 60<<10) + `"}`
+	status := 0
+	for range 2 * learnerServerBytes / len(body) {
+		r := httptest.NewRequest("POST", "/payments", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		status = w.Code
+	}
+	if status != http.StatusInsufficientStorage {
+		t.Errorf("after %d KiB of payments the learner's server answers %d, want 507", 2*learnerServerBytes>>10, status)
+	}
 }
