@@ -39,3 +39,29 @@ func TestTheHundredPutsExplanationNamesTheStoredBalance(t *testing.T) {
 		t.Errorf("the explanation does not name the stored text \"100\":\n%s", ex)
 	}
 }
+
+// TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought: teller A
+// first PUTs without If-Match, then with a stale tag and gets 412. The
+// checklist must not answer "send your request" to a learner who just sent
+// one: it says the 412 is not yet the outcome sought, without naming it.
+func TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought(t *testing.T) {
+	e, c := learnerAt(t, "lost-updates", 1, nil)
+	put(t, c, `PUT /accounts/42 {"balance":100}`)
+	put(t, c, `PUT /accounts/42 {"balance":100} -H 'If-Match: "stale"'`)
+	s := e.Observe()
+	if s.Passed {
+		t.Fatal("a 412 passed teller A's step")
+	}
+	var detail string
+	for _, r := range s.Results {
+		if !r.OK && r.Desc == hiddenGoal {
+			detail = r.Detail
+		}
+	}
+	if !strings.Contains(detail, "412 Precondition Failed") || strings.Contains(detail, "send your request") {
+		t.Errorf("the hidden status check says %q after a 412", detail)
+	}
+	if strings.Contains(detail, "200") || strings.Contains(detail, "204") {
+		t.Errorf("the hidden status check gives the outcome away: %q", detail)
+	}
+}
