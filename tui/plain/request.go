@@ -43,15 +43,25 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
-		if hs := exchange.Describe(last).Headers; len(hs) > 0 {
+		x := exchange.Describe(last)
+		if hs := x.Headers; len(hs) > 0 {
 			parts := make([]string, len(hs))
 			for i, h := range hs {
 				parts[i] = h[0] + ": " + h[1]
 			}
 			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
 		}
-		if msg := exchange.ServerError(last); msg != "" {
-			s.out.line("The server says: " + msg)
+		// The body the client read, as the full screen's response pane shows
+		// it; an error's body is its sentence, printed next.
+		if last.Fault != sim.FaultLostResponse && x.Code != 0 && x.Error == "" {
+			if x.Body != "" {
+				s.out.line("Body: " + shorten(x.Body, maxShown))
+			} else {
+				s.out.line("No body.")
+			}
+		}
+		if x.Error != "" {
+			s.out.line("The server says: " + x.Error)
 		}
 		switch last.Fault {
 		case sim.FaultLostResponse:
