@@ -65,3 +65,25 @@ func TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought(t *testing.T) {
 		t.Errorf("the hidden status check gives the outcome away: %q", detail)
 	}
 }
+
+// TestTheChecklistShowsUnmetHiddenOutcomesOnce: lesson 3's POST step has
+// two hidden outcomes; the checklist names them once, with how many there
+// are, instead of "see what the server does" twice.
+func TestTheChecklistShowsUnmetHiddenOutcomesOnce(t *testing.T) {
+	e, c := learnerAt(t, "put-create", 3, nil)
+	s := e.Observe()
+	var descs []string
+	for _, r := range s.Checklist() {
+		descs = append(descs, r.Desc)
+	}
+	want := []string{"a POST request to /flights", hiddenGoal + " (2 things to find out)"}
+	if strings.Join(descs, "|") != strings.Join(want, "|") {
+		t.Errorf("checklist = %q, want %q", descs, want)
+	}
+	put(t, c, `POST /flights {"status":"ontime","gate":"d4"}`)
+	for _, r := range e.Observe().Checklist() {
+		if !r.OK {
+			t.Errorf("after the POST, %q is still unmet", r.Desc)
+		}
+	}
+}

@@ -350,7 +350,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			c.resultAt = m.quizLines(step, &lines, &foot, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
-			for _, r := range m.status().Results {
+			for _, r := range m.status().Checklist() {
 				if r.OK {
 					text(m.st.OK.Render, "✓ "+r.Desc, 2)
 				} else {

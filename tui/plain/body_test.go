@@ -33,3 +33,14 @@ func TestAnErrorOrALostResponsePrintsNoBody(t *testing.T) {
 		t.Errorf("a body line was printed for an error or a lost response:\n%s", out)
 	}
 }
+
+// TestTwoHiddenOutcomesAreListedOnce: lesson 3's POST step hides two
+// outcomes; the step's checklist lists them as one line that counts them.
+func TestTwoHiddenOutcomesAreListedOnce(t *testing.T) {
+	h := newHarness(t, true)
+	out := h.run(t, "lesson put-create\nnext\nnext\nnext\n")
+	_, step4, _ := strings.Cut(out, "Step 4 of 5")
+	if n := strings.Count(step4, "see what the server does"); n != 1 || !strings.Contains(step4, "(2 things to find out)") {
+		t.Errorf("step 4 lists \"see what the server does\" %d times:\n%s", n, step4)
+	}
+}
