@@ -44,3 +44,15 @@ func TestTwoHiddenOutcomesAreListedOnce(t *testing.T) {
 		t.Errorf("step 4 lists \"see what the server does\" %d times:\n%s", n, step4)
 	}
 }
+
+// TestAnUnknownLowerCaseMethodIsNamedAsTyped: "frob" is what the learner
+// sent; the note must not call it FROB, and must say why it is not the
+// FROB a step asks for.
+func TestAnUnknownLowerCaseMethodIsNamedAsTyped(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "frob /customers\n")
+	if strings.Contains(out, "FROB is not one of") || !strings.Contains(out, "frob is not one of the methods") ||
+		!strings.Contains(out, "frob is not FROB either") {
+		t.Errorf("the note does not name the method as typed:\n%s", out)
+	}
+}

@@ -24,7 +24,10 @@ func (s *view) request(line string) {
 	if m := strings.ToUpper(rl.Method); m != rl.Method && slices.Contains(knownMethods, m) {
 		s.out.line(fmt.Sprintf("Note: method names are case-sensitive: %s is not %s, and the server will say so. Type %s to send %s.", rl.Method, m, m, m))
 	} else if !slices.Contains(knownMethods, m) {
-		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
+		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", rl.Method)
+		if m != rl.Method {
+			note += fmt.Sprintf(" Method names are case-sensitive, so %s is not %s either.", rl.Method, m)
+		}
 		if c := lessons.Closest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
 		}
