@@ -87,3 +87,19 @@ func TestTheChecklistShowsUnmetHiddenOutcomesOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestNoBuiltinExplanationCountsWithAnS: "1 member(s)" reads as a form
+// to fill in; a lesson's words must read as a sentence whatever the count.
+func TestNoBuiltinExplanationCountsWithAnS(t *testing.T) {
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		for i, st := range l.Steps {
+			if strings.Contains(st.Explain, "(s)") || strings.Contains(st.Text, "(s)") {
+				t.Errorf("%s step %d counts with \"(s)\"", l.ID, i+1)
+			}
+		}
+	}
+}
