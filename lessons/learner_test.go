@@ -103,3 +103,28 @@ func TestNoBuiltinExplanationCountsWithAnS(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletingTwiceStartsWithoutAConditionalRequest: lesson 8 comes before
+// conditional requests are taught, so a learner who played its first steps
+// must not meet a 412 sent by the lesson itself when the DELETE step opens.
+func TestDeletingTwiceStartsWithoutAConditionalRequest(t *testing.T) {
+	e, c := learnerAt(t, "delete-patch", 0, nil)
+	srv := e.srv
+	put(t, c, `PATCH /flights/AA123 {"gate":"b14"}`)
+	if s := e.Observe(); !s.Passed {
+		t.Fatalf("step 1's answer did not pass:%s", resultsText(s))
+	}
+	since := srv.LastSeq()
+	for e.StepIndex() < 3 {
+		e.Next()
+	}
+	for _, ev := range srv.EventsSince(since) {
+		if ev.Response.Status == 412 || ev.Request.Header.Get("If-None-Match") != "" {
+			t.Errorf("entering the DELETE step sent %s %s with If-None-Match %q: %d",
+				ev.Request.Method, ev.Request.Target, ev.Request.Header.Get("If-None-Match"), ev.Response.Status)
+		}
+	}
+	if _, _, ok := srv.Resource("/flights/AA123"); !ok {
+		t.Fatal("AA123 is not there to delete")
+	}
+}
