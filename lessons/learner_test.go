@@ -128,3 +128,27 @@ func TestDeletingTwiceStartsWithoutAConditionalRequest(t *testing.T) {
 		t.Fatal("AA123 is not there to delete")
 	}
 }
+
+// TestLessonSixDoesNotCallDifferentRequestsIdentical: a learner who varies
+// the body between repeats still passes lesson 6's PUT and POST steps; the
+// explanations must not tell them their requests were identical.
+func TestLessonSixDoesNotCallDifferentRequestsIdentical(t *testing.T) {
+	e, c := learnerAt(t, "safe-vs-idempotent", 2, nil)
+	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b13"} x4`)
+	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+	if s := e.Observe(); !s.Passed {
+		t.Fatalf("five PUTs ending in the asked state do not pass:%s", resultsText(s))
+	}
+	if ex := e.Explain(); strings.Contains(ex, "identical") {
+		t.Errorf("the PUT step calls different requests identical:\n%s", ex)
+	}
+	e.Next()
+	put(t, c, `POST /customers {"name":"Ann","city":"ajax"}`)
+	put(t, c, `POST /customers {"name":"Ann","city":"ajax","age":40}`)
+	if s := e.Observe(); !s.Passed {
+		t.Fatalf("two POSTs of Ann do not pass:%s", resultsText(s))
+	}
+	if ex := e.Explain(); strings.Contains(ex, "identical") {
+		t.Errorf("the POST step calls different requests identical:\n%s", ex)
+	}
+}
