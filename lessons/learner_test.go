@@ -152,3 +152,36 @@ func TestLessonSixDoesNotCallDifferentRequestsIdentical(t *testing.T) {
 		t.Errorf("the POST step calls different requests identical:\n%s", ex)
 	}
 }
+
+// TestUnlinkAnswersTheLinkOrUnlinkStep: lesson 12 says "try one" of LINK
+// and UNLINK; UNLINK must pass as well as LINK.
+func TestUnlinkAnswersTheLinkOrUnlinkStep(t *testing.T) {
+	e, c := learnerAt(t, "history", 2, nil)
+	put(t, c, `UNLINK /flights/AA123`)
+	if s := e.Observe(); !s.Passed {
+		t.Errorf("UNLINK does not pass the step that says to try LINK or UNLINK:%s", resultsText(s))
+	}
+	e, c = learnerAt(t, "history", 2, nil)
+	put(t, c, `GET /flights/AA123`)
+	if s := e.Observe(); s.Passed {
+		t.Error("a GET passes the LINK or UNLINK step")
+	}
+}
+
+// TestAnAcceptedRequestLineIsPlayedAsAnAnswer: lint --play sends a request
+// line of an accept block as the learner's answer. It must pass, and the
+// any: alternative only it reaches is not reported as never held.
+func TestAnAcceptedRequestLineIsPlayedAsAnAnswer(t *testing.T) {
+	src := func(accepted string) string {
+		return "---\nid: a\ntitle: A\nfixture: flights\n---\n## Step: Try one\nSend LINK or UNLINK.\n\n" +
+			"```check\nany:\n  request LINK /flights/AA123\n  request UNLINK /flights/AA123\nsaw-status 501\n```\n\n" +
+			"```solution\nLINK /flights/AA123\n```\n\n```accept\n" + accepted + "\n```\n"
+	}
+	if probs := Play([]*Lesson{parseTestLesson(t, src("UNLINK /flights/AA123"))}, PlayOptions{}); len(probs) > 0 {
+		t.Errorf("an accepted UNLINK that passes is reported:\n%v", probs)
+	}
+	probs := Play([]*Lesson{parseTestLesson(t, src("GET /flights/AA123"))}, PlayOptions{})
+	if !strings.Contains(probs.Error(), "the accepted answer GET /flights/AA123 does not pass it") {
+		t.Errorf("an accepted answer that fails the step is not reported:\n%v", probs)
+	}
+}
