@@ -129,6 +129,7 @@ func (m *Model) enterStep() {
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
 	} else {
+		m.comp.DropScaffold()
 		m.comp.ResetRepeat() // the count was for the last step's request
 	}
 	// The session puts each step on the network it asks for, or a normal
