@@ -738,6 +738,10 @@ func maxLineWidth(screen string) int {
 // baseline is the program every benchmark compares putpost against.
 const baseline = "./testdata/minimal"
 
+// glamourFloor is the floor of the full screen's start-up: Bubble Tea with
+// Glamour linked and one Markdown render.
+const glamourFloor = "./testdata/glamourfloor"
+
 // minimalFrame is testdata/minimal's screen after n key presses.
 func minimalFrame(n int) string { return fmt.Sprintf("minimal ready · presses %d ·", n) }
 
@@ -759,8 +763,8 @@ var benchMedians sync.Map // b.Name() → float64 ms
 
 // report adds a sub-benchmark's latencies as metrics: the mean (ms/frame),
 // the median (p50-ms, robust against the outliers of a shared machine) and,
-// once the minimal program's sibling has run, the ratio of the medians
-// (×minimal).
+// once the floors' siblings have run, the ratios of the medians to theirs
+// (×minimal, ×glamour-floor).
 func report(b *testing.B, ds []time.Duration) {
 	if len(ds) == 0 {
 		return
@@ -778,9 +782,11 @@ func report(b *testing.B, ds []time.Duration) {
 	b.ReportMetric(float64(sum)/float64(len(ds))/1e6, "ms/frame")
 	b.ReportMetric(median, "p50-ms")
 	benchMedians.Store(b.Name(), median)
-	base := b.Name()[:strings.LastIndex(b.Name(), "/")] + "/minimal"
-	if m, ok := benchMedians.Load(base); ok && base != b.Name() {
-		b.ReportMetric(median/m.(float64), "×minimal")
+	parent := b.Name()[:strings.LastIndex(b.Name(), "/")]
+	for _, floor := range []string{"minimal", "glamour-floor"} {
+		if m, ok := benchMedians.Load(parent + "/" + floor); ok && parent+"/"+floor != b.Name() {
+			b.ReportMetric(median/m.(float64), "×"+floor)
+		}
 	}
 }
 
@@ -819,14 +825,15 @@ func (pt *ptyTerm) await(b *testing.B, at <-chan time.Time, what string) time.Ti
 // must not be slower (start-up never waits on the terminal).
 func BenchmarkTimeToFirstFrame(b *testing.B) {
 	needPTY(b)
-	bins := map[string]string{"putpost": binary(b, "."), "minimal": binary(b, baseline)}
+	bins := map[string]string{"putpost": binary(b, "."), "minimal": binary(b, baseline), "glamour-floor": binary(b, glamourFloor)}
 	bins["putpost-silent"] = bins["putpost"]
 	frames := map[string]func(string) bool{
 		"putpost":        containsAll(putpostFirstFrame...),
 		"putpost-silent": containsAll(putpostFirstFrame...),
 		"minimal":        containsAll(minimalFrame(0)),
+		"glamour-floor":  containsAll("glamour floor", "ready"),
 	}
-	for _, name := range []string{"minimal", "putpost", "putpost-silent"} {
+	for _, name := range []string{"minimal", "glamour-floor", "putpost", "putpost-silent"} {
 		b.Run(name, func(b *testing.B) {
 			var ds []time.Duration
 			for i := 0; i < b.N; i++ {

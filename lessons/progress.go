@@ -60,6 +60,16 @@ type Progress struct {
 	firstRun bool
 	st       ProgressState
 	pending  []func(*ProgressState) // changes a failed save did not store yet
+
+	// Saving in the background (SaveInBackground): background is set, a
+	// writer goroutine runs while busy (started by a change, ending when
+	// nothing is pending or a save failed), idle is signalled when it ends,
+	// failed hears of a failure, bgErr keeps one nobody heard of yet.
+	background bool
+	busy       bool
+	idle       *sync.Cond
+	failed     func(error)
+	bgErr      error
 }
 
 // NewProgress returns the progress kept in store (nil keeps it in memory).
@@ -300,8 +310,99 @@ func (p *Progress) Save() error {
 	return p.changeLocked(nil)
 }
 
+// SaveInBackground makes every later change return once it is made in
+// memory, and a goroutine of the Progress write it to the store: a saving
+// file store syncs to disk twice, which can take from milliseconds to half
+// a second, too long for a screen's event loop to wait. A save that fails is
+// tried again with the next change; its error goes to failed (called on the
+// writer's goroutine), or when failed is nil is returned by the next change
+// or Flush. Call Flush before the program ends. Calling it twice changes
+// nothing.
+func (p *Progress) SaveInBackground(failed func(error)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.background || p.store == nil {
+		return
+	}
+	p.background = true
+	p.idle = sync.NewCond(&p.mu)
+	p.failed = failed
+}
+
+// Flush waits until every change made so far has been tried on the store,
+// and returns the error of a background save not reported yet.
+func (p *Progress) Flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.busy {
+		p.idle.Wait()
+	}
+	err := p.bgErr
+	p.bgErr = nil
+	return err
+}
+
+// writer saves what is pending until nothing is, holding p.mu only to take
+// the changes and to take the store's state back: readers of the progress
+// never wait for the disk. After a failure it stops; the next change starts
+// it again, and retries. It holds no goroutine while there is nothing to do.
+func (p *Progress) writer() {
+	p.mu.Lock()
+	defer func() {
+		p.busy = false
+		p.idle.Broadcast()
+		p.mu.Unlock()
+	}()
+	for len(p.pending) > 0 {
+		batch := p.pending
+		p.pending = nil
+		p.mu.Unlock()
+		saved, err := p.storeChanges(batch, func() ProgressState {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.st.clone()
+		})
+		p.mu.Lock()
+		if err != nil {
+			p.pending = append(batch, p.pending...)
+			if p.failed != nil {
+				p.mu.Unlock()
+				p.failed(err)
+				p.mu.Lock()
+			} else {
+				p.bgErr = err
+			}
+			return
+		}
+		// Changes made while the store was written stay on top.
+		for _, c := range p.pending {
+			c(&saved)
+		}
+		p.st, p.bgErr = saved, nil
+	}
+}
+
+// storeChanges applies changes to what the store holds and returns the
+// state saved; when what was saved is unreadable (and kept aside) it saves
+// mine() instead.
+func (p *Progress) storeChanges(changes []func(*ProgressState), mine func() ProgressState) (ProgressState, error) {
+	saved, err := p.store.Update(func(st *ProgressState) {
+		for _, c := range changes {
+			c(st)
+		}
+	})
+	if bad := (*badProgressError)(nil); errors.As(err, &bad) {
+		saved, err = p.store.Update(func(st *ProgressState) { *st = mine() })
+	}
+	if err != nil {
+		return saved, fmt.Errorf("saving progress: %w", err)
+	}
+	return saved, nil
+}
+
 // changeLocked applies change (nil for none) in memory, then to the store
-// with any change a failed save left pending, and takes the store's state.
+// with any change a failed save left pending, and takes the store's state;
+// in the background when SaveInBackground was called.
 func (p *Progress) changeLocked(change func(*ProgressState)) error {
 	if change != nil {
 		st := p.st.clone()
@@ -314,18 +415,22 @@ func (p *Progress) changeLocked(change func(*ProgressState)) error {
 	if change != nil {
 		p.pending = append(p.pending, change)
 	}
-	saved, err := p.store.Update(func(st *ProgressState) {
-		for _, c := range p.pending {
-			c(st)
+	if p.background {
+		if change == nil {
+			// Save asks to take in what others saved: a save with no change.
+			p.pending = append(p.pending, func(*ProgressState) {})
 		}
-	})
-	if bad := (*badProgressError)(nil); errors.As(err, &bad) {
-		// What was saved is unreadable (and kept aside): save what this
-		// program knows instead.
-		saved, err = p.store.Update(func(st *ProgressState) { *st = p.st.clone() })
+		if !p.busy { // a running writer takes all that is pending
+			p.busy = true
+			go p.writer()
+		}
+		err := p.bgErr
+		p.bgErr = nil
+		return err
 	}
+	saved, err := p.storeChanges(p.pending, p.st.clone)
 	if err != nil {
-		return fmt.Errorf("saving progress: %w", err)
+		return err
 	}
 	p.pending, p.st = nil, saved
 	return nil

@@ -66,6 +66,7 @@ type Session struct {
 	status  lessons.StepStatus // of the current step, as last evaluated
 	quiz    Quiz
 	log     updateLog
+	prog    *lessons.Progress // nil when kept in memory only
 	httpSrv *http.Server
 	addr    string // where httpSrv listens
 
@@ -132,10 +133,14 @@ func New(o Options) (*Session, error) {
 	if o.Mode == Tutorial {
 		ls = o.Lessons
 	}
+	s.prog = o.Progress
 	s.eng = lessons.NewEngine(ls, srv, o.Progress)
 	if o.Mode == Tutorial && o.Lesson != "" {
 		if err := s.eng.Goto(o.Lesson); err != nil {
 			s.stopListening()
+			if s.prog != nil {
+				_ = s.prog.Flush()
+			}
 			return nil, &LessonError{Err: err}
 		}
 	}
@@ -145,6 +150,31 @@ func New(o Options) (*Session, error) {
 	s.enterStepLocked()
 	go s.pump()
 	return s, nil
+}
+
+// SaveInBackground makes the commands that change progress return without
+// waiting for it to reach the disk (a file store syncs twice, from
+// milliseconds to half a second): a goroutine saves it, a failed save is
+// published as an UpdateStatus whose status carries the error, and Close
+// waits for the last save. A full screen calls it, so that its event loop
+// never waits on the disk; line mode, which waits on its input anyway,
+// saves within the command and reports a failure with it.
+func (s *Session) SaveInBackground() {
+	if s.prog != nil {
+		s.prog.SaveInBackground(s.saveFailed)
+	}
+}
+
+// saveFailed tells the views that progress could not be saved: the status
+// they have, with the error, as the status a failed save in a command would
+// have given.
+func (s *Session) saveFailed(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status.SaveErr = err
+	st := s.status
+	st.JustPassed = false
+	s.log.add(Update{Kind: UpdateStatus, Status: st})
 }
 
 // Close stops following the server and the listener, if any. Watchers see
@@ -158,6 +188,9 @@ func (s *Session) Close() {
 		s.log.close()
 		s.mu.Unlock()
 		s.stopListening()
+		if s.prog != nil {
+			_ = s.prog.Flush() // a failed save was reported when it happened
+		}
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
@@ -385,5 +386,68 @@ func TestAnUnknownLessonIsALessonErrorAndAPortInUseIsNot(t *testing.T) {
 	busy := newTest(t, Options{Listen: "127.0.0.1:0"})
 	if _, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replace", Listen: busy.Addr()}); err == nil || errors.As(err, &le) {
 		t.Errorf("a port in use with --lesson: %v", err)
+	}
+}
+
+// downStore is a progress store that can no longer be written.
+type downStore struct{}
+
+func (downStore) Load() (lessons.ProgressState, error) { return lessons.ProgressState{}, nil }
+func (downStore) Update(func(*lessons.ProgressState)) (lessons.ProgressState, error) {
+	return lessons.ProgressState{}, errors.New("the disk is full")
+}
+
+// Saving in the background, a pass returns before its save, and the failed
+// save reaches every watcher as a status that carries the error, the step
+// still passed.
+func TestABackgroundSaveThatFailsIsPublished(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := lessons.NewProgress(downStore{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replace", Progress: p})
+	if err == nil {
+		t.Cleanup(s.Close)
+	}
+	// Opening the lesson saved in the command, and failed there.
+	if err != nil || s.Status().SaveErr == nil {
+		t.Fatalf("opening with a store that is down: %v, status %+v", err, s.Status())
+	}
+	s.SaveInBackground()
+	w := s.Watch()
+	defer w.Close()
+	if _, _, err := s.Hint(); err != nil {
+		t.Fatal(err)
+	}
+	sol, err := s.Solution()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Send(context.Background(), line(t, sol.Requests[0]), 1)
+	if !r.Step.JustPassed {
+		t.Fatalf("the solution did not pass the step: %+v", r.Step)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		ups, err := w.Next(ctx)
+		if err != nil {
+			t.Fatalf("no update said the save failed: %v", err)
+		}
+		for _, u := range ups {
+			if u.Kind == UpdateStatus && u.Status.SaveErr != nil {
+				if !strings.Contains(u.Status.SaveErr.Error(), "the disk is full") || !u.Status.Passed || u.Status.JustPassed {
+					t.Errorf("the failure's status: %+v", u.Status)
+				}
+				if done, _ := s.Done("put-replace"); done != 1 {
+					t.Errorf("%d steps done after the failed save, want 1", done)
+				}
+				return
+			}
+		}
 	}
 }

@@ -152,3 +152,28 @@ type nopWriter struct{}
 func (nopWriter) Header() http.Header         { return http.Header{} }
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (nopWriter) WriteHeader(int)             {}
+
+// TestPollBriefSaysWhatPollSays: the brief batch serve prints from has the
+// same events, summaries and request lines as the full one.
+func TestPollBriefSaysWhatPollSays(t *testing.T) {
+	s := New(Options{})
+	full, brief := s.Feed(0), s.Feed(0)
+	defer full.Close()
+	defer brief.Close()
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	sendTo(t, s, "GET", "/accounts/42", "")
+	sendTo(t, s, "DELETE", "/accounts/42", "")
+	fb, bb := full.Poll(), brief.PollBrief()
+	if len(fb.Events) != 3 || len(bb.Events) != len(fb.Events) {
+		t.Fatalf("full batch %d events, brief %d", len(fb.Events), len(bb.Events))
+	}
+	for i, e := range fb.Events {
+		b := bb.Events[i]
+		if b.Seq != e.Seq || b.Request.Method != e.Request.Method || b.Request.Target != e.Request.Target || b.Summary() != e.Summary() {
+			t.Errorf("event %d: brief %d %s %s %q, full %d %s %s %q", i, b.Seq, b.Request.Method, b.Request.Target, b.Summary(), e.Seq, e.Request.Method, e.Request.Target, e.Summary())
+		}
+		if b.Request.Header != nil || b.Response.Header != nil || e.Response.Header == nil {
+			t.Errorf("event %d: brief headers %v %v, full response headers %v", i, b.Request.Header, b.Response.Header, e.Response.Header)
+		}
+	}
+}

@@ -62,10 +62,19 @@ const FeedBatch = 256
 // Poll returns the events after the feed's position without waiting — at
 // most FeedBatch of them, oldest first — and moves past them. When more are
 // waiting, Ready stays signalled.
-func (f *Feed) Poll() Batch {
+func (f *Feed) Poll() Batch { return f.poll(true) }
+
+// PollBrief is Poll for a reader that shows only what Event.Summary says
+// and the request line: the events come without their header maps, which
+// are most of what unpacking an event costs.
+func (f *Feed) PollBrief() Batch { return f.poll(false) }
+
+// poll copies the kept records under the server's lock and unpacks them
+// after releasing it, so a reader never holds up the requests being served
+// (kept records are never modified once kept).
+func (f *Feed) poll(headers bool) Batch {
 	s := f.srv
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	r := &s.log
 	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq >= f.next })
 	var b Batch
@@ -77,16 +86,21 @@ func (f *Feed) Poll() Batch {
 		b.Missed = s.seq - f.next + 1
 	}
 	end := min(r.n, i+FeedBatch)
-	b.Events = make([]Event, 0, end-i)
+	kept := make([]keptEvent, 0, end-i)
 	for ; i < end; i++ {
-		b.Events = append(b.Events, r.kept(i).unpack())
+		kept = append(kept, r.kept(i))
 	}
-	f.next = f.next + b.Missed + uint64(len(b.Events))
+	f.next = f.next + b.Missed + uint64(len(kept))
 	if f.next <= s.seq {
 		select { // more to read: say so
 		case f.ready <- struct{}{}:
 		default:
 		}
+	}
+	s.mu.Unlock()
+	b.Events = make([]Event, len(kept))
+	for j, k := range kept {
+		b.Events[j] = k.unpackWith(headers)
 	}
 	return b
 }

@@ -307,8 +307,8 @@ func readDoc(x *exchange) (reply, bool) {
 	return reply{}, false
 }
 
-// mediaType is the type/subtype of a Content-Type value, lower case;
-// parameters such as charset do not matter for JSON.
+// invalidUTF8At is the offset of the first byte of b that is not part of
+// valid UTF-8, or len(b) when there is none.
 func invalidUTF8At(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
@@ -320,6 +320,8 @@ func invalidUTF8At(b []byte) int {
 	return len(b)
 }
 
+// mediaTypeOf is the type/subtype of a Content-Type value, lower case;
+// parameters such as charset do not matter for JSON.
 func mediaTypeOf(v string) string {
 	mt, _, _ := strings.Cut(v, ";")
 	return strings.ToLower(strings.TrimSpace(mt))

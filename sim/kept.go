@@ -116,8 +116,10 @@ func (u *unpacker) raw(n int) []byte {
 // are never modified (see keep), so the string cannot change. Unpacking the
 // newest two thousand events of a flood of 60 KB targets then costs their
 // headers, not another 120 MB of copies.
-func (u *unpacker) string() string {
-	b := u.raw(int(u.uvarint()))
+func (u *unpacker) string() string { return u.stringOf(u.rawString()) }
+
+// stringOf is the string of kept bytes b, sharing them.
+func (u *unpacker) stringOf(b []byte) string {
 	if s := intern(b); s != "" || len(b) == 0 {
 		return s
 	}
@@ -133,20 +135,30 @@ func (u *unpacker) bytes() []byte {
 	return u.raw(int(n - 1))
 }
 
-func (u *unpacker) message() Message {
+func (u *unpacker) message(headers bool) Message {
 	m := Message{Method: u.string(), Target: u.string(), Status: int(u.varint())}
 	if n := u.uvarint(); n > 0 {
 		n--
-		m.Header = make(http.Header, n)
+		if headers {
+			m.Header = make(http.Header, n)
+		}
 		var vals []string // one backing array for the values, as Header.Clone does
 		for range n {
-			k := u.string()
+			k := u.rawString()
 			nv := u.uvarint()
 			if nv == 0 {
-				m.Header[k] = nil
+				if headers {
+					m.Header[u.stringOf(k)] = nil
+				}
 				continue
 			}
 			nv--
+			if !headers {
+				for range nv {
+					u.rawString()
+				}
+				continue
+			}
 			if vals == nil {
 				vals = make([]string, 0, 2*n)
 			}
@@ -154,15 +166,22 @@ func (u *unpacker) message() Message {
 			for range nv {
 				vals = append(vals, u.string())
 			}
-			m.Header[k] = vals[start:len(vals):len(vals)]
+			m.Header[u.stringOf(k)] = vals[start:len(vals):len(vals)]
 		}
 	}
 	m.Body = u.bytes()
 	return m
 }
 
+// rawString returns the next string's kept bytes.
+func (u *unpacker) rawString() []byte { return u.raw(int(u.uvarint())) }
+
 // unpack gives the event back as it was emitted.
-func (k keptEvent) unpack() Event {
+func (k keptEvent) unpack() Event { return k.unpackWith(true) }
+
+// unpackWith gives the event back, without its messages' header maps
+// unless headers is set.
+func (k keptEvent) unpackWith(headers bool) Event {
 	u := unpacker{b: k.data}
 	e := Event{Seq: k.seq, Time: k.time}
 	e.Kind = EventKind(u.string())
@@ -170,8 +189,8 @@ func (k keptEvent) unpack() Event {
 	e.Remote = u.string()
 	e.Attempt = int(u.varint())
 	e.Fault = Fault(u.string())
-	e.Request = u.message()
-	e.Response = u.message()
+	e.Request = u.message(headers)
+	e.Response = u.message(headers)
 	if n := u.uvarint(); n > 0 {
 		e.Changes = make([]Change, n-1)
 		for i := range e.Changes {

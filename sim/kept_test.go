@@ -109,8 +109,15 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 			}
 		}
 		var scratch []byte
-		if got := keep(e, &scratch).unpack(); !reflect.DeepEqual(got, e) {
+		k := keep(e, &scratch)
+		if got := k.unpack(); !reflect.DeepEqual(got, e) {
 			t.Fatalf("round trip changed the event:\n got %#v\nwant %#v", got, e)
+		}
+		// Without headers: the same event but for its two header maps.
+		brief := e
+		brief.Request.Header, brief.Response.Header = nil, nil
+		if got := k.unpackWith(false); !reflect.DeepEqual(got, brief) {
+			t.Fatalf("brief round trip changed the event:\n got %#v\nwant %#v", got, brief)
 		}
 	})
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/putpost/putpost/termsafe"
 )
@@ -22,9 +24,14 @@ type FieldChange struct {
 // JSON objects, sorted by name. nil stands for an absent resource (no
 // fields). When either side is not a JSON object the whole values are
 // compared, under the Field "".
+//
+// It runs for every exchange `serve` prints and every change the screen
+// shows, so it reads the objects with a scanner that allocates only the
+// changes it returns, instead of decoding both into maps.
 func FieldChanges(before, after []byte) []FieldChange {
-	b, bok := topFields(before)
-	a, aok := topFields(after)
+	var bm, am [8]member
+	b, bok := topMembers(before, bm[:0])
+	a, aok := topMembers(after, am[:0])
 	if !bok || !aok {
 		bs, as := compactJSON(before), compactJSON(after)
 		if bs == as {
@@ -32,41 +39,164 @@ func FieldChanges(before, after []byte) []FieldChange {
 		}
 		return []FieldChange{{Before: bs, After: as}}
 	}
-	names := make([]string, 0, len(a)+len(b))
-	for k := range b {
-		names = append(names, k)
-	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	slices.Sort(names)
 	var out []FieldChange
-	for _, k := range names {
-		if b[k] != a[k] {
-			out = append(out, FieldChange{Field: k, Before: b[k], After: a[k]})
+	i, j := 0, 0
+	for i < len(b) || j < len(a) {
+		switch {
+		case j == len(a) || (i < len(b) && bytes.Compare(b[i].name, a[j].name) < 0):
+			out = append(out, FieldChange{Field: string(b[i].name), Before: compactJSON(b[i].value)})
+			i++
+		case i == len(b) || bytes.Compare(a[j].name, b[i].name) < 0:
+			out = append(out, FieldChange{Field: string(a[j].name), After: compactJSON(a[j].value)})
+			j++
+		default:
+			if !sameJSONText(b[i].value, a[j].value) {
+				out = append(out, FieldChange{Field: string(a[j].name), Before: compactJSON(b[i].value), After: compactJSON(a[j].value)})
+			}
+			i++
+			j++
 		}
 	}
 	return out
 }
 
-func topFields(body []byte) (map[string]string, bool) {
+// member is one top-level member of a JSON object: its decoded name and its
+// value's text as written.
+type member struct {
+	name, value []byte
+}
+
+// topMembers appends body's top-level members to ms, sorted by name, a name
+// written twice keeping its last value (as encoding/json does). Empty or
+// blank body is an object with no members; ok is false when body is not a
+// JSON object.
+func topMembers(body []byte, ms []member) (_ []member, ok bool) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return map[string]string{}, true
+		return ms, true
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+	if !json.Valid(body) {
 		return nil, false
 	}
-	out := make(map[string]string, len(raw))
-	for k, v := range raw {
-		out[k] = compactJSON(v)
+	// Valid JSON from here on: the scanner need not check anything.
+	i := skipSpace(body, 0)
+	if body[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	for body[i] != '}' {
+		end := skipString(body, i)
+		name := memberName(body[i:end])
+		i = skipSpace(body, end)
+		i = skipSpace(body, i+1) // the colon
+		end = skipValue(body, i)
+		ms = append(ms, member{name: name, value: body[i:end]})
+		i = skipSpace(body, end)
+		if body[i] == ',' {
+			i = skipSpace(body, i+1)
+		}
+	}
+	// Stable, so that of equal names the last written stays last.
+	slices.SortStableFunc(ms, func(x, y member) int { return bytes.Compare(x.name, y.name) })
+	out := ms[:0]
+	for k, m := range ms {
+		if k+1 < len(ms) && bytes.Equal(ms[k+1].name, m.name) {
+			continue
+		}
+		out = append(out, m)
 	}
 	return out, true
 }
 
+// memberName decodes a JSON string as encoding/json does (escapes, and
+// invalid UTF-8 as U+FFFD); plain ASCII names, the usual ones, are taken as
+// they are.
+func memberName(quoted []byte) []byte {
+	inner := quoted[1 : len(quoted)-1]
+	plain := true
+	for _, c := range inner {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return inner
+	}
+	var s string
+	if err := json.Unmarshal(quoted, &s); err != nil {
+		return inner
+	}
+	return []byte(s)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just after the string that starts at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipValue returns the index just after the value that starts at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	default: // a number, true, false or null
+		for i < len(b) && !strings.ContainsRune(" \t\n\r,}]", rune(b[i])) {
+			i++
+		}
+		return i
+	}
+}
+
+// sameJSONText reports whether two valid JSON values are the same text once
+// compacted.
+func sameJSONText(x, y []byte) bool {
+	if bytes.Equal(x, y) {
+		return true
+	}
+	if !hasSpace(x) && !hasSpace(y) {
+		return false
+	}
+	return compactJSON(x) == compactJSON(y)
+}
+
+func hasSpace(b []byte) bool { return bytes.ContainsAny(b, " \t\n\r") }
+
+// compactJSON is v without insignificant white space (v itself when it has
+// none, or when it is not valid JSON).
 func compactJSON(v []byte) string {
+	if !hasSpace(v) {
+		return string(v)
+	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, v); err != nil {
 		return string(v)
@@ -86,7 +216,7 @@ func (e Event) Summary() string {
 		if e.Fault == FaultDropped {
 			return "request dropped before it reached the server — no change"
 		}
-		head = fmt.Sprintf("%d %s", e.Response.Status, StatusText(e.Response.Status))
+		head = strconv.Itoa(e.Response.Status) + " " + StatusText(e.Response.Status)
 		switch e.Fault {
 		case FaultLostResponse:
 			head += ", response lost"

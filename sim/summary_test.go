@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,5 +119,105 @@ func TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals(t *testing.T) 
 	fc = FieldChange{Field: "balance", Before: "80", After: "100"}
 	if b, a := fc.Display(); b != "80.00" || a != "100.00" {
 		t.Errorf("a real change is no longer shown as dollars: %q → %q", b, a)
+	}
+}
+
+// fieldChangesByMaps is FieldChanges as it was first written, decoding both
+// objects into maps: the reference the scanner must agree with.
+func fieldChangesByMaps(before, after []byte) []FieldChange {
+	fields := func(body []byte) (map[string]string, bool) {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return map[string]string{}, true
+		}
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+			return nil, false
+		}
+		out := make(map[string]string, len(raw))
+		for k, v := range raw {
+			var buf bytes.Buffer
+			if json.Compact(&buf, v) != nil {
+				out[k] = string(v)
+			} else {
+				out[k] = buf.String()
+			}
+		}
+		return out, true
+	}
+	compact := func(v []byte) string {
+		var buf bytes.Buffer
+		if json.Compact(&buf, v) != nil {
+			return string(v)
+		}
+		return buf.String()
+	}
+	b, bok := fields(before)
+	a, aok := fields(after)
+	if !bok || !aok {
+		bs, as := compact(before), compact(after)
+		if bs == as {
+			return nil
+		}
+		return []FieldChange{{Before: bs, After: as}}
+	}
+	var names []string
+	for k := range b {
+		names = append(names, k)
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var out []FieldChange
+	for _, k := range names {
+		if b[k] != a[k] {
+			out = append(out, FieldChange{Field: k, Before: b[k], After: a[k]})
+		}
+	}
+	return out
+}
+
+func TestFieldChangesAgreesWithDecoding(t *testing.T) {
+	cases := [][2]string{
+		{`{"a":1,"a":2}`, `{"a":2}`},
+		{`{"b":1,"a":[1, 2],"c":{"x" : "y z"}}`, `{ "a":[1,2], "c":{"x":"y  z"} }`},
+		{`{"\u0061":1,"é":"\u00e9"}`, `{"a":1,"\u00e9":"é"}`},
+		{"{\"\xff\":1}", `{"x":1}`},
+		{`{"s":"a,}]\"b"}`, `{"s":"a,}]\"c","t":true,"n":null}`},
+		{`null`, `{}`},
+		{`[1]`, `[2]`},
+		{`{"a":1}`, `{"a":`},
+		{"  ", `{"a":-1.5e3}`},
+		{``, ``},
+	}
+	for _, c := range cases {
+		got := FieldChanges([]byte(c[0]), []byte(c[1]))
+		want := fieldChangesByMaps([]byte(c[0]), []byte(c[1]))
+		if !slices.Equal(got, want) {
+			t.Errorf("FieldChanges(%s, %s) = %q, want %q", c[0], c[1], got, want)
+		}
+	}
+}
+
+func FuzzFieldChanges(f *testing.F) {
+	f.Add([]byte(`{"balance":80.00}`), []byte(`{"balance":100}`))
+	f.Add([]byte(`{"a":1,"a":2,"b":[1, {"c":"}"}]}`), []byte(`{"b":[1,{"c":"}"}],"d":"\u00e9"}`))
+	f.Add([]byte(`[1]`), []byte(`null`))
+	f.Fuzz(func(t *testing.T, before, after []byte) {
+		got := FieldChanges(before, after)
+		want := fieldChangesByMaps(before, after)
+		if !slices.Equal(got, want) {
+			t.Fatalf("FieldChanges(%q, %q) = %q, want %q", before, after, got, want)
+		}
+	})
+}
+
+func BenchmarkFieldChanges(b *testing.B) {
+	before, after := []byte(`{"balance":80.00,"owner":"Ada"}`), []byte(`{"balance":100,"owner":"Ada"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		FieldChanges(before, after)
 	}
 }

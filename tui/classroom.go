@@ -32,6 +32,8 @@ type Program struct {
 // options. It reads nothing of this process's own terminal or environment:
 // whoever serves it passes the session's. Requests in flight end with ctx.
 func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Program {
+	// Progress is saved off the program's event loop from here on.
+	o.Session.SaveInBackground()
 	m := New(o)
 	// Requests in flight end with the program, however it ends: a repeat
 	// on a slow network must not hold the session after the screen is gone.

@@ -85,14 +85,22 @@ type composer struct {
 	field   composerField
 	focused bool
 
-	line    textinput.Model
-	method  string
-	typed   string // letters typed on the method field, for picking by prefix
-	path    textinput.Model
-	headers textarea.Model
-	body    textarea.Model
-	repeat  int
-	repText string // digits typed on the repeat field
+	line   textinput.Model
+	method string
+	typed  string // letters typed on the method field, for picking by prefix
+	path   textinput.Model
+	// The form's two editors exist once the form is first opened: a
+	// textarea holds room for 10,000 lines from the start (240 KB of
+	// pointers each, which every garbage collection walks), and most
+	// learners, and most sessions of a classroom, never open the form.
+	// Until then editorsMade is false and pending holds their text.
+	headers       textarea.Model
+	body          textarea.Model
+	editorsMade   bool
+	pendingHeader string
+	pendingBody   string
+	repeat        int
+	repText       string // digits typed on the repeat field
 
 	err         *composerError
 	status      string // last outcome: "sent …", "no response: …"
@@ -121,6 +129,18 @@ func newComposer(st *Styles) composer {
 	c.path.Prompt = ""
 	c.path.Placeholder = "/accounts/42"
 	c.path.CharLimit = maxInputBytes
+	c.field = fieldLine
+	c.SetStyles(st)
+	return c
+}
+
+// makeEditors creates the form's editors, with the composer's styles, size
+// and the text filled in so far, the first time the form needs them.
+func (c *composer) makeEditors() {
+	if c.editorsMade {
+		return
+	}
+	c.editorsMade = true
 	c.headers = textarea.New()
 	c.headers.ShowLineNumbers = false
 	c.headers.Prompt = ""
@@ -131,17 +151,46 @@ func newComposer(st *Styles) composer {
 	c.body.Prompt = ""
 	c.body.Placeholder = `{"balance": 100}`
 	c.body.CharLimit = maxInputBytes
-	c.field = fieldLine
-	c.SetStyles(st)
-	return c
+	c.headers.SetValue(c.pendingHeader)
+	c.body.SetValue(c.pendingBody)
+	c.pendingHeader, c.pendingBody = "", ""
+	c.SetStyles(c.st)
+	c.SetSize(c.w, c.h)
+}
+
+// headersValue and bodyValue are the form editors' text, made or not.
+func (c *composer) headersValue() string {
+	if !c.editorsMade {
+		return c.pendingHeader
+	}
+	return c.headers.Value()
+}
+
+func (c *composer) bodyValue() string {
+	if !c.editorsMade {
+		return c.pendingBody
+	}
+	return c.body.Value()
+}
+
+// setEditors sets the form editors' text, made or not.
+func (c *composer) setEditors(headers, body string) {
+	if !c.editorsMade {
+		c.pendingHeader, c.pendingBody = headers, body
+		return
+	}
+	c.headers.SetValue(headers)
+	c.body.SetValue(body)
 }
 
 func (c *composer) SetStyles(st *Styles) {
 	c.st = st
 	c.line.SetStyles(st.textinputStyles())
 	c.path.SetStyles(st.textinputStyles())
-	c.headers.SetStyles(st.textareaStyles())
-	c.body.SetStyles(st.textareaStyles())
+	if c.editorsMade {
+		c.headers.SetStyles(st.textareaStyles())
+		c.body.SetStyles(st.textareaStyles())
+	}
 }
 
 const labelWidth = 9 // "headers  "
@@ -153,10 +202,12 @@ func (c *composer) SetSize(w, h int) {
 	c.line.SetWidth(max(1, w-ansi.StringWidth(c.line.Prompt)-1))
 	fw := max(1, w-labelWidth-1)
 	c.path.SetWidth(max(1, fw-20))
-	c.headers.SetWidth(fw)
-	c.headers.SetHeight(2)
-	c.body.SetWidth(fw)
-	c.body.SetHeight(c.formBodyHeight())
+	if c.editorsMade {
+		c.headers.SetWidth(fw)
+		c.headers.SetHeight(2)
+		c.body.SetWidth(fw)
+		c.body.SetHeight(c.formBodyHeight())
+	}
 }
 
 // formBodyHeight is the body editor's height in the form: what the method
@@ -193,8 +244,10 @@ func (c *composer) Blur() {
 func (c *composer) applyFocus() {
 	c.line.Blur()
 	c.path.Blur()
-	c.headers.Blur()
-	c.body.Blur()
+	if c.editorsMade {
+		c.headers.Blur()
+		c.body.Blur()
+	}
 	if !c.focused {
 		return
 	}
@@ -209,8 +262,10 @@ func (c *composer) applyFocus() {
 	case fieldPath:
 		c.path.Focus()
 	case fieldHeaders:
+		c.makeEditors()
 		c.headers.Focus()
 	case fieldBody:
+		c.makeEditors()
 		c.body.Focus()
 	}
 }
@@ -262,8 +317,7 @@ func (c *composer) fillForm(rl request.Line) {
 			hs = append(hs, name+": "+v)
 		}
 	}
-	c.headers.SetValue(strings.Join(hs, "\n"))
-	c.body.SetValue(prettyJSON(rl.Body))
+	c.setEditors(strings.Join(hs, "\n"), prettyJSON(rl.Body))
 	c.repeat, c.repText = max(1, rl.Repeat), ""
 }
 
@@ -290,6 +344,7 @@ func (c *composer) ToggleForm() {
 		}
 		c.form = true
 		c.field = fieldMethod
+		c.makeEditors()
 	}
 	c.applyFocus()
 }
@@ -369,8 +424,10 @@ func (c *composer) Update(msg tea.Msg, keys KeyMap) (tea.Cmd, composerOut) {
 	case fieldPath:
 		c.path, cmd = c.path.Update(msg)
 	case fieldHeaders:
+		c.makeEditors()
 		c.headers, cmd = c.headers.Update(msg)
 	case fieldBody:
+		c.makeEditors()
 		c.body, cmd = c.body.Update(msg)
 	case fieldRepeat:
 		if isKey {
@@ -393,9 +450,9 @@ func (c *composer) capPaste(pm tea.PasteMsg) (tea.PasteMsg, *composerError) {
 	case fieldPath:
 		cur = len(c.path.Value())
 	case fieldHeaders:
-		cur = len(c.headers.Value())
+		cur = len(c.headersValue())
 	case fieldBody:
-		cur = len(c.body.Value())
+		cur = len(c.bodyValue())
 	default:
 		return pm, nil
 	}
@@ -477,8 +534,7 @@ func (c *composer) Clear() {
 	c.method = "GET"
 	c.typed = ""
 	c.path.SetValue("")
-	c.headers.SetValue("")
-	c.body.SetValue("")
+	c.setEditors("", "")
 	c.repeat = 1
 	c.repText = ""
 }
@@ -658,7 +714,7 @@ func (c *composer) buildForm() (request.Line, error) {
 	}
 	h := http.Header{}
 	var headerLines []int // the headers field line of each header, in order
-	for i, ln := range strings.Split(c.headers.Value(), "\n") {
+	for i, ln := range strings.Split(c.headersValue(), "\n") {
 		ln = strings.TrimSpace(ln)
 		if ln == "" {
 			continue
@@ -671,7 +727,7 @@ func (c *composer) buildForm() (request.Line, error) {
 		h.Add(name, strings.TrimSpace(val))
 		headerLines = append(headerLines, i+1)
 	}
-	body := strings.TrimSpace(c.body.Value())
+	body := strings.TrimSpace(c.bodyValue())
 	if body != "" {
 		switch strings.ToUpper(method) {
 		case "GET", "HEAD", "TRACE":
@@ -686,7 +742,7 @@ func (c *composer) buildForm() (request.Line, error) {
 	// and checks of the one-line language.
 	parsed, err := request.Parse(rl.String())
 	if err != nil {
-		return request.Line{}, formError(rl, c.headers.Value(), headerLines, err)
+		return request.Line{}, formError(rl, c.headersValue(), headerLines, err)
 	}
 	return parsed, nil
 }
@@ -833,6 +889,7 @@ func (c *composer) Refresh() {
 	if !c.form {
 		return
 	}
+	c.makeEditors()
 	c.headersView = c.headers.View()
 	c.bodyView = c.body.View()
 }

@@ -323,6 +323,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
 	c.id = m.stepID()
+	m.builtFor = m.status()
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
 	if m.notYet != "" {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -45,12 +46,16 @@ const (
 // the lesson pane, composer and server pane are children it sizes and
 // draws. Copies share the learner's session and its watcher.
 type Model struct {
-	ss    *shared
-	keys  KeyMap
-	st    *Styles
-	md    *mdRenderer
-	cache *mdCache
-	help  help.Model
+	ss *shared
+	// builtFor is the step status the lesson pane was last built from: a
+	// status that says the same again (every batch of exchanges brings one)
+	// needs no rebuild.
+	builtFor lessons.StepStatus
+	keys     KeyMap
+	st       *Styles
+	md       *mdRenderer
+	cache    *mdCache
+	help     help.Model
 
 	dark, mono bool
 	fixedTheme bool // --theme chose: the terminal's answer does not change it
@@ -838,5 +843,13 @@ func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
 			m.flash = "progress could not be saved: " + err.Error()
 		}
 	}
+	if !st.JustPassed && st.SaveErr == nil && sameStatus(st, m.builtFor) {
+		return nil
+	}
 	return m.buildLesson(st.JustPassed)
+}
+
+// sameStatus reports whether two statuses show the same in the lesson pane.
+func sameStatus(a, b lessons.StepStatus) bool {
+	return a.Passed == b.Passed && slices.Equal(a.Results, b.Results)
 }

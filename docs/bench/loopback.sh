@@ -63,28 +63,8 @@ fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/putpost-bench.XXXXXX")
-server_pid=""
-
-stop_server() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		# Bounded wait: 5 s, then SIGKILL.
-		for _ in $(seq 50); do
-			kill -0 "$server_pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-		server_pid=""
-	fi
-}
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	stop_server
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=servers.sh
+. "$repo/docs/bench/servers.sh"
 
 say() { printf '== %s\n' "$*" >&2; }
 
@@ -104,35 +84,7 @@ servers="putpost json-file json-memory"
 if [[ ${BASELINE:-1} != 0 ]]; then
 	servers+=" nethttp"
 	say "building the bare net/http baseline"
-	mkdir -p "$work/nethttp"
-	cat >"$work/nethttp/main.go" <<'EOF'
-// Command nethttp answers every request with a fixed small JSON body: the ceiling for
-// any Go net/http server on this machine, for scale next to putpost.
-package main
-
-import (
-	"io"
-	"net/http"
-	"os"
-)
-
-func main() {
-	body := []byte(`{"balance":100}`)
-	handler := func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == http.MethodPost {
-			w.WriteHeader(http.StatusCreated)
-		}
-		w.Write(body)
-	}
-	if err := http.ListenAndServe(os.Args[1], http.HandlerFunc(handler)); err != nil {
-		panic(err)
-	}
-}
-EOF
-	printf 'module nethttp\n\ngo 1.22\n' >"$work/nethttp/go.mod"
-	(cd "$work/nethttp" && GOFLAGS='' go build -o "$work/nethttp-server" .)
+	(cd "$repo" && go build -o "$work/nethttp-server" ./docs/bench/nethttp)
 fi
 
 # --- 2. tools -------------------------------------------------------------------------
