@@ -146,6 +146,7 @@ type Classroom struct {
 	signal func(l *learner, help bool) bool
 
 	sessions atomic.Int64
+	perConn  connSessions
 	closing  atomic.Bool
 	served   atomic.Bool
 	stop     chan struct{}
@@ -472,6 +473,13 @@ func (c *Classroom) handle(s ssh.Session) {
 		_ = s.Exit(1)
 		return
 	}
+	id := s.Context().SessionID()
+	if !c.perConn.take(id) {
+		say(s, fmt.Sprintf("This connection already carries %d sessions: close one, or connect again.", maxSessionsPerConn))
+		_ = s.Exit(1)
+		return
+	}
+	defer c.perConn.done(id)
 	if n := c.sessions.Add(1); n > int64(c.cfg.MaxSessions) {
 		c.sessions.Add(-1)
 		say(s, fmt.Sprintf("The classroom is full (%d sessions). Try again in a minute, or ask the instructor.", c.cfg.MaxSessions))

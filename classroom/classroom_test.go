@@ -3,6 +3,10 @@ package classroom
 import (
 	"fmt"
 	"image/color"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -364,4 +368,59 @@ func TestTheLearnersOwnTerminalBackgroundPicksThePalette(t *testing.T) {
 		c := textColour(light)
 		return c != nil && brightness(c) < brightness(onDark)
 	})
+}
+
+// A name is what identifies a learner without a key, and it is saved with
+// their record: a stranger must not make the classroom keep kilobytes of
+// name per seat.
+func TestAVeryLongNameIsRefusedAndLeavesNoSeat(t *testing.T) {
+	dir := t.TempDir()
+	c := startClassroom(t, Config{Dir: dir})
+	long := strings.Repeat("a", 20000)
+	tm := open(t, dial(t, c, long, nil), "", 100, 30)
+	tm.waitOutput("user name is 20000 bytes long")
+	if ents, _ := os.ReadDir(filepath.Join(dir, learnersFolder)); len(ents) != 0 {
+		t.Errorf("the refused name left %d seats in the classroom folder", len(ents))
+	}
+	if out := tm.output(); strings.Contains(out, strings.Repeat("a", 100)) {
+		t.Error("the refusal repeats the whole name")
+	}
+}
+
+// The rate limit counts connections; without a cap of its own, one
+// connection could open session after session, each a whole program, and
+// fill the room by itself.
+func TestOneConnectionCarriesOnlyAFewSessions(t *testing.T) {
+	c := startClassroom(t, Config{})
+	cl := dial(t, c, "multi", newKey(t))
+	for range maxSessionsPerConn {
+		open(t, cl, "", 100, 30).waitFor("Meet the server")
+	}
+	extra := open(t, cl, "", 100, 30)
+	extra.waitOutput(fmt.Sprintf("already carries %d sessions", maxSessionsPerConn))
+	// Another connection is let in as before.
+	open(t, dial(t, c, "ada", nil), "", 100, 30).waitFor("Meet the server")
+}
+
+// One learner who pastes big bodies and sends them ×100 must not take the
+// classroom's memory: their server has a budget of its own.
+func TestALearnersServerKeepsASmallBudget(t *testing.T) {
+	c := startClassroom(t, Config{})
+	open(t, dial(t, c, "hog", nil), "", 100, 30).waitFor("Meet the server")
+	l := c.room.seat("name hog")
+	c.room.mu.Lock()
+	srv := l.sess.Server()
+	c.room.mu.Unlock()
+	body := `{"amount":1,"note":"` + strings.Repeat("n", 60<<10) + `"}`
+	status := 0
+	for range 2 * learnerServerBytes / len(body) {
+		r := httptest.NewRequest("POST", "/payments", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		status = w.Code
+	}
+	if status != http.StatusInsufficientStorage {
+		t.Errorf("after %d KiB of payments the learner's server answers %d, want 507", 2*learnerServerBytes>>10, status)
+	}
 }

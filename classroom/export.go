@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/putpost/putpost/lessons"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // LearnerExport is one learner's progress as export writes it.
@@ -141,8 +142,11 @@ func exportCSV(out []LearnerExport, ls []*lessons.Lesson) []byte {
 }
 
 // cell keeps a learner's text from being read as a formula by a
-// spreadsheet that opens the CSV.
+// spreadsheet that opens the CSV, and from acting on the terminal of whoever
+// prints the file: controls and invisible characters are shown escaped
+// (the JSON keeps the name exactly as sent).
 func cell(s string) string {
+	s = termsafe.String(s)
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

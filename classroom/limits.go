@@ -71,3 +71,39 @@ func (r *rateLimiter) forgetFullLocked(now time.Time) {
 func capSize(w, h, maxW, maxH int) (int, int) {
 	return min(max(w, 1), maxW), min(max(h, 1), maxH)
 }
+
+// maxSessionsPerConn bounds the sessions one SSH connection carries at
+// once: the rate limit counts connections, and every session is a whole
+// program, so without it one connection could fill the room. A few leave
+// room for ssh's connection sharing (a tutorial and a watch side by side).
+const maxSessionsPerConn = 4
+
+// connSessions counts the sessions open on each SSH connection, by the
+// connection's session ID.
+type connSessions struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// take counts one more session on conn, unless it already carries
+// maxSessionsPerConn; done gives it back.
+func (c *connSessions) take(conn string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	if c.n[conn] >= maxSessionsPerConn {
+		return false
+	}
+	c.n[conn]++
+	return true
+}
+
+func (c *connSessions) done(conn string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n[conn]--; c.n[conn] <= 0 {
+		delete(c.n, conn)
+	}
+}

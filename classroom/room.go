@@ -27,12 +27,18 @@ const recordVersion = 1
 // Bounds on what a learner can make the classroom keep.
 const (
 	maxNameBytes    = 32
+	maxIdentityName = 64  // a learner known by name only: the longest name taken
 	maxLineBytes    = 120 // the last request as the roster shows it
 	maxMistakes     = 200 // distinct mistakes kept per learner
-	learnersFolder  = "learners"
-	recordFile      = "learner.json"
-	progressFile    = "progress.json"
-	instructorsSeat = "instructor" // the instructor's own tutorial, for watch
+	// learnerServerBytes is each memory budget of a learner's simulated
+	// server (stored JSON, event log, undo, replays). The lessons need a few
+	// KiB; the default 64 MiB each would let one learner who pastes big
+	// bodies and repeats them ×100 take the classroom's memory.
+	learnerServerBytes = 4 << 20
+	learnersFolder     = "learners"
+	recordFile         = "learner.json"
+	progressFile       = "progress.json"
+	instructorsSeat    = "instructor" // the instructor's own tutorial, for watch
 )
 
 // record is what the classroom keeps of a learner besides their lesson
@@ -163,7 +169,8 @@ func (r *Room) join(c *conn, identity, name string) (*learner, error) {
 	l.rec.LastSeen = now
 	l.dirty = true
 	if l.sess == nil {
-		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: r.lessons, Progress: l.progress})
+		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: r.lessons, Progress: l.progress,
+			Server: sim.New(sim.Options{MaxBytes: learnerServerBytes})})
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,14 @@ const learnerNotice = "You are in a classroom: the instructor sees your progress
 // serveLearner gives a learner the full-screen tutorial on their seat.
 func (c *Classroom) serveLearner(s ssh.Session) {
 	identity, name := identify(s)
+	if s.PublicKey() == nil && len(name) > maxIdentityName {
+		// Without a key the whole name is the identity, saved with the
+		// record: a long one would make the classroom keep it for good.
+		say(s, fmt.Sprintf("Your user name is %d bytes long; the classroom takes names up to %d bytes. Connect with a shorter one (ssh NAME@…), or with your SSH key.",
+			len(name), maxIdentityName))
+		_ = s.Exit(1)
+		return
+	}
 	c.serveSeat(s, identity, name, learnerNotice, true)
 }
 

@@ -187,3 +187,24 @@ func TestAConnectionThatNeverFinishesTheHandshakeIsClosed(t *testing.T) {
 		}
 	}
 }
+
+// A learner's name reaches the CSV as sent over SSH; whoever runs cat on
+// the file must not have their terminal retitled, recoloured or cleared.
+func TestExportCSVCarriesNoTerminalControls(t *testing.T) {
+	hostile := "e\x1b]0;PWNED\x07vil\u009b2J\u202eevil\u200b"
+	out := []LearnerExport{{Name: hostile, Identity: "name " + hostile, Lesson: "meet-the-server",
+		Mistakes: []string{"meet-the-server step 1: " + hostile}}}
+	data := string(exportCSV(out, nil))
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\u200b"} {
+		if strings.Contains(data, bad) {
+			t.Errorf("the CSV holds %q:\n%q", bad, data)
+		}
+	}
+	recs, err := csv.NewReader(strings.NewReader(data)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("csv %q: %v", data, err)
+	}
+	if !strings.Contains(recs[1][0], `\x1b]0;PWNED`) {
+		t.Errorf("the name is not shown escaped: %q", recs[1][0])
+	}
+}

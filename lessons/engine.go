@@ -41,6 +41,28 @@ type StepStatus struct {
 	SaveErr    error         // progress could not be saved (the tutorial goes on)
 }
 
+// Checklist is Results as a checklist shows them: the hidden outcomes not
+// found yet are one line, "see what the server does", saying how many there
+// are when there are several, rather than the same words once for each.
+func (st StepStatus) Checklist() []CheckResult {
+	var out []CheckResult
+	hidden, n := -1, 0
+	for _, r := range st.Results {
+		if !r.OK && r.Desc == hiddenGoal {
+			n++
+			if hidden >= 0 {
+				continue
+			}
+			hidden = len(out)
+		}
+		out = append(out, r)
+	}
+	if n > 1 {
+		out[hidden].Desc = fmt.Sprintf("%s (%d things to find out)", hiddenGoal, n)
+	}
+	return out
+}
+
 // NotYet says in one line why a task step has not passed, from its check
 // results: how many hold and what the first missing one saw —
 // `Not yet: 3 of 4 — gate is "a7", expected "b12"`. It is "" for a passed

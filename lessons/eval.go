@@ -244,7 +244,15 @@ const hiddenGoal = "see what the server does"
 func (c *Check) eval(w World, t *tally) CheckResult {
 	r := c.evalShown(w, t)
 	if c.Hidden && !r.OK {
-		return CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
+		hidden := CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
+		switch {
+		case c.Kind == CheckStatus && t.last != 0:
+			// The learner saw this status; saying so gives nothing away.
+			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said", statusText(t.last))
+		case t.acted:
+			hidden.Detail = "not seen yet; read what the server said to your requests"
+		}
+		return hidden
 	}
 	return r
 }

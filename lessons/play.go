@@ -226,6 +226,7 @@ func (p *player) straight() {
 					stepRef(i, st), strings.Join(wrong[k], ", or "))
 			}
 		}
+		p.acceptedAnswers(g, i, st)
 		g.eng.ResetStep()
 		start := g.srv.LastSeq()
 		g.sendSolution()
@@ -239,6 +240,36 @@ func (p *player) straight() {
 			}
 		}
 		g.eng.Next()
+	}
+}
+
+// acceptedAnswers plays each request line of the step's accept block as the
+// learner's answer, in place of a one-line solution or of the solution line
+// with the same target: an answer the lesson calls equally right must pass,
+// and the checks it makes hold count as held (an any: alternative that only
+// an accepted answer reaches is not "never held").
+func (p *player) acceptedAnswers(g *game, i int, st *Step) {
+	for _, a := range st.acceptRules {
+		if a.kind != "line" {
+			continue
+		}
+		g.eng.ResetStep()
+		replaced := false
+		for _, line := range st.Solution {
+			g.eng.tally.ingest(g.srv)
+			text := resolveLive(line, g.srv, g.eng.tally)
+			rl, err := request.Parse(text)
+			if err == nil && !replaced && (len(st.Solution) == 1 || rl.Target == a.line.Target) {
+				send(context.Background(), g.learner, a.line)
+				replaced = true
+				continue
+			}
+			sendText(context.Background(), g.learner, text)
+		}
+		if rs, ok := g.holds(p.held); !ok {
+			p.report(st.Line, "%s: the accepted answer %s does not pass it: %s; fix the accept block or the checks",
+				stepRef(i, st), a.line.String(), failing(rs))
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ func TestParseFaultsWords(t *testing.T) {
 	}
 }
 
-func TestRepeatBatchSendsEverythingInAboutAHundredTicks(t *testing.T) {
+func TestRepeatBatchSendsEverythingInAtMostRepeatTicks(t *testing.T) {
 	for _, total := range []int{1, 3, 100, 101, 1000, 9999} {
 		ticks, sent := 0, 0
 		for sent < total {

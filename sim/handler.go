@@ -560,8 +560,8 @@ func (s *Server) room(creating bool, oldLen, newLen int) (reply, bool) {
 	if creating && len(s.st.res) >= s.opts.MaxResources {
 		return errorReply(http.StatusInsufficientStorage, "this server already holds %d resources, its limit; DELETE some or reset the fixture", s.opts.MaxResources), true
 	}
-	if s.st.bytes-oldLen+newLen > maxStoreBytes {
-		return errorReply(http.StatusInsufficientStorage, "storing this would take the server past %d MiB of JSON, its limit; DELETE some resources or reset the fixture", maxStoreBytes>>20), true
+	if s.st.bytes-oldLen+newLen > s.opts.MaxBytes {
+		return errorReply(http.StatusInsufficientStorage, "storing this would take the server past %d KiB of JSON, its limit; DELETE some resources or reset the fixture", s.opts.MaxBytes>>10), true
 	}
 	return reply{}, false
 }

@@ -134,7 +134,7 @@ func (s *Server) remember(seq uint64, tx *txn) {
 	u := newUndoEntry(seq, tx)
 	s.st.undo = append(s.st.undo, u)
 	s.st.undoBytes += u.size
-	for len(s.st.undo) > 1 && (len(s.st.undo) > s.opts.MaxEvents || s.st.undoBytes > maxUndoBytes) {
+	for len(s.st.undo) > 1 && (len(s.st.undo) > s.opts.MaxEvents || s.st.undoBytes > s.opts.MaxBytes) {
 		s.st.undoBytes -= s.st.undo[0].size
 		s.st.undo = s.st.undo[1:]
 	}

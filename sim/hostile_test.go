@@ -35,8 +35,8 @@ func TestEventLogCountsTargetsAndHeadersAgainstItsBudget(t *testing.T) {
 	if kept >= n {
 		t.Fatalf("all %d events of 100 KB were kept (%d bytes): targets and headers were not counted", n, held)
 	}
-	if held > maxEventBytes || bytes > maxEventBytes || bytes < held {
-		t.Fatalf("the log holds %d bytes and counts %d; the budget is %d", held, bytes, maxEventBytes)
+	if held > defaultMaxBytes || bytes > defaultMaxBytes || bytes < held {
+		t.Fatalf("the log holds %d bytes and counts %d; the budget is %d", held, bytes, defaultMaxBytes)
 	}
 	if last := s.EventsSince(0); last[len(last)-1].Seq != n {
 		t.Fatalf("the newest event is #%d, want #%d", last[len(last)-1].Seq, n)
@@ -52,7 +52,7 @@ func TestAFeedThatStopsReadingHoldsNothing(t *testing.T) {
 	f := s.Feed(0) // never read until the end
 	defer f.Close()
 	const size = 60 << 10
-	n := maxEventBytes/size + 500 // more than the log keeps
+	n := defaultMaxBytes/size + 500 // more than the log keeps
 	for range n {
 		sendTo(t, s, "GET", longTarget(size), "")
 	}
@@ -245,7 +245,7 @@ func TestServeOutputNotReadHoldsBoundedMemoryAndSummarisesWhatItMissed(t *testin
 		resp.Body.Close()
 	}
 	grown := int64(heap()) - int64(before)
-	if grown > maxEventBytes+32<<20 {
+	if grown > defaultMaxBytes+32<<20 {
 		t.Errorf("with its output not read, serve's heap grew by %d MB", grown>>20)
 	}
 	t.Logf("heap grew by %d MB", grown>>20)
@@ -317,4 +317,28 @@ func FuzzExchangeLineIsSafeForATerminal(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A host serving many learners gives each server a smaller budget; every
+// budget follows it: the store answers 507, the log, undo and replays drop
+// their oldest.
+func TestMaxBytesBoundsEveryBudget(t *testing.T) {
+	const budget = 1 << 20
+	s := New(Options{MaxBytes: budget})
+	note := strings.Repeat("n", 50<<10)
+	refused := 0
+	for i := range 60 { // 60 × 50 KB = 3 MB, three budgets' worth
+		rec := sendTo(t, s, "POST", "/payments", `{"amount":1,"note":"`+note+`"}`, fmt.Sprintf("Idempotency-Key: \"k%d\"", i))
+		if rec.Code == http.StatusInsufficientStorage {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("3 MB of payments were all stored under a 1 MiB budget")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.bytes > budget || s.log.bytes > budget || s.st.undoBytes > budget || s.st.idemSize > budget+64<<10 {
+		t.Errorf("over the %d-byte budget: store %d, log %d, undo %d, replays %d", budget, s.st.bytes, s.log.bytes, s.st.undoBytes, s.st.idemSize)
+	}
 }

@@ -211,9 +211,9 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if holder, busy := s.inflight[x.key]; busy && holder != x.token {
 		return idemError(http.StatusConflict, "a request with the Idempotency-Key %s is still being processed; wait for its response, then retry", quoteInput(x.key))
 	}
-	if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > maxIdemBytes {
+	if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > s.opts.MaxBytes {
 		s.st.forgetExpired(x.now)
-		if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > maxIdemBytes {
+		if len(s.st.idem) >= s.opts.MaxResources || s.st.idemSize > s.opts.MaxBytes {
 			return errorReply(http.StatusInsufficientStorage, "this server already remembers %d idempotency keys (%d KiB of responses), its limit; wait for them to expire or reset the fixture", len(s.st.idem), s.st.idemSize>>10)
 		}
 	}

@@ -10,10 +10,15 @@ import (
 // Options configure a Server. The zero value gives the "all" fixture and the
 // defaults below.
 type Options struct {
-	Fixture      string    // "all" (default when ""), "bank", "flights", "customers", "payments", "empty"; an unknown name gives "all" (Reset reports it)
-	MaxResources int       // default 10000; over it a create answers 507 Insufficient Storage
-	MaxEvents    int       // events kept in memory for EventsSince (and undo steps); default 10000, oldest dropped
-	Start        time.Time // sim clock start; default 2026-01-01T09:00:00Z
+	Fixture      string // "all" (default when ""), "bank", "flights", "customers", "payments", "empty"; an unknown name gives "all" (Reset reports it)
+	MaxResources int    // default 10000; over it a create answers 507 Insufficient Storage
+	MaxEvents    int    // events kept in memory for EventsSince (and undo steps); default 10000, oldest dropped
+	// MaxBytes is each of the memory budgets: stored JSON (more gets 507),
+	// the event log, old bodies for Undo and Idempotency-Key replays (the
+	// oldest dropped). Default 64 MiB; a host serving many learners sets
+	// less.
+	MaxBytes int
+	Start    time.Time // sim clock start; default 2026-01-01T09:00:00Z
 	// WallClockDate makes responses to requests that arrived over a real
 	// socket (SourceNetwork) carry the wall clock in Date, as §6.6.1 asks
 	// of an origin server; in-process requests keep the sim clock, so that
@@ -23,14 +28,15 @@ type Options struct {
 
 // Limits that keep one learner's server from eating the machine.
 const (
-	maxBody        = 1 << 20  // request bodies; larger ones get 413
-	maxStoreBytes  = 64 << 20 // stored JSON in total; more gets 507
-	maxEventBytes  = 64 << 20 // everything kept in the event log (bodies, targets, headers)
-	maxUndoBytes   = 64 << 20 // old bodies kept for Undo
-	maxIdemBytes   = 64 << 20 // keys, requests and responses kept for Idempotency-Key replays
-	tick           = time.Second
-	defaultMaxRes  = 10000
-	defaultMaxEvts = 10000
+	maxBody = 1 << 20 // request bodies; larger ones get 413
+	// defaultMaxBytes is each budget unless Options.MaxBytes says: stored
+	// JSON in total; everything kept in the event log (bodies, targets,
+	// headers); old bodies kept for Undo; keys, requests and responses kept
+	// for Idempotency-Key replays.
+	defaultMaxBytes = 64 << 20
+	tick            = time.Second
+	defaultMaxRes   = 10000
+	defaultMaxEvts  = 10000
 )
 
 // defaultStart is when the sim clock starts unless Options.Start says otherwise.
@@ -62,6 +68,9 @@ func New(o Options) *Server {
 	}
 	if o.MaxEvents <= 0 {
 		o.MaxEvents = defaultMaxEvts
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = defaultMaxBytes
 	}
 	if o.Start.IsZero() {
 		o.Start = defaultStart

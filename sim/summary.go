@@ -279,7 +279,8 @@ func describeChange(c Change) string {
 	const most = 3
 	parts := make([]string, 0, most+1)
 	for _, fc := range fcs[:min(len(fcs), most)] {
-		p := showValue(fc.Field, fc.Before) + " → " + showValue(fc.Field, fc.After)
+		before, after := fc.Display()
+		p := before + " → " + after
 		if fc.Field != "" {
 			p = termsafe.Cut(fc.Field, maxShownField) + " " + p
 		}
@@ -294,8 +295,16 @@ func describeChange(c Change) string {
 // Display returns the field's old and new values as a person should read
 // them: money with two decimals, long values shortened, absence as "(none)".
 // The summary line and the full screen both show values this way.
+//
+// A change only in how a number is written (100.00 to 100) would read as
+// "100.00 → 100.00" in dollars, a change that shows nothing; such a change
+// is shown as the literals that were stored.
 func (fc FieldChange) Display() (before, after string) {
-	return showValue(fc.Field, fc.Before), showValue(fc.Field, fc.After)
+	before, after = showValue(fc.Field, fc.Before), showValue(fc.Field, fc.After)
+	if before == after && fc.Before != fc.After {
+		return showValue("", fc.Before), showValue("", fc.After)
+	}
+	return before, after
 }
 
 // showValue renders a field's JSON text for a summary line: money with two

@@ -105,6 +105,25 @@ func TestWireEscapesTerminalControls(t *testing.T) {
 	}
 }
 
+// TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals: 100.00 and
+// 100 both read "100.00" as dollars, so "balance 100.00 → 100.00" would
+// report a change that shows none; the summary shows what was stored.
+func TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals(t *testing.T) {
+	fc := FieldChange{Field: "balance", Before: "100.00", After: "100"}
+	if b, a := fc.Display(); b != "100.00" || a != "100" {
+		t.Errorf("Display() = %q → %q, want 100.00 → 100", b, a)
+	}
+	e := Event{Kind: KindExchange, Response: Message{Status: http.StatusOK},
+		Changes: []Change{{Path: "/accounts/42", Before: []byte(`{"balance":100.00}`), After: []byte(`{"balance":100}`)}}}
+	if got, want := e.Summary(), "200 OK — /accounts/42 balance 100.00 → 100"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	fc = FieldChange{Field: "balance", Before: "80", After: "100"}
+	if b, a := fc.Display(); b != "80.00" || a != "100.00" {
+		t.Errorf("a real change is no longer shown as dollars: %q → %q", b, a)
+	}
+}
+
 // fieldChangesByMaps is FieldChanges as it was first written, decoding both
 // objects into maps: the reference the scanner must agree with.
 func fieldChangesByMaps(before, after []byte) []FieldChange {

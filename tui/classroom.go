@@ -43,7 +43,7 @@ func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Prog
 	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
 	// Our own recovery keeps the crash; Bubble Tea's would only print a
 	// stack trace over the learner's terminal.
-	p := tea.NewProgram(guarded{m: m}, opts...)
+	p := tea.NewProgram(guarded{m: &m}, opts...)
 	m.ss.mu.Lock()
 	m.ss.program = p
 	m.ss.mu.Unlock()

@@ -97,7 +97,7 @@ func TestAPanicInUpdateEndsTheProgramWithItsModelIntact(t *testing.T) {
 	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t)})
 	m := New(Options{Session: sess, Classroom: class})
 	defer m.Close()
-	g := guarded{m: m}
+	g := guarded{m: &m}
 	next, _ := g.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	next, cmd := next.Update(tea.KeyPressMsg{Code: '!', Text: "!"})
 	if next == nil {

@@ -79,6 +79,8 @@ type composerOut struct {
 type composer struct {
 	st *Styles
 
+	scaffold string // the start of a request Fill put here, "" once sent or for a whole line
+
 	form    bool
 	field   composerField
 	focused bool
@@ -276,6 +278,10 @@ func (c *composer) Fill(line string) {
 	// starts at ×1 unless it says otherwise (x10 at its end).
 	c.repeat, c.repText = 1, ""
 	c.line.SetValue(line)
+	c.scaffold = ""
+	if strings.HasPrefix(line, "/") {
+		c.scaffold = line
+	}
 	if c.focused && !strings.HasPrefix(line, "/") {
 		c.line.CursorEnd()
 	} else {
@@ -501,6 +507,16 @@ func (c *composer) ResetRepeat() {
 		}
 		c.lineChanged()
 	}
+}
+
+// DropScaffold empties the composer when it still holds, untouched, the
+// start of a request a step filled in: it belongs to that step, and the
+// cursor would sit in front of it. Anything the learner wrote stays.
+func (c *composer) DropScaffold() {
+	if c.scaffold != "" && c.Value() == c.scaffold {
+		c.Clear()
+	}
+	c.scaffold = ""
 }
 
 // typedRepeat is a repeat count at the end of a request line, as the

@@ -39,7 +39,7 @@ func startFlow(t *testing.T, w, h int, o Options) *flow {
 	}
 	m := New(o)
 	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m,
+	tm := teatest.NewTestModel(t, &m,
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)),
 	)
@@ -96,7 +96,7 @@ func (f *flow) quit() Model {
 	f.t.Helper()
 	f.keys("ctrl+c")
 	m := f.tm.FinalModel(f.t, teatest.WithFinalTimeout(5*time.Second))
-	return m.(Model)
+	return *m.(*Model)
 }
 
 func builtinSession(t *testing.T) *session.Session {

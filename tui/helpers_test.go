@@ -168,8 +168,7 @@ func (d *driver) step(msg tea.Msg) {
 			continue
 		}
 		first = false
-		nm, cmd := d.m.Update(msg)
-		d.m = nm.(Model)
+		_, cmd := d.m.Update(msg)
 		queue = append(queue, d.run(cmd)...)
 		if ups := d.m.ss.watch.Poll(); len(ups) > 0 {
 			ups, skipped := newestEvents(ups, maxLog)

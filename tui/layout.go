@@ -168,20 +168,11 @@ var (
 	heavyBorder = borderRunes{"┏", "┓", "┗", "┛", "━", "┃"}
 )
 
-// box draws a pane: a titled border around body lines, exactly r.W×r.H.
+// drawBox draws a pane: a titled border around body lines, exactly r.W×r.H.
 // right is an optional note drawn at the right end of the top border.
-// Lines are cut or padded to the inner width; see boxFitted for lines that
-// already have it.
-func (s *Styles) box(r rect, title, right string, body []string, focused bool) string {
-	return s.drawBox(r, title, right, body, focused, false)
-}
-
-// boxFitted is box for body lines already exactly the inner width (built
-// that way in Update), which saves measuring every line on every frame.
-func (s *Styles) boxFitted(r rect, title, right string, body []string, focused bool) string {
-	return s.drawBox(r, title, right, body, focused, true)
-}
-
+// Lines are cut or padded to the inner width, unless fitted says they
+// already have it (built that way in Update), which saves measuring every
+// line on every frame. The screen draws through frameMemo.box.
 func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fitted bool) string {
 	if r.W < 2 || r.H < 2 {
 		return ""

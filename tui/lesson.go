@@ -129,6 +129,7 @@ func (m *Model) enterStep() {
 	if st.Suggest != "" {
 		m.comp.Fill(st.Suggest)
 	} else {
+		m.comp.DropScaffold()
 		m.comp.ResetRepeat() // the count was for the last step's request
 	}
 	// The session puts each step on the network it asks for, or a normal
@@ -351,7 +352,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			c.resultAt = m.quizLines(step, &lines, &foot, md, text)
 		} else {
 			lines = append(lines, m.st.Bold.Render("▶ Your task"))
-			for _, r := range m.status().Results {
+			for _, r := range m.status().Checklist() {
 				if r.OK {
 					text(m.st.OK.Render, "✓ "+r.Desc, 2)
 				} else {

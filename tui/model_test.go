@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"io"
 	"os"
@@ -248,7 +249,7 @@ func TestPanicInUpdateQuitsAndWritesACrashReport(t *testing.T) {
 	m := New(Options{})
 	t.Cleanup(m.Close)
 	m.st = nil // any styled redraw now panics
-	g := guarded{m: m}
+	g := guarded{m: &m}
 	_, cmd := g.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if cmd == nil {
 		t.Fatal("no command after a panic")
@@ -356,15 +357,15 @@ func TestBackgroundReportPicksTheTheme(t *testing.T) {
 	m := New(Options{})
 	t.Cleanup(m.Close)
 	nm, _ := m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if got := nm.(Model); got.dark || got.md.theme != "light" {
+	if got := nm.(*Model); got.dark || got.md.theme != "light" {
 		t.Errorf("white background: dark %v, markdown theme %q", got.dark, got.md.theme)
 	}
 	nm, _ = nm.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if got := nm.(Model); !got.dark || got.md.theme != "dark" {
+	if got := nm.(*Model); !got.dark || got.md.theme != "dark" {
 		t.Errorf("black background: dark %v, markdown theme %q", got.dark, got.md.theme)
 	}
 	nm, _ = nm.Update(tea.ColorProfileMsg{Profile: colorprofile.NoTTY})
-	if got := nm.(Model); !got.mono || got.md.theme != "mono" {
+	if got := nm.(*Model); !got.mono || got.md.theme != "mono" {
 		t.Errorf("no colours: mono %v, markdown theme %q", got.mono, got.md.theme)
 	}
 }
@@ -402,7 +403,9 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 	d.keys("e", "ctrl+l")
 	d.typeLine(`POST /accounts/42/interest {"rate": 0.10} x100`)
 	d.keys("enter", "esc")
-	if logLen(d) != 1 || d.m.job == nil {
+	// ×100 goes in batches of b, one per tick.
+	b := session.RepeatBatch(100, 0, false)
+	if logLen(d) != b || d.m.job == nil {
 		t.Fatalf("%d sent at once; a repeat must go at a readable pace", logLen(d))
 	}
 	// While it runs the learner scrolls and reads.
@@ -412,10 +415,10 @@ func TestRepeatIsPacedAndKeepsTheScreenResponsive(t *testing.T) {
 	}
 	d.tick()
 	d.tick()
-	if logLen(d) != 3 {
-		t.Fatalf("%d sent after two ticks, want 3", logLen(d))
+	if logLen(d) != 3*b {
+		t.Fatalf("%d sent after two ticks, want %d", logLen(d), 3*b)
 	}
-	d.mustContain("sending 3/100")
+	d.mustContain(fmt.Sprintf("sending %d/100", 3*b))
 	finishJob(d)
 	if logLen(d) != 100 {
 		t.Fatalf("%d sent, want 100", logLen(d))

@@ -97,7 +97,7 @@ func TestThemeFlagAndCOLORFGBGPickThePalette(t *testing.T) {
 	}
 	// The terminal's answer does not override --theme.
 	m, _ := light.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if m.(Model).dark {
+	if m.(*Model).dark {
 		t.Error("a dark background answer overrode --theme light")
 	}
 	guess := New(Options{Session: sess, ColorFGBG: "0;15"})

@@ -110,6 +110,8 @@ type shared struct {
 
 	logf func(format string, args ...any) // debug log (PUTPOST_DEBUG_LOG); nil when off
 
+	frames frameMemo // the last frame and its boxes (see frameMemo)
+
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
 	program *tea.Program // set by run; nil in tests that drive the Model directly
@@ -224,7 +226,7 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 // guarded wraps the Model so that a panic in Update or View ends the program
 // cleanly (Bubble Tea restores the terminal on the way out) and leaves a
 // crash record for Run.
-type guarded struct{ m Model }
+type guarded struct{ m *Model }
 
 func (g guarded) Init() tea.Cmd { return g.m.Init() }
 
@@ -257,8 +259,8 @@ func (g guarded) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 			g.m.ss.logf("%T", msg)
 		}
 	}
-	nm, cmd := g.m.Update(msg)
-	return guarded{m: nm.(Model)}, cmd
+	_, cmd = g.m.Update(msg)
+	return g, cmd
 }
 
 func (g guarded) View() (v tea.View) {

@@ -15,7 +15,7 @@ import (
 
 // View draws the screen from state computed in Update: it slices
 // pre-rendered lines and draws borders, nothing more.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -24,7 +24,7 @@ func (m Model) View() tea.View {
 }
 
 // screen is the whole frame as text.
-func (m Model) screen() string {
+func (m *Model) screen() string {
 	if !m.ready {
 		return ""
 	}
@@ -33,9 +33,10 @@ func (m Model) screen() string {
 	}
 	l := m.lay
 	st := m.st
+	fm := &m.ss.frames
 
 	ltitle, lnote := m.lessonTitle()
-	lessonBox := st.boxFitted(l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson)
+	lessonBox := fm.box(boxLesson, st, l.Lesson, ltitle, lnote, m.lesson.View(m.focus == paneComposer), m.focus == paneLesson, true)
 
 	cnote := "one line"
 	if m.comp.IsForm() {
@@ -44,24 +45,17 @@ func (m Model) screen() string {
 	if m.job != nil {
 		cnote = m.job.progress()
 	}
-	compBox := st.box(l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer)
+	compBox := fm.box(boxComposer, st, l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer, false)
 
 	stitle := "Server"
 	if open, seq := m.srv.InWire(); open {
 		stitle = "Wire view #" + strconv.FormatUint(seq, 10)
 	}
-	srvBox := st.boxFitted(l.Server, stitle, m.srv.NetworkNote(), m.srv.View(), m.focus == paneServer)
+	srvBox := fm.box(boxServer, st, l.Server, stitle, m.srv.NetworkNote(), m.srv.View(), m.focus == paneServer, true)
 
-	var body string
-	if l.Side {
-		body = joinColumns(lessonBox+"\n"+compBox, srvBox)
-	} else {
-		body = lessonBox + "\n" + compBox + "\n" + srvBox
-	}
-	body += "\n" + m.footer
-
+	body := fm.join(l.Side, lessonBox, compBox, srvBox, m.footer)
 	if f, ok := m.overlayFrame(); ok {
-		body = placeOver(body, st.box(f.r, f.title, f.note, f.lines, true), f.r)
+		body = fm.over(body, fm.box(boxOverlay, st, f.r, f.title, f.note, f.lines, true, false), f.r)
 	}
 	return body
 }
@@ -292,10 +286,16 @@ func (m *Model) welcomeLines(w int) []string {
 	return lines
 }
 
-// helpBox is where the help box goes and all its lines.
+// helpBox is where the help box goes and all its lines. The lines are laid
+// out once per width and theme (the keymap is fixed when the Model is
+// made): the box is drawn, scrolled and clicked with the same ones.
 func (m *Model) helpBox() (rect, []string) {
-	lines := m.helpLines(overlayRect(m.lay, 100, m.lay.H).W - 2)
-	return overlayRect(m.lay, 100, len(lines)+2), lines
+	w := overlayRect(m.lay, 100, m.lay.H).W - 2
+	c := &m.ss.frames.help
+	if c.lines == nil || c.w != w || c.st != m.st {
+		c.w, c.st, c.lines = w, m.st, m.helpLines(w)
+	}
+	return overlayRect(m.lay, 100, len(c.lines)+2), c.lines
 }
 
 // helpLines lays the full keymap out in as many columns as fit in w.

@@ -78,7 +78,7 @@ func (s *view) printStep() {
 		return
 	}
 	// What counts as done, before the first try.
-	if goals := s.sess.Status().Results; len(goals) > 0 {
+	if goals := s.sess.Status().Checklist(); len(goals) > 0 {
 		s.out.line("To pass this step:")
 		for _, g := range goals {
 			s.out.line("- " + g.Desc)
@@ -118,7 +118,7 @@ func (s *view) verdict(st lessons.StepStatus) {
 		s.out.line("This step has already passed. " + s.whatNext())
 	default:
 		s.out.line(st.NotYet())
-		for _, r := range st.Results {
+		for _, r := range st.Checklist() {
 			if !r.OK {
 				line := "✗ " + r.Desc
 				if r.Detail != "" {

@@ -24,7 +24,10 @@ func (s *view) request(line string) {
 	if m := strings.ToUpper(rl.Method); m != rl.Method && slices.Contains(knownMethods, m) {
 		s.out.line(fmt.Sprintf("Note: method names are case-sensitive: %s is not %s, and the server will say so. Type %s to send %s.", rl.Method, m, m, m))
 	} else if !slices.Contains(knownMethods, m) {
-		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", m)
+		note := fmt.Sprintf("Note: %s is not one of the methods this tutorial teaches; the server will say so.", rl.Method)
+		if m != rl.Method {
+			note += fmt.Sprintf(" Method names are case-sensitive, so %s is not %s either.", rl.Method, m)
+		}
 		if c := lessons.Closest(m, knownMethods); c != "" {
 			note += fmt.Sprintf(" Did you mean %s?", c)
 		}
@@ -43,15 +46,25 @@ func (s *view) request(line string) {
 	}
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
-		if hs := exchange.Describe(last).Headers; len(hs) > 0 {
+		x := exchange.Describe(last)
+		if hs := x.Headers; len(hs) > 0 {
 			parts := make([]string, len(hs))
 			for i, h := range hs {
 				parts[i] = h[0] + ": " + h[1]
 			}
 			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
 		}
-		if msg := exchange.ServerError(last); msg != "" {
-			s.out.line("The server says: " + msg)
+		// The body the client read, as the full screen's response pane shows
+		// it; an error's body is its sentence, printed next.
+		if last.Fault != sim.FaultLostResponse && x.Code != 0 && x.Error == "" {
+			if x.Body != "" {
+				s.out.line("Body: " + shorten(x.Body, maxShown))
+			} else {
+				s.out.line("No body.")
+			}
+		}
+		if x.Error != "" {
+			s.out.line("The server says: " + x.Error)
 		}
 		switch last.Fault {
 		case sim.FaultLostResponse:

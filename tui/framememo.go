@@ -1,0 +1,92 @@
+package tui
+
+import "slices"
+
+// frameMemo keeps the last frame and the boxes it was made of, so that a
+// View with the same inputs as the last one costs comparisons, not drawing.
+// Bubble Tea asks for a View after every message (about three per batch of
+// a repeat) and most of them change one pane or none; the boxes whose
+// title, note, lines and focus did not change are reused as they were, and
+// a frame whose parts did not change is returned whole. It lives in shared:
+// every copy of the Model draws through it, and only the event loop does.
+type frameMemo struct {
+	boxes [boxSlots]boxMemo
+
+	side              bool
+	lesson, comp, srv string
+	footer            string
+	body              string // the panes and the footer, before any overlay
+	overBase, overBox string
+	overRect          rect
+	overlaid          string // body with the overlay box placed over it
+
+	help struct { // the help box's lines (see Model.helpBox)
+		w     int
+		st    *Styles
+		lines []string
+	}
+}
+
+// The boxes a frame is made of, each remembered on its own.
+const (
+	boxLesson = iota
+	boxComposer
+	boxServer
+	boxOverlay
+	boxSlots
+)
+
+// boxMemo is one box's inputs and the text drawn from them.
+type boxMemo struct {
+	ok           bool
+	st           *Styles
+	r            rect
+	title, right string
+	body         []string
+	focused      bool
+	fitted       bool
+	out          string
+}
+
+// box is Styles.drawBox through the memo of slot: the same inputs as last
+// time give the same text without drawing it again.
+func (fm *frameMemo) box(slot int, st *Styles, r rect, title, right string, body []string, focused, fitted bool) string {
+	b := &fm.boxes[slot]
+	if b.ok && b.st == st && b.r == r && b.title == title && b.right == right &&
+		b.focused == focused && b.fitted == fitted && slices.Equal(b.body, body) {
+		return b.out
+	}
+	out := st.drawBox(r, title, right, body, focused, fitted)
+	// The body may be a window on a pane's own lines, which the pane
+	// changes later: keep a copy of what was drawn.
+	*b = boxMemo{ok: true, st: st, r: r, title: title, right: right, body: slices.Clone(body),
+		focused: focused, fitted: fitted, out: out}
+	return out
+}
+
+// join is the panes and the footer as one block: side by side (lesson and
+// request on the left, server on the right) or stacked.
+func (fm *frameMemo) join(side bool, lesson, comp, srv, footer string) string {
+	if fm.body != "" && side == fm.side && lesson == fm.lesson && comp == fm.comp && srv == fm.srv && footer == fm.footer {
+		return fm.body
+	}
+	var body string
+	if side {
+		body = joinColumns(lesson+"\n"+comp, srv)
+	} else {
+		body = lesson + "\n" + comp + "\n" + srv
+	}
+	body += "\n" + footer
+	fm.side, fm.lesson, fm.comp, fm.srv, fm.footer, fm.body = side, lesson, comp, srv, footer, body
+	return body
+}
+
+// over is placeOver through the memo.
+func (fm *frameMemo) over(base, box string, r rect) string {
+	if fm.overlaid != "" && base == fm.overBase && box == fm.overBox && r == fm.overRect {
+		return fm.overlaid
+	}
+	fm.overBase, fm.overBox, fm.overRect = base, box, r
+	fm.overlaid = placeOver(base, box, r)
+	return fm.overlaid
+}

@@ -1,0 +1,58 @@
+package plain
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAResponseBodyIsPrintedAndHeadSaysItHasNone: lesson 1 asks the
+// learner to read the flight a GET returns and to compare it with HEAD's
+// answer; line mode must print the body, and say when there is none.
+func TestAResponseBodyIsPrintedAndHeadSaysItHasNone(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "GET /flights/AA123\nHEAD /flights/AA123\n")
+	get, head, ok := strings.Cut(out, "> HEAD")
+	if !ok {
+		t.Fatalf("no HEAD in the transcript:\n%s", out)
+	}
+	if !strings.Contains(get, `Body: {"gate":"a7","status":"delayed"}`) {
+		t.Errorf("the GET's body is not printed:\n%s", get)
+	}
+	if strings.Contains(head, "Body: {") || !strings.Contains(head, "No body.") {
+		t.Errorf("the HEAD's answer does not say it has no body:\n%s", head)
+	}
+}
+
+// TestAnErrorOrALostResponsePrintsNoBody: an error's sentence is printed
+// as "The server says", and a response the client never got has no body
+// the client saw.
+func TestAnErrorOrALostResponsePrintsNoBody(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "GET /flights/ZZ1\nfaults on\nretry none\nGET /flights/AA123\n")
+	if strings.Contains(out, "Body:") || strings.Contains(out, "No body.") {
+		t.Errorf("a body line was printed for an error or a lost response:\n%s", out)
+	}
+}
+
+// TestTwoHiddenOutcomesAreListedOnce: lesson 3's POST step hides two
+// outcomes; the step's checklist lists them as one line that counts them.
+func TestTwoHiddenOutcomesAreListedOnce(t *testing.T) {
+	h := newHarness(t, true)
+	out := h.run(t, "lesson put-create\nnext\nnext\nnext\n")
+	_, step4, _ := strings.Cut(out, "Step 4 of 5")
+	if n := strings.Count(step4, "see what the server does"); n != 1 || !strings.Contains(step4, "(2 things to find out)") {
+		t.Errorf("step 4 lists \"see what the server does\" %d times:\n%s", n, step4)
+	}
+}
+
+// TestAnUnknownLowerCaseMethodIsNamedAsTyped: "frob" is what the learner
+// sent; the note must not call it FROB, and must say why it is not the
+// FROB a step asks for.
+func TestAnUnknownLowerCaseMethodIsNamedAsTyped(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "frob /customers\n")
+	if strings.Contains(out, "FROB is not one of") || !strings.Contains(out, "frob is not one of the methods") ||
+		!strings.Contains(out, "frob is not FROB either") {
+		t.Errorf("the note does not name the method as typed:\n%s", out)
+	}
+}
