@@ -509,13 +509,20 @@ func runServe(ctx context.Context, f serveFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// serve's live heap is small and bounded (the log is bounded by bytes
-	// and kept without pointers), so the default target collects every few
-	// thousand requests: a higher one saves 10–15 % of the CPU per request
-	// (docs/BENCHMARKS.md) for a few megabytes.
+	// serve's live heap is small in ordinary use, so the default target
+	// collects every few thousand requests: a higher one saves 10–15 % of
+	// the CPU per request (docs/BENCHMARKS.md) for a few megabytes. Under a
+	// flood of large requests the live heap grows towards its byte budgets,
+	// and 400 % of that would be hundreds of megabytes: the soft memory
+	// limit makes the collector work harder there instead.
 	defer debug.SetGCPercent(debug.SetGCPercent(serveGCPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(serveMemoryLimit))
 	return srv.Serve(ctx, ln, stdout, f.allowRemote)
 }
 
-// serveGCPercent is the garbage collector's target while serving.
-const serveGCPercent = 400
+// serveGCPercent is the garbage collector's target while serving, and
+// serveMemoryLimit the heap size past which it collects more often anyway.
+const (
+	serveGCPercent   = 400
+	serveMemoryLimit = 160 << 20
+)
