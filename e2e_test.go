@@ -364,7 +364,20 @@ func (pt *ptyTerm) wait() error {
 	case <-pt.exited:
 		return pt.waitErr
 	case <-time.After(e2eTimeout):
-		pt.tb.Fatalf("the program did not exit within %s; last screen:\n%s", e2eTimeout, pt.screen())
+		// A Go program asked to quit with SIGQUIT prints every goroutine's
+		// stack: the place it hangs is then in the failure.
+		_ = pt.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-pt.exited:
+		case <-time.After(5 * time.Second):
+		}
+		out := pt.output()
+		if i := bytes.Index(out, []byte("SIGQUIT")); i >= 0 {
+			out = out[i:]
+		} else {
+			out = nil
+		}
+		pt.tb.Fatalf("the program did not exit within %s; last screen:\n%s\ngoroutines:\n%s", e2eTimeout, pt.screen(), out)
 		return nil
 	}
 }

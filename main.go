@@ -74,6 +74,7 @@ func exitCode(err error) int {
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	root := newRootCommand(stdin, stdout, stderr)
+	quietOnStop(ctx, root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -82,6 +83,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fang.WithVersion(buildVersion()),
 		fang.WithErrorHandler(errorHandler(ctx, stderr)),
 	)
+}
+
+// quietOnStop makes every command end without an error when the learner
+// stopped the program (Ctrl-C, SIGTERM, SIGHUP: ctx is done). fang asks the
+// terminal for its background colour before it shows any error, and a
+// terminal that has gone (a hang-up) or does not answer would keep the
+// program from exiting; a stop the learner asked for is no error anyway.
+func quietOnStop(ctx context.Context, c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error {
+			err := run(c, args)
+			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		quietOnStop(ctx, sub)
+	}
 }
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3"; when
