@@ -204,6 +204,7 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 		}
 		rep := rec.reply
 		rep.header = maps.Clone(rep.header)
+		rep.spare = nil // the record's values are shared by every replay
 		rep.header.Set("Idempotent-Replayed", "true")
 		rep.replayed = true
 		return rep
@@ -223,6 +224,7 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	}
 	stored := rep
 	stored.header = maps.Clone(rep.header)
+	stored.spare = nil // rep's finish writes into its spare values
 	s.st.setIdem(&x.tx, x.key, idemRecord{fingerprint: fp, request: request, reply: stored, created: x.now}, true)
 	return rep
 }
