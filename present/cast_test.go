@@ -25,6 +25,9 @@ func TestRecordingIsAsciicastAndReplaysToTheSameScreen(t *testing.T) {
 		Options: []tea.ProgramOption{tea.WithInput(nil), tea.WithWindowSize(w, h), tea.WithEnvironment([]string{"TERM=xterm-256color"})},
 		started: func(p *tea.Program) {
 			go func() {
+				// Let the first frame come before the keys: a q that
+				// arrives first ends the program before anything is drawn.
+				time.Sleep(300 * time.Millisecond)
 				p.Send(keyPress("space"))
 				p.Send(keyPress("space"))
 				p.Send(keyPress("q"))
