@@ -574,7 +574,7 @@ func (s *serverPane) wireLines(ev sim.Event) []string {
 			}
 		}
 	}
-	head := fmt.Sprintf("#%d %s", ev.Seq, sourceName(ev))
+	head := fmt.Sprintf("#%d %s", ev.Seq, exchange.Sender(ev))
 	if ev.Attempt > 1 {
 		head += fmt.Sprintf(" · attempt %d", ev.Attempt)
 	}
@@ -642,9 +642,6 @@ func (s *serverPane) fieldChange(fc sim.FieldChange) string {
 }
 
 // --- rendering -----------------------------------------------------------
-
-// sourceName is who sent an event, in full ("curl 127.0.0.1:52144").
-func sourceName(ev sim.Event) string { return exchange.Sender(ev) }
 
 func adminText(ev sim.Event) string {
 	switch ev.Kind {
