@@ -96,7 +96,7 @@ func (p *parser) parse(data []byte) *Lesson {
 	}
 	data = []byte(strings.TrimPrefix(string(data), "\uFEFF"))
 	if !utf8.Valid(data) {
-		line := 1 + strings.Count(string(data[:firstInvalidUTF8(data)]), "\n")
+		line := 1 + strings.Count(string(data[:termsafe.InvalidAt(data)]), "\n")
 		p.errorf(line, "the file is not UTF-8 text; save it as UTF-8")
 	}
 	raw := strings.Split(string(data), "\n")
@@ -245,17 +245,6 @@ func nesting(s string) int {
 		}
 	}
 	return depth + indent/2
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // frontMatter reads the "key: value" lines between the two "---" lines.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // exchange is one request being answered.
@@ -289,7 +291,7 @@ func readDoc(x *exchange) (reply, bool) {
 		return errorReply(http.StatusUnsupportedMediaType, "this server stores JSON: send the body with Content-Type: application/json, not %s", quoteInput(ct)), true
 	}
 	if !utf8.Valid(x.body) {
-		return errorReply(http.StatusBadRequest, "the body is not valid UTF-8 (the first bad byte is at offset %d); JSON text must be UTF-8 (RFC 8259 §8.1), so nothing was stored", invalidUTF8At(x.body)), true
+		return errorReply(http.StatusBadRequest, "the body is not valid UTF-8 (the first bad byte is at offset %d); JSON text must be UTF-8 (RFC 8259 §8.1), so nothing was stored", termsafe.InvalidAt(x.body)), true
 	}
 	// Most bodies need no maps to be made canonical; the result is exactly
 	// what decoding and encoding again would give.
@@ -318,19 +320,6 @@ func readDoc(x *exchange) (reply, bool) {
 	}
 	x.doc, x.canon = doc, canon
 	return reply{}, false
-}
-
-// invalidUTF8At is the offset of the first byte of b that is not part of
-// valid UTF-8, or len(b) when there is none.
-func invalidUTF8At(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // mediaTypeOf is the type/subtype of a Content-Type value, lower case;

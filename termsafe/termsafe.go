@@ -239,3 +239,16 @@ func Attributes(params string) bool {
 	}
 	return true
 }
+
+// InvalidAt is the offset of the first byte of b that is not part of valid
+// UTF-8, or len(b) when b is valid throughout.
+func InvalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
