@@ -38,7 +38,7 @@ func openRegular(name string) (*os.File, error) {
 	return f, nil
 }
 
-// errTooLarge says a file is over the limit of readRegular.
+// errTooLarge says a file is over the limit of ReadRegular.
 type errTooLarge struct{ size, limit int64 }
 
 func (e errTooLarge) Error() string {
@@ -52,10 +52,11 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// readRegular reads the regular file name, at most limit bytes of it: a
-// larger file is refused with errTooLarge after reading limit+1 bytes, never
-// read whole.
-func readRegular(name string, limit int64) ([]byte, error) {
+// ReadRegular reads the regular file name, at most limit bytes of it: a
+// larger file is refused after reading limit+1 bytes, never read whole, and
+// anything but a regular file (a pipe, a device) with ErrNotRegular. Lesson,
+// progress and demo files are read through it.
+func ReadRegular(name string, limit int64) ([]byte, error) {
 	f, err := openRegular(name)
 	if err != nil {
 		return nil, err

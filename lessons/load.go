@@ -45,7 +45,7 @@ func LoadDir(dir string) ([]*Lesson, error) {
 		return nil, Problems{{File: dir, Msg: "is a file, not a folder of lessons; give the folder that holds the .md files"}}
 	}
 	return loadFS(os.DirFS(dir), ".", dir, func(name string) ([]byte, error) {
-		return readRegular(filepath.Join(dir, filepath.FromSlash(name)), maxLessonSize)
+		return ReadRegular(filepath.Join(dir, filepath.FromSlash(name)), maxLessonSize)
 	})
 }
 
@@ -72,7 +72,7 @@ func readProblem(file string, err error) Problem {
 
 // LoadFile loads one lesson file, as LoadDir loads each file of a folder.
 func LoadFile(file string) ([]*Lesson, error) {
-	data, err := readRegular(file, maxLessonSize)
+	data, err := ReadRegular(file, maxLessonSize)
 	if err != nil {
 		return nil, Problems{readProblem(file, err)}
 	}

@@ -449,7 +449,7 @@ type FileProgressStore struct {
 // regular file of at most maxProgressSize bytes (see readRegular): a named
 // pipe or a link to /dev/zero is refused at once, not read forever.
 func (f FileProgressStore) Load() (ProgressState, error) {
-	data, err := readRegular(f.Path, maxProgressSize)
+	data, err := ReadRegular(f.Path, maxProgressSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return ProgressState{}, nil
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/putpost/putpost/chart"
+	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
@@ -306,22 +307,19 @@ func LoadDemo(nameOrFile string) (*Demo, error) {
 	if src, err := builtin.ReadFile(path.Join("demos", nameOrFile+".txt")); err == nil && !strings.ContainsAny(nameOrFile, "/\\") {
 		return ParseDemo(nameOrFile, src)
 	}
-	fi, err := os.Stat(nameOrFile)
+	src, err := lessons.ReadRegular(nameOrFile, MaxDemoBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no demo called %q: not a built-in demo (%s) nor a file", nameOrFile, strings.Join(Builtin(), ", "))
 		}
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", nameOrFile)
-	}
-	if fi.Size() > MaxDemoBytes {
-		return nil, &DemoError{File: nameOrFile, Msg: fmt.Sprintf("the file is %d bytes; a demo can be up to %d", fi.Size(), MaxDemoBytes)}
-	}
-	src, err := os.ReadFile(nameOrFile)
-	if err != nil {
-		return nil, err
+		if errors.Is(err, lessons.ErrNotRegular) {
+			return nil, fmt.Errorf("%s: not a regular file", nameOrFile)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, &DemoError{File: nameOrFile, Msg: err.Error()} // too large
 	}
 	return ParseDemo(nameOrFile, src)
 }
