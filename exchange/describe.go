@@ -224,7 +224,7 @@ func (x Description) Lines(width, height int, first *Description, times int) []L
 			wrapped[len(wrapped)-1] = ansi.Truncate(last, width-1, "") + "…"
 		}
 		for _, l := range wrapped {
-			out = append(out, Line{kind, l})
+			out = append(out, Line{kind, Fit(l, width)}) // Wrap can leave a word wider than the box
 		}
 	}
 	return out
