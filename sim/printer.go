@@ -31,7 +31,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, w io.Writer, allowR
 	defer feed.Close()
 	hs := NewHTTPServer(CheckHost(s, ln.Addr().String(), allowRemote))
 	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	go func() { done <- ServeWithTimeouts(hs, ln) }()
 	try := "/"
 	if paths := s.Paths(); len(paths) > 0 {
 		try = paths[0]
