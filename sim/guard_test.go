@@ -212,3 +212,68 @@ func TestServeWithTimeoutsTakesTheServersTimeoutsOver(t *testing.T) {
 		t.Errorf("net/http would still set deadlines: %+v", hs)
 	}
 }
+
+// A reply made in the ResponseWriter's own header map (the common answers)
+// and one copied there (errors, replays, 304) both reach the client exactly
+// as the event records them.
+func TestTheEventRecordsTheHeaderTheClientGets(t *testing.T) {
+	s := New(Options{})
+	hs := NewHTTPServer(s)
+	addr := startLoopback(t, hs, ServeWithTimeouts)
+	c := &http.Client{Timeout: 5 * time.Second}
+	send := func(method, path, body string, header ...string) http.Header {
+		t.Helper()
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, err := http.NewRequest(method, "http://"+addr+path, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.Header
+	}
+	got := []http.Header{
+		send("GET", "/accounts/42", ""),
+		send("PUT", "/accounts/42", `{"balance":90}`),
+		send("PUT", "/accounts/43", `{"balance":1}`),
+		send("HEAD", "/accounts/42", ""),
+		send("GET", "/accounts/42", "", "If-None-Match", `"nothing"`),
+		send("GET", "/nowhere", ""),
+		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
+		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
+		send("DELETE", "/accounts/43", ""),
+	}
+	evs := s.EventsSince(0)
+	if len(evs) != len(got) {
+		t.Fatalf("%d events for %d requests", len(evs), len(got))
+	}
+	if evs[7].Response.Header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the second POST was not a replay: %v", evs[7].Response.Header)
+	}
+	for i, e := range evs {
+		want := e.Response.Header
+		for k, vv := range want {
+			if strings.Join(got[i][k], ",") != strings.Join(vv, ",") {
+				t.Errorf("%s %s: the client got %s: %q, the event says %q", e.Request.Method, e.Request.Target, k, got[i][k], vv)
+			}
+		}
+		for k := range got[i] {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s %s: the client got %s: %q, which the event does not have", e.Request.Method, e.Request.Target, k, got[i][k])
+			}
+		}
+	}
+}
