@@ -80,6 +80,7 @@ type eventRing struct {
 	start, n int
 	bytes    int
 	scratch  []byte // where keep packs an event before copying it
+	slab     []byte // the block keep copies packed events into
 }
 
 func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
@@ -101,7 +102,7 @@ func (r *eventRing) push(e Event, limit, maxBytes int) int {
 		r.dropOldest()
 	}
 	i := (r.start + r.n) % len(r.buf)
-	r.buf[i] = keep(e, &r.scratch)
+	r.buf[i] = keep(e, &r.scratch, &r.slab)
 	r.sizes[i] = keptOverhead + len(r.buf[i].data)
 	r.n++
 	r.bytes += r.sizes[i]
