@@ -134,20 +134,21 @@ func ExchangeLine(e Event) string {
 
 // printFeed queues a line for every exchange the feed has, and a summary
 // of those the log dropped before they could be printed. The feed reads
-// the log a batch at a time, never a copy of the whole log.
+// the log a batch at a time, never a copy of the whole log, and each event
+// is unpacked only for its line, without its headers.
 func printFeed(feed *Feed, q *lineQueue) {
 	for {
 		from := feed.Seq() + 1
-		b := feed.PollBrief() // a line needs no headers
-		if b.Missed > 0 {
-			q.miss(from, from+b.Missed-1)
+		kept, missed := feed.take()
+		if missed > 0 {
+			q.miss(from, from+missed-1)
 		}
-		for _, e := range b.Events {
-			if e.Kind == KindExchange {
+		for _, k := range kept {
+			if e := k.unpackWith(false); e.Kind == KindExchange {
 				q.add(e.Seq, ExchangeLine(e))
 			}
 		}
-		if len(b.Events) < FeedBatch {
+		if len(kept) < FeedBatch {
 			return
 		}
 	}
