@@ -23,10 +23,13 @@ import (
 //     ReadTimeout and WriteTimeout (of those that are set);
 //   - idle between requests: IdleTimeout, or ReadTimeout when that is zero.
 //
-// A connection is closed at most a quarter of its limit (and at most a
-// second) after it passes it, never before. ServeWithTimeouts takes the
-// timeouts over: it sets them to zero in hs, wraps hs.ConnState and serves
-// until hs.Serve returns.
+// The sweeper looks every quarter of the shortest limit (at most every
+// second), so a connection is closed within two of its looks after passing
+// its limit, never before. (Part of a next request that net/http has
+// already read with the previous one does not start the header limit;
+// the next byte that arrives does.) ServeWithTimeouts takes the timeouts
+// over: it sets them to zero in hs, wraps hs.ConnState and serves until
+// hs.Serve returns.
 func ServeWithTimeouts(hs *http.Server, ln net.Listener) error {
 	return newConnGuard(hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout).serve(hs, ln)
 }
@@ -159,8 +162,11 @@ type guardedConn struct {
 	removed atomic.Bool
 }
 
-func (c *guardedConn) enter(phase uint64) {
-	c.state.Store(uint64(c.g.now.Load())<<phaseBits | phase)
+func (c *guardedConn) enter(phase uint64) { c.state.Store(c.g.packed(phase)) }
+
+// packed is the state of a connection entering phase now.
+func (g *connGuard) packed(phase uint64) uint64 {
+	return uint64(g.now.Load())<<phaseBits | phase
 }
 
 func (c *guardedConn) changed(st http.ConnState) {
@@ -178,7 +184,7 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		if st := c.state.Load(); st&phaseMask == phaseIdle {
-			c.state.CompareAndSwap(st, uint64(c.g.now.Load())<<phaseBits|phaseHeaders)
+			c.state.CompareAndSwap(st, c.g.packed(phaseHeaders))
 		}
 	}
 	return n, err

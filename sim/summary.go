@@ -236,8 +236,6 @@ func (e Event) appendSummary(b []byte) []byte {
 	return appendChanges(b, e.Changes)
 }
 
-func describeChanges(cs []Change) string { return string(appendChanges(nil, cs)) }
-
 // appendChanges appends what cs did, in words, to b: the line per exchange
 // makes it in its own buffer.
 func appendChanges(b []byte, cs []Change) []byte {
@@ -266,8 +264,8 @@ const (
 	maxShownPath  = 120
 )
 
-func describeChange(c Change) string { return string(appendChange(nil, c)) }
-
+// appendChange appends what one change did to b: created, deleted,
+// unchanged, or the fields that changed (at most three, then a count).
 func appendChange(b []byte, c Change) []byte {
 	path := termsafe.Cut(c.Path, maxShownPath)
 	switch {
