@@ -22,7 +22,7 @@ type keptEvent struct {
 // grown buffer there for the next call), and copies the result into *slab
 // (see slabbed). The bytes are never modified afterwards, so the events
 // that unpack returns may share them.
-func keep(e Event, scratch, slab *[]byte) keptEvent {
+func keep(e *Event, scratch, slab *[]byte) keptEvent {
 	b := (*scratch)[:0]
 	b = appendString(b, string(e.Kind))
 	b = appendString(b, string(e.Source))

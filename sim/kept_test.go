@@ -114,7 +114,7 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 			}
 		}
 		var scratch []byte
-		k := keep(e, &scratch, &slab)
+		k := keep(&e, &scratch, &slab)
 		if got := k.unpack(); !reflect.DeepEqual(got, e) {
 			t.Fatalf("round trip changed the event:\n got %#v\nwant %#v", got, e)
 		}
