@@ -79,12 +79,15 @@ func (f *Feed) poll(headers bool) Batch {
 	for j, k := range kept {
 		b.Events[j] = k.unpackWith(headers)
 	}
+	clear(kept)
 	return b
 }
 
 // take moves the feed past the next kept records (at most FeedBatch) and
 // returns them, still packed, with how many events before them the log had
-// already dropped. The records are in a buffer the next take reuses.
+// already dropped. The records are in a buffer the next take reuses; the
+// caller clears them once done, so that the buffer does not keep alive
+// events the log has dropped.
 func (f *Feed) take() (kept []keptEvent, missed uint64) {
 	s := f.srv
 	s.mu.Lock()

@@ -220,7 +220,11 @@ func (k keptEvent) unpack() Event { return k.unpackWith(true) }
 
 // unpackWith gives the event back, without its messages' header maps
 // unless headers is set.
-func (k keptEvent) unpackWith(headers bool) Event {
+func (k keptEvent) unpackWith(headers bool) Event { return k.unpackInto(headers, nil) }
+
+// unpackInto is unpackWith with the event's changes in spare when they fit
+// there: for a reader that is done with each event before the next.
+func (k keptEvent) unpackInto(headers bool, spare []Change) Event {
 	u := unpacker{b: k.data}
 	e := Event{Seq: k.seq, Time: k.time}
 	e.Kind = EventKind(u.string())
@@ -231,7 +235,11 @@ func (k keptEvent) unpackWith(headers bool) Event {
 	e.Request = u.message(headers)
 	e.Response = u.message(headers)
 	if n := u.uvarint(); n > 0 {
-		e.Changes = make([]Change, n-1)
+		if spare != nil && cap(spare) >= int(n-1) {
+			e.Changes = spare[:n-1]
+		} else {
+			e.Changes = make([]Change, n-1)
+		}
 		for i := range e.Changes {
 			e.Changes[i] = Change{Path: u.string(), Before: u.bytes(), After: u.bytes()}
 		}

@@ -137,6 +137,7 @@ func ExchangeLine(e Event) string {
 // the log a batch at a time, never a copy of the whole log, and each event
 // is unpacked only for its line, without its headers.
 func printFeed(feed *Feed, q *lineQueue) {
+	var changes []Change // each event's, one after another
 	for {
 		from := feed.Seq() + 1
 		kept, missed := feed.take()
@@ -144,10 +145,18 @@ func printFeed(feed *Feed, q *lineQueue) {
 			q.miss(from, from+missed-1)
 		}
 		for _, k := range kept {
-			if e := k.unpackWith(false); e.Kind == KindExchange {
+			e := k.unpackInto(false, changes)
+			if e.Kind == KindExchange {
 				q.add(e.Seq, ExchangeLine(e))
 			}
+			if cap(e.Changes) > cap(changes) {
+				changes = e.Changes
+			}
 		}
+		// Nothing of the batch may outlive it: the log may drop these
+		// events, and a flood's are megabytes each.
+		clear(kept)
+		clear(changes[:cap(changes)])
 		if len(kept) < FeedBatch {
 			return
 		}
