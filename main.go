@@ -418,6 +418,11 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 		// learner's own requests keep the deterministic sim clock.
 		Server: sim.New(sim.Options{WallClockDate: true}),
 	}
+	// A dumb terminal cannot draw the full screen; line mode works everywhere.
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+	// The full screen's first frame does not wait for the disk; line mode
+	// saves within each command, which reports a failed save.
+	o.SaveInBackground = interactive
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
@@ -442,8 +447,6 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	}
 	defer sess.Close()
 
-	// A dumb terminal cannot draw the full screen; line mode works everywhere.
-	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,
