@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"charm.land/fang/v2"
@@ -385,7 +386,31 @@ func helpCommand(root *cobra.Command) *cobra.Command {
 
 // loadCurriculum returns the built-in lessons, plus or instead of a host's folder.
 func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
-	builtin, err := lessons.Builtin()
+	return combineCurriculum(f, lessons.Builtin)
+}
+
+// builtinMeanwhile starts parsing the built-in lessons on a goroutine of
+// their own and returns what waits for them: the tutorial opens the
+// progress file meanwhile, which waits on the disk rather than the CPU.
+func builtinMeanwhile() func() ([]*lessons.Lesson, error) {
+	type parsed struct {
+		ls  []*lessons.Lesson
+		err error
+	}
+	done := make(chan parsed, 1)
+	go func() {
+		ls, err := lessons.Builtin()
+		done <- parsed{ls, err}
+	}()
+	return sync.OnceValues(func() ([]*lessons.Lesson, error) {
+		p := <-done
+		return p.ls, p.err
+	})
+}
+
+// combineCurriculum is loadCurriculum with the built-in lessons from builtin.
+func combineCurriculum(f tutorialFlags, builtinLessons func() ([]*lessons.Lesson, error)) ([]*lessons.Lesson, error) {
+	builtin, err := builtinLessons()
 	if err != nil {
 		return nil, fmt.Errorf("built-in lessons: %w", err)
 	}
@@ -412,6 +437,10 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
+	var builtin func() ([]*lessons.Lesson, error)
+	if !sandbox {
+		builtin = builtinMeanwhile()
+	}
 	o := session.Options{
 		Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote,
 		// Requests over --listen carry the wall clock in Date; the
@@ -426,12 +455,24 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
-		ls, err := loadCurriculum(f)
+		// A host's folder of lessons is checked before progress is opened
+		// (a folder with problems stops the program, progress untouched);
+		// the built-in lessons cannot have problems, so without a folder
+		// progress opens while they are parsed.
+		if f.lessonsDir == "" {
+			var err error
+			if progress, notice, err = openProgress(f); err != nil {
+				return err
+			}
+		}
+		ls, err := combineCurriculum(f, builtin)
 		if err != nil {
 			return err
 		}
-		if progress, notice, err = openProgress(f); err != nil {
-			return err
+		if f.lessonsDir != "" {
+			if progress, notice, err = openProgress(f); err != nil {
+				return err
+			}
 		}
 		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
 	}

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/putpost/putpost/session"
@@ -180,7 +181,11 @@ func Run(ctx context.Context, o Options) (err error) {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return ErrNotTerminal
 	}
-	return run(ctx, o, nil)
+	// Lip Gloss detected this terminal's colour profile when the program
+	// started, from the same stdout and environment Bubble Tea would ask
+	// again: reading the terminfo file again, and inside tmux running
+	// `tmux info`, before the first frame.
+	return run(ctx, o, []tea.ProgramOption{tea.WithColorProfile(lipgloss.Writer.Profile)})
 }
 
 // run is Run without the terminal check, with extra program options (tests).
