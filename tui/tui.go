@@ -24,6 +24,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/putpost/putpost/session"
@@ -181,6 +182,12 @@ func Run(ctx context.Context, o Options) (err error) {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return ErrNotTerminal
 	}
+	// Bubble Tea's renderer measures every cell it draws with go-runewidth,
+	// whose table of widths (2.2 MB) is filled the first time a character
+	// past U+02FF is measured: about a millisecond inside the first frame,
+	// whose borders are such characters. Filled here, on a goroutine of its
+	// own, it is ready while the renderer waits for its first tick.
+	go func() { _ = ansi.WcWidth.StringWidth("│") }()
 	// Lip Gloss detected this terminal's colour profile when the program
 	// started, from the same stdout and environment Bubble Tea would ask
 	// again: reading the terminfo file again, and inside tmux running
