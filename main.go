@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
@@ -408,6 +409,34 @@ func builtinMeanwhile() func() ([]*lessons.Lesson, error) {
 	})
 }
 
+// collectAfterFirstFrame keeps the garbage collector from running until
+// the full screen's first frame has been drawn, then collects and returns
+// the memory start-up left unused to the system. Package initialisation
+// (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
+// allocates about as much again (the lessons parsed, Markdown rendered, the
+// renderer's buffers): at the default target the collector ran in the middle
+// of it, and a collection under way when Bubble Tea draws its first frame
+// held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
+// The heap is capped meanwhile (startUpHeapLimit), and whatever happens the
+// collector's settings are back after firstFrameWithin.
+func collectAfterFirstFrame() {
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startUpHeapLimit)
+	time.AfterFunc(firstFrameWithin, func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+		debug.FreeOSMemory()
+	})
+}
+
+// firstFrameWithin is how long the full screen takes to draw its first
+// frame with room to spare (about 50 ms on a laptop), and startUpHeapLimit
+// the heap past which the collector runs anyway before then.
+const (
+	firstFrameWithin = 300 * time.Millisecond
+	startUpHeapLimit = 64 << 20
+)
+
 // combineCurriculum is loadCurriculum with the built-in lessons from builtin.
 func combineCurriculum(f tutorialFlags, builtinLessons func() ([]*lessons.Lesson, error)) ([]*lessons.Lesson, error) {
 	builtin, err := builtinLessons()
@@ -437,6 +466,11 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
+	// A dumb terminal cannot draw the full screen; line mode works everywhere.
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+	if interactive {
+		collectAfterFirstFrame()
+	}
 	var builtin func() ([]*lessons.Lesson, error)
 	if !sandbox {
 		builtin = builtinMeanwhile()
@@ -447,8 +481,6 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 		// learner's own requests keep the deterministic sim clock.
 		Server: sim.New(sim.Options{WallClockDate: true}),
 	}
-	// A dumb terminal cannot draw the full screen; line mode works everywhere.
-	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	// The full screen's first frame does not wait for the disk; line mode
 	// saves within each command, which reports a failed save.
 	o.SaveInBackground = interactive
