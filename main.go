@@ -23,6 +23,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
@@ -75,7 +76,14 @@ func exitCode(err error) int {
 // The command line is cobra's, styled by fang, which adds --help and
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	root := newRootCommand(stdin, stdout, stderr)
+	// The tutorial's first wait is for the built-in lessons: when the
+	// command line asks for the tutorial, they are parsed on a goroutine
+	// of their own while cobra and fang set up and the progress file opens.
+	var builtin func() ([]*lessons.Lesson, error)
+	if runsTheTutorial(args) {
+		builtin = builtinMeanwhile()
+	}
+	root := newRootCommand(stdin, stdout, stderr, builtin)
 	quietOnStop(ctx, root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -230,7 +238,11 @@ func noArgs(c *cobra.Command, args []string) error {
 
 // newRootCommand builds the command line: the tutorial itself and its
 // subcommands, reading stdin and writing stdout and stderr.
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+//
+// builtin, when not nil, returns the built-in lessons the tutorial plays
+// (builtinMeanwhile started before the command line was parsed); without
+// it the tutorial starts parsing them itself.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, builtin func() ([]*lessons.Lesson, error)) *cobra.Command {
 	var tf tutorialFlags
 	root := &cobra.Command{
 		Use:   "putpost",
@@ -262,7 +274,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := tf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), false, tf, stdin, stdout, stderr)
+			return runTutorial(c.Context(), false, tf, builtin, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(root, &tf)
@@ -277,7 +289,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := sf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), true, sf, stdin, stdout, stderr)
+			return runTutorial(c.Context(), true, sf, nil, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(sandbox, &sf)
@@ -390,6 +402,37 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return combineCurriculum(f, lessons.Builtin)
 }
 
+// runsTheTutorial reports whether a command line runs the tutorial itself
+// (the root command) rather than a subcommand, help or the version, judged
+// before cobra parses it: every word is a tutorial flag or the value of
+// one. A command line it cannot judge (a flag it does not know, a word that
+// is not a flag's value) counts as not: the tutorial then parses the lessons
+// when it starts, a little later.
+func runsTheTutorial(args []string) bool {
+	var probe cobra.Command
+	var f tutorialFlags
+	addTutorialFlags(&probe, &f)
+	fs := probe.Flags()
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		var fl *pflag.Flag
+		switch {
+		case strings.HasPrefix(a, "--"):
+			fl = fs.Lookup(name)
+		case strings.HasPrefix(a, "-") && len(name) == 1:
+			fl = fs.ShorthandLookup(name)
+		}
+		if fl == nil {
+			return false // a subcommand, --help, --version, "--", or a mistake
+		}
+		if fl.NoOptDefVal == "" && !hasValue {
+			i++ // the next word is this flag's value
+		}
+	}
+	return true
+}
+
 // builtinMeanwhile starts parsing the built-in lessons on a goroutine of
 // their own and returns what waits for them: the tutorial opens the
 // progress file meanwhile, which waits on the disk rather than the CPU.
@@ -462,7 +505,9 @@ func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
 	return lessons.OpenProgress(path)
 }
 
-func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Reader, stdout, stderr io.Writer) error {
+// runTutorial runs the tutorial, or the sandbox; builtin, when not nil,
+// returns the built-in lessons already being parsed.
+func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin func() ([]*lessons.Lesson, error), stdin io.Reader, stdout, stderr io.Writer) error {
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
@@ -471,8 +516,7 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	if interactive {
 		collectAfterFirstFrame()
 	}
-	var builtin func() ([]*lessons.Lesson, error)
-	if !sandbox {
+	if !sandbox && builtin == nil {
 		builtin = builtinMeanwhile()
 	}
 	o := session.Options{

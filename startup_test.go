@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 // collectorSettings reads the garbage collector's target (-1: off) and
@@ -35,5 +41,112 @@ func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 			t.Fatalf("10 s after start the collector's target is %d%% and its limit %d, not 150%% and %d as before", percent, limit, int64(1<<40))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Which command lines start parsing the built-in lessons before cobra has
+// read them: only those that run the tutorial itself. A wrong "yes" would
+// parse for nothing; a wrong "no" only starts the parse a little later.
+func TestRunsTheTutorialIsJudgedFromTheCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--lesson", "put-replace"}, true},
+		{[]string{"--lesson=put-replace", "--plain", "-v"}, true},
+		{[]string{"--progress", "p.json", "--lessons", "dir", "--only-lessons"}, true},
+		{[]string{"--theme", "dark", "--color", "--listen", "127.0.0.1:0"}, true},
+		{[]string{"--lesson", "serve"}, true}, // a lesson id, not the command
+		{[]string{"--plain=false"}, true},
+		{[]string{"sandbox"}, false},
+		{[]string{"--plain", "sandbox"}, false},
+		{[]string{"--progress", "p.json", "lessons"}, false},
+		{[]string{"serve", "--listen", "127.0.0.1:0"}, false},
+		{[]string{"lint", "dir"}, false},
+		{[]string{"help"}, false},
+		{[]string{"--help"}, false},
+		{[]string{"-h"}, false},
+		{[]string{"--version"}, false},
+		{[]string{"--no-such-flag"}, false},
+		{[]string{"-x"}, false},
+		{[]string{"-vx"}, false},
+		{[]string{"--"}, false},
+		{[]string{"-"}, false},
+		{[]string{"__complete", "--lesson", ""}, false},
+	} {
+		if got := runsTheTutorial(tc.args); got != tc.want {
+			t.Errorf("runsTheTutorial(%q) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// The lessons parsed before the command line was read are the ones the
+// tutorial plays, asked for once; the sandbox does not ask for them.
+func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
+	isolateState(t)
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	builtin := func() ([]*lessons.Lesson, error) {
+		calls.Add(1)
+		return ls[1:], nil // a curriculum that starts at the second lesson
+	}
+	var stdout, stderr syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, builtin)
+	root.SetArgs([]string{"--plain"})
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("the lessons were asked for %d times, want once", n)
+	}
+	if want := "Lesson 1 of 12: " + ls[1].Title; !strings.Contains(stdout.String(), want) {
+		t.Errorf("the tutorial did not play the lessons handed to it (no %q):\n%s", want, stdout.String())
+	}
+
+	calls.Store(0)
+	stdout = syncBuffer{}
+	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, builtin)
+	root.SetArgs([]string{"sandbox", "--plain"})
+	if err := root.ExecuteContext(ctx); err != nil || !strings.Contains(stdout.String(), "200 OK") {
+		t.Fatalf("sandbox: %v\n%s", err, stdout.String())
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("the sandbox asked for the lessons %d times", n)
+	}
+}
+
+// Parsed ahead, the built-in lessons are the same as parsed when asked,
+// and every caller of the returned function gets that one result.
+func TestBuiltinMeanwhileParsesOnceForEveryCaller(t *testing.T) {
+	want, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := builtinMeanwhile()
+	var wg sync.WaitGroup
+	got := make([][]*lessons.Lesson, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = get()
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if len(g) != len(want) || &g[0] != &got[0][0] {
+			t.Fatalf("caller %d got %d lessons (not the first caller's %p), want %d", i, len(g), g, len(want))
+		}
+		for j := range g {
+			if g[j].ID != want[j].ID || len(g[j].Steps) != len(want[j].Steps) {
+				t.Errorf("caller %d, lesson %d: %s with %d steps, want %s with %d", i, j, g[j].ID, len(g[j].Steps), want[j].ID, len(want[j].Steps))
+			}
+		}
 	}
 }
