@@ -16,7 +16,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -34,7 +33,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := stopContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -44,6 +43,32 @@ func main() {
 	}
 	if err != nil {
 		os.Exit(exitCode(err))
+	}
+}
+
+// stopContext is signal.NotifyContext with the signals asked for on a
+// goroutine of its own: the runtime starts a thread for signals and waits
+// for it to take each one (0.2-0.7 ms on a busy machine), which the
+// program's start need not wait for. Until that goroutine has run, a signal
+// acts as it does while the program's packages initialise: it ends the
+// process. stop cancels the context and stops listening.
+func stopContext(parent context.Context, sigs ...os.Signal) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	listening := make(chan struct{})
+	go func() {
+		signal.Notify(ch, sigs...)
+		close(listening)
+		select {
+		case <-ch:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		cancel()
+		<-listening
+		signal.Stop(ch)
 	}
 }
 
@@ -81,7 +106,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// of their own while cobra and fang set up and the progress file opens.
 	var builtin func() ([]*lessons.Lesson, error)
 	if runsTheTutorial(args) {
-		builtin = builtinMeanwhile()
+		builtin = lessons.BuiltinMeanwhile(true)
 	}
 	root := newRootCommand(stdin, stdout, stderr, builtin)
 	quietOnStop(ctx, root)
@@ -240,7 +265,7 @@ func noArgs(c *cobra.Command, args []string) error {
 // subcommands, reading stdin and writing stdout and stderr.
 //
 // builtin, when not nil, returns the built-in lessons the tutorial plays
-// (builtinMeanwhile started before the command line was parsed); without
+// (lessons.BuiltinMeanwhile, started before the command line was parsed); without
 // it the tutorial starts parsing them itself.
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, builtin func() ([]*lessons.Lesson, error)) *cobra.Command {
 	var tf tutorialFlags
@@ -433,25 +458,6 @@ func runsTheTutorial(args []string) bool {
 	return true
 }
 
-// builtinMeanwhile starts parsing the built-in lessons on a goroutine of
-// their own and returns what waits for them: the tutorial opens the
-// progress file meanwhile, which waits on the disk rather than the CPU.
-func builtinMeanwhile() func() ([]*lessons.Lesson, error) {
-	type parsed struct {
-		ls  []*lessons.Lesson
-		err error
-	}
-	done := make(chan parsed, 1)
-	go func() {
-		ls, err := lessons.Builtin()
-		done <- parsed{ls, err}
-	}()
-	return sync.OnceValues(func() ([]*lessons.Lesson, error) {
-		p := <-done
-		return p.ls, p.err
-	})
-}
-
 // collectAfterFirstFrame keeps the garbage collector from running until
 // the full screen's first frame has been drawn, then collects and returns
 // the memory start-up left unused to the system. Package initialisation
@@ -517,7 +523,7 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 		collectAfterFirstFrame()
 	}
 	if !sandbox && builtin == nil {
-		builtin = builtinMeanwhile()
+		builtin = lessons.BuiltinMeanwhile(true)
 	}
 	o := session.Options{
 		Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote,

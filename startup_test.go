@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
-	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -121,32 +122,26 @@ func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
 	}
 }
 
-// Parsed ahead, the built-in lessons are the same as parsed when asked,
-// and every caller of the returned function gets that one result.
-func TestBuiltinMeanwhileParsesOnceForEveryCaller(t *testing.T) {
-	want, err := lessons.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	get := builtinMeanwhile()
-	var wg sync.WaitGroup
-	got := make([][]*lessons.Lesson, 4)
-	for i := range got {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[i], _ = get()
-		}()
-	}
-	wg.Wait()
-	for i, g := range got {
-		if len(g) != len(want) || &g[0] != &got[0][0] {
-			t.Fatalf("caller %d got %d lessons (not the first caller's %p), want %d", i, len(g), g, len(want))
+// The context main runs in ends when one of its signals arrives, once its
+// goroutine listens; SIGWINCH, ignored by default, can be sent before then.
+func TestStopContextEndsOnASignal(t *testing.T) {
+	ctx, stop := stopContext(context.Background(), syscall.SIGWINCH)
+	defer stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for ctx.Err() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("10 s of SIGWINCH and the context has not ended")
 		}
-		for j := range g {
-			if g[j].ID != want[j].ID || len(g[j].Steps) != len(want[j].Steps) {
-				t.Errorf("caller %d, lesson %d: %s with %d steps, want %s with %d", i, j, g[j].ID, len(g[j].Steps), want[j].ID, len(want[j].Steps))
-			}
+		if err := syscall.Kill(os.Getpid(), syscall.SIGWINCH); err != nil {
+			t.Fatal(err)
 		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// stop ends the context too, and can be called at once.
+	ctx, stop = stopContext(context.Background(), syscall.SIGWINCH)
+	stop()
+	if ctx.Err() == nil {
+		t.Error("the context is not done after stop")
 	}
 }
