@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -101,14 +102,7 @@ func exitCode(err error) int {
 // The command line is cobra's, styled by fang, which adds --help and
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	// The tutorial's first wait is for the built-in lessons: when the
-	// command line asks for the tutorial, they are parsed on a goroutine
-	// of their own while cobra and fang set up and the progress file opens.
-	var builtin func() ([]*lessons.Lesson, error)
-	if runsTheTutorial(args) {
-		builtin = lessons.BuiltinMeanwhile(true)
-	}
-	root := newRootCommand(stdin, stdout, stderr, builtin)
+	root := newRootCommand(stdin, stdout, stderr, startTutorial(args, stdin, stdout))
 	quietOnStop(ctx, root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -264,10 +258,9 @@ func noArgs(c *cobra.Command, args []string) error {
 // newRootCommand builds the command line: the tutorial itself and its
 // subcommands, reading stdin and writing stdout and stderr.
 //
-// builtin, when not nil, returns the built-in lessons the tutorial plays
-// (lessons.BuiltinMeanwhile, started before the command line was parsed); without
-// it the tutorial starts parsing them itself.
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, builtin func() ([]*lessons.Lesson, error)) *cobra.Command {
+// hs is what run started for the tutorial before the command line was
+// parsed (startTutorial); the tutorial starts whatever it did not.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, hs headStart) *cobra.Command {
 	var tf tutorialFlags
 	root := &cobra.Command{
 		Use:   "putpost",
@@ -299,7 +292,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := tf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), false, tf, builtin, stdin, stdout, stderr)
+			return runTutorial(c.Context(), false, tf, hs, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(root, &tf)
@@ -314,7 +307,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := sf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), true, sf, nil, stdin, stdout, stderr)
+			return runTutorial(c.Context(), true, sf, headStart{}, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(sandbox, &sf)
@@ -427,6 +420,34 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return combineCurriculum(f, lessons.Builtin)
 }
 
+// headStart is what run starts for the tutorial before cobra has read the
+// command line, when the command line runs it (runsTheTutorial): the
+// built-in lessons, the tutorial's first wait, parsed while cobra and fang
+// set up and the progress file opens, and for the full screen the
+// collector held (collectAfterFirstFrame). The zero value started nothing.
+type headStart struct {
+	builtin   func() ([]*lessons.Lesson, error) // nil: not started
+	releaseGC func()                            // nil: the collector is not held
+}
+
+// startTutorial starts what the tutorial needs first, if args run it.
+func startTutorial(args []string, stdin io.Reader, stdout io.Writer) headStart {
+	var hs headStart
+	if runsTheTutorial(args) {
+		hs.builtin = lessons.BuiltinMeanwhile(true)
+		if fullScreenOn(stdin, stdout) {
+			hs.releaseGC = collectAfterFirstFrame()
+		}
+	}
+	return hs
+}
+
+// fullScreenOn reports whether the full screen can be drawn with these
+// streams: both are terminals, and not dumb ones (line mode works everywhere).
+func fullScreenOn(stdin io.Reader, stdout io.Writer) bool {
+	return isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+}
+
 // runsTheTutorial reports whether a command line runs the tutorial itself
 // (the root command) rather than a subcommand, help or the version, judged
 // before cobra parses it: every word is a tutorial flag or the value of
@@ -460,30 +481,50 @@ func runsTheTutorial(args []string) bool {
 
 // collectAfterFirstFrame keeps the garbage collector from running until
 // the full screen's first frame has been drawn, then collects and returns
-// the memory start-up left unused to the system. Package initialisation
+// the memory start-up left unused to the system; release puts the
+// collector's settings back at once instead (line mode after all). Package initialisation
 // (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
 // allocates about as much again (the lessons parsed, Markdown rendered, the
 // renderer's buffers): at the default target the collector ran in the middle
 // of it, and a collection under way when Bubble Tea draws its first frame
 // held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
-// The heap is capped meanwhile (startUpHeapLimit), and whatever happens the
-// collector's settings are back after firstFrameWithin.
-func collectAfterFirstFrame() {
-	percent := debug.SetGCPercent(-1)
-	limit := debug.SetMemoryLimit(startUpHeapLimit)
+// The heap is capped meanwhile (startUpHeapLimit, or a lower GOMEMLIMIT),
+// and whatever happens the collector's settings are back after
+// firstFrameWithin. The target is raised rather than turned off: turning
+// it off waits for a collection under way to finish (2-3 ms).
+func collectAfterFirstFrame() (release func()) {
+	percent := debug.SetGCPercent(startUpGCPercent)
+	if percent < 0 || percent > startUpGCPercent {
+		debug.SetGCPercent(percent) // GOGC=off or higher: already enough
+	}
+	limit := debug.SetMemoryLimit(-1) // reads it
+	debug.SetMemoryLimit(min(limit, startUpHeapLimit))
+	var once sync.Once
+	restore := func() (restored bool) {
+		once.Do(func() {
+			debug.SetGCPercent(percent)
+			debug.SetMemoryLimit(limit)
+			restored = true
+		})
+		return restored
+	}
 	time.AfterFunc(firstFrameWithin, func() {
-		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
-		debug.FreeOSMemory()
+		if restore() {
+			debug.FreeOSMemory()
+		}
 	})
+	return func() { restore() }
 }
 
 // firstFrameWithin is how long the full screen takes to draw its first
-// frame with room to spare (about 50 ms on a laptop), and startUpHeapLimit
-// the heap past which the collector runs anyway before then.
+// frame with room to spare (about 50 ms on a laptop); startUpHeapLimit is
+// the heap past which the collector runs anyway before then, and
+// startUpGCPercent a target (a hundred times the live heap) that leaves
+// that limit to decide.
 const (
 	firstFrameWithin = 300 * time.Millisecond
 	startUpHeapLimit = 64 << 20
+	startUpGCPercent = 10000
 )
 
 // combineCurriculum is loadCurriculum with the built-in lessons from builtin.
@@ -511,17 +552,20 @@ func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
 	return lessons.OpenProgress(path)
 }
 
-// runTutorial runs the tutorial, or the sandbox; builtin, when not nil,
-// returns the built-in lessons already being parsed.
-func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin func() ([]*lessons.Lesson, error), stdin io.Reader, stdout, stderr io.Writer) error {
+// runTutorial runs the tutorial, or the sandbox, with what run started for
+// it before the command line was parsed (hs).
+func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, hs headStart, stdin io.Reader, stdout, stderr io.Writer) error {
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
-	// A dumb terminal cannot draw the full screen; line mode works everywhere.
-	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
-	if interactive {
+	interactive := !f.plain && fullScreenOn(stdin, stdout)
+	switch {
+	case interactive && hs.releaseGC == nil:
 		collectAfterFirstFrame()
+	case !interactive && hs.releaseGC != nil:
+		hs.releaseGC() // --plain on a terminal
 	}
+	builtin := hs.builtin
 	if !sandbox && builtin == nil {
 		builtin = lessons.BuiltinMeanwhile(true)
 	}

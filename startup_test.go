@@ -22,6 +22,23 @@ func collectorSettings() (percent, limit int64) {
 	return int64(s[0].Value.Uint64()), int64(s[1].Value.Uint64())
 }
 
+// waitForCollector waits up to 10 s for the collector's target and limit
+// to be percent and limit.
+func waitForCollector(t *testing.T, percent, limit int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p, l := collectorSettings()
+		if p == percent && l == limit {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s the collector's target is %d%% and its limit %d, not %d%% and %d", p, l, percent, limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // The collector waits for the full screen's first frame, with the heap
 // capped, and afterwards runs as it did before: a long session's heap is
 // collected as usual.
@@ -29,19 +46,45 @@ func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
 	collectAfterFirstFrame()
-	if percent, limit := collectorSettings(); limit != startUpHeapLimit {
-		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want the limit %d", percent, limit, startUpHeapLimit)
+	if percent, limit := collectorSettings(); percent != startUpGCPercent || limit != startUpHeapLimit {
+		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want %d%% and %d", percent, limit, startUpGCPercent, startUpHeapLimit)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		percent, limit := collectorSettings()
-		if percent == 150 && limit == 1<<40 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("10 s after start the collector's target is %d%% and its limit %d, not 150%% and %d as before", percent, limit, int64(1<<40))
-		}
-		time.Sleep(20 * time.Millisecond)
+	waitForCollector(t, 150, 1<<40)
+}
+
+// A lower GOMEMLIMIT and a higher GOGC (or GOGC=off) are kept while the
+// first frame is drawn.
+func TestTheCollectorHoldKeepsStricterSettings(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+	release := collectAfterFirstFrame()
+	if percent, limit := collectorSettings(); percent != -1 || limit != 32<<20 {
+		t.Errorf("GOGC=off GOMEMLIMIT=32MiB held: target %d%%, limit %d", percent, limit)
+	}
+	release()
+	debug.SetGCPercent(50000)
+	release = collectAfterFirstFrame()
+	if percent, _ := collectorSettings(); percent != 50000 {
+		t.Errorf("GOGC=50000 held: target %d%%", percent)
+	}
+	release()
+}
+
+// Released early (line mode after all), the settings are back at once, and
+// the timer does not undo a change made after that.
+func TestTheCollectorHoldReleasedEarly(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(150))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
+	release := collectAfterFirstFrame()
+	release()
+	if percent, limit := collectorSettings(); percent != 150 || limit != 1<<40 {
+		t.Fatalf("released: target %d%%, limit %d; want 150%% and %d", percent, limit, int64(1<<40))
+	}
+	release() // a second time changes nothing
+	debug.SetGCPercent(120)
+	time.Sleep(firstFrameWithin + 200*time.Millisecond)
+	if percent, _ := collectorSettings(); percent != 120 {
+		t.Errorf("after the hold's time the target is %d%%, not the 120%% set after the release", percent)
 	}
 }
 
@@ -98,7 +141,7 @@ func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
 	var stdout, stderr syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, builtin)
+	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, headStart{builtin: builtin})
 	root.SetArgs([]string{"--plain"})
 	if err := root.ExecuteContext(ctx); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -112,7 +155,7 @@ func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
 
 	calls.Store(0)
 	stdout = syncBuffer{}
-	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, builtin)
+	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, headStart{builtin: builtin})
 	root.SetArgs([]string{"sandbox", "--plain"})
 	if err := root.ExecuteContext(ctx); err != nil || !strings.Contains(stdout.String(), "200 OK") {
 		t.Fatalf("sandbox: %v\n%s", err, stdout.String())
