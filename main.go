@@ -16,7 +16,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -102,7 +101,14 @@ func exitCode(err error) int {
 // The command line is cobra's, styled by fang, which adds --help and
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	root := newRootCommand(stdin, stdout, stderr, startTutorial(args, stdin, stdout))
+	// The tutorial's first wait is for the built-in lessons: when the
+	// command line runs it, they are parsed while cobra and fang set up
+	// and the progress file opens.
+	var builtin func() ([]*lessons.Lesson, error)
+	if runsTheTutorial(args) {
+		builtin = lessons.BuiltinMeanwhile(true)
+	}
+	root := newRootCommand(stdin, stdout, stderr, builtin)
 	quietOnStop(ctx, root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -258,9 +264,10 @@ func noArgs(c *cobra.Command, args []string) error {
 // newRootCommand builds the command line: the tutorial itself and its
 // subcommands, reading stdin and writing stdout and stderr.
 //
-// hs is what run started for the tutorial before the command line was
-// parsed (startTutorial); the tutorial starts whatever it did not.
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, hs headStart) *cobra.Command {
+// builtin, when not nil, returns the built-in lessons the tutorial plays,
+// parsed from before the command line was read (lessons.BuiltinMeanwhile);
+// without it the tutorial starts parsing them itself.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, builtin func() ([]*lessons.Lesson, error)) *cobra.Command {
 	var tf tutorialFlags
 	root := &cobra.Command{
 		Use:   "putpost",
@@ -292,7 +299,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := tf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), false, tf, hs, stdin, stdout, stderr)
+			return runTutorial(c.Context(), false, tf, builtin, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(root, &tf)
@@ -307,7 +314,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := sf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), true, sf, headStart{}, stdin, stdout, stderr)
+			return runTutorial(c.Context(), true, sf, nil, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(sandbox, &sf)
@@ -420,34 +427,6 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return combineCurriculum(f, lessons.Builtin)
 }
 
-// headStart is what run starts for the tutorial before cobra has read the
-// command line, when the command line runs it (runsTheTutorial): the
-// built-in lessons, the tutorial's first wait, parsed while cobra and fang
-// set up and the progress file opens, and for the full screen the
-// collector held (collectAfterFirstFrame). The zero value started nothing.
-type headStart struct {
-	builtin   func() ([]*lessons.Lesson, error) // nil: not started
-	releaseGC func()                            // nil: the collector is not held
-}
-
-// startTutorial starts what the tutorial needs first, if args run it.
-func startTutorial(args []string, stdin io.Reader, stdout io.Writer) headStart {
-	var hs headStart
-	if runsTheTutorial(args) {
-		hs.builtin = lessons.BuiltinMeanwhile(true)
-		if fullScreenOn(stdin, stdout) {
-			hs.releaseGC = collectAfterFirstFrame()
-		}
-	}
-	return hs
-}
-
-// fullScreenOn reports whether the full screen can be drawn with these
-// streams: both are terminals, and not dumb ones (line mode works everywhere).
-func fullScreenOn(stdin io.Reader, stdout io.Writer) bool {
-	return isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
-}
-
 // runsTheTutorial reports whether a command line runs the tutorial itself
 // (the root command) rather than a subcommand, help or the version, judged
 // before cobra parses it: every word is a tutorial flag or the value of
@@ -481,8 +460,7 @@ func runsTheTutorial(args []string) bool {
 
 // collectAfterFirstFrame keeps the garbage collector from running until
 // the full screen's first frame has been drawn, then collects and returns
-// the memory start-up left unused to the system; release puts the
-// collector's settings back at once instead (line mode after all). Package initialisation
+// the memory start-up left unused to the system; restored is closed then. Package initialisation
 // (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
 // allocates about as much again (the lessons parsed, Markdown rendered, the
 // renderer's buffers): at the default target the collector ran in the middle
@@ -492,28 +470,21 @@ func runsTheTutorial(args []string) bool {
 // and whatever happens the collector's settings are back after
 // firstFrameWithin. The target is raised rather than turned off: turning
 // it off waits for a collection under way to finish (2-3 ms).
-func collectAfterFirstFrame() (release func()) {
+func collectAfterFirstFrame() (restored <-chan struct{}) {
 	percent := debug.SetGCPercent(startUpGCPercent)
 	if percent < 0 || percent > startUpGCPercent {
 		debug.SetGCPercent(percent) // GOGC=off or higher: already enough
 	}
 	limit := debug.SetMemoryLimit(-1) // reads it
 	debug.SetMemoryLimit(min(limit, startUpHeapLimit))
-	var once sync.Once
-	restore := func() (restored bool) {
-		once.Do(func() {
-			debug.SetGCPercent(percent)
-			debug.SetMemoryLimit(limit)
-			restored = true
-		})
-		return restored
-	}
+	done := make(chan struct{})
 	time.AfterFunc(firstFrameWithin, func() {
-		if restore() {
-			debug.FreeOSMemory()
-		}
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+		debug.FreeOSMemory()
+		close(done)
 	})
-	return func() { restore() }
+	return done
 }
 
 // firstFrameWithin is how long the full screen takes to draw its first
@@ -552,20 +523,17 @@ func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
 	return lessons.OpenProgress(path)
 }
 
-// runTutorial runs the tutorial, or the sandbox, with what run started for
-// it before the command line was parsed (hs).
-func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, hs headStart, stdin io.Reader, stdout, stderr io.Writer) error {
+// runTutorial runs the tutorial, or the sandbox; builtin, when not nil,
+// returns the built-in lessons already being parsed.
+func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin func() ([]*lessons.Lesson, error), stdin io.Reader, stdout, stderr io.Writer) error {
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
-	interactive := !f.plain && fullScreenOn(stdin, stdout)
-	switch {
-	case interactive && hs.releaseGC == nil:
+	// A dumb terminal cannot draw the full screen; line mode works everywhere.
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+	if interactive {
 		collectAfterFirstFrame()
-	case !interactive && hs.releaseGC != nil:
-		hs.releaseGC() // --plain on a terminal
 	}
-	builtin := hs.builtin
 	if !sandbox && builtin == nil {
 		builtin = lessons.BuiltinMeanwhile(true)
 	}

@@ -22,20 +22,17 @@ func collectorSettings() (percent, limit int64) {
 	return int64(s[0].Value.Uint64()), int64(s[1].Value.Uint64())
 }
 
-// waitForCollector waits up to 10 s for the collector's target and limit
-// to be percent and limit.
-func waitForCollector(t *testing.T, percent, limit int64) {
+// waitForRestore waits up to 10 s for a collector hold to end, and fails t
+// unless the collector's target and limit are then percent and limit.
+func waitForRestore(t *testing.T, restored <-chan struct{}, percent, limit int64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		p, l := collectorSettings()
-		if p == percent && l == limit {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 10 s the collector's target is %d%% and its limit %d, not %d%% and %d", p, l, percent, limit)
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-restored:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the collector's settings were not restored within 10 s")
+	}
+	if p, l := collectorSettings(); p != percent || l != limit {
+		t.Errorf("after the first frame the collector's target is %d%% and its limit %d, not %d%% and %d as before", p, l, percent, limit)
 	}
 }
 
@@ -45,47 +42,29 @@ func waitForCollector(t *testing.T, percent, limit int64) {
 func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
-	collectAfterFirstFrame()
+	restored := collectAfterFirstFrame()
 	if percent, limit := collectorSettings(); percent != startUpGCPercent || limit != startUpHeapLimit {
 		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want %d%% and %d", percent, limit, startUpGCPercent, startUpHeapLimit)
 	}
-	waitForCollector(t, 150, 1<<40)
+	waitForRestore(t, restored, 150, 1<<40)
 }
 
 // A lower GOMEMLIMIT and a higher GOGC (or GOGC=off) are kept while the
-// first frame is drawn.
+// first frame is drawn, and are what the collector has afterwards.
 func TestTheCollectorHoldKeepsStricterSettings(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
-	release := collectAfterFirstFrame()
+	restored := collectAfterFirstFrame()
 	if percent, limit := collectorSettings(); percent != -1 || limit != 32<<20 {
 		t.Errorf("GOGC=off GOMEMLIMIT=32MiB held: target %d%%, limit %d", percent, limit)
 	}
-	release()
+	waitForRestore(t, restored, -1, 32<<20)
 	debug.SetGCPercent(50000)
-	release = collectAfterFirstFrame()
+	restored = collectAfterFirstFrame()
 	if percent, _ := collectorSettings(); percent != 50000 {
 		t.Errorf("GOGC=50000 held: target %d%%", percent)
 	}
-	release()
-}
-
-// Released early (line mode after all), the settings are back at once, and
-// the timer does not undo a change made after that.
-func TestTheCollectorHoldReleasedEarly(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(150))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
-	release := collectAfterFirstFrame()
-	release()
-	if percent, limit := collectorSettings(); percent != 150 || limit != 1<<40 {
-		t.Fatalf("released: target %d%%, limit %d; want 150%% and %d", percent, limit, int64(1<<40))
-	}
-	release() // a second time changes nothing
-	debug.SetGCPercent(120)
-	time.Sleep(firstFrameWithin + 200*time.Millisecond)
-	if percent, _ := collectorSettings(); percent != 120 {
-		t.Errorf("after the hold's time the target is %d%%, not the 120%% set after the release", percent)
-	}
+	waitForRestore(t, restored, 50000, 32<<20)
 }
 
 // Which command lines start parsing the built-in lessons before cobra has
@@ -141,7 +120,7 @@ func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
 	var stdout, stderr syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, headStart{builtin: builtin})
+	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, builtin)
 	root.SetArgs([]string{"--plain"})
 	if err := root.ExecuteContext(ctx); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -155,7 +134,7 @@ func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
 
 	calls.Store(0)
 	stdout = syncBuffer{}
-	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, headStart{builtin: builtin})
+	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, builtin)
 	root.SetArgs([]string{"sandbox", "--plain"})
 	if err := root.ExecuteContext(ctx); err != nil || !strings.Contains(stdout.String(), "200 OK") {
 		t.Fatalf("sandbox: %v\n%s", err, stdout.String())
