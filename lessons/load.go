@@ -41,6 +41,7 @@ func BuiltinMeanwhile(background bool) func() ([]*Lesson, error) {
 	if err != nil {
 		return func() ([]*Lesson, error) { return nil, err }
 	}
+	ld.parse = parseBuiltin
 	if background {
 		go ld.work()
 	}
@@ -167,9 +168,10 @@ type load struct {
 	sub, shown string
 	names      []string
 	read       func(name string) ([]byte, error)
-	next       atomic.Int64   // the index of the next file to take
-	pending    sync.WaitGroup // the files not parsed yet
-	files      []loadedFile   // one per name, written by whoever took it
+	parse      func(file string, data []byte) (*Lesson, error) // Parse unless set
+	next       atomic.Int64                                    // the index of the next file to take
+	pending    sync.WaitGroup                                  // the files not parsed yet
+	files      []loadedFile                                    // one per name, written by whoever took it
 	done       func() ([]*Lesson, error)
 }
 
@@ -200,7 +202,7 @@ func newLoad(fsys fs.FS, sub, shown string, read func(name string) ([]byte, erro
 	if len(names) == 0 {
 		return nil, Problems{{File: shown, Msg: "no lesson files here; a lesson is a file ending in .md (see docs/LESSONS.md)"}}
 	}
-	ld := &load{sub: sub, shown: shown, names: names, read: read, files: make([]loadedFile, len(names))}
+	ld := &load{sub: sub, shown: shown, names: names, read: read, parse: Parse, files: make([]loadedFile, len(names))}
 	ld.pending.Add(len(names))
 	ld.done = sync.OnceValues(ld.combine)
 	return ld, nil
@@ -228,7 +230,7 @@ func (ld *load) parseFile(n string) loadedFile {
 	if err != nil {
 		return loadedFile{bad: true, probs: Problems{readProblem(file, err)}}
 	}
-	l, err := Parse(filepath.ToSlash(file), data)
+	l, err := ld.parse(filepath.ToSlash(file), data)
 	var ps Problems
 	if err != nil {
 		errors.As(err, &ps)

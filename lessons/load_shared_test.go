@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -125,5 +126,38 @@ func TestALoadSharedByGoroutinesParsesEachFileOnce(t *testing.T) {
 			}
 		}
 		mu.Unlock()
+	}
+}
+
+// The embedded curriculum is parsed without the text checks that only
+// report (the tests run them on lessons/builtin through Lint): every file
+// comes out as Parse makes it.
+func TestParseBuiltinIsParseWithoutTheTextChecks(t *testing.T) {
+	files, err := fs.Glob(builtinFS, "builtin/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("%v %v", files, err)
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(builtinFS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Parse(f, data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		got, err := parseBuiltin(f, data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		sameLessons(t, f, []*Lesson{got}, []*Lesson{want})
+		if got.Intro != want.Intro || got.Summary != want.Summary || got.Fixture != want.Fixture {
+			t.Errorf("%s: intro, summary or fixture differ", f)
+		}
+	}
+	// What is skipped: a line a terminal would act on.
+	bad := []byte("---\nid: x\ntitle: X\nfixture: bank\n---\nIntro \x1b[2J\n\n## Step: s\n\nText.\n")
+	if _, err := Parse("bad.md", bad); err == nil || !strings.Contains(err.Error(), "a terminal would act on") {
+		t.Errorf("Parse of an escape sequence: %v", err)
 	}
 }
