@@ -81,6 +81,10 @@ type Model struct {
 
 	job     *repeatJob
 	nextJob int
+	// heldSeq, when not 0, is the exchange the log must show before the
+	// request pane shows the repeat's count (heldRun): see onSent.
+	heldSeq uint64
+	heldRun string
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -89,7 +93,9 @@ type Model struct {
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
 	footer    string
-	curl      string // ready-to-paste curl line for --listen
+	footerIn  footerFor // what footer was drawn from
+	keysText  []byte    // refreshFooter's buffer for footerFor.keys
+	curl      string    // ready-to-paste curl line for --listen
 	curlAddr  string
 	curlShort string // a GET of the same path, when the full line does not fit
 
@@ -699,6 +705,7 @@ func (m *Model) sendNext() tea.Cmd {
 		return nil
 	}
 	j.InFlight = true
+	m.heldSeq = 0
 	m.comp.SetRunning(j.progress())
 	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total))
 }
@@ -719,13 +726,22 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		if j.Skip {
 			return m.sendNext()
 		}
-		m.comp.SetRunning(j.progress())
+		// The count and the batch's exchanges in the log change the
+		// screen together, in one frame: the exchanges come in the
+		// session's updates just after this message, and until they do
+		// the count stays where the log is.
+		if msg.Seq > m.srv.Newest() {
+			m.heldSeq, m.heldRun = msg.Seq, j.progress()
+		} else {
+			m.comp.SetRunning(j.progress())
+		}
 		if m.ss.tick != nil {
 			return m.ss.tick(j.ID)
 		}
 		return repeatTickCmd(j.ID)
 	}
 	m.job = nil
+	m.heldSeq = 0
 	m.comp.SetRunning("")
 	long, short := sentSummary(j)
 	if msg.NotYet != "" {
@@ -806,6 +822,10 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
 	m.srv.Apply(fresh, steps, msg.Snap, msg.Skipped > 0)
+	if m.heldSeq != 0 && m.srv.Newest() >= m.heldSeq {
+		m.heldSeq = 0
+		m.comp.SetRunning(m.heldRun)
+	}
 	cmds = append(cmds, m.waitUpdates())
 	return tea.Batch(cmds...)
 }

@@ -94,10 +94,11 @@ type serverPane struct {
 	resAt   int                   // first line of res about the newest change
 
 	log      []logEntry
-	logBytes int  // the sizes of log's events
-	sel      int  // selected log entry; -1: none (follow the newest)
-	off      int  // first log entry shown when not following
-	follow   bool // keep the newest entry in view
+	newest   uint64 // the newest event's Seq (see Newest)
+	logBytes int    // the sizes of log's events
+	sel      int    // selected log entry; -1: none (follow the newest)
+	off      int    // first log entry shown when not following
+	follow   bool   // keep the newest entry in view
 
 	series     chart.Series
 	chartLines []string // drawn by rebuildChart
@@ -167,6 +168,7 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 				s.changed[c.Path] = c
 			}
 		}
+		s.newest = max(s.newest, ev.Seq)
 		size := ev.Size()
 		if n := len(s.log); n > 0 && !s.log[n-1].closed && exchange.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
@@ -204,6 +206,10 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	s.rebuildChart()
 	s.drawWindow()
 }
+
+// Newest is the Seq of the newest event the pane has taken in (0: none),
+// whether or not the log still holds it.
+func (s *serverPane) Newest() uint64 { return s.newest }
 
 // endRun keeps later repeats out of the newest log entry's run.
 func (s *serverPane) endRun() {

@@ -43,7 +43,7 @@ func (m *Model) screen() string {
 		cnote = "form"
 	}
 	if m.job != nil {
-		cnote = m.job.progress()
+		cnote = m.comp.Running() // the count as shown, in step with the log (onSent)
 	}
 	compBox := fm.box(boxComposer, st, l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer, false)
 
@@ -132,11 +132,24 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 }
 
 // refreshFooter renders the footer for the current focus: the short help,
-// or a message that replaces it until the next key.
+// or a message that replaces it until the next key. Update calls it after
+// every message; a footer whose inputs (footerFor) are what they were is
+// kept as drawn.
 func (m *Model) refreshFooter() {
 	if !m.ready || m.lay.TooSmall {
 		return
 	}
+	in := footerFor{w: m.lay.W, st: m.st, noSave: m.noSave, flash: m.flash,
+		curl: m.curl, curlShort: m.curlShort, faults: m.ss.sess.Faults(), retry: m.ss.sess.Retry()}
+	if m.flash == "" {
+		m.keysText = appendKeyHelp(m.keysText[:0], m.shortHelp())
+		in.keys = m.keysText
+	}
+	if m.footer != "" && in.same(&m.footerIn) {
+		return
+	}
+	in.keys = append(m.footerIn.keys[:0], in.keys...) // keysText is reused
+	m.footerIn = in
 	w := m.lay.W
 	// Progress that is not being saved stays said, at the start of the
 	// footer, for the whole session.
@@ -166,15 +179,15 @@ func (m *Model) refreshFooter() {
 		}
 		// The learner's network reaches curl too: say what it will see.
 		note := ""
-		switch f := m.ss.sess.Faults(); {
+		switch f := in.faults; {
 		case f.DropRequests:
 			note = "  (the network drops it: curl gets no reply"
 		case f.LoseResponses:
 			note = "  (the network loses the answer: curl prints \"Empty reply from server\""
 		}
 		if note != "" {
-			if m.ss.sess.Retry() != sim.RetryNone {
-				note += "; sent again, it is the retry " + string(m.ss.sess.Retry()) + " allows or not"
+			if in.retry != sim.RetryNone {
+				note += "; sent again, it is the retry " + string(in.retry) + " allows or not"
 			}
 			note += ")"
 		}
@@ -184,6 +197,42 @@ func (m *Model) refreshFooter() {
 		footer += "\n" + fitLine(m.st.Muted.Render(label)+m.st.Text.Render(cmd)+m.st.Faint.Render(note), w)
 	}
 	m.footer = footer
+}
+
+// footerFor is everything the footer is drawn from: refreshFooter draws it
+// again only when one of these changed. keys is the short help's keys and
+// descriptions as text (appendKeyHelp), which stands for the focus, the
+// open box, the running repeat and whatever else picks them.
+type footerFor struct {
+	w               int
+	st              *Styles
+	noSave          bool
+	flash           string
+	keys            []byte
+	curl, curlShort string
+	faults          sim.FaultSettings
+	retry           sim.RetryPolicy
+}
+
+func (a *footerFor) same(b *footerFor) bool {
+	return a.w == b.w && a.st == b.st && a.noSave == b.noSave && a.flash == b.flash &&
+		a.curl == b.curl && a.curlShort == b.curlShort && a.faults == b.faults && a.retry == b.retry &&
+		string(a.keys) == string(b.keys)
+}
+
+// appendKeyHelp appends what the help shows of each enabled binding.
+func appendKeyHelp(dst []byte, bs []key.Binding) []byte {
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		dst = append(dst, h.Key...)
+		dst = append(dst, 0)
+		dst = append(dst, h.Desc...)
+		dst = append(dst, 1)
+	}
+	return dst
 }
 
 // shortHelp is the footer's keys for where the focus is.

@@ -1,0 +1,134 @@
+package tui
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"pgregory.net/rapid"
+)
+
+// forgetDrawn drops everything the screen keeps drawn for reuse (the frame
+// memo, the footer, the panes' lines), so that the next View draws from
+// the state alone.
+func (d *driver) forgetDrawn() {
+	m := &d.m
+	m.ss.frames = frameMemo{}
+	m.footer, m.footerIn = "", footerFor{}
+	m.refreshFooter()
+}
+
+// fresh is the frame drawn now with nothing kept from earlier frames.
+func (d *driver) fresh() string {
+	d.forgetDrawn()
+	return d.m.View().Content
+}
+
+// redrawActions are what a learner (and a curl from elsewhere) does to the
+// screen, for TestEveryChangeIsDrawn: keys in every pane, repeats stepped
+// batch by batch, exchanges that arrive from outside, sizes and themes.
+var redrawActions = map[string]func(d *driver){
+	"tab":        func(d *driver) { d.keys("tab") },
+	"shift+tab":  func(d *driver) { d.keys("shift+tab") },
+	"esc":        func(d *driver) { d.keys("esc") },
+	"up":         func(d *driver) { d.keys("up") },
+	"down":       func(d *driver) { d.keys("down") },
+	"pgup":       func(d *driver) { d.keys("pgup") },
+	"enter":      func(d *driver) { d.keys("enter") },
+	"help":       func(d *driver) { d.keys("?") },
+	"hint":       func(d *driver) { d.keys("h") },
+	"next step":  func(d *driver) { d.keys("n") },
+	"chart":      func(d *driver) { d.keys("c") },
+	"faults":     func(d *driver) { d.keys("f") },
+	"retry":      func(d *driver) { d.keys("r") },
+	"undo":       func(d *driver) { d.keys("u") },
+	"wire":       func(d *driver) { d.keys("w") },
+	"theme":      func(d *driver) { d.keys("ctrl+t") },
+	"form":       func(d *driver) { d.keys("ctrl+o") },
+	"type":       func(d *driver) { d.keys("e"); d.typeLine("PU") },
+	"finish now": func(d *driver) { d.keys("ctrl+x") },
+	"put x10": func(d *driver) {
+		d.keys("e", "ctrl+l")
+		d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+		d.keys("enter")
+	},
+	"post x3": func(d *driver) {
+		d.keys("e", "ctrl+l")
+		d.typeLine(`POST /customers {"name":"Ann"} x3`)
+		d.keys("enter")
+	},
+	"bad request": func(d *driver) {
+		d.keys("e", "ctrl+l")
+		d.typeLine(`PUT /accounts/42 {"balance":`)
+		d.keys("enter")
+	},
+	"tick": func(d *driver) { d.tick() },
+	"curl": func(d *driver) {
+		d.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("DELETE", "/accounts/42", nil))
+		d.send(pokeMsg{})
+	},
+	"narrow":   func(d *driver) { d.send(tea.WindowSizeMsg{Width: 80, Height: 24}) },
+	"wide":     func(d *driver) { d.send(tea.WindowSizeMsg{Width: 120, Height: 40}) },
+	"tiny":     func(d *driver) { d.send(tea.WindowSizeMsg{Width: 30, Height: 8}) },
+	"no color": func(d *driver) { d.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII}) },
+	"colour":   func(d *driver) { d.send(tea.ColorProfileMsg{Profile: colorprofile.TrueColor}) },
+}
+
+// What the screen keeps drawn (the frame memo, the footer, each pane's
+// lines) must never show a stale frame: after every action of a random
+// session, the frame is the one drawn from the state alone.
+func TestEveryChangeIsDrawn(t *testing.T) {
+	names := make([]string, 0, len(redrawActions))
+	for n := range redrawActions {
+		names = append(names, n)
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+		d.send(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
+		var done []string
+		for range rapid.IntRange(1, 40).Draw(rt, "actions") {
+			name := rapid.SampledFrom(names).Draw(rt, "action")
+			done = append(done, name)
+			redrawActions[name](d)
+			got := d.m.View().Content
+			if want := d.fresh(); got != want {
+				rt.Fatalf("after %s the frame is stale:\n%s\nwant:\n%s", strings.Join(done, ", "), got, want)
+			}
+		}
+	})
+}
+
+// A batch of a repeat changes the screen once: the count in the request
+// pane moves when the batch's exchanges reach the log, not before, so the
+// two never show different moments (and a busy machine draws one frame per
+// batch, not two).
+func TestRepeatCountMovesWithTheLog(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	d.mustContain("sending 1/10", "×1")
+	// The next batch, by hand: its result first, then its updates.
+	_, cmd := d.m.Update(d.ticks[0])
+	d.ticks = d.ticks[1:]
+	msgs := d.run(cmd)
+	if len(msgs) != 1 {
+		t.Fatalf("the tick made %d messages, want the batch's result", len(msgs))
+	}
+	if _, ok := msgs[0].(sentMsg); !ok {
+		t.Fatalf("the tick made %T, want sentMsg", msgs[0])
+	}
+	before := d.screen()
+	_, cmd = d.m.Update(msgs[0])
+	d.ticks = append(d.ticks, d.run(cmd)...) // the tick for the batch after
+	if got := d.screen(); got != before {
+		t.Fatalf("the batch's result changed the screen before its exchanges came:\n%s", got)
+	}
+	d.send(pokeMsg{}) // the session's updates
+	d.mustContain("sending 2/10", "×2")
+	d.mustNotContain("sending 1/10")
+	finishJob(d)
+	d.mustContain("sent ×10 → 200 OK", "×10")
+}
