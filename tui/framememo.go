@@ -1,6 +1,9 @@
 package tui
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // frameMemo keeps the last frame and the boxes it was made of, so that a
 // View with the same inputs as the last one costs comparisons, not drawing.
@@ -70,15 +73,62 @@ func (fm *frameMemo) join(side bool, lesson, comp, srv, footer string) string {
 	if fm.body != "" && side == fm.side && lesson == fm.lesson && comp == fm.comp && srv == fm.srv && footer == fm.footer {
 		return fm.body
 	}
-	var body string
+	// One copy into a buffer of the frame's size: a frame is about 40 KB
+	// in colour, and every batch of a repeat makes a new one.
+	var sb strings.Builder
+	sb.Grow(len(lesson) + len(comp) + len(srv) + len(footer) + 4)
 	if side {
-		body = joinColumns(lesson+"\n"+comp, srv)
+		// The lesson and the request stacked on the left, the server on
+		// the right, line by line.
+		ls, cs, rs := lineIter{s: lesson}, lineIter{s: comp}, lineIter{s: srv}
+		for i := 0; ; i++ {
+			l, ok := ls.next()
+			if !ok {
+				l, ok = cs.next()
+			}
+			r, rok := rs.next()
+			if !ok && !rok {
+				break
+			}
+			if i > 0 {
+				sb.WriteByte('\n')
+			}
+			sb.WriteString(l)
+			sb.WriteString(r)
+		}
 	} else {
-		body = lesson + "\n" + comp + "\n" + srv
+		sb.WriteString(lesson)
+		sb.WriteByte('\n')
+		sb.WriteString(comp)
+		sb.WriteByte('\n')
+		sb.WriteString(srv)
 	}
-	body += "\n" + footer
+	sb.WriteByte('\n')
+	sb.WriteString(footer)
+	body := sb.String()
 	fm.side, fm.lesson, fm.comp, fm.srv, fm.footer, fm.body = side, lesson, comp, srv, footer, body
 	return body
+}
+
+// lineIter gives the lines of s one by one, as strings.Split(s, "\n")
+// would, without making the slice.
+type lineIter struct {
+	s    string
+	done bool
+}
+
+func (it *lineIter) next() (string, bool) {
+	if it.done {
+		return "", false
+	}
+	i := strings.IndexByte(it.s, '\n')
+	if i < 0 {
+		it.done = true
+		return it.s, true
+	}
+	line := it.s[:i]
+	it.s = it.s[i+1:]
+	return line, true
 }
 
 // over is placeOver through the memo.

@@ -244,26 +244,6 @@ func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fi
 	return sb.String()
 }
 
-// joinColumns joins two blocks of lines side by side.
-func joinColumns(left, right string) string {
-	ll := strings.Split(left, "\n")
-	rl := strings.Split(right, "\n")
-	n := max(len(ll), len(rl))
-	var sb strings.Builder
-	for i := range n {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		if i < len(ll) {
-			sb.WriteString(ll[i])
-		}
-		if i < len(rl) {
-			sb.WriteString(rl[i])
-		}
-	}
-	return sb.String()
-}
-
 // overlayRect is where a centred box goes over the screen (help, contents,
 // welcome).
 func overlayRect(l layout, wantW, wantH int) rect {
