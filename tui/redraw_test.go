@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"pgregory.net/rapid"
 )
 
@@ -17,6 +19,11 @@ func (d *driver) forgetDrawn() {
 	m := &d.m
 	m.ss.frames = frameMemo{}
 	m.footer, m.footerIn = "", footerFor{}
+	m.srv.viewLines = nil
+	m.srv.chartRows = nil
+	m.srv.rebuildRes()
+	m.srv.rebuildExchange()
+	m.srv.rebuildChart()
 	m.refreshFooter()
 }
 
@@ -94,7 +101,7 @@ func TestEveryChangeIsDrawn(t *testing.T) {
 			redrawActions[name](d)
 			got := d.m.View().Content
 			if want := d.fresh(); got != want {
-				rt.Fatalf("after %s the frame is stale:\n%s\nwant:\n%s", strings.Join(done, ", "), got, want)
+				rt.Fatalf("after %s the frame is stale:\n%s", strings.Join(done, ", "), lineDiff(got, want))
 			}
 		}
 	})
@@ -131,4 +138,38 @@ func TestRepeatCountMovesWithTheLog(t *testing.T) {
 	d.mustNotContain("sending 1/10")
 	finishJob(d)
 	d.mustContain("sent ×10 → 200 OK", "×10")
+}
+
+// lineDiff shows the lines where got and want differ, without escapes.
+func lineDiff(got, want string) string {
+	g, w := strings.Split(ansi.Strip(got), "\n"), strings.Split(ansi.Strip(want), "\n")
+	var b strings.Builder
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			fmt.Fprintf(&b, "line %d\n  drawn: %s\n  fresh: %s\n", i, gl, wl)
+		}
+	}
+	if b.Len() == 0 {
+		return "(the same text, other colours or attributes)"
+	}
+	return b.String()
+}
+
+// The first ↓ in the server pane selects the newest exchange, and the
+// exchange shown above the log says so at once.
+func TestFirstMoveInTheLogShowsTheSelection(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100}`)
+	d.keys("enter", "esc", "tab", "tab")
+	d.mustContain("── last exchange · #3")
+	d.keys("down")
+	d.mustContain("── selected · #3")
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -90,8 +91,11 @@ type serverPane struct {
 
 	snap    serverSnap
 	changed map[string]sim.Change // by path: what the newest change did
-	res     []string              // resource lines, rendered when state or size changes
-	resAt   int                   // first line of res about the newest change
+	// lastChanged is changed as it was before a batch (Apply), kept
+	// to compare with.
+	lastChanged map[string]sim.Change
+	res         []string // resource lines, rendered when state or size changes
+	resAt       int      // first line of res about the newest change
 
 	log      []logEntry
 	newest   uint64 // the newest event's Seq (see Newest)
@@ -100,15 +104,36 @@ type serverPane struct {
 	off      int    // first log entry shown when not following
 	follow   bool   // keep the newest entry in view
 
-	series     chart.Series
-	chartLines []string // drawn by rebuildChart
+	series       chart.Series
+	chartLines   []string // drawn by rebuildChart
+	chartRows    []chartRow
+	chartRowsFor chartRowsFor
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
 	wireSeq  uint64
 	wireText []string
 
 	xLines []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
+
+	// gen counts the changes to what View draws: every rebuild and every
+	// move of the log's window adds one (touch). View draws its lines
+	// again only for another gen, position or size.
+	gen       uint64
+	viewFor   serverViewFor
+	viewLines []string
 }
+
+// serverViewFor is what the pane's View lines were drawn for.
+type serverViewFor struct {
+	gen      uint64
+	sel, off int
+	follow   bool
+	w, h     int
+	st       *Styles
+}
+
+// touch notes that something View draws has changed.
+func (s *serverPane) touch() { s.gen++ }
 
 func newServerPane(st *Styles) serverPane {
 	return serverPane{st: st, sel: -1, follow: true, changed: map[string]sim.Change{}}
@@ -151,6 +176,16 @@ func (s *serverPane) redraw(entries bool) {
 // own line (a reset or an undo is a line of its own and ends a run too).
 func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
+	// The resources are drawn again only if they or what the newest change
+	// did are not what they were: a PUT ×N stores the same state N times.
+	sameRes := s.res != nil && sameResources(s.snap.Resources, snap.Resources)
+	if sameRes {
+		if s.lastChanged == nil {
+			s.lastChanged = map[string]sim.Change{}
+		}
+		clear(s.lastChanged)
+		maps.Copy(s.lastChanged, s.changed)
+	}
 	s.snap = snap
 	for i, ev := range evs {
 		for len(steps) > 0 && steps[0] <= i {
@@ -202,9 +237,23 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	}
 	s.series.Observe(evs, chartResources(snap), first, skipped)
 	s.rebuildExchange()
-	s.rebuildRes()
+	if !sameRes || !maps.EqualFunc(s.lastChanged, s.changed, sameChange) {
+		s.rebuildRes()
+	}
 	s.rebuildChart()
 	s.drawWindow()
+}
+
+// sameResources reports whether two snapshots hold the same resources.
+func sameResources(a, b []resourceState) bool {
+	return slices.EqualFunc(a, b, func(x, y resourceState) bool {
+		return x.Path == y.Path && x.ETag == y.ETag && bytes.Equal(x.Body, y.Body)
+	})
+}
+
+func sameChange(a, b sim.Change) bool {
+	return a.Path == b.Path && bytes.Equal(a.Before, b.Before) && bytes.Equal(a.After, b.After) &&
+		(a.Before == nil) == (b.Before == nil) && (a.After == nil) == (b.After == nil)
 }
 
 // Newest is the Seq of the newest event the pane has taken in (0: none),
@@ -231,6 +280,7 @@ func (s *serverPane) events() int {
 // Every change of the log, its window or the pane's size calls it; View
 // draws a line itself only if one was missed.
 func (s *serverPane) drawWindow() {
+	s.touch()
 	start := s.windowStart()
 	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
 		if s.log[i].line == "" {
@@ -347,6 +397,7 @@ func (s *serverPane) shown() *logEntry {
 // then the request and status, the headers that teach and the body or the
 // server's words, cut with "…" (w shows all of it).
 func (s *serverPane) rebuildExchange() {
+	s.touch()
 	s.xLines = s.xLines[:0]
 	e := s.shown()
 	h := s.exchangeHeight()
@@ -409,9 +460,10 @@ func (s *serverPane) Move(n int) {
 		return
 	}
 	if s.sel < 0 {
+		// The first move selects the newest entry; down goes no further.
 		s.sel = len(s.log) - 1
 		if n > 0 {
-			return
+			n = 0
 		}
 	}
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
@@ -744,6 +796,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 // rebuildRes draws the resources: path, stored JSON, ETag; what the newest
 // change did goes under the resource it touched.
 func (s *serverPane) rebuildRes() {
+	s.touch()
 	var out []string
 	at := -1
 	seen := map[string]bool{}
@@ -844,11 +897,23 @@ func (s *serverPane) resHeight() int {
 	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
 }
 
-// View draws the pane's inner lines.
+// View draws the pane's inner lines. They are kept until the pane
+// changes (touch), the selection or the window moves, or the size or the
+// styles change; the caller must not change them.
 func (s *serverPane) View() []string {
 	if s.wire != nil {
 		return s.wire.Visible()
 	}
+	key := serverViewFor{gen: s.gen, sel: s.sel, off: s.off, follow: s.follow, w: s.w, h: s.h, st: s.st}
+	if s.viewLines != nil && key == s.viewFor {
+		return s.viewLines
+	}
+	s.viewFor, s.viewLines = key, s.drawView()
+	return s.viewLines
+}
+
+// drawView draws the pane's inner lines for View.
+func (s *serverPane) drawView() []string {
 	lines := make([]string, 0, s.h)
 
 	// Resources, windowed around the newest change when they do not fit.
