@@ -117,6 +117,9 @@ type composer struct {
 	queued  []string
 
 	w, h int // inner size
+
+	viewFor   composerViewFor // what viewLines were drawn from
+	viewLines []string        // the one-line composer as View drew it last
 }
 
 func newComposer(st *Styles) composer {
@@ -894,8 +897,45 @@ func (c *composer) Refresh() {
 	c.bodyView = c.body.View()
 }
 
-// View draws the composer's inner lines (the root draws the border).
+// composerViewFor is everything the one-line composer's lines are drawn
+// from, when they can be kept (see View).
+type composerViewFor struct {
+	value                        string
+	pos, lineW                   int
+	focused, lineFocused         bool
+	running, status, statusShort string
+	queued, lineRepeat, repeat   int
+	w                            int
+	st                           *Styles
+}
+
+// View draws the composer's inner lines (the root draws the border). The
+// one-line composer's lines are kept until what they are drawn from
+// changes (composerViewFor), except while the learner edits a request too
+// long for the line: the field then scrolls with the cursor, which the
+// text input keeps to itself. The caller must not change them.
 func (c *composer) View() []string {
+	if c.form || c.err != nil {
+		c.viewLines = nil
+		return c.draw()
+	}
+	val := c.line.Value()
+	key := composerViewFor{value: val, pos: c.line.Position(), lineW: c.line.Width(),
+		focused: c.focused, lineFocused: c.line.Focused(),
+		running: c.running, status: c.status, statusShort: c.statusShort,
+		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w, st: c.st}
+	if c.focused && ansi.StringWidth(val) > c.line.Width() {
+		c.viewLines = nil
+		return c.draw()
+	}
+	if c.viewLines == nil || key != c.viewFor {
+		c.viewFor, c.viewLines = key, c.draw()
+	}
+	return c.viewLines
+}
+
+// draw draws the composer's inner lines for View.
+func (c *composer) draw() []string {
 	if c.form {
 		return c.formView()
 	}

@@ -49,6 +49,8 @@ type boxMemo struct {
 	focused      bool
 	fitted       bool
 	out          string
+	edgesFor     edgesFor
+	edges        boxEdges // the border drawn for edgesFor
 }
 
 // box is Styles.drawBox through the memo of slot: the same inputs as last
@@ -59,12 +61,27 @@ func (fm *frameMemo) box(slot int, st *Styles, r rect, title, right string, body
 		b.focused == focused && b.fitted == fitted && slices.Equal(b.body, body) {
 		return b.out
 	}
-	out := st.drawBox(r, title, right, body, focused, fitted)
+	out := ""
+	if r.W >= 2 && r.H >= 2 {
+		// A box drawn again is most often the same border around new lines.
+		if ef := (edgesFor{st: st, w: r.W, title: title, right: right, focused: focused}); ef != b.edgesFor {
+			b.edgesFor, b.edges = ef, st.boxEdges(r.W, title, right, focused)
+		}
+		out = r.frame(b.edges, body, fitted)
+	}
 	// The body may be a window on a pane's own lines, which the pane
 	// changes later: keep a copy of what was drawn.
-	*b = boxMemo{ok: true, st: st, r: r, title: title, right: right, body: slices.Clone(body),
-		focused: focused, fitted: fitted, out: out}
+	*b = boxMemo{ok: true, st: st, r: r, title: title, right: right, body: append(b.body[:0], body...),
+		focused: focused, fitted: fitted, out: out, edgesFor: b.edgesFor, edges: b.edges}
 	return out
+}
+
+// edgesFor is what a box's border was drawn for.
+type edgesFor struct {
+	st           *Styles
+	w            int
+	title, right string
+	focused      bool
 }
 
 // join is the panes and the footer as one block: side by side (lesson and

@@ -29,6 +29,13 @@ func TestFrameMemoRedrawsWhatChanged(t *testing.T) {
 	if c := fm.box(boxServer, st, r, "Wire view #3", "", lines, true, false); !strings.Contains(c, "Wire view #3") {
 		t.Fatalf("a new title was not drawn:\n%s", c)
 	}
+	if c := fm.box(boxServer, st, r, "Wire view #3", "faults on", lines, true, false); !strings.Contains(c, "faults on") {
+		t.Fatalf("a new note was not drawn:\n%s", c)
+	}
+	wide := rect{W: 40, H: 4}
+	if c := fm.box(boxServer, st, wide, "Wire view #3", "faults on", lines, true, false); c != st.drawBox(wide, "Wire view #3", "faults on", lines, true, false) {
+		t.Fatalf("a wider box kept the old border:\n%s", c)
+	}
 
 	body := fm.join(true, "L\nC", "", "S\nS", "footer")
 	if got := fm.join(true, "L\nC", "", "S\nS", "footer"); got != body {

@@ -20,6 +20,7 @@ func (d *driver) forgetDrawn() {
 	m.ss.frames = frameMemo{}
 	m.footer, m.footerIn = "", footerFor{}
 	m.srv.viewLines = nil
+	m.comp.viewLines = nil
 	m.srv.chartRows = nil
 	m.srv.rebuildRes()
 	m.srv.rebuildExchange()
