@@ -85,6 +85,7 @@ type Model struct {
 	// request pane shows the repeat's count (heldRun): see onSent.
 	heldSeq uint64
 	heldRun string
+	fresh   []sim.Event // onUpdates' buffer
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -794,7 +795,13 @@ func (m *Model) skip() tea.Cmd {
 // onUpdates shows what happened in the session: new events go to the server
 // pane; a step's status, evaluated after exchanges, to the lesson pane.
 func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
-	var fresh []sim.Event
+	// The batch's events go to the server pane, which copies what it
+	// keeps: the slice is reused from batch to batch.
+	fresh := m.fresh[:0]
+	defer func() {
+		clear(fresh) // hold no event's bodies until the next batch
+		m.fresh = fresh[:0]
+	}()
 	var steps []int // where in fresh a step began
 	var cmds []tea.Cmd
 	for _, u := range msg.Updates {

@@ -22,6 +22,7 @@ func (d *driver) forgetDrawn() {
 	m.srv.viewLines = nil
 	m.comp.viewLines = nil
 	m.srv.chartRows = nil
+	m.srv.xDrawn = nil
 	m.srv.rebuildRes()
 	m.srv.rebuildExchange()
 	m.srv.rebuildChart()

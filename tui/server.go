@@ -113,7 +113,9 @@ type serverPane struct {
 	wireSeq  uint64
 	wireText []string
 
-	xLines []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
+	xLines    []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
+	xDrawn    []xLine  // its laid-out lines and how each was drawn
+	xDrawnFor xDrawnFor
 
 	// gen counts the changes to what View draws: every rebuild and every
 	// move of the log's window adds one (touch). View draws its lines
@@ -393,6 +395,19 @@ func (s *serverPane) shown() *logEntry {
 	return nil
 }
 
+// xLine is a line of the shown exchange as laid out and as drawn.
+type xLine struct {
+	exchange.Line
+	drawn string
+}
+
+// xDrawnFor is what every line of the shown exchange was drawn for.
+type xDrawnFor struct {
+	w    int
+	st   *Styles
+	code int // the status code, which picks the status line's colour
+}
+
 // rebuildExchange draws the shown exchange: a heading when there is room,
 // then the request and status, the headers that teach and the body or the
 // server's words, cut with "…" (w shows all of it).
@@ -423,20 +438,36 @@ func (s *serverPane) rebuildExchange() {
 		s.xLines = append(s.xLines, fitLine(head, s.w))
 		h--
 	}
-	for _, l := range x.Lines(s.w, h, first, e.n) {
+	// The exchange shown changes with every batch of a repeat, most of its
+	// lines do not: a line laid out as last time is kept as it was drawn.
+	memo := s.xDrawn
+	if s.xDrawnFor != (xDrawnFor{w: s.w, st: s.st, code: x.Code}) {
+		memo = nil
+	}
+	s.xDrawnFor = xDrawnFor{w: s.w, st: s.st, code: x.Code}
+	s.xDrawn = s.xDrawn[:0:0]
+	for i, l := range x.Lines(s.w, h, first, e.n) {
+		if i < len(memo) && memo[i].Line == l {
+			s.xDrawn = append(s.xDrawn, memo[i])
+			s.xLines = append(s.xLines, memo[i].drawn)
+			continue
+		}
+		var drawn string
 		switch l.Kind {
 		case exchange.LineStatus:
-			s.xLines = append(s.xLines, fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w))
+			drawn = fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w)
 		case exchange.LineFirst:
-			s.xLines = append(s.xLines, fitLine(s.st.Muted.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Muted.Render(l.Text), s.w)
 		case exchange.LineHeader:
 			name, value, _ := strings.Cut(l.Text, ": ")
-			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
+			drawn = fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w)
 		case exchange.LineError:
-			s.xLines = append(s.xLines, fitLine(s.st.Fail.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Fail.Render(l.Text), s.w)
 		default:
-			s.xLines = append(s.xLines, fitLine(s.st.Text.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Text.Render(l.Text), s.w)
 		}
+		s.xDrawn = append(s.xDrawn, xLine{Line: l, drawn: drawn})
+		s.xLines = append(s.xLines, drawn)
 	}
 	for len(s.xLines) < s.exchangeHeight() {
 		s.xLines = append(s.xLines, "")
