@@ -898,47 +898,61 @@ func (c *composer) Refresh() {
 }
 
 // composerViewFor is everything the one-line composer's lines are drawn
-// from, when they can be kept (see View).
+// from, when they can be kept (see View): the request line's, then the
+// status line's.
 type composerViewFor struct {
-	value                        string
-	pos, lineW                   int
-	focused, lineFocused         bool
+	line                         composerLineFor
 	running, status, statusShort string
 	queued, lineRepeat, repeat   int
 	w                            int
-	st                           *Styles
+}
+
+// composerLineFor is what the request line is drawn from.
+type composerLineFor struct {
+	value                string
+	pos, lineW           int
+	focused, lineFocused bool
+	st                   *Styles
 }
 
 // View draws the composer's inner lines (the root draws the border). The
 // one-line composer's lines are kept until what they are drawn from
-// changes (composerViewFor), except while the learner edits a request too
-// long for the line: the field then scrolls with the cursor, which the
+// changes (composerViewFor), the request line on its own (a repeat's count
+// changes the line under it), except while the learner edits a request
+// too long for the line: the field then scrolls with the cursor, which the
 // text input keeps to itself. The caller must not change them.
 func (c *composer) View() []string {
-	if c.form || c.err != nil {
-		c.viewLines = nil
-		return c.draw()
+	kept := c.viewLines
+	c.viewLines = nil
+	if c.form {
+		return c.formView()
+	}
+	if c.err != nil {
+		return c.draw(c.lineView())
 	}
 	val := c.line.Value()
-	key := composerViewFor{value: val, pos: c.line.Position(), lineW: c.line.Width(),
-		focused: c.focused, lineFocused: c.line.Focused(),
+	key := composerViewFor{
+		line: composerLineFor{value: val, pos: c.line.Position(), lineW: c.line.Width(),
+			focused: c.focused, lineFocused: c.line.Focused(), st: c.st},
 		running: c.running, status: c.status, statusShort: c.statusShort,
-		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w, st: c.st}
+		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w}
 	if c.focused && ansi.StringWidth(val) > c.line.Width() {
-		c.viewLines = nil
-		return c.draw()
+		return c.draw(c.lineView())
 	}
-	if c.viewLines == nil || key != c.viewFor {
-		c.viewFor, c.viewLines = key, c.draw()
+	switch {
+	case kept != nil && key == c.viewFor:
+		c.viewLines = kept
+	case kept != nil && key.line == c.viewFor.line:
+		c.viewFor, c.viewLines = key, c.draw(kept[0])
+	default:
+		c.viewFor, c.viewLines = key, c.draw(c.lineView())
 	}
 	return c.viewLines
 }
 
-// draw draws the composer's inner lines for View.
-func (c *composer) draw() []string {
-	if c.form {
-		return c.formView()
-	}
+// draw draws the one-line composer's inner lines for View, under the
+// request line as lineView drew it.
+func (c *composer) draw(line string) []string {
 	n := c.effectiveRepeat()
 	right := c.st.Muted.Render(fmt.Sprintf("×%d ⏎ send", n))
 	if n > 1 {
@@ -948,11 +962,11 @@ func (c *composer) draw() []string {
 	// end of the status line. An error takes the lines under the request,
 	// as many as it needs (the root grows the pane; see errorRows).
 	if c.err != nil {
-		return append([]string{c.lineView()}, c.errorLines(c.w)...)
+		return append([]string{line}, c.errorLines(c.w)...)
 	}
 	rw := ansi.StringWidth(right)
 	status := fitLine(c.statusLine(c.w-rw-1), max(1, c.w-rw-1)) + " " + right
-	return []string{c.lineView(), status}
+	return []string{line, status}
 }
 
 // lineView is the one-line request as drawn: never cut without a "…".
