@@ -17,7 +17,6 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
@@ -1060,7 +1059,7 @@ func (c *composer) caretPad(col int) (int, bool) {
 
 // wrapLines wraps text to w cells at spaces, each line styled and after
 // indent.
-func wrapLines(text string, w int, indent string, st lipgloss.Style) []string {
+func wrapLines(text string, w int, indent string, st ink) []string {
 	lines := strings.Split(ansi.Wrap(text, max(1, w), " "), "\n")
 	for i, ln := range lines {
 		lines[i] = indent + st.Render(strings.TrimRight(ln, " "))
