@@ -14,6 +14,7 @@ type updatesMsg struct {
 	Updates []session.Update
 	Skipped uint64
 	Snap    serverSnap
+	noWait  bool // the waiting command for the next updates is running already
 }
 
 // waitUpdates blocks (in its own goroutine, as every tea.Cmd) until the

@@ -86,6 +86,7 @@ type Model struct {
 	heldSeq uint64
 	heldRun string
 	fresh   []sim.Event // onUpdates' buffer
+	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -221,13 +222,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 
 	case updatesMsg:
-		cmds = append(cmds, m.onUpdates(msg))
+		cmds = append(cmds, m.takeUpdates(msg))
 
 	case exportedMsg:
 		m.onExported(msg)
 
 	case sentMsg:
-		cmds = append(cmds, m.onSent(msg))
+		cmds = append(cmds, m.showEarly(), m.onSent(msg))
 
 	case repeatTickMsg:
 		if m.job != nil && m.job.ID == msg.Job && !m.job.InFlight {
@@ -792,6 +793,48 @@ func (m *Model) skip() tea.Cmd {
 
 // --- updates -------------------------------------------------------------------
 
+// takeUpdates shows the session's updates, except a batch's own exchanges
+// that come before the batch's result (sentMsg): those wait for it, so
+// that the log and the repeat's count move together, in one frame, in
+// whichever order the two arrive (see also onSent). The waiting is short:
+// the result is on its way when the exchanges are in the session.
+func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
+	if j := m.job; j != nil && j.InFlight && (m.early != nil || byCommand(msg.Updates)) {
+		if m.early == nil {
+			m.early = &msg
+		} else {
+			m.early.Updates = append(m.early.Updates, msg.Updates...)
+			m.early.Skipped += msg.Skipped
+			m.early.Snap = msg.Snap
+		}
+		return m.waitUpdates()
+	}
+	return tea.Batch(m.showEarly(), m.onUpdates(msg))
+}
+
+// showEarly shows the updates takeUpdates kept back, if any.
+func (m *Model) showEarly() tea.Cmd {
+	if m.early == nil {
+		return nil
+	}
+	msg := *m.early
+	m.early = nil
+	// Its waiting command was started when it was kept back.
+	msg.noWait = true
+	return m.onUpdates(msg)
+}
+
+// byCommand reports whether ups hold exchanges a command of this screen
+// made (a batch of a repeat).
+func byCommand(ups []session.Update) bool {
+	for _, u := range ups {
+		if u.Kind == session.UpdateEvent && u.ByCommand {
+			return true
+		}
+	}
+	return false
+}
+
 // onUpdates shows what happened in the session: new events go to the server
 // pane; a step's status, evaluated after exchanges, to the lesson pane.
 func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
@@ -833,7 +876,9 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 		m.heldSeq = 0
 		m.comp.SetRunning(m.heldRun)
 	}
-	cmds = append(cmds, m.waitUpdates())
+	if !msg.noWait {
+		cmds = append(cmds, m.waitUpdates())
+	}
 	return tea.Batch(cmds...)
 }
 

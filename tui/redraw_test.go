@@ -175,3 +175,30 @@ func TestFirstMoveInTheLogShowsTheSelection(t *testing.T) {
 	d.keys("down")
 	d.mustContain("── selected · #3")
 }
+
+// When a batch's exchanges reach the screen before the batch's result,
+// they wait for it: the log and the count still move together.
+func TestRepeatLogWaitsForItsCount(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	d.mustContain("sending 1/10")
+	_, cmd := d.m.Update(d.ticks[0])
+	d.ticks = d.ticks[1:]
+	msgs := d.run(cmd) // the batch is sent; its result waits here
+	ups := d.m.ss.watch.Poll()
+	if !byCommand(ups) {
+		t.Fatal("the batch's exchanges are not in the session's updates")
+	}
+	before := d.screen()
+	_, _ = d.m.Update(updatesMsg{Updates: ups, Snap: takeSnap(d.sess)})
+	if got := d.screen(); got != before {
+		t.Fatalf("the batch's exchanges changed the screen before its result came:\n%s", lineDiff(got, before))
+	}
+	_, cmd = d.m.Update(msgs[0])
+	d.ticks = append(d.ticks, d.run(cmd)...)
+	d.mustContain("sending 2/10", "×2")
+	finishJob(d)
+	d.mustContain("sent ×10 → 200 OK", "×10")
+}
