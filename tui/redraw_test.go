@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -201,4 +202,34 @@ func TestRepeatLogWaitsForItsCount(t *testing.T) {
 	d.mustContain("sending 2/10", "×2")
 	finishJob(d)
 	d.mustContain("sent ×10 → 200 OK", "×10")
+}
+
+// A log past maxLog drops its oldest entries, and its count of events
+// (each of a run included) stays the sum of what it holds.
+func TestLogCountsWhatItHoldsPastItsLimit(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sum := func() int {
+		n := 0
+		for _, e := range d.m.srv.log {
+			n += e.n
+		}
+		return n
+	}
+	for round := range 3 {
+		for i := range maxLog/2 + 7 {
+			target := "/accounts/" + strconv.Itoa(round*maxLog+i)
+			d.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", target, nil))
+			if i%100 == 0 { // a run of the same request
+				d.srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", target, nil))
+			}
+		}
+		d.send(pokeMsg{})
+		if n := len(d.m.srv.log); n > maxLog {
+			t.Fatalf("the log holds %d entries, more than %d", n, maxLog)
+		}
+		if got, want := d.m.srv.events(), sum(); got != want {
+			t.Fatalf("round %d: the log says %d events, it holds %d", round, got, want)
+		}
+		d.mustContain(fmt.Sprintf("── log · %d events", sum()))
+	}
 }

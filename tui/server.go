@@ -97,12 +97,13 @@ type serverPane struct {
 	res         []string // resource lines, rendered when state or size changes
 	resAt       int      // first line of res about the newest change
 
-	log      []logEntry
-	newest   uint64 // the newest event's Seq (see Newest)
-	logBytes int    // the sizes of log's events
-	sel      int    // selected log entry; -1: none (follow the newest)
-	off      int    // first log entry shown when not following
-	follow   bool   // keep the newest entry in view
+	log       []logEntry
+	newest    uint64 // the newest event's Seq (see Newest)
+	logBytes  int    // the sizes of log's events
+	logEvents int    // the events in log, each of a run included
+	sel       int    // selected log entry; -1: none (follow the newest)
+	off       int    // first log entry shown when not following
+	follow    bool   // keep the newest entry in view
 
 	series       chart.Series
 	chartLines   []string // drawn by rebuildChart
@@ -213,10 +214,12 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 			last.ev, last.n, last.line = ev, last.n+1, ""
 			last.size = last.firstSize + size
 			s.logBytes += last.size
+			s.logEvents++
 			continue
 		}
 		s.log = append(s.log, logEntry{ev: ev, first: ev, n: 1, size: size, firstSize: size})
 		s.logBytes += size
+		s.logEvents++
 	}
 	if len(steps) > 0 {
 		s.endRun()
@@ -225,13 +228,19 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	drop := max(0, len(s.log)-maxLog)
 	for _, e := range s.log[:drop] {
 		s.logBytes -= e.size
+		s.logEvents -= e.n
 	}
 	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
 		s.logBytes -= s.log[drop].size
+		s.logEvents -= s.log[drop].n
 		drop++
 	}
 	if drop > 0 {
-		s.log = append(s.log[:0:0], s.log[drop:]...)
+		// The entries left go on in the same array: append moves them to a
+		// new one when it fills, a copy per many batches rather than one per
+		// batch. The dropped entries let go of their events' bodies now.
+		clear(s.log[:drop])
+		s.log = s.log[drop:]
 		if s.sel >= 0 {
 			s.sel = max(0, s.sel-drop)
 		}
@@ -270,13 +279,7 @@ func (s *serverPane) endRun() {
 }
 
 // events counts the events the log holds, each of a run included.
-func (s *serverPane) events() int {
-	n := 0
-	for _, e := range s.log {
-		n += e.n
-	}
-	return n
-}
+func (s *serverPane) events() int { return s.logEvents }
 
 // drawWindow draws the log entries in the window that are not drawn yet.
 // Every change of the log, its window or the pane's size calls it; View
