@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -848,7 +849,7 @@ func BenchmarkTimeToFirstFrame(b *testing.B) {
 	}
 	for _, name := range []string{"minimal", "glamour-floor", "putpost", "putpost-silent"} {
 		b.Run(name, func(b *testing.B) {
-			var ds []time.Duration
+			var ds, cpus []time.Duration
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				dir, err := os.MkdirTemp(binDir, "state-")
@@ -863,13 +864,66 @@ func BenchmarkTimeToFirstFrame(b *testing.B) {
 				}
 				done := pt.await(b, pt.watchFor(frames[name]), "first frame")
 				ds = append(ds, done.Sub(start))
+				if cpu, ok := onCPU(pt.cmd.Process.Pid); ok {
+					cpus = append(cpus, cpu)
+				}
 				b.StopTimer()
 				pt.stop()
 				_ = os.RemoveAll(dir)
 				b.StartTimer()
 			}
 			report(b, ds)
+			reportCPU(b, cpus)
 		})
+	}
+}
+
+// onCPU is how long every thread of process pid has run on a CPU so far
+// (Linux's /proc/PID/task/*/schedstat, in nanoseconds). Unlike the time to
+// the first frame it does not grow when other jobs hold the CPUs, so it
+// shows a change in start-up work on a busy machine.
+func onCPU(pid int) (time.Duration, bool) {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, false
+	}
+	var sum time.Duration
+	for _, task := range tasks {
+		data, err := os.ReadFile(filepath.Join(dir, task.Name(), "schedstat"))
+		if err != nil {
+			continue // the thread ended
+		}
+		fields := strings.Fields(string(data))
+		if len(fields) == 0 {
+			return 0, false
+		}
+		ns, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += time.Duration(ns)
+	}
+	return sum, true
+}
+
+// cpuMedians keeps each sub-benchmark's median CPU time to its first frame.
+var cpuMedians sync.Map // b.Name() → float64 ms
+
+// reportCPU adds the median CPU time to the first frame (cpu-ms) and its
+// ratio to the glamour floor's (cpu×glamour-floor).
+func reportCPU(b *testing.B, cpus []time.Duration) {
+	if len(cpus) == 0 {
+		return
+	}
+	sorted := slices.Clone(cpus)
+	slices.Sort(sorted)
+	median := float64(sorted[len(sorted)/2]) / 1e6
+	b.ReportMetric(median, "cpu-ms")
+	cpuMedians.Store(b.Name(), median)
+	floor := b.Name()[:strings.LastIndex(b.Name(), "/")] + "/glamour-floor"
+	if m, ok := cpuMedians.Load(floor); ok && floor != b.Name() {
+		b.ReportMetric(median/m.(float64), "cpu×glamour-floor")
 	}
 }
 

@@ -16,7 +16,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
@@ -385,7 +387,59 @@ func helpCommand(root *cobra.Command) *cobra.Command {
 
 // loadCurriculum returns the built-in lessons, plus or instead of a host's folder.
 func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
-	builtin, err := lessons.Builtin()
+	return combineCurriculum(f, lessons.Builtin)
+}
+
+// builtinMeanwhile starts parsing the built-in lessons on a goroutine of
+// their own and returns what waits for them: the tutorial opens the
+// progress file meanwhile, which waits on the disk rather than the CPU.
+func builtinMeanwhile() func() ([]*lessons.Lesson, error) {
+	type parsed struct {
+		ls  []*lessons.Lesson
+		err error
+	}
+	done := make(chan parsed, 1)
+	go func() {
+		ls, err := lessons.Builtin()
+		done <- parsed{ls, err}
+	}()
+	return sync.OnceValues(func() ([]*lessons.Lesson, error) {
+		p := <-done
+		return p.ls, p.err
+	})
+}
+
+// collectAfterFirstFrame keeps the garbage collector from running until
+// the full screen's first frame has been drawn, then collects and returns
+// the memory start-up left unused to the system. Package initialisation
+// (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
+// allocates about as much again (the lessons parsed, Markdown rendered, the
+// renderer's buffers): at the default target the collector ran in the middle
+// of it, and a collection under way when Bubble Tea draws its first frame
+// held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
+// The heap is capped meanwhile (startUpHeapLimit), and whatever happens the
+// collector's settings are back after firstFrameWithin.
+func collectAfterFirstFrame() {
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startUpHeapLimit)
+	time.AfterFunc(firstFrameWithin, func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+		debug.FreeOSMemory()
+	})
+}
+
+// firstFrameWithin is how long the full screen takes to draw its first
+// frame with room to spare (about 50 ms on a laptop), and startUpHeapLimit
+// the heap past which the collector runs anyway before then.
+const (
+	firstFrameWithin = 300 * time.Millisecond
+	startUpHeapLimit = 64 << 20
+)
+
+// combineCurriculum is loadCurriculum with the built-in lessons from builtin.
+func combineCurriculum(f tutorialFlags, builtinLessons func() ([]*lessons.Lesson, error)) ([]*lessons.Lesson, error) {
+	builtin, err := builtinLessons()
 	if err != nil {
 		return nil, fmt.Errorf("built-in lessons: %w", err)
 	}
@@ -412,21 +466,45 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
+	// A dumb terminal cannot draw the full screen; line mode works everywhere.
+	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+	if interactive {
+		collectAfterFirstFrame()
+	}
+	var builtin func() ([]*lessons.Lesson, error)
+	if !sandbox {
+		builtin = builtinMeanwhile()
+	}
 	o := session.Options{
 		Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote,
 		// Requests over --listen carry the wall clock in Date; the
 		// learner's own requests keep the deterministic sim clock.
 		Server: sim.New(sim.Options{WallClockDate: true}),
 	}
+	// The full screen's first frame does not wait for the disk; line mode
+	// saves within each command, which reports a failed save.
+	o.SaveInBackground = interactive
 	var progress *lessons.Progress
 	var notice string
 	if !sandbox {
-		ls, err := loadCurriculum(f)
+		// A host's folder of lessons is checked before progress is opened
+		// (a folder with problems stops the program, progress untouched);
+		// the built-in lessons cannot have problems, so without a folder
+		// progress opens while they are parsed.
+		if f.lessonsDir == "" {
+			var err error
+			if progress, notice, err = openProgress(f); err != nil {
+				return err
+			}
+		}
+		ls, err := combineCurriculum(f, builtin)
 		if err != nil {
 			return err
 		}
-		if progress, notice, err = openProgress(f); err != nil {
-			return err
+		if f.lessonsDir != "" {
+			if progress, notice, err = openProgress(f); err != nil {
+				return err
+			}
 		}
 		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
 	}
@@ -442,8 +520,6 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	}
 	defer sess.Close()
 
-	// A dumb terminal cannot draw the full screen; line mode works everywhere.
-	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,

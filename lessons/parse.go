@@ -94,18 +94,19 @@ func (p *parser) parse(data []byte) *Lesson {
 		p.errorf(0, "the file is %d bytes; a lesson file may be at most 1 MiB", len(data))
 		return l
 	}
-	data = []byte(strings.TrimPrefix(string(data), "\uFEFF"))
-	if !utf8.Valid(data) {
-		line := 1 + strings.Count(string(data[:termsafe.InvalidAt(data)]), "\n")
+	// One copy of the file as text: every line below is a piece of it.
+	text := strings.TrimPrefix(string(data), "\uFEFF")
+	if !utf8.ValidString(text) {
+		line := 1 + strings.Count(text[:termsafe.InvalidAt([]byte(text))], "\n")
 		p.errorf(line, "the file is not UTF-8 text; save it as UTF-8")
 	}
-	raw := strings.Split(string(data), "\n")
+	raw := strings.Split(text, "\n")
 	lines := make([]numbered, len(raw))
 	for i, s := range raw {
 		lines[i] = numbered{n: i + 1, text: strings.TrimSuffix(s, "\r")}
 	}
 	p.checkText(lines)
-	if len(data) == 0 || strings.TrimSpace(string(data)) == "" {
+	if strings.TrimSpace(text) == "" {
 		p.errorf(0, "the file is empty; a lesson starts with front matter (\"---\", \"id: …\", \"title: …\", \"fixture: …\", \"---\")")
 		return l
 	}
