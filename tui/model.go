@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -87,6 +88,7 @@ type Model struct {
 	heldRun string
 	fresh   []sim.Event // onUpdates' buffer
 	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
+	earlyID int         // numbers each keeping of early
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -229,6 +231,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case sentMsg:
 		cmds = append(cmds, m.showEarly(), m.onSent(msg))
+
+	case showEarlyMsg:
+		if msg.id == m.earlyID {
+			cmds = append(cmds, m.showEarly())
+		}
 
 	case repeatTickMsg:
 		if m.job != nil && m.job.ID == msg.Job && !m.job.InFlight {
@@ -796,21 +803,32 @@ func (m *Model) skip() tea.Cmd {
 // takeUpdates shows the session's updates, except a batch's own exchanges
 // that come before the batch's result (sentMsg): those wait for it, so
 // that the log and the repeat's count move together, in one frame, in
-// whichever order the two arrive (see also onSent). The waiting is short:
-// the result is on its way when the exchanges are in the session.
+// whichever order the two arrive (see also onSent). The result is on its
+// way when the exchanges are in the session; should it not come within
+// earlyWait (another command's updates, caught while a slow batch is on
+// the network), they are shown anyway.
 func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
 	if j := m.job; j != nil && j.InFlight && (m.early != nil || byCommand(msg.Updates)) {
-		if m.early == nil {
-			m.early = &msg
-		} else {
+		if m.early != nil {
 			m.early.Updates = append(m.early.Updates, msg.Updates...)
 			m.early.Skipped += msg.Skipped
 			m.early.Snap = msg.Snap
+			return m.waitUpdates()
 		}
-		return m.waitUpdates()
+		m.early = &msg
+		m.earlyID++
+		id := m.earlyID
+		return tea.Batch(m.waitUpdates(), tea.Tick(earlyWait, func(time.Time) tea.Msg { return showEarlyMsg{id} }))
 	}
 	return tea.Batch(m.showEarly(), m.onUpdates(msg))
 }
+
+// earlyWait is the longest a batch's exchanges wait for its result.
+const earlyWait = 100 * time.Millisecond
+
+// showEarlyMsg shows updates kept back since takeUpdates numbered them id,
+// if they are still kept.
+type showEarlyMsg struct{ id int }
 
 // showEarly shows the updates takeUpdates kept back, if any.
 func (m *Model) showEarly() tea.Cmd {

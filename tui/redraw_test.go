@@ -233,3 +233,24 @@ func TestLogCountsWhatItHoldsPastItsLimit(t *testing.T) {
 		d.mustContain(fmt.Sprintf("── log · %d events", sum()))
 	}
 }
+
+// Exchanges kept back for a batch's result are shown anyway when it is
+// late (earlyWait), and the count follows when the result comes.
+func TestKeptUpdatesAreShownIfTheResultIsLate(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	_, cmd := d.m.Update(d.ticks[0])
+	d.ticks = d.ticks[1:]
+	msgs := d.run(cmd)
+	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
+	d.mustNotContain("×2")
+	_, _ = d.m.Update(showEarlyMsg{d.m.earlyID}) // earlyWait has passed
+	d.mustContain("×2", "sending 1/10")
+	_, cmd = d.m.Update(msgs[0])
+	d.ticks = append(d.ticks, d.run(cmd)...)
+	d.mustContain("×2", "sending 2/10")
+	finishJob(d)
+	d.mustContain("sent ×10 → 200 OK", "×10")
+}
