@@ -240,30 +240,30 @@ func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
 	switch {
 	case m.overlay == overlayWelcome:
-		return []key.Binding{bind("any key", "start"), bind("ctrl+c", "quit")}
+		return []key.Binding{footKeys.anyStart, footKeys.ctrlCQuit}
 	case m.overlay == overlayNotice:
-		return []key.Binding{bind("any key", "go on"), bind("ctrl+c", "quit")}
+		return []key.Binding{footKeys.anyGoOn, footKeys.ctrlCQuit}
 	case m.overlay == overlayContents:
-		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
+		return []key.Binding{footKeys.upDownChoose, footKeys.enterOpen, footKeys.escClose}
 	case m.overlay == overlayReset && m.reset.Asking() != resetNone:
-		return []key.Binding{bind("y", "yes, reset"), bind("n/esc", "no")}
+		return []key.Binding{footKeys.yesReset, footKeys.noReset}
 	case m.overlay == overlayReset && m.ss.sess.Mode() == session.Sandbox:
-		return []key.Binding{bind("s", "reset the server"), bind("esc", "cancel")}
+		return []key.Binding{footKeys.resetServer, footKeys.escCancel}
 	case m.overlay == overlayReset:
-		return []key.Binding{bind("s/l/a", "choose"), bind("esc", "cancel")}
+		return []key.Binding{footKeys.slaChoose, footKeys.escCancel}
 	case m.overlay != overlayNone:
-		return []key.Binding{bind("esc", "close"), bind("↑/↓", "scroll")}
+		return []key.Binding{footKeys.escClose, footKeys.upDownScroll}
 	case m.focus == paneComposer:
-		b := []key.Binding{k.Send, bind("esc", "leave"), bind("ctrl+r", "×N"), bind("ctrl+o", "form"), k.FocusNext}
+		b := []key.Binding{k.Send, footKeys.escLeave, footKeys.ctrlRRepeat, footKeys.ctrlOForm, k.FocusNext}
 		if m.job != nil {
-			b = append([]key.Binding{bind("ctrl+x", "finish repeat")}, b...)
+			b = append([]key.Binding{footKeys.ctrlXFinish}, b...)
 		}
-		return append(b, bind("f1", "help"), bind("ctrl+c", "quit"))
+		return append(b, footKeys.f1Help, footKeys.ctrlCQuit)
 	case m.focus == paneServer && m.inWire():
-		return []key.Binding{bind("↑/↓", "scroll"), bind("esc", "back to the log"), k.Undo, k.FocusNext, k.Help, k.Quit}
+		return []key.Binding{footKeys.upDownScroll, footKeys.escBackToLog, k.Undo, k.FocusNext, k.Help, k.Quit}
 	case m.focus == paneServer:
 		// c (chart) is left out to fit 80 columns; the chart's header names it.
-		b := []key.Binding{bind("↑/↓", "select"), bind("⏎", "wire view"), short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+		b := []key.Binding{footKeys.upDownSelect, footKeys.enterWire, short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
 		if m.job != nil {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
@@ -284,6 +284,37 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 		return b
 	}
+}
+
+// footKeys are the footer's own labels for keys (shortHelp), made once:
+// the footer is drawn after every message.
+var footKeys = struct {
+	anyStart, anyGoOn, ctrlCQuit, f1Help                           key.Binding
+	upDownChoose, upDownScroll, upDownSelect, enterOpen, enterWire key.Binding
+	escClose, escCancel, escLeave, escBackToLog                    key.Binding
+	yesReset, noReset, resetServer, slaChoose                      key.Binding
+	ctrlRRepeat, ctrlOForm, ctrlXFinish                            key.Binding
+}{
+	anyStart:     bind("any key", "start"),
+	ctrlCQuit:    bind("ctrl+c", "quit"),
+	anyGoOn:      bind("any key", "go on"),
+	upDownChoose: bind("↑/↓", "choose"),
+	enterOpen:    bind("⏎", "open"),
+	escClose:     bind("esc", "close"),
+	yesReset:     bind("y", "yes, reset"),
+	noReset:      bind("n/esc", "no"),
+	resetServer:  bind("s", "reset the server"),
+	escCancel:    bind("esc", "cancel"),
+	slaChoose:    bind("s/l/a", "choose"),
+	upDownScroll: bind("↑/↓", "scroll"),
+	escLeave:     bind("esc", "leave"),
+	ctrlRRepeat:  bind("ctrl+r", "×N"),
+	ctrlOForm:    bind("ctrl+o", "form"),
+	ctrlXFinish:  bind("ctrl+x", "finish repeat"),
+	f1Help:       bind("f1", "help"),
+	escBackToLog: bind("esc", "back to the log"),
+	upDownSelect: bind("↑/↓", "select"),
+	enterWire:    bind("⏎", "wire view"),
 }
 
 func bind(keys, desc string) key.Binding {
