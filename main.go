@@ -22,7 +22,6 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/session"
@@ -101,13 +100,10 @@ func exitCode(err error) int {
 // The command line is cobra's, styled by fang, which adds --help and
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	// The tutorial's first wait is for the built-in lessons: when the
-	// command line runs it, they are parsed while cobra and fang set up
-	// and the progress file opens.
-	var builtin func() ([]*lessons.Lesson, error)
-	if runsTheTutorial(args) {
-		builtin = lessons.BuiltinMeanwhile(true)
-	}
+	// The tutorial's first wait is for the built-in lessons: they are
+	// parsed while cobra and fang set up and the progress file opens. Other
+	// commands leave them unused, about a millisecond of another core's time.
+	builtin := lessons.BuiltinMeanwhile(true)
 	root := newRootCommand(stdin, stdout, stderr, builtin)
 	quietOnStop(ctx, root)
 	root.SetArgs(args)
@@ -425,37 +421,6 @@ func helpCommand(root *cobra.Command) *cobra.Command {
 // loadCurriculum returns the built-in lessons, plus or instead of a host's folder.
 func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return combineCurriculum(f, lessons.Builtin)
-}
-
-// runsTheTutorial reports whether a command line runs the tutorial itself
-// (the root command) rather than a subcommand, help or the version, judged
-// before cobra parses it: every word is a tutorial flag or the value of
-// one. A command line it cannot judge (a flag it does not know, a word that
-// is not a flag's value) counts as not: the tutorial then parses the lessons
-// when it starts, a little later.
-func runsTheTutorial(args []string) bool {
-	var probe cobra.Command
-	var f tutorialFlags
-	addTutorialFlags(&probe, &f)
-	fs := probe.Flags()
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		var fl *pflag.Flag
-		switch {
-		case strings.HasPrefix(a, "--"):
-			fl = fs.Lookup(name)
-		case strings.HasPrefix(a, "-") && len(name) == 1:
-			fl = fs.ShorthandLookup(name)
-		}
-		if fl == nil {
-			return false // a subcommand, --help, --version, "--", or a mistake
-		}
-		if fl.NoOptDefVal == "" && !hasValue {
-			i++ // the next word is this flag's value
-		}
-	}
-	return true
 }
 
 // collectAfterFirstFrame keeps the garbage collector from running until

@@ -67,43 +67,6 @@ func TestTheCollectorHoldKeepsStricterSettings(t *testing.T) {
 	waitForRestore(t, restored, 50000, 32<<20)
 }
 
-// Which command lines start parsing the built-in lessons before cobra has
-// read them: only those that run the tutorial itself. A wrong "yes" would
-// parse for nothing; a wrong "no" only starts the parse a little later.
-func TestRunsTheTutorialIsJudgedFromTheCommandLine(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want bool
-	}{
-		{nil, true},
-		{[]string{"--lesson", "put-replace"}, true},
-		{[]string{"--lesson=put-replace", "--plain", "-v"}, true},
-		{[]string{"--progress", "p.json", "--lessons", "dir", "--only-lessons"}, true},
-		{[]string{"--theme", "dark", "--color", "--listen", "127.0.0.1:0"}, true},
-		{[]string{"--lesson", "serve"}, true}, // a lesson id, not the command
-		{[]string{"--plain=false"}, true},
-		{[]string{"sandbox"}, false},
-		{[]string{"--plain", "sandbox"}, false},
-		{[]string{"--progress", "p.json", "lessons"}, false},
-		{[]string{"serve", "--listen", "127.0.0.1:0"}, false},
-		{[]string{"lint", "dir"}, false},
-		{[]string{"help"}, false},
-		{[]string{"--help"}, false},
-		{[]string{"-h"}, false},
-		{[]string{"--version"}, false},
-		{[]string{"--no-such-flag"}, false},
-		{[]string{"-x"}, false},
-		{[]string{"-vx"}, false},
-		{[]string{"--"}, false},
-		{[]string{"-"}, false},
-		{[]string{"__complete", "--lesson", ""}, false},
-	} {
-		if got := runsTheTutorial(tc.args); got != tc.want {
-			t.Errorf("runsTheTutorial(%q) = %v, want %v", tc.args, got, tc.want)
-		}
-	}
-}
-
 // The lessons parsed before the command line was read are the ones the
 // tutorial plays, asked for once; the sandbox does not ask for them.
 func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
