@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -848,28 +849,127 @@ func BenchmarkTimeToFirstFrame(b *testing.B) {
 	}
 	for _, name := range []string{"minimal", "glamour-floor", "putpost", "putpost-silent"} {
 		b.Run(name, func(b *testing.B) {
-			var ds []time.Duration
+			var ds, cpus []time.Duration
 			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				dir, err := os.MkdirTemp(binDir, "state-")
-				if err != nil {
-					b.Fatal(err)
+				d, cpu, ok := firstFrameOnce(b, bins[name], frames[name], name == "putpost-silent")
+				ds = append(ds, d)
+				if ok {
+					cpus = append(cpus, cpu)
 				}
-				b.StartTimer()
-				start := time.Now()
-				pt, err := launch(b, bins[name], ptyOptions{cols: 120, rows: 40, dir: dir, silent: name == "putpost-silent"})
-				if err != nil {
-					b.Fatal(err)
-				}
-				done := pt.await(b, pt.watchFor(frames[name]), "first frame")
-				ds = append(ds, done.Sub(start))
-				b.StopTimer()
-				pt.stop()
-				_ = os.RemoveAll(dir)
-				b.StartTimer()
 			}
 			report(b, ds)
+			reportCPU(b, cpus)
 		})
+	}
+	// The glamour floor and putpost started one after the other, in turn
+	// first: the ratio of each pair (pair×glamour-floor, the median) is
+	// taken within the same half second, when the machine is as busy for
+	// both, unlike the ratio of medians taken seconds apart.
+	b.Run("paired", func(b *testing.B) {
+		var ratios, cpuRatios []float64
+		for i := 0; i < b.N; i++ {
+			var ds, cpus [2]time.Duration
+			cpuOK := true
+			for j := range 2 {
+				k := (i + j) % 2 // 0: the floor, 1: putpost
+				name := []string{"glamour-floor", "putpost"}[k]
+				d, cpu, ok := firstFrameOnce(b, bins[name], frames[name], false)
+				ds[k], cpus[k], cpuOK = d, cpu, cpuOK && ok
+			}
+			ratios = append(ratios, float64(ds[1])/float64(ds[0]))
+			if cpuOK {
+				cpuRatios = append(cpuRatios, float64(cpus[1])/float64(cpus[0]))
+			}
+		}
+		b.ReportMetric(medianOf(ratios), "pair×glamour-floor")
+		if len(cpuRatios) > 0 {
+			b.ReportMetric(medianOf(cpuRatios), "pair-cpu×glamour-floor")
+		}
+	})
+}
+
+// firstFrameOnce starts bin in a 120×40 pseudo-terminal (one that never
+// answers queries when silent) with a fresh state folder, and returns the
+// time until frame holds on its screen and, when Linux tells it, the CPU
+// time the program used by then. Only the start and the wait are timed.
+func firstFrameOnce(b *testing.B, bin string, frame func(string) bool, silent bool) (d, cpu time.Duration, cpuOK bool) {
+	b.Helper()
+	b.StopTimer()
+	dir, err := os.MkdirTemp(binDir, "state-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	start := time.Now()
+	pt, err := launch(b, bin, ptyOptions{cols: 120, rows: 40, dir: dir, silent: silent})
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := pt.await(b, pt.watchFor(frame), "first frame")
+	cpu, cpuOK = onCPU(pt.cmd.Process.Pid)
+	b.StopTimer()
+	pt.stop()
+	_ = os.RemoveAll(dir)
+	b.StartTimer()
+	return done.Sub(start), cpu, cpuOK
+}
+
+// medianOf is the median of xs (not empty).
+func medianOf(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+// onCPU is how long every thread of process pid has run on a CPU so far
+// (Linux's /proc/PID/task/*/schedstat, in nanoseconds). Unlike the time to
+// the first frame it does not grow when other jobs hold the CPUs, so it
+// shows a change in start-up work on a busy machine.
+func onCPU(pid int) (time.Duration, bool) {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, false
+	}
+	var sum time.Duration
+	for _, task := range tasks {
+		data, err := os.ReadFile(filepath.Join(dir, task.Name(), "schedstat"))
+		if err != nil {
+			continue // the thread ended
+		}
+		fields := strings.Fields(string(data))
+		if len(fields) == 0 {
+			return 0, false
+		}
+		ns, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += time.Duration(ns)
+	}
+	return sum, true
+}
+
+// cpuMedians keeps each sub-benchmark's median CPU time to its first frame.
+var cpuMedians sync.Map // b.Name() → float64 ms
+
+// reportCPU adds the median CPU time to the first frame (cpu-ms) and its
+// ratio to the glamour floor's (cpu×glamour-floor).
+func reportCPU(b *testing.B, cpus []time.Duration) {
+	if len(cpus) == 0 {
+		return
+	}
+	sorted := slices.Clone(cpus)
+	slices.Sort(sorted)
+	median := float64(sorted[len(sorted)/2]) / 1e6
+	b.ReportMetric(median, "cpu-ms")
+	cpuMedians.Store(b.Name(), median)
+	floor := b.Name()[:strings.LastIndex(b.Name(), "/")] + "/glamour-floor"
+	if m, ok := cpuMedians.Load(floor); ok && floor != b.Name() {
+		b.ReportMetric(median/m.(float64), "cpu×glamour-floor")
 	}
 }
 

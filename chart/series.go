@@ -67,6 +67,30 @@ type Series struct {
 	Cur     float64 // the value now
 	CurText string
 	Has     bool // the value exists now
+
+	// read is the newest body a field was read from and what it gave: a
+	// repeat stores the same body again and again, and decoding it costs
+	// more than comparing it.
+	read fieldRead
+}
+
+// fieldRead is a NumberField read: the body (a copy), the field and the result.
+type fieldRead struct {
+	body  []byte
+	field string
+	v     float64
+	text  string
+	ok    bool
+}
+
+// numberField is NumberField through the series' last read.
+func (s *Series) numberField(body []byte, field string) (float64, string, bool) {
+	r := &s.read
+	if r.body == nil || r.field != field || !bytes.Equal(r.body, body) {
+		v, text, ok := NumberField(body, field)
+		*r = fieldRead{body: bytes.Clone(body), field: field, v: v, text: text, ok: ok}
+	}
+	return r.v, r.text, r.ok
 }
 
 // Observe takes in new events and the resources read after them. first says
@@ -222,7 +246,7 @@ func History(spec Spec, evs []sim.Event, res []Resource) (values []float64, text
 				continue
 			}
 		} else {
-			cur, curText = step(spec, cur, curText, ev)
+			cur, curText = step(spec, cur, curText, ev, NumberField)
 		}
 		if ev.Kind == sim.KindExchange {
 			values, texts = append(values, cur), append(texts, curText)
@@ -274,15 +298,15 @@ func (s *Series) sample(ev sim.Event) {
 	if ev.Kind != sim.KindExchange || !s.Has {
 		return
 	}
-	s.Cur, s.CurText = step(s.Spec, s.Cur, s.CurText, ev)
+	s.Cur, s.CurText = step(s.Spec, s.Cur, s.CurText, ev, s.numberField)
 	s.add(s.Cur, s.CurText)
 	s.Reqs++
 }
 
 // step is the plotted value after ev, from cur: the resource count moves
 // with what ev created and deleted; a field takes the value the newest
-// change to its resource left.
-func step(spec Spec, cur float64, curText string, ev sim.Event) (float64, string) {
+// change to its resource left, as number reads it (NumberField).
+func step(spec Spec, cur float64, curText string, ev sim.Event, number func([]byte, string) (float64, string, bool)) (float64, string) {
 	if spec.Field == "" {
 		for _, c := range ev.Changes {
 			switch {
@@ -298,7 +322,7 @@ func step(spec Spec, cur float64, curText string, ev sim.Event) (float64, string
 		if c.Path != spec.Path || c.After == nil {
 			continue
 		}
-		if v, text, ok := NumberField(c.After, spec.Field); ok {
+		if v, text, ok := number(c.After, spec.Field); ok {
 			cur, curText = v, text
 		}
 	}

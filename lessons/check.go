@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // CheckKind names what a Check tests.
@@ -412,6 +413,19 @@ func (p *parser) checkPath(line int, path string, wildcard bool) bool {
 
 // decodeJSON decodes exactly one JSON value, keeping numbers exact.
 func decodeJSON(data []byte) (any, error) {
+	// A number alone, the usual value of a check, is what the decoder below
+	// makes of it (leading JSON white space skipped, trailing space allowed)
+	// without making a decoder.
+	if t := bytes.TrimRightFunc(bytes.TrimLeft(data, " \t\r\n"), unicode.IsSpace); len(t) > 0 &&
+		(t[0] == '-' || '0' <= t[0] && t[0] <= '9') && json.Valid(t) {
+		return json.Number(t), nil
+	}
+	return decodeJSONValue(data)
+}
+
+// decodeJSONValue is decodeJSON for any value: one JSON value, numbers as
+// json.Number, nothing but white space after it.
+func decodeJSONValue(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

@@ -3,6 +3,7 @@ package lessons
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,24 @@ func FuzzForView(f *testing.F) {
 			if checkPerView(s) && strings.Count(out, "{screen:") > strings.Count(s, "{screen:")-len(perView.FindAllString(s, -1)) {
 				t.Fatalf("%q → %q keeps a complete {screen:…}", s, out)
 			}
+		}
+	})
+}
+
+// decodeJSON's shortcut for a number alone gives what the decoder gives:
+// the same value, or an error where the decoder has one.
+func FuzzDecodeJSONNumber(f *testing.F) {
+	for _, s := range []string{"100", " -1.5e3 ", "0", "01", "-", "1 2", "1\u00a0", "\u00a01", "\t7\n", "1e", "1.", "-0", "100x", `"100"`, "[1]", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeJSON(data)
+		want, werr := decodeJSONValue(data)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeJSON(%q): error %v, the decoder's %v", data, err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeJSON(%q) = %#v, the decoder gives %#v", data, got, want)
 		}
 	})
 }

@@ -36,6 +36,9 @@ var liveSample = map[string]string{"etag": `"0"`, "field": "0", "location": "/cu
 // lines holding live values can still be parsed and checked when the file is
 // loaded.
 func (p *parser) checkLive(n int, s string) string {
+	if !strings.Contains(s, "{{") {
+		return s // no live value: the pattern would find none
+	}
 	return livePattern.ReplaceAllStringFunc(s, func(m string) string {
 		name, args := splitLive(m)
 		want, ok := liveArgs[name]

@@ -39,5 +39,6 @@ func ForView(text string, v View) string {
 // checkPerView reports a {screen: that is not a whole
 // {screen: …|line: …} on its line.
 func checkPerView(s string) bool {
-	return strings.Count(s, "{screen:") == len(perView.FindAllStringIndex(s, -1))
+	n := strings.Count(s, "{screen:")
+	return n == 0 || n == len(perView.FindAllStringIndex(s, -1)) // every match holds "{screen:"
 }

@@ -46,6 +46,12 @@ type Options struct {
 	// AllowRemote permits an address that is not loopback.
 	Listen      string
 	AllowRemote bool
+	// SaveInBackground saves progress as Session.SaveInBackground does from
+	// the start, so that the save New makes when it opens a lesson (two
+	// syncs to disk for a file store) does not hold up the view that
+	// follows. A full screen sets it; line mode, which reports a failed save
+	// with the command that caused it, does not.
+	SaveInBackground bool
 }
 
 // Session is one learner's world. Create it with New; Close it when done.
@@ -134,6 +140,9 @@ func New(o Options) (*Session, error) {
 		ls = o.Lessons
 	}
 	s.prog = o.Progress
+	if o.SaveInBackground {
+		s.SaveInBackground()
+	}
 	s.eng = lessons.NewEngine(ls, srv, o.Progress)
 	if o.Mode == Tutorial && o.Lesson != "" {
 		if err := s.eng.Goto(o.Lesson); err != nil {
@@ -147,7 +156,11 @@ func New(o Options) (*Session, error) {
 	// The feed starts after whatever set-up sent (a resumed lesson's
 	// replayed steps): views begin from the state, not from its history.
 	s.feed = srv.Feed(srv.LastSeq())
+	// A background save that failed already may be reporting it
+	// (saveFailed): the status is set under the lock, before that report.
+	s.mu.Lock()
 	s.enterStepLocked()
+	s.mu.Unlock()
 	go s.pump()
 	return s, nil
 }

@@ -451,3 +451,70 @@ func TestABackgroundSaveThatFailsIsPublished(t *testing.T) {
 		}
 	}
 }
+
+// gatedStore keeps progress in memory and makes every save wait until the
+// test opens the gate: a disk that is slow to sync.
+type gatedStore struct {
+	gate  chan struct{}
+	mu    sync.Mutex
+	saved lessons.ProgressState
+}
+
+func (g *gatedStore) Load() (lessons.ProgressState, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.saved, nil
+}
+
+func (g *gatedStore) Update(change func(*lessons.ProgressState)) (lessons.ProgressState, error) {
+	<-g.gate
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	change(&g.saved)
+	return g.saved, nil
+}
+
+// With SaveInBackground, opening a session does not wait for the save of
+// the lesson it opens: a screen can draw while the disk syncs, and Close
+// waits for the save, which keeps where the learner is.
+func TestOpeningSavesInTheBackgroundWhenAsked(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &gatedStore{gate: make(chan struct{})}
+	p, err := lessons.NewProgress(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan *Session, 1)
+	go func() {
+		s, err := New(Options{Mode: Tutorial, Lessons: ls, Lesson: "put-replace", Progress: p, SaveInBackground: true})
+		if err != nil {
+			t.Error(err)
+		}
+		opened <- s
+	}()
+	var s *Session
+	select {
+	case s = <-opened:
+	case <-time.After(10 * time.Second):
+		close(store.gate)
+		t.Fatal("New waited for the progress store")
+	}
+	if s == nil {
+		close(store.gate)
+		return
+	}
+	if got := s.Lesson().ID; got != "put-replace" || p.Current() != "put-replace" {
+		t.Errorf("opened lesson %q, progress says %q; want put-replace", got, p.Current())
+	}
+	if saved, _ := store.Load(); saved.Current != "" {
+		t.Errorf("the store was written before the gate opened: %+v", saved)
+	}
+	close(store.gate)
+	s.Close()
+	if saved, _ := store.Load(); saved.Current != "put-replace" {
+		t.Errorf("after Close the store holds %+v, want the current lesson put-replace", saved)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/putpost/putpost/lessons"
 )
@@ -113,5 +114,37 @@ func BenchmarkResizeAfterAFlood(b *testing.B) {
 	for b.Loop() {
 		d.send(tea.WindowSizeMsg{Width: 120 + i%2, Height: 40})
 		i++
+	}
+}
+
+// BenchmarkRepeatBatch measures what one batch of a paced ×1000 costs the
+// screen, as the program runs it but in the benchmark's goroutine: the tick
+// that sends 17 PUTs through the session, the batch's result and its 17
+// events through Update, and one View after each message (Bubble Tea asks
+// for one after every message). 120×40, true colour, the built-in lesson
+// "idempotence", as BenchmarkAnimate. The sim's own work is included.
+func BenchmarkRepeatBatch(b *testing.B) {
+	d := newDriver(b, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.send(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
+	start := func() {
+		d.keys("e", "ctrl+l")
+		d.typeLine(`PUT /accounts/42 {"balance":100} x1000`)
+		d.keys("enter")
+		_ = d.m.View()
+	}
+	start()
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(d.ticks) == 0 {
+			b.StopTimer()
+			d.keys("esc")
+			start()
+			b.StartTimer()
+		}
+		msg := d.ticks[0]
+		d.ticks = d.ticks[1:]
+		d.viewEach = true
+		d.step(msg)
+		d.viewEach = false
 	}
 }

@@ -42,9 +42,23 @@ func (s *serverPane) chartHeight() int {
 	}
 }
 
+// chartRow is one row of the plot as drawn: its axis label and tick, its
+// blocks, and the line drawn from them.
+type chartRow struct {
+	lab, tick, blocks string
+	line              string
+}
+
+// chartRowsFor is what every row of the plot was drawn for.
+type chartRowsFor struct {
+	w, lw int
+	st    *Styles
+}
+
 // rebuildChart draws the chart's lines for the current series and size.
 // Update calls it whenever either changes; View only copies the lines.
 func (s *serverPane) rebuildChart() {
+	s.touch()
 	w := s.w
 	if w <= 0 {
 		s.chartLines = nil
@@ -115,6 +129,15 @@ func (s *serverPane) rebuildChart() {
 	}
 	plot := chart.PlotRows(cols, lo, hi, rows)
 	mid := chart.FlatRow(rows)
+	// Most batches of a repeat leave the plot as it was (a flat line, a
+	// curve squeezed into the same columns): a row drawn from the same
+	// label and blocks as last time is kept as it was drawn.
+	memo := s.chartRows
+	if s.chartRowsFor != (chartRowsFor{w: w, lw: lw, st: st}) {
+		memo = nil
+	}
+	s.chartRowsFor = chartRowsFor{w: w, lw: lw, st: st}
+	s.chartRows = s.chartRows[:0:0]
 	for r, p := range plot {
 		lab, tick := "", "│"
 		switch {
@@ -126,13 +149,20 @@ func (s *serverPane) rebuildChart() {
 		case !flat && r == rows-1:
 			lab, tick = loText, "┤"
 		}
-		axis := ""
-		if lw > 0 {
-			axis = st.Muted.Render(strings.Repeat(" ", lw-ansi.StringWidth(lab))+lab) + st.Faint.Render(" "+tick)
+		row := chartRow{lab: lab, tick: tick, blocks: p}
+		if r < len(memo) && memo[r].lab == lab && memo[r].tick == tick && memo[r].blocks == p {
+			row.line = memo[r].line
 		} else {
-			axis = st.Faint.Render(" " + tick)
+			axis := ""
+			if lw > 0 {
+				axis = st.Muted.Render(strings.Repeat(" ", lw-ansi.StringWidth(lab))+lab) + st.Faint.Render(" "+tick)
+			} else {
+				axis = st.Faint.Render(" " + tick)
+			}
+			row.line = fitLine(axis+st.Chart.Render(p), w)
 		}
-		lines = append(lines, fitLine(axis+st.Chart.Render(p), w))
+		s.chartRows = append(s.chartRows, row)
+		lines = append(lines, row.line)
 	}
 
 	// Footer: the first and the last value, and over how many requests.

@@ -82,7 +82,7 @@ func BenchmarkClassroom(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				l.sendRepeat(b)
+				l.sendRepeat(b, 100)
 			}()
 		}
 		wg.Wait()
@@ -136,22 +136,22 @@ func startLearner(b *testing.B, ls []*lessons.Lesson) *learner {
 	return l
 }
 
-// sendRepeat types the ×100 PUT into the composer as a terminal would send
-// the keys, waits for all 100 exchanges, and records the frame rate.
-func (l *learner) sendRepeat(b *testing.B) {
+// sendRepeat types the PUT ×n into the composer as a terminal would send
+// the keys, waits for all n exchanges, and records the frame rate.
+func (l *learner) sendRepeat(b *testing.B, n int) {
 	srv := l.sess.Server()
 	before := srv.LastSeq()
 	frames := l.out.frames.Load()
 	start := time.Now()
 	// e focuses the composer, ctrl+l clears it, enter sends, esc leaves.
-	if _, err := io.WriteString(l.in, "e\x0cPUT /accounts/42 {\"balance\":100} x100\r"); err != nil {
+	if _, err := fmt.Fprintf(l.in, "e\x0cPUT /accounts/42 {\"balance\":100} x%d\r", n); err != nil {
 		b.Error(err)
 		return
 	}
 	deadline := time.Now().Add(60 * time.Second)
-	for srv.LastSeq() < before+100 {
+	for srv.LastSeq() < before+uint64(n) {
 		if time.Now().After(deadline) {
-			b.Errorf("after 60 s only %d of 100 exchanges were sent", srv.LastSeq()-before)
+			b.Errorf("after 60 s only %d of %d exchanges were sent", srv.LastSeq()-before, n)
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -230,4 +230,44 @@ func cpuOver(d time.Duration) float64 {
 	c := cpuTime()
 	time.Sleep(d)
 	return (cpuTime() - c).Seconds() / d.Seconds()
+}
+
+// BenchmarkAnimate runs one full screen as BenchmarkClassroom runs each of
+// its room (a real Bubble Tea program, 120×40, true colour, lesson
+// "idempotence") and makes it animate PUT /accounts/42 {"balance":100}
+// ×1000, the repeat docs/bench/screen.sh watches from outside. Each
+// iteration waits for the 1,000 exchanges and for the screen to settle.
+// Reported per ×1000:
+//
+//   - cpu-ms: CPU (user + system) of the whole process, the sim's
+//     exchanges and the settling included; it depends on the work done,
+//     not on how long the machine made the repeat take;
+//
+//   - frames, KiB: the frames written to the terminal and their size.
+//
+//     go test ./tui -run '^$' -bench Animate -benchtime 5x
+func BenchmarkAnimate(b *testing.B) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := startLearner(b, ls)
+	defer l.stop()
+	l.waitQuiet(b, 10*time.Second)
+	var cpu time.Duration
+	var frames, bytes int64
+	b.ResetTimer()
+	for range b.N {
+		cpu0, f0, n0 := cpuTime(), l.out.frames.Load(), l.out.bytes.Load()
+		l.sendRepeat(b, 1000)
+		l.waitQuiet(b, 30*time.Second)
+		cpu += cpuTime() - cpu0
+		frames += l.out.frames.Load() - f0
+		bytes += l.out.bytes.Load() - n0
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(cpu.Milliseconds())/n, "cpu-ms")
+	b.ReportMetric(float64(frames)/n, "frames")
+	b.ReportMetric(float64(bytes)/1024/n, "KiB")
 }

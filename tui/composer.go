@@ -17,7 +17,6 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
@@ -117,6 +116,9 @@ type composer struct {
 	queued  []string
 
 	w, h int // inner size
+
+	viewFor   composerViewFor // what viewLines were drawn from
+	viewLines []string        // the one-line composer as View drew it last
 }
 
 func newComposer(st *Styles) composer {
@@ -894,11 +896,62 @@ func (c *composer) Refresh() {
 	c.bodyView = c.body.View()
 }
 
-// View draws the composer's inner lines (the root draws the border).
+// composerViewFor is everything the one-line composer's lines are drawn
+// from, when they can be kept (see View): the request line's, then the
+// status line's.
+type composerViewFor struct {
+	line                         composerLineFor
+	running, status, statusShort string
+	queued, lineRepeat, repeat   int
+	w                            int
+}
+
+// composerLineFor is what the request line is drawn from.
+type composerLineFor struct {
+	value                string
+	pos, lineW           int
+	focused, lineFocused bool
+	st                   *Styles
+}
+
+// View draws the composer's inner lines (the root draws the border). The
+// one-line composer's lines are kept until what they are drawn from
+// changes (composerViewFor), the request line on its own (a repeat's count
+// changes the line under it), except while the learner edits a request
+// too long for the line: the field then scrolls with the cursor, which the
+// text input keeps to itself. The caller must not change them.
 func (c *composer) View() []string {
+	kept := c.viewLines
+	c.viewLines = nil
 	if c.form {
 		return c.formView()
 	}
+	if c.err != nil {
+		return c.draw(c.lineView())
+	}
+	val := c.line.Value()
+	key := composerViewFor{
+		line: composerLineFor{value: val, pos: c.line.Position(), lineW: c.line.Width(),
+			focused: c.focused, lineFocused: c.line.Focused(), st: c.st},
+		running: c.running, status: c.status, statusShort: c.statusShort,
+		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w}
+	if c.focused && ansi.StringWidth(val) > c.line.Width() {
+		return c.draw(c.lineView())
+	}
+	switch {
+	case kept != nil && key == c.viewFor:
+		c.viewLines = kept
+	case kept != nil && key.line == c.viewFor.line:
+		c.viewFor, c.viewLines = key, c.draw(kept[0])
+	default:
+		c.viewFor, c.viewLines = key, c.draw(c.lineView())
+	}
+	return c.viewLines
+}
+
+// draw draws the one-line composer's inner lines for View, under the
+// request line as lineView drew it.
+func (c *composer) draw(line string) []string {
 	n := c.effectiveRepeat()
 	right := c.st.Muted.Render(fmt.Sprintf("×%d ⏎ send", n))
 	if n > 1 {
@@ -908,11 +961,11 @@ func (c *composer) View() []string {
 	// end of the status line. An error takes the lines under the request,
 	// as many as it needs (the root grows the pane; see errorRows).
 	if c.err != nil {
-		return append([]string{c.lineView()}, c.errorLines(c.w)...)
+		return append([]string{line}, c.errorLines(c.w)...)
 	}
 	rw := ansi.StringWidth(right)
 	status := fitLine(c.statusLine(c.w-rw-1), max(1, c.w-rw-1)) + " " + right
-	return []string{c.lineView(), status}
+	return []string{line, status}
 }
 
 // lineView is the one-line request as drawn: never cut without a "…".
@@ -1006,7 +1059,7 @@ func (c *composer) caretPad(col int) (int, bool) {
 
 // wrapLines wraps text to w cells at spaces, each line styled and after
 // indent.
-func wrapLines(text string, w int, indent string, st lipgloss.Style) []string {
+func wrapLines(text string, w int, indent string, st ink) []string {
 	lines := strings.Split(ansi.Wrap(text, max(1, w), " "), "\n")
 	for i, ln := range lines {
 		lines[i] = indent + st.Render(strings.TrimRight(ln, " "))

@@ -14,6 +14,7 @@ type updatesMsg struct {
 	Updates []session.Update
 	Skipped uint64
 	Snap    serverSnap
+	noWait  bool // the waiting command for the next updates is running already
 }
 
 // waitUpdates blocks (in its own goroutine, as every tea.Cmd) until the
@@ -39,11 +40,17 @@ func waitUpdates(ss *shared) tea.Cmd {
 // (and what the session says it missed), and counts what it left out: a
 // flood of ten thousand costs a frame no more than n.
 func newestEvents(ups []session.Update, n int) ([]session.Update, uint64) {
-	events := 0
+	events, missed := 0, false
 	for _, u := range ups {
-		if u.Kind == session.UpdateEvent {
+		switch u.Kind {
+		case session.UpdateEvent:
 			events++
+		case session.UpdateMissed:
+			missed = true
 		}
+	}
+	if events <= n && !missed {
+		return ups, 0 // nothing to leave out: the batch as it came
 	}
 	var skipped uint64
 	out := ups[:0:0]

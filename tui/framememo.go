@@ -1,6 +1,9 @@
 package tui
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // frameMemo keeps the last frame and the boxes it was made of, so that a
 // View with the same inputs as the last one costs comparisons, not drawing.
@@ -46,6 +49,8 @@ type boxMemo struct {
 	focused      bool
 	fitted       bool
 	out          string
+	edgesFor     edgesFor
+	edges        boxEdges // the border drawn for edgesFor
 }
 
 // box is Styles.drawBox through the memo of slot: the same inputs as last
@@ -56,12 +61,27 @@ func (fm *frameMemo) box(slot int, st *Styles, r rect, title, right string, body
 		b.focused == focused && b.fitted == fitted && slices.Equal(b.body, body) {
 		return b.out
 	}
-	out := st.drawBox(r, title, right, body, focused, fitted)
+	out := ""
+	if r.W >= 2 && r.H >= 2 {
+		// A box drawn again is most often the same border around new lines.
+		if ef := (edgesFor{st: st, w: r.W, title: title, right: right, focused: focused}); ef != b.edgesFor {
+			b.edgesFor, b.edges = ef, st.boxEdges(r.W, title, right, focused)
+		}
+		out = r.frame(b.edges, body, fitted)
+	}
 	// The body may be a window on a pane's own lines, which the pane
 	// changes later: keep a copy of what was drawn.
-	*b = boxMemo{ok: true, st: st, r: r, title: title, right: right, body: slices.Clone(body),
-		focused: focused, fitted: fitted, out: out}
+	*b = boxMemo{ok: true, st: st, r: r, title: title, right: right, body: append(b.body[:0], body...),
+		focused: focused, fitted: fitted, out: out, edgesFor: b.edgesFor, edges: b.edges}
 	return out
+}
+
+// edgesFor is what a box's border was drawn for.
+type edgesFor struct {
+	st           *Styles
+	w            int
+	title, right string
+	focused      bool
 }
 
 // join is the panes and the footer as one block: side by side (lesson and
@@ -70,15 +90,62 @@ func (fm *frameMemo) join(side bool, lesson, comp, srv, footer string) string {
 	if fm.body != "" && side == fm.side && lesson == fm.lesson && comp == fm.comp && srv == fm.srv && footer == fm.footer {
 		return fm.body
 	}
-	var body string
+	// One copy into a buffer of the frame's size: a frame is about 40 KB
+	// in colour, and every batch of a repeat makes a new one.
+	var sb strings.Builder
+	sb.Grow(len(lesson) + len(comp) + len(srv) + len(footer) + 4)
 	if side {
-		body = joinColumns(lesson+"\n"+comp, srv)
+		// The lesson and the request stacked on the left, the server on
+		// the right, line by line.
+		ls, cs, rs := lineIter{s: lesson}, lineIter{s: comp}, lineIter{s: srv}
+		for i := 0; ; i++ {
+			l, ok := ls.next()
+			if !ok {
+				l, ok = cs.next()
+			}
+			r, rok := rs.next()
+			if !ok && !rok {
+				break
+			}
+			if i > 0 {
+				sb.WriteByte('\n')
+			}
+			sb.WriteString(l)
+			sb.WriteString(r)
+		}
 	} else {
-		body = lesson + "\n" + comp + "\n" + srv
+		sb.WriteString(lesson)
+		sb.WriteByte('\n')
+		sb.WriteString(comp)
+		sb.WriteByte('\n')
+		sb.WriteString(srv)
 	}
-	body += "\n" + footer
+	sb.WriteByte('\n')
+	sb.WriteString(footer)
+	body := sb.String()
 	fm.side, fm.lesson, fm.comp, fm.srv, fm.footer, fm.body = side, lesson, comp, srv, footer, body
 	return body
+}
+
+// lineIter gives the lines of s one by one, as strings.Split(s, "\n")
+// would, without making the slice.
+type lineIter struct {
+	s    string
+	done bool
+}
+
+func (it *lineIter) next() (string, bool) {
+	if it.done {
+		return "", false
+	}
+	i := strings.IndexByte(it.s, '\n')
+	if i < 0 {
+		it.done = true
+		return it.s, true
+	}
+	line := it.s[:i]
+	it.s = it.s[i+1:]
+	return line, true
 }
 
 // over is placeOver through the memo.

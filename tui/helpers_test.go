@@ -78,6 +78,8 @@ type driver struct {
 	clipboard string
 
 	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
+
+	viewEach bool // ask for a View after every message, as Bubble Tea does
 }
 
 // testLessons are the screen tests' own lessons (testdata/lessons), so that
@@ -169,6 +171,9 @@ func (d *driver) step(msg tea.Msg) {
 		}
 		first = false
 		_, cmd := d.m.Update(msg)
+		if d.viewEach {
+			_ = d.m.View()
+		}
 		queue = append(queue, d.run(cmd)...)
 		if ups := d.m.ss.watch.Poll(); len(ups) > 0 {
 			ups, skipped := newestEvents(ups, maxLog)

@@ -177,17 +177,23 @@ func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fi
 	if r.W < 2 || r.H < 2 {
 		return ""
 	}
+	return r.frame(s.boxEdges(r.W, title, right, focused), body, fitted)
+}
+
+// boxEdges is a box's border drawn for a width: the top line with the
+// title and the note, the left and right side, the bottom line.
+type boxEdges struct{ top, side, bottom string }
+
+func (s *Styles) boxEdges(w int, title, right string, focused bool) boxEdges {
 	b := lightBorder
 	bs, ts := s.Border, s.PaneTitle
 	if focused {
 		b = heavyBorder
 		bs, ts = s.BorderFocused, s.PaneTitleFocused
 	}
-	iw, ih := r.inner()
+	iw := w - 2
 
 	var sb strings.Builder
-	sb.Grow((r.W + 8) * r.H)
-
 	// Top border: ┌ title ───── right ┐
 	// The note on the right (position, mode, network) is short and says
 	// something the title does not; the title gives way first.
@@ -223,44 +229,32 @@ func (s *Styles) drawBox(r rect, title, right string, body []string, focused, fi
 		sb.WriteString(bs.Render(strings.Repeat(b.h, iw-used)))
 	}
 	sb.WriteString(bs.Render(b.tr))
-	sb.WriteByte('\n')
+	return boxEdges{top: sb.String(), side: bs.Render(b.v), bottom: bs.Render(b.bl + strings.Repeat(b.h, iw) + b.br)}
+}
 
-	v := bs.Render(b.v)
-	blank := strings.Repeat(" ", iw)
+// frame puts body lines inside the edges, r.W×r.H.
+func (r rect) frame(e boxEdges, body []string, fitted bool) string {
+	iw, ih := r.inner()
+	var sb strings.Builder
+	sb.Grow(len(e.top) + len(e.bottom) + ih*(2*len(e.side)+iw+1) + 1)
+	sb.WriteString(e.top)
+	sb.WriteByte('\n')
 	for i := range ih {
-		sb.WriteString(v)
+		sb.WriteString(e.side)
 		switch {
 		case i >= len(body) || body[i] == "":
-			sb.WriteString(blank)
+			for range iw {
+				sb.WriteByte(' ')
+			}
 		case fitted:
 			sb.WriteString(body[i])
 		default:
 			sb.WriteString(fitLine(body[i], iw))
 		}
-		sb.WriteString(v)
+		sb.WriteString(e.side)
 		sb.WriteByte('\n')
 	}
-	sb.WriteString(bs.Render(b.bl + strings.Repeat(b.h, iw) + b.br))
-	return sb.String()
-}
-
-// joinColumns joins two blocks of lines side by side.
-func joinColumns(left, right string) string {
-	ll := strings.Split(left, "\n")
-	rl := strings.Split(right, "\n")
-	n := max(len(ll), len(rl))
-	var sb strings.Builder
-	for i := range n {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		if i < len(ll) {
-			sb.WriteString(ll[i])
-		}
-		if i < len(rl) {
-			sb.WriteString(rl[i])
-		}
-	}
+	sb.WriteString(e.bottom)
 	return sb.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -81,6 +82,13 @@ type Model struct {
 
 	job     *repeatJob
 	nextJob int
+	// heldSeq, when not 0, is the exchange the log must show before the
+	// request pane shows the repeat's count (heldRun): see onSent.
+	heldSeq uint64
+	heldRun string
+	fresh   []sim.Event // onUpdates' buffer
+	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
+	earlyID int         // numbers each keeping of early
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -89,7 +97,9 @@ type Model struct {
 	notice    string // the start-up notice, shown in full until a key dismisses it
 	noSave    bool   // progress is not being saved: the footer says so all session
 	footer    string
-	curl      string // ready-to-paste curl line for --listen
+	footerIn  footerFor // what footer was drawn from
+	keysText  []byte    // refreshFooter's buffer for footerFor.keys
+	curl      string    // ready-to-paste curl line for --listen
 	curlAddr  string
 	curlShort string // a GET of the same path, when the full line does not fit
 
@@ -214,13 +224,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 
 	case updatesMsg:
-		cmds = append(cmds, m.onUpdates(msg))
+		cmds = append(cmds, m.takeUpdates(msg))
 
 	case exportedMsg:
 		m.onExported(msg)
 
 	case sentMsg:
-		cmds = append(cmds, m.onSent(msg))
+		cmds = append(cmds, m.showEarly(), m.onSent(msg))
+
+	case showEarlyMsg:
+		if msg.id == m.earlyID {
+			cmds = append(cmds, m.showEarly())
+		}
 
 	case repeatTickMsg:
 		if m.job != nil && m.job.ID == msg.Job && !m.job.InFlight {
@@ -699,6 +714,7 @@ func (m *Model) sendNext() tea.Cmd {
 		return nil
 	}
 	j.InFlight = true
+	m.heldSeq = 0
 	m.comp.SetRunning(j.progress())
 	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total))
 }
@@ -719,13 +735,22 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		if j.Skip {
 			return m.sendNext()
 		}
-		m.comp.SetRunning(j.progress())
+		// The count and the batch's exchanges in the log change the
+		// screen together, in one frame: the exchanges come in the
+		// session's updates just after this message, and until they do
+		// the count stays where the log is.
+		if msg.Seq > m.srv.Newest() {
+			m.heldSeq, m.heldRun = msg.Seq, j.progress()
+		} else {
+			m.comp.SetRunning(j.progress())
+		}
 		if m.ss.tick != nil {
 			return m.ss.tick(j.ID)
 		}
 		return repeatTickCmd(j.ID)
 	}
 	m.job = nil
+	m.heldSeq = 0
 	m.comp.SetRunning("")
 	long, short := sentSummary(j)
 	if msg.NotYet != "" {
@@ -775,10 +800,69 @@ func (m *Model) skip() tea.Cmd {
 
 // --- updates -------------------------------------------------------------------
 
+// takeUpdates shows the session's updates, except a batch's own exchanges
+// that come before the batch's result (sentMsg): those wait for it, so
+// that the log and the repeat's count move together, in one frame, in
+// whichever order the two arrive (see also onSent). The result is on its
+// way when the exchanges are in the session; should it not come within
+// earlyWait (another command's updates, caught while a slow batch is on
+// the network), they are shown anyway.
+func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
+	if j := m.job; j != nil && j.InFlight && (m.early != nil || byCommand(msg.Updates)) {
+		if m.early != nil {
+			m.early.Updates = append(m.early.Updates, msg.Updates...)
+			m.early.Skipped += msg.Skipped
+			m.early.Snap = msg.Snap
+			return m.waitUpdates()
+		}
+		m.early = &msg
+		m.earlyID++
+		id := m.earlyID
+		return tea.Batch(m.waitUpdates(), tea.Tick(earlyWait, func(time.Time) tea.Msg { return showEarlyMsg{id} }))
+	}
+	return tea.Batch(m.showEarly(), m.onUpdates(msg))
+}
+
+// earlyWait is the longest a batch's exchanges wait for its result.
+const earlyWait = 100 * time.Millisecond
+
+// showEarlyMsg shows updates kept back since takeUpdates numbered them id,
+// if they are still kept.
+type showEarlyMsg struct{ id int }
+
+// showEarly shows the updates takeUpdates kept back, if any.
+func (m *Model) showEarly() tea.Cmd {
+	if m.early == nil {
+		return nil
+	}
+	msg := *m.early
+	m.early = nil
+	// Its waiting command was started when it was kept back.
+	msg.noWait = true
+	return m.onUpdates(msg)
+}
+
+// byCommand reports whether ups hold exchanges a command of this screen
+// made (a batch of a repeat).
+func byCommand(ups []session.Update) bool {
+	for _, u := range ups {
+		if u.Kind == session.UpdateEvent && u.ByCommand {
+			return true
+		}
+	}
+	return false
+}
+
 // onUpdates shows what happened in the session: new events go to the server
 // pane; a step's status, evaluated after exchanges, to the lesson pane.
 func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
-	var fresh []sim.Event
+	// The batch's events go to the server pane, which copies what it
+	// keeps: the slice is reused from batch to batch.
+	fresh := m.fresh[:0]
+	defer func() {
+		clear(fresh) // hold no event's bodies until the next batch
+		m.fresh = fresh[:0]
+	}()
 	var steps []int // where in fresh a step began
 	var cmds []tea.Cmd
 	for _, u := range msg.Updates {
@@ -806,7 +890,13 @@ func (m *Model) onUpdates(msg updatesMsg) tea.Cmd {
 	// The network switch may have changed since the snapshot was read.
 	msg.Snap.Faults, msg.Snap.Retry = m.ss.sess.Faults(), m.ss.sess.Retry()
 	m.srv.Apply(fresh, steps, msg.Snap, msg.Skipped > 0)
-	cmds = append(cmds, m.waitUpdates())
+	if m.heldSeq != 0 && m.srv.Newest() >= m.heldSeq {
+		m.heldSeq = 0
+		m.comp.SetRunning(m.heldRun)
+	}
+	if !msg.noWait {
+		cmds = append(cmds, m.waitUpdates())
+	}
 	return tea.Batch(cmds...)
 }
 

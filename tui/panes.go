@@ -188,6 +188,9 @@ func (c *composer) FillNext() {
 // SetRunning shows a repeat's progress in place of the status ("" clears it).
 func (c *composer) SetRunning(text string) { c.running = text }
 
+// Running is the repeat's progress as shown, "" when none runs.
+func (c *composer) Running() string { return c.running }
+
 // IsForm reports whether the composer shows the form rather than the line.
 func (c *composer) IsForm() bool { return c.form }
 

@@ -45,6 +45,9 @@ type sentMsg struct {
 	Status int    // newest status code, 0 if none came back
 	Err    string // newest failure that is not a lost response
 	NotYet string // the step's "Not yet: …" after this batch, "" when it passed or was not judged
+	// Seq is the newest of the batch's exchanges, 0 if it made none: the
+	// log shows them when the session's updates bring them, just after.
+	Seq uint64
 }
 
 // repeatTickMsg asks for the next batch of a job.
@@ -56,6 +59,9 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 	return func() tea.Msg {
 		r := sess.SendBatch(ctx, rl, n, more)
 		out := sentMsg{Job: job, N: n, Lost: r.Lost, Status: r.Last}
+		if len(r.Mine) > 0 {
+			out.Seq = r.Mine[len(r.Mine)-1].Seq
+		}
 		if r.Observed {
 			out.NotYet = r.Step.NotYet()
 		}

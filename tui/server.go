@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -90,24 +91,52 @@ type serverPane struct {
 
 	snap    serverSnap
 	changed map[string]sim.Change // by path: what the newest change did
-	res     []string              // resource lines, rendered when state or size changes
-	resAt   int                   // first line of res about the newest change
+	// lastChanged is changed as it was before a batch (Apply), kept
+	// to compare with.
+	lastChanged map[string]sim.Change
+	res         []string // resource lines, rendered when state or size changes
+	resAt       int      // first line of res about the newest change
 
-	log      []logEntry
-	logBytes int  // the sizes of log's events
-	sel      int  // selected log entry; -1: none (follow the newest)
-	off      int  // first log entry shown when not following
-	follow   bool // keep the newest entry in view
+	log       []logEntry
+	newest    uint64 // the newest event's Seq (see Newest)
+	logBytes  int    // the sizes of log's events
+	logEvents int    // the events in log, each of a run included
+	sel       int    // selected log entry; -1: none (follow the newest)
+	off       int    // first log entry shown when not following
+	follow    bool   // keep the newest entry in view
 
-	series     chart.Series
-	chartLines []string // drawn by rebuildChart
+	series       chart.Series
+	chartLines   []string // drawn by rebuildChart
+	chartRows    []chartRow
+	chartRowsFor chartRowsFor
 
 	wire     *scroller // non-nil: the wire view of wireSeq is open
 	wireSeq  uint64
 	wireText []string
 
-	xLines []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
+	xLines    []string // the shown exchange (selected, else the newest), drawn by rebuildExchange
+	xDrawn    []xLine  // its laid-out lines and how each was drawn
+	xDrawnFor xDrawnFor
+
+	// gen counts the changes to what View draws: every rebuild and every
+	// move of the log's window adds one (touch). View draws its lines
+	// again only for another gen, position or size.
+	gen       uint64
+	viewFor   serverViewFor
+	viewLines []string
 }
+
+// serverViewFor is what the pane's View lines were drawn for.
+type serverViewFor struct {
+	gen      uint64
+	sel, off int
+	follow   bool
+	w, h     int
+	st       *Styles
+}
+
+// touch notes that something View draws has changed.
+func (s *serverPane) touch() { s.gen++ }
 
 func newServerPane(st *Styles) serverPane {
 	return serverPane{st: st, sel: -1, follow: true, changed: map[string]sim.Change{}}
@@ -150,6 +179,16 @@ func (s *serverPane) redraw(entries bool) {
 // own line (a reset or an undo is a line of its own and ends a run too).
 func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skipped bool) {
 	first := len(s.snap.Resources) == 0 && len(s.log) == 0
+	// The resources are drawn again only if they or what the newest change
+	// did are not what they were: a PUT ×N stores the same state N times.
+	sameRes := s.res != nil && sameResources(s.snap.Resources, snap.Resources)
+	if sameRes {
+		if s.lastChanged == nil {
+			s.lastChanged = map[string]sim.Change{}
+		}
+		clear(s.lastChanged)
+		maps.Copy(s.lastChanged, s.changed)
+	}
 	s.snap = snap
 	for i, ev := range evs {
 		for len(steps) > 0 && steps[0] <= i {
@@ -167,6 +206,7 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 				s.changed[c.Path] = c
 			}
 		}
+		s.newest = max(s.newest, ev.Seq)
 		size := ev.Size()
 		if n := len(s.log); n > 0 && !s.log[n-1].closed && exchange.Repeats(s.log[n-1].ev, ev) {
 			last := &s.log[n-1]
@@ -174,10 +214,12 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 			last.ev, last.n, last.line = ev, last.n+1, ""
 			last.size = last.firstSize + size
 			s.logBytes += last.size
+			s.logEvents++
 			continue
 		}
 		s.log = append(s.log, logEntry{ev: ev, first: ev, n: 1, size: size, firstSize: size})
 		s.logBytes += size
+		s.logEvents++
 	}
 	if len(steps) > 0 {
 		s.endRun()
@@ -186,13 +228,19 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	drop := max(0, len(s.log)-maxLog)
 	for _, e := range s.log[:drop] {
 		s.logBytes -= e.size
+		s.logEvents -= e.n
 	}
 	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
 		s.logBytes -= s.log[drop].size
+		s.logEvents -= s.log[drop].n
 		drop++
 	}
 	if drop > 0 {
-		s.log = append(s.log[:0:0], s.log[drop:]...)
+		// The entries left go on in the same array: append moves them to a
+		// new one when it fills, a copy per many batches rather than one per
+		// batch. The dropped entries let go of their events' bodies now.
+		clear(s.log[:drop])
+		s.log = s.log[drop:]
 		if s.sel >= 0 {
 			s.sel = max(0, s.sel-drop)
 		}
@@ -200,10 +248,28 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	}
 	s.series.Observe(evs, chartResources(snap), first, skipped)
 	s.rebuildExchange()
-	s.rebuildRes()
+	if !sameRes || !maps.EqualFunc(s.lastChanged, s.changed, sameChange) {
+		s.rebuildRes()
+	}
 	s.rebuildChart()
 	s.drawWindow()
 }
+
+// sameResources reports whether two snapshots hold the same resources.
+func sameResources(a, b []resourceState) bool {
+	return slices.EqualFunc(a, b, func(x, y resourceState) bool {
+		return x.Path == y.Path && x.ETag == y.ETag && bytes.Equal(x.Body, y.Body)
+	})
+}
+
+func sameChange(a, b sim.Change) bool {
+	return a.Path == b.Path && bytes.Equal(a.Before, b.Before) && bytes.Equal(a.After, b.After) &&
+		(a.Before == nil) == (b.Before == nil) && (a.After == nil) == (b.After == nil)
+}
+
+// Newest is the Seq of the newest event the pane has taken in (0: none),
+// whether or not the log still holds it.
+func (s *serverPane) Newest() uint64 { return s.newest }
 
 // endRun keeps later repeats out of the newest log entry's run.
 func (s *serverPane) endRun() {
@@ -213,18 +279,13 @@ func (s *serverPane) endRun() {
 }
 
 // events counts the events the log holds, each of a run included.
-func (s *serverPane) events() int {
-	n := 0
-	for _, e := range s.log {
-		n += e.n
-	}
-	return n
-}
+func (s *serverPane) events() int { return s.logEvents }
 
 // drawWindow draws the log entries in the window that are not drawn yet.
 // Every change of the log, its window or the pane's size calls it; View
 // draws a line itself only if one was missed.
 func (s *serverPane) drawWindow() {
+	s.touch()
 	start := s.windowStart()
 	for i := start; i < min(len(s.log), start+s.logHeight()); i++ {
 		if s.log[i].line == "" {
@@ -337,10 +398,24 @@ func (s *serverPane) shown() *logEntry {
 	return nil
 }
 
+// xLine is a line of the shown exchange as laid out and as drawn.
+type xLine struct {
+	exchange.Line
+	drawn string
+}
+
+// xDrawnFor is what every line of the shown exchange was drawn for.
+type xDrawnFor struct {
+	w    int
+	st   *Styles
+	code int // the status code, which picks the status line's colour
+}
+
 // rebuildExchange draws the shown exchange: a heading when there is room,
 // then the request and status, the headers that teach and the body or the
 // server's words, cut with "…" (w shows all of it).
 func (s *serverPane) rebuildExchange() {
+	s.touch()
 	s.xLines = s.xLines[:0]
 	e := s.shown()
 	h := s.exchangeHeight()
@@ -366,20 +441,36 @@ func (s *serverPane) rebuildExchange() {
 		s.xLines = append(s.xLines, fitLine(head, s.w))
 		h--
 	}
-	for _, l := range x.Lines(s.w, h, first, e.n) {
+	// The exchange shown changes with every batch of a repeat, most of its
+	// lines do not: a line laid out as last time is kept as it was drawn.
+	memo := s.xDrawn
+	if s.xDrawnFor != (xDrawnFor{w: s.w, st: s.st, code: x.Code}) {
+		memo = nil
+	}
+	s.xDrawnFor = xDrawnFor{w: s.w, st: s.st, code: x.Code}
+	s.xDrawn = s.xDrawn[:0:0]
+	for i, l := range x.Lines(s.w, h, first, e.n) {
+		if i < len(memo) && memo[i].Line == l {
+			s.xDrawn = append(s.xDrawn, memo[i])
+			s.xLines = append(s.xLines, memo[i].drawn)
+			continue
+		}
+		var drawn string
 		switch l.Kind {
 		case exchange.LineStatus:
-			s.xLines = append(s.xLines, fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w))
+			drawn = fitLine(s.st.statusStyle(x.Code).Render(l.Text), s.w)
 		case exchange.LineFirst:
-			s.xLines = append(s.xLines, fitLine(s.st.Muted.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Muted.Render(l.Text), s.w)
 		case exchange.LineHeader:
 			name, value, _ := strings.Cut(l.Text, ": ")
-			s.xLines = append(s.xLines, fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w))
+			drawn = fitLine(s.st.Bold.Render(name+":")+" "+s.st.Text.Render(value), s.w)
 		case exchange.LineError:
-			s.xLines = append(s.xLines, fitLine(s.st.Fail.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Fail.Render(l.Text), s.w)
 		default:
-			s.xLines = append(s.xLines, fitLine(s.st.Text.Render(l.Text), s.w))
+			drawn = fitLine(s.st.Text.Render(l.Text), s.w)
 		}
+		s.xDrawn = append(s.xDrawn, xLine{Line: l, drawn: drawn})
+		s.xLines = append(s.xLines, drawn)
 	}
 	for len(s.xLines) < s.exchangeHeight() {
 		s.xLines = append(s.xLines, "")
@@ -403,9 +494,10 @@ func (s *serverPane) Move(n int) {
 		return
 	}
 	if s.sel < 0 {
+		// The first move selects the newest entry; down goes no further.
 		s.sel = len(s.log) - 1
 		if n > 0 {
-			return
+			n = 0
 		}
 	}
 	s.sel = min(max(0, s.sel+n), len(s.log)-1)
@@ -738,6 +830,7 @@ func (s *serverPane) renderEntry(e logEntry) string {
 // rebuildRes draws the resources: path, stored JSON, ETag; what the newest
 // change did goes under the resource it touched.
 func (s *serverPane) rebuildRes() {
+	s.touch()
 	var out []string
 	at := -1
 	seen := map[string]bool{}
@@ -838,11 +931,23 @@ func (s *serverPane) resHeight() int {
 	return max(1, min(len(s.res), max(room, min(3, s.h/3))))
 }
 
-// View draws the pane's inner lines.
+// View draws the pane's inner lines. They are kept until the pane
+// changes (touch), the selection or the window moves, or the size or the
+// styles change; the caller must not change them.
 func (s *serverPane) View() []string {
 	if s.wire != nil {
 		return s.wire.Visible()
 	}
+	key := serverViewFor{gen: s.gen, sel: s.sel, off: s.off, follow: s.follow, w: s.w, h: s.h, st: s.st}
+	if s.viewLines != nil && key == s.viewFor {
+		return s.viewLines
+	}
+	s.viewFor, s.viewLines = key, s.drawView()
+	return s.viewLines
+}
+
+// drawView draws the pane's inner lines for View.
+func (s *serverPane) drawView() []string {
 	lines := make([]string, 0, s.h)
 
 	// Resources, windowed around the newest change when they do not fit.

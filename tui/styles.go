@@ -2,6 +2,7 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textarea"
@@ -67,25 +68,25 @@ type Styles struct {
 	// Colors16: a terminal of 16 colours, drawn with its own (dark16, light16).
 	Colors16 bool
 
-	Text, Muted, Faint, Bold lipgloss.Style
+	Text, Muted, Faint, Bold ink
 
-	PaneTitle, PaneTitleFocused lipgloss.Style
-	Border, BorderFocused       lipgloss.Style
+	PaneTitle, PaneTitleFocused ink
+	Border, BorderFocused       ink
 
-	OK, Pending, Fail, Info lipgloss.Style
+	OK, Pending, Fail, Info ink
 
-	Status2xx, Status3xx, Status4xx, Status5xx, StatusNone lipgloss.Style
+	Status2xx, Status3xx, Status4xx, Status5xx, StatusNone ink
 
-	Changed, Before, After lipgloss.Style
-	Selected               lipgloss.Style
-	Method                 lipgloss.Style
-	Path                   lipgloss.Style
-	Mark                   lipgloss.Style
-	Chart                  lipgloss.Style
-	Error                  lipgloss.Style
-	Key, KeyDesc           lipgloss.Style
-	Notice                 lipgloss.Style
-	Label, LabelFocused    lipgloss.Style
+	Changed, Before, After ink
+	Selected               ink
+	Method                 ink
+	Path                   ink
+	Mark                   ink
+	Chart                  ink
+	Error                  ink
+	Key, KeyDesc           ink
+	Notice                 ink
+	Label, LabelFocused    ink
 
 	Help help.Styles
 
@@ -123,48 +124,49 @@ func StylesFor(dark bool, prof colorprofile.Profile) *Styles {
 		return lipgloss.Color(hex)
 	}
 	fg := func(hex string) lipgloss.Style { return lipgloss.NewStyle().Foreground(c(hex)) }
+	k := inkOf
 
 	s := &Styles{Dark: dark, Mono: mono, Colors16: prof == colorprofile.ANSI, pal: p}
-	s.Text = fg(p.Text)
-	s.Muted = fg(p.Muted)
-	s.Faint = fg(p.Faint)
-	s.Bold = lipgloss.NewStyle().Bold(true)
-	s.PaneTitle = fg(p.Muted).Bold(true)
-	s.PaneTitleFocused = fg(p.Accent).Bold(true).Reverse(mono)
-	s.Border = fg(p.Faint)
-	s.BorderFocused = fg(p.Accent)
-	s.OK = fg(p.OK).Bold(true)
-	s.Pending = fg(p.Warn)
-	s.Fail = fg(p.Err).Bold(true)
-	s.Info = fg(p.Info)
-	s.Status2xx = fg(p.OK)
-	s.Status3xx = fg(p.Info)
-	s.Status4xx = fg(p.Warn).Bold(true)
-	s.Status5xx = fg(p.Err).Bold(true)
-	s.StatusNone = fg(p.Err).Italic(true)
-	s.Changed = fg(p.Changed).Bold(true)
-	s.Before = fg(p.Muted).Strikethrough(!mono)
-	s.After = fg(p.Changed).Bold(true).Underline(mono)
-	s.Selected = lipgloss.NewStyle().Reverse(true)
-	s.Method = fg(p.Accent2).Bold(true)
-	s.Path = fg(p.Text)
-	s.Mark = fg(p.Warn).Bold(true)
-	s.Chart = fg(p.Accent)
-	s.Error = fg(p.Err)
-	s.Key = fg(p.Accent).Bold(true)
-	s.KeyDesc = fg(p.Muted)
-	s.Notice = fg(p.Warn)
-	s.Label = fg(p.Muted)
-	s.LabelFocused = fg(p.Accent).Bold(true).Underline(mono)
+	s.Text = k(fg(p.Text))
+	s.Muted = k(fg(p.Muted))
+	s.Faint = k(fg(p.Faint))
+	s.Bold = k(lipgloss.NewStyle().Bold(true))
+	s.PaneTitle = k(fg(p.Muted).Bold(true))
+	s.PaneTitleFocused = k(fg(p.Accent).Bold(true).Reverse(mono))
+	s.Border = k(fg(p.Faint))
+	s.BorderFocused = k(fg(p.Accent))
+	s.OK = k(fg(p.OK).Bold(true))
+	s.Pending = k(fg(p.Warn))
+	s.Fail = k(fg(p.Err).Bold(true))
+	s.Info = k(fg(p.Info))
+	s.Status2xx = k(fg(p.OK))
+	s.Status3xx = k(fg(p.Info))
+	s.Status4xx = k(fg(p.Warn).Bold(true))
+	s.Status5xx = k(fg(p.Err).Bold(true))
+	s.StatusNone = k(fg(p.Err).Italic(true))
+	s.Changed = k(fg(p.Changed).Bold(true))
+	s.Before = k(fg(p.Muted).Strikethrough(!mono))
+	s.After = k(fg(p.Changed).Bold(true).Underline(mono))
+	s.Selected = k(lipgloss.NewStyle().Reverse(true))
+	s.Method = k(fg(p.Accent2).Bold(true))
+	s.Path = k(fg(p.Text))
+	s.Mark = k(fg(p.Warn).Bold(true))
+	s.Chart = k(fg(p.Accent))
+	s.Error = k(fg(p.Err))
+	s.Key = k(fg(p.Accent).Bold(true))
+	s.KeyDesc = k(fg(p.Muted))
+	s.Notice = k(fg(p.Warn))
+	s.Label = k(fg(p.Muted))
+	s.LabelFocused = k(fg(p.Accent).Bold(true).Underline(mono))
 
 	s.Help = help.Styles{
-		ShortKey:       s.Key,
-		ShortDesc:      s.KeyDesc,
-		ShortSeparator: s.Faint,
-		Ellipsis:       s.Faint,
-		FullKey:        s.Key,
-		FullDesc:       s.KeyDesc,
-		FullSeparator:  s.Faint,
+		ShortKey:       s.Key.Style,
+		ShortDesc:      s.KeyDesc.Style,
+		ShortSeparator: s.Faint.Style,
+		Ellipsis:       s.Faint.Style,
+		FullKey:        s.Key.Style,
+		FullDesc:       s.KeyDesc.Style,
+		FullSeparator:  s.Faint.Style,
 	}
 	return s
 }
@@ -174,12 +176,12 @@ func StylesFor(dark bool, prof colorprofile.Profile) *Styles {
 // for nothing and make captured screens differ.
 func (s *Styles) textinputStyles() textinput.Styles {
 	st := textinput.DefaultStyles(s.Dark)
-	st.Focused.Text = s.Text
-	st.Focused.Prompt = s.LabelFocused
-	st.Focused.Placeholder = s.Faint
-	st.Blurred.Text = s.Muted
-	st.Blurred.Prompt = s.Label
-	st.Blurred.Placeholder = s.Faint
+	st.Focused.Text = s.Text.Style
+	st.Focused.Prompt = s.LabelFocused.Style
+	st.Focused.Placeholder = s.Faint.Style
+	st.Blurred.Text = s.Muted.Style
+	st.Blurred.Prompt = s.Label.Style
+	st.Blurred.Placeholder = s.Faint.Style
 	st.Cursor.Blink = false
 	st.Cursor.Color = s.cursorColor()
 	return st
@@ -196,16 +198,16 @@ func (s *Styles) cursorColor() color.Color {
 // textareaStyles is textinputStyles for the form's multi-line editors.
 func (s *Styles) textareaStyles() textarea.Styles {
 	st := textarea.DefaultStyles(s.Dark)
-	st.Focused.Text = s.Text
-	st.Focused.Prompt = s.LabelFocused
+	st.Focused.Text = s.Text.Style
+	st.Focused.Prompt = s.LabelFocused.Style
 	st.Focused.CursorLine = lipgloss.NewStyle()
-	st.Focused.Placeholder = s.Faint
-	st.Focused.EndOfBuffer = s.Faint
-	st.Blurred.Text = s.Muted
-	st.Blurred.Prompt = s.Label
+	st.Focused.Placeholder = s.Faint.Style
+	st.Focused.EndOfBuffer = s.Faint.Style
+	st.Blurred.Text = s.Muted.Style
+	st.Blurred.Prompt = s.Label.Style
 	st.Blurred.CursorLine = lipgloss.NewStyle()
-	st.Blurred.Placeholder = s.Faint
-	st.Blurred.EndOfBuffer = s.Faint
+	st.Blurred.Placeholder = s.Faint.Style
+	st.Blurred.EndOfBuffer = s.Faint.Style
 	st.Cursor.Blink = false
 	st.Cursor.Color = s.cursorColor()
 	return st
@@ -299,7 +301,7 @@ func (s *Styles) glamourStyle() ansi.StyleConfig {
 
 // statusStyle picks the style for a status class. The text always carries
 // the code and reason too, so colour is never the only signal.
-func (s *Styles) statusStyle(code int) lipgloss.Style {
+func (s *Styles) statusStyle(code int) ink {
 	switch {
 	case code >= 500:
 		return s.Status5xx
@@ -313,3 +315,55 @@ func (s *Styles) statusStyle(code int) lipgloss.Style {
 		return s.StatusNone
 	}
 }
+
+// ink is a Lip Gloss style that draws one line of text faster: a style of
+// colours and attributes only wraps a line in the same escape sequences
+// whatever the line, so they are worked out once (inkOf) and Render puts
+// them around the text instead of working them out for every call. Text
+// with a newline, a tab or a carriage return, more than one string, and
+// styles that draw spaces apart (underline, strike-through) go through
+// Lip Gloss as they are.
+type ink struct {
+	lipgloss.Style
+	pre, post string // around a line, when fast
+	fast      bool
+}
+
+// inkProbes are the texts inkOf checks that the escape sequences around
+// "x" draw like Lip Gloss: an empty line, spaces, wide and styled text.
+var inkProbes = []string{"", "x", " a b ", "é…▸ ✓ 界", "\x1b[1mbold\x1b[m and more"}
+
+func inkOf(st lipgloss.Style) ink {
+	k := ink{Style: st}
+	out := st.Render("x")
+	i := strings.Index(out, "x")
+	if i < 0 {
+		return k
+	}
+	k.pre, k.post = out[:i], out[i+1:]
+	for _, p := range inkProbes {
+		if st.Render(p) != k.paint(p) {
+			return k
+		}
+	}
+	k.fast = true
+	return k
+}
+
+func (k ink) paint(s string) string {
+	if k.pre == "" && k.post == "" {
+		return s
+	}
+	return k.pre + s + k.post
+}
+
+// Render draws strs as Lip Gloss does (see ink).
+func (k ink) Render(strs ...string) string {
+	if k.fast && len(strs) == 1 && !strings.ContainsAny(strs[0], "\n\t\r") {
+		return k.paint(strs[0])
+	}
+	return k.Style.Render(strs...)
+}
+
+// Reverse is the style in reverse video.
+func (k ink) Reverse(on bool) ink { return inkOf(k.Style.Reverse(on)) }

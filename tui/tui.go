@@ -23,6 +23,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/putpost/putpost/session"
@@ -180,7 +182,17 @@ func Run(ctx context.Context, o Options) (err error) {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return ErrNotTerminal
 	}
-	return run(ctx, o, nil)
+	// Bubble Tea's renderer measures every cell it draws with go-runewidth,
+	// whose table of widths (2.2 MB) is filled the first time a character
+	// past U+02FF is measured: about a millisecond inside the first frame,
+	// whose borders are such characters. Filled here, on a goroutine of its
+	// own, it is ready while the renderer waits for its first tick.
+	go func() { _ = ansi.WcWidth.StringWidth("│") }()
+	// Lip Gloss detected this terminal's colour profile when the program
+	// started, from the same stdout and environment Bubble Tea would ask
+	// again: reading the terminfo file again, and inside tmux running
+	// `tmux info`, before the first frame.
+	return run(ctx, o, []tea.ProgramOption{tea.WithColorProfile(lipgloss.Writer.Profile)})
 }
 
 // run is Run without the terminal check, with extra program options (tests).

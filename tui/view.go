@@ -43,7 +43,7 @@ func (m *Model) screen() string {
 		cnote = "form"
 	}
 	if m.job != nil {
-		cnote = m.job.progress()
+		cnote = m.comp.Running() // the count as shown, in step with the log (onSent)
 	}
 	compBox := fm.box(boxComposer, st, l.Composer, "Request", cnote, m.comp.View(), m.focus == paneComposer, false)
 
@@ -132,11 +132,24 @@ func (m *Model) overlayFrame() (overlayFrame, bool) {
 }
 
 // refreshFooter renders the footer for the current focus: the short help,
-// or a message that replaces it until the next key.
+// or a message that replaces it until the next key. Update calls it after
+// every message; a footer whose inputs (footerFor) are what they were is
+// kept as drawn.
 func (m *Model) refreshFooter() {
 	if !m.ready || m.lay.TooSmall {
 		return
 	}
+	in := footerFor{w: m.lay.W, st: m.st, noSave: m.noSave, flash: m.flash,
+		curl: m.curl, curlShort: m.curlShort, faults: m.ss.sess.Faults(), retry: m.ss.sess.Retry()}
+	if m.flash == "" {
+		m.keysText = appendKeyHelp(m.keysText[:0], m.shortHelp())
+		in.keys = m.keysText
+	}
+	if m.footer != "" && in.same(&m.footerIn) {
+		return
+	}
+	in.keys = append(m.footerIn.keys[:0], in.keys...) // keysText is reused
+	m.footerIn = in
 	w := m.lay.W
 	// Progress that is not being saved stays said, at the start of the
 	// footer, for the whole session.
@@ -166,15 +179,15 @@ func (m *Model) refreshFooter() {
 		}
 		// The learner's network reaches curl too: say what it will see.
 		note := ""
-		switch f := m.ss.sess.Faults(); {
+		switch f := in.faults; {
 		case f.DropRequests:
 			note = "  (the network drops it: curl gets no reply"
 		case f.LoseResponses:
 			note = "  (the network loses the answer: curl prints \"Empty reply from server\""
 		}
 		if note != "" {
-			if m.ss.sess.Retry() != sim.RetryNone {
-				note += "; sent again, it is the retry " + string(m.ss.sess.Retry()) + " allows or not"
+			if in.retry != sim.RetryNone {
+				note += "; sent again, it is the retry " + string(in.retry) + " allows or not"
 			}
 			note += ")"
 		}
@@ -186,35 +199,71 @@ func (m *Model) refreshFooter() {
 	m.footer = footer
 }
 
+// footerFor is everything the footer is drawn from: refreshFooter draws it
+// again only when one of these changed. keys is the short help's keys and
+// descriptions as text (appendKeyHelp), which stands for the focus, the
+// open box, the running repeat and whatever else picks them.
+type footerFor struct {
+	w               int
+	st              *Styles
+	noSave          bool
+	flash           string
+	keys            []byte
+	curl, curlShort string
+	faults          sim.FaultSettings
+	retry           sim.RetryPolicy
+}
+
+func (a *footerFor) same(b *footerFor) bool {
+	return a.w == b.w && a.st == b.st && a.noSave == b.noSave && a.flash == b.flash &&
+		a.curl == b.curl && a.curlShort == b.curlShort && a.faults == b.faults && a.retry == b.retry &&
+		string(a.keys) == string(b.keys)
+}
+
+// appendKeyHelp appends what the help shows of each enabled binding.
+func appendKeyHelp(dst []byte, bs []key.Binding) []byte {
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		dst = append(dst, h.Key...)
+		dst = append(dst, 0)
+		dst = append(dst, h.Desc...)
+		dst = append(dst, 1)
+	}
+	return dst
+}
+
 // shortHelp is the footer's keys for where the focus is.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
 	switch {
 	case m.overlay == overlayWelcome:
-		return []key.Binding{bind("any key", "start"), bind("ctrl+c", "quit")}
+		return []key.Binding{footKeys.anyStart, footKeys.ctrlCQuit}
 	case m.overlay == overlayNotice:
-		return []key.Binding{bind("any key", "go on"), bind("ctrl+c", "quit")}
+		return []key.Binding{footKeys.anyGoOn, footKeys.ctrlCQuit}
 	case m.overlay == overlayContents:
-		return []key.Binding{bind("↑/↓", "choose"), bind("⏎", "open"), bind("esc", "close")}
+		return []key.Binding{footKeys.upDownChoose, footKeys.enterOpen, footKeys.escClose}
 	case m.overlay == overlayReset && m.reset.Asking() != resetNone:
-		return []key.Binding{bind("y", "yes, reset"), bind("n/esc", "no")}
+		return []key.Binding{footKeys.yesReset, footKeys.noReset}
 	case m.overlay == overlayReset && m.ss.sess.Mode() == session.Sandbox:
-		return []key.Binding{bind("s", "reset the server"), bind("esc", "cancel")}
+		return []key.Binding{footKeys.resetServer, footKeys.escCancel}
 	case m.overlay == overlayReset:
-		return []key.Binding{bind("s/l/a", "choose"), bind("esc", "cancel")}
+		return []key.Binding{footKeys.slaChoose, footKeys.escCancel}
 	case m.overlay != overlayNone:
-		return []key.Binding{bind("esc", "close"), bind("↑/↓", "scroll")}
+		return []key.Binding{footKeys.escClose, footKeys.upDownScroll}
 	case m.focus == paneComposer:
-		b := []key.Binding{k.Send, bind("esc", "leave"), bind("ctrl+r", "×N"), bind("ctrl+o", "form"), k.FocusNext}
+		b := []key.Binding{k.Send, footKeys.escLeave, footKeys.ctrlRRepeat, footKeys.ctrlOForm, k.FocusNext}
 		if m.job != nil {
-			b = append([]key.Binding{bind("ctrl+x", "finish repeat")}, b...)
+			b = append([]key.Binding{footKeys.ctrlXFinish}, b...)
 		}
-		return append(b, bind("f1", "help"), bind("ctrl+c", "quit"))
+		return append(b, footKeys.f1Help, footKeys.ctrlCQuit)
 	case m.focus == paneServer && m.inWire():
-		return []key.Binding{bind("↑/↓", "scroll"), bind("esc", "back to the log"), k.Undo, k.FocusNext, k.Help, k.Quit}
+		return []key.Binding{footKeys.upDownScroll, footKeys.escBackToLog, k.Undo, k.FocusNext, k.Help, k.Quit}
 	case m.focus == paneServer:
 		// c (chart) is left out to fit 80 columns; the chart's header names it.
-		b := []key.Binding{bind("↑/↓", "select"), bind("⏎", "wire view"), short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+		b := []key.Binding{footKeys.upDownSelect, footKeys.enterWire, short(k.Undo, "u", "undo"), k.Faults, short(k.Retry, "r", "retry"), k.FocusNext, short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
 		if m.job != nil {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
@@ -235,6 +284,37 @@ func (m *Model) shortHelp() []key.Binding {
 		}
 		return b
 	}
+}
+
+// footKeys are the footer's own labels for keys (shortHelp), made once:
+// the footer is drawn after every message.
+var footKeys = struct {
+	anyStart, anyGoOn, ctrlCQuit, f1Help                           key.Binding
+	upDownChoose, upDownScroll, upDownSelect, enterOpen, enterWire key.Binding
+	escClose, escCancel, escLeave, escBackToLog                    key.Binding
+	yesReset, noReset, resetServer, slaChoose                      key.Binding
+	ctrlRRepeat, ctrlOForm, ctrlXFinish                            key.Binding
+}{
+	anyStart:     bind("any key", "start"),
+	ctrlCQuit:    bind("ctrl+c", "quit"),
+	anyGoOn:      bind("any key", "go on"),
+	upDownChoose: bind("↑/↓", "choose"),
+	enterOpen:    bind("⏎", "open"),
+	escClose:     bind("esc", "close"),
+	yesReset:     bind("y", "yes, reset"),
+	noReset:      bind("n/esc", "no"),
+	resetServer:  bind("s", "reset the server"),
+	escCancel:    bind("esc", "cancel"),
+	slaChoose:    bind("s/l/a", "choose"),
+	upDownScroll: bind("↑/↓", "scroll"),
+	escLeave:     bind("esc", "leave"),
+	ctrlRRepeat:  bind("ctrl+r", "×N"),
+	ctrlOForm:    bind("ctrl+o", "form"),
+	ctrlXFinish:  bind("ctrl+x", "finish repeat"),
+	f1Help:       bind("f1", "help"),
+	escBackToLog: bind("esc", "back to the log"),
+	upDownSelect: bind("↑/↓", "select"),
+	enterWire:    bind("⏎", "wire view"),
 }
 
 func bind(keys, desc string) key.Binding {
