@@ -208,3 +208,35 @@ func TestAFeedKeepsNothingOfABatchItHandedOut(t *testing.T) {
 		t.Errorf("after printing %d lines, the feed's buffer still holds events", len(q.items))
 	}
 }
+
+// TestEachExchangeRecordsItsOwnChanges: the change list is built in one
+// slice the server reuses, so an event must keep its own changes after later
+// exchanges, an exchange that changes nothing records none, and Undo still
+// reverts each write in turn.
+func TestEachExchangeRecordsItsOwnChanges(t *testing.T) {
+	s := New(Options{Fixture: "bank"})
+	before := worldOf(s)
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":7}`)
+	mid := worldOf(s)
+	sendTo(t, s, "PUT", "/accounts/77", `{"balance":8}`)
+	sendTo(t, s, "GET", "/accounts/42", "")
+	evs := s.EventsSince(0)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3", len(evs))
+	}
+	for i, want := range []string{"/accounts/42", "/accounts/77"} {
+		c := evs[i].Changes
+		if len(c) != 1 || c[0].Path != want {
+			t.Fatalf("event %d records changes %+v, want one to %s", i+1, c, want)
+		}
+	}
+	if evs[2].Changes != nil {
+		t.Fatalf("the GET records changes %+v", evs[2].Changes)
+	}
+	if !s.Undo() || !sameWorld(worldOf(s), mid) {
+		t.Fatal("the first Undo did not revert only the second PUT")
+	}
+	if !s.Undo() || !sameWorld(worldOf(s), before) {
+		t.Fatal("the second Undo did not revert the first PUT")
+	}
+}

@@ -18,12 +18,41 @@ type keptEvent struct {
 	data []byte
 }
 
-// keep packs e, using *scratch as the buffer it builds in (and keeps the
-// grown buffer there for the next call), and copies the result into *slab
-// (see slabbed). The bytes are never modified afterwards, so the events
+// keep packs e into the free end of *slab when it fits there, or else in
+// *scratch (keeping the grown buffer there for the next call) and copies
+// the result into *slab (see slabbed). The bytes are never modified afterwards, so the events
 // that unpack returns may share them.
 func keep(e *Event, scratch, slab *[]byte) keptEvent {
-	b := (*scratch)[:0]
+	// Most events are packed straight into the free end of the block, which
+	// saves copying them there afterwards. The bytes written past the block's
+	// length belong to no event until the length moves past them, so an
+	// event that turns out not to fit leaves nothing behind.
+	if s := *slab; cap(s)-len(s) >= slabDirect {
+		free := cap(s) - len(s)
+		b := pack(s[len(s):], e)
+		if cap(b) == free && len(b) <= slabSize/4 { // append stayed in the block, and the event is not one slabbed gives its own
+			*slab = s[:len(s)+len(b)]
+			return keptEvent{seq: e.Seq, time: e.Time, data: b[:len(b):len(b)]}
+		}
+		if cap(b) != free && cap(b) <= 64<<10 {
+			*scratch = b // grown past the block into an array of its own: keep it, as below
+		}
+		return keptEvent{seq: e.Seq, time: e.Time, data: slabbed(slab, b)}
+	}
+	b := pack((*scratch)[:0], e)
+	if cap(b) <= 64<<10 { // a huge event's buffer is not worth keeping
+		*scratch = b
+	}
+	return keptEvent{seq: e.Seq, time: e.Time, data: slabbed(slab, b)}
+}
+
+// slabDirect is the free room in a block below which keep packs an event
+// in its scratch buffer first: growing a slice from a small tail would take
+// several allocations.
+const slabDirect = 1 << 10
+
+// pack appends e's packed form (all but the sequence number and time) to b.
+func pack(b []byte, e *Event) []byte {
 	b = appendString(b, string(e.Kind))
 	b = appendString(b, string(e.Source))
 	b = appendString(b, e.Remote)
@@ -42,14 +71,9 @@ func keep(e *Event, scratch, slab *[]byte) keptEvent {
 		}
 	}
 	if e.Replayed {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
+		return append(b, 1)
 	}
-	if cap(b) <= 64<<10 { // a huge event's buffer is not worth keeping
-		*scratch = b
-	}
-	return keptEvent{seq: e.Seq, time: e.Time, data: slabbed(slab, b)}
+	return append(b, 0)
 }
 
 // slabSize is the size of the blocks kept events are copied into: one

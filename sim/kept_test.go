@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,9 +93,11 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 	})
 	// Every event is copied into the same blocks, as the log does: an
 	// event kept earlier must unpack the same after later ones are kept.
+	// Events are packed straight into a block's free end when they fit,
+	// so every earlier event is checked, not only the last.
 	var slab []byte
-	var prev keptEvent
-	var prevEvent Event
+	var kept []keptEvent
+	var events []Event
 	rapid.Check(t, func(t *rapid.T) {
 		e := Event{
 			Seq:      rapid.Uint64().Draw(t, "seq"),
@@ -118,12 +122,12 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 		if got := k.unpack(); !reflect.DeepEqual(got, e) {
 			t.Fatalf("round trip changed the event:\n got %#v\nwant %#v", got, e)
 		}
-		if prev.data != nil {
-			if got := prev.unpack(); !reflect.DeepEqual(got, prevEvent) {
-				t.Fatalf("keeping an event changed the one kept before it:\n got %#v\nwant %#v", got, prevEvent)
+		for i := range kept {
+			if got := kept[i].unpack(); !reflect.DeepEqual(got, events[i]) {
+				t.Fatalf("keeping an event changed one kept before it:\n got %#v\nwant %#v", got, events[i])
 			}
 		}
-		prev, prevEvent = k, e
+		kept, events = append(kept, k), append(events, e)
 		// Without headers: the same event but for its two header maps.
 		brief := e
 		brief.Request.Header, brief.Response.Header = nil, nil
@@ -131,4 +135,54 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 			t.Fatalf("brief round trip changed the event:\n got %#v\nwant %#v", got, brief)
 		}
 	})
+}
+
+// TestKeepPacksIntoTheBlockOnlyWhatFits: an event packed straight into a
+// block's free end moves the block on; one too big for what is left goes to
+// a new block, and one over a quarter of a block to its own array, leaving
+// the block as it was; every event still reads back as kept.
+func TestKeepPacksIntoTheBlockOnlyWhatFits(t *testing.T) {
+	n := 0
+	event := func(body int) Event { // every event differs from the others
+		n++
+		return Event{Seq: uint64(n), Source: SourceNetwork, Request: Message{Method: "PUT", Target: "/a/" + strconv.Itoa(n), Body: bytes.Repeat([]byte{'x'}, body)}}
+	}
+	var scratch, slab []byte
+	var kept []keptEvent
+	var events []Event
+	keepOne := func(e Event) keptEvent {
+		k := keep(&e, &scratch, &slab)
+		kept, events = append(kept, k), append(events, e)
+		for i := range kept {
+			if got := kept[i].unpack(); !reflect.DeepEqual(got, events[i]) {
+				t.Fatalf("event %d (body %d bytes) reads back changed", i, len(events[i].Request.Body))
+			}
+		}
+		return k
+	}
+	keepOne(event(100))
+	block := slab
+	for cap(slab)-len(slab) > 1600 { // fill the block to between 1 and 1.6 KiB free
+		keepOne(event(100))
+	}
+	if &slab[0] != &block[0] {
+		t.Fatal("small events did not share one block")
+	}
+	before := len(slab)
+	keepOne(event(3000)) // does not fit what is left: a new block
+	if &slab[0] == &block[0] || len(slab) < 3000 {
+		t.Fatalf("an event too big for the block's free end was not put in a new block (block length %d → %d)", before, len(slab))
+	}
+	for cap(slab)-len(slab) < slabSize/2 {
+		slab = nil // a fresh block on the next keep
+		keepOne(event(10))
+	}
+	at := len(slab)
+	keepOne(event(slabSize/4 + 100))
+	if len(slab) != at {
+		t.Fatalf("an event over a quarter of a block went into the block (length %d → %d)", at, len(slab))
+	}
+	for range 200 { // on through the block's end and the next ones; keepOne checks every event
+		keepOne(event(150))
+	}
 }

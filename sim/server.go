@@ -52,6 +52,7 @@ type Server struct {
 	st        state
 	seq       uint64
 	log       eventRing                // kept events
+	changes   []Change                 // the change list every exchange builds in turn (see serve); empty between exchanges
 	feeds     map[uint64]chan struct{} // each Feed's ready signal
 	nextSub   uint64
 	inflight  map[string]uint64 // Idempotency-Key → the request processing it
