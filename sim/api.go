@@ -83,4 +83,8 @@ type Event struct {
 	// copy a request's header map to add it. The event is packed with Host
 	// in Request.Header (see keep), so every reader sees it there.
 	requestHost string
+	// responseLength, when not empty, is the answer's Content-Length,
+	// which net/http writes itself and the answer's header leaves out (see
+	// reply.finish).
+	responseLength string
 }

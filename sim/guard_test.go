@@ -217,8 +217,22 @@ func TestServeWithTimeoutsTakesTheServersTimeoutsOver(t *testing.T) {
 // and one copied there (errors, replays, 304) both reach the client exactly
 // as the event records them.
 func TestTheEventRecordsTheHeaderTheClientGets(t *testing.T) {
+	// ServeHTTP on any ResponseWriter, and as Serve serves it, where a short
+	// answer's Content-Length is left to net/http.
+	for _, h := range []struct {
+		name    string
+		handler func(*Server) http.Handler
+	}{
+		{"ServeHTTP", func(s *Server) http.Handler { return s }},
+		{"as Serve serves", func(s *Server) http.Handler { return netHTTPServed{s} }},
+	} {
+		t.Run(h.name, func(t *testing.T) { eventRecordsWhatTheClientGets(t, h.handler) })
+	}
+}
+
+func eventRecordsWhatTheClientGets(t *testing.T, handler func(*Server) http.Handler) {
 	s := New(Options{})
-	hs := NewHTTPServer(s)
+	hs := NewHTTPServer(handler(s))
 	addr := startLoopback(t, hs, ServeWithTimeouts)
 	c := &http.Client{Timeout: 5 * time.Second}
 	send := func(method, path, body string, header ...string) http.Header {
@@ -255,6 +269,9 @@ func TestTheEventRecordsTheHeaderTheClientGets(t *testing.T) {
 		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
 		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
 		send("DELETE", "/accounts/43", ""),
+		send("PUT", "/accounts/44", `{"note":"`+strings.Repeat("x", 3000)+`"}`),
+		send("GET", "/accounts/44", ""),
+		send("PUT", "/accounts/45", `{"note":"`+strings.Repeat("x", 1006)+`"}`), // 1,017 bytes: net/http's
 	}
 	evs := s.EventsSince(0)
 	if len(evs) != len(got) {
@@ -265,6 +282,9 @@ func TestTheEventRecordsTheHeaderTheClientGets(t *testing.T) {
 	}
 	for i, e := range evs {
 		want := e.Response.Header
+		if want.Get("Content-Length") == "" && e.Response.Status != http.StatusNoContent && e.Response.Status != http.StatusNotModified {
+			t.Errorf("%s %s: the event has no Content-Length", e.Request.Method, e.Request.Target)
+		}
 		for k, vv := range want {
 			if strings.Join(got[i][k], ",") != strings.Join(vv, ",") {
 				t.Errorf("%s %s: the client got %s: %q, the event says %q", e.Request.Method, e.Request.Target, k, got[i][k], vv)

@@ -31,6 +31,9 @@ type exchange struct {
 	canon   []byte         // the body as canonical JSON
 	now     time.Time
 	tx      txn
+	// bySender says the answer goes out through net/http's own
+	// ResponseWriter, which writes a short answer's Content-Length itself.
+	bySender bool
 }
 
 // document is the parsed JSON object of the body. readDoc skips parsing a
@@ -80,20 +83,34 @@ func targetPath(requestURI string, u *url.URL) string {
 
 // ServeHTTP answers one request, records it as an Event and updates the store.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.serveHTTP(w, r, false)
+}
+
+// netHTTPServed is s as the handler of a net/http Server (see Serve): its
+// ResponseWriter is net/http's own, which adds Content-Length to a short
+// answer, so the answer's header need not carry it (see reply.finish).
+type netHTTPServed struct{ s *Server }
+
+func (h netHTTPServed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.s.serveHTTP(w, r, true)
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request, bySender bool) {
 	l, labelled := labelOf(r.Context())
 	if !labelled {
 		l = label{src: SourceNetwork, attempt: 1}
 	}
-	s.answer(r, l, w.Header()).write(w)
+	s.answer(r, l, w.Header(), bySender).write(w)
 }
 
 // answer handles one request labelled l and returns the reply to write.
 // The reply's header is built in out when it is not nil: pass the header
-// of the ResponseWriter the reply is for.
-func (s *Server) answer(r *http.Request, l label, out http.Header) reply {
+// of the ResponseWriter the reply is for; bySender says that ResponseWriter
+// is net/http's own.
+func (s *Server) answer(r *http.Request, l label, out http.Header, bySender bool) reply {
 	x := new(exchange)
 	s.start(x, r.Method, targetPath(r.RequestURI, r.URL), r.Header)
-	x.out = out
+	x.out, x.bySender = out, bySender
 	defer s.done(x)
 	switch {
 	case r.Body == nil || r.Body == http.NoBody:
@@ -138,7 +155,7 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 	if l.src == SourceNetwork && s.opts.WallClockDate {
 		date = time.Now() // a real socket: Date is the time of origination (§6.6.1)
 	}
-	rep := s.dispatch(x).finish(x.method, date, x.out)
+	rep := s.dispatch(x).finish(x.method, date, x.out, x.bySender)
 	changes := x.tx.changes
 	if len(changes) == 0 {
 		changes = nil // an exchange that changed nothing records no list, as before
@@ -154,7 +171,8 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 		Changes:  changes,
 		Replayed: rep.replayed,
 
-		requestHost: x.host,
+		requestHost:    x.host,
+		responseLength: rep.sentLength(),
 	})
 	s.remember(s.seq, &x.tx)
 	s.st.clock = s.st.clock.Add(tick)

@@ -59,7 +59,7 @@ func pack(b []byte, e *Event) []byte {
 	b = binary.AppendVarint(b, int64(e.Attempt))
 	b = appendString(b, string(e.Fault))
 	b = appendMessage(b, e.Request, "Host", e.requestHost)
-	b = appendMessage(b, e.Response, "", "")
+	b = appendMessage(b, e.Response, "Content-Length", e.responseLength)
 	if e.Changes == nil {
 		b = append(b, 0)
 	} else {

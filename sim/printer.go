@@ -29,7 +29,7 @@ import (
 func (s *Server) Serve(ctx context.Context, ln net.Listener, w io.Writer, allowRemote bool) error {
 	feed := s.Feed(s.LastSeq())
 	defer feed.Close()
-	hs := NewHTTPServer(CheckHost(s, ln.Addr().String(), allowRemote))
+	hs := NewHTTPServer(CheckHost(netHTTPServed{s}, ln.Addr().String(), allowRemote))
 	done := make(chan error, 1)
 	go func() { done <- ServeWithTimeouts(hs, ln) }()
 	try := "/"
