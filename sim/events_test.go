@@ -3,7 +3,9 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -238,5 +240,40 @@ func TestEachExchangeRecordsItsOwnChanges(t *testing.T) {
 	}
 	if !s.Undo() || !sameWorld(worldOf(s), before) {
 		t.Fatal("the second Undo did not revert the first PUT")
+	}
+}
+
+// TestALineQueueReusesItsSliceHoldingNoLine: the slice writeTo is done with
+// becomes the one add fills next, emptied: every line is written once, in
+// order, and no written or dropped line is held by the queue afterwards.
+func TestALineQueueReusesItsSliceHoldingNoLine(t *testing.T) {
+	q := newLineQueue(40) // room for five of these lines: the older are dropped
+	var out strings.Builder
+	for i := range 3 {
+		q.add(uint64(i+1), fmt.Sprintf("line %03d", i+1))
+	}
+	q.close()
+	q.writeTo(&out)
+	for i := 3; i < 9; i++ { // after close, as Serve's last lines are
+		q.add(uint64(i+1), fmt.Sprintf("line %03d", i+1))
+	}
+	q.writeTo(&out)
+	want := "line 001\nline 002\nline 003\n… 1 exchange(s) not shown (#4–#4): the output was not read as fast as they came\nline 005\nline 006\nline 007\nline 008\nline 009\n"
+	if out.String() != want {
+		t.Fatalf("wrote\n%s\nwant\n%s", out.String(), want)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	back := q.items // taken from spare by writeTo's last look, or still there
+	if cap(back) == 0 {
+		back = q.spare
+	}
+	if cap(back) == 0 {
+		t.Fatal("writeTo handed back no slice")
+	}
+	for i, it := range back[:cap(back)] {
+		if it.text != "" {
+			t.Errorf("the handed-back slice still holds line %q at %d", it.text, i)
+		}
 	}
 }

@@ -171,11 +171,16 @@ type lineQueue struct {
 	mu      sync.Mutex
 	dropped queued   // the oldest lines left out to make room (n == 0: none)
 	items   []queued // what waits to be written after dropped, oldest first
+	spare   []queued // an emptied slice writeTo is done with, to become items next
 	bytes   int      // of the lines in items
 	limit   int
 	closed  bool
 	wake    chan struct{}
 }
+
+// maxSpareLines bounds the slice writeTo hands back to add: a flood's
+// batch may have been far longer than any usual one.
+const maxSpareLines = 4096
 
 // queued is a line to write (seq is its exchange's), or (text == "") a run
 // of n exchanges from..to left out.
@@ -209,6 +214,7 @@ func (q *lineQueue) add(seq uint64, line string) {
 		q.dropped.to = it.to
 		q.dropped.n += it.n
 	}
+	clear(q.items[:drop])    // the slice may be handed back to be filled again (see writeTo): hold no dropped line
 	q.items = q.items[drop:] // the next append that grows it copies only these
 	q.signal()
 }
@@ -256,7 +262,9 @@ func (q *lineQueue) writeTo(w io.Writer) {
 		if q.dropped.n > 0 {
 			items = append([]queued{q.dropped}, items...)
 		}
-		q.dropped, q.items, q.bytes = queued{}, nil, 0
+		// add fills the slice writeTo handed back last, emptied, instead of
+		// growing one from nothing.
+		q.dropped, q.items, q.spare, q.bytes = queued{}, q.spare, nil, 0
 		q.mu.Unlock()
 		for _, it := range items {
 			if it.text == "" {
@@ -265,6 +273,12 @@ func (q *lineQueue) writeTo(w io.Writer) {
 			}
 			out.WriteString(it.text)
 			out.WriteByte('\n')
+		}
+		if cap(items) <= maxSpareLines {
+			clear(items) // hold no line
+			q.mu.Lock()
+			q.spare = items[:0]
+			q.mu.Unlock()
 		}
 		if len(items) == 0 {
 			if out.Flush() != nil || closed {
