@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/putpost/putpost/request"
+	"github.com/putpost/putpost/session"
+	"github.com/putpost/putpost/sim"
+)
+
+// exchanges counts the exchanges sess's server has seen.
+func exchanges(sess *session.Session) int {
+	n := 0
+	for _, e := range sess.Server().EventsSince(0) {
+		if e.Kind == sim.KindExchange {
+			n++
+		}
+	}
+	return n
+}
+
+// A repeat's next batch waits for its turn and is sent by the same
+// command: its result is the command's one message.
+func TestPacedBatchIsSentWhenItsTurnComes(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	rl, err := request.Parse(`PUT /accounts/7 {"balance":5}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := sendBatch(context.Background(), sess, 3, rl, 4, true)
+	msg := paceBatch(context.Background(), time.Millisecond, 3, make(chan struct{}), send)()
+	sm, ok := msg.(sentMsg)
+	if !ok {
+		t.Fatalf("the paced batch made %T, want its result", msg)
+	}
+	if sm.Job != 3 || sm.N != 4 || sm.Status != 200 {
+		t.Fatalf("result %+v, want job 3, 4 sent, 200", sm)
+	}
+	if n := exchanges(sess); n != 4 {
+		t.Fatalf("the server saw %d events, want 4", n)
+	}
+}
+
+// Woken (x) or ended with the program, the wait sends nothing and says so.
+func TestPacedBatchWokenSendsNothing(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	rl, err := request.Parse(`PUT /accounts/7 {"balance":5}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := sendBatch(context.Background(), sess, 3, rl, 4, true)
+	wake := make(chan struct{})
+	close(wake)
+	if msg := paceBatch(context.Background(), time.Hour, 3, wake, send)(); msg != (repeatTickMsg{Job: 3}) {
+		t.Fatalf("woken, the wait made %#v, want repeatTickMsg{3}", msg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if msg := paceBatch(ctx, time.Hour, 3, make(chan struct{}), send)(); msg != (repeatTickMsg{Job: 3}) {
+		t.Fatalf("with the program ended, the wait made %#v, want repeatTickMsg{3}", msg)
+	}
+	if n := exchanges(sess); n != 0 {
+		t.Fatalf("the server saw %d events, want none", n)
+	}
+}
+
+// x while the next batch waits for its turn sends the rest at once, in one
+// batch, and the batch that waited is not sent as well.
+func TestFinishNowWakesTheWaitingBatch(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	d.tick() // the second batch's turn: 2 sent, the third waits
+	if len(d.ticks) != 1 {
+		t.Fatalf("%d batches wait for their turn, want 1", len(d.ticks))
+	}
+	d.mustContain("sending 2/10")
+	d.keys("esc", "ctrl+x")
+	if d.m.job != nil {
+		t.Fatalf("the repeat is still running after x: %+v", *d.m.job)
+	}
+	if len(d.ticks) != 0 {
+		t.Fatalf("%d batches still wait after x", len(d.ticks))
+	}
+	d.mustContain("sent PUT /accounts/42 ×10 → 200 OK")
+	if n := exchanges(d.sess); n != 10 {
+		t.Fatalf("the server saw %d events, want 10", n)
+	}
+}
