@@ -89,6 +89,9 @@ type Model struct {
 	fresh   []sim.Event // onUpdates' buffer
 	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
 	earlyID int         // numbers each keeping of early
+	// earlyGone ends the wait of showEarlyMsg's command when early is
+	// shown before earlyWait (the usual case: the result came).
+	earlyGone chan struct{}
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -842,8 +845,8 @@ func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
 		}
 		m.early = &msg
 		m.earlyID++
-		id := m.earlyID
-		return tea.Batch(m.waitUpdates(), tea.Tick(earlyWait, func(time.Time) tea.Msg { return showEarlyMsg{id} }))
+		m.earlyGone = make(chan struct{})
+		return tea.Batch(m.waitUpdates(), waitEarly(m.earlyID, m.earlyGone))
 	}
 	return tea.Batch(m.showEarly(), m.onUpdates(msg))
 }
@@ -855,6 +858,22 @@ const earlyWait = 100 * time.Millisecond
 // if they are still kept.
 type showEarlyMsg struct{ id int }
 
+// waitEarly says when the updates kept as number id have waited earlyWait
+// (showEarlyMsg), unless gone ends first: then it ends without a message,
+// and the event loop has no Update and no frame to make for it.
+func waitEarly(id int, gone <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(earlyWait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return showEarlyMsg{id}
+		case <-gone:
+			return nil
+		}
+	}
+}
+
 // showEarly shows the updates takeUpdates kept back, if any.
 func (m *Model) showEarly() tea.Cmd {
 	if m.early == nil {
@@ -862,6 +881,8 @@ func (m *Model) showEarly() tea.Cmd {
 	}
 	msg := *m.early
 	m.early = nil
+	close(m.earlyGone)
+	m.earlyGone = nil
 	// Its waiting command was started when it was kept back.
 	msg.noWait = true
 	return m.onUpdates(msg)

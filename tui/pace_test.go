@@ -90,3 +90,36 @@ func TestFinishNowWakesTheWaitingBatch(t *testing.T) {
 		t.Fatalf("the server saw %d events, want 10", n)
 	}
 }
+
+// The wait for a batch's kept exchanges ends without a message when they
+// are shown before it is over, so the result's frame is the batch's only
+// one; otherwise it says to show them.
+func TestWaitForKeptUpdatesEndsWithThem(t *testing.T) {
+	gone := make(chan struct{})
+	close(gone)
+	if msg := waitEarly(4, gone)(); msg != nil {
+		t.Fatalf("with the updates shown, the wait made %#v, want no message", msg)
+	}
+	if msg := waitEarly(4, make(chan struct{}))(); msg != (showEarlyMsg{4}) {
+		t.Fatalf("the wait made %#v, want showEarlyMsg{4}", msg)
+	}
+
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	msgs := d.batch()
+	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
+	gone = d.m.earlyGone
+	if gone == nil {
+		t.Fatal("the batch's exchanges were not kept for its result")
+	}
+	_, cmd := d.m.Update(msgs[0])
+	select {
+	case <-gone:
+	default:
+		t.Fatal("the result showed the kept exchanges but their wait goes on")
+	}
+	d.hold(cmd)
+	d.mustContain("sending 2/10", "×2")
+}
