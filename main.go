@@ -16,7 +16,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -33,7 +32,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := stopContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -43,6 +42,32 @@ func main() {
 	}
 	if err != nil {
 		os.Exit(exitCode(err))
+	}
+}
+
+// stopContext is signal.NotifyContext with the signals asked for on a
+// goroutine of its own: the runtime starts a thread for signals and waits
+// for it to take each one (0.2-0.7 ms on a busy machine), which the
+// program's start need not wait for. Until that goroutine has run, a signal
+// acts as it does while the program's packages initialise: it ends the
+// process. stop cancels the context and stops listening.
+func stopContext(parent context.Context, sigs ...os.Signal) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	listening := make(chan struct{})
+	go func() {
+		signal.Notify(ch, sigs...)
+		close(listening)
+		select {
+		case <-ch:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		cancel()
+		<-listening
+		signal.Stop(ch)
 	}
 }
 
@@ -75,7 +100,11 @@ func exitCode(err error) int {
 // The command line is cobra's, styled by fang, which adds --help and
 // `help CMD`, --version, `completion SHELL` and a hidden `man` page.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	root := newRootCommand(stdin, stdout, stderr)
+	// The tutorial's first wait is for the built-in lessons: they are
+	// parsed while cobra and fang set up and the progress file opens. Other
+	// commands leave them unused, about a millisecond of another core's time.
+	builtin := lessons.BuiltinMeanwhile(true)
+	root := newRootCommand(stdin, stdout, stderr, builtin)
 	quietOnStop(ctx, root)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -230,7 +259,11 @@ func noArgs(c *cobra.Command, args []string) error {
 
 // newRootCommand builds the command line: the tutorial itself and its
 // subcommands, reading stdin and writing stdout and stderr.
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+//
+// builtin, when not nil, returns the built-in lessons the tutorial plays,
+// parsed from before the command line was read (lessons.BuiltinMeanwhile);
+// without it the tutorial starts parsing them itself.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, builtin func() ([]*lessons.Lesson, error)) *cobra.Command {
 	var tf tutorialFlags
 	root := &cobra.Command{
 		Use:   "putpost",
@@ -262,7 +295,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := tf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), false, tf, stdin, stdout, stderr)
+			return runTutorial(c.Context(), false, tf, builtin, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(root, &tf)
@@ -277,7 +310,7 @@ putpost sandbox --listen 127.0.0.1:8080`,
 			if err := sf.check(); err != nil {
 				return err
 			}
-			return runTutorial(c.Context(), true, sf, stdin, stdout, stderr)
+			return runTutorial(c.Context(), true, sf, nil, stdin, stdout, stderr)
 		},
 	}
 	addTutorialFlags(sandbox, &sf)
@@ -390,51 +423,44 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 	return combineCurriculum(f, lessons.Builtin)
 }
 
-// builtinMeanwhile starts parsing the built-in lessons on a goroutine of
-// their own and returns what waits for them: the tutorial opens the
-// progress file meanwhile, which waits on the disk rather than the CPU.
-func builtinMeanwhile() func() ([]*lessons.Lesson, error) {
-	type parsed struct {
-		ls  []*lessons.Lesson
-		err error
-	}
-	done := make(chan parsed, 1)
-	go func() {
-		ls, err := lessons.Builtin()
-		done <- parsed{ls, err}
-	}()
-	return sync.OnceValues(func() ([]*lessons.Lesson, error) {
-		p := <-done
-		return p.ls, p.err
-	})
-}
-
 // collectAfterFirstFrame keeps the garbage collector from running until
 // the full screen's first frame has been drawn, then collects and returns
-// the memory start-up left unused to the system. Package initialisation
+// the memory start-up left unused to the system; restored is closed then. Package initialisation
 // (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
 // allocates about as much again (the lessons parsed, Markdown rendered, the
 // renderer's buffers): at the default target the collector ran in the middle
 // of it, and a collection under way when Bubble Tea draws its first frame
 // held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
-// The heap is capped meanwhile (startUpHeapLimit), and whatever happens the
-// collector's settings are back after firstFrameWithin.
-func collectAfterFirstFrame() {
-	percent := debug.SetGCPercent(-1)
-	limit := debug.SetMemoryLimit(startUpHeapLimit)
+// The heap is capped meanwhile (startUpHeapLimit, or a lower GOMEMLIMIT),
+// and whatever happens the collector's settings are back after
+// firstFrameWithin. The target is raised rather than turned off: turning
+// it off waits for a collection under way to finish (2-3 ms).
+func collectAfterFirstFrame() (restored <-chan struct{}) {
+	percent := debug.SetGCPercent(startUpGCPercent)
+	if percent < 0 || percent > startUpGCPercent {
+		debug.SetGCPercent(percent) // GOGC=off or higher: already enough
+	}
+	limit := debug.SetMemoryLimit(-1) // reads it
+	debug.SetMemoryLimit(min(limit, startUpHeapLimit))
+	done := make(chan struct{})
 	time.AfterFunc(firstFrameWithin, func() {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(limit)
 		debug.FreeOSMemory()
+		close(done)
 	})
+	return done
 }
 
 // firstFrameWithin is how long the full screen takes to draw its first
-// frame with room to spare (about 50 ms on a laptop), and startUpHeapLimit
-// the heap past which the collector runs anyway before then.
+// frame with room to spare (about 50 ms on a laptop); startUpHeapLimit is
+// the heap past which the collector runs anyway before then, and
+// startUpGCPercent a target (a hundred times the live heap) that leaves
+// that limit to decide.
 const (
 	firstFrameWithin = 300 * time.Millisecond
 	startUpHeapLimit = 64 << 20
+	startUpGCPercent = 10000
 )
 
 // combineCurriculum is loadCurriculum with the built-in lessons from builtin.
@@ -462,7 +488,9 @@ func openProgress(f tutorialFlags) (*lessons.Progress, string, error) {
 	return lessons.OpenProgress(path)
 }
 
-func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Reader, stdout, stderr io.Writer) error {
+// runTutorial runs the tutorial, or the sandbox; builtin, when not nil,
+// returns the built-in lessons already being parsed.
+func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin func() ([]*lessons.Lesson, error), stdin io.Reader, stdout, stderr io.Writer) error {
 	if sandbox && f.lesson != "" {
 		return errors.New("--lesson has no meaning in the sandbox; leave it out or drop `sandbox`")
 	}
@@ -471,9 +499,8 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, stdin io.Re
 	if interactive {
 		collectAfterFirstFrame()
 	}
-	var builtin func() ([]*lessons.Lesson, error)
-	if !sandbox {
-		builtin = builtinMeanwhile()
+	if !sandbox && builtin == nil {
+		builtin = lessons.BuiltinMeanwhile(true)
 	}
 	o := session.Options{
 		Mode: session.Sandbox, Listen: f.listen, AllowRemote: f.allowRemote,

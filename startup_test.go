@@ -1,10 +1,17 @@
 package main
 
 import (
+	"context"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/putpost/putpost/lessons"
 )
 
 // collectorSettings reads the garbage collector's target (-1: off) and
@@ -15,25 +22,111 @@ func collectorSettings() (percent, limit int64) {
 	return int64(s[0].Value.Uint64()), int64(s[1].Value.Uint64())
 }
 
+// waitForRestore waits up to 10 s for a collector hold to end, and fails t
+// unless the collector's target and limit are then percent and limit.
+func waitForRestore(t *testing.T, restored <-chan struct{}, percent, limit int64) {
+	t.Helper()
+	select {
+	case <-restored:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the collector's settings were not restored within 10 s")
+	}
+	if p, l := collectorSettings(); p != percent || l != limit {
+		t.Errorf("after the first frame the collector's target is %d%% and its limit %d, not %d%% and %d as before", p, l, percent, limit)
+	}
+}
+
 // The collector waits for the full screen's first frame, with the heap
 // capped, and afterwards runs as it did before: a long session's heap is
 // collected as usual.
 func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
-	collectAfterFirstFrame()
-	if percent, limit := collectorSettings(); limit != startUpHeapLimit {
-		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want the limit %d", percent, limit, startUpHeapLimit)
+	restored := collectAfterFirstFrame()
+	if percent, limit := collectorSettings(); percent != startUpGCPercent || limit != startUpHeapLimit {
+		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want %d%% and %d", percent, limit, startUpGCPercent, startUpHeapLimit)
 	}
+	waitForRestore(t, restored, 150, 1<<40)
+}
+
+// A lower GOMEMLIMIT and a higher GOGC (or GOGC=off) are kept while the
+// first frame is drawn, and are what the collector has afterwards.
+func TestTheCollectorHoldKeepsStricterSettings(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+	restored := collectAfterFirstFrame()
+	if percent, limit := collectorSettings(); percent != -1 || limit != 32<<20 {
+		t.Errorf("GOGC=off GOMEMLIMIT=32MiB held: target %d%%, limit %d", percent, limit)
+	}
+	waitForRestore(t, restored, -1, 32<<20)
+	debug.SetGCPercent(50000)
+	restored = collectAfterFirstFrame()
+	if percent, _ := collectorSettings(); percent != 50000 {
+		t.Errorf("GOGC=50000 held: target %d%%", percent)
+	}
+	waitForRestore(t, restored, 50000, 32<<20)
+}
+
+// The lessons parsed before the command line was read are the ones the
+// tutorial plays, asked for once; the sandbox does not ask for them.
+func TestTheTutorialPlaysTheLessonsHandedToIt(t *testing.T) {
+	isolateState(t)
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	builtin := func() ([]*lessons.Lesson, error) {
+		calls.Add(1)
+		return ls[1:], nil // a curriculum that starts at the second lesson
+	}
+	var stdout, stderr syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	root := newRootCommand(strings.NewReader("GET /flights/AA123\n"), &stdout, &stderr, builtin)
+	root.SetArgs([]string{"--plain"})
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("the lessons were asked for %d times, want once", n)
+	}
+	if want := "Lesson 1 of 12: " + ls[1].Title; !strings.Contains(stdout.String(), want) {
+		t.Errorf("the tutorial did not play the lessons handed to it (no %q):\n%s", want, stdout.String())
+	}
+
+	calls.Store(0)
+	stdout = syncBuffer{}
+	root = newRootCommand(strings.NewReader("GET /accounts/42\n"), &stdout, &stderr, builtin)
+	root.SetArgs([]string{"sandbox", "--plain"})
+	if err := root.ExecuteContext(ctx); err != nil || !strings.Contains(stdout.String(), "200 OK") {
+		t.Fatalf("sandbox: %v\n%s", err, stdout.String())
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("the sandbox asked for the lessons %d times", n)
+	}
+}
+
+// The context main runs in ends when one of its signals arrives, once its
+// goroutine listens; SIGWINCH, ignored by default, can be sent before then.
+func TestStopContextEndsOnASignal(t *testing.T) {
+	ctx, stop := stopContext(context.Background(), syscall.SIGWINCH)
+	defer stop()
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		percent, limit := collectorSettings()
-		if percent == 150 && limit == 1<<40 {
-			return
-		}
+	for ctx.Err() == nil {
 		if time.Now().After(deadline) {
-			t.Fatalf("10 s after start the collector's target is %d%% and its limit %d, not 150%% and %d as before", percent, limit, int64(1<<40))
+			t.Fatal("10 s of SIGWINCH and the context has not ended")
 		}
-		time.Sleep(20 * time.Millisecond)
+		if err := syscall.Kill(os.Getpid(), syscall.SIGWINCH); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// stop ends the context too, and can be called at once.
+	ctx, stop = stopContext(context.Background(), syscall.SIGWINCH)
+	stop()
+	if ctx.Err() == nil {
+		t.Error("the context is not done after stop")
 	}
 }

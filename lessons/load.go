@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 //go:embed builtin/*.md
@@ -23,9 +25,27 @@ const builtinPrefix = "lessons/"
 // order. An error (Problems) means a built-in lesson is broken, which the
 // tests prevent; the lessons that did load are returned with it.
 func Builtin() ([]*Lesson, error) {
-	return loadFS(builtinFS, "builtin", builtinPrefix+"builtin", func(name string) ([]byte, error) {
+	return BuiltinMeanwhile(false)()
+}
+
+// BuiltinMeanwhile starts parsing the built-in curriculum, on a goroutine of
+// its own when background is true, and returns the function that returns
+// what Builtin does. Called before the background goroutine has finished,
+// that function parses the files it has not reached on the caller's
+// goroutine too, rather than wait idle; it may be called any number of
+// times, from any goroutine, and always returns the same lessons.
+func BuiltinMeanwhile(background bool) func() ([]*Lesson, error) {
+	ld, err := newLoad(builtinFS, "builtin", builtinPrefix+"builtin", func(name string) ([]byte, error) {
 		return fs.ReadFile(builtinFS, name)
 	})
+	if err != nil {
+		return func() ([]*Lesson, error) { return nil, err }
+	}
+	ld.parse = parseBuiltin
+	if background {
+		go ld.work()
+	}
+	return ld.wait
 }
 
 // LoadDir loads every lesson file in a folder: the files ending in ".md"
@@ -134,6 +154,38 @@ func LintPaths(paths []string, play bool, o PlayOptions) (probs, warnings Proble
 // loadFS loads the lesson files in folder sub of fsys, reading each with
 // read (given its path in fsys); shown is the folder's name in problems.
 func loadFS(fsys fs.FS, sub, shown string, read func(name string) ([]byte, error)) ([]*Lesson, error) {
+	ld, err := newLoad(fsys, sub, shown, read)
+	if err != nil {
+		return nil, err
+	}
+	return ld.wait()
+}
+
+// load is a folder of lesson files being parsed: any number of goroutines
+// may call work, which parses the files no one has taken yet, one at a
+// time; wait joins in and puts the lessons together once all are parsed.
+type load struct {
+	sub, shown string
+	names      []string
+	read       func(name string) ([]byte, error)
+	parse      func(file string, data []byte) (*Lesson, error) // Parse unless set
+	next       atomic.Int64                                    // the index of the next file to take
+	pending    sync.WaitGroup                                  // the files not parsed yet
+	files      []loadedFile                                    // one per name, written by whoever took it
+	done       func() ([]*Lesson, error)
+}
+
+// loadedFile is one lesson file parsed: its lesson (nil when it could not
+// be read), whether it has problems, and those problems.
+type loadedFile struct {
+	lesson *Lesson
+	bad    bool
+	probs  Problems
+}
+
+// newLoad lists the lesson files of fsys's folder sub (named shown in
+// problems), reading each with read; nothing is parsed yet.
+func newLoad(fsys fs.FS, sub, shown string, read func(name string) ([]byte, error)) (*load, error) {
 	entries, err := fs.ReadDir(fsys, sub)
 	if err != nil {
 		return nil, Problems{{File: shown, Msg: fmt.Sprintf("cannot list the folder: %v", shortErr(err))}}
@@ -150,30 +202,66 @@ func loadFS(fsys fs.FS, sub, shown string, read func(name string) ([]byte, error
 	if len(names) == 0 {
 		return nil, Problems{{File: shown, Msg: "no lesson files here; a lesson is a file ending in .md (see docs/LESSONS.md)"}}
 	}
+	ld := &load{sub: sub, shown: shown, names: names, read: read, parse: Parse, files: make([]loadedFile, len(names))}
+	ld.pending.Add(len(names))
+	ld.done = sync.OnceValues(ld.combine)
+	return ld, nil
+}
+
+// work parses files until none is left to take.
+func (ld *load) work() {
+	for {
+		i := int(ld.next.Add(1) - 1)
+		if i >= len(ld.names) {
+			return
+		}
+		ld.files[i] = ld.parseFile(ld.names[i])
+		ld.pending.Done()
+	}
+}
+
+// parseFile reads and parses the file called n.
+func (ld *load) parseFile(n string) loadedFile {
+	file := filepath.Join(ld.shown, n)
+	if ld.shown == "." {
+		file = n
+	}
+	data, err := ld.read(path.Join(ld.sub, n))
+	if err != nil {
+		return loadedFile{bad: true, probs: Problems{readProblem(file, err)}}
+	}
+	l, err := ld.parse(filepath.ToSlash(file), data)
+	var ps Problems
+	if err != nil {
+		errors.As(err, &ps)
+	}
+	return loadedFile{lesson: l, bad: err != nil, probs: ps}
+}
+
+// wait parses the files no goroutine has taken yet, waits for those that
+// others are parsing, and returns the lessons without problems in file-name
+// order, with every problem (Problems) as the error.
+func (ld *load) wait() ([]*Lesson, error) {
+	ld.work()
+	ld.pending.Wait()
+	return ld.done()
+}
+
+// combine puts the parsed files together, once all are parsed.
+func (ld *load) combine() ([]*Lesson, error) {
 	var (
 		probs  Problems
 		good   []*Lesson
 		parsed []*Lesson
 	)
-	for _, n := range names {
-		file := filepath.Join(shown, n)
-		if shown == "." {
-			file = n
-		}
-		data, err := read(path.Join(sub, n))
-		if err != nil {
-			probs = append(probs, readProblem(file, err))
+	for _, f := range ld.files {
+		probs = append(probs, f.probs...)
+		if f.lesson == nil {
 			continue
 		}
-		l, err := Parse(filepath.ToSlash(file), data)
-		if err != nil {
-			var ps Problems
-			errors.As(err, &ps)
-			probs = append(probs, ps...)
-		}
-		parsed = append(parsed, l)
-		if err == nil {
-			good = append(good, l)
+		parsed = append(parsed, f.lesson)
+		if !f.bad {
+			good = append(good, f.lesson)
 		}
 	}
 	dups := duplicateIDs(parsed, nil)

@@ -227,7 +227,9 @@ func (s *Session) listen(addr string, allowRemote bool) error {
 	if host, port, err := net.SplitHostPort(s.addr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
 		s.addr = net.JoinHostPort("127.0.0.1", port)
 	}
-	go func() { _ = s.httpSrv.Serve(ln) }()
+	// Its timeouts are kept by one sweeper, as serve's are, rather than by
+	// socket deadlines moved on every request.
+	go func() { _ = sim.ServeWithTimeouts(s.httpSrv, ln) }()
 	return nil
 }
 

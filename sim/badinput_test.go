@@ -18,21 +18,34 @@ import (
 // from outside"): each test talks to NewHTTPServer over a real loopback
 // socket, as curl or a hostile client would.
 
-// startLoopback serves s with hs (built by NewHTTPServer and possibly tuned
-// by the test) on 127.0.0.1 and stops it when the test ends.
-func startLoopback(t *testing.T, s *Server, hs *http.Server) string {
+// startLoopback serves hs (built by NewHTTPServer and possibly tuned by the
+// test) on 127.0.0.1 with serve and stops it when the test ends.
+func startLoopback(t *testing.T, hs *http.Server, serve serveFunc) string {
 	t.Helper()
 	ln, err := Listen("127.0.0.1:0", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go hs.Serve(ln)
+	go serve(hs, ln)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		hs.Shutdown(ctx)
 	})
 	return ln.Addr().String()
+}
+
+type serveFunc func(*http.Server, net.Listener) error
+
+// serveWays are the two ways this program serves a NewHTTPServer: with
+// net/http enforcing its timeouts (the full screen's --listen) and with
+// ServeWithTimeouts (the serve command). Every slow-client test runs both.
+var serveWays = []struct {
+	name  string
+	serve serveFunc
+}{
+	{"net/http deadlines", (*http.Server).Serve},
+	{"sweeper", ServeWithTimeouts},
 }
 
 // getStillWorks proves the server goes on answering after bad input.
@@ -80,12 +93,18 @@ func TestDefaultTimeoutsCutOffSlowClientsWithinSeconds(t *testing.T) {
 }
 
 func TestSlowHeadersAreCutOffByReadHeaderTimeout(t *testing.T) {
+	for _, way := range serveWays {
+		t.Run(way.name, func(t *testing.T) { testSlowHeaders(t, way.serve) })
+	}
+}
+
+func testSlowHeaders(t *testing.T, serve serveFunc) {
 	s := New(Options{})
 	before := worldOf(s)
 	hs := NewHTTPServer(s)
 	const timeout = 300 * time.Millisecond
 	hs.ReadHeaderTimeout = timeout // as NewHTTPServer's, only shorter, so the test is quick
-	addr := startLoopback(t, s, hs)
+	addr := startLoopback(t, hs, serve)
 
 	// The clock starts before dialling: the server's header deadline starts
 	// when it accepts, which can come before Dial returns.
@@ -138,11 +157,17 @@ func TestSlowHeadersAreCutOffByReadHeaderTimeout(t *testing.T) {
 }
 
 func TestSlowBodyIsCutOffByReadTimeoutAndChangesNothing(t *testing.T) {
+	for _, way := range serveWays {
+		t.Run(way.name, func(t *testing.T) { testSlowBody(t, way.serve) })
+	}
+}
+
+func testSlowBody(t *testing.T, serve serveFunc) {
 	s := New(Options{})
 	before := worldOf(s)
 	hs := NewHTTPServer(s)
 	hs.ReadTimeout = 300 * time.Millisecond
-	addr := startLoopback(t, s, hs)
+	addr := startLoopback(t, hs, serve)
 
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -167,7 +192,7 @@ func TestSlowBodyIsCutOffByReadTimeoutAndChangesNothing(t *testing.T) {
 func TestBodyOverOneMebibyteOverASocketIs413(t *testing.T) {
 	s := New(Options{})
 	before := worldOf(s)
-	addr := startLoopback(t, s, NewHTTPServer(s))
+	addr := startLoopback(t, NewHTTPServer(s), ServeWithTimeouts)
 	c := &http.Client{Timeout: 10 * time.Second}
 	big := `{"balance":1,"pad":"` + strings.Repeat("a", 1<<20) + `"}`
 
@@ -211,7 +236,7 @@ func TestHugeHeadersOverASocketAre431(t *testing.T) {
 	s := New(Options{})
 	before := worldOf(s)
 	hs := NewHTTPServer(s)
-	addr := startLoopback(t, s, hs)
+	addr := startLoopback(t, hs, ServeWithTimeouts)
 
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {

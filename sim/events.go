@@ -68,7 +68,7 @@ func (s *Server) LastSeq() uint64 {
 func (s *Server) emit(e Event) {
 	s.seq++
 	e.Seq = s.seq
-	s.log.push(e, s.opts.MaxEvents, s.opts.MaxBytes)
+	s.log.push(&e, s.opts.MaxEvents, s.opts.MaxBytes)
 	s.notifyFeeds()
 }
 
@@ -80,13 +80,14 @@ type eventRing struct {
 	start, n int
 	bytes    int
 	scratch  []byte // where keep packs an event before copying it
+	slab     []byte // the block keep copies packed events into
 }
 
 func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
 
 // push keeps e, within limit events and about maxBytes, and returns the
 // bytes it is counted as.
-func (r *eventRing) push(e Event, limit, maxBytes int) int {
+func (r *eventRing) push(e *Event, limit, maxBytes int) int {
 	if r.n == len(r.buf) && len(r.buf) < limit { // grow, oldest first
 		size := min(limit, max(64, 2*r.n))
 		grown := make([]keptEvent, size)
@@ -101,7 +102,7 @@ func (r *eventRing) push(e Event, limit, maxBytes int) int {
 		r.dropOldest()
 	}
 	i := (r.start + r.n) % len(r.buf)
-	r.buf[i] = keep(e, &r.scratch)
+	r.buf[i] = keep(e, &r.scratch, &r.slab)
 	r.sizes[i] = keptOverhead + len(r.buf[i].data)
 	r.n++
 	r.bytes += r.sizes[i]

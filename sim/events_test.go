@@ -177,3 +177,34 @@ func TestPollBriefSaysWhatPollSays(t *testing.T) {
 		}
 	}
 }
+
+// A feed reuses one buffer for the packed events it takes from the log; once
+// a batch is handed out (Poll) or printed (serve's printer), the buffer must
+// hold none of them, or it would keep alive events of megabytes that the log
+// has dropped.
+func TestAFeedKeepsNothingOfABatchItHandedOut(t *testing.T) {
+	s := New(Options{})
+	for range 5 {
+		sendTo(t, s, "PUT", "/accounts/42", `{"balance":1}`)
+	}
+	empty := func(f *Feed) bool {
+		for _, k := range f.taken[:cap(f.taken)] {
+			if k.data != nil {
+				return false
+			}
+		}
+		return true
+	}
+	f := s.Feed(0)
+	defer f.Close()
+	if b := f.Poll(); len(b.Events) != 5 || !empty(f) {
+		t.Errorf("after Poll of %d events, the feed's buffer still holds some", len(b.Events))
+	}
+	p := s.Feed(0)
+	defer p.Close()
+	q := newLineQueue(maxPrinterBytes)
+	printFeed(p, q)
+	if len(q.items) != 5 || !empty(p) {
+		t.Errorf("after printing %d lines, the feed's buffer still holds events", len(q.items))
+	}
+}

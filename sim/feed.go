@@ -21,6 +21,7 @@ type Feed struct {
 	ready  chan struct{} // a token when the server emitted since the last read
 	once   sync.Once
 	closed chan struct{}
+	taken  []keptEvent // take's buffer
 }
 
 // Feed returns a feed positioned after event after: its first batch holds
@@ -73,36 +74,47 @@ func (f *Feed) PollBrief() Batch { return f.poll(false) }
 // after releasing it, so a reader never holds up the requests being served
 // (kept records are never modified once kept).
 func (f *Feed) poll(headers bool) Batch {
+	kept, missed := f.take()
+	b := Batch{Missed: missed, Events: make([]Event, len(kept))}
+	for j, k := range kept {
+		b.Events[j] = k.unpackWith(headers)
+	}
+	clear(kept)
+	return b
+}
+
+// take moves the feed past the next kept records (at most FeedBatch) and
+// returns them, still packed, with how many events before them the log had
+// already dropped. The records are in a buffer the next take reuses; the
+// caller clears them once done, so that the buffer does not keep alive
+// events the log has dropped.
+func (f *Feed) take() (kept []keptEvent, missed uint64) {
 	s := f.srv
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	r := &s.log
 	i := sort.Search(r.n, func(i int) bool { return r.kept(i).seq >= f.next })
-	var b Batch
 	if i < r.n {
 		if first := r.kept(i).seq; first > f.next {
-			b.Missed = first - f.next
+			missed = first - f.next
 		}
 	} else if s.seq >= f.next {
-		b.Missed = s.seq - f.next + 1
+		missed = s.seq - f.next + 1
 	}
 	end := min(r.n, i+FeedBatch)
-	kept := make([]keptEvent, 0, end-i)
+	kept = f.taken[:0]
 	for ; i < end; i++ {
 		kept = append(kept, r.kept(i))
 	}
-	f.next = f.next + b.Missed + uint64(len(kept))
+	f.taken = kept
+	f.next = f.next + missed + uint64(len(kept))
 	if f.next <= s.seq {
 		select { // more to read: say so
 		case f.ready <- struct{}{}:
 		default:
 		}
 	}
-	s.mu.Unlock()
-	b.Events = make([]Event, len(kept))
-	for j, k := range kept {
-		b.Events[j] = k.unpackWith(headers)
-	}
-	return b
+	return kept, missed
 }
 
 // Next waits until there is at least one event (or a missed one) after the

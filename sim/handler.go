@@ -16,6 +16,7 @@ import (
 // exchange is one request being answered.
 type exchange struct {
 	header  http.Header // the request's header fields (read-only)
+	out     http.Header // where the answer's header is built: the ResponseWriter's own map, or nil (see reply)
 	method  string
 	path    string
 	req     Message // the request as recorded in the event
@@ -83,13 +84,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !labelled {
 		l = label{src: SourceNetwork, attempt: 1}
 	}
-	s.answer(r, l).write(w)
+	s.answer(r, l, w.Header()).write(w)
 }
 
 // answer handles one request labelled l and returns the reply to write.
-func (s *Server) answer(r *http.Request, l label) reply {
+// The reply's header is built in out when it is not nil: pass the header
+// of the ResponseWriter the reply is for.
+func (s *Server) answer(r *http.Request, l label, out http.Header) reply {
 	x := new(exchange)
 	s.start(x, r.Method, targetPath(r.RequestURI, r.URL), r.Header)
+	x.out = out
 	defer s.done(x)
 	switch {
 	case r.Body == nil || r.Body == http.NoBody:
@@ -125,7 +129,7 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 	if l.src == SourceNetwork && s.opts.WallClockDate {
 		date = time.Now() // a real socket: Date is the time of origination (§6.6.1)
 	}
-	rep := s.dispatch(x).finish(x.method, date)
+	rep := s.dispatch(x).finish(x.method, date, x.out)
 	s.emit(Event{
 		Time:     x.now,
 		Source:   l.src,
@@ -401,7 +405,7 @@ func (s *Server) get(x *exchange, rt route) reply {
 	if !exists {
 		return notFound(rt)
 	}
-	return newReply(http.StatusOK, cur.body, "Content-Type", "application/json", "Etag", cur.etag)
+	return x.reply(http.StatusOK, cur.body, "Content-Type", "application/json", "Etag", cur.etag)
 }
 
 func notFound(rt route) reply {
@@ -417,7 +421,7 @@ func (s *Server) getCollection(x *exchange, rt route) reply {
 	if rep, failed := precondition(x, etag, true); failed {
 		return rep
 	}
-	return newReply(http.StatusOK, body, "Content-Type", "application/json", "Etag", etag)
+	return x.reply(http.StatusOK, body, "Content-Type", "application/json", "Etag", etag)
 }
 
 // listing is a collection's representation: {"items":[member paths]}.
@@ -460,9 +464,9 @@ func (s *Server) put(x *exchange, rt route) reply {
 	}
 	if !exists {
 		kv[n], kv[n+1] = "Location", rt.path
-		return representation(x, newReply(http.StatusCreated, x.canon, kv[:n+2]...))
+		return representation(x, x.reply(http.StatusCreated, x.canon, kv[:n+2]...))
 	}
-	return representation(x, newReply(http.StatusOK, x.canon, kv[:n]...))
+	return representation(x, x.reply(http.StatusOK, x.canon, kv[:n]...))
 }
 
 func (s *Server) patch(x *exchange, rt route) reply {
@@ -481,7 +485,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 		return rep
 	}
 	s.st.set(&x.tx, rt.path, canon)
-	return representation(x, newReply(http.StatusOK, canon, "Content-Type", "application/json", "Content-Location", rt.path, "Etag", s.st.res[rt.path].etag))
+	return representation(x, x.reply(http.StatusOK, canon, "Content-Type", "application/json", "Content-Location", rt.path, "Etag", s.st.res[rt.path].etag))
 }
 
 func (s *Server) delete(x *exchange, rt route) reply {
@@ -508,7 +512,7 @@ func (s *Server) create(x *exchange, rt route) reply {
 	}
 	path := s.st.newMemberPath(&x.tx, rt.collection)
 	s.st.set(&x.tx, path, x.canon)
-	return representation(x, newReply(http.StatusCreated, x.canon,
+	return representation(x, x.reply(http.StatusCreated, x.canon,
 		"Content-Type", "application/json",
 		"Location", path,
 		"Content-Location", path,

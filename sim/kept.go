@@ -19,9 +19,10 @@ type keptEvent struct {
 }
 
 // keep packs e, using *scratch as the buffer it builds in (and keeps the
-// grown buffer there for the next call). The bytes are never modified
-// afterwards, so the events that unpack returns may share them.
-func keep(e Event, scratch *[]byte) keptEvent {
+// grown buffer there for the next call), and copies the result into *slab
+// (see slabbed). The bytes are never modified afterwards, so the events
+// that unpack returns may share them.
+func keep(e *Event, scratch, slab *[]byte) keptEvent {
 	b := (*scratch)[:0]
 	b = appendString(b, string(e.Kind))
 	b = appendString(b, string(e.Source))
@@ -48,7 +49,31 @@ func keep(e Event, scratch *[]byte) keptEvent {
 	if cap(b) <= 64<<10 { // a huge event's buffer is not worth keeping
 		*scratch = b
 	}
-	return keptEvent{seq: e.Seq, time: e.Time, data: bytes.Clone(b)}
+	return keptEvent{seq: e.Seq, time: e.Time, data: slabbed(slab, b)}
+}
+
+// slabSize is the size of the blocks kept events are copied into: one
+// allocation for dozens of events instead of one each. A block lives as
+// long as any event in it (or a string unpacked from one); the log drops
+// events oldest first, so at most one block is partly dead.
+const slabSize = 16 << 10
+
+// slabbed copies b to the free end of the block *slab (a new block when b
+// does not fit there), or on its own when b is over a quarter of a block
+// or slab is nil. Bytes once copied are never written again: later copies
+// go past them.
+func slabbed(slab *[]byte, b []byte) []byte {
+	if slab == nil || len(b) > slabSize/4 {
+		return bytes.Clone(b)
+	}
+	s := *slab
+	if cap(s)-len(s) < len(b) {
+		s = make([]byte, 0, slabSize)
+	}
+	start := len(s)
+	s = append(s, b...)
+	*slab = s
+	return s[start:len(s):len(s)]
 }
 
 func appendString(b []byte, s string) []byte {
@@ -195,7 +220,11 @@ func (k keptEvent) unpack() Event { return k.unpackWith(true) }
 
 // unpackWith gives the event back, without its messages' header maps
 // unless headers is set.
-func (k keptEvent) unpackWith(headers bool) Event {
+func (k keptEvent) unpackWith(headers bool) Event { return k.unpackInto(headers, nil) }
+
+// unpackInto is unpackWith with the event's changes in spare when they fit
+// there: for a reader that is done with each event before the next.
+func (k keptEvent) unpackInto(headers bool, spare []Change) Event {
 	u := unpacker{b: k.data}
 	e := Event{Seq: k.seq, Time: k.time}
 	e.Kind = EventKind(u.string())
@@ -206,7 +235,11 @@ func (k keptEvent) unpackWith(headers bool) Event {
 	e.Request = u.message(headers)
 	e.Response = u.message(headers)
 	if n := u.uvarint(); n > 0 {
-		e.Changes = make([]Change, n-1)
+		if spare != nil && cap(spare) >= int(n-1) {
+			e.Changes = spare[:n-1]
+		} else {
+			e.Changes = make([]Change, n-1)
+		}
 		for i := range e.Changes {
 			e.Changes[i] = Change{Path: u.string(), Before: u.bytes(), After: u.bytes()}
 		}

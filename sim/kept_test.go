@@ -89,6 +89,11 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 		return Message{Method: rapid.String().Draw(t, "m"), Target: rapid.String().Draw(t, "t"),
 			Status: rapid.IntRange(0, 999).Draw(t, "s"), Header: header.Draw(t, "h"), Body: bytesOrNil.Draw(t, "b")}
 	})
+	// Every event is copied into the same blocks, as the log does: an
+	// event kept earlier must unpack the same after later ones are kept.
+	var slab []byte
+	var prev keptEvent
+	var prevEvent Event
 	rapid.Check(t, func(t *rapid.T) {
 		e := Event{
 			Seq:      rapid.Uint64().Draw(t, "seq"),
@@ -109,10 +114,16 @@ func TestKeepUnpackRoundTrips(t *testing.T) {
 			}
 		}
 		var scratch []byte
-		k := keep(e, &scratch)
+		k := keep(&e, &scratch, &slab)
 		if got := k.unpack(); !reflect.DeepEqual(got, e) {
 			t.Fatalf("round trip changed the event:\n got %#v\nwant %#v", got, e)
 		}
+		if prev.data != nil {
+			if got := prev.unpack(); !reflect.DeepEqual(got, prevEvent) {
+				t.Fatalf("keeping an event changed the one kept before it:\n got %#v\nwant %#v", got, prevEvent)
+			}
+		}
+		prev, prevEvent = k, e
 		// Without headers: the same event but for its two header maps.
 		brief := e
 		brief.Request.Header, brief.Response.Header = nil, nil

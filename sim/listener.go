@@ -76,14 +76,14 @@ func (s *Server) NetworkHandler(settings func() (FaultSettings, RetryPolicy)) ht
 			return
 		case l.attempt == 1 && f.LoseResponses:
 			l.fault = FaultLostResponse
-			s.answer(r, l)
+			s.answer(r, l, nil) // never written: the connection is closed
 			fail()
 			hangUp(w)
 			return
 		case f.Delay > 0:
 			l.fault = FaultDelayed
 		}
-		rep := s.answer(r, l)
+		rep := s.answer(r, l, w.Header())
 		if wait(r.Context(), f.Delay) != nil {
 			return // the client gave up waiting
 		}

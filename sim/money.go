@@ -123,7 +123,7 @@ func (s *Server) postInterest(x *exchange, rt route) reply {
 	s.st.set(&x.tx, rt.account, accountBody)
 	txPath := s.st.newMemberPath(&x.tx, rt.account+"/transactions")
 	s.st.set(&x.tx, txPath, txBody)
-	return representation(x, newReply(http.StatusCreated, txBody,
+	return representation(x, x.reply(http.StatusCreated, txBody,
 		"Content-Type", "application/json",
 		"Location", txPath,
 		"Content-Location", txPath,

@@ -31,7 +31,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, w io.Writer, allowR
 	defer feed.Close()
 	hs := NewHTTPServer(CheckHost(s, ln.Addr().String(), allowRemote))
 	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	go func() { done <- ServeWithTimeouts(hs, ln) }()
 	try := "/"
 	if paths := s.Paths(); len(paths) > 0 {
 		try = paths[0]
@@ -134,20 +134,30 @@ func ExchangeLine(e Event) string {
 
 // printFeed queues a line for every exchange the feed has, and a summary
 // of those the log dropped before they could be printed. The feed reads
-// the log a batch at a time, never a copy of the whole log.
+// the log a batch at a time, never a copy of the whole log, and each event
+// is unpacked only for its line, without its headers.
 func printFeed(feed *Feed, q *lineQueue) {
+	var changes []Change // each event's, one after another
 	for {
 		from := feed.Seq() + 1
-		b := feed.PollBrief() // a line needs no headers
-		if b.Missed > 0 {
-			q.miss(from, from+b.Missed-1)
+		kept, missed := feed.take()
+		if missed > 0 {
+			q.miss(from, from+missed-1)
 		}
-		for _, e := range b.Events {
+		for _, k := range kept {
+			e := k.unpackInto(false, changes)
 			if e.Kind == KindExchange {
 				q.add(e.Seq, ExchangeLine(e))
 			}
+			if cap(e.Changes) > cap(changes) {
+				changes = e.Changes
+			}
 		}
-		if len(b.Events) < FeedBatch {
+		// Nothing of the batch may outlive it: the log may drop these
+		// events, and a flood's are megabytes each.
+		clear(kept)
+		clear(changes[:cap(changes)])
+		if len(kept) < FeedBatch {
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -27,8 +28,25 @@ func jsonReply(status int, body []byte) reply {
 // canonical form). Its values share one backing array, with room for the two
 // that finish adds, so that a reply costs two allocations before finish.
 func newReply(status int, body []byte, kv ...string) reply {
+	return newReplyIn(nil, status, body, kv...)
+}
+
+// reply is newReply with the header built in x.out when x has one, which
+// saves a map and a copy per request. Only a reply that is returned as the
+// answer may be made this way: another made after it would overwrite its
+// header. (finish copies any other reply into x.out.)
+func (x *exchange) reply(status int, body []byte, kv ...string) reply {
+	return newReplyIn(x.out, status, body, kv...)
+}
+
+// newReplyIn makes the reply in h (emptied first), or in a new map if h is nil.
+func newReplyIn(h http.Header, status int, body []byte, kv ...string) reply {
 	n := len(kv) / 2
-	h := make(http.Header, n+2)
+	if h != nil {
+		clear(h)
+	} else {
+		h = make(http.Header, n+2)
+	}
 	vals := make([]string, n, n+2)
 	for i := range n {
 		vals[i] = kv[2*i+1]
@@ -48,10 +66,17 @@ func errorReply(status int, format string, args ...any) reply {
 }
 
 // finish adds what every response carries (Date from the sim clock,
-// Content-Length) and drops the body of a HEAD response.
-func (rep reply) finish(method string, now time.Time) reply {
+// Content-Length) and drops the body of a HEAD response. When out is not
+// nil, the finished header is out (the reply's fields are copied there
+// unless it was made in it).
+func (rep reply) finish(method string, now time.Time, out http.Header) reply {
 	h := rep.header // every reply owns its header map
-	if h == nil {
+	switch {
+	case out != nil && !sameMap(h, out):
+		clear(out) // a reply made in out and not used may have left fields
+		maps.Copy(out, h)
+		h = out
+	case h == nil:
 		h = make(http.Header, 2)
 	}
 	// One backing array for both values; each slice is capped so that an
@@ -74,12 +99,21 @@ func (rep reply) finish(method string, now time.Time) reply {
 	return rep
 }
 
+// write sends the reply on w; a reply finished with w.Header() as its out
+// map has its header there already.
 func (rep reply) write(w http.ResponseWriter) {
-	maps.Copy(w.Header(), rep.header)
+	if wh := w.Header(); !sameMap(rep.header, wh) {
+		maps.Copy(wh, rep.header)
+	}
 	w.WriteHeader(rep.status)
 	if len(rep.body) > 0 {
 		w.Write(rep.body) // an error means the client went away; the event already says what was sent
 	}
+}
+
+// sameMap says whether a and b are the same map (not equal contents).
+func sameMap(a, b http.Header) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 func (rep reply) message() Message {

@@ -79,7 +79,7 @@ func CheckHost(h http.Handler, listenAddr string, allowRemote bool) http.Handler
 	}
 	listenHost, _, _ := net.SplitHostPort(listenAddr)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Host == "" || hostAllowed(r.Host, listenHost) {
+		if r.Host == "" || r.Host == listenAddr || hostAllowed(r.Host, listenHost) {
 			h.ServeHTTP(w, r)
 			return
 		}

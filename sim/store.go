@@ -128,7 +128,11 @@ func (st *state) set(tx *txn, path string, body []byte) {
 		delete(st.res, path)
 		return
 	}
-	st.res[path] = newResource(body)
+	if had && bytes.Equal(old.body, body) {
+		st.res[path] = resource{body: body, etag: old.etag} // equal bytes, equal tag
+	} else {
+		st.res[path] = newResource(body)
+	}
 	st.bytes += len(body)
 }
 

@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,25 +233,28 @@ func (e Event) appendSummary(b []byte) []byte {
 		b = append(b, e.Kind...)
 	}
 	b = append(b, " — "...)
-	if len(e.Changes) == 0 { // describeChanges's text, without making a string
-		return append(b, "no change"...)
-	}
-	return append(b, describeChanges(e.Changes)...)
+	return appendChanges(b, e.Changes)
 }
 
-func describeChanges(cs []Change) string {
+// appendChanges appends what cs did, in words, to b: the line per exchange
+// makes it in its own buffer.
+func appendChanges(b []byte, cs []Change) []byte {
 	const most = 3
 	if len(cs) == 0 {
-		return "no change"
+		return append(b, "no change"...)
 	}
-	parts := make([]string, 0, most+1)
-	for _, c := range cs[:min(len(cs), most)] {
-		parts = append(parts, describeChange(c))
+	for i, c := range cs[:min(len(cs), most)] {
+		if i > 0 {
+			b = append(b, "; "...)
+		}
+		b = appendChange(b, c)
 	}
 	if len(cs) > most {
-		parts = append(parts, fmt.Sprintf("and %d more", len(cs)-most))
+		b = append(b, "; and "...)
+		b = strconv.AppendInt(b, int64(len(cs)-most), 10)
+		b = append(b, " more"...)
 	}
-	return strings.Join(parts, "; ")
+	return b
 }
 
 // maxShownField and maxShownPath bound what a summary shows of a field name
@@ -262,34 +264,47 @@ const (
 	maxShownPath  = 120
 )
 
-func describeChange(c Change) string {
-	c.Path = termsafe.Cut(c.Path, maxShownPath)
+// appendChange appends what one change did to b: created, deleted,
+// unchanged, or the fields that changed (at most three, then a count).
+func appendChange(b []byte, c Change) []byte {
+	path := termsafe.Cut(c.Path, maxShownPath)
 	switch {
 	case c.Before == nil && c.After == nil:
-		return c.Path + " absent"
+		return append(append(b, path...), " absent"...)
 	case c.Before == nil:
-		return "created " + c.Path
+		return append(append(b, "created "...), path...)
 	case c.After == nil:
-		return "deleted " + c.Path
+		return append(append(b, "deleted "...), path...)
 	}
-	fcs := FieldChanges(c.Before, c.After)
+	var fcs []FieldChange
+	if !bytes.Equal(c.Before, c.After) { // the same bytes: no field changed (a PUT of the same state)
+		fcs = FieldChanges(c.Before, c.After)
+	}
+	b = append(b, path...)
 	if len(fcs) == 0 {
-		return c.Path + " unchanged"
+		return append(b, " unchanged"...)
 	}
 	const most = 3
-	parts := make([]string, 0, most+1)
-	for _, fc := range fcs[:min(len(fcs), most)] {
-		before, after := fc.Display()
-		p := before + " → " + after
-		if fc.Field != "" {
-			p = termsafe.Cut(fc.Field, maxShownField) + " " + p
+	b = append(b, ' ')
+	for i, fc := range fcs[:min(len(fcs), most)] {
+		if i > 0 {
+			b = append(b, ", "...)
 		}
-		parts = append(parts, p)
+		before, after := fc.Display()
+		if fc.Field != "" {
+			b = append(b, termsafe.Cut(fc.Field, maxShownField)...)
+			b = append(b, ' ')
+		}
+		b = append(b, before...)
+		b = append(b, " → "...)
+		b = append(b, after...)
 	}
 	if len(fcs) > most {
-		parts = append(parts, fmt.Sprintf("%d more fields", len(fcs)-most))
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(len(fcs)-most), 10)
+		b = append(b, " more fields"...)
 	}
-	return c.Path + " " + strings.Join(parts, ", ")
+	return b
 }
 
 // Display returns the field's old and new values as a person should read

@@ -52,6 +52,14 @@ func TestSummaryShortensManyChanges(t *testing.T) {
 	if got := e.Summary(); got != "reset — created /a/1; created /a/2; created /a/3; and 1 more" {
 		t.Fatalf("%q", got)
 	}
+	e = Event{Kind: KindExchange, Response: Message{Status: 200}, Changes: []Change{
+		{Path: "/a/1", Before: []byte(`{"a":1,"b":1,"c":1,"d":1,"e":1}`), After: []byte(`{"a":2,"b":2,"c":2,"d":2,"e":1}`)},
+		{Path: "/a/2", Before: []byte(`{"a":1}`), After: []byte(`{"a":1}`)},
+		{Path: "/a/3", Before: []byte(`{"a":1.0}`), After: []byte(`{"a":1}`)},
+	}}
+	if got, want := e.Summary(), "200 OK — /a/1 a 1 → 2, b 1 → 2, c 1 → 2, 1 more fields; /a/2 unchanged; /a/3 a 1.0 → 1"; got != want {
+		t.Fatalf("got  %q\nwant %q", got, want)
+	}
 }
 
 func TestFieldChanges(t *testing.T) {
