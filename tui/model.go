@@ -89,9 +89,10 @@ type Model struct {
 	fresh   []sim.Event // onUpdates' buffer
 	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
 	earlyID int         // numbers each keeping of early
-	// earlyGone ends the wait of showEarlyMsg's command when early is
-	// shown before earlyWait (the usual case: the result came).
+	// earlyGone, closed when early is shown, tells the waiter for updates
+	// to stop keeping the time (earlyBy) for it.
 	earlyGone chan struct{}
+	earlyBy   time.Time
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -239,6 +240,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id == m.earlyID {
 			cmds = append(cmds, m.showEarly())
 		}
+		// The waiter that sent it has ended.
+		cmds = append(cmds, m.waitUpdates())
 
 	case repeatTickMsg:
 		if j := m.job; j != nil && j.ID == msg.Job && j.InFlight {
@@ -846,7 +849,8 @@ func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
 		m.early = &msg
 		m.earlyID++
 		m.earlyGone = make(chan struct{})
-		return tea.Batch(m.waitUpdates(), waitEarly(m.earlyID, m.earlyGone))
+		m.earlyBy = time.Now().Add(earlyWait)
+		return m.waitUpdates()
 	}
 	return tea.Batch(m.showEarly(), m.onUpdates(msg))
 }
@@ -857,22 +861,6 @@ const earlyWait = 100 * time.Millisecond
 // showEarlyMsg shows updates kept back since takeUpdates numbered them id,
 // if they are still kept.
 type showEarlyMsg struct{ id int }
-
-// waitEarly says when the updates kept as number id have waited earlyWait
-// (showEarlyMsg), unless gone ends first: then it ends without a message,
-// and the event loop has no Update and no frame to make for it.
-func waitEarly(id int, gone <-chan struct{}) tea.Cmd {
-	return func() tea.Msg {
-		t := time.NewTimer(earlyWait)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return showEarlyMsg{id}
-		case <-gone:
-			return nil
-		}
-	}
-}
 
 // showEarly shows the updates takeUpdates kept back, if any.
 func (m *Model) showEarly() tea.Cmd {
@@ -951,7 +939,10 @@ func (m *Model) waitUpdates() tea.Cmd {
 	if m.ss.manual {
 		return nil
 	}
-	return guard(waitUpdates(m.ss))
+	if m.early != nil {
+		return guard(waitUpdates(m.ss, m.earlyID, m.earlyBy, m.earlyGone))
+	}
+	return guard(waitUpdates(m.ss, 0, time.Time{}, nil))
 }
 
 // status is how the current step stands, as the session last evaluated it.

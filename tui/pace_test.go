@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 	"github.com/putpost/putpost/sim"
@@ -91,17 +93,33 @@ func TestFinishNowWakesTheWaitingBatch(t *testing.T) {
 	}
 }
 
-// The wait for a batch's kept exchanges ends without a message when they
-// are shown before it is over, so the result's frame is the batch's only
-// one; otherwise it says to show them.
-func TestWaitForKeptUpdatesEndsWithThem(t *testing.T) {
+// While a batch's exchanges are kept for its result, the waiter for
+// updates keeps the time: it says when they have waited long enough, and
+// once they are shown (the usual case: the result came) it only waits for
+// updates, with no message for the time.
+func TestWaiterKeepsTheTimeForKeptUpdates(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	m := New(Options{Session: sess})
+	t.Cleanup(m.Close)
+	if msg := waitUpdates(m.ss, 4, time.Now(), make(chan struct{}))(); msg != (showEarlyMsg{4}) {
+		t.Fatalf("with nothing new and the time up, the waiter made %#v, want showEarlyMsg{4}", msg)
+	}
 	gone := make(chan struct{})
 	close(gone)
-	if msg := waitEarly(4, gone)(); msg != nil {
-		t.Fatalf("with the updates shown, the wait made %#v, want no message", msg)
+	got := make(chan tea.Msg, 1)
+	go func() { got <- waitUpdates(m.ss, 4, time.Now(), gone)() }()
+	rl, err := request.Parse(`PUT /accounts/7 {"balance":5}`)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if msg := waitEarly(4, make(chan struct{}))(); msg != (showEarlyMsg{4}) {
-		t.Fatalf("the wait made %#v, want showEarlyMsg{4}", msg)
+	_ = sendBatch(context.Background(), sess, 1, rl, 1, false)()
+	select {
+	case msg := <-got:
+		if _, ok := msg.(updatesMsg); !ok {
+			t.Fatalf("with the kept updates shown, the waiter made %#v, want the new updates", msg)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter did not return the new updates")
 	}
 
 	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
@@ -118,7 +136,7 @@ func TestWaitForKeptUpdatesEndsWithThem(t *testing.T) {
 	select {
 	case <-gone:
 	default:
-		t.Fatal("the result showed the kept exchanges but their wait goes on")
+		t.Fatal("the result showed the kept exchanges but the waiter still keeps their time")
 	}
 	d.hold(cmd)
 	d.mustContain("sending 2/10", "×2")
