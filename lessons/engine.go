@@ -302,6 +302,14 @@ func (e *Engine) NextLesson() *Lesson {
 	return e.lessons[e.li+1]
 }
 
+// Saw counts evs, the newest events of the engine's server as a caller
+// has just read them (oldest first), for the current step, so that the next
+// Observe need not read them from the server again. Events that do not
+// follow the last one counted are left for Observe to read.
+func (e *Engine) Saw(evs []sim.Event) {
+	e.tally.take(evs)
+}
+
 // Observe evaluates the current step's checks against the exchanges since the
 // step began and the server's current state. Call it after every event. When
 // the checks first all hold, the step is marked passed and progress is saved

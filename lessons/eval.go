@@ -108,6 +108,16 @@ func (c *Check) walk(f func(*Check)) {
 	}
 }
 
+// take adds the events of evs that follow the last one added without a
+// gap; ingest fetches whatever it leaves.
+func (t *tally) take(evs []sim.Event) {
+	for _, ev := range evs {
+		if ev.Seq == t.seen+1 {
+			t.add(ev)
+		}
+	}
+}
+
 // ingest adds the events w has kept since the last call.
 func (t *tally) ingest(w World) {
 	for _, ev := range w.EventsSince(t.seen) {

@@ -285,6 +285,9 @@ func (s *Session) syncLocked(byCommand bool) (evs []sim.Event, status lessons.St
 			}
 		}
 		evs = append(evs, b.Events...)
+		// The step counts them now, as they come, rather than reading
+		// them all again when a repeat is judged whole at its end.
+		s.eng.Saw(b.Events)
 		if len(b.Events) < sim.FeedBatch {
 			break
 		}

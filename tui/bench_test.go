@@ -141,10 +141,8 @@ func BenchmarkRepeatBatch(b *testing.B) {
 			start()
 			b.StartTimer()
 		}
-		msg := d.ticks[0]
-		d.ticks = d.ticks[1:]
 		d.viewEach = true
-		d.step(msg)
+		d.tick()
 		d.viewEach = false
 	}
 }

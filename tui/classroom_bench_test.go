@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/metrics"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -256,18 +257,33 @@ func BenchmarkAnimate(b *testing.B) {
 	l.waitQuiet(b, 10*time.Second)
 	var cpu time.Duration
 	var frames, bytes int64
+	var work [2]uint64 // goroutines started, bytes allocated: work that does not move with the load
 	b.ResetTimer()
 	for range b.N {
 		cpu0, f0, n0 := cpuTime(), l.out.frames.Load(), l.out.bytes.Load()
+		w0 := runWork()
 		l.sendRepeat(b, 1000)
 		l.waitQuiet(b, 30*time.Second)
 		cpu += cpuTime() - cpu0
 		frames += l.out.frames.Load() - f0
 		bytes += l.out.bytes.Load() - n0
+		w1 := runWork()
+		work[0] += w1[0] - w0[0]
+		work[1] += w1[1] - w0[1]
 	}
 	b.StopTimer()
 	n := float64(b.N)
+	b.ReportMetric(float64(work[0])/n, "goroutines")
+	b.ReportMetric(float64(work[1])/(1<<20)/n, "alloc-MiB")
 	b.ReportMetric(float64(cpu.Milliseconds())/n, "cpu-ms")
 	b.ReportMetric(float64(frames)/n, "frames")
 	b.ReportMetric(float64(bytes)/1024/n, "KiB")
+}
+
+// runWork reads how many goroutines the process has started and how many
+// bytes it has allocated so far.
+func runWork() [2]uint64 {
+	m := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}, {Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(m)
+	return [2]uint64{m[0].Value.Uint64(), m[1].Value.Uint64()}
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/putpost/putpost/session"
@@ -20,8 +22,20 @@ type updatesMsg struct {
 // waitUpdates blocks (in its own goroutine, as every tea.Cmd) until the
 // session has updates, then collects them and the state after them. Update
 // re-issues it after each batch, so exactly one waiter reads the watcher.
-func waitUpdates(ss *shared) tea.Cmd {
+//
+// While a batch's exchanges are kept for its result (see takeUpdates), the
+// waiter also keeps the time: if the kept updates are still kept at by, it
+// ends with showEarlyMsg{id}; once they are shown (gone), it only waits
+// for updates. One goroutine and no message more per batch, where a timer
+// of its own would be both.
+func waitUpdates(ss *shared, id int, by time.Time, gone <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
+		var late <-chan time.Time
+		if !by.IsZero() {
+			t := time.NewTimer(time.Until(by))
+			defer t.Stop()
+			late = t.C
+		}
 		for {
 			if ups := ss.watch.Poll(); len(ups) > 0 {
 				ups, skipped := newestEvents(ups, maxLog)
@@ -31,6 +45,15 @@ func waitUpdates(ss *shared) tea.Cmd {
 			case <-ss.done:
 				return nil
 			case <-ss.watch.Ready():
+			case <-gone:
+				gone, late = nil, nil
+			case <-late:
+				select {
+				case <-gone: // shown as the time came: nothing to say
+					gone, late = nil, nil
+				default:
+					return showEarlyMsg{id}
+				}
 			}
 		}
 	}

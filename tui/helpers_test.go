@@ -77,7 +77,7 @@ type driver struct {
 	// clipboard (tea.SetClipboard, OSC 52).
 	clipboard string
 
-	ticks []tea.Msg // repeat ticks held back: tests step a repeat by hand
+	ticks []pacedMsg // repeats' next batches held back: tests step a repeat by hand
 
 	viewEach bool // ask for a View after every message, as Bubble Tea does
 }
@@ -139,7 +139,9 @@ func startDriver(t testing.TB, w, h int, sess *session.Session, o Options, liste
 	o.Session = sess
 	m := New(o)
 	m.ss.manual = true
-	m.ss.tick = func(job int) tea.Cmd { return func() tea.Msg { return repeatTickMsg{Job: job} } }
+	m.ss.pace = func(job int, wake <-chan struct{}, send tea.Cmd) tea.Cmd {
+		return func() tea.Msg { return pacedMsg{job: job, wake: wake, send: send} }
+	}
 	if listen != "" {
 		m.listen(listen)
 	}
@@ -160,21 +162,20 @@ func (d *driver) send(msgs ...tea.Msg) {
 
 func (d *driver) step(msg tea.Msg) {
 	queue := []tea.Msg{msg}
-	first := true
 	for len(queue) > 0 {
 		msg := queue[0]
 		queue = queue[1:]
-		// Repeat ticks that commands produce wait for the test (tick).
-		if _, ok := msg.(repeatTickMsg); ok && !first {
-			d.ticks = append(d.ticks, msg)
+		// A repeat's next batch waits for the test (tick).
+		if p, ok := msg.(pacedMsg); ok {
+			d.ticks = append(d.ticks, p)
 			continue
 		}
-		first = false
 		_, cmd := d.m.Update(msg)
 		if d.viewEach {
 			_ = d.m.View()
 		}
 		queue = append(queue, d.run(cmd)...)
+		queue = append(queue, d.woken()...)
 		if ups := d.m.ss.watch.Poll(); len(ups) > 0 {
 			ups, skipped := newestEvents(ups, maxLog)
 			queue = append(queue, updatesMsg{Updates: ups, Skipped: skipped, Snap: takeSnap(d.sess)})
@@ -217,14 +218,65 @@ func (d *driver) run(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-// tick releases the oldest held repeat tick; false when none is held.
+// pacedMsg is a repeat's next batch waiting for its turn (paceBatch), held
+// for the test to release.
+type pacedMsg struct {
+	job  int
+	wake <-chan struct{}
+	send tea.Cmd
+}
+
+// woken ends the waits that the Model woke, as paceBatch does at once: a
+// repeatTickMsg each, the batch not sent.
+func (d *driver) woken() []tea.Msg {
+	var out []tea.Msg
+	kept := d.ticks[:0]
+	for _, p := range d.ticks {
+		select {
+		case <-p.wake:
+			out = append(out, repeatTickMsg{Job: p.job})
+		default:
+			kept = append(kept, p)
+		}
+	}
+	d.ticks = kept
+	return out
+}
+
+// batch ends the oldest held wait as its turn would: the batch is sent,
+// and its result returned, not yet given to the Model.
+func (d *driver) batch() []tea.Msg {
+	d.t.Helper()
+	if len(d.ticks) == 0 {
+		d.t.Fatal("no batch is waiting for its turn")
+	}
+	p := d.ticks[0]
+	d.ticks = d.ticks[1:]
+	return d.run(p.send)
+}
+
+// hold runs cmd, whose messages must all be batches waiting for their turn,
+// and holds them.
+func (d *driver) hold(cmd tea.Cmd) {
+	d.t.Helper()
+	for _, msg := range d.run(cmd) {
+		p, ok := msg.(pacedMsg)
+		if !ok {
+			d.t.Fatalf("the command made %T, want the next batch waiting for its turn", msg)
+		}
+		d.ticks = append(d.ticks, p)
+	}
+}
+
+// tick lets the oldest held batch go and steps its result; false when none
+// is held.
 func (d *driver) tick() bool {
 	if len(d.ticks) == 0 {
 		return false
 	}
-	msg := d.ticks[0]
-	d.ticks = d.ticks[1:]
-	d.step(msg)
+	for _, msg := range d.batch() {
+		d.step(msg)
+	}
 	return true
 }
 

@@ -89,6 +89,10 @@ type Model struct {
 	fresh   []sim.Event // onUpdates' buffer
 	early   *updatesMsg // a batch's exchanges kept until its result (takeUpdates)
 	earlyID int         // numbers each keeping of early
+	// earlyGone, closed when early is shown, tells the waiter for updates
+	// to stop keeping the time (earlyBy) for it.
+	earlyGone chan struct{}
+	earlyBy   time.Time
 
 	flash     string
 	notYet    string // the step's "Not yet: …" after a request that did not pass it
@@ -236,9 +240,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.id == m.earlyID {
 			cmds = append(cmds, m.showEarly())
 		}
+		// The waiter that sent it has ended.
+		cmds = append(cmds, m.waitUpdates())
 
 	case repeatTickMsg:
-		if m.job != nil && m.job.ID == msg.Job && !m.job.InFlight {
+		if j := m.job; j != nil && j.ID == msg.Job && j.InFlight {
+			j.InFlight = false // the wait ended without sending
 			cmds = append(cmds, m.sendNext())
 		}
 
@@ -716,7 +723,25 @@ func (m *Model) sendNext() tea.Cmd {
 	j.InFlight = true
 	m.heldSeq = 0
 	m.comp.SetRunning(j.progress())
-	return guard(sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total))
+	return guard(m.batchCmd(j, n))
+}
+
+// batchCmd sends the job's next n requests.
+func (m *Model) batchCmd(j *repeatJob, n int) tea.Cmd {
+	return sendBatch(m.ss.ctx, m.ss.sess, j.ID, j.Line, n, j.Sent+n < j.Total)
+}
+
+// paceNext sends the job's next batch when its turn comes (see paceBatch):
+// it is on its way from now, so its exchanges wait for its result.
+func (m *Model) paceNext() tea.Cmd {
+	j := m.job
+	j.InFlight = true
+	j.wake = make(chan struct{})
+	send := m.batchCmd(j, j.batch())
+	if m.ss.pace != nil {
+		return guard(m.ss.pace(j.ID, j.wake, send))
+	}
+	return guard(paceBatch(m.ss.ctx, session.RepeatTick, j.ID, j.wake, send))
 }
 
 func (m *Model) onSent(msg sentMsg) tea.Cmd {
@@ -725,9 +750,11 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		return nil
 	}
 	j.InFlight = false
+	j.wake = nil
 	j.Sent += msg.N
 	j.Lost += msg.Lost
 	j.Last = msg.Status
+	j.Done = max(j.Done, msg.Seq)
 	if msg.Err != "" {
 		j.LastErr = msg.Err
 	}
@@ -744,10 +771,7 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		} else {
 			m.comp.SetRunning(j.progress())
 		}
-		if m.ss.tick != nil {
-			return m.ss.tick(j.ID)
-		}
-		return repeatTickCmd(j.ID)
+		return m.paceNext()
 	}
 	m.job = nil
 	m.heldSeq = 0
@@ -795,6 +819,13 @@ func (m *Model) skip() tea.Cmd {
 	if !j.InFlight {
 		return m.sendNext()
 	}
+	if j.wake != nil {
+		// The next batch may still be waiting for its turn: wake it, and
+		// the rest goes at once (repeatTickMsg). Already sent, its result
+		// sends the rest (onSent).
+		close(j.wake)
+		j.wake = nil
+	}
 	return nil
 }
 
@@ -808,7 +839,7 @@ func (m *Model) skip() tea.Cmd {
 // earlyWait (another command's updates, caught while a slow batch is on
 // the network), they are shown anyway.
 func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
-	if j := m.job; j != nil && j.InFlight && (m.early != nil || byCommand(msg.Updates)) {
+	if j := m.job; j != nil && j.InFlight && (m.early != nil || byCommand(msg.Updates, j.Done)) {
 		if m.early != nil {
 			m.early.Updates = append(m.early.Updates, msg.Updates...)
 			m.early.Skipped += msg.Skipped
@@ -817,8 +848,9 @@ func (m *Model) takeUpdates(msg updatesMsg) tea.Cmd {
 		}
 		m.early = &msg
 		m.earlyID++
-		id := m.earlyID
-		return tea.Batch(m.waitUpdates(), tea.Tick(earlyWait, func(time.Time) tea.Msg { return showEarlyMsg{id} }))
+		m.earlyGone = make(chan struct{})
+		m.earlyBy = time.Now().Add(earlyWait)
+		return m.waitUpdates()
 	}
 	return tea.Batch(m.showEarly(), m.onUpdates(msg))
 }
@@ -837,16 +869,19 @@ func (m *Model) showEarly() tea.Cmd {
 	}
 	msg := *m.early
 	m.early = nil
+	close(m.earlyGone)
+	m.earlyGone = nil
 	// Its waiting command was started when it was kept back.
 	msg.noWait = true
 	return m.onUpdates(msg)
 }
 
 // byCommand reports whether ups hold exchanges a command of this screen
-// made (a batch of a repeat).
-func byCommand(ups []session.Update) bool {
+// made (a batch of a repeat) after the exchange numbered done: those of a
+// batch whose result has not come.
+func byCommand(ups []session.Update, done uint64) bool {
 	for _, u := range ups {
-		if u.Kind == session.UpdateEvent && u.ByCommand {
+		if u.Kind == session.UpdateEvent && u.ByCommand && u.Event.Seq > done {
 			return true
 		}
 	}
@@ -904,7 +939,10 @@ func (m *Model) waitUpdates() tea.Cmd {
 	if m.ss.manual {
 		return nil
 	}
-	return guard(waitUpdates(m.ss))
+	if m.early != nil {
+		return guard(waitUpdates(m.ss, m.earlyID, m.earlyBy, m.earlyGone))
+	}
+	return guard(waitUpdates(m.ss, 0, time.Time{}, nil))
 }
 
 // status is how the current step stands, as the session last evaluated it.

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -328,7 +330,7 @@ func TestWaitUpdatesCatchesUpOnEverythingSentMeanwhile(t *testing.T) {
 	}
 	var got []sim.Event
 	for len(got) < 768 {
-		um, ok := waitUpdates(m.ss)().(updatesMsg)
+		um, ok := waitUpdates(m.ss, 0, time.Time{}, nil)().(updatesMsg)
 		if !ok {
 			t.Fatal("waitUpdates returned no updates")
 		}

@@ -121,18 +121,16 @@ func TestRepeatCountMovesWithTheLog(t *testing.T) {
 	d.keys("enter")
 	d.mustContain("sending 1/10", "×1")
 	// The next batch, by hand: its result first, then its updates.
-	_, cmd := d.m.Update(d.ticks[0])
-	d.ticks = d.ticks[1:]
-	msgs := d.run(cmd)
+	msgs := d.batch()
 	if len(msgs) != 1 {
-		t.Fatalf("the tick made %d messages, want the batch's result", len(msgs))
+		t.Fatalf("the batch's turn made %d messages, want the batch's result", len(msgs))
 	}
 	if _, ok := msgs[0].(sentMsg); !ok {
-		t.Fatalf("the tick made %T, want sentMsg", msgs[0])
+		t.Fatalf("the batch's turn made %T, want sentMsg", msgs[0])
 	}
 	before := d.screen()
-	_, cmd = d.m.Update(msgs[0])
-	d.ticks = append(d.ticks, d.run(cmd)...) // the tick for the batch after
+	_, cmd := d.m.Update(msgs[0])
+	d.hold(cmd) // the tick for the batch after
 	if got := d.screen(); got != before {
 		t.Fatalf("the batch's result changed the screen before its exchanges came:\n%s", got)
 	}
@@ -185,11 +183,9 @@ func TestRepeatLogWaitsForItsCount(t *testing.T) {
 	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
 	d.keys("enter")
 	d.mustContain("sending 1/10")
-	_, cmd := d.m.Update(d.ticks[0])
-	d.ticks = d.ticks[1:]
-	msgs := d.run(cmd) // the batch is sent; its result waits here
+	msgs := d.batch() // the batch is sent; its result waits here
 	ups := d.m.ss.watch.Poll()
-	if !byCommand(ups) {
+	if !byCommand(ups, 0) {
 		t.Fatal("the batch's exchanges are not in the session's updates")
 	}
 	before := d.screen()
@@ -197,8 +193,8 @@ func TestRepeatLogWaitsForItsCount(t *testing.T) {
 	if got := d.screen(); got != before {
 		t.Fatalf("the batch's exchanges changed the screen before its result came:\n%s", lineDiff(got, before))
 	}
-	_, cmd = d.m.Update(msgs[0])
-	d.ticks = append(d.ticks, d.run(cmd)...)
+	_, cmd := d.m.Update(msgs[0])
+	d.hold(cmd)
 	d.mustContain("sending 2/10", "×2")
 	finishJob(d)
 	d.mustContain("sent ×10 → 200 OK", "×10")
@@ -241,15 +237,13 @@ func TestKeptUpdatesAreShownIfTheResultIsLate(t *testing.T) {
 	d.keys("e", "ctrl+l")
 	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
 	d.keys("enter")
-	_, cmd := d.m.Update(d.ticks[0])
-	d.ticks = d.ticks[1:]
-	msgs := d.run(cmd)
+	msgs := d.batch()
 	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
 	d.mustNotContain("×2")
 	_, _ = d.m.Update(showEarlyMsg{d.m.earlyID}) // earlyWait has passed
 	d.mustContain("×2", "sending 1/10")
-	_, cmd = d.m.Update(msgs[0])
-	d.ticks = append(d.ticks, d.run(cmd)...)
+	_, cmd := d.m.Update(msgs[0])
+	d.hold(cmd)
 	d.mustContain("×2", "sending 2/10")
 	finishJob(d)
 	d.mustContain("sent ×10 → 200 OK", "×10")

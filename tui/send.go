@@ -21,9 +21,15 @@ type repeatJob struct {
 	Lost     int // attempts that got no response
 	Last     int // newest status code
 	LastErr  string
-	InFlight bool // a batch is being sent
+	InFlight bool // a batch is being sent, or waits for its turn (wake)
 	Skip     bool // finish at once
-	Started  time.Time
+	// wake, while the next batch waits for its turn, ends the wait at
+	// once, without sending: Update then sends what is left (x).
+	wake chan struct{}
+	// Done is the newest exchange of the job's batches whose result has
+	// come; the exchanges after it are the batch on its way.
+	Done    uint64
+	Started time.Time
 }
 
 func (j *repeatJob) batch() int {
@@ -50,7 +56,8 @@ type sentMsg struct {
 	Seq uint64
 }
 
-// repeatTickMsg asks for the next batch of a job.
+// repeatTickMsg says the wait before a job's next batch ended early,
+// without sending it (x, or the program ending): Update decides what to send.
 type repeatTickMsg struct{ Job int }
 
 // sendBatch sends n copies of the request through the session, in a
@@ -72,8 +79,21 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 	}
 }
 
-func repeatTickCmd(job int) tea.Cmd {
-	return tea.Tick(session.RepeatTick, func(time.Time) tea.Msg { return repeatTickMsg{Job: job} })
+// paceBatch waits for the next batch's turn, then sends it, in one
+// command: one goroutine, one message and one frame per batch. wake or
+// ctx ends the wait without sending (repeatTickMsg).
+func paceBatch(ctx context.Context, wait time.Duration, job int, wake <-chan struct{}, send tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return send()
+		case <-wake:
+		case <-ctx.Done():
+		}
+		return repeatTickMsg{Job: job}
+	}
 }
 
 // undoMsg reports the outcome of Undo, run in a tea.Cmd.

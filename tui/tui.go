@@ -105,10 +105,12 @@ type shared struct {
 	watch       *session.Watcher
 	owned       bool // the Model started sess and closes it
 
-	manual bool                  // tests feed updates themselves; no waiting command
-	tick   func(job int) tea.Cmd // paces repeats; tests replace it to step by hand
-	done   chan struct{}
-	once   sync.Once
+	manual bool // tests feed updates themselves; no waiting command
+	// pace waits for a repeat's next batch's turn and sends it (paceBatch);
+	// tests replace it to step batch by batch. nil: paceBatch.
+	pace func(job int, wake <-chan struct{}, send tea.Cmd) tea.Cmd
+	done chan struct{}
+	once sync.Once
 
 	logf func(format string, args ...any) // debug log (PUTPOST_DEBUG_LOG); nil when off
 
