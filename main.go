@@ -452,6 +452,29 @@ func collectAfterFirstFrame() (restored <-chan struct{}) {
 	return done
 }
 
+// oneProcessorAfterFirstFrame leaves the full screen one processor
+// (GOMAXPROCS 1) from firstFrameWithin on, unless the GOMAXPROCS variable
+// says otherwise. One learner's screen and server never have two things
+// worth doing at once, and with a second processor the Go scheduler keeps a
+// thread spinning in search of work each time a goroutine wakes (the
+// renderer's tick, a batch of a repeat, its updates): about 15 % of the
+// process's CPU while a ×1000 animates (docs/BENCHMARKS.md, issue 14).
+// Start-up keeps every processor: the lessons are parsed beside the rest.
+// It returns a channel closed once the setting is made (at once when the
+// variable is set).
+func oneProcessorAfterFirstFrame() (set <-chan struct{}) {
+	done := make(chan struct{})
+	if os.Getenv("GOMAXPROCS") != "" {
+		close(done)
+		return done
+	}
+	time.AfterFunc(firstFrameWithin, func() {
+		runtime.GOMAXPROCS(1)
+		close(done)
+	})
+	return done
+}
+
 // firstFrameWithin is how long the full screen takes to draw its first
 // frame with room to spare (about 50 ms on a laptop); startUpHeapLimit is
 // the heap past which the collector runs anyway before then, and
@@ -498,6 +521,7 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if interactive {
 		collectAfterFirstFrame()
+		oneProcessorAfterFirstFrame()
 	}
 	if !sandbox && builtin == nil {
 		builtin = lessons.BuiltinMeanwhile(true)

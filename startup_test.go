@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -128,5 +129,35 @@ func TestStopContextEndsOnASignal(t *testing.T) {
 	stop()
 	if ctx.Err() == nil {
 		t.Error("the context is not done after stop")
+	}
+}
+
+// The full screen runs on one processor once its first frame is drawn,
+// unless the GOMAXPROCS variable names a number of its own.
+func TestTheFullScreenKeepsOneProcessorAfterItsFirstFrame(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(before)
+	runtime.GOMAXPROCS(2)
+	waitSet := func(set <-chan struct{}) {
+		t.Helper()
+		select {
+		case <-set:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the processor setting was not made within 10 s")
+		}
+	}
+	t.Setenv("GOMAXPROCS", "2")
+	waitSet(oneProcessorAfterFirstFrame())
+	if n := runtime.GOMAXPROCS(0); n != 2 {
+		t.Errorf("with GOMAXPROCS=2 set, the full screen runs on %d processors", n)
+	}
+	os.Unsetenv("GOMAXPROCS")
+	set := oneProcessorAfterFirstFrame()
+	if n := runtime.GOMAXPROCS(0); n != 2 {
+		t.Errorf("start-up runs on %d processors, want all (2)", n)
+	}
+	waitSet(set)
+	if n := runtime.GOMAXPROCS(0); n != 1 {
+		t.Errorf("after the first frame the full screen runs on %d processors, want 1", n)
 	}
 }
