@@ -273,9 +273,14 @@ func eventRecordsWhatTheClientGets(t *testing.T, handler func(*Server) http.Hand
 		send("GET", "/accounts/44", ""),
 		send("PUT", "/accounts/45", `{"note":"`+strings.Repeat("x", 1006)+`"}`), // 1,017 bytes: net/http's
 	}
+	// A GET whose tag matches: 304, no body, the tag and no Content-Length.
+	got = append(got, send("GET", "/accounts/44", "", "If-None-Match", got[10].Get("Etag")))
 	evs := s.EventsSince(0)
 	if len(evs) != len(got) {
 		t.Fatalf("%d events for %d requests", len(evs), len(got))
+	}
+	if last := evs[len(evs)-1]; last.Response.Status != http.StatusNotModified {
+		t.Errorf("the conditional GET got %d, want 304", last.Response.Status)
 	}
 	if evs[7].Response.Header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("the second POST was not a replay: %v", evs[7].Response.Header)
