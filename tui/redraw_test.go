@@ -248,3 +248,16 @@ func TestKeptUpdatesAreShownIfTheResultIsLate(t *testing.T) {
 	finishJob(d)
 	d.mustContain("sent ×10 → 200 OK", "×10")
 }
+
+// A log row that is not an exchange (an undo) can be selected; the
+// exchange still shown above the log is then the newest one, and its
+// heading says so rather than calling it the selection.
+func TestSelectingARowWithoutAnExchangeShowsTheLastExchange(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100}`)
+	d.keys("enter", "esc", "u", "tab", "tab")
+	d.keys("down")
+	d.mustContain("▸#4    ↶ undo", "── last exchange · #3")
+	d.mustNotContain("── selected · #3")
+}

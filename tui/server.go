@@ -429,8 +429,10 @@ func (s *serverPane) rebuildExchange() {
 		first = &f
 	}
 	if h >= 5 {
+		// A selected row without an exchange (an undo, a reset) leaves
+		// the newest exchange shown, which is not the selection.
 		what := "last exchange"
-		if s.sel >= 0 {
+		if s.sel >= 0 && s.sel < len(s.log) && e == &s.log[s.sel] {
 			what = "selected"
 		}
 		seq := fmt.Sprintf("#%d", x.Seq)
