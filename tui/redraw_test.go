@@ -261,3 +261,18 @@ func TestSelectingARowWithoutAnExchangeShowsTheLastExchange(t *testing.T) {
 	d.mustContain("▸#4    ↶ undo", "── last exchange · #3")
 	d.mustNotContain("── selected · #3")
 }
+
+// A selected row stays in view when the window shrinks under it.
+func TestTheSelectionStaysInViewWhenTheWindowShrinks(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e")
+	for i := range 8 {
+		d.keys("ctrl+l")
+		d.typeLine(fmt.Sprintf(`PUT /accounts/42 {"balance":%d}`, i))
+		d.keys("enter")
+	}
+	d.keys("esc", "tab", "tab", "down", "up", "up", "up", "up", "up", "up")
+	d.mustContain("▸#4 ")
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.mustContain("▸#4 ")
+}

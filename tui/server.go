@@ -145,6 +145,9 @@ func newServerPane(st *Styles) serverPane {
 func (s *serverPane) SetSize(w, h int) {
 	resized := w != s.w
 	s.w, s.h = w, h
+	if s.sel >= 0 && s.sel < len(s.log) {
+		s.ensureVisible() // a smaller window keeps the selection in view
+	}
 	s.redraw(resized)
 }
 
