@@ -123,6 +123,8 @@ func (s *Series) Observe(evs []sim.Event, res []Resource, first, skipped bool) {
 			s.add(v, text)
 		}
 		s.Cur, s.CurText, s.Has = v, text, true
+	} else {
+		s.Has = false // gone (deleted, undone, restored away): no value now
 	}
 }
 

@@ -30,3 +30,24 @@ func TestSeriesReadsEachStoredBody(t *testing.T) {
 		t.Fatalf("texts %v, want %v", s.Texts, want)
 	}
 }
+
+// A picked value whose resource goes away (a restore, an undo, a DELETE)
+// has no value now: the chart does not keep showing the last one.
+func TestAPickedValueWhoseResourceIsGoneHasNoValueNow(t *testing.T) {
+	tx := Resource{Path: "/accounts/42/transactions/3", Body: []byte(`{"balance":133.10}`)}
+	acct := Resource{Path: "/accounts/42", Body: []byte(`{"balance":80}`)}
+	var s Series
+	s.Observe(nil, []Resource{acct, tx}, true, false)
+	s.Pick(Spec{Path: tx.Path, Field: "balance"}, []Resource{acct, tx})
+	if !s.Has || s.CurText != "133.10" {
+		t.Fatalf("picked: has %v, value %q; want 133.10", s.Has, s.CurText)
+	}
+	s.Observe([]sim.Event{{Kind: sim.KindRestore}}, []Resource{acct}, false, false)
+	if s.Has {
+		t.Errorf("after the resource went, the series still has a value now: %q", s.CurText)
+	}
+	s.Observe([]sim.Event{{Kind: sim.KindExchange}}, []Resource{acct, tx}, false, false)
+	if !s.Has || s.CurText != "133.10" {
+		t.Errorf("back again: has %v, value %q; want 133.10", s.Has, s.CurText)
+	}
+}
