@@ -35,11 +35,23 @@ func startLoopback(t *testing.T, hs *http.Server, serve serveFunc) string {
 	return ln.Addr().String()
 }
 
+// dialLoopback connects to addr, closing the connection when the test ends.
+func dialLoopback(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 type serveFunc func(*http.Server, net.Listener) error
 
-// serveWays are the two ways this program serves a NewHTTPServer: with
-// net/http enforcing its timeouts (the full screen's --listen) and with
-// ServeWithTimeouts (the serve command). Every slow-client test runs both.
+// serveWays are two ways to serve a NewHTTPServer: with net/http enforcing
+// its timeouts, and with ServeWithTimeouts, which serve and --listen use.
+// Every slow-client test runs both, so the sweeper is held to what
+// net/http does.
 var serveWays = []struct {
 	name  string
 	serve serveFunc
@@ -109,11 +121,7 @@ func testSlowHeaders(t *testing.T, serve serveFunc) {
 	// The clock starts before dialling: the server's header deadline starts
 	// when it accepts, which can come before Dial returns.
 	start := time.Now()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialLoopback(t, addr)
 	// The request line and a header arrive; then one byte every 50 ms, never
 	// finishing the header block. The client would need minutes.
 	if _, err := fmt.Fprintf(conn, "PUT /accounts/42 HTTP/1.1\r\nHost: %s\r\n", addr); err != nil {
@@ -169,16 +177,12 @@ func testSlowBody(t *testing.T, serve serveFunc) {
 	hs.ReadTimeout = 300 * time.Millisecond
 	addr := startLoopback(t, hs, serve)
 
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialLoopback(t, addr)
 	start := time.Now()
 	// Promise 100 bytes of body, send 15, then stall.
 	fmt.Fprintf(conn, "PUT /accounts/42 HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"balance\": 1", addr)
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(conn)
+	_, err := io.ReadAll(conn)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		t.Fatalf("the server waited %v for a body that never came", time.Since(start))
@@ -238,11 +242,7 @@ func TestHugeHeadersOverASocketAre431(t *testing.T) {
 	hs := NewHTTPServer(s)
 	addr := startLoopback(t, hs, ServeWithTimeouts)
 
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialLoopback(t, addr)
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	// Twice the limit, in headers of 1 KiB each. The server stops reading
 	// once the limit is passed, so the writing may block: write from

@@ -68,11 +68,7 @@ func TestAnAnswerNeverReadIsCutOffByWriteTimeout(t *testing.T) {
 			hs.WriteTimeout = 300 * time.Millisecond
 			closed := closings(hs)
 			addr := startLoopback(t, hs, way.serve)
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
+			conn := dialLoopback(t, addr)
 			get := "GET /accounts/99 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 			if _, err := io.WriteString(conn, strings.Repeat(get, 30)); err != nil {
 				t.Fatal(err)
@@ -91,11 +87,7 @@ func TestAnIdleKeptAliveConnectionIsClosedAfterIdleTimeout(t *testing.T) {
 			hs.IdleTimeout = idle
 			closed := closings(hs)
 			addr := startLoopback(t, hs, way.serve)
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
+			conn := dialLoopback(t, addr)
 			getOn(t, conn, bufio.NewReader(conn))
 			answered := time.Now()
 			waitClosed(t, closed, "an idle kept-alive connection")
@@ -114,11 +106,7 @@ func TestAKeptAliveConnectionMayIdleLongerThanHeadersMayTake(t *testing.T) {
 			hs.ReadHeaderTimeout = headers // IdleTimeout stays at minutes
 			closed := closings(hs)
 			addr := startLoopback(t, hs, way.serve)
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
+			conn := dialLoopback(t, addr)
 			r := bufio.NewReader(conn)
 			getOn(t, conn, r)
 			// Idle for longer than headers may take: the connection stays.
@@ -160,10 +148,7 @@ func TestTheSweeperRunsOnlyWhileConnectionsAreOpen(t *testing.T) {
 	if on, n := sweeping(); on || n != 0 {
 		t.Fatalf("before any connection: sweeping %v with %d connections", on, n)
 	}
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := dialLoopback(t, addr)
 	getOn(t, conn, bufio.NewReader(conn))
 	if on, n := sweeping(); !on || n != 1 {
 		t.Fatalf("with one connection open: sweeping %v with %d connections", on, n)
@@ -181,11 +166,7 @@ func TestTheSweeperRunsOnlyWhileConnectionsAreOpen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	// A new connection starts it again.
-	conn, err = net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn = dialLoopback(t, addr)
 	getOn(t, conn, bufio.NewReader(conn))
 	if on, n := sweeping(); !on || n != 1 {
 		t.Fatalf("with a new connection open: sweeping %v with %d connections", on, n)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,11 +28,7 @@ func serveOnLoopback(t *testing.T, s *Server) string {
 func TestOptionsAsteriskOverASocketIsAnsweredByTheSim(t *testing.T) {
 	s := New(Options{})
 	addr := serveOnLoopback(t, s)
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialLoopback(t, addr)
 	fmt.Fprintf(conn, "OPTIONS * HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", addr)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
