@@ -216,22 +216,10 @@ func eventRecordsWhatTheClientGets(t *testing.T, handler func(*Server) http.Hand
 	hs := NewHTTPServer(handler(s))
 	addr := startLoopback(t, hs, ServeWithTimeouts)
 	c := &http.Client{Timeout: 5 * time.Second}
-	send := func(method, path, body string, header ...string) http.Header {
+	send := func(method, path, body string, headers ...string) http.Header {
 		t.Helper()
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req, err := http.NewRequest(method, "http://"+addr+path, rd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
+		req := clientRequest(t, method, path, body, headers...)
+		req.URL.Host, req.Host = addr, addr
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -245,17 +233,17 @@ func eventRecordsWhatTheClientGets(t *testing.T, handler func(*Server) http.Hand
 		send("PUT", "/accounts/42", `{"balance":90}`),
 		send("PUT", "/accounts/43", `{"balance":1}`),
 		send("HEAD", "/accounts/42", ""),
-		send("GET", "/accounts/42", "", "If-None-Match", `"nothing"`),
+		send("GET", "/accounts/42", "", `If-None-Match: "nothing"`),
 		send("GET", "/nowhere", ""),
-		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
-		send("POST", "/payments", `{"amount":1}`, "Idempotency-Key", `"k1"`),
+		send("POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`),
+		send("POST", "/payments", `{"amount":1}`, `Idempotency-Key: "k1"`),
 		send("DELETE", "/accounts/43", ""),
 		send("PUT", "/accounts/44", `{"note":"`+strings.Repeat("x", 3000)+`"}`),
 		send("GET", "/accounts/44", ""),
 		send("PUT", "/accounts/45", `{"note":"`+strings.Repeat("x", 1006)+`"}`), // 1,017 bytes: net/http's
 	}
 	// A GET whose tag matches: 304, no body, the tag and no Content-Length.
-	got = append(got, send("GET", "/accounts/44", "", "If-None-Match", got[10].Get("Etag")))
+	got = append(got, send("GET", "/accounts/44", "", "If-None-Match: "+got[10].Get("Etag")))
 	evs := s.EventsSince(0)
 	if len(evs) != len(got) {
 		t.Fatalf("%d events for %d requests", len(evs), len(got))
