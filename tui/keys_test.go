@@ -46,6 +46,22 @@ func sendPut(d *driver, line string) {
 	d.keys("esc")
 }
 
+// startPutRepeat opens lesson "idempotence" at 120×40 and starts
+// PUT /accounts/42 {"balance":100} x10: its first batch is on its way.
+func startPutRepeat(t *testing.T) *driver {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	d.keys("e", "ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
+	d.keys("enter")
+	return d
+}
+
+// deliverUpdates hands the model the session's updates that are waiting,
+// as the waiter for updates does.
+func (d *driver) deliverUpdates() {
+	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
+}
+
 // finishJob lets a running repeat go on, tick by tick, to its end.
 func finishJob(d *driver) {
 	for d.m.job != nil && d.tick() {

@@ -122,12 +122,9 @@ func TestWaiterKeepsTheTimeForKeptUpdates(t *testing.T) {
 		t.Fatal("the waiter did not return the new updates")
 	}
 
-	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
-	d.keys("e", "ctrl+l")
-	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
-	d.keys("enter")
+	d := startPutRepeat(t)
 	msgs := d.batch()
-	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
+	d.deliverUpdates()
 	gone = d.m.earlyGone
 	if gone == nil {
 		t.Fatal("the batch's exchanges were not kept for its result")

@@ -115,10 +115,7 @@ func TestEveryChangeIsDrawn(t *testing.T) {
 // two never show different moments (and a busy machine draws one frame per
 // batch, not two).
 func TestRepeatCountMovesWithTheLog(t *testing.T) {
-	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
-	d.keys("e", "ctrl+l")
-	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
-	d.keys("enter")
+	d := startPutRepeat(t)
 	d.mustContain("sending 1/10", "×1")
 	// The next batch, by hand: its result first, then its updates.
 	msgs := d.batch()
@@ -178,10 +175,7 @@ func TestFirstMoveInTheLogShowsTheSelection(t *testing.T) {
 // When a batch's exchanges reach the screen before the batch's result,
 // they wait for it: the log and the count still move together.
 func TestRepeatLogWaitsForItsCount(t *testing.T) {
-	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
-	d.keys("e", "ctrl+l")
-	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
-	d.keys("enter")
+	d := startPutRepeat(t)
 	d.mustContain("sending 1/10")
 	msgs := d.batch() // the batch is sent; its result waits here
 	ups := d.m.ss.watch.Poll()
@@ -233,12 +227,9 @@ func TestLogCountsWhatItHoldsPastItsLimit(t *testing.T) {
 // Exchanges kept back for a batch's result are shown anyway when it is
 // late (earlyWait), and the count follows when the result comes.
 func TestKeptUpdatesAreShownIfTheResultIsLate(t *testing.T) {
-	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
-	d.keys("e", "ctrl+l")
-	d.typeLine(`PUT /accounts/42 {"balance":100} x10`)
-	d.keys("enter")
+	d := startPutRepeat(t)
 	msgs := d.batch()
-	_, _ = d.m.Update(updatesMsg{Updates: d.m.ss.watch.Poll(), Snap: takeSnap(d.sess)})
+	d.deliverUpdates()
 	d.mustNotContain("×2")
 	_, _ = d.m.Update(showEarlyMsg{d.m.earlyID}) // earlyWait has passed
 	d.mustContain("×2", "sending 1/10")
