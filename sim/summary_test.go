@@ -113,6 +113,15 @@ func TestWireEscapesTerminalControls(t *testing.T) {
 	}
 }
 
+// A tab in a body is shown as four spaces: raw, it would move a terminal's
+// cursor past the box the wire view draws it in.
+func TestWireShowsABodysTabsAsSpaces(t *testing.T) {
+	m := Message{Status: 200, Body: []byte("{\n\t\"a\":1\n}")}
+	if got := m.Wire(false); strings.Contains(got, "\t") || !strings.Contains(got, "\n    \"a\":1\n") {
+		t.Fatalf("%q", got)
+	}
+}
+
 // TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals: 100.00 and
 // 100 both read "100.00" as dollars, so "balance 100.00 → 100.00" would
 // report a change that shows none; the summary shows what was stored.

@@ -64,7 +64,9 @@ func (m Message) wire(isRequest bool, eol string, escape bool) string {
 	}
 	b.WriteString(eol)
 	if escape {
-		b.WriteString(termsafe.CutText(string(m.Body), maxWireBody))
+		// Tabs are shown as four spaces (as Lip Gloss draws one): a raw
+		// tab would move a terminal's cursor past the box it is drawn in.
+		b.WriteString(termsafe.CutText(strings.ReplaceAll(string(m.Body), "\t", "    "), maxWireBody))
 	} else {
 		b.Write(m.Body)
 	}
