@@ -160,6 +160,58 @@ type guardedConn struct {
 	g       *connGuard
 	state   atomic.Uint64
 	removed atomic.Bool
+	// readSet and writeSet say a deadline may be set on the socket (see
+	// SetReadDeadline).
+	readSet, writeSet atomic.Bool
+}
+
+// SetReadDeadline passes t on to the socket unless t is zero and no read
+// deadline is set there. With its timeouts taken over, net/http clears
+// deadlines that were never set four times per request and the write
+// deadline once (each a lock of the socket's poller); it sets one only to
+// stop its background read when a handler finishes, and that one and its
+// clearing go through. The flag is raised after the deadline is set and
+// lowered before it is cleared, so it is never down while a deadline is
+// set.
+func (c *guardedConn) SetReadDeadline(t time.Time) error {
+	return setDeadline(t, &c.readSet, c.Conn.SetReadDeadline)
+}
+
+// SetWriteDeadline is SetReadDeadline for writes.
+func (c *guardedConn) SetWriteDeadline(t time.Time) error {
+	return setDeadline(t, &c.writeSet, c.Conn.SetWriteDeadline)
+}
+
+// SetDeadline sets both deadlines as SetReadDeadline and SetWriteDeadline do.
+func (c *guardedConn) SetDeadline(t time.Time) error {
+	if t.IsZero() {
+		r, w := c.readSet.Swap(false), c.writeSet.Swap(false)
+		switch {
+		case r && w:
+			return c.Conn.SetDeadline(t)
+		case r:
+			return c.Conn.SetReadDeadline(t)
+		case w:
+			return c.Conn.SetWriteDeadline(t)
+		}
+		return nil
+	}
+	err := c.Conn.SetDeadline(t)
+	c.readSet.Store(true)
+	c.writeSet.Store(true)
+	return err
+}
+
+func setDeadline(t time.Time, set *atomic.Bool, setOn func(time.Time) error) error {
+	if t.IsZero() {
+		if set.Swap(false) {
+			return setOn(t)
+		}
+		return nil
+	}
+	err := setOn(t)
+	set.Store(true)
+	return err
 }
 
 func (c *guardedConn) enter(phase uint64) { c.state.Store(c.g.packed(phase)) }

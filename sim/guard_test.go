@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,5 +270,127 @@ func eventRecordsWhatTheClientGets(t *testing.T, handler func(*Server) http.Hand
 				t.Errorf("%s %s: the client got %s: %q, which the event does not have", e.Request.Method, e.Request.Target, k, got[i][k])
 			}
 		}
+	}
+}
+
+// deadlineConn counts the deadlines that reach the socket.
+type deadlineConn struct {
+	net.Conn
+	read, write []time.Time
+}
+
+func (c *deadlineConn) SetReadDeadline(t time.Time) error {
+	c.read = append(c.read, t)
+	return nil
+}
+
+func (c *deadlineConn) SetWriteDeadline(t time.Time) error {
+	c.write = append(c.write, t)
+	return nil
+}
+
+func (c *deadlineConn) SetDeadline(t time.Time) error {
+	c.SetReadDeadline(t)
+	return c.SetWriteDeadline(t)
+}
+
+func TestAGuardedConnClearsOnlyDeadlinesThatAreSet(t *testing.T) {
+	inner := &deadlineConn{}
+	c := &guardedConn{Conn: inner}
+	never, soon := time.Time{}, time.Now().Add(time.Minute)
+	c.SetReadDeadline(never) // none set: nothing to clear
+	c.SetWriteDeadline(never)
+	c.SetDeadline(never)
+	if len(inner.read)+len(inner.write) != 0 {
+		t.Fatalf("clearing deadlines never set reached the socket: read %v, write %v", inner.read, inner.write)
+	}
+	c.SetReadDeadline(soon)
+	c.SetReadDeadline(never)
+	c.SetReadDeadline(never) // cleared already
+	if want := []time.Time{soon, never}; !slices.Equal(inner.read, want) {
+		t.Errorf("read deadlines on the socket %v, want %v", inner.read, want)
+	}
+	c.SetDeadline(soon)
+	c.SetWriteDeadline(never)
+	c.SetDeadline(never) // only the read deadline is left to clear
+	if want := []time.Time{soon, never, soon, never}; !slices.Equal(inner.read, want) {
+		t.Errorf("read deadlines on the socket %v, want %v", inner.read, want)
+	}
+	if want := []time.Time{soon, never}; !slices.Equal(inner.write, want) {
+		t.Errorf("write deadlines on the socket %v, want %v", inner.write, want)
+	}
+}
+
+// A handler's own deadlines (set with http.ResponseController) are cleared
+// by net/http after its answer, as without ServeWithTimeouts: the next
+// request on the connection, sent after they passed, is answered.
+func TestDeadlinesAHandlerSetsAreClearedForTheNextRequest(t *testing.T) {
+	for _, way := range serveWays {
+		t.Run(way.name, func(t *testing.T) {
+			s := New(Options{})
+			hs := NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rc := http.NewResponseController(w)
+				soon := time.Now().Add(50 * time.Millisecond)
+				if err := rc.SetReadDeadline(soon); err != nil {
+					t.Error(err)
+				}
+				if err := rc.SetWriteDeadline(soon); err != nil {
+					t.Error(err)
+				}
+				s.ServeHTTP(w, r)
+			}))
+			addr := startLoopback(t, hs, way.serve)
+			conn := dialLoopback(t, addr)
+			r := bufio.NewReader(conn)
+			getOn(t, conn, r)
+			time.Sleep(200 * time.Millisecond) // past both deadlines
+			getOn(t, conn, r)
+		})
+	}
+}
+
+// Served as Serve serves it, the handler closes a body it has read to its
+// end (which spares net/http reading it again): the connection stays open
+// for the next request, with a plain body, a chunked one, and one sent
+// after 100 Continue.
+func TestAConnectionStaysOpenAfterTheBodiesOfPUTs(t *testing.T) {
+	s := New(Options{})
+	addr := startLoopback(t, NewHTTPServer(netHTTPServed{s}), ServeWithTimeouts)
+	conn := dialLoopback(t, addr)
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(conn)
+	put := func(head, body string) {
+		t.Helper()
+		if _, err := io.WriteString(conn, "PUT /accounts/42 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"+head+"\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(head, "100-continue") {
+			line, err := r.ReadString('\n')
+			if err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
+				t.Fatalf("before the body: %q, %v; want 100 Continue", line, err)
+			}
+			if _, err := r.ReadString('\n'); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := io.WriteString(conn, body); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Close {
+			t.Fatalf("PUT with %q: %s %s, closing %v", head, resp.Status, got, resp.Close)
+		}
+	}
+	put("Content-Length: 15\r\n", `{"balance":100}`)
+	put("Transfer-Encoding: chunked\r\n", "f\r\n{\"balance\":100}\r\n0\r\n\r\n")
+	put("Content-Length: 17\r\nExpect: 100-continue\r\n", `{"balance":80.00}`)
+	getOn(t, conn, r)
+	if n := len(s.EventsSince(0)); n != 4 {
+		t.Errorf("%d events for 4 requests", n)
 	}
 }

@@ -118,6 +118,12 @@ func (s *Server) answer(r *http.Request, l label, out http.Header, bySender bool
 		x.over = true // refused on Content-Length alone: the body is never read
 	default: // chunked bodies (ContentLength -1) are caught by the read limit
 		x.body, x.over, x.readErr = readLimited(r.Body, r.ContentLength)
+		if bySender && !x.over && x.readErr == nil {
+			// Read to its end: closing it now tells net/http so. Left open,
+			// net/http reads it again before it writes the answer, to
+			// discard what is left (a reader and a read more per request).
+			r.Body.Close()
+		}
 	}
 	target := r.RequestURI
 	if target == "" && r.URL != nil {
