@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -33,6 +35,7 @@ func (s *Server) Feed(after uint64) *Feed {
 	f.id = s.nextSub
 	s.nextSub++
 	s.feeds[f.id] = f.ready
+	s.ready = slices.Collect(maps.Values(s.feeds))
 	s.mu.Unlock()
 	f.ready <- struct{}{} // whatever is already kept counts as new
 	return f
@@ -141,6 +144,7 @@ func (f *Feed) Close() {
 	f.once.Do(func() {
 		f.srv.mu.Lock()
 		delete(f.srv.feeds, f.id)
+		f.srv.ready = slices.Collect(maps.Values(f.srv.feeds))
 		f.srv.mu.Unlock()
 		close(f.closed)
 	})
@@ -149,7 +153,7 @@ func (f *Feed) Close() {
 // notifyFeeds tells every feed there is something new, without waiting. The
 // caller holds s.mu.
 func (s *Server) notifyFeeds() {
-	for _, ready := range s.feeds {
+	for _, ready := range s.ready {
 		select {
 		case ready <- struct{}{}:
 		default: // a token is already waiting: the reader will see this event too

@@ -83,7 +83,11 @@ func targetPath(requestURI string, u *url.URL) string {
 
 // ServeHTTP answers one request, records it as an Event and updates the store.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.serveHTTP(w, r, false)
+	l, labelled := labelOf(r.Context())
+	if !labelled {
+		l = label{src: SourceNetwork, attempt: 1}
+	}
+	s.answer(r, l, w.Header(), false).write(w)
 }
 
 // netHTTPServed is s as the handler of a net/http Server (see Serve): its
@@ -92,16 +96,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type netHTTPServed struct{ s *Server }
 
 func (h netHTTPServed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.s.serveHTTP(w, r, true)
+	// A request from net/http's own server carries no label: it came from a
+	// socket, on its first attempt.
+	h.s.answer(r, label{src: SourceNetwork, attempt: 1}, w.Header(), true).write(w)
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request, bySender bool) {
-	l, labelled := labelOf(r.Context())
-	if !labelled {
-		l = label{src: SourceNetwork, attempt: 1}
-	}
-	s.answer(r, l, w.Header(), bySender).write(w)
-}
 
 // answer handles one request labelled l and returns the reply to write.
 // The reply's header is built in out when it is not nil: pass the header
@@ -303,9 +302,18 @@ func knownMethod(m string) bool {
 	return false
 }
 
+// field is h.Get(name) for a name in canonical form, which Get would
+// canonicalise again on every request.
+func field(h http.Header, name string) string {
+	if vs := h[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
 // readDoc checks and parses the JSON body of PUT, POST and PATCH.
 func readDoc(x *exchange) (reply, bool) {
-	if ce := strings.TrimSpace(x.header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+	if ce := strings.TrimSpace(field(x.header, "Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
 		rep := errorReply(http.StatusUnsupportedMediaType, "this server does not decode the content coding %s: send the body unencoded, without Content-Encoding", quoteInput(ce))
 		rep.header.Set("Accept-Encoding", "identity")
 		return rep, true
@@ -320,7 +328,7 @@ func readDoc(x *exchange) (reply, bool) {
 		}
 		return errorReply(http.StatusBadRequest, "%s needs a JSON body: %s", x.method, example), true
 	}
-	ct := x.header.Get("Content-Type")
+	ct := field(x.header, "Content-Type")
 	mt := mediaTypeOf(ct)
 	if x.method == http.MethodPatch {
 		if mt != "application/merge-patch+json" {

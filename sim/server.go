@@ -54,6 +54,7 @@ type Server struct {
 	log       eventRing                // kept events
 	changes   []Change                 // the change list every exchange builds in turn (see serve); empty between exchanges
 	feeds     map[uint64]chan struct{} // each Feed's ready signal
+	ready     []chan struct{}          // the values of feeds, which every event walks (a slice walks cheaper than a map)
 	nextSub   uint64
 	inflight  map[string]uint64 // Idempotency-Key → the request processing it
 	nextToken uint64

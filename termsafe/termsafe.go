@@ -132,6 +132,10 @@ func escape(s string, n int, multiline bool) string {
 // (no rune to escape, and for multiline text no carriage return).
 func shownAsIs(s string, multiline bool) bool {
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x7f { // printable ASCII: most of any line
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !(multiline && (r == '\n' || r == '\t')) && needsEscape(r, size) {
 			return false
