@@ -277,3 +277,40 @@ func TestALineQueueReusesItsSliceHoldingNoLine(t *testing.T) {
 		}
 	}
 }
+
+// TestABatchOfLinesIsQueuedAsLineByLine: printFeed builds a batch's lines
+// in one string and queues them together; what is written is
+// ExchangeLine's text for each exchange, and a queue too small for the batch
+// drops its oldest lines as it drops single ones.
+func TestABatchOfLinesIsQueuedAsLineByLine(t *testing.T) {
+	s := New(Options{Fixture: "bank"})
+	for i := range 4 {
+		sendTo(t, s, "PUT", "/accounts/42", fmt.Sprintf(`{"balance":%d}`, i))
+	}
+	sendTo(t, s, "GET", "/accounts/42", "")
+	var all strings.Builder
+	for _, e := range s.EventsSince(0) {
+		all.WriteString(ExchangeLine(e) + "\n")
+	}
+	for _, tc := range []struct {
+		limit int
+		want  string
+	}{
+		{maxPrinterBytes, all.String()},
+		// Room for the last two lines only: the first three become a summary.
+		{len(ExchangeLine(s.EventsSince(0)[3])) + len(ExchangeLine(s.EventsSince(0)[4])),
+			"… 3 exchange(s) not shown (#1–#3): the output was not read as fast as they came\n" +
+				strings.Join(strings.SplitAfter(all.String(), "\n")[3:], "")},
+	} {
+		f := s.Feed(0)
+		q := newLineQueue(tc.limit)
+		printFeed(f, q)
+		f.Close()
+		q.close()
+		var out strings.Builder
+		q.writeTo(&out)
+		if out.String() != tc.want {
+			t.Errorf("limit %d: wrote\n%s\nwant\n%s", tc.limit, out.String(), tc.want)
+		}
+	}
+}

@@ -101,7 +101,6 @@ func (h netHTTPServed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.s.answer(r, label{src: SourceNetwork, attempt: 1}, w.Header(), true).write(w)
 }
 
-
 // answer handles one request labelled l and returns the reply to write.
 // The reply's header is built in out when it is not nil: pass the header
 // of the ResponseWriter the reply is for; bySender says that ResponseWriter

@@ -110,9 +110,14 @@ const (
 // No Content — …", with everything that came from the client escaped and
 // cut (termsafe).
 func ExchangeLine(e Event) string {
-	// Built in one buffer: under load the printer makes a line per request.
 	var buf [256]byte
-	b := append(buf[:0], '#')
+	return string(appendExchangeLine(buf[:0], e))
+}
+
+// appendExchangeLine appends ExchangeLine(e) to b: under load the printer
+// makes a line per request, into one buffer per batch (see printFeed).
+func appendExchangeLine(b []byte, e Event) []byte {
+	b = append(b, '#')
 	b = strconv.AppendUint(b, e.Seq, 10)
 	b = append(b, ' ')
 	b = append(b, termsafe.Cut(e.Request.Method, 32)...)
@@ -129,7 +134,7 @@ func ExchangeLine(e Event) string {
 			b = append(b[:start], cut...)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // printFeed queues a line for every exchange the feed has, and a summary
@@ -138,21 +143,32 @@ func ExchangeLine(e Event) string {
 // is unpacked only for its line, without its headers.
 func printFeed(feed *Feed, q *lineQueue) {
 	var changes []Change // each event's, one after another
+	lines, ends := q.batch, q.ends
+	defer func() {
+		if cap(lines) <= 64<<10 { // a flood's long lines are not worth keeping
+			q.batch, q.ends = lines[:0], ends[:0]
+		}
+	}()
 	for {
 		from := feed.Seq() + 1
 		kept, missed := feed.take()
 		if missed > 0 {
 			q.miss(from, from+missed-1)
 		}
+		lines, ends = lines[:0], ends[:0]
 		for _, k := range kept {
 			e := k.unpackInto(false, changes)
 			if e.Kind == KindExchange {
-				q.add(e.Seq, ExchangeLine(e))
+				lines = appendExchangeLine(lines, e)
+				ends = append(ends, lineEnd{e.Seq, len(lines)})
 			}
 			if cap(e.Changes) > cap(changes) {
 				changes = e.Changes
 			}
 		}
+		// One string for the batch, which its lines share: one allocation
+		// and one lock of the queue per batch rather than per exchange.
+		q.addLines(string(lines), ends)
 		// Nothing of the batch may outlive it: the log may drop these
 		// events, and a flood's are megabytes each.
 		clear(kept)
@@ -176,6 +192,11 @@ type lineQueue struct {
 	limit   int
 	closed  bool
 	wake    chan struct{}
+
+	// printFeed's buffers for a batch's lines and where each ends, kept
+	// from one batch to the next; only the goroutine that adds uses them.
+	batch []byte
+	ends  []lineEnd
 }
 
 // maxSpareLines bounds the slice writeTo hands back to add: a flood's
@@ -198,6 +219,34 @@ func newLineQueue(limit int) *lineQueue {
 func (q *lineQueue) add(seq uint64, line string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.addLocked(seq, line)
+	q.signal()
+}
+
+// lineEnd is where the line of exchange seq ends in a batch's text.
+type lineEnd struct {
+	seq uint64
+	end int
+}
+
+// addLines adds the lines of text, which end where ends says, as add adds
+// each. (A line dropped to make room keeps text alive until the batch's
+// other lines are written or dropped too: at most one batch beyond limit.)
+func (q *lineQueue) addLines(text string, ends []lineEnd) {
+	if len(ends) == 0 {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	start := 0
+	for _, l := range ends {
+		q.addLocked(l.seq, text[start:l.end])
+		start = l.end
+	}
+	q.signal()
+}
+
+func (q *lineQueue) addLocked(seq uint64, line string) {
 	q.items = append(q.items, queued{text: line, seq: seq})
 	q.bytes += len(line)
 	drop := 0
@@ -216,7 +265,6 @@ func (q *lineQueue) add(seq uint64, line string) {
 	}
 	clear(q.items[:drop])    // the slice may be handed back to be filled again (see writeTo): hold no dropped line
 	q.items = q.items[drop:] // the next append that grows it copies only these
-	q.signal()
 }
 
 // miss records that the exchanges from..to (some of them may not be
