@@ -497,13 +497,13 @@ func (s *Server) put(x *exchange, rt route) reply {
 	if rep, full := s.room(!exists, len(cur.body), len(x.canon)); full {
 		return rep
 	}
-	s.st.set(&x.tx, rt.path, x.canon)
+	etag := s.st.set(&x.tx, rt.path, x.canon)
 	// Content-Location says the body is the new state of the target (§9.3.4).
 	kv := [8]string{"Content-Type", "application/json", "Content-Location", rt.path}
 	n := 4
 	// RFC 9110 §9.3.4: a validator only when the content was stored unchanged.
 	if bytes.Equal(x.canon, x.body) {
-		kv[n], kv[n+1] = "Etag", s.st.res[rt.path].etag
+		kv[n], kv[n+1] = "Etag", etag
 		n += 2
 	}
 	if !exists {

@@ -109,8 +109,8 @@ func (tx *txn) changed() bool {
 	return len(tx.counters) > 0 || len(tx.idem) > 0
 }
 
-// set stores body at path; a nil body deletes.
-func (st *state) set(tx *txn, path string, body []byte) {
+// set stores body at path and returns its ETag; a nil body deletes.
+func (st *state) set(tx *txn, path string, body []byte) (etag string) {
 	st.own()
 	old, had := st.res[path]
 	i := 0
@@ -126,14 +126,15 @@ func (st *state) set(tx *txn, path string, body []byte) {
 	}
 	if body == nil {
 		delete(st.res, path)
-		return
-	}
-	if had && bytes.Equal(old.body, body) {
-		st.res[path] = resource{body: body, etag: old.etag} // equal bytes, equal tag
-	} else {
-		st.res[path] = newResource(body)
+		return ""
 	}
 	st.bytes += len(body)
+	if had && bytes.Equal(old.body, body) {
+		return old.etag // equal bytes, equal tag: the stored resource stays as it is
+	}
+	r := newResource(body)
+	st.res[path] = r
+	return r.etag
 }
 
 func (st *state) setCounter(tx *txn, collection string, v int) {
