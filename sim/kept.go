@@ -52,14 +52,16 @@ func keep(e *Event, scratch, slab *[]byte) keptEvent {
 const slabDirect = 1 << 10
 
 // pack appends e's packed form (all but the sequence number and time) to b.
+// The two header maps come last, so that a reader who wants none of them
+// (the printer, see unpackInto) stops before them.
 func pack(b []byte, e *Event) []byte {
 	b = appendString(b, string(e.Kind))
 	b = appendString(b, string(e.Source))
 	b = appendString(b, e.Remote)
 	b = binary.AppendVarint(b, int64(e.Attempt))
 	b = appendString(b, string(e.Fault))
-	b = appendMessage(b, e.Request, "Host", e.requestHost)
-	b = appendMessage(b, e.Response, "Content-Length", e.responseLength)
+	b = appendMessage(b, e.Request)
+	b = appendMessage(b, e.Response)
 	if e.Changes == nil {
 		b = append(b, 0)
 	} else {
@@ -71,9 +73,12 @@ func pack(b []byte, e *Event) []byte {
 		}
 	}
 	if e.Replayed {
-		return append(b, 1)
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
 	}
-	return append(b, 0)
+	b = appendHeader(b, e.Request.Header, "Host", e.requestHost)
+	return appendHeader(b, e.Response.Header, "Content-Length", e.responseLength)
 }
 
 // slabSize is the size of the blocks kept events are copied into: one
@@ -114,41 +119,45 @@ func appendBytes(b, p []byte) []byte {
 	return append(b, p...)
 }
 
-// appendMessage packs m; when value is not empty, its header is packed with
-// the field name set to value (in place of any value m.Header has for it).
-func appendMessage(b []byte, m Message, name, value string) []byte {
+// appendMessage packs m but its header (see appendHeader).
+func appendMessage(b []byte, m Message) []byte {
 	b = appendString(b, m.Method)
 	b = appendString(b, m.Target)
 	b = binary.AppendVarint(b, int64(m.Status))
-	if m.Header == nil && value == "" {
-		b = append(b, 0)
-	} else {
-		n := len(m.Header)
-		if _, ok := m.Header[name]; value != "" && !ok {
-			n++
+	return appendBytes(b, m.Body)
+}
+
+// appendHeader packs h; when value is not empty, with the field name set to
+// value (in place of any value h has for it).
+func appendHeader(b []byte, h http.Header, name, value string) []byte {
+	if h == nil && value == "" {
+		return append(b, 0)
+	}
+	n := len(h)
+	if _, ok := h[name]; value != "" && !ok {
+		n++
+	}
+	b = binary.AppendUvarint(b, uint64(n)+1)
+	if value != "" {
+		b = appendString(b, name)
+		b = binary.AppendUvarint(b, 2)
+		b = appendString(b, value)
+	}
+	for k, vv := range h {
+		if value != "" && k == name {
+			continue
 		}
-		b = binary.AppendUvarint(b, uint64(n)+1)
-		if value != "" {
-			b = appendString(b, name)
-			b = binary.AppendUvarint(b, 2)
-			b = appendString(b, value)
+		b = appendString(b, k)
+		if vv == nil {
+			b = append(b, 0)
+			continue
 		}
-		for k, vv := range m.Header {
-			if value != "" && k == name {
-				continue
-			}
-			b = appendString(b, k)
-			if vv == nil {
-				b = append(b, 0)
-				continue
-			}
-			b = binary.AppendUvarint(b, uint64(len(vv))+1)
-			for _, v := range vv {
-				b = appendString(b, v)
-			}
+		b = binary.AppendUvarint(b, uint64(len(vv))+1)
+		for _, v := range vv {
+			b = appendString(b, v)
 		}
 	}
-	return appendBytes(b, m.Body)
+	return b
 }
 
 // unpacker reads what keep wrote.
@@ -198,42 +207,39 @@ func (u *unpacker) bytes() []byte {
 	return u.raw(int(n - 1))
 }
 
-func (u *unpacker) message(headers bool) Message {
+func (u *unpacker) message() Message {
 	m := Message{Method: u.string(), Target: u.string(), Status: int(u.varint())}
-	if n := u.uvarint(); n > 0 {
-		n--
-		if headers {
-			m.Header = make(http.Header, n)
-		}
-		var vals []string // one backing array for the values, as Header.Clone does
-		for range n {
-			k := u.rawString()
-			nv := u.uvarint()
-			if nv == 0 {
-				if headers {
-					m.Header[u.stringOf(k)] = nil
-				}
-				continue
-			}
-			nv--
-			if !headers {
-				for range nv {
-					u.rawString()
-				}
-				continue
-			}
-			if vals == nil {
-				vals = make([]string, 0, 2*n)
-			}
-			start := len(vals)
-			for range nv {
-				vals = append(vals, u.string())
-			}
-			m.Header[u.stringOf(k)] = vals[start:len(vals):len(vals)]
-		}
-	}
 	m.Body = u.bytes()
 	return m
+}
+
+// header reads what appendHeader wrote.
+func (u *unpacker) header() http.Header {
+	n := u.uvarint()
+	if n == 0 {
+		return nil
+	}
+	n--
+	h := make(http.Header, n)
+	var vals []string // one backing array for the values, as Header.Clone does
+	for range n {
+		k := u.rawString()
+		nv := u.uvarint()
+		if nv == 0 {
+			h[u.stringOf(k)] = nil
+			continue
+		}
+		nv--
+		if vals == nil {
+			vals = make([]string, 0, 2*n)
+		}
+		start := len(vals)
+		for range nv {
+			vals = append(vals, u.string())
+		}
+		h[u.stringOf(k)] = vals[start:len(vals):len(vals)]
+	}
+	return h
 }
 
 // rawString returns the next string's kept bytes.
@@ -256,8 +262,8 @@ func (k keptEvent) unpackInto(headers bool, spare []Change) Event {
 	e.Remote = u.string()
 	e.Attempt = int(u.varint())
 	e.Fault = Fault(u.string())
-	e.Request = u.message(headers)
-	e.Response = u.message(headers)
+	e.Request = u.message()
+	e.Response = u.message()
 	if n := u.uvarint(); n > 0 {
 		if spare != nil && cap(spare) >= int(n-1) {
 			e.Changes = spare[:n-1]
@@ -269,6 +275,10 @@ func (k keptEvent) unpackInto(headers bool, spare []Change) Event {
 		}
 	}
 	e.Replayed = u.raw(1)[0] == 1
+	if headers { // the rest is the two header maps
+		e.Request.Header = u.header()
+		e.Response.Header = u.header()
+	}
 	return e
 }
 
