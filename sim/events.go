@@ -83,7 +83,17 @@ type eventRing struct {
 	slab     []byte // the block keep copies packed events into
 }
 
-func (r *eventRing) kept(i int) keptEvent { return r.buf[(r.start+i)%len(r.buf)] }
+func (r *eventRing) kept(i int) keptEvent { return r.buf[r.at(i)] }
+
+// at is the index in buf of the i-th kept event (0 ≤ i < len(buf)): a
+// subtraction where a remainder would divide, on every push.
+func (r *eventRing) at(i int) int {
+	j := r.start + i
+	if j >= len(r.buf) {
+		j -= len(r.buf)
+	}
+	return j
+}
 
 // push keeps e, within limit events and about maxBytes, and returns the
 // bytes it is counted as.
@@ -101,7 +111,7 @@ func (r *eventRing) push(e *Event, limit, maxBytes int) int {
 	if r.n == len(r.buf) {
 		r.dropOldest()
 	}
-	i := (r.start + r.n) % len(r.buf)
+	i := r.at(r.n)
 	r.buf[i] = keep(e, &r.scratch, &r.slab)
 	r.sizes[i] = keptOverhead + len(r.buf[i].data)
 	r.n++
@@ -116,7 +126,7 @@ func (r *eventRing) push(e *Event, limit, maxBytes int) int {
 func (r *eventRing) dropOldest() {
 	r.bytes -= r.sizes[r.start]
 	r.buf[r.start] = keptEvent{}
-	r.start = (r.start + 1) % len(r.buf)
+	r.start = r.at(1)
 	r.n--
 }
 

@@ -167,6 +167,14 @@ type unpacker struct {
 }
 
 func (u *unpacker) uvarint() uint64 {
+	if c := u.b[u.i]; c < 0x80 { // one byte (every length under 128, which is most), read inline
+		u.i++
+		return uint64(c)
+	}
+	return u.longUvarint()
+}
+
+func (u *unpacker) longUvarint() uint64 {
 	v, n := binary.Uvarint(u.b[u.i:])
 	u.i += n
 	return v
