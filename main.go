@@ -519,9 +519,12 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	}
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
 	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
+	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
 	if interactive {
 		collectAfterFirstFrame()
 		oneProcessorAfterFirstFrame()
+		// While the built-in lessons are parsed on another goroutine.
+		tui.Prepare(theme, os.Getenv("COLORFGBG"))
 	}
 	if !sandbox && builtin == nil {
 		builtin = lessons.BuiltinMeanwhile(true)
@@ -578,7 +581,6 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
-	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
 	return tui.Run(ctx, tui.Options{
 		Session: sess, Notice: notice,
 		Welcome:   progress != nil && progress.FirstRun(),

@@ -123,19 +123,11 @@ func New(o Options) Model {
 	m := Model{
 		ss:      ss,
 		keys:    DefaultKeyMap(),
-		dark:    true,
-		profile: colorprofile.TrueColor,
+		profile: startProfile,
 		cache:   newMDCache(),
 		help:    help.New(),
 	}
-	switch o.Theme {
-	case ThemeLight, ThemeDark:
-		m.dark, m.fixedTheme = o.Theme == ThemeDark, true
-	default:
-		if dark, ok := darkFromColorFGBG(o.ColorFGBG); ok {
-			m.dark = dark
-		}
-	}
+	m.dark, m.fixedTheme = startTheme(o.Theme, o.ColorFGBG)
 	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help

@@ -24,6 +24,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
@@ -74,6 +75,33 @@ func ParseTheme(s string) (Theme, error) {
 		return ThemeAuto, nil
 	}
 	return "", fmt.Errorf("unknown theme %q: choose light, dark or auto", s)
+}
+
+// startTheme is whether a screen starts dark, and whether --theme fixed
+// that (else the terminal's answer about its background may change it):
+// dark unless the theme or COLORFGBG says light.
+func startTheme(theme Theme, colorFGBG string) (dark, fixed bool) {
+	switch theme {
+	case ThemeLight, ThemeDark:
+		return theme == ThemeDark, true
+	}
+	if dark, ok := darkFromColorFGBG(colorFGBG); ok {
+		return dark, false
+	}
+	return true, false
+}
+
+// startProfile is the colour depth a screen draws with until Bubble Tea
+// reports the terminal's.
+const startProfile = colorprofile.TrueColor
+
+// Prepare builds the styles a screen with this theme and COLORFGBG starts
+// with (see Options), so that the screen finds them ready. The full screen
+// calls it while the built-in lessons are still being parsed: both are
+// part of the time to its first frame, and this way they overlap.
+func Prepare(theme Theme, colorFGBG string) {
+	dark, _ := startTheme(theme, colorFGBG)
+	StylesFor(dark, startProfile)
 }
 
 // darkFromColorFGBG reads COLORFGBG ("fg;bg" or "fg;default;bg", colours
