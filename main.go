@@ -519,12 +519,9 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	}
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
 	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
-	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
 	if interactive {
 		collectAfterFirstFrame()
 		oneProcessorAfterFirstFrame()
-		// While the built-in lessons are parsed on another goroutine.
-		tui.Prepare(theme, os.Getenv("COLORFGBG"))
 	}
 	if !sandbox && builtin == nil {
 		builtin = lessons.BuiltinMeanwhile(true)
@@ -545,35 +542,59 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 		// (a folder with problems stops the program, progress untouched);
 		// the built-in lessons cannot have problems, so without a folder
 		// progress opens while they are parsed.
-		if f.lessonsDir == "" {
-			var err error
-			if progress, notice, err = openProgress(f); err != nil {
+		if f.lessonsDir != "" {
+			ls, err := combineCurriculum(f, builtin)
+			if err != nil {
 				return err
 			}
+			o.Lessons = ls
 		}
-		ls, err := combineCurriculum(f, builtin)
-		if err != nil {
+		var err error
+		if progress, notice, err = openProgress(f); err != nil {
 			return err
 		}
-		if f.lessonsDir != "" {
-			if progress, notice, err = openProgress(f); err != nil {
-				return err
-			}
-		}
-		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
+		o.Mode, o.Progress, o.Lesson = session.Tutorial, progress, f.lesson
 	}
-	sess, err := session.New(o)
-	var lessonErr *session.LessonError
-	switch {
-	case errors.Is(err, sim.ErrNotLoopback):
-		return fmt.Errorf("%w (add --allow-remote to do that)", err)
-	case errors.As(err, &lessonErr):
-		return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
-	case err != nil:
+	open := func() (*session.Session, error) {
+		if o.Mode == session.Tutorial && o.Lessons == nil {
+			ls, err := combineCurriculum(f, builtin)
+			if err != nil {
+				return nil, err
+			}
+			o.Lessons = ls
+		}
+		sess, err := session.New(o)
+		var lessonErr *session.LessonError
+		switch {
+		case errors.Is(err, sim.ErrNotLoopback):
+			return nil, fmt.Errorf("%w (add --allow-remote to do that)", err)
+		case errors.As(err, &lessonErr):
+			return nil, fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
+		}
+		return sess, err
+	}
+
+	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
+	screen := tui.Options{
+		Notice:    notice,
+		Welcome:   progress != nil && progress.FirstRun(),
+		NotSaving: progress != nil && !progress.Saving(),
+		Theme:     theme,
+		ColorFGBG: os.Getenv("COLORFGBG"),
+	}
+	if interactive && f.lesson == "" && f.listen == "" {
+		// Nothing the learner typed can keep this session from opening, so
+		// the full screen opens it once Bubble Tea has started: the
+		// built-in lessons' parse no longer delays the first frame. A
+		// --lesson or --listen that fails says so before the screen opens.
+		screen.Open = open
+		return tui.Run(ctx, screen)
+	}
+	sess, err := open()
+	if err != nil {
 		return err
 	}
 	defer sess.Close()
-
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: sess,
@@ -581,13 +602,8 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
-	return tui.Run(ctx, tui.Options{
-		Session: sess, Notice: notice,
-		Welcome:   progress != nil && progress.FirstRun(),
-		NotSaving: progress != nil && !progress.Saving(),
-		Theme:     theme,
-		ColorFGBG: os.Getenv("COLORFGBG"),
-	})
+	screen.Session = sess
+	return tui.Run(ctx, screen)
 }
 
 // isTerminal reports whether v is a file that is a terminal device.

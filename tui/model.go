@@ -112,8 +112,17 @@ type Model struct {
 
 // New builds the full-screen model. It watches the session's updates; Run
 // (or a test) ends the watch when the program ends.
-func New(o Options) Model {
-	ss := &shared{ctx: context.Background(), sess: o.Session, done: make(chan struct{})}
+func New(o Options) Model { return newModel(o, newShared(context.Background())) }
+
+// newShared is the part of a screen its copies share, for requests sent
+// under ctx.
+func newShared(ctx context.Context) *shared {
+	return &shared{ctx: ctx, done: make(chan struct{})}
+}
+
+// newModel is New with the shared part given.
+func newModel(o Options, ss *shared) Model {
+	ss.sess = o.Session
 	if ss.sess == nil {
 		ss.sess, _ = session.New(session.Options{Mode: session.Sandbox}) // a sandbox cannot fail to start
 		ss.owned = true
@@ -123,11 +132,19 @@ func New(o Options) Model {
 	m := Model{
 		ss:      ss,
 		keys:    DefaultKeyMap(),
-		profile: startProfile,
+		dark:    true,
+		profile: colorprofile.TrueColor,
 		cache:   newMDCache(),
 		help:    help.New(),
 	}
-	m.dark, m.fixedTheme = startTheme(o.Theme, o.ColorFGBG)
+	switch o.Theme {
+	case ThemeLight, ThemeDark:
+		m.dark, m.fixedTheme = o.Theme == ThemeDark, true
+	default:
+		if dark, ok := darkFromColorFGBG(o.ColorFGBG); ok {
+			m.dark = dark
+		}
+	}
 	m.st = StylesFor(m.dark, m.profile)
 	m.md = newMDRenderer(m.st)
 	m.help.Styles = m.st.Help

@@ -3,11 +3,13 @@ package tui
 import (
 	"time"
 
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image/color"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -444,5 +446,50 @@ func TestSolutionIsOfferedOnlyAfterAnAttemptOrAHint(t *testing.T) {
 	d.keys("s")
 	if got := d.m.comp.line.Value(); got != `PUT /flights/AA123 {"status":"ontime","gate":"b12"}` {
 		t.Errorf("after an attempt, s filled in %q", got)
+	}
+}
+
+// With Options.Open, the screen opens its session as it starts, draws
+// it, and closes it when it ends.
+func TestTheScreenOpensItsSessionWhenItStartsAndClosesIt(t *testing.T) {
+	var sess *session.Session
+	opens := 0
+	open := func() (*session.Session, error) {
+		opens++
+		var err error
+		sess, err = session.New(session.Options{Mode: session.Sandbox, Listen: "127.0.0.1:0"})
+		return sess, err
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), Options{Open: open}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("\x03")), tea.WithOutput(&out), tea.WithWindowSize(100, 30),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opens != 1 {
+		t.Fatalf("the session was opened %d times", opens)
+	}
+	if !strings.Contains(out.String(), "Server") || !strings.Contains(out.String(), sess.Addr()) {
+		t.Errorf("the screen did not draw the session it opened:\n%q", out.String())
+	}
+	if conn, err := net.Dial("tcp", sess.Addr()); err == nil {
+		_ = conn.Close()
+		t.Error("the session still listens after the screen ended")
+	}
+}
+
+// When Options.Open fails, Run returns its error and nothing is drawn.
+func TestASessionThatCannotOpenEndsTheScreenBeforeItDraws(t *testing.T) {
+	refused := errors.New("no session today")
+	var out bytes.Buffer
+	err := run(context.Background(), Options{Open: func() (*session.Session, error) { return nil, refused }}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("")), tea.WithOutput(&out), tea.WithWindowSize(100, 30),
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("Run returned %v, want the session's error", err)
+	}
+	if strings.Contains(out.String(), "Server") || strings.Contains(out.String(), "crash") {
+		t.Errorf("something was drawn:\n%q", out.String())
 	}
 }

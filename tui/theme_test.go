@@ -110,22 +110,10 @@ func TestThemeFlagAndCOLORFGBGPickThePalette(t *testing.T) {
 	}
 }
 
-// Prepare builds exactly the styles a screen with the same theme and
-// COLORFGBG starts with, and a screen that comes back to a theme it had
-// gets the styles built the first time.
-func TestPrepareBuildsTheStylesTheScreenStartsWith(t *testing.T) {
+// A screen that comes back to a theme it had gets the styles built the
+// first time.
+func TestStylesAreBuiltOncePerTheme(t *testing.T) {
 	sess := newSession(t, session.Options{Mode: session.Sandbox})
-	for _, tc := range []struct {
-		theme Theme
-		fgbg  string
-	}{{ThemeAuto, ""}, {ThemeAuto, "0;15"}, {ThemeAuto, "15;0"}, {ThemeLight, "15;0"}, {ThemeDark, "0;15"}} {
-		Prepare(tc.theme, tc.fgbg)
-		m := New(Options{Session: sess, Theme: tc.theme, ColorFGBG: tc.fgbg})
-		if want := StylesFor(m.dark, startProfile); m.st != want {
-			t.Errorf("theme %q, COLORFGBG %q: the screen built its styles again", tc.theme, tc.fgbg)
-		}
-		m.Close()
-	}
 	m := New(Options{Session: sess})
 	defer m.Close()
 	first := m.st

@@ -24,7 +24,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
@@ -37,7 +36,12 @@ type Options struct {
 	// starts a sandbox of its own. Its listen address, if any, puts a
 	// ready-to-paste curl line in the footer.
 	Session *session.Session
-	Notice  string // shown once on start (e.g. progress will not be saved)
+	// Open, when Session is nil, makes the session once the program has
+	// started, on its event loop before anything is drawn (see
+	// NewProgram); Run returns its error. The full screen opens this way
+	// while the built-in lessons are still being parsed.
+	Open   func() (*session.Session, error)
+	Notice string // shown once on start (e.g. progress will not be saved)
 	// NotSaving keeps "progress not saved" in the footer all session: the
 	// progress file's folder cannot be written.
 	NotSaving bool
@@ -75,33 +79,6 @@ func ParseTheme(s string) (Theme, error) {
 		return ThemeAuto, nil
 	}
 	return "", fmt.Errorf("unknown theme %q: choose light, dark or auto", s)
-}
-
-// startTheme is whether a screen starts dark, and whether --theme fixed
-// that (else the terminal's answer about its background may change it):
-// dark unless the theme or COLORFGBG says light.
-func startTheme(theme Theme, colorFGBG string) (dark, fixed bool) {
-	switch theme {
-	case ThemeLight, ThemeDark:
-		return theme == ThemeDark, true
-	}
-	if dark, ok := darkFromColorFGBG(colorFGBG); ok {
-		return dark, false
-	}
-	return true, false
-}
-
-// startProfile is the colour depth a screen draws with until Bubble Tea
-// reports the terminal's.
-const startProfile = colorprofile.TrueColor
-
-// Prepare builds the styles a screen with this theme and COLORFGBG starts
-// with (see Options), so that the screen finds them ready. The full screen
-// calls it while the built-in lessons are still being parsed: both are
-// part of the time to its first frame, and this way they overlap.
-func Prepare(theme Theme, colorFGBG string) {
-	dark, _ := startTheme(theme, colorFGBG)
-	StylesFor(dark, startProfile)
 }
 
 // darkFromColorFGBG reads COLORFGBG ("fg;bg" or "fg;default;bg", colours
@@ -147,6 +124,9 @@ type shared struct {
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
 	program *tea.Program // set by run; nil in tests that drive the Model directly
+
+	// openErr is Options.Open's error: the Model was never built.
+	openErr error
 }
 
 func (ss *shared) close() {
@@ -155,6 +135,9 @@ func (ss *shared) close() {
 			ss.cancelSends()
 		}
 		close(ss.done)
+		if ss.sess == nil {
+			return // Options.Open failed
+		}
 		ss.watch.Close()
 		if ss.owned {
 			ss.sess.Close()
@@ -253,6 +236,9 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 	if c := ss.crashed(); c != nil {
 		return writeCrash(c, ss)
 	}
+	if ss.openErr != nil {
+		return ss.openErr
+	}
 	switch {
 	case runErr == nil:
 		return nil
@@ -267,13 +253,25 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 
 // guarded wraps the Model so that a panic in Update or View ends the program
 // cleanly (Bubble Tea restores the terminal on the way out) and leaves a
-// crash record for Run.
-type guarded struct{ m *Model }
+// crash record for Run. When build is set, Init builds the Model first
+// (Options.Open); if that fails, nothing is drawn and the program quits.
+type guarded struct {
+	m     *Model
+	build func() error
+}
 
-func (g guarded) Init() tea.Cmd { return g.m.Init() }
+func (g guarded) Init() tea.Cmd {
+	if g.build != nil {
+		if err := g.build(); err != nil {
+			g.m.ss.openErr = err
+			return tea.Quit
+		}
+	}
+	return g.m.Init()
+}
 
 func (g guarded) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
-	if g.m.ss.crashed() != nil {
+	if g.m.ss.crashed() != nil || g.m.ss.openErr != nil {
 		return g, tea.Quit
 	}
 	defer func() {
@@ -321,6 +319,9 @@ func (g guarded) View() (v tea.View) {
 	}()
 	if g.m.ss.crashed() != nil {
 		return tea.NewView("putpost crashed.")
+	}
+	if g.m.ss.openErr != nil {
+		return tea.View{}
 	}
 	return g.m.View()
 }
