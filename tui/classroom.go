@@ -50,7 +50,7 @@ func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Prog
 			if err != nil {
 				return err
 			}
-			o.Session, ss.owned = sess, true
+			o.Session, ss.sess, ss.owned = sess, sess, true
 		}
 		// Progress is saved off the program's event loop from here on.
 		o.Session.SaveInBackground()

@@ -493,3 +493,12 @@ func TestASessionThatCannotOpenEndsTheScreenBeforeItDraws(t *testing.T) {
 		t.Errorf("something was drawn:\n%q", out.String())
 	}
 }
+
+// A panic while the screen opens its session leaves a crash report, as
+// one anywhere else does.
+func TestAPanicWhileOpeningTheSessionLeavesACrashReport(t *testing.T) {
+	err := run(context.Background(), Options{Open: func() (*session.Session, error) { panic("broken lessons") }}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("")), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30),
+	})
+	crashPath(t, err)
+}

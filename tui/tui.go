@@ -135,11 +135,11 @@ func (ss *shared) close() {
 			ss.cancelSends()
 		}
 		close(ss.done)
-		if ss.sess == nil {
-			return // Options.Open failed
+		// Without a session or a watch when Options.Open failed or panicked.
+		if ss.watch != nil {
+			ss.watch.Close()
 		}
-		ss.watch.Close()
-		if ss.owned {
+		if ss.owned && ss.sess != nil {
 			ss.sess.Close()
 		}
 	})
@@ -260,7 +260,13 @@ type guarded struct {
 	build func() error
 }
 
-func (g guarded) Init() tea.Cmd {
+func (g guarded) Init() (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.m.ss.recordCrash(r, debug.Stack(), "start")
+			cmd = tea.Quit
+		}
+	}()
 	if g.build != nil {
 		if err := g.build(); err != nil {
 			g.m.ss.openErr = err
@@ -336,7 +342,7 @@ func writeCrash(c *crashInfo, ss *shared) error {
 	}
 	fmt.Fprintf(&b, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "where: %s\n", c.Where)
-	if ss != nil {
+	if ss != nil && ss.sess != nil {
 		if l := ss.sess.Lesson(); l != nil {
 			fmt.Fprintf(&b, "lesson: %s step %d\n", l.ID, ss.sess.StepIndex()+1)
 		}
