@@ -34,7 +34,7 @@ type Program struct {
 //
 // With o.Open instead of o.Session, the screen is built in the program's
 // Init: Bubble Tea has then set up the terminal and started the clock of
-// its first frame, which the session's making (the lessons' parse) no
+// its first frame, which opening the session (the lessons' parse) no
 // longer delays. Init blocks the event loop while it waits, which is
 // before anything is drawn or any key is handled.
 func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Program {
@@ -46,11 +46,10 @@ func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Prog
 	g := guarded{m: &Model{ss: ss}}
 	build := func() error {
 		if o.Session == nil && o.Open != nil {
-			sess, err := o.Open()
-			if err != nil {
+			if err := o.Open(&o); err != nil {
 				return err
 			}
-			o.Session, ss.sess, ss.owned = sess, sess, true
+			ss.sess, ss.owned = o.Session, true
 		}
 		// Progress is saved off the program's event loop from here on.
 		o.Session.SaveInBackground()

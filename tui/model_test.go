@@ -454,11 +454,12 @@ func TestSolutionIsOfferedOnlyAfterAnAttemptOrAHint(t *testing.T) {
 func TestTheScreenOpensItsSessionWhenItStartsAndClosesIt(t *testing.T) {
 	var sess *session.Session
 	opens := 0
-	open := func() (*session.Session, error) {
+	open := func(o *Options) error {
 		opens++
 		var err error
 		sess, err = session.New(session.Options{Mode: session.Sandbox, Listen: "127.0.0.1:0"})
-		return sess, err
+		o.Session, o.Notice = sess, "opened as the screen started"
+		return err
 	}
 	var out bytes.Buffer
 	err := run(context.Background(), Options{Open: open}, []tea.ProgramOption{
@@ -470,8 +471,9 @@ func TestTheScreenOpensItsSessionWhenItStartsAndClosesIt(t *testing.T) {
 	if opens != 1 {
 		t.Fatalf("the session was opened %d times", opens)
 	}
-	if !strings.Contains(out.String(), "Server") || !strings.Contains(out.String(), sess.Addr()) {
-		t.Errorf("the screen did not draw the session it opened:\n%q", out.String())
+	if !strings.Contains(out.String(), "Server") || !strings.Contains(out.String(), sess.Addr()) ||
+		!strings.Contains(out.String(), "opened as the screen started") {
+		t.Errorf("the screen did not draw the session it opened, or its notice:\n%q", out.String())
 	}
 	if conn, err := net.Dial("tcp", sess.Addr()); err == nil {
 		_ = conn.Close()
@@ -483,7 +485,7 @@ func TestTheScreenOpensItsSessionWhenItStartsAndClosesIt(t *testing.T) {
 func TestASessionThatCannotOpenEndsTheScreenBeforeItDraws(t *testing.T) {
 	refused := errors.New("no session today")
 	var out bytes.Buffer
-	err := run(context.Background(), Options{Open: func() (*session.Session, error) { return nil, refused }}, []tea.ProgramOption{
+	err := run(context.Background(), Options{Open: func(*Options) error { return refused }}, []tea.ProgramOption{
 		tea.WithInput(strings.NewReader("")), tea.WithOutput(&out), tea.WithWindowSize(100, 30),
 	})
 	if !errors.Is(err, refused) {
@@ -497,7 +499,7 @@ func TestASessionThatCannotOpenEndsTheScreenBeforeItDraws(t *testing.T) {
 // A panic while the screen opens its session leaves a crash report, as
 // one anywhere else does.
 func TestAPanicWhileOpeningTheSessionLeavesACrashReport(t *testing.T) {
-	err := run(context.Background(), Options{Open: func() (*session.Session, error) { panic("broken lessons") }}, []tea.ProgramOption{
+	err := run(context.Background(), Options{Open: func(*Options) error { panic("broken lessons") }}, []tea.ProgramOption{
 		tea.WithInput(strings.NewReader("")), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30),
 	})
 	crashPath(t, err)

@@ -36,11 +36,12 @@ type Options struct {
 	// starts a sandbox of its own. Its listen address, if any, puts a
 	// ready-to-paste curl line in the footer.
 	Session *session.Session
-	// Open, when Session is nil, makes the session once the program has
-	// started, on its event loop before anything is drawn (see
-	// NewProgram); Run returns its error. The full screen opens this way
-	// while the built-in lessons are still being parsed.
-	Open   func() (*session.Session, error)
+	// Open, when Session is nil, fills in Session, and what opening it
+	// tells (Notice, NotSaving, Welcome), once the program has started: on
+	// its event loop, before anything is drawn (see NewProgram). Run
+	// returns its error. The full screen opens this way while the
+	// built-in lessons are still being parsed.
+	Open   func(*Options) error
 	Notice string // shown once on start (e.g. progress will not be saved)
 	// NotSaving keeps "progress not saved" in the footer all session: the
 	// progress file's folder cannot be written.
