@@ -535,57 +535,69 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	// The full screen's first frame does not wait for the disk; line mode
 	// saves within each command, which reports a failed save.
 	o.SaveInBackground = interactive
-	var progress *lessons.Progress
-	var notice string
-	if !sandbox {
-		// A host's folder of lessons is checked before progress is opened
-		// (a folder with problems stops the program, progress untouched);
-		// the built-in lessons cannot have problems, so without a folder
-		// progress opens while they are parsed.
-		if f.lessonsDir == "" {
-			var err error
-			if progress, notice, err = openProgress(f); err != nil {
-				return err
-			}
-		}
+	// A host's folder of lessons is checked before progress is opened (a
+	// folder with problems stops the program, progress untouched); the
+	// built-in lessons cannot have problems, so without a folder progress
+	// opens while they are parsed.
+	if !sandbox && f.lessonsDir != "" {
 		ls, err := combineCurriculum(f, builtin)
 		if err != nil {
 			return err
 		}
-		if f.lessonsDir != "" {
-			if progress, notice, err = openProgress(f); err != nil {
+		o.Lessons = ls
+	}
+	// open opens progress (in the tutorial) and the session, and says what
+	// the screen shows of them.
+	open := func(screen *tui.Options) error {
+		if !sandbox {
+			progress, notice, err := openProgress(f)
+			if err != nil {
 				return err
 			}
+			if o.Lessons == nil {
+				if o.Lessons, err = combineCurriculum(f, builtin); err != nil {
+					return err
+				}
+			}
+			o.Mode, o.Progress, o.Lesson = session.Tutorial, progress, f.lesson
+			screen.Notice, screen.Welcome, screen.NotSaving = notice, progress.FirstRun(), !progress.Saving()
 		}
-		o.Mode, o.Lessons, o.Progress, o.Lesson = session.Tutorial, ls, progress, f.lesson
+		sess, err := session.New(o)
+		var lessonErr *session.LessonError
+		switch {
+		case errors.Is(err, sim.ErrNotLoopback):
+			return fmt.Errorf("%w (add --allow-remote to do that)", err)
+		case errors.As(err, &lessonErr):
+			return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
+		case err != nil:
+			return err
+		}
+		screen.Session = sess
+		return nil
 	}
-	sess, err := session.New(o)
-	var lessonErr *session.LessonError
-	switch {
-	case errors.Is(err, sim.ErrNotLoopback):
-		return fmt.Errorf("%w (add --allow-remote to do that)", err)
-	case errors.As(err, &lessonErr):
-		return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
-	case err != nil:
+
+	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
+	screen := tui.Options{Theme: theme, ColorFGBG: os.Getenv("COLORFGBG")}
+	if interactive && f.lesson == "" && f.listen == "" {
+		// Nothing the learner typed can keep this session from opening, so
+		// the full screen opens it once Bubble Tea has started: the
+		// built-in lessons' parse no longer delays the first frame. A
+		// --lesson or --listen that fails says so before the screen opens.
+		screen.Open = open
+		return tui.Run(ctx, screen)
+	}
+	if err := open(&screen); err != nil {
 		return err
 	}
-	defer sess.Close()
-
+	defer screen.Session.Close()
 	if !interactive {
 		return plain.Run(ctx, plain.Options{
-			In: stdin, Out: stdout, Session: sess,
-			Notice: notice, Verbose: f.verbose, Color: f.color,
+			In: stdin, Out: stdout, Session: screen.Session,
+			Notice: screen.Notice, Verbose: f.verbose, Color: f.color,
 			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
 		})
 	}
-	theme, _ := tui.ParseTheme(f.theme) // checked with the other flags
-	return tui.Run(ctx, tui.Options{
-		Session: sess, Notice: notice,
-		Welcome:   progress != nil && progress.FirstRun(),
-		NotSaving: progress != nil && !progress.Saving(),
-		Theme:     theme,
-		ColorFGBG: os.Getenv("COLORFGBG"),
-	})
+	return tui.Run(ctx, screen)
 }
 
 // isTerminal reports whether v is a file that is a terminal device.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -86,6 +87,27 @@ func FuzzDecodeJSONNumber(f *testing.F) {
 		}
 		if err == nil && !reflect.DeepEqual(got, want) {
 			t.Fatalf("decodeJSON(%q) = %#v, the decoder gives %#v", data, got, want)
+		}
+	})
+}
+
+// choicePattern is what a quiz choice was matched with before choiceOf:
+// the fuzzer holds choiceOf to the same answers on any line.
+var choicePattern = regexp.MustCompile(`^[-*+]\s*\[\s*([xX]?)\s*\]\s*(.*)$`)
+
+func FuzzChoiceOf(f *testing.F) {
+	for _, s := range []string{"- [ ] text | why", "- [x] right", "* [X]", "+[ x ]  a", "- [xx] no", "- [] empty",
+		"-\n[ ] a", "- [ ] a\nb", "- ( ) a", "[ ] a", "", "-", "- [", "- [ x", "\xff [ ] a", "- [ ] \xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		right, text, ok := choiceOf(line)
+		m := choicePattern.FindStringSubmatch(line)
+		if ok != (m != nil) {
+			t.Fatalf("choiceOf(%q) ok = %v, the pattern says %v", line, ok, m != nil)
+		}
+		if ok && (right != (m[1] != "") || text != m[2]) {
+			t.Fatalf("choiceOf(%q) = %v %q, the pattern says %q %q", line, right, text, m[1], m[2])
 		}
 	})
 }

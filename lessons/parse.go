@@ -40,9 +40,38 @@ var frontMatterKeys = []string{"id", "title", "summary", "fixture", "chart"}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// choicePattern matches a quiz choice: "- [ ] text", "- [x] text" ("*" and
-// "+" bullets and upper-case X too).
-var choicePattern = regexp.MustCompile(`^[-*+]\s*\[\s*([xX]?)\s*\]\s*(.*)$`)
+// choiceOf reads a quiz choice, t being one trimmed line: a bullet ("-",
+// "*" or "+"), a box ("[ ]", or "[x]" or "[X]" for the right one, spaces
+// allowed around the mark) and the text after it. ok is false for any other
+// line. It is written out rather than a regular expression: the expression's
+// backtracking over the rest of the line was a tenth of parsing the
+// built-in lessons, which the first frame waits for.
+func choiceOf(t string) (right bool, text string, ok bool) {
+	if t == "" || !strings.ContainsRune("-*+", rune(t[0])) {
+		return false, "", false
+	}
+	s := trimBlank(t[1:])
+	if !strings.HasPrefix(s, "[") {
+		return false, "", false
+	}
+	s = trimBlank(s[1:])
+	if strings.HasPrefix(s, "x") || strings.HasPrefix(s, "X") {
+		right, s = true, trimBlank(s[1:])
+	}
+	if !strings.HasPrefix(s, "]") {
+		return false, "", false
+	}
+	text = trimBlank(s[1:])
+	if strings.Contains(text, "\n") {
+		return false, "", false
+	}
+	return right, text, true
+}
+
+// trimBlank drops the spaces, tabs, line breaks and form feeds s starts with.
+func trimBlank(s string) string {
+	return strings.TrimLeft(s, " \t\n\f\r")
+}
 
 // numbered is a line of the file with its 1-based number.
 type numbered struct {
@@ -758,8 +787,8 @@ func (p *parser) quiz(question string, b *block) *Quiz {
 		if t == "" {
 			continue
 		}
-		m := choicePattern.FindStringSubmatch(t)
-		if m == nil {
+		right, rest, ok := choiceOf(t)
+		if !ok {
 			if last >= 0 && indentOf(l.text) > 0 && !strings.HasPrefix(t, "-") {
 				c := &q.Choices[last] // continuation of the choice above
 				if c.Why != "" {
@@ -777,8 +806,8 @@ func (p *parser) quiz(question string, b *block) *Quiz {
 			}
 			continue
 		}
-		text, why, _ := strings.Cut(m[2], " | ")
-		c := Choice{Text: strings.TrimSpace(text), Correct: m[1] != "", Why: strings.TrimSpace(why)}
+		text, why, _ := strings.Cut(rest, " | ")
+		c := Choice{Text: strings.TrimSpace(text), Correct: right, Why: strings.TrimSpace(why)}
 		if c.Text == "" {
 			p.errorf(l.n, "the choice has no text")
 		}

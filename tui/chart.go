@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -118,6 +119,14 @@ func (s *serverPane) rebuildChart() {
 	}
 	flat := n > 0 && s.series.Values[iLo] == s.series.Values[iHi]
 	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
+	if lw > w/3 && n > 0 {
+		// Too many digits for the axis (interest compounded a thousand
+		// times): three significant figures, such as 1.98e+43, still say
+		// how far the value went.
+		loText = strconv.FormatFloat(s.series.Values[iLo], 'g', 3, 64)
+		hiText = strconv.FormatFloat(s.series.Values[iHi], 'g', 3, 64)
+		lw = max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
+	}
 	if lw > w/3 {
 		lw = 0 // too narrow for labels: the header and footer carry the values
 	}

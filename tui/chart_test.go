@@ -31,3 +31,11 @@ func TestUndoAddsAPointToTheChart(t *testing.T) {
 		t.Errorf("chart after undo: %v, want a point back at 80", d.m.srv.series.Values)
 	}
 }
+
+// Values too long for the axis (interest compounded a thousand times) are
+// labelled to three significant figures rather than not at all.
+func TestChartLabelsHugeValuesShort(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x1000`)
+	d.mustContain("1.98e+43 ┤", "80 ┤")
+}

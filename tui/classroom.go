@@ -31,23 +31,44 @@ type Program struct {
 // NewProgram builds the full screen for o.Session with the given program
 // options. It reads nothing of this process's own terminal or environment:
 // whoever serves it passes the session's. Requests in flight end with ctx.
+//
+// With o.Open instead of o.Session, the screen is built in the program's
+// Init: Bubble Tea has then set up the terminal and started the clock of
+// its first frame, which opening the session (the lessons' parse) no
+// longer delays. Init blocks the event loop while it waits, which is
+// before anything is drawn or any key is handled.
 func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Program {
-	// Progress is saved off the program's event loop from here on.
-	o.Session.SaveInBackground()
-	m := New(o)
 	// Requests in flight end with the program, however it ends: a repeat
 	// on a slow network must not hold the session after the screen is gone.
 	sendCtx, cancelSends := context.WithCancel(ctx)
-	m.ss.ctx = sendCtx
-	m.ss.cancelSends = cancelSends
+	ss := newShared(sendCtx)
+	ss.cancelSends = cancelSends
+	g := guarded{m: &Model{ss: ss}}
+	build := func() error {
+		if o.Session == nil && o.Open != nil {
+			if err := o.Open(&o); err != nil {
+				return err
+			}
+			ss.sess, ss.owned = o.Session, true
+		}
+		// Progress is saved off the program's event loop from here on.
+		o.Session.SaveInBackground()
+		*g.m = newModel(o, ss)
+		return nil
+	}
+	if o.Session == nil && o.Open != nil {
+		g.build = build
+	} else {
+		_ = build() // cannot fail with a session
+	}
 	opts = append([]tea.ProgramOption{tea.WithContext(ctx)}, opts...)
 	// Our own recovery keeps the crash; Bubble Tea's would only print a
 	// stack trace over the learner's terminal.
-	p := tea.NewProgram(guarded{m: &m}, opts...)
-	m.ss.mu.Lock()
-	m.ss.program = p
-	m.ss.mu.Unlock()
-	return &Program{Program: p, ss: m.ss}
+	p := tea.NewProgram(g, opts...)
+	ss.mu.Lock()
+	ss.program = p
+	ss.mu.Unlock()
+	return &Program{Program: p, ss: ss}
 }
 
 // Crashed returns, after the program ran, what went wrong when it ended on

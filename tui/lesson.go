@@ -323,7 +323,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
 	c.id = m.stepID()
-	m.builtFor = m.status()
+	m.builtFor, m.builtRepeat = m.status(), m.repeating()
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
 	if m.notYet != "" {
@@ -357,7 +357,10 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 					text(m.st.OK.Render, "✓ "+r.Desc, 2)
 				} else {
 					line := "○ " + r.Desc
-					if r.Detail != "" {
+					switch {
+					case m.builtRepeat > 0:
+						line += fmt.Sprintf(" — judged once all %d are sent", m.builtRepeat)
+					case r.Detail != "":
 						line += " — " + r.Detail
 					}
 					text(m.st.Pending.Render, line, 2)

@@ -54,6 +54,8 @@ type Model struct {
 	// status that says the same again (every batch of exchanges brings one)
 	// needs no rebuild.
 	builtFor lessons.StepStatus
+	// builtRepeat is repeating() when the lesson pane was last built.
+	builtRepeat int
 	keys     KeyMap
 	st       *Styles
 	md       *mdRenderer
@@ -112,8 +114,17 @@ type Model struct {
 
 // New builds the full-screen model. It watches the session's updates; Run
 // (or a test) ends the watch when the program ends.
-func New(o Options) Model {
-	ss := &shared{ctx: context.Background(), sess: o.Session, done: make(chan struct{})}
+func New(o Options) Model { return newModel(o, newShared(context.Background())) }
+
+// newShared is the part of a screen its copies share, for requests sent
+// under ctx.
+func newShared(ctx context.Context) *shared {
+	return &shared{ctx: ctx, done: make(chan struct{})}
+}
+
+// newModel is New with the shared part given.
+func newModel(o Options, ss *shared) Model {
+	ss.sess = o.Session
 	if ss.sess == nil {
 		ss.sess, _ = session.New(session.Options{Mode: session.Sandbox}) // a sandbox cannot fail to start
 		ss.owned = true
@@ -711,7 +722,27 @@ func (m *Model) startSend(rl request.Line, text string) tea.Cmd {
 	m.job = &repeatJob{ID: m.nextJob, Line: rl, Text: text, Total: max(1, rl.Repeat)}
 	m.comp.SetStatus("", "")
 	m.comp.FillNext()
-	return m.sendNext()
+	return tea.Batch(m.sendNext(), m.lessonForRepeat())
+}
+
+// repeating is how many requests the repeat under way sends, 0 when none
+// is. The step judges a repeat whole, when its last request is answered,
+// so until then the checklist says so instead of showing what held before
+// the repeat began ("0 of 100" while the log counts past 600).
+func (m *Model) repeating() int {
+	if m.job == nil || m.job.Total <= 1 {
+		return 0
+	}
+	return m.job.Total
+}
+
+// lessonForRepeat rebuilds the lesson pane when a repeat began or ended
+// since it was built.
+func (m *Model) lessonForRepeat() tea.Cmd {
+	if m.builtRepeat == m.repeating() {
+		return nil
+	}
+	return m.buildLesson(false)
 }
 
 func (m *Model) sendNext() tea.Cmd {
@@ -783,7 +814,7 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		short += " · not yet"
 	}
 	m.comp.SetStatus(long, short)
-	return nil
+	return m.lessonForRepeat()
 }
 
 // sentSummary says how a send went, in full and without the request (which
@@ -973,7 +1004,7 @@ func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
 			m.flash = "progress could not be saved: " + err.Error()
 		}
 	}
-	if !st.JustPassed && st.SaveErr == nil && sameStatus(st, m.builtFor) {
+	if !st.JustPassed && st.SaveErr == nil && sameStatus(st, m.builtFor) && m.builtRepeat == m.repeating() {
 		return nil
 	}
 	return m.buildLesson(st.JustPassed)

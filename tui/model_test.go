@@ -3,11 +3,13 @@ package tui
 import (
 	"time"
 
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image/color"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -445,4 +447,60 @@ func TestSolutionIsOfferedOnlyAfterAnAttemptOrAHint(t *testing.T) {
 	if got := d.m.comp.line.Value(); got != `PUT /flights/AA123 {"status":"ontime","gate":"b12"}` {
 		t.Errorf("after an attempt, s filled in %q", got)
 	}
+}
+
+// With Options.Open, the screen opens its session as it starts, draws
+// it, and closes it when it ends.
+func TestTheScreenOpensItsSessionWhenItStartsAndClosesIt(t *testing.T) {
+	var sess *session.Session
+	opens := 0
+	open := func(o *Options) error {
+		opens++
+		var err error
+		sess, err = session.New(session.Options{Mode: session.Sandbox, Listen: "127.0.0.1:0"})
+		o.Session, o.Notice = sess, "opened as the screen started"
+		return err
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), Options{Open: open}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("\x03")), tea.WithOutput(&out), tea.WithWindowSize(100, 30),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opens != 1 {
+		t.Fatalf("the session was opened %d times", opens)
+	}
+	if !strings.Contains(out.String(), "Server") || !strings.Contains(out.String(), sess.Addr()) ||
+		!strings.Contains(out.String(), "opened as the screen started") {
+		t.Errorf("the screen did not draw the session it opened, or its notice:\n%q", out.String())
+	}
+	if conn, err := net.Dial("tcp", sess.Addr()); err == nil {
+		_ = conn.Close()
+		t.Error("the session still listens after the screen ended")
+	}
+}
+
+// When Options.Open fails, Run returns its error and nothing is drawn.
+func TestASessionThatCannotOpenEndsTheScreenBeforeItDraws(t *testing.T) {
+	refused := errors.New("no session today")
+	var out bytes.Buffer
+	err := run(context.Background(), Options{Open: func(*Options) error { return refused }}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("")), tea.WithOutput(&out), tea.WithWindowSize(100, 30),
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("Run returned %v, want the session's error", err)
+	}
+	if strings.Contains(out.String(), "Server") || strings.Contains(out.String(), "crash") {
+		t.Errorf("something was drawn:\n%q", out.String())
+	}
+}
+
+// A panic while the screen opens its session leaves a crash report, as
+// one anywhere else does.
+func TestAPanicWhileOpeningTheSessionLeavesACrashReport(t *testing.T) {
+	err := run(context.Background(), Options{Open: func(*Options) error { panic("broken lessons") }}, []tea.ProgramOption{
+		tea.WithInput(strings.NewReader("")), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 30),
+	})
+	crashPath(t, err)
 }

@@ -138,3 +138,18 @@ func TestWaiterKeepsTheTimeForKeptUpdates(t *testing.T) {
 	d.hold(cmd)
 	d.mustContain("sending 2/10", "×2")
 }
+
+// While a paced repeat runs, the checklist says the step judges it when it
+// ends, rather than showing the counts from before it began; once it ends,
+// the checklist shows the step's verdict on it.
+func TestTheChecklistWaitsForTheRepeatToEnd(t *testing.T) {
+	d := startPutRepeat(t)
+	d.mustContain("— judged") // "once all 10 are sent", wrapped
+	d.mustNotContain("0 of 100")
+	d.tick()
+	d.mustContain("sending 2/10", "— judged")
+	finishJob(d)
+	d.deliverUpdates()
+	d.mustContain("sent ×10 → 200 OK", "10 of 100")
+	d.mustNotContain("judged")
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"image/color"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textarea"
@@ -104,9 +105,30 @@ func NewStyles(dark, mono bool) *Styles {
 	return StylesFor(dark, prof)
 }
 
-// StylesFor builds the styles for a background and a terminal's colour
+// StylesFor returns the styles for a background and a terminal's colour
 // depth: no colours at ASCII and below, the 16-colour palettes at ANSI.
+// Styles never change once built, so each pair is built once per process
+// and shared: by every screen of a classroom, and by a screen that goes
+// back to a theme it had.
 func StylesFor(dark bool, prof colorprofile.Profile) *Styles {
+	key := stylesKey{dark, prof}
+	if s, ok := stylesBuilt.Load(key); ok {
+		return s.(*Styles)
+	}
+	s, _ := stylesBuilt.LoadOrStore(key, buildStyles(dark, prof))
+	return s.(*Styles)
+}
+
+// stylesBuilt holds the styles StylesFor built, by stylesKey.
+var stylesBuilt sync.Map
+
+type stylesKey struct {
+	dark bool
+	prof colorprofile.Profile
+}
+
+// buildStyles is StylesFor without the sharing.
+func buildStyles(dark bool, prof colorprofile.Profile) *Styles {
 	mono := prof <= colorprofile.ASCII
 	p := lightPalette
 	switch {
@@ -330,8 +352,11 @@ type ink struct {
 }
 
 // inkProbes are the texts inkOf checks that the escape sequences around
-// "x" draw like Lip Gloss: an empty line, spaces, wide and styled text.
-var inkProbes = []string{"", "x", " a b ", "é…▸ ✓ 界", "\x1b[1mbold\x1b[m and more"}
+// "x" draw like Lip Gloss: an empty line, and one with spaces at both ends
+// and between words, wide characters and styled text. A style that draws
+// any part of a line apart (underline and strike-through leave spaces
+// out, padding and width add some) draws that line differently.
+var inkProbes = []string{"", " a b é…▸ ✓ 界 \x1b[1mbold\x1b[m and more "}
 
 func inkOf(st lipgloss.Style) ink {
 	k := ink{Style: st}

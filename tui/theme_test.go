@@ -109,3 +109,19 @@ func TestThemeFlagAndCOLORFGBGPickThePalette(t *testing.T) {
 		t.Error("--theme blue accepted")
 	}
 }
+
+// A screen that comes back to a theme it had gets the styles built the
+// first time.
+func TestStylesAreBuiltOncePerTheme(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Sandbox})
+	m := New(Options{Session: sess})
+	defer m.Close()
+	first := m.st
+	var cur tea.Model = &m
+	for _, bg := range []color.Color{color.White, color.Black} {
+		cur, _ = cur.Update(tea.BackgroundColorMsg{Color: bg})
+	}
+	if cur.(*Model).st != first {
+		t.Error("back on a dark background, the screen built the dark styles again")
+	}
+}

@@ -36,7 +36,13 @@ type Options struct {
 	// starts a sandbox of its own. Its listen address, if any, puts a
 	// ready-to-paste curl line in the footer.
 	Session *session.Session
-	Notice  string // shown once on start (e.g. progress will not be saved)
+	// Open, when Session is nil, fills in Session, and what opening it
+	// tells (Notice, NotSaving, Welcome), once the program has started: on
+	// its event loop, before anything is drawn (see NewProgram). Run
+	// returns its error. The full screen opens this way while the
+	// built-in lessons are still being parsed.
+	Open   func(*Options) error
+	Notice string // shown once on start (e.g. progress will not be saved)
 	// NotSaving keeps "progress not saved" in the footer all session: the
 	// progress file's folder cannot be written.
 	NotSaving bool
@@ -119,6 +125,9 @@ type shared struct {
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
 	program *tea.Program // set by run; nil in tests that drive the Model directly
+
+	// openErr is Options.Open's error: the Model was never built.
+	openErr error
 }
 
 func (ss *shared) close() {
@@ -127,8 +136,11 @@ func (ss *shared) close() {
 			ss.cancelSends()
 		}
 		close(ss.done)
-		ss.watch.Close()
-		if ss.owned {
+		// Without a session or a watch when Options.Open failed or panicked.
+		if ss.watch != nil {
+			ss.watch.Close()
+		}
+		if ss.owned && ss.sess != nil {
 			ss.sess.Close()
 		}
 	})
@@ -225,6 +237,9 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 	if c := ss.crashed(); c != nil {
 		return writeCrash(c, ss)
 	}
+	if ss.openErr != nil {
+		return ss.openErr
+	}
 	switch {
 	case runErr == nil:
 		return nil
@@ -239,13 +254,31 @@ func run(ctx context.Context, o Options, opts []tea.ProgramOption) (err error) {
 
 // guarded wraps the Model so that a panic in Update or View ends the program
 // cleanly (Bubble Tea restores the terminal on the way out) and leaves a
-// crash record for Run.
-type guarded struct{ m *Model }
+// crash record for Run. When build is set, Init builds the Model first
+// (Options.Open); if that fails, nothing is drawn and the program quits.
+type guarded struct {
+	m     *Model
+	build func() error
+}
 
-func (g guarded) Init() tea.Cmd { return g.m.Init() }
+func (g guarded) Init() (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.m.ss.recordCrash(r, debug.Stack(), "start")
+			cmd = tea.Quit
+		}
+	}()
+	if g.build != nil {
+		if err := g.build(); err != nil {
+			g.m.ss.openErr = err
+			return tea.Quit
+		}
+	}
+	return g.m.Init()
+}
 
 func (g guarded) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
-	if g.m.ss.crashed() != nil {
+	if g.m.ss.crashed() != nil || g.m.ss.openErr != nil {
 		return g, tea.Quit
 	}
 	defer func() {
@@ -294,6 +327,9 @@ func (g guarded) View() (v tea.View) {
 	if g.m.ss.crashed() != nil {
 		return tea.NewView("putpost crashed.")
 	}
+	if g.m.ss.openErr != nil {
+		return tea.View{}
+	}
 	return g.m.View()
 }
 
@@ -307,7 +343,7 @@ func writeCrash(c *crashInfo, ss *shared) error {
 	}
 	fmt.Fprintf(&b, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(&b, "where: %s\n", c.Where)
-	if ss != nil {
+	if ss != nil && ss.sess != nil {
 		if l := ss.sess.Lesson(); l != nil {
 			fmt.Fprintf(&b, "lesson: %s step %d\n", l.ID, ss.sess.StepIndex()+1)
 		}
