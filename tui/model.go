@@ -56,11 +56,11 @@ type Model struct {
 	builtFor lessons.StepStatus
 	// builtRepeat is repeating() when the lesson pane was last built.
 	builtRepeat int
-	keys     KeyMap
-	st       *Styles
-	md       *mdRenderer
-	cache    *mdCache
-	help     help.Model
+	keys        KeyMap
+	st          *Styles
+	md          *mdRenderer
+	cache       *mdCache
+	help        help.Model
 
 	dark, mono bool
 	fixedTheme bool // --theme chose: the terminal's answer does not change it
