@@ -244,7 +244,7 @@ func (f tutorialFlags) check() error {
 		return usagef("--only-lessons needs --lessons DIR (the folder whose lessons to use)")
 	}
 	if _, err := tui.ParseTheme(f.theme); err != nil {
-		return usagef("--theme: %v", err)
+		return usagef("%v (--theme)", err)
 	}
 	return nil
 }
@@ -568,7 +568,7 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 		case errors.Is(err, sim.ErrNotLoopback):
 			return fmt.Errorf("%w (add --allow-remote to do that)", err)
 		case errors.As(err, &lessonErr):
-			return fmt.Errorf("--lesson: %w (putpost lessons lists them)", err)
+			return fmt.Errorf("%w (--lesson; putpost lessons lists them)", err)
 		case err != nil:
 			return err
 		}

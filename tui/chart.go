@@ -118,15 +118,19 @@ func (s *serverPane) rebuildChart() {
 		loText, hiText = s.series.Texts[iLo], s.series.Texts[iHi]
 	}
 	flat := n > 0 && s.series.Values[iLo] == s.series.Values[iHi]
-	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
-	if lw > w/3 && n > 0 {
-		// Too many digits for the axis (interest compounded a thousand
-		// times): three significant figures, such as 1.98e+43, still say
-		// how far the value went.
-		loText = strconv.FormatFloat(s.series.Values[iLo], 'g', 3, 64)
-		hiText = strconv.FormatFloat(s.series.Values[iHi], 'g', 3, 64)
-		lw = max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
+	// A value with too many digits for the axis (interest compounded a
+	// thousand times) is labelled to three significant figures, such as
+	// 1.98e+43, which still says how far it went.
+	short := func(text string, i int) string {
+		if ansi.StringWidth(text) <= w/3 {
+			return text
+		}
+		return strconv.FormatFloat(s.series.Values[i], 'g', 3, 64)
 	}
+	if n > 0 {
+		loText, hiText = short(loText, iLo), short(hiText, iHi)
+	}
+	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
 	if lw > w/3 {
 		lw = 0 // too narrow for labels: the header and footer carry the values
 	}

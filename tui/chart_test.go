@@ -37,5 +37,5 @@ func TestUndoAddsAPointToTheChart(t *testing.T) {
 func TestChartLabelsHugeValuesShort(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
 	sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x1000`)
-	d.mustContain("1.98e+43 ┤", "80 ┤")
+	d.mustContain("1.98e+43 ┤", "80.00 ┤")
 }

@@ -79,8 +79,10 @@ func DefaultKeyMap() KeyMap {
 			key.WithHelp("1-9", "answer")),
 		Reset: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset step/lesson/all")),
 
-		Edit:       key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "edit request")),
-		Send:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("⏎", "send")),
+		Edit: key.NewBinding(key.WithKeys("e", "i"), key.WithHelp("e", "edit request")),
+		// ctrl+j too: an Enter typed before the program set the terminal
+		// up arrives as a line feed (the terminal still turned ⏎ into one).
+		Send:       key.NewBinding(key.WithKeys("enter", "ctrl+j"), key.WithHelp("⏎", "send")),
 		SendAlways: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 		Repeat:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "×1/×10/×100")),
 		Form:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "line/form")),

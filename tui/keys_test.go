@@ -316,7 +316,7 @@ func TestEveryKeyDoesWhatItsHelpSays(t *testing.T) {
 	alias := map[string]string{
 		"k": "up", "j": "down", "ctrl+u": "pgup", "ctrl+d": "pgdown", "space": "pgdown",
 		"g": "home", "G": "end", "right": "n", "left": "p", "i": "e",
-		"ctrl+z": "u", "ctrl+x": "x", "f1": "?", "ctrl+c": "q",
+		"ctrl+z": "u", "ctrl+x": "x", "f1": "?", "ctrl+c": "q", "ctrl+j": "enter",
 		"3": "1", "4": "1",
 	}
 	outOfRange := []string{"5", "6", "7", "8", "9"}

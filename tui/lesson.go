@@ -234,7 +234,10 @@ func (m *Model) solution() tea.Cmd {
 		m.flash = err.Error()
 		return nil
 	case err != nil || len(sol.Requests) == 0:
-		m.flash = "this step has no solution to fill in (a quiz: answer with 1–9)"
+		m.flash = "this step has no solution to fill in"
+		if st := m.ss.sess.Step(); st != nil && st.Quiz != nil {
+			m.flash = fmt.Sprintf("a quiz has no solution to fill in: answer with 1–%d", len(st.Quiz.Choices))
+		}
 		return nil
 	}
 	m.comp.Fill(sol.Requests[0])
@@ -323,11 +326,17 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
 	c.id = m.stepID()
-	m.builtFor, m.builtRepeat = m.status(), m.repeating()
+	m.builtFor, m.builtRepeat, m.builtNotYet = m.status(), m.repeating(), m.notYet
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
-	if m.notYet != "" {
-		c.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(m.notYet), w)
+	switch notYet := m.notYet; {
+	case notYet != "" && m.builtRepeat > 0:
+		// The verdict on the request before the repeat is not the step's
+		// verdict on the repeat.
+		notYet = fmt.Sprintf("Not yet judged: the step judges the ×%d once all are sent", m.builtRepeat)
+		fallthrough
+	case notYet != "":
+		c.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(notYet), w)
 	}
 	var foot []string
 
@@ -383,7 +392,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			}
 			c.hintAt = len(lines) - 1
 		} else if !m.status().Passed && len(step.Hints) > 0 {
-			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d), s fills in the solution.", len(step.Hints)), 2)
+			text(m.st.Faint.Render, fmt.Sprintf("Stuck? h shows a hint (%d); after a try or a hint, s fills in the solution.", len(step.Hints)), 2)
 		}
 
 		if m.status().Passed && step.Quiz == nil {

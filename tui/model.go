@@ -54,8 +54,10 @@ type Model struct {
 	// status that says the same again (every batch of exchanges brings one)
 	// needs no rebuild.
 	builtFor lessons.StepStatus
-	// builtRepeat is repeating() when the lesson pane was last built.
+	// builtRepeat and builtNotYet are repeating() and notYet when the
+	// lesson pane was last built (see lessonStale).
 	builtRepeat int
+	builtNotYet string
 	keys        KeyMap
 	st          *Styles
 	md          *mdRenderer
@@ -722,7 +724,7 @@ func (m *Model) startSend(rl request.Line, text string) tea.Cmd {
 	m.job = &repeatJob{ID: m.nextJob, Line: rl, Text: text, Total: max(1, rl.Repeat)}
 	m.comp.SetStatus("", "")
 	m.comp.FillNext()
-	return tea.Batch(m.sendNext(), m.lessonForRepeat())
+	return tea.Batch(m.sendNext(), m.refreshLesson())
 }
 
 // repeating is how many requests the repeat under way sends, 0 when none
@@ -736,13 +738,18 @@ func (m *Model) repeating() int {
 	return m.job.Total
 }
 
-// lessonForRepeat rebuilds the lesson pane when a repeat began or ended
-// since it was built.
-func (m *Model) lessonForRepeat() tea.Cmd {
-	if m.builtRepeat == m.repeating() {
+// refreshLesson rebuilds the lesson pane if it is stale.
+func (m *Model) refreshLesson() tea.Cmd {
+	if !m.lessonStale(m.status()) {
 		return nil
 	}
 	return m.buildLesson(false)
+}
+
+// lessonStale reports whether the lesson pane was built from another
+// step status than st, another repeat under way or another "Not yet".
+func (m *Model) lessonStale(st lessons.StepStatus) bool {
+	return !sameStatus(st, m.builtFor) || m.builtRepeat != m.repeating() || m.builtNotYet != m.notYet
 }
 
 func (m *Model) sendNext() tea.Cmd {
@@ -814,7 +821,7 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 		short += " · not yet"
 	}
 	m.comp.SetStatus(long, short)
-	return m.lessonForRepeat()
+	return m.refreshLesson()
 }
 
 // sentSummary says how a send went, in full and without the request (which
@@ -1004,7 +1011,7 @@ func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
 			m.flash = "progress could not be saved: " + err.Error()
 		}
 	}
-	if !st.JustPassed && st.SaveErr == nil && sameStatus(st, m.builtFor) && m.builtRepeat == m.repeating() {
+	if !st.JustPassed && st.SaveErr == nil && !m.lessonStale(st) {
 		return nil
 	}
 	return m.buildLesson(st.JustPassed)

@@ -153,3 +153,21 @@ func TestTheChecklistWaitsForTheRepeatToEnd(t *testing.T) {
 	d.mustContain("sent ×10 → 200 OK", "10 of 100")
 	d.mustNotContain("judged")
 }
+
+// The "Not yet" line a request left is not the verdict on the repeat that
+// follows it: while the repeat runs, the line says it waits for it.
+func TestTheNotYetLineWaitsForTheRepeatToEnd(t *testing.T) {
+	d := startPutRepeat(t) // x10: not enough
+	finishJob(d)
+	d.deliverUpdates()
+	d.mustContain("Not yet: 1 of 2 — 10 of 100")
+	d.keys("ctrl+l")
+	d.typeLine(`PUT /accounts/42 {"balance":100} x100`)
+	d.keys("enter")
+	d.mustContain("Not yet judged", "ctrl+x finish now")
+	d.mustNotContain("10 of 100")
+	finishJob(d)
+	d.deliverUpdates()
+	d.mustContain("✓ Step passed")
+	d.mustNotContain("Not yet")
+}

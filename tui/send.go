@@ -40,7 +40,7 @@ func (j *repeatJob) progress() string {
 	if j.Total <= 1 {
 		return "sending…"
 	}
-	return fmt.Sprintf("sending %d/%d · x finish now", j.Sent, j.Total)
+	return fmt.Sprintf("sending %d/%d · ctrl+x finish now", j.Sent, j.Total)
 }
 
 // sentMsg reports a batch of sends done.
