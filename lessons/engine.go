@@ -30,7 +30,17 @@ type Engine struct {
 	tally   *tally       // exchanges since the step began
 	hints   int          // hints revealed in this step
 	explain string       // the explanation with live values as they were when the step passed
-	saveErr error        // a failed save not yet reported by Observe
+	// explained keeps each step's explain as it was when the step last
+	// passed in this process, by lesson ID and step index: going back to
+	// the step, or resetting it, shows what happened then rather than
+	// values the server has moved on from since.
+	explained map[stepKey]string
+	saveErr   error // a failed save not yet reported by Observe
+}
+
+type stepKey struct {
+	lesson string
+	step   int
 }
 
 // StepStatus is how the current step stands after Observe.
@@ -329,6 +339,10 @@ func (e *Engine) Observe() StepStatus {
 	s.Results = st.Check.results(e.srv, e.tally)
 	if allOK(s.Results) && e.explain == "" {
 		e.explain = resolveLive(st.Explain, e.srv, e.tally)
+		if e.explained == nil {
+			e.explained = map[stepKey]string{}
+		}
+		e.explained[stepKey{l.ID, e.si}] = e.explain
 	}
 	if !s.Passed && allOK(s.Results) {
 		s.Passed, s.JustPassed = true, true
@@ -428,7 +442,8 @@ func (e *Engine) SolutionNotYet() string {
 }
 
 // Explain is the current step's explanation with its live values filled in:
-// as they were when the step passed, or from the server as it is now.
+// as they were when the step passed (on this visit, or the last one in this
+// process that passed it), or from the server as it is now.
 func (e *Engine) Explain() string {
 	st := e.Step()
 	if st == nil {
@@ -436,6 +451,9 @@ func (e *Engine) Explain() string {
 	}
 	if e.explain != "" {
 		return e.explain
+	}
+	if text, ok := e.explained[stepKey{e.Lesson().ID, e.si}]; ok {
+		return text
 	}
 	e.tally.ingest(e.srv)
 	return resolveLive(st.Explain, e.srv, e.tally)
@@ -461,6 +479,11 @@ func (e *Engine) ResetLesson() {
 	if err := e.prog.ClearLesson(l.ID); err != nil {
 		e.saveErr = err
 	}
+	for k := range e.explained {
+		if k.lesson == l.ID {
+			delete(e.explained, k)
+		}
+	}
 	e.enterLesson(e.li)
 }
 
@@ -469,6 +492,7 @@ func (e *Engine) ResetAll() {
 	if err := e.prog.ClearAll(); err != nil {
 		e.saveErr = err
 	}
+	clear(e.explained)
 	if len(e.lessons) > 0 {
 		e.enterLesson(0)
 	}

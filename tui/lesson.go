@@ -398,7 +398,16 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		if m.status().Passed && step.Quiz == nil {
 			blank()
 			c.resultAt = len(lines)
-			lines = append(lines, m.st.OK.Render("✓ Step passed"))
+			head := "✓ Step passed"
+			for _, r := range m.status().Results {
+				if !r.OK {
+					// Passed on an earlier visit, or before a reset: the
+					// checks above are this visit's.
+					head = "✓ Step passed before · the checks above start again"
+					break
+				}
+			}
+			lines = append(lines, m.st.OK.Render(head))
 			// The explanation may hold live values: the text is part of the key.
 			explain := eng.Explain()
 			md(mdKey{Lesson: lesson.ID, Step: idx, Part: "explain\x00" + explain}, explain)

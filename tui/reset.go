@@ -94,7 +94,7 @@ func (m *Model) doReset(c resetChoice) tea.Cmd {
 		return nil
 	case resetStep:
 		_ = sess.Reset(session.ResetStep)
-		m.flash = "⟲ step reset: the server is back to how this step began"
+		m.flash = "⟲ step reset: the server and the network are back to how this step began"
 	case resetLesson:
 		_ = sess.Reset(session.ResetLesson)
 		m.flash = "⟲ lesson reset: its progress is forgotten; you are at step 1 on a fresh server"

@@ -209,3 +209,26 @@ func TestClickOutsideClosesTheHelp(t *testing.T) {
 		t.Error("the click that closed the help also moved the focus")
 	}
 }
+
+// Resetting a passed step keeps it passed, says its checks start again,
+// and keeps the explanation as it read when the step passed, not with the
+// values the reset put back.
+func TestAResetPassedStepKeepsTheExplanationOfItsPass(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "idempotence"})
+	sendPut(d, `PUT /accounts/42 {"balance":100} x100`)
+	if !d.m.status().Passed {
+		t.Fatal("the step did not pass")
+	}
+	explained := d.sess.Explain()
+	if !strings.Contains(explained, "100") {
+		t.Fatalf("explanation after the pass: %q", explained)
+	}
+	d.keys("R", "s")
+	d.mustContain("the network are back")
+	if pane := ansi.Strip(strings.Join(d.m.lesson.sc.lines, "\n")); !strings.Contains(pane, "Step passed before · the checks above start again") {
+		t.Errorf("the lesson pane does not say the checks start again:\n%s", pane)
+	}
+	if got := d.sess.Explain(); got != explained {
+		t.Errorf("after the reset the explanation reads %q, want it as it was when the step passed, %q", got, explained)
+	}
+}
