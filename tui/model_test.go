@@ -505,10 +505,11 @@ func TestAPanicWhileOpeningTheSessionLeavesACrashReport(t *testing.T) {
 	crashPath(t, err)
 }
 
-// s on a quiz says how many choices there are to answer with.
+// s on a quiz, and the footer, say how many choices there are to answer with.
 func TestSolutionOnAQuizNamesItsChoices(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	toQuiz(d)
+	d.mustContain(fmt.Sprintf("1-%d answer", len(d.sess.Step().Quiz.Choices)))
 	d.keys("s")
 	if want := fmt.Sprintf("answer with 1–%d", len(d.sess.Step().Quiz.Choices)); !strings.Contains(d.m.flash, want) {
 		t.Errorf("s on a quiz says %q, want %q", d.m.flash, want)

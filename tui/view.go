@@ -280,7 +280,7 @@ func (m *Model) shortHelp() []key.Binding {
 			b = append([]key.Binding{k.Skip}, b...)
 		}
 		if st := m.ss.sess.Step(); st != nil && st.Quiz != nil {
-			b = append([]key.Binding{k.Answer}, b...)
+			b = append([]key.Binding{short(k.Answer, "1-"+strconv.Itoa(min(9, len(st.Quiz.Choices))), "answer")}, b...)
 		}
 		return b
 	}
