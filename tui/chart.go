@@ -67,14 +67,23 @@ func (s *serverPane) rebuildChart() {
 	}
 	st := s.st
 	label := s.series.Spec.Label()
+	// A value with too many digits to read at this width (interest
+	// compounded a thousand times) is given to three significant figures,
+	// such as 1.98e+43, which still says how far it went.
+	short := func(text string, v float64) string {
+		if ansi.StringWidth(text) <= w/3 {
+			return text
+		}
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
 	cur := "—"
 	if s.series.Has {
-		cur = s.series.CurText
+		cur = short(s.series.CurText, s.series.Cur)
 	}
 	n := len(s.series.Values)
 	first, last := "", ""
 	if n > 0 {
-		first, last = s.series.First(), s.series.Last()
+		first, last = short(s.series.First(), s.series.Values[0]), short(s.series.Last(), s.series.Values[n-1])
 	}
 	rows := chartRows(s.h)
 
@@ -118,17 +127,8 @@ func (s *serverPane) rebuildChart() {
 		loText, hiText = s.series.Texts[iLo], s.series.Texts[iHi]
 	}
 	flat := n > 0 && s.series.Values[iLo] == s.series.Values[iHi]
-	// A value with too many digits for the axis (interest compounded a
-	// thousand times) is labelled to three significant figures, such as
-	// 1.98e+43, which still says how far it went.
-	short := func(text string, i int) string {
-		if ansi.StringWidth(text) <= w/3 {
-			return text
-		}
-		return strconv.FormatFloat(s.series.Values[i], 'g', 3, 64)
-	}
 	if n > 0 {
-		loText, hiText = short(loText, iLo), short(hiText, iHi)
+		loText, hiText = short(loText, s.series.Values[iLo]), short(hiText, s.series.Values[iHi])
 	}
 	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
 	if lw > w/3 {

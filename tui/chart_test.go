@@ -32,10 +32,11 @@ func TestUndoAddsAPointToTheChart(t *testing.T) {
 	}
 }
 
-// Values too long for the axis (interest compounded a thousand times) are
-// labelled to three significant figures rather than not at all.
+// Values too long to read at the chart's width (interest compounded a
+// thousand times) are given to three significant figures, on the axis and
+// in the lines above and below it, rather than cut or left out.
 func TestChartLabelsHugeValuesShort(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{sandbox: true})
 	sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x1000`)
-	d.mustContain("1.98e+43 ┤", "80.00 ┤")
+	d.mustContain("1.98e+43 ┤", "80.00 ┤", "first 80.00 → last 1.98e+43", "balance of /accounts/42 = 1.98e+43")
 }
