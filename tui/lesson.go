@@ -263,7 +263,7 @@ func (m *Model) answer(choice int) tea.Cmd {
 		m.flash = err.Error()
 		return nil
 	case q.Correct:
-		m.flash = "✓ right — n for the next step"
+		m.flash = "✓ right — n for the next " + m.nextWord()
 		if st.SaveErr != nil {
 			m.noSave = true
 			m.flash = "✓ right — but progress could not be saved: " + st.SaveErr.Error()
@@ -326,7 +326,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	eng := m.ss.sess
 	lesson, step, idx := eng.Lesson(), eng.Step(), eng.StepIndex()
 	c.id = m.stepID()
-	m.builtFor, m.builtRepeat, m.builtNotYet = m.status(), m.repeating(), m.notYet
+	m.builtFor, m.builtRepeat, m.builtNotYet, m.builtTried = m.status(), m.repeating(), m.notYet, m.tried
 	c.summary = m.taskSummary(w, false)
 	c.summaryC = m.taskSummary(w, true)
 	switch notYet := m.notYet; {
@@ -376,7 +376,9 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 				}
 			}
 			switch {
-			case m.status().Passed || step.Suggest == "":
+			case m.status().Passed || step.Suggest == "" || m.builtTried:
+				// Once the learner has sent something, the composer no
+				// longer holds what the lesson put there.
 			case step.IsScaffold():
 				text(m.st.Faint.Render, "The composer holds the start of a request: press e, type the method in front, then ⏎.", 2)
 			default:
@@ -399,13 +401,10 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			blank()
 			c.resultAt = len(lines)
 			head := "✓ Step passed"
-			for _, r := range m.status().Results {
-				if !r.OK {
-					// Passed on an earlier visit, or before a reset: the
-					// checks above are this visit's.
-					head = "✓ Step passed before · the checks above start again"
-					break
-				}
+			if !allHold(m.status().Results) {
+				// Passed on an earlier visit, or before a reset: the
+				// checks above are this visit's.
+				head = "✓ Step passed before · the checks above start again"
 			}
 			lines = append(lines, m.st.OK.Render(head))
 			// The explanation may hold live values: the text is part of the key.
@@ -505,6 +504,26 @@ func (m *Model) quizLines(step *lessons.Step, prose, lines *[]string, md func(md
 // Markdown renderer.
 func inlinePlain(s string) string {
 	return strings.ReplaceAll(s, "`", "")
+}
+
+// allHold reports whether every check holds.
+func allHold(results []lessons.CheckResult) bool {
+	for _, r := range results {
+		if !r.OK {
+			return false
+		}
+	}
+	return true
+}
+
+// nextWord is what n moves on to from the current step: "step", or
+// "lesson" from the last step of a lesson.
+func (m *Model) nextWord() string {
+	l, i := m.ss.sess.Lesson(), m.ss.sess.StepIndex()
+	if l != nil && i+1 >= len(l.Steps) {
+		return "lesson"
+	}
+	return "step"
 }
 
 func (m *Model) nextLine(lesson *lessons.Lesson, idx int) string {
@@ -662,11 +681,15 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 	var line string
 	switch {
 	case m.status().Passed:
-		next := " — n for the next step"
+		next := " — n for the next " + m.nextWord()
 		if inComposer {
-			next = " — ctrl+n for the next step"
+			next = " — ctrl+n for the next " + m.nextWord()
 		}
-		line = m.st.OK.Render("✓ passed") + m.st.Muted.Render(next)
+		passed := "✓ passed"
+		if !allHold(m.status().Results) {
+			passed = "✓ passed before"
+		}
+		line = m.st.OK.Render(passed) + m.st.Muted.Render(next)
 	case st.Quiz != nil:
 		line = m.st.Bold.Render("▶ quiz") + m.st.Muted.Render(fmt.Sprintf(" — answer with 1–%d (↓ to see the choices)", len(st.Quiz.Choices)))
 	default:
@@ -680,7 +703,10 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 			}
 		}
 		line = m.st.Bold.Render(fmt.Sprintf("▶ task %d/%d", ok, len(m.status().Results)))
-		if pending != "" {
+		switch {
+		case m.builtRepeat > 0:
+			line = m.st.Bold.Render("▶ task") + m.st.Pending.Render(fmt.Sprintf(" — judged once all %d are sent", m.builtRepeat))
+		case pending != "":
 			line += m.st.Pending.Render(" ○ " + pending)
 		}
 	}

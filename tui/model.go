@@ -54,10 +54,11 @@ type Model struct {
 	// status that says the same again (every batch of exchanges brings one)
 	// needs no rebuild.
 	builtFor lessons.StepStatus
-	// builtRepeat and builtNotYet are repeating() and notYet when the
-	// lesson pane was last built (see lessonStale).
+	// builtRepeat, builtNotYet and builtTried are repeating(), notYet and
+	// tried when the lesson pane was last built (see lessonStale).
 	builtRepeat int
 	builtNotYet string
+	builtTried  bool
 	keys        KeyMap
 	st          *Styles
 	md          *mdRenderer
@@ -747,9 +748,10 @@ func (m *Model) refreshLesson() tea.Cmd {
 }
 
 // lessonStale reports whether the lesson pane was built from another
-// step status than st, another repeat under way or another "Not yet".
+// step status than st, another repeat under way, another "Not yet", or
+// before the learner's first request of the step.
 func (m *Model) lessonStale(st lessons.StepStatus) bool {
-	return !sameStatus(st, m.builtFor) || m.builtRepeat != m.repeating() || m.builtNotYet != m.notYet
+	return !sameStatus(st, m.builtFor) || m.builtRepeat != m.repeating() || m.builtNotYet != m.notYet || m.builtTried != m.tried
 }
 
 func (m *Model) sendNext() tea.Cmd {
@@ -993,12 +995,12 @@ func (m *Model) quiz() session.Quiz { return m.ss.sess.Quiz() }
 func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
 	m.notYet = st.NotYet()
 	if st.JustPassed {
-		m.flash = "✓ step passed — n for the next step"
+		m.flash = "✓ step passed — n for the next " + m.nextWord()
 		// In the composer n types. The focus stays there (the learner may
 		// be typing already, and letters would act as commands), so say
 		// how to get out.
 		if m.focus == paneComposer {
-			m.flash = "✓ step passed — ctrl+n for the next step"
+			m.flash = "✓ step passed — ctrl+n for the next " + m.nextWord()
 		}
 	}
 	// The engine reports a failed save once, in the same status as the

@@ -208,7 +208,11 @@ func TestWrongQuizAnswerExplainsWhy(t *testing.T) {
 func TestNextAtTheEndOfALessonOpensTheNextLesson(t *testing.T) {
 	d := newDriver(t, 120, 40, testOpts{lesson: "put-replace"})
 	toQuiz(d)
-	d.keys("2", "n")
+	d.keys("2")
+	if want := "n for the next lesson"; !strings.Contains(d.m.flash, want) {
+		t.Errorf("a right answer on a lesson's last step says %q, want %q", d.m.flash, want)
+	}
+	d.keys("n")
 	if got := d.sess.Lesson().ID; got != "lost-responses" {
 		t.Fatalf("in %s after the last step of put-replace, want the next lesson", got)
 	}

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
@@ -146,6 +148,10 @@ func TestTheChecklistWaitsForTheRepeatToEnd(t *testing.T) {
 	d := startPutRepeat(t)
 	d.mustContain("— judged") // "once all 10 are sent", wrapped
 	d.mustNotContain("0 of 100")
+	// The line pinned when the task is out of view says the same.
+	if got := ansi.Strip(d.m.lesson.summary); !strings.Contains(got, "judged once all 10 are sent") {
+		t.Errorf("the pinned task line during the repeat reads %q", got)
+	}
 	d.tick()
 	d.mustContain("sending 2/10", "— judged")
 	finishJob(d)
