@@ -13,8 +13,21 @@ package chart
 
 import (
 	"math"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// Short is text, a value as the server wrote it, when it takes at most
+// width characters; a longer one (interest compounded a thousand times) is
+// the value to three significant figures, such as 1.98e+43, which still
+// says how far it went where cut digits would not.
+func Short(text string, v float64, width int) string {
+	if utf8.RuneCountInString(text) <= width {
+		return text
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
 
 // sparkBlocks are the eighths of a cell, from one eighth to a full block.
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")

@@ -120,3 +120,21 @@ func TestTheTallestBarReachesTheTop(t *testing.T) {
 		t.Errorf("no bar reaches the top row: %q", top)
 	}
 }
+
+func TestShortKeepsTextThatFitsAndShortensTheRest(t *testing.T) {
+	for _, tc := range []struct {
+		text  string
+		v     float64
+		width int
+		want  string
+	}{
+		{"80.00", 80, 5, "80.00"},
+		{"19759574423565853184493529619014434864096378.40", 1.9759574423565853e43, 20, "1.98e+43"},
+		{"1234567.89", 1234567.89, 6, "1.23e+06"},
+		{"-0.000012345", -0.000012345, 8, "-1.23e-05"},
+	} {
+		if got := Short(tc.text, tc.v, tc.width); got != tc.want {
+			t.Errorf("Short(%q, %v, %d) = %q, want %q", tc.text, tc.v, tc.width, got, tc.want)
+		}
+	}
+}

@@ -163,3 +163,24 @@ func TestAFolderOfDemosIsReadByNameAndCheckedWhole(t *testing.T) {
 		t.Error("a missing folder was read")
 	}
 }
+
+// A value too long to read (interest compounded a thousand times) is drawn
+// to three significant figures, in the big digits, on the axis and below
+// the chart, as the full screen draws it.
+func TestHugeValuesAreDrawnShort(t *testing.T) {
+	d, err := ParseDemo("d.txt", []byte("# t\n#! watch balance of /accounts/42\nPOST /accounts/42/interest {\"rate\":0.1} x1000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr := newDriver(t, d, 120, 40)
+	dr.keys("space")
+	text := dr.text()
+	for _, want := range []string{"1.98e+43 ┤", "→ last 1.98e+43"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, text)
+		}
+	}
+	if got := valueText(dr.m); got != "1.98e+43" {
+		t.Errorf("the big digits draw %q, want 1.98e+43", got)
+	}
+}

@@ -125,12 +125,16 @@ func (m Model) captions() []string {
 }
 
 // valueLines: the watched value in block digits, its change beside it.
+// valueText is the watched value as the big digits draw it.
+func valueText(m Model) string {
+	if !m.series.Has {
+		return "—"
+	}
+	return termsafe.Cut(chart.Short(m.series.CurText, m.series.Cur, 40), 40)
+}
+
 func (m Model) valueLines(w, room int) []string {
 	st := m.st
-	val := "—"
-	if m.series.Has {
-		val = m.series.CurText
-	}
 	label := m.series.Spec.Label()
 	change := m.change
 	if change == "" {
@@ -141,7 +145,7 @@ func (m Model) valueLines(w, room int) []string {
 
 	// The largest digits that fit and leave the chart most of the room:
 	// with the change beside them, or else on the line above.
-	digitsText := termsafe.Cut(val, 40)
+	digitsText := valueText(m)
 	for _, beside := range []bool{true, false} {
 		for _, scale := range []int{3, 2, 1, 0} {
 			dh := bigHeight(scale)
@@ -210,7 +214,8 @@ func (m Model) chartLines(w, rows int) []string {
 	}
 	plotRows := rows - 1 // the footer
 	iLo, iHi := chart.Extremes(s.Values)
-	loText, hiText := termsafe.Cut(s.Texts[iLo], 20), termsafe.Cut(s.Texts[iHi], 20)
+	short := func(i int) string { return termsafe.Cut(chart.Short(s.Texts[i], s.Values[i], 20), 20) }
+	loText, hiText := short(iLo), short(iHi)
 	flat := s.Values[iLo] == s.Values[iHi]
 	lw := max(ansi.StringWidth(loText), ansi.StringWidth(hiText))
 	pw := max(1, w-lw-3)
@@ -228,7 +233,7 @@ func (m Model) chartLines(w, rows int) []string {
 		axis := st.Dim.Render(strings.Repeat(" ", lw-ansi.StringWidth(lab))+lab) + st.Dim.Render(" "+tick)
 		out = append(out, fit(axis+st.Chart.Render(p), w))
 	}
-	foot := fmt.Sprintf("first %s → last %s", termsafe.Cut(s.First(), 20), termsafe.Cut(s.Last(), 20))
+	foot := fmt.Sprintf("first %s → last %s", short(0), short(n-1))
 	if s.Reqs > 0 {
 		foot += fmt.Sprintf(" · %d request", s.Reqs)
 		if s.Reqs != 1 {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -67,15 +66,8 @@ func (s *serverPane) rebuildChart() {
 	}
 	st := s.st
 	label := s.series.Spec.Label()
-	// A value with too many digits to read at this width (interest
-	// compounded a thousand times) is given to three significant figures,
-	// such as 1.98e+43, which still says how far it went.
-	short := func(text string, v float64) string {
-		if ansi.StringWidth(text) <= w/3 {
-			return text
-		}
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
+	// Values too long for a third of the width are given short.
+	short := func(text string, v float64) string { return chart.Short(text, v, w/3) }
 	cur := "—"
 	if s.series.Has {
 		cur = short(s.series.CurText, s.series.Cur)
