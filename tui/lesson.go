@@ -233,11 +233,13 @@ func (m *Model) solution() tea.Cmd {
 	case errors.As(err, new(*session.NotYetError)):
 		m.flash = err.Error()
 		return nil
+	case err == nil && sol.Choice >= 0:
+		// A quiz: the session gives its right choice, as line mode says.
+		c := m.ss.sess.Step().Quiz.Choices[sol.Choice]
+		m.flash = fmt.Sprintf("the answer is %d: %s", sol.Choice+1, inlinePlain(c.Text))
+		return nil
 	case err != nil || len(sol.Requests) == 0:
 		m.flash = "this step has no solution to fill in"
-		if st := m.ss.sess.Step(); st != nil && st.Quiz != nil {
-			m.flash = fmt.Sprintf("a quiz has no solution to fill in: answer with 1–%d", len(st.Quiz.Choices))
-		}
 		return nil
 	}
 	m.comp.Fill(sol.Requests[0])
