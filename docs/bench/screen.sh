@@ -4,11 +4,14 @@
 #
 # Not run by CI. Run it by hand from anywhere in the repository:
 #
-#     bash docs/bench/screen.sh              # this tree against the glamour floor
+#     bash docs/bench/screen.sh              # this tree against the two floors
 #     BASE=main bash docs/bench/screen.sh    # and against a build of git rev main
 #
 # Needs: go, tmux, git (for BASE). For ROUNDS rounds, in turn: the glamour
-# floor (testdata/glamourfloor) and each putpost build are started with a
+# floor (testdata/glamourfloor), the stack floor (the same program built
+# with the tags box, http, ssh and cli: it also links net/http, an SSH
+# server and the command line, and draws a box character, as any build of
+# putpost must) and each putpost build are started with a
 # fresh state folder; after SETTLE seconds VmRSS is read. In putpost, enter
 # closes the welcome, e focuses the request, ctrl+l clears it, and
 # `PUT /accounts/42 {"balance":100} x1000` and enter start the repeat; the
@@ -37,8 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$repo" && go build -o "$work/putpost" . && go build -o "$work/floor" ./testdata/glamourfloor)
-names=(floor putpost)
+(cd "$repo" && go build -o "$work/putpost" . && go build -o "$work/floor" ./testdata/glamourfloor &&
+	go build -tags box,http,ssh,cli -o "$work/stack" ./testdata/glamourfloor)
+names=(floor stack putpost)
 if [ -n "$BASE" ]; then
 	git -C "$repo" worktree add --detach -q "$work/base-src" "$BASE"
 	(cd "$work/base-src" && go build -o "$work/base" .)
@@ -65,7 +69,7 @@ run_one() { # name → prints "rss cpu%"
 	pid=$(program_pid)
 	local rss cpu=-
 	rss=$(rss_mib "$pid")
-	if [ "$name" != floor ]; then
+	if [ "$name" != floor ] && [ "$name" != stack ]; then
 		tmux send-keys -t "$sess" Enter && sleep 0.3
 		tmux send-keys -t "$sess" e C-l && sleep 0.2
 		tmux send-keys -t "$sess" -l 'PUT /accounts/42 {"balance":100} x1000' && sleep 0.2
