@@ -470,11 +470,11 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	var r CheckResult
 	switch {
 	case c.Kind == CheckRetried && c.Cmp == "==":
-		r.Desc = fmt.Sprintf("the client retries exactly %s to %s on its own", plural(c.N, noun), target)
+		r.Desc = fmt.Sprintf("the client retries exactly %s to %s on its own", plural(c.N, c.Method), target)
 	case c.Kind == CheckRetried && c.N == 1:
-		r.Desc = fmt.Sprintf("the client retries %s %s to %s on its own", article(c.Method), noun, target)
+		r.Desc = fmt.Sprintf("the client retries %s %s to %s on its own", article(c.Method), c.Method, target)
 	case c.Kind == CheckRetried:
-		r.Desc = fmt.Sprintf("the client retries at least %s to %s on its own", plural(c.N, noun), target)
+		r.Desc = fmt.Sprintf("the client retries at least %s to %s on its own", plural(c.N, c.Method), target)
 	case c.Cmp == "==":
 		r.Desc = fmt.Sprintf("exactly %s to %s%s", plural(c.N, noun), target, answered)
 	case c.N == 1:
@@ -485,11 +485,11 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	if c.Kind == CheckRetried {
 		switch {
 		case answered == "" && c.N == 1:
-			answered = " and hears the answer"
+			answered = " and gets the answer"
 		case answered == "":
-			answered = " and hears the answers"
+			answered = " and gets the answers"
 		default:
-			answered = " and hears" + strings.TrimPrefix(answered, " answered")
+			answered = " and gets" + strings.TrimPrefix(answered, " answered")
 		}
 		r.Desc += answered
 	}
@@ -497,9 +497,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	what := fmt.Sprintf("the %s to %s", c.Method, strings.TrimSuffix(target, c.withWords()))
 	switch {
 	case r.OK && c.Kind == CheckRetried && n == 1:
-		r.Detail = fmt.Sprintf("the client retried %s %s to %s and heard the answer", article(c.Method), noun, target)
+		r.Detail = fmt.Sprintf("the client retried %s %s to %s and got the answer", article(c.Method), c.Method, target)
 	case r.OK && c.Kind == CheckRetried:
-		r.Detail = fmt.Sprintf("the client retried %s to %s and heard the answers", plural(n, noun), target)
+		r.Detail = fmt.Sprintf("the client retried %s to %s and got the answers", plural(n, c.Method), target)
 	case r.OK:
 		r.Detail = fmt.Sprintf("%s to %s%s", plural(n, noun), target, answered)
 	case c.Cmp == "==" && n > c.N:
@@ -511,9 +511,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
-		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get its network back", what)
+		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
-		r.Detail = fmt.Sprintf("the client did not retry %s on its own: its retry policy does not resend %s; reset the step to get the step's policy back", what, c.Method)
+		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; reset the step to get this step's retry policy back", what, article(c.Method), c.Method)
 	case n == 0 && len(c.Codes) > 0:
 		subject, verb := what, "was"
 		if rt.passed[stageRetry] > 1 {
