@@ -3,6 +3,8 @@ package lessons
 import (
 	"strings"
 	"testing"
+
+	"github.com/putpost/putpost/sim"
 )
 
 // TestARefusedInterestPostDoesNotSpoilTheThreeTimesStep: a learner who first
@@ -183,5 +185,59 @@ func TestAnAcceptedRequestLineIsPlayedAsAnAnswer(t *testing.T) {
 	probs := Play([]*Lesson{parseTestLesson(t, src("GET /flights/AA123"))}, PlayOptions{})
 	if !strings.Contains(probs.Error(), "the accepted answer GET /flights/AA123 does not pass it") {
 		t.Errorf("an accepted answer that fails the step is not reported:\n%v", probs)
+	}
+}
+
+// stepPasses reports whether the learner's requests pass the step the
+// engine is at, after the learner switched the client's retry policy to
+// policy ("" leaves the step's), and says why not.
+func stepPasses(t *testing.T, e *Engine, c *sim.Client, policy sim.RetryPolicy, lines ...string) (bool, string) {
+	t.Helper()
+	if policy != "" {
+		c.SetRetry(policy)
+	}
+	for _, line := range lines {
+		put(t, c, line)
+	}
+	s := e.Observe()
+	return s.Passed, resultsText(s)
+}
+
+// TestARetryStepNeedsTheClientsOwnRetry: a learner who switches retries off
+// in a step about the client retrying, and then gets no answer (or resends
+// by hand), must not pass with an explanation of a retry that never was.
+// The step's own policy passes, and the checklist says how to get it back.
+func TestARetryStepNeedsTheClientsOwnRetry(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	e, c := learnerAt(t, "network-failures", 1, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, put100); ok {
+		t.Fatal("a PUT whose answer was lost, never retried, passes the retry step")
+	}
+	if ok, _ := stepPasses(t, e, c, "", put100); ok {
+		t.Fatal("a PUT resent by hand passes the retry step")
+	}
+	var detail string
+	for _, r := range e.Observe().Results {
+		if strings.HasPrefix(r.Desc, "the client retries") {
+			detail = r.Detail
+		}
+	}
+	if !strings.Contains(detail, "did not retry") || !strings.Contains(detail, "reset the step") {
+		t.Errorf("the checklist does not say the client must retry: %q", detail)
+	}
+	e, c = learnerAt(t, "network-failures", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", put100); !ok {
+		t.Errorf("the PUT under the step's retry policy does not pass:%s", why)
+	}
+
+	// The browser step: two POSTs by hand are not one POST the browser sent twice.
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, interest, interest); ok {
+		t.Error("two interest POSTs sent by hand pass the step where the browser retries one")
+	}
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", interest); !ok {
+		t.Errorf("one interest POST under the browser policy does not pass:%s", why)
 	}
 }
