@@ -241,3 +241,23 @@ func TestARetryStepNeedsTheClientsOwnRetry(t *testing.T) {
 		t.Errorf("one interest POST under the browser policy does not pass:%s", why)
 	}
 }
+
+// TestRemovingTheMistakenFlightNeedsTheRetryItsExplanationTells: the final
+// challenge's DELETE step explains a retry that got 404; with retries off,
+// the lost DELETE alone must not pass.
+func TestRemovingTheMistakenFlightNeedsTheRetryItsExplanationTells(t *testing.T) {
+	e, c := learnerAt(t, "final-challenge", 4, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, `DELETE /flights/UA456`); ok {
+		t.Fatal("a DELETE whose answer was lost, never retried, passes the step")
+	}
+	if ok, _ := stepPasses(t, e, c, "", `DELETE /flights/UA456`); ok {
+		t.Fatal("a DELETE resent by hand passes the step that explains the client's retry")
+	}
+	e, c = learnerAt(t, "final-challenge", 4, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/UA456`); !ok {
+		t.Fatalf("the DELETE under the step's retry policy does not pass:%s", why)
+	}
+	if ex := e.Explain(); !strings.Contains(ex, "404") {
+		t.Errorf("the explanation does not name the retry's 404:\n%s", ex)
+	}
+}
