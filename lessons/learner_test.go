@@ -261,3 +261,27 @@ func TestRemovingTheMistakenFlightNeedsTheRetryItsExplanationTells(t *testing.T)
 		t.Errorf("the explanation does not name the retry's 404:\n%s", ex)
 	}
 }
+
+// TestAKeyedPaymentResentByHandIsNotTheClientsRetry: with retries off, a
+// keyed payment sent twice by hand is replayed, but its answer is lost
+// again; the steps that explain the client retrying on its own, and knowing
+// the payment went through, must not pass.
+func TestAKeyedPaymentResentByHandIsNotTheClientsRetry(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		pay    string
+	}{
+		{"idempotency-keys", 3, `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts"} -H 'Idempotency-Key: "alerts-joe"'`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, sim.RetryNone, tc.pay, tc.pay); ok {
+			t.Errorf("%s: a keyed payment resent by hand, its answers lost, passes", tc.lesson)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.pay); !ok {
+			t.Errorf("%s: a keyed payment under the step's retry policy does not pass:%s", tc.lesson, why)
+		}
+	}
+}
