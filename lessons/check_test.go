@@ -422,7 +422,7 @@ func TestFieldOfEveryNewMember(t *testing.T) {
 		ok     bool
 		detail string
 	}{
-		{0, false, `/customers/2: name is "Bob", expected "Ann"`},
+		{0, false, `/customers/2, created in this step: name is "Bob", expected "Ann"; reset the step to start over`},
 		{2, true, `1 new member: name "Ann"`},
 		{3, false, "no member of /customers created since this step began"},
 	} {

@@ -597,7 +597,7 @@ func (c *Check) evalField(w World, t *tally) CheckResult {
 		}
 		for _, m := range ms {
 			if ok, detail := c.fieldOf(w, m); !ok {
-				r.Detail = m + ": " + detail
+				r.Detail = m + ", created in this step: " + detail + "; reset the step to start over"
 				return r
 			}
 		}
