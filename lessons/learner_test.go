@@ -285,3 +285,17 @@ func TestAKeyedPaymentResentByHandIsNotTheClientsRetry(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoDifferentCustomersAreNotAnnTwice: lesson 6's POST step explains
+// that the same POST registered Ann twice; a Bob and then one Ann must not
+// pass it, while two Anns still do.
+func TestTwoDifferentCustomersAreNotAnnTwice(t *testing.T) {
+	e, c := learnerAt(t, "safe-vs-idempotent", 3, nil)
+	if ok, _ := stepPasses(t, e, c, "", `POST /customers {"name":"Bob","city":"toronto"}`, `POST /customers {"name":"Ann","city":"ajax"}`); ok {
+		t.Fatal("a Bob, then one Ann, passes the step that says Ann was registered twice")
+	}
+	e, c = learnerAt(t, "safe-vs-idempotent", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /customers {"name":"Ann","city":"ajax"} x2`); !ok {
+		t.Errorf("Ann sent twice does not pass:%s", why)
+	}
+}
