@@ -299,3 +299,17 @@ func TestTwoDifferentCustomersAreNotAnnTwice(t *testing.T) {
 		t.Errorf("Ann sent twice does not pass:%s", why)
 	}
 }
+
+// TestPutsSuccessCodesMustComeFromPuts: lesson 7's first step asks for
+// PUT's three success codes; a GET's 200 is not a PUT's.
+func TestPutsSuccessCodesMustComeFromPuts(t *testing.T) {
+	const put = `PUT /flights/AC789 {"status":"late","gate":"c17"}`
+	const minimal = put + ` -H 'Prefer: return=minimal'`
+	e, c := learnerAt(t, "status-codes", 0, nil)
+	if ok, _ := stepPasses(t, e, c, "", put, minimal, minimal, `GET /flights/AC789`); ok {
+		t.Fatal("201, 204, 204 from PUTs and a GET's 200 pass the step about PUT's three codes")
+	}
+	if ok, why := stepPasses(t, e, c, "", put); !ok {
+		t.Errorf("a PUT answered 200 after them does not pass:%s", why)
+	}
+}
