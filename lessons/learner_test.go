@@ -313,3 +313,28 @@ func TestPutsSuccessCodesMustComeFromPuts(t *testing.T) {
 		t.Errorf("a PUT answered 200 after them does not pass:%s", why)
 	}
 }
+
+// TestAPatchAfterAPutIsNotWhatThePutChanged: steps that explain what "your
+// PUT" changed must not pass when a PATCH after it made the state right.
+func TestAPatchAfterAPutIsNotWhatThePutChanged(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		put    string
+		patch  string
+		right  string
+	}{
+		{"put-replace", 0, `PUT /flights/AA123 {"status":"ontime","gate":"B12"}`, `PATCH /flights/AA123 {"status":"ontime","gate":"b12"}`,
+			`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`},
+		{"post-create", 2, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`, `PATCH /customers/1 {"age":"30"}`,
+			`PUT /customers/1 {"name":"Joe","age":"30","city":"ajax"}`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, "", tc.put, tc.patch); ok {
+			t.Errorf("%s: a PUT, then a PATCH that makes the state right, passes", tc.lesson)
+		}
+		if ok, why := stepPasses(t, e, c, "", tc.right); !ok {
+			t.Errorf("%s: the right PUT after them does not pass:%s", tc.lesson, why)
+		}
+	}
+}
