@@ -338,3 +338,22 @@ func TestAPatchAfterAPutIsNotWhatThePutChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestJoesAgeReadsAsTheHintWritesIt: the hint and solution send Joe's age
+// as the text "30"; the checklist must not tell a learner that a text is
+// wrong for being text, and the number 30 is as right as "30".
+func TestJoesAgeReadsAsTheHintWritesIt(t *testing.T) {
+	e, c := learnerAt(t, "post-create", 2, nil)
+	put(t, c, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`)
+	for _, r := range e.Observe().Results {
+		if strings.Contains(r.Desc+r.Detail, "age") && (strings.Contains(r.Detail, "the number") || !strings.Contains(r.Desc, `"30"`)) {
+			t.Errorf("the age check reads %q — %q", r.Desc, r.Detail)
+		}
+	}
+	for _, age := range []string{`"30"`, `30`} {
+		e, c := learnerAt(t, "post-create", 2, nil)
+		if ok, why := stepPasses(t, e, c, "", `PUT /customers/1 {"name":"Joe","age":`+age+`,"city":"ajax"}`); !ok {
+			t.Errorf("age %s does not pass:%s", age, why)
+		}
+	}
+}
