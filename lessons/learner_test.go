@@ -357,3 +357,39 @@ func TestJoesAgeReadsAsTheHintWritesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestIfMatchStarIsNoTellersETag: "If-Match: *" matches any version, so it
+// keeps no update from being lost; the tellers' steps explain an ETag that
+// names the version read, and must not pass with a star. The checklist says
+// why, and the ETag passes.
+func TestIfMatchStarIsNoTellersETag(t *testing.T) {
+	for _, tc := range []struct {
+		step  int
+		star  []string
+		right []string
+	}{
+		{1, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: {{etag}}'`}},
+		{3, []string{`GET /accounts/42`, `PUT /accounts/42 {"balance":70} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":70} -H 'If-Match: {{etag}}'`}},
+	} {
+		e, c := learnerAt(t, "lost-updates", tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, "", tc.star...); ok {
+			t.Errorf("step %d passes with If-Match: *", tc.step+1)
+		}
+		var detail string
+		for _, r := range e.Observe().Results {
+			if strings.Contains(r.Desc, "If-Match") {
+				detail = r.Detail
+			}
+		}
+		if !strings.Contains(detail, "matches any version") {
+			t.Errorf("step %d: the checklist does not say why * is not an ETag: %q", tc.step+1, detail)
+		}
+		_, etag, _ := e.srv.Resource("/accounts/42")
+		for i := range tc.right {
+			tc.right[i] = strings.ReplaceAll(tc.right[i], "{{etag}}", etag)
+		}
+		if ok, why := stepPasses(t, e, c, "", tc.right...); !ok {
+			t.Errorf("step %d: the PUT with the current ETag does not pass:%s", tc.step+1, why)
+		}
+	}
+}
