@@ -393,3 +393,21 @@ func TestIfMatchStarIsNoTellersETag(t *testing.T) {
 		}
 	}
 }
+
+// TestTheGateAgentsExplanationHoldsForAFullPut: the final challenge's gate
+// step accepts a PUT of the complete state as well as the PATCH; its
+// explanation must be true for both, and not tell the learner who sent the
+// PUT that their client should not have written the status.
+func TestTheGateAgentsExplanationHoldsForAFullPut(t *testing.T) {
+	for _, answer := range []string{`PATCH /flights/AA123 {"gate":"b14"}`, `PUT /flights/AA123 {"gate":"b14","status":"delayed"}`} {
+		e, c := learnerAt(t, "final-challenge", 1, nil)
+		if ok, why := stepPasses(t, e, c, "", answer); !ok {
+			t.Fatalf("%s does not pass:%s", answer, why)
+		}
+		ex := strings.Join(strings.Fields(e.Explain()), " ")
+		if strings.Contains(ex, "should not be the one writing it") || strings.HasPrefix(ex, "PATCH sends only the change") ||
+			!strings.Contains(ex, "ends the same way") {
+			t.Errorf("after %s the explanation reads:\n%s", answer, ex)
+		}
+	}
+}
