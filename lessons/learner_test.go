@@ -411,3 +411,25 @@ func TestTheGateAgentsExplanationHoldsForAFullPut(t *testing.T) {
 		}
 	}
 }
+
+// TestHalfTheStateExplainsWhatTheLearnerSent: put-replace's second step
+// accepts the full state as well as the half; its explanation must not be
+// a condition on what the learner sent, but say what holds for both: the
+// flight holds the body of the PUT. A PATCH after a PUT is not the PUT whose
+// body the flight holds.
+func TestHalfTheStateExplainsWhatTheLearnerSent(t *testing.T) {
+	for _, answer := range []string{`PUT /flights/AA123 {"status":"boarding"}`, `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`} {
+		e, c := learnerAt(t, "put-replace", 1, nil)
+		if ok, why := stepPasses(t, e, c, "", answer); !ok {
+			t.Fatalf("%s does not pass:%s", answer, why)
+		}
+		ex := strings.Join(strings.Fields(e.Explain()), " ")
+		if strings.Contains(ex, "If your body") || !strings.Contains(ex, "the flight holds exactly the body of your PUT") {
+			t.Errorf("after %s the explanation reads:\n%s", answer, ex)
+		}
+	}
+	e, c := learnerAt(t, "put-replace", 1, nil)
+	if ok, _ := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"ontime"}`, `PATCH /flights/AA123 {"status":"boarding"}`); ok {
+		t.Error("a PATCH after a PUT passes the step that explains the body of the PUT")
+	}
+}
