@@ -426,6 +426,40 @@ func (e *Engine) Solution() []string {
 	return out
 }
 
+// SolutionNext is the index in Solution of the first line the step still
+// needs: after the learner's newest requests in this step were those of the
+// solution's first lines (method and path, in order, each as often as its
+// count), the line after them. It is 0 when they were not, when the whole
+// solution was sent and the step still waits (the solution from the start
+// again), and when the step is passed.
+func (e *Engine) SolutionNext() int {
+	st := e.Step()
+	if st == nil || len(st.Solution) < 2 || e.StepPassed(e.si) {
+		return 0
+	}
+	e.tally.ingest(e.srv)
+	recent := e.tally.recent
+	for k := len(st.Solution) - 1; k > 0; k-- {
+		var want []string
+		for _, line := range st.Solution[:k] {
+			rl, err := request.Parse(resolveLive(line, e.srv, e.tally))
+			if err != nil {
+				return 0
+			}
+			for range max(rl.Repeat, 1) {
+				want = append(want, rl.Method+" "+targetPath(rl.Target))
+			}
+			if len(want) > len(recent) {
+				break
+			}
+		}
+		if len(want) <= len(recent) && slices.Equal(recent[len(recent)-len(want):], want) {
+			return k
+		}
+	}
+	return 0
+}
+
 // SolutionNotYet says why the solution is not offered yet, or "" when it is.
 // The learner thinks first: the solution is offered once they have sent a
 // request in this step, revealed a hint, or passed it.

@@ -440,3 +440,53 @@ func TestTheExplanationSaysWhatThisLearnerSaw(t *testing.T) {
 		}
 	}
 }
+
+// TestSolutionNextIsTheRequestTheStepStillNeeds: a solution of several
+// requests is offered from the first one the learner has not just sent, in
+// order: after GET, the PUT; after GET and a PUT that failed, the GET again
+// (read again on 412); after one of two same PUTs, the second.
+func TestSolutionNextIsTheRequestTheStepStillNeeds(t *testing.T) {
+	l, err := Parse("t.md", []byte("---\nid: t\ntitle: T\nfixture: bank\n---\n"+
+		"## Step: Read then write\nDo.\n```check\nrequest GET /accounts/42\nlast-request PUT /accounts/42\nfield /accounts/42 balance 70\n```\n"+
+		"```solution\nGET /accounts/42\nPUT /accounts/42 {\"balance\":70}\n```\n"+
+		"## Step: Twice, then once more\nDo.\n```check\nrequest PUT /accounts/42 >= 3\nfield /accounts/42 balance 5\n```\n"+
+		"```solution\nPUT /accounts/42 {\"balance\":1}\nPUT /accounts/42 {\"balance\":1}\nPUT /accounts/42 {\"balance\":5}\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sim.New(sim.Options{})
+	e := NewEngine([]*Lesson{l}, srv, nil)
+	c := srv.Client(sim.SourceComposer)
+	next := func(want int, after string) {
+		t.Helper()
+		if got := e.SolutionNext(); got != want {
+			t.Errorf("after %s: SolutionNext = %d (%q), want %d", after, got, e.Solution()[got], want)
+		}
+	}
+	next(0, "nothing")
+	put(t, c, `GET /accounts/42`)
+	next(1, "GET")
+	put(t, c, `PUT /accounts/42 {"balance":60}`)
+	next(0, "GET, a wrong PUT")
+	put(t, c, `GET /accounts/42?fresh=1`)
+	next(1, "GET, a wrong PUT, GET")
+	put(t, c, `GET /flights/AA123`)
+	next(0, "… then another resource")
+	put(t, c, `GET /accounts/42`)
+	put(t, c, `PUT /accounts/42 {"balance":70}`)
+	if !e.Observe().Passed {
+		t.Fatal("the solution did not pass")
+	}
+	next(0, "the step passed")
+
+	e.Next()
+	next(0, "nothing")
+	put(t, c, `PUT /accounts/42 {"balance":1}`)
+	next(1, "one PUT")
+	put(t, c, `PUT /accounts/42 {"balance":1}`)
+	next(2, "two PUTs")
+	put(t, c, `PUT /accounts/42 {"balance":2}`)
+	next(2, "three PUTs, the last wrong")
+	put(t, c, `PUT /accounts/42 {"balance":1} x20`)
+	next(2, "more PUTs than the tally keeps")
+}

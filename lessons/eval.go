@@ -78,6 +78,7 @@ type tally struct {
 	last     int               // status of the newest response
 	lastReq  string            // "METHOD /path" of the newest request that reached the server
 	lastSent []string          // the header names (lower case) that request carried
+	recent   []string          // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
 	location string            // the newest Location header
 	replayed int
 	lost     int
@@ -167,12 +168,21 @@ func (t *tally) add(ev sim.Event) {
 	if loc := ev.Response.Header.Get("Location"); loc != "" {
 		t.location = loc
 	}
+	if len(t.recent) == keepRecent {
+		t.recent = append(t.recent[:0], t.recent[1:]...)
+	}
+	t.recent = append(t.recent, key)
 	t.lastReq, t.lastSent = key, t.lastSent[:0]
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
 		t.lastSent = append(t.lastSent, strings.ToLower(name))
 	}
 }
+
+// keepRecent is how many of the newest requests a tally keeps in order:
+// enough for the solutions a step has (a few lines), at a cost per event
+// that does not grow with the step.
+const keepRecent = 16
 
 // headerIn reports whether h has a field named name (lower case), in any case.
 func headerIn(h map[string][]string, name string) bool {
