@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
@@ -233,8 +235,30 @@ func (e *Engine) setup(st *Step) {
 	t := newTally(e.srv.LastSeq(), nil)
 	for _, line := range st.Setup {
 		t.ingest(e.srv)
-		sendText(context.Background(), c, resolveLive(line, e.srv, t))
+		rl, err := request.Parse(resolveLive(line, e.srv, t))
+		if err != nil || needless(e.srv, rl) {
+			continue
+		}
+		send(context.Background(), c, rl)
 	}
+}
+
+// needless reports whether a setup request has nothing to do on the server
+// as it is: a create-only request (If-None-Match: *) whose target exists, or
+// a DELETE whose target is gone. Setups use both to make a state hold
+// "whatever came before"; sent anyway, the server would refuse them (412,
+// 404) without changing anything, and the log would show a failure that
+// the learner did not cause — on every visit after they had done the work
+// themselves.
+func needless(w World, rl request.Line) bool {
+	_, _, exists := w.Resource(targetPath(rl.Target))
+	switch {
+	case strings.TrimSpace(rl.Header.Get("If-None-Match")) == "*":
+		return exists
+	case rl.Method == http.MethodDelete:
+		return !exists
+	}
+	return false
 }
 
 // sendText parses a request line and sends it; a line that does not parse
