@@ -69,22 +69,27 @@ type buildResult struct {
 }
 
 // binary builds the Go package at pkg (relative to this module's root, such
-// as "." or "./testdata/minimal") once per run and returns the executable.
-func binary(tb testing.TB, pkg string) string {
+// as "." or "./testdata/minimal") with the build tags given, once per run,
+// and returns the executable.
+func binary(tb testing.TB, pkg string, tags ...string) string {
 	tb.Helper()
-	v, _ := builds.LoadOrStore(pkg, &buildResult{})
+	key := pkg + " " + strings.Join(tags, ",")
+	v, _ := builds.LoadOrStore(key, &buildResult{})
 	br := v.(*buildResult)
 	br.once.Do(func() {
 		name := filepath.Base(filepath.Clean(pkg))
 		if name == "." {
 			name = "putpost"
 		}
+		if len(tags) > 0 {
+			name += "-" + strings.Join(tags, "-")
+		}
 		br.path = filepath.Join(binDir, name)
 		// `go test` puts its own toolchain first on PATH.
-		cmd := exec.Command("go", "build", "-o", br.path, pkg)
+		cmd := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-o", br.path, pkg)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			br.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+			br.err = fmt.Errorf("go build %s: %v\n%s", key, err, out)
 		}
 	})
 	if br.err != nil {
@@ -756,6 +761,11 @@ const baseline = "./testdata/minimal"
 // Glamour linked and one Markdown render.
 const glamourFloor = "./testdata/glamourfloor"
 
+// stackTags build the glamour floor as the stack floor: it also links
+// net/http, an SSH server and the command line, and draws a box character,
+// as every build of putpost must whatever its own code does.
+var stackTags = []string{"box", "http", "ssh", "cli"}
+
 // minimalFrame is testdata/minimal's screen after n key presses.
 func minimalFrame(n int) string { return fmt.Sprintf("minimal ready · presses %d ·", n) }
 
@@ -797,7 +807,7 @@ func report(b *testing.B, ds []time.Duration) {
 	b.ReportMetric(median, "p50-ms")
 	benchMedians.Store(b.Name(), median)
 	parent := b.Name()[:strings.LastIndex(b.Name(), "/")]
-	for _, floor := range []string{"minimal", "glamour-floor"} {
+	for _, floor := range []string{"minimal", "glamour-floor", "stack-floor"} {
 		if m, ok := benchMedians.Load(parent + "/" + floor); ok && parent+"/"+floor != b.Name() {
 			b.ReportMetric(median/m.(float64), "×"+floor)
 		}
@@ -839,15 +849,19 @@ func (pt *ptyTerm) await(b *testing.B, at <-chan time.Time, what string) time.Ti
 // must not be slower (start-up never waits on the terminal).
 func BenchmarkTimeToFirstFrame(b *testing.B) {
 	needPTY(b)
-	bins := map[string]string{"putpost": binary(b, "."), "minimal": binary(b, baseline), "glamour-floor": binary(b, glamourFloor)}
+	bins := map[string]string{
+		"putpost": binary(b, "."), "minimal": binary(b, baseline),
+		"glamour-floor": binary(b, glamourFloor), "stack-floor": binary(b, glamourFloor, stackTags...),
+	}
 	bins["putpost-silent"] = bins["putpost"]
 	frames := map[string]func(string) bool{
 		"putpost":        containsAll(putpostFirstFrame...),
 		"putpost-silent": containsAll(putpostFirstFrame...),
 		"minimal":        containsAll(minimalFrame(0)),
 		"glamour-floor":  containsAll("glamour floor", "ready"),
+		"stack-floor":    containsAll("glamour floor", "ready", "│"),
 	}
-	for _, name := range []string{"minimal", "glamour-floor", "putpost", "putpost-silent"} {
+	for _, name := range []string{"minimal", "glamour-floor", "stack-floor", "putpost", "putpost-silent"} {
 		b.Run(name, func(b *testing.B) {
 			var ds, cpus []time.Duration
 			for i := 0; i < b.N; i++ {
@@ -861,27 +875,30 @@ func BenchmarkTimeToFirstFrame(b *testing.B) {
 			reportCPU(b, cpus)
 		})
 	}
-	// The glamour floor and putpost started one after the other, in turn
-	// first: the ratio of each pair (pair×glamour-floor, the median) is
-	// taken within the same half second, when the machine is as busy for
-	// both, unlike the ratio of medians taken seconds apart.
+	// The two floors and putpost started one after the other, each first
+	// in turn: the ratios of each round (pair×glamour-floor and
+	// pair×stack-floor, the medians) are taken within the same second, when
+	// the machine is as busy for all three, unlike the ratio of medians
+	// taken seconds apart.
 	b.Run("paired", func(b *testing.B) {
-		var ratios, cpuRatios []float64
+		order := []string{"glamour-floor", "stack-floor", "putpost"}
+		var ratios, stackRatios, cpuRatios []float64
 		for i := 0; i < b.N; i++ {
-			var ds, cpus [2]time.Duration
+			var ds, cpus [3]time.Duration
 			cpuOK := true
-			for j := range 2 {
-				k := (i + j) % 2 // 0: the floor, 1: putpost
-				name := []string{"glamour-floor", "putpost"}[k]
-				d, cpu, ok := firstFrameOnce(b, bins[name], frames[name], false)
+			for j := range order {
+				k := (i + j) % len(order)
+				d, cpu, ok := firstFrameOnce(b, bins[order[k]], frames[order[k]], false)
 				ds[k], cpus[k], cpuOK = d, cpu, cpuOK && ok
 			}
-			ratios = append(ratios, float64(ds[1])/float64(ds[0]))
+			ratios = append(ratios, float64(ds[2])/float64(ds[0]))
+			stackRatios = append(stackRatios, float64(ds[2])/float64(ds[1]))
 			if cpuOK {
-				cpuRatios = append(cpuRatios, float64(cpus[1])/float64(cpus[0]))
+				cpuRatios = append(cpuRatios, float64(cpus[2])/float64(cpus[0]))
 			}
 		}
 		b.ReportMetric(medianOf(ratios), "pair×glamour-floor")
+		b.ReportMetric(medianOf(stackRatios), "pair×stack-floor")
 		if len(cpuRatios) > 0 {
 			b.ReportMetric(medianOf(cpuRatios), "pair-cpu×glamour-floor")
 		}

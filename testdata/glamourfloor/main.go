@@ -5,6 +5,15 @@
 // start. It draws the rendered line on the alternate screen and quits on q
 // or ctrl+c.
 //
+// Built with the tags box, http, ssh and cli (all four: the stack floor), it
+// also links what putpost's features need whatever its own code does: a
+// box-drawing character on screen (the renderer then fills go-runewidth's
+// 2 MiB width table), net/http for --listen and serve, an SSH server for
+// the classroom, and the command line. Each tag's file registers a use of
+// its packages in linked, which main calls only when STACKFLOOR_RUN is
+// "never" (it never is), so the linker keeps what putpost would keep while
+// the floor starts as before.
+//
 // It lives under testdata so that `go build ./...` and `go vet ./...` skip
 // it; e2e_test.go builds it with `go build ./testdata/glamourfloor`.
 package main
@@ -38,12 +47,20 @@ func (m model) View() tea.View {
 	return v
 }
 
+// linked holds the uses the tagged files register; see the package comment.
+var linked []func()
+
 func main() {
+	if os.Getenv("STACKFLOOR_RUN") == "never" {
+		for _, use := range linked {
+			use()
+		}
+	}
 	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle("dark"), glamour.WithWordWrap(80))
 	if err == nil {
 		var out string
 		if out, err = r.Render("**glamour floor** ready"); err == nil {
-			m := model{text: strings.TrimSpace(out)}
+			m := model{text: strings.TrimSpace(out) + box}
 			_, err = tea.NewProgram(m).Run()
 		}
 	}

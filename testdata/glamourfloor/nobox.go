@@ -1,0 +1,5 @@
+//go:build !box
+
+package main
+
+const box = ""
