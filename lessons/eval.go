@@ -76,6 +76,7 @@ type tally struct {
 	last       int                  // status of the newest response
 	lastReq    string               // "METHOD /path" of the newest request that reached the server
 	lastHeader map[string][]string  // that request's header
+	recent     []string             // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
 	location   string               // the newest Location header
 	replayed   int
 	lost       int
@@ -182,11 +183,21 @@ func (t *tally) add(ev sim.Event) {
 	if loc := ev.Response.Header.Get("Location"); loc != "" {
 		t.location = loc
 	}
-	t.lastReq, t.lastHeader = ev.Request.Method+" "+path, ev.Request.Header
+	key := ev.Request.Method + " " + path
+	if len(t.recent) == keepRecent {
+		t.recent = append(t.recent[:0], t.recent[1:]...)
+	}
+	t.recent = append(t.recent, key)
+	t.lastReq, t.lastHeader = key, ev.Request.Header
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
 	}
 }
+
+// keepRecent is how many of the newest requests a tally keeps in order:
+// enough for the solutions a step has (a few lines), at a cost per event
+// that does not grow with the step.
+const keepRecent = 16
 
 // add counts ev, an exchange to path, for the request or retried check c.
 func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
