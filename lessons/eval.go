@@ -480,6 +480,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	}
 	var r CheckResult
 	switch {
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
+		r.Desc = fmt.Sprintf("the client does not retry %s %s to %s on its own", article(c.Method), c.Method, target)
 	case c.Kind == CheckRetried && c.Cmp == "==":
 		r.Desc = fmt.Sprintf("the client retries exactly %s to %s on its own", plural(c.N, c.Method), target)
 	case c.Kind == CheckRetried && c.N == 1:
@@ -493,7 +495,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	default:
 		r.Desc = fmt.Sprintf("at least %s to %s%s", plural(c.N, noun), target, answered)
 	}
-	if c.Kind == CheckRetried {
+	if c.Kind == CheckRetried && c.N > 0 {
 		switch {
 		case answered == "" && c.N == 1:
 			answered = " and gets the answer"
@@ -507,6 +509,10 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	r.OK = n == c.N || c.Cmp == ">=" && n >= c.N
 	what := fmt.Sprintf("the %s to %s", c.Method, strings.TrimSuffix(target, c.withWords()))
 	switch {
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0 && r.OK:
+		r.Detail = fmt.Sprintf("the client has not retried %s %s to %s", article(c.Method), c.Method, target)
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
+		r.Detail = fmt.Sprintf("the client retried %s on its own, so it heard an answer after all; reset the step to get this step's retry policy back", what)
 	case r.OK && c.Kind == CheckRetried && n == 1:
 		r.Detail = fmt.Sprintf("the client retried %s %s to %s and got the answer", article(c.Method), c.Method, target)
 	case r.OK && c.Kind == CheckRetried:
