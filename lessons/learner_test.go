@@ -433,3 +433,29 @@ func TestHalfTheStateExplainsWhatTheLearnerSent(t *testing.T) {
 		t.Error("a PATCH after a PUT passes the step that explains the body of the PUT")
 	}
 }
+
+// TestALostAnswerStepNeedsAClientThatDidNotRetry: network-failures' steps
+// with a client that never retries explain that the client heard nothing;
+// a learner who switched a retry policy on, whose client retried and heard
+// the answer, must not pass them.
+func TestALostAnswerStepNeedsAClientThatDidNotRetry(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	for _, tc := range []struct {
+		step   int
+		policy sim.RetryPolicy
+		lines  []string
+	}{
+		{0, sim.RetryRFC9110, []string{put100}},
+		{2, sim.RetryBrowser, []string{interest}},
+	} {
+		e, c := learnerAt(t, "network-failures", tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, tc.policy, tc.lines...); ok {
+			t.Errorf("step %d passes after the client retried and heard the answer", tc.step+1)
+		}
+		e, c = learnerAt(t, "network-failures", tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+			t.Errorf("step %d: its solution under its own policy does not pass:%s", tc.step+1, why)
+		}
+	}
+}
