@@ -443,7 +443,7 @@ func traceReply(x *exchange) reply {
 
 func (s *Server) get(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -462,7 +462,7 @@ func notFound(rt route) reply {
 func (s *Server) getCollection(x *exchange, rt route) reply {
 	body := s.listing(rt)
 	etag := etagOf(body)
-	if rep, failed := precondition(x, etag, true); failed {
+	if rep, failed := s.precondition(x, etag, true); failed {
 		return rep
 	}
 	return x.reply(http.StatusOK, body, "Content-Type", "application/json", "Etag", etag)
@@ -491,7 +491,7 @@ func (s *Server) put(x *exchange, rt route) reply {
 		return errorReply(http.StatusBadRequest, "this server does not support partial PUT (Content-Range); PUT the complete new state")
 	}
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if rep, full := s.room(!exists, len(cur.body), len(x.canon)); full {
@@ -515,7 +515,7 @@ func (s *Server) put(x *exchange, rt route) reply {
 
 func (s *Server) patch(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -534,7 +534,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 
 func (s *Server) delete(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -547,7 +547,7 @@ func (s *Server) delete(x *exchange, rt route) reply {
 // create answers POST to a collection: the server picks the new member's id.
 func (s *Server) create(x *exchange, rt route) reply {
 	if hasPreconditions(x.header) {
-		if rep, failed := precondition(x, etagOf(s.listing(rt)), true); failed {
+		if rep, failed := s.precondition(x, etagOf(s.listing(rt)), true); failed {
 			return rep
 		}
 	}

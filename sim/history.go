@@ -139,3 +139,22 @@ func (s *Server) remember(seq uint64, tx *txn) {
 		s.st.undo = s.st.undo[1:]
 	}
 }
+
+// versionScan bounds how many undo entries namedEarlier reads: a failed
+// If-Match must not cost a walk through the whole history.
+const versionScan = 512
+
+// namedEarlier says whether one of l's strong tags was the ETag of an earlier
+// version of path that the newest undo entries still hold. False says only
+// that none of those was: the tag may be older still, or never have been one.
+func (st *state) namedEarlier(path string, l etagList) bool {
+	for i, n := len(st.undo)-1, 0; i >= 0 && n < versionScan; i, n = i-1, n+1 {
+		for up := (unpacker{b: st.undo[i].changes}); up.i < len(up.b); {
+			p, before := up.rawString(), up.bytes()
+			if string(p) == path && before != nil && l.matches(etagOf(before), true) {
+				return true
+			}
+		}
+	}
+	return false
+}

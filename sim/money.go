@@ -74,7 +74,7 @@ func moneyText(lit string) (string, bool) {
 // balance grows by balance×rate rounded to the cent, and the posting is
 // recorded as a transaction. Not idempotent: every POST adds interest again.
 func (s *Server) postInterest(x *exchange, rt route) reply {
-	if rep, failed := precondition(x, "", false); failed {
+	if rep, failed := s.precondition(x, "", false); failed {
 		return rep
 	}
 	doc := x.document()

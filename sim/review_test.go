@@ -118,10 +118,39 @@ func TestIfMatchWithAWeakTagSaysWeakTagsNeverMatch(t *testing.T) {
 	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":80.00}` {
 		t.Fatalf("changed: %s", got)
 	}
-	// A stale strong tag still says the resource changed.
-	w = sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`, `If-Match: "0000000000000000"`)
-	if w.Code != http.StatusPreconditionFailed || !strings.Contains(w.Body.String(), "has changed") {
-		t.Fatalf("%d %s", w.Code, w.Body)
+}
+
+// TestIfMatchSaysChangedOnlyForATagTheResourceHad: a 412 for the ETag of an
+// earlier version says the resource has changed; a 412 for a tag it never
+// had (a placeholder, a typo) says only that the tag is not the current one,
+// and names the current one.
+func TestIfMatchSaysChangedOnlyForATagTheResourceHad(t *testing.T) {
+	s := New(Options{})
+	old := etagAt(t, s, "/accounts/42")
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	cur := etagAt(t, s, "/accounts/42")
+	for _, c := range []struct {
+		tag  string
+		want string
+	}{
+		{old, "/accounts/42 has changed, its ETag is now " + cur},
+		{`"paste-the-etag-here"`, "the ETag you sent is not the current ETag of /accounts/42, which is " + cur},
+		{`"paste-the-etag-here", "0000000000000000"`, "none of the ETags you sent is the current ETag of /accounts/42, which is " + cur},
+	} {
+		w := sendTo(t, s, "PUT", "/accounts/42", `{"balance":50}`, "If-Match: "+c.tag)
+		var e struct{ Error string }
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if w.Code != http.StatusPreconditionFailed || !strings.Contains(e.Error, c.want) {
+			t.Errorf("If-Match: %s: %d %q, want 412 saying %q", c.tag, w.Code, e.Error, c.want)
+		}
+		if c.tag != old && strings.Contains(e.Error, "changed,") {
+			t.Errorf("If-Match: %s: a tag the account never had is said to show a change: %q", c.tag, e.Error)
+		}
+	}
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":100}` {
+		t.Fatalf("a failed If-Match changed the account: %s", got)
 	}
 }
 
