@@ -185,3 +185,19 @@ func TestAnAcceptedRequestLineIsPlayedAsAnAnswer(t *testing.T) {
 		t.Errorf("an accepted answer that fails the step is not reported:\n%v", probs)
 	}
 }
+
+// TestTheTraceStepSaysWhichPathItChecks: lesson 12's TRACE step checks
+// /flights/AA123; its text and hints must name that path and must not
+// promise that any path will do, since TRACE / does not pass.
+func TestTheTraceStepSaysWhichPathItChecks(t *testing.T) {
+	e, c := learnerAt(t, "history", 3, nil)
+	put(t, c, `TRACE /`)
+	if s := e.Observe(); s.Passed {
+		t.Fatal("TRACE / passes a step that checks TRACE /flights/AA123; the text may say any path")
+	}
+	st := e.Step()
+	words := st.Text + "\n" + strings.Join(st.Hints, "\n")
+	if !strings.Contains(st.Text, "/flights/AA123") || strings.Contains(words, "any path") {
+		t.Errorf("the TRACE step does not say the path it checks:\n%s", words)
+	}
+}
