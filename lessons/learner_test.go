@@ -1,8 +1,11 @@
 package lessons
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/putpost/putpost/sim"
 )
 
 // TestARefusedInterestPostDoesNotSpoilTheThreeTimesStep: a learner who first
@@ -199,5 +202,29 @@ func TestTheTraceStepSaysWhichPathItChecks(t *testing.T) {
 	words := st.Text + "\n" + strings.Join(st.Hints, "\n")
 	if !strings.Contains(st.Text, "/flights/AA123") || strings.Contains(words, "any path") {
 		t.Errorf("the TRACE step does not say the path it checks:\n%s", words)
+	}
+}
+
+// TestThePostCreateIntroDoesNotSayACustomerCannotBePut: the server stores a
+// PUT to a customer URL the client made up, so lesson 4 must not say the
+// client cannot PUT there; it says the client has no URL to PUT to.
+func TestThePostCreateIntroDoesNotSayACustomerCannotBePut(t *testing.T) {
+	e, c := learnerAt(t, "post-create", 0, func(e *Engine, c *sim.Client) {
+		put(t, c, `PUT /customers/7 {"name":"Joe","age":29,"city":"ajax"}`)
+	})
+	req, err := http.NewRequest(http.MethodGet, "http://putpost.local/customers/7", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Skipf("the server did not store a PUT to a made-up customer URL (GET answered %d); the intro may say so", resp.StatusCode)
+	}
+	if intro := e.Lesson().Intro; strings.Contains(intro, "cannot PUT") {
+		t.Errorf("lesson 4 says the client cannot PUT a customer, but the server stored one:\n%s", intro)
 	}
 }
