@@ -249,6 +249,14 @@ func (s *Server) dispatch(x *exchange) reply {
 	}
 	rt, ok := routeOf(x.path)
 	if !ok {
+		// A trailing slash makes a different URL (RFC 3986 compares paths
+		// as written), so the server does not serve it; but it names the
+		// URL the client most likely meant.
+		if bare := strings.TrimRight(x.path, "/"); bare != x.path && bare != "" {
+			if _, ok := routeOf(bare); ok {
+				return errorReply(http.StatusNotFound, "there is nothing at %s: with the trailing slash it is a different URL; did you mean %s?", quoteInput(x.path), bare)
+			}
+		}
 		return errorReply(http.StatusNotFound, "there is nothing at %s; this server has %s (GET / lists them)", quoteInput(x.path), strings.Join(collectionNames, ", "))
 	}
 	if x.method == http.MethodOptions {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -195,5 +196,36 @@ func TestContentLengthOverTheCapIs413WithoutReading(t *testing.T) {
 	}
 	if _, _, ok := s.Resource("/flights/BIG"); ok {
 		t.Fatal("stored")
+	}
+}
+
+// TestATrailingSlashGets404NamingTheURLWithoutIt: /flights/AA123/ is another
+// URL than /flights/AA123, so the server does not serve it; its 404 names the
+// URL the client probably meant, and nothing changes.
+func TestATrailingSlashGets404NamingTheURLWithoutIt(t *testing.T) {
+	for _, c := range []struct{ method, target, body, meant string }{
+		{"GET", "/flights/AA123/", "", "/flights/AA123"},
+		{"DELETE", "/customers/", "", "/customers"},
+		{"POST", "/flights/", `{"status":"ontime"}`, "/flights"},
+		{"PUT", "/accounts/42//", `{"balance":1}`, "/accounts/42"},
+	} {
+		s := New(Options{})
+		before := worldOf(s)
+		w := sendTo(t, s, c.method, c.target, c.body)
+		var e struct{ Error string }
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if w.Code != http.StatusNotFound || !strings.Contains(e.Error, "did you mean "+c.meant+"?") {
+			t.Errorf("%s %s: %d %q, want 404 suggesting %s", c.method, c.target, w.Code, e.Error, c.meant)
+		}
+		if after := worldOf(s); !maps.Equal(after, before) {
+			t.Errorf("%s %s changed the state: %v → %v", c.method, c.target, before, after)
+		}
+	}
+	// A path that is wrong without the slash too gets the list of collections.
+	s := New(Options{})
+	if w := sendTo(t, s, "GET", "/planes/", ""); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "did you mean") || !strings.Contains(w.Body.String(), "/customers") {
+		t.Errorf("GET /planes/: %d %s", w.Code, w.Body)
 	}
 }
