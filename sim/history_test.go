@@ -46,7 +46,7 @@ func TestUndoEmitsAnEventWithTheRevertedChanges(t *testing.T) {
 	if c := ev[0].Changes[0]; string(c.Before) != `{"balance":100}` || string(c.After) != `{"balance":80.00}` {
 		t.Fatalf("change %s → %s", c.Before, c.After)
 	}
-	if got := ev[0].Summary(); got != "undo — /accounts/42 balance 100.00 → 80.00" {
+	if got := ev[0].Summary(); got != "undo — /accounts/42 balance 100 → 80.00" {
 		t.Fatalf("Summary %q", got)
 	}
 }

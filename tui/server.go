@@ -734,8 +734,8 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 }
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
-	before, after := fc.Display()
-	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+	before, sep, after := fc.Display()
+	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(sep) + s.st.After.Render(after)
 }
 
 // --- rendering -----------------------------------------------------------

@@ -311,14 +311,14 @@ func TestRepeatCountsAboveTheLimitAreCappedWithAMessage(t *testing.T) {
 func TestWireUndoFaultsAndRetry(t *testing.T) {
 	h := newHarness(t, false)
 	out := h.run(t, "PUT /accounts/42 {\"balance\":100}\nwire 1\n")
-	for _, want := range []string{"balance 80.00 → 100.00", "Exchange #1", "PUT /accounts/42 HTTP/1.1", `{"balance":100}`, "HTTP/1.1 200 OK"} {
+	for _, want := range []string{"balance 80.00 → 100", "Exchange #1", "PUT /accounts/42 HTTP/1.1", `{"balance":100}`, "HTTP/1.1 200 OK"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("PUT then wire 1: output lacks %q:\n%s", want, out)
 		}
 	}
 
 	out = h.run(t, "undo\nstate /accounts\nundo\n")
-	for _, want := range []string{"Undone: /accounts/42 balance 100.00 → 80.00", `/accounts/42 {"balance":80.00}`, "Nothing to undo"} {
+	for _, want := range []string{"Undone: /accounts/42 balance 100 → 80.00", `/accounts/42 {"balance":80.00}`, "Nothing to undo"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("undo: output lacks %q:\n%s", want, out)
 		}
