@@ -82,6 +82,11 @@ func (s *Server) Restore(snap Snapshot) {
 // Reset loads a fresh fixture, restarts the sim clock and forgets undo
 // history and idempotency records; it emits a "reset" event. An unknown name
 // is an error listing the valid ones.
+//
+// On a server that has emitted no event yet, Reset emits none: loading the
+// fixture a session starts from is where the server begins, not something
+// that happened to it. Events number everything a log shows, so the first
+// exchange is then #1 rather than #3 after a session's two start-up resets.
 func (s *Server) Reset(fixture string) error {
 	if fixture == "" {
 		fixture = defaultFixture
@@ -93,6 +98,9 @@ func (s *Server) Reset(fixture string) error {
 	defer s.mu.Unlock()
 	before := s.st.res
 	s.st = freshState(fixture, s.opts.Start)
+	if s.seq == 0 {
+		return nil
+	}
 	s.emit(Event{Kind: KindReset, Time: s.st.clock, Changes: diffStates(before, s.st.res)})
 	return nil
 }

@@ -134,3 +134,30 @@ func TestResetLoadsAFreshFixture(t *testing.T) {
 		t.Fatalf("unknown fixture: %v", err)
 	}
 }
+
+// TestAResetBeforeAnyEventIsTheStartNotAnEvent: a session loads its lesson's
+// fixture before anything happens; that is where the server starts, so it
+// uses no event number and the first exchange is #1. Later resets are events.
+func TestAResetBeforeAnyEventIsTheStartNotAnEvent(t *testing.T) {
+	s := New(Options{})
+	if err := s.Reset("flights"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset("customers"); err != nil {
+		t.Fatal(err)
+	}
+	if evs := s.EventsSince(0); len(evs) != 0 {
+		t.Fatalf("start-up resets emitted %d events", len(evs))
+	}
+	if got := storedAt(t, s, "/flights/AA123"); got != "(absent)" {
+		t.Fatalf("the customers fixture holds a flight: %s", got)
+	}
+	sendTo(t, s, "GET", "/customers", "")
+	if err := s.Reset("flights"); err != nil {
+		t.Fatal(err)
+	}
+	evs := s.EventsSince(0)
+	if len(evs) != 2 || evs[0].Seq != 1 || evs[0].Kind != KindExchange || evs[1].Kind != KindReset {
+		t.Fatalf("events after a GET and a reset: %+v", evs)
+	}
+}

@@ -631,3 +631,38 @@ func TestALowerCaseMethodIsSentAsTypedAndExplained(t *testing.T) {
 		t.Error("put changed the server")
 	}
 }
+
+// TestTheLogNumbersFromOneWithoutGaps: the log is what the learner reads.
+// Its first entry is #1, whether the lesson's setup sent it or the learner,
+// and an undo between exchanges is an entry of its own, so no number is
+// missing that the learner cannot account for.
+func TestTheLogNumbersFromOneWithoutGaps(t *testing.T) {
+	for _, c := range []struct {
+		lesson, input string
+		want          []string
+	}{
+		{"lost-updates", "GET /accounts/42\nlog\n", []string{
+			"#1 PUT /accounts/42: 200 OK — /accounts/42 unchanged (from lesson)",
+			"#2 GET /accounts/42: 200 OK — no change",
+		}},
+		{"put-replace", "PUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\nundo\nGET /flights/AA123\nlog\n", []string{
+			"#1 PUT /flights/AA123: 200 OK",
+			"#2 undo — /flights/AA123",
+			"#3 GET /flights/AA123: 200 OK — no change",
+		}},
+	} {
+		h := newHarness(t, true)
+		if err := h.sess.Goto(c.lesson); err != nil {
+			t.Fatal(err)
+		}
+		out := h.run(t, c.input)
+		log := out[strings.LastIndex(out, "> log\n")+len("> log\n"):]
+		lines := strings.Split(log, "\n")
+		for i, want := range c.want {
+			if i >= len(lines) || !strings.HasPrefix(lines[i], want) {
+				t.Errorf("%s: log line %d is not %q:\n%s", c.lesson, i+1, want, log)
+				break
+			}
+		}
+	}
+}
