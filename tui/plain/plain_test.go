@@ -17,6 +17,8 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
@@ -664,5 +666,38 @@ func TestTheLogNumbersFromOneWithoutGaps(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestAtATerminalLineModePromptsAndWrapsAtSpaces: with Prompt and a width,
+// line mode writes "> " while it waits for a line, starts what it prints
+// next on a line of its own, and wraps long lines at spaces; a word longer
+// than a line (a JSON body) is left whole for copying.
+func TestAtATerminalLineModePromptsAndWrapsAtSpaces(t *testing.T) {
+	h := newHarness(t, true)
+	if err := h.sess.Goto("put-replace"); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"status":"ontime","gate":"b12","note":"` + strings.Repeat("x", 60) + `"}`
+	out := h.run(t, "PUT /flights/AA123 "+body+"\n", func(o *Options) {
+		o.Echo, o.Prompt, o.Width = false, true, func() int { return 40 }
+	})
+	if !strings.Contains(out, "the last response is 200 or 204\n") || !strings.Contains(out, "\n> ") {
+		t.Fatalf("no prompt after the step:\n%s", out)
+	}
+	if !strings.HasSuffix(out, "\n> ") {
+		t.Errorf("line mode does not end waiting at a prompt:\n%q", out[max(0, len(out)-80):])
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(l); w > 40 && strings.Contains(l, " ") {
+			t.Errorf("a line of %d columns was not wrapped at a space: %q", w, l)
+		}
+	}
+	if !strings.Contains(out, `"note":"`+strings.Repeat("x", 60)+`"`) {
+		t.Errorf("the long body was broken up:\n%s", out)
+	}
+	piped := newHarness(t, true)
+	if out := piped.run(t, "help\n"); strings.Contains(out, "\n> \n") || !strings.Contains(out, "> help\n") {
+		t.Errorf("piped, line mode should echo the input and not prompt:\n%s", out)
 	}
 }
