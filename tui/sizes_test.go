@@ -341,3 +341,25 @@ func TestTheServerPaneShowsARewrittenNumberAsNoChangeOfValue(t *testing.T) {
 		t.Errorf("the server pane shows an equal value as a change:\n%s", s)
 	}
 }
+
+// TestAShortServerPaneShowsTheExchangeFirst: at 80×24 a quiz leaves the
+// server pane three lines. After DELETE /customers they show the 405, its
+// Allow header and the server's words, not the log row that repeats the
+// status and a chart line.
+func TestAShortServerPaneShowsTheExchangeFirst(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "post-create"})
+	d.keys("n", "n", "n", "n")
+	if d.m.ss.sess.Step().Quiz == nil {
+		t.Fatal("step 5 of post-create is not a quiz")
+	}
+	sendPut(d, `DELETE /customers`)
+	if h := d.m.lay.Server.H - 2; h > 4 {
+		t.Fatalf("the server pane has %d lines; the test wants a short one", h)
+	}
+	s := paneText(d, d.m.lay.Server)
+	for _, want := range []string{"DELETE /customers → 405 Method Not Allowed", "Allow: GET, HEAD, POST, OPTIONS, TRACE", "server says:"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the short server pane lacks %q:\n%s", want, s)
+		}
+	}
+}
