@@ -13,6 +13,7 @@ package chart
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,10 +22,16 @@ import (
 // Short is text, a value as the server wrote it, when it takes at most
 // width characters; a longer one (interest compounded a thousand times) is
 // the value to three significant figures, such as 1.98e+43, which still
-// says how far it went where cut digits would not.
+// says how far it went where cut digits would not — read from the text
+// when v is beyond float64's range (±Inf).
 func Short(text string, v float64, width int) string {
 	if utf8.RuneCountInString(text) <= width {
 		return text
+	}
+	if math.IsInf(v, 0) {
+		if f, ok := new(big.Float).SetString(text); ok {
+			return f.Text('g', 3)
+		}
 	}
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
@@ -71,13 +78,18 @@ func Resample(values []float64, width int) []float64 {
 // that lo is the lowest eighth of a cell and hi the top one; lo == hi draws
 // every column half-way up. Each column is drawn from its value down to the
 // previous column's, so a jump stays connected and a flat run is a line.
+// A value beyond float64's range (±Inf) leaves its column empty: the line
+// stops at the last value it could draw.
 func PlotRows(values []float64, lo, hi float64, rows int) []string {
 	if rows <= 0 {
 		return nil
 	}
 	total := rows * 8
-	levels := make([]int, len(values)) // in eighths, 1..total
+	levels := make([]int, len(values)) // in eighths, 1..total; 0: not drawn
 	for i, v := range values {
+		if !finite(v) {
+			continue
+		}
 		lv := FlatLevel(rows)
 		if hi > lo {
 			lv = 1 + int(math.Round((v-lo)/(hi-lo)*float64(total-1)))
@@ -89,8 +101,11 @@ func PlotRows(values []float64, lo, hi float64, rows int) []string {
 		grid[r] = []rune(strings.Repeat(" ", len(levels)))
 	}
 	for i, lv := range levels {
+		if lv == 0 {
+			continue
+		}
 		from := lv
-		if i > 0 {
+		if i > 0 && levels[i-1] > 0 {
 			from = min(from, levels[i-1])
 		}
 		top := (lv - 1) / 8      // the row (from the bottom) the value ends in
@@ -143,19 +158,28 @@ func MinMax(values []float64) (lo, hi float64) {
 	return values[i], values[j]
 }
 
-// Extremes returns the indexes of the smallest and largest values, -1 for
-// an empty series.
+// Extremes returns the indexes of the smallest and largest values that can
+// be plotted (finite), 0 when none can, -1 for an empty series.
 func Extremes(values []float64) (lo, hi int) {
 	if len(values) == 0 {
 		return -1, -1
 	}
+	lo, hi = -1, -1
 	for i, v := range values {
-		if v < values[lo] {
+		if !finite(v) {
+			continue
+		}
+		if lo < 0 || v < values[lo] {
 			lo = i
 		}
-		if v > values[hi] {
+		if hi < 0 || v > values[hi] {
 			hi = i
 		}
 	}
+	if lo < 0 {
+		return 0, 0
+	}
 	return lo, hi
 }
+
+func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }

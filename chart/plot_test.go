@@ -138,3 +138,21 @@ func TestShortKeepsTextThatFitsAndShortensTheRest(t *testing.T) {
 		}
 	}
 }
+
+// A value beyond float64's range is not drawn: the line stops at the last
+// value that could be, and the scale is set by those.
+func TestPlotStopsAtAValueTooLargeToDraw(t *testing.T) {
+	values := []float64{1, 2, math.Inf(1), math.Inf(1)}
+	if lo, hi := Extremes(values); lo != 0 || hi != 1 {
+		t.Errorf("Extremes = %d, %d; want 0, 1", lo, hi)
+	}
+	rows := PlotRows(values, 1, 2, 2)
+	for _, r := range rows {
+		if got := []rune(r); got[2] != ' ' || got[3] != ' ' {
+			t.Errorf("the columns of values too large are drawn: %q", rows)
+		}
+	}
+	if lo, hi := Extremes([]float64{math.Inf(1)}); lo != 0 || hi != 0 {
+		t.Errorf("Extremes of nothing drawable = %d, %d; want 0, 0", lo, hi)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"path"
 	"slices"
 	"strconv"
 
@@ -351,11 +352,21 @@ func Default(res []Resource) Spec {
 	return Spec{}
 }
 
-// Choices lists what a chart can plot: the resource count, then every
-// numeric top-level field (up to a sane number).
+// Choices lists what a chart can plot: the resource count, then the
+// numeric top-level fields of each resource (up to a sane number), of a
+// collection's members only the first few: interest posted a thousand
+// times makes a thousand transactions, and c would otherwise step through
+// their fields one by one.
 func Choices(res []Resource) []Spec {
 	out := []Spec{{}}
+	parent, members := "", 0
 	for _, r := range res {
+		if dir := path.Dir(r.Path); dir != parent {
+			parent, members = dir, 0
+		}
+		if members++; members > membersListed {
+			continue
+		}
 		for _, f := range numericFields(r.Body) {
 			out = append(out, Spec{Path: r.Path, Field: f})
 			if len(out) > 50 {
@@ -365,6 +376,9 @@ func Choices(res []Resource) []Spec {
 	}
 	return out
 }
+
+// membersListed is how many members of one collection Choices lists.
+const membersListed = 3
 
 // Next is the choice after c, wrapping around.
 func Next(c Spec, res []Resource) Spec {
@@ -402,25 +416,36 @@ func decodeObject(body []byte) map[string]json.RawMessage {
 }
 
 // NumberField reads a numeric top-level field of a JSON object: its value
-// and its text as stored.
+// and its text as stored. A number beyond float64's range (JSON sets no
+// limit, and the server computes money exactly) reads as ±Inf: it is there,
+// but too large to plot (TooLarge).
 func NumberField(body []byte, field string) (float64, string, bool) {
 	raw, ok := decodeObject(body)[field]
 	if !ok {
 		return 0, "", false
 	}
+	return number(raw)
+}
+
+// number reads a JSON value as a number (see NumberField).
+func number(raw json.RawMessage) (float64, string, bool) {
 	text := string(bytes.TrimSpace(raw))
 	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+	if err != nil && !math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, "", false
 	}
 	return v, text, true
 }
 
+// TooLarge reports whether the value now is beyond float64's range: the
+// plot's line stops at the last value it could draw.
+func (s *Series) TooLarge() bool { return s.Has && math.IsInf(s.Cur, 0) }
+
 func numericFields(body []byte) []string {
 	m := decodeObject(body)
 	var out []string
 	for k, raw := range m {
-		if _, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
+		if _, _, ok := number(raw); ok {
 			out = append(out, k)
 		}
 	}

@@ -30,17 +30,31 @@ const (
 	CheckReplayed  CheckKind = "replayed"     // an idempotency replay was seen
 	CheckLost      CheckKind = "lost"         // a response was lost by the network
 	CheckNew       CheckKind = "new-members"  // new-members COLLECTION [>= | ==] N: members created since the step began
-	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER]: the newest request of the step
+	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER [etag]]: the newest request of the step
+	CheckRetried   CheckKind = "retried"      // retried METHOD PATH [with HEADER [etag]] [answered CODE…] [>= N | == N]: the client's own retries, heard
 )
+
+// etagWord follows "with HEADER" when the header must hold entity tags, not
+// "*": "last-request PUT /accounts/42 with If-Match etag".
+const etagWord = "etag"
+
+// answeredWord starts the status codes a request check counts only:
+// "request PUT /flights/AC789 answered 200".
+const answeredWord = "answered"
 
 // newestMember is the path suffix of a field check that means "the newest
 // member of the collection created since the step began": /customers/+.
 const newestMember = "/+"
 
+// everyNewMember is the path suffix of a field check that means "every
+// member of the collection created since the step began": /customers/*.
+const everyNewMember = "/*"
+
 var predicateNames = []string{
 	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
 	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
 	string(CheckSent), string(CheckReplayed), string(CheckLost), string(CheckNew), string(CheckLast),
+	string(CheckRetried),
 }
 
 // hiddenWord starts a check line that the checklist keeps to itself until it
@@ -54,15 +68,16 @@ const hiddenWord = "hidden"
 type Check struct {
 	Kind   CheckKind
 	Line   int      // line in the lesson file (0 for the block's implicit group)
-	Method string   // request: upper case
-	Path   string   // request (may end in "/*"), field (may end in "/+"), exists, absent, members, new-members
+	Method string   // request, last-request, retried: upper case
+	Path   string   // request, retried (may end in "/*"), field (may end in "/+" or "/*"), exists, absent, members, new-members
 	Name   string   // field: JSON field name; header, sent-header: header name
-	With   string   // request: only requests carrying this header count ("" for any)
+	With   string   // request, last-request, retried: only requests carrying this header count ("" for any)
+	ETag   bool     // with With: only a value of entity tags counts, not "*"
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
-	Cmp    string   // request, members, new-members: ">=" or "=="
-	N      int      // request, members, new-members
-	Codes  []int    // status, saw-status: any of these
+	Cmp    string   // request, retried, members, new-members: ">=" or "=="
+	N      int      // request, retried, members, new-members
+	Codes  []int    // status, saw-status: any of these; request, retried: only requests answered with one of these count
 	Sub    []*Check // all, any
 
 	want any // field: Value decoded with json.Number
@@ -101,12 +116,18 @@ func (c *Check) write(b *strings.Builder, indent int, top bool) {
 // predicate formats a single predicate on one line.
 func (c *Check) predicate() string {
 	switch c.Kind {
-	case CheckRequest, CheckLast:
+	case CheckRequest, CheckLast, CheckRetried:
 		s := fmt.Sprintf("%s %s %s", c.Kind, c.Method, c.Path)
 		if c.With != "" {
 			s += " with " + c.With
+			if c.ETag {
+				s += " " + etagWord
+			}
 		}
-		if c.Cmp != ">=" || c.N != 1 {
+		if len(c.Codes) > 0 {
+			s += " " + answeredWord + " " + joinCodes(c.Codes)
+		}
+		if c.Kind != CheckLast && (c.Cmp != ">=" || c.N != 1) {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
 		}
 		return s
@@ -117,15 +138,20 @@ func (c *Check) predicate() string {
 	case CheckMembers, CheckNew:
 		return fmt.Sprintf("%s %s %s %d", c.Kind, c.Path, c.Cmp, c.N)
 	case CheckStatus, CheckSawStatus:
-		codes := make([]string, len(c.Codes))
-		for i, code := range c.Codes {
-			codes[i] = strconv.Itoa(code)
-		}
-		return fmt.Sprintf("%s %s", c.Kind, strings.Join(codes, "|"))
+		return fmt.Sprintf("%s %s", c.Kind, joinCodes(c.Codes))
 	case CheckHeader, CheckSent:
 		return string(c.Kind) + " " + c.Name
 	}
 	return string(c.Kind)
+}
+
+// joinCodes writes status codes as a check does: 200|204.
+func joinCodes(codes []int) string {
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = strconv.Itoa(code)
+	}
+	return strings.Join(parts, "|")
 }
 
 // checkLine is one non-blank, non-comment line of a check block.
@@ -227,7 +253,7 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 	case CheckAll, CheckAny:
 		p.errorf(line, "write %q with a colon, then the alternatives on the lines below it, indented", word+":")
 		return nil
-	case CheckRequest, CheckLast:
+	case CheckRequest, CheckLast, CheckRetried:
 		if len(args) < 2 {
 			more := ""
 			if kind == CheckRequest {
@@ -250,20 +276,39 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 		}
 		c.Path = args[1]
 		c.Cmp, c.N = ">=", 1
-		if len(args) > 2 && strings.EqualFold(args[2], "with") {
-			if len(args) < 4 || !isToken(strings.TrimSuffix(args[3], ":")) {
-				p.errorf(line, "\"with\" needs a header name, like \"request PUT /accounts/42 with If-Match\"")
+		args = args[2:]
+		if len(args) > 0 && strings.EqualFold(args[0], "with") {
+			if len(args) < 2 || !isToken(strings.TrimSuffix(args[1], ":")) {
+				p.errorf(line, "\"with\" needs a header name, like \"%s PUT /accounts/42 with If-Match\"", kind)
 				return nil
 			}
-			c.With = strings.TrimSuffix(args[3], ":")
-			args = append(args[:2:2], args[4:]...)
+			c.With = strings.TrimSuffix(args[1], ":")
+			args = args[2:]
+			if len(args) > 0 && strings.EqualFold(args[0], etagWord) {
+				c.ETag, args = true, args[1:]
+			}
 		}
-		if kind == CheckLast && len(args) > 2 {
+		if len(args) > 0 && strings.EqualFold(args[0], answeredWord) {
+			if kind == CheckLast {
+				p.errorf(line, "last-request takes no %q; pair it with \"status CODE\", which looks at the last response", answeredWord)
+				return nil
+			}
+			if len(args) < 2 {
+				p.errorf(line, "%q needs a status code, like \"%s PUT /flights/AC789 answered 200\" or \"answered 200|204\"", answeredWord, kind)
+				return nil
+			}
+			codes, ok := p.codes(line, args[1])
+			if !ok {
+				return nil
+			}
+			c.Codes, args = codes, args[2:]
+		}
+		if kind == CheckLast && len(args) > 0 {
 			p.errorf(line, "last-request is about one request: write \"last-request %s %s\", optionally with \"with HEADER\", and no count", c.Method, c.Path)
 			return nil
 		}
-		if len(args) > 2 {
-			cmp, n, ok := p.count(line, "request", args[2:], false)
+		if len(args) > 0 {
+			cmp, n, ok := p.count(line, string(kind), args, false)
 			if !ok {
 				return nil
 			}
@@ -280,6 +325,13 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 		if newest && (base == "" || strings.ContainsAny(base, "*+")) {
 			p.errorf(line, "path %q: \"+\" stands for the newest member of a collection, as in \"/customers/+\"", path)
 			return nil
+		}
+		if b, every := strings.CutSuffix(path, everyNewMember); every && !newest {
+			if b == "" || strings.ContainsAny(b, "*+") {
+				p.errorf(line, "path %q: \"*\" stands for every new member of a collection, as in \"/customers/*\"", path)
+				return nil
+			}
+			base = b
 		}
 		if !p.checkPath(line, base, false) {
 			return nil
@@ -323,14 +375,11 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			p.errorf(line, "%s needs a status code, like \"%s 200\" or \"%s 200|204\"", kind, kind, kind)
 			return nil
 		}
-		for part := range strings.SplitSeq(strings.Join(args, ""), "|") {
-			code, err := strconv.Atoi(part)
-			if err != nil || code < 100 || code > 599 {
-				p.errorf(line, "%q is not a status code; status codes are numbers from 100 to 599 (several: 200|204)", part)
-				return nil
-			}
-			c.Codes = append(c.Codes, code)
+		codes, ok := p.codes(line, strings.Join(args, ""))
+		if !ok {
+			return nil
 		}
+		c.Codes = codes
 	case CheckHeader, CheckSent:
 		if len(args) != 1 {
 			p.errorf(line, "%s needs exactly one header name, like \"%s Location\"", c.Kind, c.Kind)
@@ -352,6 +401,20 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 		return nil
 	}
 	return c
+}
+
+// codes parses status codes separated by "|": 200|204.
+func (p *parser) codes(line int, s string) ([]int, bool) {
+	var out []int
+	for part := range strings.SplitSeq(s, "|") {
+		code, err := strconv.Atoi(part)
+		if err != nil || code < 100 || code > 599 {
+			p.errorf(line, "%q is not a status code; status codes are numbers from 100 to 599 (several: 200|204)", part)
+			return nil, false
+		}
+		out = append(out, code)
+	}
+	return out, true
 }
 
 // count parses "[>=|==] N" (a bare N means ">=" for request and "==" for
@@ -404,7 +467,7 @@ func (p *parser) checkPath(line int, path string, wildcard bool) bool {
 		if wildcard {
 			p.errorf(line, "path %q: \"*\" may only stand for the last segment, as in \"/customers/*\"", path)
 		} else {
-			p.errorf(line, "path %q: \"*\" is only allowed in request checks; name one resource here", path)
+			p.errorf(line, "path %q: \"*\" stands for members only at the end of a request or field check's path, as in \"/customers/*\"; name one resource here", path)
 		}
 		return false
 	}

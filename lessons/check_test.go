@@ -115,6 +115,23 @@ func TestCheckResultsSayWhatIsStillMissing(t *testing.T) {
 		{"header Allow", false, "a response carries the Allow header", "no response has carried Allow yet"},
 		{"replayed", true, "a response is replayed for a repeated Idempotency-Key", "1 replayed response"},
 		{"lost", true, "a response is lost on its way back", "1 lost response"},
+		{"request PUT /accounts/42 answered 200 >= 2", true, "at least 2 PUT requests to /accounts/42 answered 200", "2 PUT requests to /accounts/42 answered 200"},
+		{"request PUT /accounts/42 answered 201", false, "a PUT request to /accounts/42 answered 201", "the PUT requests to /accounts/42 were answered 200 ×2, not 201"},
+		{"request GET /accounts/42 answered 201|204", false, "a GET request to /accounts/42 answered 201 or 204", "the GET to /accounts/42 was answered 200, not 201 or 204"},
+		{"request POST /payments answered 201 == 2", true, "exactly 2 POST requests to /payments answered 201", "2 POST requests to /payments answered 201"},
+		{"request DELETE /x answered 204", false, "a DELETE request to /x answered 204", "no DELETE request to /x yet"},
+		{"retried POST /payments", true, "the client retries a POST to /payments on its own and gets the answer", "the client retried a POST to /payments and got the answer"},
+		{"retried POST /payments answered 404", false, "the client retries a POST to /payments on its own and gets 404",
+			"the client's retry of the POST to /payments was answered 201, not 404"},
+		{"retried PUT /accounts/42", false, "the client retries a PUT to /accounts/42 on its own and gets the answer",
+			"no answer to the PUT to /accounts/42 was lost, so the client had nothing to retry; reset the step to get this step's network back"},
+		{"retried DELETE /x", false, "the client retries a DELETE to /x on its own and gets the answer",
+			"the client did not retry the DELETE to /x: its retry policy does not resend a DELETE; reset the step to get this step's retry policy back"},
+		{"retried GET /accounts/42 == 2", false, "the client retries exactly 2 GETs to /accounts/42 on its own and gets the answers",
+			"no answer to the GET to /accounts/42 was lost, so the client had nothing to retry; reset the step to get this step's network back"},
+		{"retried POST /payments == 0", false, "the client does not retry a POST to /payments on its own",
+			"the client retried the POST to /payments on its own, so it heard an answer after all; reset the step to get this step's retry policy back"},
+		{"retried PUT /accounts/42 == 0", true, "the client does not retry a PUT to /accounts/42 on its own", "the client has not retried a PUT to /accounts/42"},
 		{"any:\n  status 200\n  saw-status 201", true, "one of: the last response is 200; or a response with status 201", "got 201 Created"},
 		{"any:\n  status 200\n  absent /flights/AA123", false, "one of: the last response is 200; or /flights/AA123 does not exist",
 			"the last response was 201 Created, expected 200; or /flights/AA123 still exists"},
@@ -227,7 +244,7 @@ func TestCheckStringRoundTrips(t *testing.T) {
 	gen = func(depth int) *rapid.Generator[*Check] {
 		return rapid.Custom(func(t *rapid.T) *Check {
 			kinds := []CheckKind{CheckRequest, CheckField, CheckExists, CheckAbsent, CheckMembers,
-				CheckStatus, CheckSawStatus, CheckHeader, CheckReplayed, CheckLost}
+				CheckStatus, CheckSawStatus, CheckHeader, CheckReplayed, CheckLost, CheckRetried, CheckLast}
 			if depth < 2 {
 				kinds = append(kinds, CheckAny, CheckAll)
 			}
@@ -235,15 +252,25 @@ func TestCheckStringRoundTrips(t *testing.T) {
 			switch c.Kind {
 			case CheckAny, CheckAll:
 				c.Sub = rapid.SliceOfN(gen(depth+1), 1, 3).Draw(t, "sub")
-			case CheckRequest:
+			case CheckRequest, CheckRetried, CheckLast:
 				c.Method, c.Path = methods.Draw(t, "method"), paths.Draw(t, "path")
 				if rapid.Bool().Draw(t, "wild") {
 					c.Path += "/*"
 				}
-				c.Cmp = rapid.SampledFrom([]string{">=", "=="}).Draw(t, "cmp")
-				c.N = rapid.IntRange(0, 1000).Draw(t, "n")
+				c.With = rapid.SampledFrom([]string{"", "If-Match", "Idempotency-Key"}).Draw(t, "with")
+				c.ETag = c.With != "" && rapid.Bool().Draw(t, "etag")
+				c.Cmp, c.N = ">=", 1
+				if c.Kind != CheckLast {
+					c.Codes = rapid.SliceOfN(rapid.IntRange(100, 599), 0, 2).Draw(t, "answered")
+					if len(c.Codes) == 0 {
+						c.Codes = nil
+					}
+					c.Cmp = rapid.SampledFrom([]string{">=", "=="}).Draw(t, "cmp")
+					c.N = rapid.IntRange(0, 1000).Draw(t, "n")
+				}
 			case CheckField:
 				c.Path, c.Name = paths.Draw(t, "path"), rapid.SampledFrom([]string{"balance", "status", "x"}).Draw(t, "name")
+				c.Path += rapid.SampledFrom([]string{"", newestMember, everyNewMember}).Draw(t, "member")
 				c.Value = rapid.SampledFrom([]string{"100", "133.10", `"on time"`, `{"a": [1, 2]}`, "null"}).Draw(t, "value")
 			case CheckExists, CheckAbsent:
 				c.Path = paths.Draw(t, "path")
@@ -330,5 +357,99 @@ func TestLastRequestLooksOnlyAtTheNewestRequest(t *testing.T) {
 	}
 	if got := c.String(); got != "last-request PUT /accounts/42 with If-Match\n" && got != "last-request PUT /accounts/42 with If-Match" {
 		t.Errorf("String() = %q", got)
+	}
+}
+
+// "with If-Match etag": a value of entity tags counts, "*" does not, since
+// it matches any version and so keeps no update from being lost.
+func TestWithETagRefusesAStar(t *testing.T) {
+	star := exchange(1, "PUT", "/accounts/42", 200)
+	star.Request.Header = http.Header{"If-Match": {"*"}}
+	tagged := exchange(2, "PUT", "/accounts/42", 200)
+	tagged.Request.Header = http.Header{"If-Match": {`W/"a", "v1"`}}
+	junk := exchange(1, "PUT", "/accounts/42", 400)
+	junk.Request.Header = http.Header{"if-match": {"v1"}}
+	last := compileTestCheck(t, "last-request PUT /accounts/42 with If-Match etag")
+	req := compileTestCheck(t, "request PUT /accounts/42 with if-match: etag")
+	for _, tc := range []struct {
+		name       string
+		events     []sim.Event
+		ok         bool
+		lastDetail string
+		reqDetail  string
+	}{
+		{"a star", []sim.Event{star}, false,
+			"your last PUT /accounts/42 carried If-Match as *, which matches any version and so guards nothing; send the ETag you read instead",
+			"the PUT to /accounts/42 carried if-match as *, which matches any version and so guards nothing; send the ETag you read instead"},
+		{"not a tag", []sim.Event{junk}, false,
+			"your last PUT /accounts/42 carried If-Match without an ETag in it; send the ETag you read, quotes included",
+			"the PUT to /accounts/42 carried if-match without an ETag in it; send the ETag you read, quotes included"},
+		{"a star, then tags", []sim.Event{star, tagged}, true,
+			"your last request was PUT /accounts/42 with an ETag in If-Match",
+			"1 PUT request to /accounts/42 with an ETag in if-match"},
+	} {
+		for i := range tc.events {
+			tc.events[i].Seq = uint64(i + 1)
+		}
+		w := &fakeWorld{events: tc.events}
+		if r := last.Evaluate(w, 0)[0]; r.OK != tc.ok || r.Detail != tc.lastDetail || r.Desc != "your last request is PUT /accounts/42 with an ETag in If-Match" {
+			t.Errorf("%s, last-request: %+v", tc.name, r)
+		}
+		if r := req.Evaluate(w, 0)[0]; r.OK != tc.ok || r.Detail != tc.reqDetail || r.Desc != "a PUT request to /accounts/42 with an ETag in if-match" {
+			t.Errorf("%s, request: %+v", tc.name, r)
+		}
+	}
+}
+
+// "field /customers/* …" holds only when every member created since the
+// step began has the field: a Bob before an Ann does not count as two Anns.
+func TestFieldOfEveryNewMember(t *testing.T) {
+	created := func(seq uint64, path string) sim.Event {
+		ev := exchange(seq, "POST", "/customers", 201)
+		ev.Changes = []sim.Change{{Path: path, After: []byte("{}")}}
+		return ev
+	}
+	w := &fakeWorld{
+		events: []sim.Event{created(1, "/customers/1"), created(2, "/customers/2"), created(3, "/customers/3")},
+		resources: map[string]string{
+			"/customers/1": `{"name":"Ann"}`, "/customers/2": `{"name":"Bob"}`, "/customers/3": `{"name":"Ann"}`,
+		},
+		members: map[string][]string{"/customers": {"/customers/1", "/customers/2", "/customers/3"}},
+	}
+	c := compileTestCheck(t, `field /customers/* name "Ann"`)
+	if got := c.String(); got != `field /customers/* name "Ann"` {
+		t.Errorf("String() = %q", got)
+	}
+	for _, tc := range []struct {
+		since  uint64
+		ok     bool
+		detail string
+	}{
+		{0, false, `/customers/2, created in this step: name is "Bob", expected "Ann"; reset the step to start over`},
+		{2, true, `1 new member: name "Ann"`},
+		{3, false, "no member of /customers created since this step began"},
+	} {
+		r := c.Evaluate(w, tc.since)[0]
+		if r.OK != tc.ok || r.Detail != tc.detail || r.Desc != `every new member of /customers has name "Ann"` {
+			t.Errorf("since %d: %+v", tc.since, r)
+		}
+	}
+}
+
+// Text holding a number and a number compare as numbers, so when they differ
+// it is the number that differs, not the kind: "age is "29", expected 30".
+func TestANumberInTextDiffersByItsValue(t *testing.T) {
+	w := &fakeWorld{resources: map[string]string{"/customers/1": `{"age":"29","name":"Joe"}`}}
+	for check, want := range map[string]string{
+		`field /customers/1 age 30`:       `age is "29", expected 30`,
+		`field /customers/1 age "30"`:     `age is "29", expected "30"`,
+		`field /customers/1 age true`:     `age is the text "29", expected the boolean true`,
+		`field /customers/1 name 7`:       `name is the text "Joe", expected the number 7`,
+		`field /customers/1 age "29 "`:    `age is "29"`,
+		`field /customers/1 age "thirty"`: `age is "29", expected "thirty"`,
+	} {
+		if r := compileTestCheck(t, check).Evaluate(w, 0)[0]; r.Detail != want {
+			t.Errorf("%s: %q, want %q", check, r.Detail, want)
+		}
 	}
 }

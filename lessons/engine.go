@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/sim"
@@ -233,8 +235,30 @@ func (e *Engine) setup(st *Step) {
 	t := newTally(e.srv.LastSeq(), nil)
 	for _, line := range st.Setup {
 		t.ingest(e.srv)
-		sendText(context.Background(), c, resolveLive(line, e.srv, t))
+		rl, err := request.Parse(resolveLive(line, e.srv, t))
+		if err != nil || needless(e.srv, rl) {
+			continue
+		}
+		send(context.Background(), c, rl)
 	}
+}
+
+// needless reports whether a setup request has nothing to do on the server
+// as it is: a create-only request (If-None-Match: *) whose target exists, or
+// a DELETE whose target is gone. Setups use both to make a state hold
+// "whatever came before"; sent anyway, the server would refuse them (412,
+// 404) without changing anything, and the log would show a failure that
+// the learner did not cause — on every visit after they had done the work
+// themselves.
+func needless(w World, rl request.Line) bool {
+	_, _, exists := w.Resource(targetPath(rl.Target))
+	switch {
+	case strings.TrimSpace(rl.Header.Get("If-None-Match")) == "*":
+		return exists
+	case rl.Method == http.MethodDelete:
+		return !exists
+	}
+	return false
 }
 
 // sendText parses a request line and sends it; a line that does not parse
@@ -424,6 +448,40 @@ func (e *Engine) Solution() []string {
 		out[i] = resolveLive(line, e.srv, e.tally)
 	}
 	return out
+}
+
+// SolutionNext is the index in Solution of the first line the step still
+// needs: after the learner's newest requests in this step were those of the
+// solution's first lines (method and path, in order, each as often as its
+// count), the line after them. It is 0 when they were not, when the whole
+// solution was sent and the step still waits (the solution from the start
+// again), and when the step is passed.
+func (e *Engine) SolutionNext() int {
+	st := e.Step()
+	if st == nil || len(st.Solution) < 2 || e.StepPassed(e.si) {
+		return 0
+	}
+	e.tally.ingest(e.srv)
+	recent := e.tally.recent
+	for k := len(st.Solution) - 1; k > 0; k-- {
+		var want []string
+		for _, line := range st.Solution[:k] {
+			rl, err := request.Parse(resolveLive(line, e.srv, e.tally))
+			if err != nil {
+				return 0
+			}
+			for range max(rl.Repeat, 1) {
+				want = append(want, rl.Method+" "+targetPath(rl.Target))
+			}
+			if len(want) > len(recent) {
+				break
+			}
+		}
+		if len(want) <= len(recent) && slices.Equal(recent[len(recent)-len(want):], want) {
+			return k
+		}
+	}
+	return 0
 }
 
 // SolutionNotYet says why the solution is not offered yet, or "" when it is.

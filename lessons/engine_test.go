@@ -440,3 +440,116 @@ func TestTheExplanationSaysWhatThisLearnerSaw(t *testing.T) {
 		}
 	}
 }
+
+// TestSolutionNextIsTheRequestTheStepStillNeeds: a solution of several
+// requests is offered from the first one the learner has not just sent, in
+// order: after GET, the PUT; after GET and a PUT that failed, the GET again
+// (read again on 412); after one of two same PUTs, the second.
+func TestSolutionNextIsTheRequestTheStepStillNeeds(t *testing.T) {
+	l, err := Parse("t.md", []byte("---\nid: t\ntitle: T\nfixture: bank\n---\n"+
+		"## Step: Read then write\nDo.\n```check\nrequest GET /accounts/42\nlast-request PUT /accounts/42\nfield /accounts/42 balance 70\n```\n"+
+		"```solution\nGET /accounts/42\nPUT /accounts/42 {\"balance\":70}\n```\n"+
+		"## Step: Twice, then once more\nDo.\n```check\nrequest PUT /accounts/42 >= 3\nfield /accounts/42 balance 5\n```\n"+
+		"```solution\nPUT /accounts/42 {\"balance\":1}\nPUT /accounts/42 {\"balance\":1}\nPUT /accounts/42 {\"balance\":5}\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sim.New(sim.Options{})
+	e := NewEngine([]*Lesson{l}, srv, nil)
+	c := srv.Client(sim.SourceComposer)
+	next := func(want int, after string) {
+		t.Helper()
+		if got := e.SolutionNext(); got != want {
+			t.Errorf("after %s: SolutionNext = %d (%q), want %d", after, got, e.Solution()[got], want)
+		}
+	}
+	next(0, "nothing")
+	put(t, c, `GET /accounts/42`)
+	next(1, "GET")
+	put(t, c, `PUT /accounts/42 {"balance":60}`)
+	next(0, "GET, a wrong PUT")
+	put(t, c, `GET /accounts/42?fresh=1`)
+	next(1, "GET, a wrong PUT, GET")
+	put(t, c, `GET /flights/AA123`)
+	next(0, "… then another resource")
+	put(t, c, `GET /accounts/42`)
+	put(t, c, `PUT /accounts/42 {"balance":70}`)
+	if !e.Observe().Passed {
+		t.Fatal("the solution did not pass")
+	}
+	next(0, "the step passed")
+
+	e.Next()
+	next(0, "nothing")
+	put(t, c, `PUT /accounts/42 {"balance":1}`)
+	next(1, "one PUT")
+	put(t, c, `PUT /accounts/42 {"balance":1}`)
+	next(2, "two PUTs")
+	put(t, c, `PUT /accounts/42 {"balance":2}`)
+	next(2, "three PUTs, the last wrong")
+	put(t, c, `PUT /accounts/42 {"balance":1} x20`)
+	next(2, "more PUTs than the tally keeps")
+}
+
+// TestASetupWithNothingToDoSendsNothing: setups that make a state hold
+// "whatever came before" — create Joe only if absent, remove a flight if
+// there — send nothing when it already holds, so the log never shows the
+// lesson failing (a 412, a 404): not after the learner did the work, not
+// when the lesson is resumed. A learner who skipped gets Joe created.
+func TestASetupWithNothingToDoSendsNothing(t *testing.T) {
+	l, err := Parse("t.md", []byte("---\nid: t\ntitle: T\nfixture: all\n---\n"+
+		"## Step: Create Joe\nDo.\n```check\nrequest POST /customers\n```\n```solution\nPOST /customers {\"name\":\"Joe\"}\n```\n"+
+		"## Step: Read Joe\nDo.\n```setup\nPUT /customers/1 {\"name\":\"Joe\"} -H 'If-None-Match: *'\nDELETE /flights/ZZ999\n```\n"+
+		"```check\nrequest GET /customers/1\n```\n```solution\nGET /customers/1\n```\n"+
+		"## Step: Read him again\nDo.\n```setup\nPUT /customers/1 {\"name\":\"Joe\"} -H 'If-None-Match: *'\n```\n"+
+		"```check\nrequest GET /customers/1\n```\n```solution\nGET /customers/1\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lessonStatuses := func(srv *sim.Server, since uint64) []int {
+		var out []int
+		for _, ev := range srv.EventsSince(since) {
+			if ev.Kind == sim.KindExchange && ev.Source == sim.SourceLesson {
+				out = append(out, ev.Response.Status)
+			}
+		}
+		return out
+	}
+
+	// The learner does the work; then resumes the lesson.
+	p := &Progress{}
+	srv := sim.New(sim.Options{})
+	e := NewEngine([]*Lesson{l}, srv, p)
+	c := srv.Client(sim.SourceComposer)
+	for range l.Steps {
+		sendSolution(e, c)
+		if !e.Observe().Passed {
+			t.Fatalf("step %d: its solution did not pass", e.StepIndex()+1)
+		}
+		e.Next()
+	}
+	if got := lessonStatuses(srv, 0); len(got) != 0 {
+		t.Errorf("after the learner created Joe, the setups sent requests answered %v", got)
+	}
+	resumed := &Progress{}
+	must(t, resumed.MarkPassed(l.ID, 0))
+	must(t, resumed.MarkPassed(l.ID, 1))
+	srv = sim.New(sim.Options{})
+	if e := NewEngine([]*Lesson{l}, srv, resumed); e.StepIndex() != 2 {
+		t.Fatalf("resumed at step %d, want 3", e.StepIndex()+1)
+	}
+	for _, st := range lessonStatuses(srv, 0) {
+		if st >= 400 {
+			t.Errorf("resuming the lesson logged lesson exchanges answered %v", lessonStatuses(srv, 0))
+			break
+		}
+	}
+
+	// A learner who skips the first step gets Joe from the setup.
+	srv = sim.New(sim.Options{})
+	e = NewEngine([]*Lesson{l}, srv, nil)
+	e.Next()
+	if got := lessonStatuses(srv, 0); !slices.Equal(got, []int{201}) {
+		t.Errorf("skipping to step 2, the setup's exchanges were answered %v, want one 201 (Joe created)", got)
+	}
+}

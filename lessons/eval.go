@@ -67,31 +67,50 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen     uint64            // newest event ingested
-	requests map[string]int    // "METHOD /path" → exchanges that reached the server
-	with     map[string]int    // "METHOD /path\x00header" → those that carried a header a check names
-	track    []string          // the header names (lower case) that "request … with" checks name
-	statuses map[int]int       // status → responses
-	headers  map[string]bool   // response header names, lower case
-	sent     map[string]bool   // request header names, lower case
-	created  map[string]uint64 // resources created since the step began (and still there) → event
-	last     int               // status of the newest response
-	lastReq  string            // "METHOD /path" of the newest request that reached the server
-	lastSent []string          // the header names (lower case) that request carried
-	location string            // the newest Location header
-	replayed int
-	lost     int
-	acted    bool // an exchange the lesson did not send reached the server or the network
+	seen       uint64               // newest event ingested
+	reqs       map[*Check]*reqTally // what each request and retried check counts
+	statuses   map[int]int          // status → responses
+	headers    map[string]bool      // response header names, lower case
+	sent       map[string]bool      // request header names, lower case
+	created    map[string]uint64    // resources created since the step began (and still there) → event
+	last       int                  // status of the newest response
+	lastReq    string               // "METHOD /path" of the newest request that reached the server
+	lastHeader map[string][]string  // that request's header
+	recent     []string             // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
+	location   string               // the newest Location header
+	replayed   int
+	lost       int
+	acted      bool // an exchange the lesson did not send reached the server or the network
+}
+
+// The stages a request passes on its way to counting for a request or
+// retried check; a check says what is missing by the first stage no request
+// passed.
+const (
+	stageTarget   = iota // the method and path match, and the server answered
+	stageHeader          // it carried the header the check names
+	stageValue           // the header held entity tags, if the check asks for them
+	stageRetry           // retried: the client resent it on its own and heard the answer
+	stageAnswered        // it was answered with one of the check's codes
+	stages
+)
+
+// reqTally is what one request or retried check has counted.
+type reqTally struct {
+	passed  [stages]int // requests that passed each stage
+	failed  int         // requests to the target that lost their answer or never arrived: something to retry
+	star    bool        // a request carried the header as "*" where entity tags were asked for
+	answers map[int]int // the statuses of those that passed every stage before stageAnswered
 }
 
 // newTally starts counting after event since, for the checks in c (nil for
-// no "with" qualifiers).
+// none: live values need no request counts).
 func newTally(since uint64, c *Check) *tally {
-	t := &tally{seen: since, requests: map[string]int{}, with: map[string]int{}, statuses: map[int]int{},
+	t := &tally{seen: since, reqs: map[*Check]*reqTally{}, statuses: map[int]int{},
 		headers: map[string]bool{}, sent: map[string]bool{}, created: map[string]uint64{}}
 	c.walk(func(c *Check) {
-		if c.Kind == CheckRequest && c.With != "" && !slices.Contains(t.track, strings.ToLower(c.With)) {
-			t.track = append(t.track, strings.ToLower(c.With))
+		if c.Kind == CheckRequest || c.Kind == CheckRetried {
+			t.reqs[c] = &reqTally{answers: map[int]int{}}
 		}
 	})
 	return t
@@ -149,15 +168,12 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Replayed {
 		t.replayed++
 	}
+	path := targetPath(ev.Request.Target)
+	for c, rt := range t.reqs {
+		rt.add(c, ev, path)
+	}
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return // never reached the server
-	}
-	key := ev.Request.Method + " " + targetPath(ev.Request.Target)
-	t.requests[key]++
-	for _, h := range t.track {
-		if headerIn(ev.Request.Header, h) {
-			t.with[key+"\x00"+h]++
-		}
 	}
 	t.statuses[ev.Response.Status]++
 	t.last = ev.Response.Status
@@ -167,21 +183,71 @@ func (t *tally) add(ev sim.Event) {
 	if loc := ev.Response.Header.Get("Location"); loc != "" {
 		t.location = loc
 	}
-	t.lastReq, t.lastSent = key, t.lastSent[:0]
+	key := ev.Request.Method + " " + path
+	if len(t.recent) == keepRecent {
+		t.recent = append(t.recent[:0], t.recent[1:]...)
+	}
+	t.recent = append(t.recent, key)
+	t.lastReq, t.lastHeader = key, ev.Request.Header
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
-		t.lastSent = append(t.lastSent, strings.ToLower(name))
 	}
 }
 
-// headerIn reports whether h has a field named name (lower case), in any case.
-func headerIn(h map[string][]string, name string) bool {
-	for k := range h {
-		if strings.ToLower(k) == name {
-			return true
+// keepRecent is how many of the newest requests a tally keeps in order:
+// enough for the solutions a step has (a few lines), at a cost per event
+// that does not grow with the step.
+const keepRecent = 16
+
+// add counts ev, an exchange to path, for the request or retried check c.
+func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
+	if ev.Request.Method != c.Method || !matchPath(c.Path, path) {
+		return
+	}
+	reached := ev.Fault != sim.FaultDropped && ev.Response.Status != 0
+	if !reached || ev.Fault == sim.FaultLostResponse {
+		rt.failed++
+	}
+	if !reached {
+		return
+	}
+	rt.passed[stageTarget]++
+	if c.With != "" {
+		v, ok := headerValue(ev.Request.Header, c.With)
+		if !ok {
+			return
+		}
+		rt.passed[stageHeader]++
+		if c.ETag && !sim.HoldsETags(v) {
+			rt.star = rt.star || strings.TrimSpace(v) == "*"
+			return
+		}
+	} else {
+		rt.passed[stageHeader]++
+	}
+	rt.passed[stageValue]++
+	if c.Kind == CheckRetried && (ev.Attempt < 2 || ev.Fault == sim.FaultLostResponse) {
+		return
+	}
+	rt.passed[stageRetry]++
+	rt.answers[ev.Response.Status]++
+	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) {
+		return
+	}
+	rt.passed[stageAnswered]++
+}
+
+// headerValue is the header field name of h, in any case, its lines joined
+// by commas; ok is false when h has no such field.
+func headerValue(h map[string][]string, name string) (string, bool) {
+	var vs []string
+	found := false
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			vs, found = append(vs, v...), true
 		}
 	}
-	return false
+	return strings.Join(vs, ", "), found
 }
 
 // newMembers lists the members of collection created since the step began
@@ -224,27 +290,6 @@ func matchPath(pattern, path string) bool {
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
-// count counts the requests with this method to paths matching pattern;
-// with, when not empty, counts only those that carried that header.
-func (t *tally) count(method, pattern, with string) int {
-	counts, suffix := t.requests, ""
-	if with != "" {
-		counts, suffix = t.with, "\x00"+strings.ToLower(with)
-	}
-	if !strings.HasSuffix(pattern, "*") {
-		return counts[method+" "+pattern+suffix]
-	}
-	n := 0
-	for k, v := range counts {
-		k, ok := strings.CutSuffix(k, suffix)
-		m, p, _ := strings.Cut(k, " ")
-		if ok && m == method && !strings.Contains(p, "\x00") && matchPath(pattern, p) {
-			n += v
-		}
-	}
-	return n
-}
-
 // hiddenGoal is what the checklist shows for a hidden check that does not
 // hold yet: the learner is to find the outcome out, not read it here.
 const hiddenGoal = "see what the server does"
@@ -271,7 +316,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 	switch c.Kind {
 	case CheckAll, CheckAny:
 		return c.evalGroup(w, t)
-	case CheckRequest:
+	case CheckRequest, CheckRetried:
 		return c.evalRequest(t)
 	case CheckLast:
 		return c.evalLast(t)
@@ -330,7 +375,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if len(t.statuses) == 0 {
 			r.Detail = "no response yet since this step began"
 		} else {
-			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), t.statusSummary())
+			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), statusSummary(t.statuses))
 		}
 		return r
 	case CheckHeader:
@@ -400,60 +445,135 @@ func (c *Check) evalGroup(w World, t *tally) CheckResult {
 	return r
 }
 
-func (c *Check) evalRequest(t *tally) CheckResult {
-	n := t.count(c.Method, c.Path, c.With)
+// target names what a request or retried check counts: "/accounts/42 with
+// If-Match", "a member of /customers".
+func (c *Check) target() string {
 	target := c.Path
 	if strings.HasSuffix(target, "/*") {
 		target = "a member of " + strings.TrimSuffix(target, "/*")
 	}
-	if c.With != "" {
-		target += " with " + c.With
+	return target + c.withWords()
+}
+
+// withWords is " with If-Match", " with an ETag in If-Match", or nothing.
+func (c *Check) withWords() string {
+	switch {
+	case c.With == "":
+		return ""
+	case c.ETag:
+		return " with an ETag in " + c.With
+	}
+	return " with " + c.With
+}
+
+func (c *Check) evalRequest(t *tally) CheckResult {
+	rt := t.reqs[c]
+	if rt == nil {
+		rt = &reqTally{} // not counted for: see newTally
+	}
+	n := rt.passed[stageAnswered]
+	target := c.target()
+	noun := c.Method + " request"
+	answered := ""
+	if len(c.Codes) > 0 {
+		answered = " answered " + codeList(c.Codes, "or")
 	}
 	var r CheckResult
 	switch {
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
+		r.Desc = fmt.Sprintf("the client does not retry %s %s to %s on its own", article(c.Method), c.Method, target)
+	case c.Kind == CheckRetried && c.Cmp == "==":
+		r.Desc = fmt.Sprintf("the client retries exactly %s to %s on its own", plural(c.N, c.Method), target)
+	case c.Kind == CheckRetried && c.N == 1:
+		r.Desc = fmt.Sprintf("the client retries %s %s to %s on its own", article(c.Method), c.Method, target)
+	case c.Kind == CheckRetried:
+		r.Desc = fmt.Sprintf("the client retries at least %s to %s on its own", plural(c.N, c.Method), target)
 	case c.Cmp == "==":
-		r.Desc = fmt.Sprintf("exactly %s to %s", plural(c.N, c.Method+" request"), target)
-		r.OK = n == c.N
+		r.Desc = fmt.Sprintf("exactly %s to %s%s", plural(c.N, noun), target, answered)
 	case c.N == 1:
-		r.Desc = fmt.Sprintf("%s %s request to %s", article(c.Method), c.Method, target)
-		r.OK = n >= 1
+		r.Desc = fmt.Sprintf("%s %s to %s%s", article(c.Method), noun, target, answered)
 	default:
-		r.Desc = fmt.Sprintf("at least %s to %s", plural(c.N, c.Method+" request"), target)
-		r.OK = n >= c.N
+		r.Desc = fmt.Sprintf("at least %s to %s%s", plural(c.N, noun), target, answered)
 	}
+	if c.Kind == CheckRetried && c.N > 0 {
+		switch {
+		case answered == "" && c.N == 1:
+			answered = " and gets the answer"
+		case answered == "":
+			answered = " and gets the answers"
+		default:
+			answered = " and gets" + strings.TrimPrefix(answered, " answered")
+		}
+		r.Desc += answered
+	}
+	r.OK = n == c.N || c.Cmp == ">=" && n >= c.N
+	what := fmt.Sprintf("the %s to %s", c.Method, strings.TrimSuffix(target, c.withWords()))
 	switch {
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0 && r.OK:
+		r.Detail = fmt.Sprintf("the client has not retried %s %s to %s", article(c.Method), c.Method, target)
+	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
+		r.Detail = fmt.Sprintf("the client retried %s on its own, so it heard an answer after all; reset the step to get this step's retry policy back", what)
+	case r.OK && c.Kind == CheckRetried && n == 1:
+		r.Detail = fmt.Sprintf("the client retried %s %s to %s and got the answer", article(c.Method), c.Method, target)
+	case r.OK && c.Kind == CheckRetried:
+		r.Detail = fmt.Sprintf("the client retried %s to %s and got the answers", plural(n, c.Method), target)
 	case r.OK:
-		r.Detail = fmt.Sprintf("%s to %s", plural(n, c.Method+" request"), target)
+		r.Detail = fmt.Sprintf("%s to %s%s", plural(n, noun), target, answered)
 	case c.Cmp == "==" && n > c.N:
-		r.Detail = fmt.Sprintf("%s to %s, expected exactly %d; reset the step to try again", plural(n, c.Method+" request"), target, c.N)
-	case n == 0 && c.With != "" && t.count(c.Method, c.Path, "") > 0:
-		r.Detail = fmt.Sprintf("the %s to %s did not carry %s; add it with -H '%s: …'", c.Method, strings.TrimSuffix(target, " with "+c.With), c.With, c.With)
+		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; reset the step to try again", plural(n, noun), target, answered, c.N)
+	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
+		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, strings.TrimSuffix(target, c.withWords()))
+	case rt.passed[stageHeader] == 0 && rt.passed[stageTarget] > 0:
+		r.Detail = fmt.Sprintf("%s did not carry %s; add it with -H '%s: …'", what, c.With, c.With)
+	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
+		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star))
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
+		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get this step's network back", what)
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
+		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; reset the step to get this step's retry policy back", what, article(c.Method), c.Method)
+	case n == 0 && len(c.Codes) > 0:
+		subject, verb := what, "was"
+		if rt.passed[stageRetry] > 1 {
+			subject, verb = fmt.Sprintf("the %s requests to %s", c.Method, strings.TrimSuffix(target, c.withWords())), "were"
+		}
+		if c.Kind == CheckRetried {
+			subject = "the client's " + map[string]string{"was": "retry", "were": "retries"}[verb] + " of " + what
+		}
+		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers), codeList(c.Codes, "or"))
 	case n == 0 && c.N == 1:
-		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, target)
+		r.Detail = fmt.Sprintf("no %s request to %s%s yet", c.Method, target, answered)
 	default:
-		r.Detail = fmt.Sprintf("%d of %d %s requests to %s so far", n, c.N, c.Method, target)
+		r.Detail = fmt.Sprintf("%d of %d %s requests to %s%s so far", n, c.N, c.Method, target, answered)
 	}
 	return r
 }
 
+// noETag says what is wrong with a header that was to hold entity tags.
+func noETag(star bool) string {
+	if star {
+		return "as *, which matches any version and so guards nothing; send the ETag you read instead"
+	}
+	return "without an ETag in it; send the ETag you read, quotes included"
+}
+
 // evalLast: the newest request of the step was METHOD PATH, carrying the
-// header if the check names one; earlier requests do not count.
+// header (with entity tags, if asked) if the check names one; earlier
+// requests do not count.
 func (c *Check) evalLast(t *tally) CheckResult {
 	want := c.Method + " " + c.Path
-	r := CheckResult{Desc: "your last request is " + want}
-	if c.With != "" {
-		r.Desc += " with " + c.With
-	}
+	r := CheckResult{Desc: "your last request is " + want + c.withWords()}
 	m, p, _ := strings.Cut(t.lastReq, " ")
 	same := m == c.Method && (p == c.Path || strings.HasSuffix(c.Path, "*") && matchPath(c.Path, p))
-	carried := c.With == "" || slices.Contains(t.lastSent, strings.ToLower(c.With))
+	v, carried := headerValue(t.lastHeader, c.With)
 	switch {
 	case t.lastReq == "":
 		r.Detail = "no request yet since this step began"
 	case !same:
 		r.Detail = fmt.Sprintf("your last request was %s, expected %s", t.lastReq, want)
-	case !carried:
+	case c.With != "" && !carried:
 		r.Detail = fmt.Sprintf("your last %s did not carry %s; add it with -H '%s: …'", want, c.With, c.With)
+	case c.ETag && !sim.HoldsETags(v):
+		r.Detail = fmt.Sprintf("your last %s carried %s %s", want, c.With, noETag(strings.TrimSpace(v) == "*"))
 	default:
 		r.OK = true
 		r.Detail = "your last request was " + r.Desc[len("your last request is "):]
@@ -483,52 +603,82 @@ func (c *Check) evalNew(w World, t *tally) CheckResult {
 }
 
 func (c *Check) evalField(w World, t *tally) CheckResult {
-	path := c.Path
-	shownPath := path
-	if base, ok := strings.CutSuffix(path, newestMember); ok {
-		shownPath = "the new member of " + base
+	if base, ok := strings.CutSuffix(c.Path, everyNewMember); ok {
+		// Every member created since the step began; the first one that
+		// differs says how.
+		r := CheckResult{Desc: fmt.Sprintf("every new member of %s has %s %s", base, c.Name, c.Value)}
 		ms := t.newMembers(w, base)
 		if len(ms) == 0 {
-			return CheckResult{Desc: fmt.Sprintf("%s has %s %s", shownPath, c.Name, c.Value),
-				Detail: "no member of " + base + " created since this step began"}
+			r.Detail = "no member of " + base + " created since this step began"
+			return r
+		}
+		for _, m := range ms {
+			if ok, detail := c.fieldOf(w, m); !ok {
+				r.Detail = m + ", created in this step: " + detail + "; reset the step to start over"
+				return r
+			}
+		}
+		r.OK = true
+		r.Detail = fmt.Sprintf("%s: %s %s", plural(len(ms), "new member"), c.Name, c.Value)
+		return r
+	}
+	path := c.Path
+	r := CheckResult{Desc: fmt.Sprintf("%s %s is %s", path, c.Name, c.Value)}
+	if base, ok := strings.CutSuffix(path, newestMember); ok {
+		r.Desc = fmt.Sprintf("the new member of %s has %s %s", base, c.Name, c.Value)
+		ms := t.newMembers(w, base)
+		if len(ms) == 0 {
+			r.Detail = "no member of " + base + " created since this step began"
+			return r
 		}
 		path = ms[len(ms)-1]
 	}
-	r := CheckResult{Desc: fmt.Sprintf("%s %s is %s", shownPath, c.Name, c.Value)}
-	if shownPath != path {
-		r.Desc = fmt.Sprintf("%s has %s %s", shownPath, c.Name, c.Value)
-	}
+	r.OK, r.Detail = c.fieldOf(w, path)
+	return r
+}
+
+// fieldOf compares the field of the resource at path with the check's value,
+// and says what it found.
+func (c *Check) fieldOf(w World, path string) (bool, string) {
 	body, _, ok := w.Resource(path)
 	if !ok {
-		r.Detail = path + " does not exist"
-		return r
+		return false, path + " does not exist"
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		r.Detail = path + " is not a JSON object"
-		return r
+		return false, path + " is not a JSON object"
 	}
 	raw, ok := fields[c.Name]
 	if !ok {
-		r.Detail = fmt.Sprintf("%s has no field %s", path, c.Name)
-		return r
+		return false, fmt.Sprintf("%s has no field %s", path, c.Name)
 	}
 	got, err := decodeJSON(raw)
 	if err != nil {
-		r.Detail = fmt.Sprintf("%s is not valid JSON", c.Name)
-		return r
+		return false, fmt.Sprintf("%s is not valid JSON", c.Name)
 	}
 	shown := compactJSON(raw)
-	r.OK = looseEqual(got, c.want)
 	switch {
-	case r.OK:
-		r.Detail = fmt.Sprintf("%s is %s", c.Name, shown)
-	case jsonKind(got) != jsonKind(c.want):
-		r.Detail = fmt.Sprintf("%s is %s %s, expected %s %s", c.Name, jsonKind(got), shown, jsonKind(c.want), c.Value)
-	default:
-		r.Detail = fmt.Sprintf("%s is %s, expected %s", c.Name, shown, c.Value)
+	case looseEqual(got, c.want):
+		return true, fmt.Sprintf("%s is %s", c.Name, shown)
+	case jsonKind(got) != jsonKind(c.want) && !(numeric(got) && numeric(c.want)):
+		return false, fmt.Sprintf("%s is %s %s, expected %s %s", c.Name, jsonKind(got), shown, jsonKind(c.want), c.Value)
 	}
-	return r
+	// Text holding a number and a number compare as numbers: their kind is
+	// not what differs.
+	return false, fmt.Sprintf("%s is %s, expected %s", c.Name, shown, c.Value)
+}
+
+// numeric reports whether v is a number, or text holding one ("30"), which
+// looseEqual compares as a number.
+func numeric(v any) bool {
+	switch v := v.(type) {
+	case json.Number:
+		return true
+	case string:
+		_, ok := new(big.Rat).SetString(strings.TrimSpace(v))
+		return ok
+	}
+	return false
 }
 
 // looseEqual is jsonEqual, except that a number and a string holding the
@@ -620,16 +770,17 @@ func compactJSON(raw []byte) string {
 	return s
 }
 
-func (t *tally) statusSummary() string {
-	codes := make([]int, 0, len(t.statuses))
-	for code := range t.statuses {
+// statusSummary lists counted statuses: "200 ×3, 201".
+func statusSummary(statuses map[int]int) string {
+	codes := make([]int, 0, len(statuses))
+	for code := range statuses {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
 	parts := make([]string, len(codes))
 	for i, code := range codes {
 		parts[i] = strconv.Itoa(code)
-		if n := t.statuses[code]; n > 1 {
+		if n := statuses[code]; n > 1 {
 			parts[i] += fmt.Sprintf(" ×%d", n)
 		}
 	}

@@ -23,6 +23,13 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("---\n---\n## Step:\n```check\nany:\n  any:\n```\n"))
 	f.Add([]byte("````\n```check\n````\n## Quiz: q\n```quiz\n- [x] a |\n  b\n"))
+	for _, check := range []string{
+		"retried PUT /accounts/42", "retried DELETE /flights/* answered 404|204 == 2", "retried POST /p with Idempotency-Key answered",
+		"request PUT /a answered 200 >= 3", "request PUT /a with If-Match etag answered 2OO", "last-request PUT /a with If-Match etag",
+		"last-request PUT /a answered 200", "request PUT /a with etag", "field /customers/* name \"Ann\"", "field /*/* x 1", "field /+/* x 1",
+	} {
+		f.Add([]byte("---\nid: a\ntitle: A\nfixture: bank\n---\n## Step: s\nDo it.\n```check\n" + check + "\n```\n```solution\nGET /a\n```\n"))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse("fuzz.md", data)
 		if l == nil {

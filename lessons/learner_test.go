@@ -245,3 +245,275 @@ func TestThePostCreateIntroDoesNotSayACustomerCannotBePut(t *testing.T) {
 		}
 	}
 }
+
+// stepPasses reports whether the learner's requests pass the step the
+// engine is at, after the learner switched the client's retry policy to
+// policy ("" leaves the step's), and says why not.
+func stepPasses(t *testing.T, e *Engine, c *sim.Client, policy sim.RetryPolicy, lines ...string) (bool, string) {
+	t.Helper()
+	if policy != "" {
+		c.SetRetry(policy)
+	}
+	for _, line := range lines {
+		put(t, c, line)
+	}
+	s := e.Observe()
+	return s.Passed, resultsText(s)
+}
+
+// TestARetryStepNeedsTheClientsOwnRetry: a learner who switches retries off
+// in a step about the client retrying, and then gets no answer (or resends
+// by hand), must not pass with an explanation of a retry that never was.
+// The step's own policy passes, and the checklist says how to get it back.
+func TestARetryStepNeedsTheClientsOwnRetry(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	e, c := learnerAt(t, "network-failures", 1, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, put100); ok {
+		t.Fatal("a PUT whose answer was lost, never retried, passes the retry step")
+	}
+	if ok, _ := stepPasses(t, e, c, "", put100); ok {
+		t.Fatal("a PUT resent by hand passes the retry step")
+	}
+	var detail string
+	for _, r := range e.Observe().Results {
+		if strings.HasPrefix(r.Desc, "the client retries") {
+			detail = r.Detail
+		}
+	}
+	if !strings.Contains(detail, "did not retry") || !strings.Contains(detail, "reset the step") {
+		t.Errorf("the checklist does not say the client must retry: %q", detail)
+	}
+	e, c = learnerAt(t, "network-failures", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", put100); !ok {
+		t.Errorf("the PUT under the step's retry policy does not pass:%s", why)
+	}
+
+	// The browser step: two POSTs by hand are not one POST the browser sent twice.
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, interest, interest); ok {
+		t.Error("two interest POSTs sent by hand pass the step where the browser retries one")
+	}
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", interest); !ok {
+		t.Errorf("one interest POST under the browser policy does not pass:%s", why)
+	}
+}
+
+// TestRemovingTheMistakenFlightNeedsTheRetryItsExplanationTells: the final
+// challenge's DELETE step explains a retry that got 404; with retries off,
+// the lost DELETE alone must not pass.
+func TestRemovingTheMistakenFlightNeedsTheRetryItsExplanationTells(t *testing.T) {
+	e, c := learnerAt(t, "final-challenge", 4, nil)
+	if ok, _ := stepPasses(t, e, c, sim.RetryNone, `DELETE /flights/UA456`); ok {
+		t.Fatal("a DELETE whose answer was lost, never retried, passes the step")
+	}
+	if ok, _ := stepPasses(t, e, c, "", `DELETE /flights/UA456`); ok {
+		t.Fatal("a DELETE resent by hand passes the step that explains the client's retry")
+	}
+	e, c = learnerAt(t, "final-challenge", 4, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/UA456`); !ok {
+		t.Fatalf("the DELETE under the step's retry policy does not pass:%s", why)
+	}
+	if ex := e.Explain(); !strings.Contains(ex, "404") {
+		t.Errorf("the explanation does not name the retry's 404:\n%s", ex)
+	}
+}
+
+// TestAKeyedPaymentResentByHandIsNotTheClientsRetry: with retries off, a
+// keyed payment sent twice by hand is replayed, but its answer is lost
+// again; the steps that explain the client retrying on its own, and knowing
+// the payment went through, must not pass.
+func TestAKeyedPaymentResentByHandIsNotTheClientsRetry(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		pay    string
+	}{
+		{"idempotency-keys", 3, `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts"} -H 'Idempotency-Key: "alerts-joe"'`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, sim.RetryNone, tc.pay, tc.pay); ok {
+			t.Errorf("%s: a keyed payment resent by hand, its answers lost, passes", tc.lesson)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.pay); !ok {
+			t.Errorf("%s: a keyed payment under the step's retry policy does not pass:%s", tc.lesson, why)
+		}
+	}
+}
+
+// TestTwoDifferentCustomersAreNotAnnTwice: lesson 6's POST step explains
+// that the same POST registered Ann twice; a Bob and then one Ann must not
+// pass it, while two Anns still do.
+func TestTwoDifferentCustomersAreNotAnnTwice(t *testing.T) {
+	e, c := learnerAt(t, "safe-vs-idempotent", 3, nil)
+	if ok, _ := stepPasses(t, e, c, "", `POST /customers {"name":"Bob","city":"toronto"}`, `POST /customers {"name":"Ann","city":"ajax"}`); ok {
+		t.Fatal("a Bob, then one Ann, passes the step that says Ann was registered twice")
+	}
+	e, c = learnerAt(t, "safe-vs-idempotent", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /customers {"name":"Ann","city":"ajax"} x2`); !ok {
+		t.Errorf("Ann sent twice does not pass:%s", why)
+	}
+}
+
+// TestPutsSuccessCodesMustComeFromPuts: lesson 7's first step asks for
+// PUT's three success codes; a GET's 200 is not a PUT's.
+func TestPutsSuccessCodesMustComeFromPuts(t *testing.T) {
+	const put = `PUT /flights/AC789 {"status":"late","gate":"c17"}`
+	const minimal = put + ` -H 'Prefer: return=minimal'`
+	e, c := learnerAt(t, "status-codes", 0, nil)
+	if ok, _ := stepPasses(t, e, c, "", put, minimal, minimal, `GET /flights/AC789`); ok {
+		t.Fatal("201, 204, 204 from PUTs and a GET's 200 pass the step about PUT's three codes")
+	}
+	if ok, why := stepPasses(t, e, c, "", put); !ok {
+		t.Errorf("a PUT answered 200 after them does not pass:%s", why)
+	}
+}
+
+// TestAPatchAfterAPutIsNotWhatThePutChanged: steps that explain what "your
+// PUT" changed must not pass when a PATCH after it made the state right.
+func TestAPatchAfterAPutIsNotWhatThePutChanged(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		put    string
+		patch  string
+		right  string
+	}{
+		{"put-replace", 0, `PUT /flights/AA123 {"status":"ontime","gate":"B12"}`, `PATCH /flights/AA123 {"status":"ontime","gate":"b12"}`,
+			`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`},
+		{"post-create", 2, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`, `PATCH /customers/1 {"age":"30"}`,
+			`PUT /customers/1 {"name":"Joe","age":"30","city":"ajax"}`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, "", tc.put, tc.patch); ok {
+			t.Errorf("%s: a PUT, then a PATCH that makes the state right, passes", tc.lesson)
+		}
+		if ok, why := stepPasses(t, e, c, "", tc.right); !ok {
+			t.Errorf("%s: the right PUT after them does not pass:%s", tc.lesson, why)
+		}
+	}
+}
+
+// TestJoesAgeReadsAsTheHintWritesIt: the hint and solution send Joe's age
+// as the text "30"; the checklist must not tell a learner that a text is
+// wrong for being text, and the number 30 is as right as "30".
+func TestJoesAgeReadsAsTheHintWritesIt(t *testing.T) {
+	e, c := learnerAt(t, "post-create", 2, nil)
+	put(t, c, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`)
+	for _, r := range e.Observe().Results {
+		if strings.Contains(r.Desc+r.Detail, "age") && (strings.Contains(r.Detail, "the number") || !strings.Contains(r.Desc, `"30"`)) {
+			t.Errorf("the age check reads %q — %q", r.Desc, r.Detail)
+		}
+	}
+	for _, age := range []string{`"30"`, `30`} {
+		e, c := learnerAt(t, "post-create", 2, nil)
+		if ok, why := stepPasses(t, e, c, "", `PUT /customers/1 {"name":"Joe","age":`+age+`,"city":"ajax"}`); !ok {
+			t.Errorf("age %s does not pass:%s", age, why)
+		}
+	}
+}
+
+// TestIfMatchStarIsNoTellersETag: "If-Match: *" matches any version, so it
+// keeps no update from being lost; the tellers' steps explain an ETag that
+// names the version read, and must not pass with a star. The checklist says
+// why, and the ETag passes.
+func TestIfMatchStarIsNoTellersETag(t *testing.T) {
+	for _, tc := range []struct {
+		step  int
+		star  []string
+		right []string
+	}{
+		{1, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: {{etag}}'`}},
+		{3, []string{`GET /accounts/42`, `PUT /accounts/42 {"balance":70} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":70} -H 'If-Match: {{etag}}'`}},
+	} {
+		e, c := learnerAt(t, "lost-updates", tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, "", tc.star...); ok {
+			t.Errorf("step %d passes with If-Match: *", tc.step+1)
+		}
+		var detail string
+		for _, r := range e.Observe().Results {
+			if strings.Contains(r.Desc, "If-Match") {
+				detail = r.Detail
+			}
+		}
+		if !strings.Contains(detail, "matches any version") {
+			t.Errorf("step %d: the checklist does not say why * is not an ETag: %q", tc.step+1, detail)
+		}
+		_, etag, _ := e.srv.Resource("/accounts/42")
+		for i := range tc.right {
+			tc.right[i] = strings.ReplaceAll(tc.right[i], "{{etag}}", etag)
+		}
+		if ok, why := stepPasses(t, e, c, "", tc.right...); !ok {
+			t.Errorf("step %d: the PUT with the current ETag does not pass:%s", tc.step+1, why)
+		}
+	}
+}
+
+// TestTheGateAgentsExplanationHoldsForAFullPut: the final challenge's gate
+// step accepts a PUT of the complete state as well as the PATCH; its
+// explanation must be true for both, and not tell the learner who sent the
+// PUT that their client should not have written the status.
+func TestTheGateAgentsExplanationHoldsForAFullPut(t *testing.T) {
+	for _, answer := range []string{`PATCH /flights/AA123 {"gate":"b14"}`, `PUT /flights/AA123 {"gate":"b14","status":"delayed"}`} {
+		e, c := learnerAt(t, "final-challenge", 1, nil)
+		if ok, why := stepPasses(t, e, c, "", answer); !ok {
+			t.Fatalf("%s does not pass:%s", answer, why)
+		}
+		ex := strings.Join(strings.Fields(e.Explain()), " ")
+		if strings.Contains(ex, "should not be the one writing it") || strings.HasPrefix(ex, "PATCH sends only the change") ||
+			!strings.Contains(ex, "ends the same way") {
+			t.Errorf("after %s the explanation reads:\n%s", answer, ex)
+		}
+	}
+}
+
+// TestHalfTheStateExplainsWhatTheLearnerSent: put-replace's second step
+// accepts the full state as well as the half; its explanation must not be
+// a condition on what the learner sent, but say what holds for both: the
+// flight holds the body of the PUT. A PATCH after a PUT is not the PUT whose
+// body the flight holds.
+func TestHalfTheStateExplainsWhatTheLearnerSent(t *testing.T) {
+	for _, answer := range []string{`PUT /flights/AA123 {"status":"boarding"}`, `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`} {
+		e, c := learnerAt(t, "put-replace", 1, nil)
+		if ok, why := stepPasses(t, e, c, "", answer); !ok {
+			t.Fatalf("%s does not pass:%s", answer, why)
+		}
+		ex := strings.Join(strings.Fields(e.Explain()), " ")
+		if strings.Contains(ex, "If your body") || !strings.Contains(ex, "the flight holds exactly the body of your PUT") {
+			t.Errorf("after %s the explanation reads:\n%s", answer, ex)
+		}
+	}
+	e, c := learnerAt(t, "put-replace", 1, nil)
+	if ok, _ := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"ontime"}`, `PATCH /flights/AA123 {"status":"boarding"}`); ok {
+		t.Error("a PATCH after a PUT passes the step that explains the body of the PUT")
+	}
+}
+
+// TestALostAnswerStepNeedsAClientThatDidNotRetry: network-failures' steps
+// with a client that never retries explain that the client heard nothing;
+// a learner who switched a retry policy on, whose client retried and heard
+// the answer, must not pass them.
+func TestALostAnswerStepNeedsAClientThatDidNotRetry(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	for _, tc := range []struct {
+		step   int
+		policy sim.RetryPolicy
+		lines  []string
+	}{
+		{0, sim.RetryRFC9110, []string{put100}},
+		{2, sim.RetryBrowser, []string{interest}},
+	} {
+		e, c := learnerAt(t, "network-failures", tc.step, nil)
+		if ok, _ := stepPasses(t, e, c, tc.policy, tc.lines...); ok {
+			t.Errorf("step %d passes after the client retried and heard the answer", tc.step+1)
+		}
+		e, c = learnerAt(t, "network-failures", tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+			t.Errorf("step %d: its solution under its own policy does not pass:%s", tc.step+1, why)
+		}
+	}
+}

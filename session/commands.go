@@ -191,6 +191,10 @@ func (s *Session) Hint() (hint string, n int, err error) {
 type Solution struct {
 	Requests []string
 	Choice   int // 0-based, a quiz's right choice; -1 for a task
+	// Next is the index in Requests of the first request the step still
+	// needs: the ones before it were the learner's newest requests in the
+	// step (see lessons.Engine.SolutionNext). 0 for a quiz.
+	Next int
 }
 
 // NotYetError says why a step's solution is not offered yet: the learner
@@ -226,7 +230,7 @@ func (s *Session) Solution() (Solution, error) {
 		return Solution{}, ErrNoSolution
 	}
 	s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
-	return Solution{Requests: sol, Choice: -1}, nil
+	return Solution{Requests: sol, Choice: -1, Next: s.eng.SolutionNext()}, nil
 }
 
 // Answer answers the current quiz with choice (0-based). A right answer

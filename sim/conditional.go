@@ -49,6 +49,15 @@ func parseETags(v string) (etagList, error) {
 	return l, nil
 }
 
+// HoldsETags reports whether v, the value of an If-Match or If-None-Match
+// field, names entity tags the server compares with a version ("a1b2",
+// W/"a1b2"), rather than "*", which any current version matches, or
+// something that is not an entity tag at all.
+func HoldsETags(v string) bool {
+	l, err := parseETags(v)
+	return err == nil && !l.any
+}
+
 // matches compares with etag (always strong here): strongly for If-Match,
 // weakly for If-None-Match (RFC 9110 §8.8.3.2).
 func (l etagList) matches(etag string, strong bool) bool {

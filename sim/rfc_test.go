@@ -189,3 +189,16 @@ func FuzzParseSFString(f *testing.F) {
 		}
 	})
 }
+
+// HoldsETags tells lessons whether an If-Match names versions: a list of
+// entity tags does, "*" (any version) and what is no entity tag do not.
+func TestHoldsETagsNamesVersionsNotAStar(t *testing.T) {
+	for v, want := range map[string]bool{
+		`"a1b2"`: true, `W/"a1b2"`: true, `"a", W/"b"`: true, `"a,b"`: true,
+		"*": false, " * ": false, "a1b2": false, `"open`: false, "": false, ", ,": false,
+	} {
+		if got := HoldsETags(v); got != want {
+			t.Errorf("HoldsETags(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

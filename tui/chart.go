@@ -82,8 +82,14 @@ func (s *serverPane) rebuildChart() {
 	}
 	rows := chartRows(s.h)
 
+	// A value beyond float64's range is there but cannot be drawn: the
+	// line stops at the last value that could be, and the chart says why.
+	const tooLarge = "too large to plot"
 	if rows == 0 {
 		note := label + " = " + cur
+		if s.series.TooLarge() {
+			note += " (" + tooLarge + ")"
+		}
 		if n > 1 && first != last {
 			note += " (first " + first + ")"
 		}
@@ -96,6 +102,9 @@ func (s *serverPane) rebuildChart() {
 	// there is room.
 	head := st.Muted.Render("── "+label+" = ") + st.Bold.Render(cur)
 	more := []string{}
+	if s.series.TooLarge() {
+		more = append(more, tooLarge)
+	}
 	if rows == 1 && n > 1 {
 		more = append(more, "first "+first+" → last "+last)
 	}

@@ -40,3 +40,29 @@ func TestChartLabelsHugeValuesShort(t *testing.T) {
 	sendPut(d, `POST /accounts/42/interest {"rate": 0.10} x1000`)
 	d.mustContain("1.98e+43 ┤", "80.00 ┤", "first 80.00 → last 1.98e+43", "balance of /accounts/42 = 1.98e+43")
 }
+
+// TestAValueTooLargeToPlotKeepsItsChart: interest posted until the balance
+// passes float64's range (the server keeps it exact) leaves the chart on
+// the balance, saying it is too large to plot, its line stopped at the last
+// value it could draw, rather than jumping to another resource; and c
+// steps through a few transactions' fields, not every one.
+func TestAValueTooLargeToPlotKeepsItsChart(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `PUT /accounts/42 {"balance":1e308}`)
+	sendPut(d, `POST /accounts/42/interest {"rate":1} x10`)
+	d.mustContain("balance of /accounts/42 = 1.02e+311", "too large to plot", "1e308 ┤")
+	if got := d.m.srv.series.Values; len(got) < 3 || got[len(got)-1] <= 1e308 {
+		t.Errorf("the series lost the balance after it passed float64's range: %v", got)
+	}
+	seen := map[string]bool{}
+	for range 40 {
+		d.keys("c")
+		seen[d.m.srv.series.Spec.Label()] = true
+	}
+	if len(seen) > 12 {
+		t.Errorf("c steps through %d values, want the count, the balance and a few transactions' fields:\n%v", len(seen), seen)
+	}
+	if !seen["balance of /accounts/42"] || !seen["amount of /accounts/42/transactions/1"] || seen["amount of /accounts/42/transactions/10"] {
+		t.Errorf("c steps through %v", seen)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/putpost/putpost/request"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // composerField is one focusable field of the composer.
@@ -110,6 +111,10 @@ type composer struct {
 	// whole buffer, too much for every frame.
 	headersView, bodyView string
 	lineRepeat            int // ×N typed at the end of the one-line request, 0 if none
+	// lineRepeatErr says why the count typed at the end of the one-line
+	// request (x0, x99999, xabc) is not one; "" when it is, or none is
+	// typed. lineRepeatShort says it in fewer words, for a narrow composer.
+	lineRepeatErr, lineRepeatShort string
 
 	history []string
 	histIdx int // len(history) when not browsing
@@ -866,13 +871,30 @@ func isTokenChar(b byte) bool {
 }
 
 // lineChanged notes the repeat count typed in the line (x10), so the note
-// beside the field shows what ⏎ will do.
+// beside the field shows what ⏎ will do; or, when the line ends in a count
+// that the request language refuses, why (the badge shows ×?).
 func (c *composer) lineChanged() {
-	c.lineRepeat = 0
-	if rl, err := request.Parse(c.line.Value()); err == nil && rl.Repeat > 1 {
-		c.lineRepeat = rl.Repeat
+	c.lineRepeat, c.lineRepeatErr, c.lineRepeatShort = 0, "", ""
+	val := c.line.Value()
+	rl, err := request.Parse(val)
+	if err == nil {
+		if rl.Repeat > 1 {
+			c.lineRepeat = rl.Repeat
+		}
+		return
+	}
+	var se *request.SyntaxError
+	if m := countWord.FindStringIndex(val); m != nil && errors.As(err, &se) &&
+		se.Col > utf8.RuneCountInString(val[:m[0]+1]) {
+		word := strings.TrimSpace(val[m[0]:])
+		c.lineRepeatErr = se.Msg
+		c.lineRepeatShort = fmt.Sprintf("%s is not a repeat count: x1 to x%d", termsafe.Cut(word, 12), request.MaxRepeat)
 	}
 }
+
+// countWord is the last word of a request line when it is written as a
+// repeat count, valid or not: x3, ×3, x0, x, xabc.
+var countWord = regexp.MustCompile(`\s(x|X|×)\S*\s*$`)
 
 // effectiveRepeat is how many times ⏎ sends the one-line request.
 func (c *composer) effectiveRepeat() int {
@@ -906,6 +928,7 @@ type composerViewFor struct {
 	line                         composerLineFor
 	running, status, statusShort string
 	queued, lineRepeat, repeat   int
+	lineRepeatErr                string
 	w                            int
 }
 
@@ -937,7 +960,8 @@ func (c *composer) View() []string {
 		line: composerLineFor{value: val, pos: c.line.Position(), lineW: c.line.Width(),
 			focused: c.focused, lineFocused: c.line.Focused(), st: c.st},
 		running: c.running, status: c.status, statusShort: c.statusShort,
-		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w}
+		queued: len(c.queued), lineRepeat: c.lineRepeat, repeat: c.repeat, w: c.w,
+		lineRepeatErr: c.lineRepeatErr}
 	if c.focused && ansi.StringWidth(val) > c.line.Width() {
 		return c.draw(c.lineView())
 	}
@@ -957,7 +981,10 @@ func (c *composer) View() []string {
 func (c *composer) draw(line string) []string {
 	n := c.effectiveRepeat()
 	right := c.st.Muted.Render(fmt.Sprintf("×%d ⏎ send", n))
-	if n > 1 {
+	switch {
+	case c.lineRepeatErr != "":
+		right = c.st.Error.Render("×?") + c.st.Muted.Render(" ⏎ send")
+	case n > 1:
 		right = c.st.Mark.Render(fmt.Sprintf("×%d", n)) + c.st.Muted.Render(" ⏎ send")
 	}
 	// The request gets the whole first line; what ⏎ will do sits at the
@@ -1076,6 +1103,11 @@ func (c *composer) statusLine(room int) string {
 	switch {
 	case c.running != "":
 		return c.st.Mark.Render(c.running)
+	case c.lineRepeatErr != "":
+		if ansi.StringWidth(c.lineRepeatErr) > room {
+			return c.st.Error.Render(c.lineRepeatShort)
+		}
+		return c.st.Error.Render(c.lineRepeatErr)
 	case c.status != "":
 		if c.statusShort != "" && ansi.StringWidth(c.status) > room {
 			return c.st.Muted.Render(c.statusShort)

@@ -155,6 +155,54 @@ func TestBothFrontEndsMakeTheSameSession(t *testing.T) {
 	}
 }
 
+// TestTheSolutionGoesOnFromTheRequestTheStepStillNeedsInBoth: in a step
+// whose solution is two requests, once the first is sent, s fills in the
+// second and line mode's solution command says the second comes next.
+func TestTheSolutionGoesOnFromTheRequestTheStepStillNeedsInBoth(t *testing.T) {
+	ls, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	step := -1
+	for _, l := range ls {
+		for i, st := range l.Steps {
+			if step < 0 && len(st.Solution) == 2 && st.Solution[0] != st.Solution[1] && len(st.Setup) == 0 {
+				id, step = l.ID, i
+			}
+		}
+	}
+	if step < 0 {
+		t.Skip("no built-in step has a solution of two different requests")
+	}
+	line, _ := learnerSession(t, ls, id)
+	full, _ := learnerSession(t, ls, id)
+	d := startDriver(t, 200, 60, full, Options{}, "")
+	playLineModeWords(t, line, strings.Repeat("next\n", step))
+	for range step {
+		d.keys("n")
+	}
+	sol, err := line.Solution()
+	if errors.As(err, new(*session.NotYetError)) {
+		playLineModeWords(t, line, "hint\n")
+		sol, err = line.Solution()
+	}
+	if err != nil || len(sol.Requests) != 2 {
+		t.Fatalf("%s step %d: solution %q, %v", id, step+1, sol.Requests, err)
+	}
+	playLineModeWords(t, line, sol.Requests[0]+"\n")
+	sendPut(d, sol.Requests[0])
+	out := playLineModeWords(t, line, "solution\n")
+	if want := "next is request 2: " + sol.Requests[1]; !strings.Contains(out, want) {
+		t.Errorf("line mode's solution, after the first request, does not say %q:\n%s", want, out)
+	}
+	d.keys("s")
+	if got := d.m.comp.Value(); got != sol.Requests[1] {
+		t.Errorf("s after the first request filled in %q, want the second, %q", got, sol.Requests[1])
+	}
+	d.mustContain("solution's request 2 of 2 filled in")
+}
+
 // The two divergences the front ends used to have are the session's now,
 // so each front end shows the same outcome.
 

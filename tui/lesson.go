@@ -242,9 +242,16 @@ func (m *Model) solution() tea.Cmd {
 		m.flash = "this step has no solution to fill in"
 		return nil
 	}
-	m.comp.Fill(sol.Requests[0])
-	m.comp.Queue(sol.Requests[1:])
-	m.comp.SetStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
+	// The request the step still needs: after the first of two is sent,
+	// the second.
+	m.comp.Fill(sol.Requests[sol.Next])
+	m.comp.Queue(sol.Requests[sol.Next+1:])
+	if sol.Next > 0 {
+		m.comp.SetStatus(fmt.Sprintf("solution's request %d of %d filled in, as you sent the ones before — not sent: ⏎ sends it", sol.Next+1, len(sol.Requests)),
+			fmt.Sprintf("solution's request %d of %d filled in, not sent", sol.Next+1, len(sol.Requests)))
+	} else {
+		m.comp.SetStatus("solution filled in — it is not sent: press ⏎ to send it", "solution filled in, not sent: ⏎ sends it")
+	}
 	m.setFocus(paneComposer, false)
 	return nil
 }

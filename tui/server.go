@@ -81,7 +81,7 @@ type logEntry struct {
 	firstSize int
 }
 
-// serverPane shows the sim: resources with what the newest change did,
+// serverPane shows the sim: resources with what the newest exchange did,
 // a chart of one value over requests, and the log of exchanges. Selecting an
 // entry opens its wire view.
 type serverPane struct {
@@ -90,7 +90,7 @@ type serverPane struct {
 	h  int // inner height
 
 	snap    serverSnap
-	changed map[string]sim.Change // by path: what the newest change did
+	changed map[string]sim.Change // by path: what the newest exchange (or undo) did
 	// lastChanged is changed as it was before a batch (Apply), kept
 	// to compare with.
 	lastChanged map[string]sim.Change
@@ -198,13 +198,14 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 			s.endRun()
 			steps = steps[1:]
 		}
-		// Highlight what the newest exchange (or undo) changed. A reset or
-		// restore replaces everything: nothing in particular to point at.
-		switch {
-		case ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore:
+		// Highlight what the newest exchange (or undo) changed, and only
+		// that: an exchange that changed nothing (a 404, a 405, a GET)
+		// leaves no marks, so none reads as its doing. A reset or restore
+		// replaces everything: nothing in particular to point at.
+		if len(s.changed) > 0 {
 			clear(s.changed)
-		case len(ev.Changes) > 0 || ev.Kind == sim.KindUndo:
-			clear(s.changed)
+		}
+		if ev.Kind != sim.KindReset && ev.Kind != sim.KindRestore {
 			for _, c := range ev.Changes {
 				s.changed[c.Path] = c
 			}

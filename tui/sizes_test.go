@@ -363,3 +363,33 @@ func TestAShortServerPaneShowsTheExchangeFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestAnInvalidTypedCountShowsAsUnknown: a count typed at the end of the
+// line that the request language refuses (x0, x99999999, xabc, a lone x)
+// is not ×1: the badge says ×? and the status line why, at 120 columns
+// (the composer is narrow: the short reason) and at 260 (the parser's own);
+// a valid count shows again once it is typed.
+func TestAnInvalidTypedCountShowsAsUnknown(t *testing.T) {
+	for _, tc := range []struct{ line, short, long string }{
+		{`GET /accounts/42 x0`, "x0 is not a repeat count: x1 to x1000", "x0 would send nothing"},
+		{`GET /accounts/42 x99999999`, "x99999999 is not a repeat count: x1 to x1000", "the repeat count is capped at 1000"},
+		{`GET /accounts/42 xabc`, "xabc is not a repeat count: x1 to x1000", "a GET request has no body here"},
+		{`PUT /accounts/42 {"balance":1} x`, "x is not a repeat count: x1 to x1000", "expected a number after x"},
+	} {
+		for _, w := range []int{120, 260} {
+			d := newDriver(t, w, 40, testOpts{sandbox: true})
+			d.keys("e", "ctrl+l")
+			d.typeLine(tc.line)
+			want := tc.short
+			if w == 260 {
+				want = tc.long
+			}
+			d.mustContain("×? ⏎ send", want)
+			d.mustNotContain("×1 ⏎ send")
+			d.keys("ctrl+l")
+			d.typeLine(tc.line[:strings.LastIndexByte(tc.line, ' ')] + " x7")
+			d.mustContain("×7 ⏎ send")
+			d.mustNotContain("×?", want)
+		}
+	}
+}

@@ -20,13 +20,17 @@
 # the screen settles. Every tmux session is killed when its turn ends or
 # the script exits.
 #
-# Knobs (environment): ROUNDS (3), SETTLE (1.5), WINDOW (3.5), BASE (none).
+# Knobs (environment): ROUNDS (3), SETTLE (1.5), WINDOW (3.5), BASE (none),
+# FLOORS (none): more builds of the glamour floor, one per comma-separated
+# tag set, space-separated, such as FLOORS="box box,http box,http,ssh" to
+# see what each part of the stack adds; each is named by its tags.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 SETTLE=${SETTLE:-1.5}
 WINDOW=${WINDOW:-3.5}
 BASE=${BASE:-}
+FLOORS=${FLOORS:-}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/putpost-screen.XXXXXX")
@@ -43,6 +47,10 @@ trap cleanup EXIT
 (cd "$repo" && go build -o "$work/putpost" . && go build -o "$work/floor" ./testdata/glamourfloor &&
 	go build -tags box,http,ssh,cli -o "$work/stack" ./testdata/glamourfloor)
 names=(floor stack putpost)
+for tags in $FLOORS; do
+	(cd "$repo" && go build -tags "$tags" -o "$work/$tags" ./testdata/glamourfloor)
+	names+=("$tags")
+done
 if [ -n "$BASE" ]; then
 	git -C "$repo" worktree add --detach -q "$work/base-src" "$BASE"
 	(cd "$work/base-src" && go build -o "$work/base" .)
@@ -69,7 +77,7 @@ run_one() { # name → prints "rss cpu%"
 	pid=$(program_pid)
 	local rss cpu=-
 	rss=$(rss_mib "$pid")
-	if [ "$name" != floor ] && [ "$name" != stack ]; then
+	if [ "$name" = putpost ] || [ "$name" = base ]; then
 		tmux send-keys -t "$sess" Enter && sleep 0.3
 		tmux send-keys -t "$sess" e C-l && sleep 0.2
 		tmux send-keys -t "$sess" -l 'PUT /accounts/42 {"balance":100} x1000' && sleep 0.2
@@ -87,11 +95,11 @@ run_one() { # name → prints "rss cpu%"
 	echo "$rss $cpu"
 }
 
-printf '%-6s %-8s %12s %14s\n' round program "RSS MiB" "CPU % ×1000"
+printf '%-6s %-13s %9s %14s\n' round program "RSS MiB" "CPU % ×1000"
 for r in $(seq 1 "$ROUNDS"); do
 	for n in "${names[@]}"; do
 		read -r rss cpu < <(run_one "$n")
-		printf '%-6s %-8s %12s %14s\n' "$r" "$n" "$rss" "$cpu"
+		printf '%-6s %-13s %9s %14s\n' "$r" "$n" "$rss" "$cpu"
 	done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

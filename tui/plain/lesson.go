@@ -228,6 +228,13 @@ func (s *view) cmdSolution([]string) {
 	for _, l := range sol.Requests {
 		s.out.styled(styleCode, "  "+l)
 	}
+	if sol.Next > 0 {
+		sent := "request 1"
+		if sol.Next > 1 {
+			sent = fmt.Sprintf("requests 1–%d", sol.Next)
+		}
+		s.out.line(fmt.Sprintf("You sent %s already; next is request %d: %s", sent, sol.Next+1, sol.Requests[sol.Next]))
+	}
 }
 
 func (s *view) cmdAnswer(args []string) {
