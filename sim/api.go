@@ -77,6 +77,11 @@ type Event struct {
 	Response Message // Status 0 when the request was dropped before the server
 	Changes  []Change
 	Replayed bool // the response was replayed from an Idempotency-Key record
+	// Stale says the response is a 412 for an If-Match that named an ETag
+	// of an earlier version of the target: the resource changed since the
+	// client read it. A tag it never had, a weak one, or a missing target
+	// leave it false.
+	Stale bool
 
 	// requestHost, when not empty, is the request's Host field, which the
 	// event holds apart from Request.Header so that the server need not

@@ -106,6 +106,7 @@ func (s *Server) precondition(x *exchange, etag string, exists bool) (reply, boo
 			var rep reply
 			if s.st.namedEarlier(x.path, l) {
 				rep = errorReply(http.StatusPreconditionFailed, "If-Match failed: %s has changed, its ETag is now %s, so nothing was changed; GET it again, then retry with the new ETag", x.path, etag)
+				rep.stale = true
 			} else {
 				// A tag this resource never had (a typo, a placeholder, another
 				// resource's) says nothing about a change: say only what is true.

@@ -174,6 +174,7 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 		Response: rep.message(),
 		Changes:  changes,
 		Replayed: rep.replayed,
+		Stale:    rep.stale,
 
 		requestHost:    x.host,
 		responseLength: rep.sentLength(),

@@ -72,11 +72,14 @@ func pack(b []byte, e *Event) []byte {
 			b = appendBytes(b, c.After)
 		}
 	}
+	var flags byte // bit 0: Replayed, bit 1: Stale
 	if e.Replayed {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
+		flags |= 1
 	}
+	if e.Stale {
+		flags |= 2
+	}
+	b = append(b, flags)
 	b = appendHeader(b, e.Request.Header, "Host", e.requestHost)
 	return appendHeader(b, e.Response.Header, "Content-Length", e.responseLength)
 }
@@ -282,7 +285,8 @@ func (k keptEvent) unpackInto(headers bool, spare []Change) Event {
 			e.Changes[i] = Change{Path: u.string(), Before: u.bytes(), After: u.bytes()}
 		}
 	}
-	e.Replayed = u.raw(1)[0] == 1
+	flags := u.raw(1)[0]
+	e.Replayed, e.Stale = flags&1 != 0, flags&2 != 0
 	if headers { // the rest is the two header maps
 		e.Request.Header = u.header()
 		e.Response.Header = u.header()

@@ -17,6 +17,7 @@ type reply struct {
 	header   http.Header
 	body     []byte
 	replayed bool     // replayed from an Idempotency-Key record
+	stale    bool     // a 412 for an If-Match naming an earlier version of the target
 	spare    []string // room for the values finish adds (see newReply); may be nil
 	// lengthBySender says the header leaves Content-Length to net/http (see
 	// finish): it is len(body), and the event records it.

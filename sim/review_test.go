@@ -155,6 +155,37 @@ func TestIfMatchSaysChangedOnlyForATagTheResourceHad(t *testing.T) {
 	}
 }
 
+// TestAStaleIfMatchMarksItsEvent: the event of a 412 for an earlier
+// version's ETag says so (Stale), kept and unpacked; a tag the resource never
+// had, its current tag written weak, the current tag, and a target with
+// nothing at it leave Stale false. Lessons ask for it to tell a teller's
+// stale tag from a made-up one.
+func TestAStaleIfMatchMarksItsEvent(t *testing.T) {
+	s := New(Options{})
+	old := etagAt(t, s, "/accounts/42")
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	cur := etagAt(t, s, "/accounts/42")
+	for _, c := range []struct {
+		path, tag string
+		status    int
+		stale     bool
+	}{
+		{"/accounts/42", old, 412, true},
+		{"/accounts/42", `"paste-the-etag-here"`, 412, false},
+		{"/accounts/42", "W/" + cur, 412, false},
+		{"/accounts/42", "W/" + old, 412, false},
+		{"/accounts/7", old, 412, false},
+		{"/accounts/42", cur, 200, false},
+	} {
+		since := s.LastSeq()
+		w := sendTo(t, s, "PUT", c.path, `{"balance":100}`, "If-Match: "+c.tag)
+		evs := s.EventsSince(since)
+		if w.Code != c.status || len(evs) != 1 || evs[0].Stale != c.stale {
+			t.Errorf("If-Match: %s to %s: %d, events %+v; want %d with Stale %v", c.tag, c.path, w.Code, evs, c.status, c.stale)
+		}
+	}
+}
+
 // unreadable fails the test when the server reads it.
 type unreadable struct{ t *testing.T }
 
