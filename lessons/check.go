@@ -32,11 +32,18 @@ const (
 	CheckNew       CheckKind = "new-members"  // new-members COLLECTION [>= | ==] N: members created since the step began
 	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER [etag]]: the newest request of the step
 	CheckRetried   CheckKind = "retried"      // retried METHOD PATH [with HEADER [etag]] [answered CODE…] [>= N | == N]: the client's own retries, heard
+	CheckUnchanged CheckKind = "unchanged"    // unchanged PATH: no change to PATH since the step began
+	CheckChangedBy CheckKind = "changed-by"   // changed-by METHOD PATH [with HEADER [etag]]: PATH was changed since the step began, by such requests only
 )
 
 // etagWord follows "with HEADER" when the header must hold entity tags, not
 // "*": "last-request PUT /accounts/42 with If-Match etag".
 const etagWord = "etag"
+
+// staleWord follows "with If-Match" when the tag must be one the target had
+// before its current version, so that the server's 412 says it changed:
+// "request PUT /accounts/42 with If-Match stale".
+const staleWord = "stale"
 
 // answeredWord starts the status codes a request check counts only:
 // "request PUT /flights/AC789 answered 200".
@@ -54,7 +61,7 @@ var predicateNames = []string{
 	string(CheckRequest), string(CheckField), string(CheckExists), string(CheckAbsent),
 	string(CheckMembers), string(CheckStatus), string(CheckSawStatus), string(CheckHeader),
 	string(CheckSent), string(CheckReplayed), string(CheckLost), string(CheckNew), string(CheckLast),
-	string(CheckRetried),
+	string(CheckRetried), string(CheckUnchanged), string(CheckChangedBy),
 }
 
 // hiddenWord starts a check line that the checklist keeps to itself until it
@@ -68,11 +75,12 @@ const hiddenWord = "hidden"
 type Check struct {
 	Kind   CheckKind
 	Line   int      // line in the lesson file (0 for the block's implicit group)
-	Method string   // request, last-request, retried: upper case
-	Path   string   // request, retried (may end in "/*"), field (may end in "/+" or "/*"), exists, absent, members, new-members
+	Method string   // request, last-request, retried, changed-by: upper case
+	Path   string   // request, retried (may end in "/*"), field (may end in "/+" or "/*"), exists, absent, members, new-members, unchanged, changed-by
 	Name   string   // field: JSON field name; header, sent-header: header name
-	With   string   // request, last-request, retried: only requests carrying this header count ("" for any)
+	With   string   // request, last-request, retried, changed-by: only requests carrying this header count ("" for any)
 	ETag   bool     // with With: only a value of entity tags counts, not "*"
+	Stale  bool     // with With If-Match (and ETag): only a tag of an earlier version of the target counts, answered 412
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
 	Cmp    string   // request, retried, members, new-members: ">=" or "=="
@@ -116,24 +124,27 @@ func (c *Check) write(b *strings.Builder, indent int, top bool) {
 // predicate formats a single predicate on one line.
 func (c *Check) predicate() string {
 	switch c.Kind {
-	case CheckRequest, CheckLast, CheckRetried:
+	case CheckRequest, CheckLast, CheckRetried, CheckChangedBy:
 		s := fmt.Sprintf("%s %s %s", c.Kind, c.Method, c.Path)
 		if c.With != "" {
 			s += " with " + c.With
-			if c.ETag {
+			switch {
+			case c.Stale:
+				s += " " + staleWord
+			case c.ETag:
 				s += " " + etagWord
 			}
 		}
 		if len(c.Codes) > 0 {
 			s += " " + answeredWord + " " + joinCodes(c.Codes)
 		}
-		if c.Kind != CheckLast && (c.Cmp != ">=" || c.N != 1) {
+		if c.Kind != CheckLast && c.Kind != CheckChangedBy && (c.Cmp != ">=" || c.N != 1) {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
 		}
 		return s
 	case CheckField:
 		return fmt.Sprintf("field %s %s %s", c.Path, c.Name, c.Value)
-	case CheckExists, CheckAbsent:
+	case CheckExists, CheckAbsent, CheckUnchanged:
 		return fmt.Sprintf("%s %s", c.Kind, c.Path)
 	case CheckMembers, CheckNew:
 		return fmt.Sprintf("%s %s %s %d", c.Kind, c.Path, c.Cmp, c.N)
@@ -253,7 +264,7 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 	case CheckAll, CheckAny:
 		p.errorf(line, "write %q with a colon, then the alternatives on the lines below it, indented", word+":")
 		return nil
-	case CheckRequest, CheckLast, CheckRetried:
+	case CheckRequest, CheckLast, CheckRetried, CheckChangedBy:
 		if len(args) < 2 {
 			more := ""
 			if kind == CheckRequest {
@@ -271,7 +282,7 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			return nil
 		}
 		c.Method = strings.ToUpper(args[0])
-		if !p.checkPath(line, args[1], true) {
+		if !p.checkPath(line, args[1], kind != CheckChangedBy) {
 			return nil
 		}
 		c.Path = args[1]
@@ -284,9 +295,20 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			}
 			c.With = strings.TrimSuffix(args[1], ":")
 			args = args[2:]
-			if len(args) > 0 && strings.EqualFold(args[0], etagWord) {
+			switch {
+			case len(args) > 0 && strings.EqualFold(args[0], etagWord):
 				c.ETag, args = true, args[1:]
+			case len(args) > 0 && strings.EqualFold(args[0], staleWord):
+				if !strings.EqualFold(c.With, "If-Match") {
+					p.errorf(line, "%q is about the ETag in If-Match; write \"with If-Match %s\"", staleWord, staleWord)
+					return nil
+				}
+				c.ETag, c.Stale, args = true, true, args[1:]
 			}
+		}
+		if kind == CheckChangedBy && len(args) > 0 {
+			p.errorf(line, "changed-by names the requests that may change %s: write \"changed-by %s %s\", optionally with \"with HEADER\", and nothing after it", c.Path, c.Method, c.Path)
+			return nil
 		}
 		if len(args) > 0 && strings.EqualFold(args[0], answeredWord) {
 			if kind == CheckLast {
@@ -347,7 +369,7 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			return nil
 		}
 		c.want = want
-	case CheckExists, CheckAbsent:
+	case CheckExists, CheckAbsent, CheckUnchanged:
 		if len(args) != 1 {
 			p.errorf(line, "%s needs exactly one path, like \"%s /flights/AC789\"", kind, kind)
 			return nil

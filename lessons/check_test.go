@@ -244,7 +244,7 @@ func TestCheckStringRoundTrips(t *testing.T) {
 	gen = func(depth int) *rapid.Generator[*Check] {
 		return rapid.Custom(func(t *rapid.T) *Check {
 			kinds := []CheckKind{CheckRequest, CheckField, CheckExists, CheckAbsent, CheckMembers,
-				CheckStatus, CheckSawStatus, CheckHeader, CheckReplayed, CheckLost, CheckRetried, CheckLast}
+				CheckStatus, CheckSawStatus, CheckHeader, CheckReplayed, CheckLost, CheckRetried, CheckLast, CheckUnchanged, CheckChangedBy}
 			if depth < 2 {
 				kinds = append(kinds, CheckAny, CheckAll)
 			}
@@ -252,15 +252,16 @@ func TestCheckStringRoundTrips(t *testing.T) {
 			switch c.Kind {
 			case CheckAny, CheckAll:
 				c.Sub = rapid.SliceOfN(gen(depth+1), 1, 3).Draw(t, "sub")
-			case CheckRequest, CheckRetried, CheckLast:
+			case CheckRequest, CheckRetried, CheckLast, CheckChangedBy:
 				c.Method, c.Path = methods.Draw(t, "method"), paths.Draw(t, "path")
-				if rapid.Bool().Draw(t, "wild") {
+				if c.Kind != CheckChangedBy && rapid.Bool().Draw(t, "wild") {
 					c.Path += "/*"
 				}
 				c.With = rapid.SampledFrom([]string{"", "If-Match", "Idempotency-Key"}).Draw(t, "with")
 				c.ETag = c.With != "" && rapid.Bool().Draw(t, "etag")
+				c.Stale = c.ETag && c.With == "If-Match" && rapid.Bool().Draw(t, "stale")
 				c.Cmp, c.N = ">=", 1
-				if c.Kind != CheckLast {
+				if c.Kind != CheckLast && c.Kind != CheckChangedBy {
 					c.Codes = rapid.SliceOfN(rapid.IntRange(100, 599), 0, 2).Draw(t, "answered")
 					if len(c.Codes) == 0 {
 						c.Codes = nil
@@ -272,7 +273,7 @@ func TestCheckStringRoundTrips(t *testing.T) {
 				c.Path, c.Name = paths.Draw(t, "path"), rapid.SampledFrom([]string{"balance", "status", "x"}).Draw(t, "name")
 				c.Path += rapid.SampledFrom([]string{"", newestMember, everyNewMember}).Draw(t, "member")
 				c.Value = rapid.SampledFrom([]string{"100", "133.10", `"on time"`, `{"a": [1, 2]}`, "null"}).Draw(t, "value")
-			case CheckExists, CheckAbsent:
+			case CheckExists, CheckAbsent, CheckUnchanged:
 				c.Path = paths.Draw(t, "path")
 			case CheckMembers:
 				c.Path = paths.Draw(t, "path")

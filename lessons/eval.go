@@ -67,17 +67,20 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen       uint64               // newest event ingested
-	reqs       map[*Check]*reqTally // what each request and retried check counts
-	statuses   map[int]int          // status → responses
-	headers    map[string]bool      // response header names, lower case
-	sent       map[string]bool      // request header names, lower case
-	created    map[string]uint64    // resources created since the step began (and still there) → event
-	last       int                  // status of the newest response
-	lastReq    string               // "METHOD /path" of the newest request that reached the server
-	lastHeader map[string][]string  // that request's header
-	recent     []string             // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
-	location   string               // the newest Location header
+	seen       uint64                  // newest event ingested
+	reqs       map[*Check]*reqTally    // what each request and retried check counts
+	changes    map[*Check]*changeTally // what each unchanged and changed-by check counts
+	statuses   map[int]int             // status → responses
+	headers    map[string]bool         // response header names, lower case
+	sent       map[string]bool         // request header names, lower case
+	created    map[string]uint64       // resources created since the step began (and still there) → event
+	last       int                     // status of the newest response
+	lastReq    string                  // "METHOD /path" of the newest request that reached the server
+	lastHeader map[string][]string     // that request's header
+	lastStale  bool                    // that request was refused for naming an earlier ETag of its target
+	lastWrote  bool                    // that request changed what is stored
+	recent     []string                // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
+	location   string                  // the newest Location header
 	replayed   int
 	lost       int
 	acted      bool // an exchange the lesson did not send reached the server or the network
@@ -100,7 +103,17 @@ type reqTally struct {
 	passed  [stages]int // requests that passed each stage
 	failed  int         // requests to the target that lost their answer or never arrived: something to retry
 	star    bool        // a request carried the header as "*" where entity tags were asked for
+	starHit bool        // such a request changed what is stored
+	miss    string      // why the newest request that failed stageValue did, for a stale check
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
+}
+
+// changeTally is what an unchanged or changed-by check has counted: the
+// changes to its path since the step began.
+type changeTally struct {
+	by    int    // changes made by the requests a changed-by check names
+	other int    // any other changes
+	what  string // the newest other change: "a PUT without If-Match", "an undo"
 }
 
 // newTally starts counting after event since, for the checks in c (nil for
@@ -109,8 +122,14 @@ func newTally(since uint64, c *Check) *tally {
 	t := &tally{seen: since, reqs: map[*Check]*reqTally{}, statuses: map[int]int{},
 		headers: map[string]bool{}, sent: map[string]bool{}, created: map[string]uint64{}}
 	c.walk(func(c *Check) {
-		if c.Kind == CheckRequest || c.Kind == CheckRetried {
+		switch c.Kind {
+		case CheckRequest, CheckRetried:
 			t.reqs[c] = &reqTally{answers: map[int]int{}}
+		case CheckUnchanged, CheckChangedBy:
+			if t.changes == nil {
+				t.changes = map[*Check]*changeTally{}
+			}
+			t.changes[c] = &changeTally{}
 		}
 	})
 	return t
@@ -156,6 +175,9 @@ func (t *tally) add(ev sim.Event) {
 			t.created[ch.Path] = ev.Seq
 		}
 	}
+	for c, ct := range t.changes {
+		ct.add(c, ev)
+	}
 	if ev.Kind != sim.KindExchange {
 		return
 	}
@@ -188,7 +210,8 @@ func (t *tally) add(ev sim.Event) {
 		t.recent = append(t.recent[:0], t.recent[1:]...)
 	}
 	t.recent = append(t.recent, key)
-	t.lastReq, t.lastHeader = key, ev.Request.Header
+	t.lastReq, t.lastHeader, t.lastStale = key, ev.Request.Header, ev.Stale
+	t.lastWrote = changes(ev, path)
 	for name := range ev.Request.Header {
 		t.sent[strings.ToLower(name)] = true
 	}
@@ -205,7 +228,8 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		return
 	}
 	reached := ev.Fault != sim.FaultDropped && ev.Response.Status != 0
-	if !reached || ev.Fault == sim.FaultLostResponse {
+	lost := ev.Fault == sim.FaultLostResponse
+	if !reached || lost {
 		rt.failed++
 	}
 	if !reached {
@@ -219,14 +243,21 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		}
 		rt.passed[stageHeader]++
 		if c.ETag && !sim.HoldsETags(v) {
-			rt.star = rt.star || strings.TrimSpace(v) == "*"
+			if strings.TrimSpace(v) == "*" {
+				rt.star = true
+				rt.starHit = rt.starHit || changes(ev, path)
+			}
+			return
+		}
+		if c.Stale && !ev.Stale {
+			rt.miss = staleMiss(ev, v, path)
 			return
 		}
 	} else {
 		rt.passed[stageHeader]++
 	}
 	rt.passed[stageValue]++
-	if c.Kind == CheckRetried && (ev.Attempt < 2 || ev.Fault == sim.FaultLostResponse) {
+	if c.Kind == CheckRetried && (ev.Attempt < 2 || lost) {
 		return
 	}
 	rt.passed[stageRetry]++
@@ -235,6 +266,68 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		return
 	}
 	rt.passed[stageAnswered]++
+}
+
+// changes reports whether ev changed what is stored at path.
+func changes(ev sim.Event, path string) bool {
+	for _, ch := range ev.Changes {
+		if ch.Path == path && ((ch.Before == nil) != (ch.After == nil) || !bytes.Equal(ch.Before, ch.After)) {
+			return true
+		}
+	}
+	return false
+}
+
+// staleMiss says why an If-Match value v of entity tags, sent with ev to
+// path, did not name an earlier version of path.
+func staleMiss(ev sim.Event, v, path string) string {
+	switch {
+	case ev.Response.Status != 412:
+		return fmt.Sprintf("an ETag that matched, so it was answered %s; send the ETag of a version before the current one", statusText(ev.Response.Status))
+	case strings.Contains(v, "W/"):
+		return "a weak tag (W/…), which If-Match never matches, whatever the version: the 412 says nothing about a change; send a strong ETag, without W/"
+	case ev.Stale:
+		return ""
+	}
+	if ev.Response.Header.Get("ETag") == "" { // the server names the current ETag when there is one
+
+		return fmt.Sprintf("a tag while there was nothing at %s, so the 412 says nothing about a change", path)
+	}
+	return fmt.Sprintf("a tag %s never had, so the 412 says nothing about a change; send the ETag you read of an earlier version", path)
+}
+
+// add counts ev for the unchanged or changed-by check c.
+func (ct *changeTally) add(c *Check, ev sim.Event) {
+	if !changes(ev, c.Path) {
+		return
+	}
+	if ev.Kind != sim.KindExchange {
+		ct.other++
+		ct.what = "an " + string(ev.Kind)
+		if ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore {
+			ct.what = "a " + string(ev.Kind)
+		}
+		return
+	}
+	v, carried := headerValue(ev.Request.Header, c.With)
+	switch {
+	case c.Kind == CheckChangedBy && ev.Request.Method == c.Method && targetPath(ev.Request.Target) == c.Path &&
+		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v))):
+		ct.by++
+	default:
+		ct.other++
+		ct.what = article(ev.Request.Method) + " " + ev.Request.Method
+		switch {
+		case c.Kind != CheckChangedBy || ev.Request.Method != c.Method || c.With == "":
+		case carried && strings.TrimSpace(v) == "*":
+			ct.what += " with " + c.With + ": *, which matches any version,"
+		default:
+			ct.what += " without" + strings.TrimPrefix(c.withWords(), " with")
+		}
+		if p := targetPath(ev.Request.Target); p != c.Path {
+			ct.what += " to " + p
+		}
+	}
 }
 
 // headerValue is the header field name of h, in any case, its lines joined
@@ -320,6 +413,8 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		return c.evalRequest(t)
 	case CheckLast:
 		return c.evalLast(t)
+	case CheckUnchanged, CheckChangedBy:
+		return c.evalChanges(t)
 	case CheckField:
 		return c.evalField(w, t)
 	case CheckNew:
@@ -460,6 +555,8 @@ func (c *Check) withWords() string {
 	switch {
 	case c.With == "":
 		return ""
+	case c.Stale:
+		return " with an earlier ETag in " + c.With
 	case c.ETag:
 		return " with an ETag in " + c.With
 	}
@@ -525,8 +622,10 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, strings.TrimSuffix(target, c.withWords()))
 	case rt.passed[stageHeader] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s did not carry %s; add it with -H '%s: …'", what, c.With, c.With)
+	case rt.passed[stageValue] == 0 && rt.miss != "":
+		r.Detail = fmt.Sprintf("%s carried %s", what, rt.miss)
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
-		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star))
+		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
@@ -548,9 +647,15 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	return r
 }
 
-// noETag says what is wrong with a header that was to hold entity tags.
-func noETag(star bool) string {
-	if star {
+// noETag says what is wrong with a header that was to hold entity tags;
+// went says the "*" request changed what is stored.
+func noETag(star, went bool) string {
+	switch {
+	case star && went:
+		// The ETag read before that change is stale now: sending it would
+		// only get 412.
+		return "as *, which matches any version and so guards nothing: the change went through unguarded; reset the step, then send the ETag you read"
+	case star:
 		return "as *, which matches any version and so guards nothing; send the ETag you read instead"
 	}
 	return "without an ETag in it; send the ETag you read, quotes included"
@@ -573,10 +678,41 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	case c.With != "" && !carried:
 		r.Detail = fmt.Sprintf("your last %s did not carry %s; add it with -H '%s: …'", want, c.With, c.With)
 	case c.ETag && !sim.HoldsETags(v):
-		r.Detail = fmt.Sprintf("your last %s carried %s %s", want, c.With, noETag(strings.TrimSpace(v) == "*"))
+		r.Detail = fmt.Sprintf("your last %s carried %s %s", want, c.With, noETag(strings.TrimSpace(v) == "*", t.lastWrote))
+	case c.Stale && !t.lastStale:
+		r.Detail = fmt.Sprintf("your last %s carried %s", want, "an ETag that was not an earlier version's; send the ETag you read before the current version")
 	default:
 		r.OK = true
 		r.Detail = "your last request was " + r.Desc[len("your last request is "):]
+	}
+	return r
+}
+
+// evalChanges: unchanged PATH holds while nothing changed PATH since the
+// step began; changed-by METHOD PATH … once something did, and only such
+// requests.
+func (c *Check) evalChanges(t *tally) CheckResult {
+	ct := t.changes[c]
+	if ct == nil {
+		ct = &changeTally{} // not counted for: see newTally
+	}
+	if c.Kind == CheckUnchanged {
+		r := CheckResult{Desc: c.Path + " stays as the step found it", OK: ct.other == 0,
+			Detail: "nothing has changed " + c.Path + " in this step"}
+		if !r.OK {
+			r.Detail = fmt.Sprintf("%s changed %s in this step; reset the step to start over", ct.what, c.Path)
+		}
+		return r
+	}
+	by := fmt.Sprintf("%s %s%s", article(c.Method), c.Method, c.withWords())
+	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by), OK: ct.by > 0 && ct.other == 0}
+	switch {
+	case ct.other > 0:
+		r.Detail = fmt.Sprintf("%s changed %s in this step; reset the step to start over", ct.what, c.Path)
+	case ct.by == 0:
+		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet", c.Path)
+	default:
+		r.Detail = fmt.Sprintf("%s changed %s", by, c.Path)
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,29 +44,48 @@ func TestTheHundredPutsExplanationNamesTheStoredBalance(t *testing.T) {
 	}
 }
 
-// TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought: teller A
-// first PUTs without If-Match, then with a stale tag and gets 412. The
-// checklist must not answer "send your request" to a learner who just sent
-// one: it says the 412 is not yet the outcome sought, without naming it.
+// TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought: a hidden
+// "status 200" of a built-in step, after a 412, must not answer "send your
+// request" to a learner who just sent one: it says the 412 is not yet the
+// outcome sought, without naming it. Teller A's step hides no status: a
+// guarded PUT sent twice (200, then 412) passes it (see
+// TestAGuardedUpdateSentTwicePasses).
 func TestAHiddenStatusThatFailsSaysTheResponseWasNotTheOneSought(t *testing.T) {
 	e, c := learnerAt(t, "lost-updates", 1, nil)
-	put(t, c, `PUT /accounts/42 {"balance":100}`)
 	put(t, c, `PUT /accounts/42 {"balance":100} -H 'If-Match: "stale"'`)
 	s := e.Observe()
 	if s.Passed {
 		t.Fatal("a 412 passed teller A's step")
 	}
-	var detail string
 	for _, r := range s.Results {
-		if !r.OK && r.Desc == hiddenGoal {
-			detail = r.Detail
+		if r.Desc == hiddenGoal {
+			t.Errorf("teller A's step hides %q", r.Detail)
 		}
 	}
-	if !strings.Contains(detail, "412 Precondition Failed") || strings.Contains(detail, "send your request") {
-		t.Errorf("the hidden status check says %q after a 412", detail)
+	ls, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(detail, "200") || strings.Contains(detail, "204") {
-		t.Errorf("the hidden status check gives the outcome away: %q", detail)
+	var chk *Check
+	for _, l := range ls {
+		for _, st := range l.Steps {
+			st.Check.walk(func(x *Check) {
+				if chk == nil && x.Kind == CheckStatus && x.Hidden && slices.Contains(x.Codes, 200) {
+					chk = x
+				}
+			})
+		}
+	}
+	if chk == nil {
+		t.Fatal("no built-in step hides a status 200")
+	}
+	refused := exchange(1, "PUT", "/accounts/42", 412)
+	r := chk.Evaluate(&fakeWorld{events: []sim.Event{refused}}, 0)[0]
+	if !strings.Contains(r.Detail, "412 Precondition Failed") || strings.Contains(r.Detail, "send your request") {
+		t.Errorf("the hidden status check says %q after a 412", r.Detail)
+	}
+	if strings.Contains(r.Detail, "200") || strings.Contains(r.Detail, "204") {
+		t.Errorf("the hidden status check gives the outcome away: %q", r.Detail)
 	}
 }
 
@@ -418,8 +438,9 @@ func TestJoesAgeReadsAsTheHintWritesIt(t *testing.T) {
 
 // TestIfMatchStarIsNoTellersETag: "If-Match: *" matches any version, so it
 // keeps no update from being lost; the tellers' steps explain an ETag that
-// names the version read, and must not pass with a star. The checklist says
-// why, and the ETag passes.
+// names the version read, and must not pass with a star. The star's change
+// went through, so the ETag read before it is stale: the checklist says so
+// and asks for a reset, after which the ETag passes.
 func TestIfMatchStarIsNoTellersETag(t *testing.T) {
 	for _, tc := range []struct {
 		step  int
@@ -427,27 +448,29 @@ func TestIfMatchStarIsNoTellersETag(t *testing.T) {
 		right []string
 	}{
 		{1, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":100} -H 'If-Match: {{etag}}'`}},
-		{3, []string{`GET /accounts/42`, `PUT /accounts/42 {"balance":70} -H 'If-Match: *'`}, []string{`PUT /accounts/42 {"balance":70} -H 'If-Match: {{etag}}'`}},
+		{3, []string{`GET /accounts/42`, `PUT /accounts/42 {"balance":70} -H 'If-Match: *'`}, []string{`GET /accounts/42`, `PUT /accounts/42 {"balance":70} -H 'If-Match: {{etag}}'`}},
 	} {
 		e, c := learnerAt(t, "lost-updates", tc.step, nil)
 		if ok, _ := stepPasses(t, e, c, "", tc.star...); ok {
 			t.Errorf("step %d passes with If-Match: *", tc.step+1)
 		}
-		var detail string
+		var details []string
 		for _, r := range e.Observe().Results {
 			if strings.Contains(r.Desc, "If-Match") {
-				detail = r.Detail
+				details = append(details, r.Detail)
 			}
 		}
-		if !strings.Contains(detail, "matches any version") {
-			t.Errorf("step %d: the checklist does not say why * is not an ETag: %q", tc.step+1, detail)
+		if d := strings.Join(details, " | "); !strings.Contains(d, "matches any version") || !strings.Contains(d, "went through") ||
+			!strings.Contains(d, "reset the step") || strings.Contains(d, "send the ETag you read instead") {
+			t.Errorf("step %d: the checklist does not say that * went through and to reset: %q", tc.step+1, d)
 		}
+		e.ResetStep()
 		_, etag, _ := e.srv.Resource("/accounts/42")
 		for i := range tc.right {
 			tc.right[i] = strings.ReplaceAll(tc.right[i], "{{etag}}", etag)
 		}
 		if ok, why := stepPasses(t, e, c, "", tc.right...); !ok {
-			t.Errorf("step %d: the PUT with the current ETag does not pass:%s", tc.step+1, why)
+			t.Errorf("step %d: the PUT with the current ETag does not pass after a reset:%s", tc.step+1, why)
 		}
 	}
 }
@@ -514,6 +537,100 @@ func TestALostAnswerStepNeedsAClientThatDidNotRetry(t *testing.T) {
 		e, c = learnerAt(t, "network-failures", tc.step, nil)
 		if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
 			t.Errorf("step %d: its solution under its own policy does not pass:%s", tc.step+1, why)
+		}
+	}
+}
+
+// tellerB is lost-updates' teller B step with the ETag of the $80.00
+// version both tellers read in the first step.
+func tellerB(t *testing.T) (e *Engine, c *sim.Client, read string) {
+	t.Helper()
+	e, c = learnerAt(t, "lost-updates", 0, nil)
+	put(t, c, `GET /accounts/42`)
+	_, read, _ = e.srv.Resource("/accounts/42")
+	e.Next()
+	e.Next()
+	return e, c, read
+}
+
+// TestTellerBNeedsTheTagSheRead: teller B's step explains a 412 as "the
+// server compared B's ETag with the current one, saw they differ". A tag
+// the account never had (the prefilled placeholder) and the current tag
+// written weak get 412 for other reasons and must not pass; the ETag of
+// the version she read does, and the checklist says what the others lacked.
+func TestTellerBNeedsTheTagSheRead(t *testing.T) {
+	e, c, read := tellerB(t)
+	_, cur, _ := e.srv.Resource("/accounts/42")
+	for _, tc := range []struct{ tag, why string }{
+		{`"paste-the-etag-here"`, "never had"},
+		{"W/" + cur, "weak tag"},
+	} {
+		if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":50} -H 'If-Match: `+tc.tag+`'`); ok {
+			t.Errorf("If-Match: %s passes teller B's step:%s", tc.tag, why)
+		} else if !strings.Contains(why, tc.why) {
+			t.Errorf("If-Match: %s: the checklist does not say the tag %s:%s", tc.tag, tc.why, why)
+		}
+		e.ResetStep()
+	}
+	if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":50} -H 'If-Match: `+read+`'`); !ok {
+		t.Errorf("the ETag teller B read does not pass:%s", why)
+	}
+}
+
+// TestTellerBsStepKeepsTheDeposit: "Teller A's deposit is kept" must hold
+// for whoever passes: a DELETE, a stale PUT (412, nothing there) and an
+// unguarded PUT that puts $100 back do not pass, nor does a stale PUT
+// followed by a DELETE and a fresh $100.
+func TestTellerBsStepKeepsTheDeposit(t *testing.T) {
+	e, c, read := tellerB(t)
+	stale := `PUT /accounts/42 {"balance":50} -H 'If-Match: ` + read + `'`
+	if ok, _ := stepPasses(t, e, c, "", `DELETE /accounts/42`, stale, `PUT /accounts/42 {"balance":100}`); ok {
+		t.Error("a DELETE, a 412 on nothing and a PUT without If-Match pass teller B's step")
+	}
+	e.ResetStep()
+	ok, why := stepPasses(t, e, c, "", stale, `DELETE /accounts/42`, `PUT /accounts/42 {"balance":100}`)
+	if ok || !strings.Contains(why, "a PUT changed /accounts/42 in this step; reset the step") {
+		t.Errorf("a stale PUT, then a DELETE and a new $100 (passed %v):%s", ok, why)
+	}
+	e.ResetStep()
+	ok, why = stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":50} -H 'If-Match: *'`)
+	if ok || !strings.Contains(why, "went through") || !strings.Contains(why, "reset the step") {
+		t.Errorf("after If-Match: * the checklist does not say the change went through and to reset (passed %v):%s", ok, why)
+	}
+	e.ResetStep()
+	if ok, why := stepPasses(t, e, c, "", stale, `GET /accounts/42`); !ok {
+		t.Errorf("the stale PUT, then a GET, does not pass:%s", why)
+	}
+}
+
+// TestTheGuardedPutMustDoTheWork: teller B's retry explains that "both the
+// deposit and the withdrawal count" through a guarded write. An unguarded
+// PUT of $70 followed by a guarded one that changes nothing must not pass.
+func TestTheGuardedPutMustDoTheWork(t *testing.T) {
+	e, c := learnerAt(t, "lost-updates", 3, nil)
+	put(t, c, `GET /accounts/42`)
+	put(t, c, `PUT /accounts/42 {"balance":70}`)
+	put(t, c, `GET /accounts/42`)
+	_, cur, _ := e.srv.Resource("/accounts/42")
+	ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":70} -H 'If-Match: `+cur+`'`)
+	if ok || !strings.Contains(why, "a PUT without an ETag in If-Match changed /accounts/42") {
+		t.Errorf("an unguarded PUT did the work, a guarded one changed nothing (passed %v):%s", ok, why)
+	}
+}
+
+// TestAGuardedUpdateSentTwicePasses: a PUT with the current ETag sent twice
+// answers 200, then 412 — the update went through, and the 412 on the repeat
+// is the lesson's own point. Teller A's step and teller B's retry pass.
+func TestAGuardedUpdateSentTwicePasses(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		body string
+	}{{1, `{"balance":100}`}, {3, `{"balance":70}`}} {
+		e, c := learnerAt(t, "lost-updates", tc.step, nil)
+		put(t, c, `GET /accounts/42`)
+		_, cur, _ := e.srv.Resource("/accounts/42")
+		if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 `+tc.body+` -H 'If-Match: `+cur+`' x2`); !ok {
+			t.Errorf("step %d: a guarded PUT sent twice (200, 412) does not pass:%s", tc.step+1, why)
 		}
 	}
 }

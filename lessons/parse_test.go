@@ -53,7 +53,7 @@ func TestBrokenLessonFilesReportFileLineMessage(t *testing.T) {
 		{"unclosed-block.md", "28: this explain block is not closed before line 31; add a line ``` after its last line"},
 		{"unclosed-front-matter.md", `1: the front matter that starts here is never closed; add a line "---" after the last key`},
 		{"unknown-block.md", `20: unknown block "hnit"; did you mean "hint"? (blocks: request, check, hint, solution, explain, quiz, network, setup, accept)`},
-		{"unknown-check.md", `17: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members, last-request, retried)`},
+		{"unknown-check.md", `17: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members, last-request, retried, unchanged, changed-by)`},
 		{"unknown-fixture.md", `4: unknown fixture "bnak"; did you mean "bank"? (fixtures: all, bank, customers, empty, flights, payments)`},
 		{"unknown-key.md", `3: unknown front matter key "titel"; did you mean "title"? (keys: id, title, summary, fixture, chart)`},
 		{"unknown-section.md", `6: unknown section "## Background"; sections are "## Step: title" and "## Quiz: question" (use ### for headings inside the text)`},
@@ -178,7 +178,7 @@ func TestParseReportsEveryProblemInAFile(t *testing.T) {
 	errors.As(err, &ps)
 	want := []string{
 		`x.md:5: unknown front matter key "colour" (keys: id, title, summary, fixture, chart)`,
-		`x.md:10: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members, last-request, retried)`,
+		`x.md:10: unknown check "feild"; did you mean "field"? (checks: request, field, exists, absent, members, status, saw-status, header, sent-header, replayed, lost, new-members, last-request, retried, unchanged, changed-by)`,
 		`x.md:11: path "b" must start with /; did you mean "/b"?`,
 	}
 	if got := strings.Split(ps.Error(), "\n"); !slices.Equal(got, want) {
