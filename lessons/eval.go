@@ -106,6 +106,9 @@ type reqTally struct {
 	starHit bool        // such a request changed what is stored
 	miss    string      // why the newest request that failed stageValue did, for a stale check
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
+
+	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
+	afterDrop   int  // retried: retries whose earlier attempts never reached the server
 }
 
 // changeTally is what an unchanged or changed-by check has counted: the
@@ -232,6 +235,13 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	if !reached || lost {
 		rt.failed++
 	}
+	// A retry is one the server had done already, its answer lost: after
+	// a drop, the server meets the request for the first time.
+	heard := ev.Attempt >= 2 && reached && !lost && rt.lostEarlier
+	if ev.Attempt >= 2 && reached && !lost && !rt.lostEarlier {
+		rt.afterDrop++
+	}
+	rt.lostEarlier = lost || ev.Attempt >= 2 && rt.lostEarlier
 	if !reached {
 		return
 	}
@@ -257,7 +267,7 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		rt.passed[stageHeader]++
 	}
 	rt.passed[stageValue]++
-	if c.Kind == CheckRetried && (ev.Attempt < 2 || lost) {
+	if c.Kind == CheckRetried && !heard {
 		return
 	}
 	rt.passed[stageRetry]++
@@ -626,6 +636,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s carried %s", what, rt.miss)
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterDrop > 0:
+		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; reset the step to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:

@@ -634,3 +634,39 @@ func TestAGuardedUpdateSentTwicePasses(t *testing.T) {
 		}
 	}
 }
+
+// TestARetryAfterADropIsNoRetryOfALostAnswer: the retry steps explain a
+// retry of a request the server had already carried out ("the server
+// received two", "the client knows it went through"). A learner who lets
+// the network drop the first attempt (the client's retry is then the
+// server's first sight of it) and then sends again with a lost answer and no
+// retries has seen no such retry, and must not pass; the step's own network
+// passes after a reset, and the checklist says why the first did not count.
+func TestARetryAfterADropIsNoRetryOfALostAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		line   string
+	}{
+		{"network-failures", 1, `PUT /accounts/42 {"balance":100}`},
+		{"network-failures", 3, `POST /accounts/42/interest {"rate":0.10}`},
+		{"idempotency-keys", 3, `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts","customer":"/customers/1"} -H 'Idempotency-Key: "k-joe"'`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		c.SetFaults(sim.FaultSettings{DropRequests: true})
+		put(t, c, tc.line)
+		c.SetFaults(sim.FaultSettings{LoseResponses: true})
+		ok, why := stepPasses(t, e, c, sim.RetryNone, tc.line)
+		if ok {
+			t.Errorf("%s step %d: a retry after a drop, then a lost answer not retried, passes:%s", tc.lesson, tc.step+1, why)
+		} else if !strings.Contains(why, "dropped it before the server") {
+			t.Errorf("%s step %d: the checklist does not say the retry followed a drop:%s", tc.lesson, tc.step+1, why)
+		}
+		e.ResetStep()
+		applyNetwork(c, e.Step())
+		if ok, why := stepPasses(t, e, c, "", tc.line); !ok {
+			t.Errorf("%s step %d: the step's own network does not pass after a reset:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
