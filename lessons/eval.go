@@ -84,6 +84,7 @@ type tally struct {
 	replayed   int
 	lost       int
 	acted      bool // an exchange the lesson did not send reached the server or the network
+	retrying   bool // the checks ask for a retry of the client's own (retried … with a count above 0)
 }
 
 // The stages a request passes on its way to counting for a request or
@@ -128,6 +129,7 @@ func newTally(since uint64, c *Check) *tally {
 		switch c.Kind {
 		case CheckRequest, CheckRetried:
 			t.reqs[c] = &reqTally{answers: map[int]int{}}
+			t.retrying = t.retrying || c.Kind == CheckRetried && (c.Cmp == ">=" || c.N > 0)
 		case CheckUnchanged, CheckChangedBy:
 			if t.changes == nil {
 				t.changes = map[*Check]*changeTally{}
@@ -503,6 +505,10 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		r := CheckResult{Desc: "a response is replayed for a repeated Idempotency-Key", OK: t.replayed > 0}
 		if r.OK {
 			r.Detail = plural(t.replayed, "replayed response")
+		} else if t.retrying {
+			// The step asks for the client's own retry; a resend by hand
+			// is not what it is after.
+			r.Detail = "no replayed response yet; the client's retry of a request with an Idempotency-Key gets one"
 		} else {
 			r.Detail = "no replayed response yet; send the same request with the same Idempotency-Key again"
 		}

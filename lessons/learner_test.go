@@ -670,3 +670,19 @@ func TestARetryAfterADropIsNoRetryOfALostAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestPutItRightNeedsTheCompleteStateByPut: put-replace's third step
+// explains "back to a complete flight… with PUT… send all of it". Half the
+// state by PUT and the gate by PATCH must not pass; the complete PUT does,
+// followed by a GET too.
+func TestPutItRightNeedsTheCompleteStateByPut(t *testing.T) {
+	e, c := learnerAt(t, "put-replace", 2, nil)
+	ok, why := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"boarding"}`, `PATCH /flights/AA123 {"gate":"b12"}`)
+	if ok || !strings.Contains(why, "a PATCH changed /flights/AA123") {
+		t.Errorf("a half PUT and a PATCH of the gate (passed %v):%s", ok, why)
+	}
+	e.ResetStep()
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`, `GET /flights/AA123`); !ok {
+		t.Errorf("the complete PUT, then a GET, does not pass:%s", why)
+	}
+}
