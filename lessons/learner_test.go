@@ -686,3 +686,27 @@ func TestPutItRightNeedsTheCompleteStateByPut(t *testing.T) {
 		t.Errorf("the complete PUT, then a GET, does not pass:%s", why)
 	}
 }
+
+// TestARetryStepDoesNotAskForAResendByHand: in a step about the client's own
+// retry, a learner whose client did not retry is told to reset the step; the
+// replayed line beside it must not invite the resend by hand that the step
+// refuses.
+func TestARetryStepDoesNotAskForAResendByHand(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		line   string
+	}{
+		{"idempotency-keys", `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+		{"final-challenge", `POST /payments {"amount":5,"to":"flight alerts","customer":"/customers/1"} -H 'Idempotency-Key: "k-joe"'`},
+	} {
+		e, c := learnerAt(t, tc.lesson, 3, nil)
+		ok, why := stepPasses(t, e, c, sim.RetryNone, tc.line)
+		if ok || !strings.Contains(why, "reset the step") || strings.Contains(why, "send the same request") {
+			t.Errorf("%s: a lost payment not retried (passed %v):%s", tc.lesson, ok, why)
+		}
+	}
+	e, c := learnerAt(t, "idempotency-keys", 1, nil)
+	if _, why := stepPasses(t, e, c, "", `GET /payments`); !strings.Contains(why, "send the same request with the same Idempotency-Key again") {
+		t.Errorf("a step about resending by hand no longer says to:%s", why)
+	}
+}
