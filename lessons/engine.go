@@ -244,14 +244,18 @@ func (e *Engine) setup(st *Step) {
 }
 
 // needless reports whether a setup request has nothing to do on the server
-// as it is: a create-only request (If-None-Match: *) whose target exists, or
-// a DELETE whose target is gone. Setups use both to make a state hold
-// "whatever came before"; sent anyway, the server would refuse them (412,
-// 404) without changing anything, and the log would show a failure that
-// the learner did not cause — on every visit after they had done the work
-// themselves.
+// as it is: a create-only request (If-None-Match: *) whose target exists, a
+// DELETE whose target is gone, or a POST whose Idempotency-Key the server
+// holds already. Setups use them to make a state hold "whatever came
+// before"; sent anyway, the server would refuse them (412, 404, 422 for a
+// key the learner used with another body) or replay them without changing
+// anything, and the log would show a failure that the learner did not
+// cause — on every visit after they had done the work themselves.
 func needless(w World, rl request.Line) bool {
 	_, _, exists := w.Resource(targetPath(rl.Target))
+	if k, ok := w.(interface{ KeyHeld(http.Header) bool }); ok && rl.Method == http.MethodPost && k.KeyHeld(rl.Header) {
+		return true
+	}
 	switch {
 	case strings.TrimSpace(rl.Header.Get("If-None-Match")) == "*":
 		return exists

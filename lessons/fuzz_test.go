@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	f.Add([]byte("---\nid: a\ntitle: A\nfixture: payments\n---\n## Step: s\nDo it.\n```check\nreplayed\n```\n```solution\n{{keyed POST /payments}} x3\n{{keyed post}}\n{{keyed /p POST}}\n```\n"))
 	f.Add([]byte("---\n---\n## Step:\n```check\nany:\n  any:\n```\n"))
 	f.Add([]byte("````\n```check\n````\n## Quiz: q\n```quiz\n- [x] a |\n  b\n"))
 	for _, check := range []string{

@@ -710,3 +710,49 @@ func TestARetryStepDoesNotAskForAResendByHand(t *testing.T) {
 		t.Errorf("a step about resending by hand no longer says to:%s", why)
 	}
 }
+
+// TestTheLearnersOwnKeyedPaymentResentPasses: idempotency-keys' retry step
+// asks for the same request again. A learner who paid in the first step with
+// a UUID key, with 25.00 for 25, or with an extra field, and resends that
+// request, passes: the setup no longer replaces their payment with the
+// lesson's. The solution shown is their own request where it holds the key
+// "pay-0001", else the lesson's $25 payment with it, which passes too; and
+// the lesson's setup is never refused.
+func TestTheLearnersOwnKeyedPaymentResentPasses(t *testing.T) {
+	const lessons = `POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`
+	for _, first := range []string{
+		`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "6f1c9a7e-3b2d-4c55-9e0a-1d2f3a4b5c6d"'`,
+		`POST /payments {"amount":25.00,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`,
+		`POST /payments {"amount":25,"note":"tickets","to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`,
+		``,
+	} {
+		e, c := learnerAt(t, "idempotency-keys", 0, nil)
+		if first != "" {
+			put(t, c, first)
+		}
+		e.Next()
+		want := first
+		if !strings.Contains(first, "pay-0001") {
+			want = lessons
+		}
+		if sol := e.Solution(); len(sol) != 1 || sol[0] != want+" x3" {
+			t.Errorf("after %q the solution reads %q, want %q", first, sol, want+" x3")
+		}
+		resend := first
+		if resend == "" {
+			resend = lessons
+		}
+		if ok, why := stepPasses(t, e, c, "", resend+" x3"); !ok {
+			t.Errorf("%q resent three times does not pass:%s", resend, why)
+		}
+		e.ResetStep()
+		if ok, why := stepPasses(t, e, c, "", want+" x3"); !ok {
+			t.Errorf("the solution %q does not pass after a reset:%s", want, why)
+		}
+		for _, ev := range e.srv.EventsSince(0) {
+			if ev.Source == sim.SourceLesson && ev.Response.Status == 422 {
+				t.Errorf("after %q the lesson's setup was refused: %s", first, ev.Response.Body)
+			}
+		}
+	}
+}

@@ -3,9 +3,13 @@ package lessons
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/putpost/putpost/request"
+	"github.com/putpost/putpost/sim"
 )
 
 // Live values let solutions, setups, hints and explanations speak about the
@@ -16,6 +20,8 @@ import (
 //	{{location}}                    the newest Location header since the step began
 //	{{members /customers}}          how many members the collection has
 //	{{status}}                      the newest status since the step began ("200 OK")
+//	{{keyed POST /payments}}        the newest such request whose Idempotency-Key the server
+//	                                still holds, as a request line: sent again, it is replayed
 //
 // They are filled in when the text is used: a solution line just before it is
 // sent or shown, an explanation when the step passes.
@@ -24,12 +30,12 @@ import (
 var livePattern = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
 // liveArgs is how many arguments each live value takes.
-var liveArgs = map[string]int{"etag": 1, "field": 2, "location": 0, "members": 1, "status": 0}
+var liveArgs = map[string]int{"etag": 1, "field": 2, "keyed": 2, "location": 0, "members": 1, "status": 0}
 
-var liveNames = []string{"etag", "field", "location", "members", "status"}
+var liveNames = []string{"etag", "field", "keyed", "location", "members", "status"}
 
 // liveSample stands in for a live value when a line is checked at load time.
-var liveSample = map[string]string{"etag": `"0"`, "field": "0", "location": "/customers/1", "members": "0", "status": "200 OK"}
+var liveSample = map[string]string{"etag": `"0"`, "field": "0", "location": "/customers/1", "members": "0", "status": "200 OK", "keyed": "POST /"}
 
 // checkLive reports every malformed live value in s (a line at line n) and
 // returns s with each replaced by a sample of the right kind, so that request
@@ -47,7 +53,9 @@ func (p *parser) checkLive(n int, s string) string {
 			p.errorf(n, "unknown live value %q%s (live values: %s)", m, didYouMean(name, liveNames), strings.Join(liveNames, ", "))
 		case len(args) != want:
 			p.errorf(n, "live value %q takes %d argument(s), like %s", m, want, liveExample(name))
-		case want > 0 && !strings.HasPrefix(args[0], "/"):
+		case name == "keyed" && (!isToken(args[0]) || !strings.HasPrefix(args[1], "/")):
+			p.errorf(n, "live value %q: write a method and a path, like %s", m, liveExample(name))
+		case name != "keyed" && want > 0 && !strings.HasPrefix(args[0], "/"):
 			p.errorf(n, "live value %q: the path must start with /", m)
 		}
 		return liveSample[name]
@@ -64,6 +72,8 @@ func liveExample(name string) string {
 		return "{{members /customers}}"
 	case "status":
 		return "{{status}}"
+	case "keyed":
+		return "{{keyed POST /payments}}"
 	}
 	return "{{location}}"
 }
@@ -111,6 +121,8 @@ func resolveLive(s string, w World, t *tally) string {
 			return compactJSON(fields[args[1]])
 		case "members":
 			return strconv.Itoa(len(w.Members(args[0])))
+		case "keyed":
+			return newestKeyed(w, args[0], args[1])
 		case "status":
 			if t != nil && t.last != 0 {
 				return statusText(t.last)
@@ -123,4 +135,29 @@ func resolveLive(s string, w World, t *tally) string {
 			return "(no Location yet)"
 		}
 	})
+}
+
+// newestKeyed is {{keyed METHOD PATH}}: the newest METHOD request to PATH
+// whose Idempotency-Key the server still holds, in the request-line form —
+// the learner's own, or a setup's. Sent again, the server replays its
+// answer; a request whose key a reset or an undo made the server forget, or
+// that the key's first request differs from, is passed over.
+func newestKeyed(w World, method, path string) string {
+	method = strings.ToUpper(method)
+	k, ok := w.(interface{ KeyHeld(http.Header) bool })
+	evs := w.EventsSince(0)
+	for i := len(evs) - 1; i >= 0 && ok; i-- {
+		ev := evs[i]
+		// The request the key was first used for changed something, and a
+		// replay repeats it; one refused for reusing the key (422) did
+		// neither.
+		if ev.Kind != sim.KindExchange || ev.Response.Status == 0 || ev.Request.Method != method ||
+			targetPath(ev.Request.Target) != path || !ev.Replayed && len(ev.Changes) == 0 || !k.KeyHeld(ev.Request.Header) {
+			continue
+		}
+		if line, ok := request.FromMessage(ev.Request).RequestLine(); ok {
+			return line
+		}
+	}
+	return fmt.Sprintf("(no %s request to %s with an Idempotency-Key the server holds)", method, path)
 }

@@ -162,6 +162,20 @@ func checkSFParams(s string) error {
 	return nil
 }
 
+// KeyHeld reports whether the Idempotency-Key (or X-Idempotency-Key) in h
+// names a request the server still remembers: a POST carrying it would be
+// replayed, or refused with 422 if it differs, and change nothing.
+func (s *Server) KeyHeld(h http.Header) bool {
+	key, err := idempotencyKey(h)
+	if err != nil || key == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.st.idem[key]
+	return ok && rec.live(s.st.clock)
+}
+
 func (s *Server) reserve(key string) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()

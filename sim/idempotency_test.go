@@ -158,3 +158,25 @@ func TestIdempotencyRecordsAreCappedAndExpiredOnesMakeRoom(t *testing.T) {
 		t.Fatalf("undo left %d bytes accounted", s.st.idemSize)
 	}
 }
+
+// KeyHeld tells a lesson's setup that a keyed POST would change nothing:
+// the key is held once a POST used it, and not after the POST is undone,
+// nor for a key never used or a header that is no key.
+func TestKeyHeldSaysWhetherAKeyIsRemembered(t *testing.T) {
+	s := New(Options{Fixture: "payments"})
+	key := http.Header{"Idempotency-Key": {`"pay-0001"`}}
+	if s.KeyHeld(key) {
+		t.Fatal("an unused key is held")
+	}
+	sendTo(t, s, "POST", "/payments", `{"amount":25,"to":"ACME Air"}`, `Idempotency-Key: "pay-0001"`)
+	if !s.KeyHeld(key) || !s.KeyHeld(http.Header{"X-Idempotency-Key": {`"pay-0001"`}}) {
+		t.Error("a used key is not held")
+	}
+	if s.KeyHeld(http.Header{"Idempotency-Key": {`"pay-0002"`}}) || s.KeyHeld(http.Header{"Idempotency-Key": {"pay-0001"}}) || s.KeyHeld(nil) {
+		t.Error("another key, an unquoted one or none is held")
+	}
+	s.Undo()
+	if s.KeyHeld(key) {
+		t.Error("the key is held after its POST was undone")
+	}
+}
