@@ -106,6 +106,7 @@ type reqTally struct {
 	star    bool        // a request carried the header as "*" where entity tags were asked for
 	starHit bool        // such a request changed what is stored
 	miss    string      // why the newest request that failed stageValue did, for a stale check
+	minimal int         // requests answered 204 because they asked for it (Prefer: return=minimal)
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
 
 	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
@@ -274,6 +275,9 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	}
 	rt.passed[stageRetry]++
 	rt.answers[ev.Response.Status]++
+	if v, _ := headerValue(ev.Request.Header, "Prefer"); ev.Response.Status == 204 && strings.Contains(strings.ToLower(v), "return=minimal") {
+		rt.minimal++
+	}
 	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) {
 		return
 	}
@@ -657,6 +661,10 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 			subject = "the client's " + map[string]string{"was": "retry", "were": "retries"}[verb] + " of " + what
 		}
 		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers), codeList(c.Codes, "or"))
+		if rt.minimal > 0 && !slices.Contains(c.Codes, 204) && (slices.Contains(c.Codes, 200) || slices.Contains(c.Codes, 201)) {
+			// The 204 was asked for: the way to the code sought is to stop asking.
+			r.Detail += fmt.Sprintf("; Prefer: return=minimal asks for 204, so send the %s without it", c.Method)
+		}
 	case n == 0 && c.N == 1:
 		r.Detail = fmt.Sprintf("no %s request to %s%s yet", c.Method, target, answered)
 	default:

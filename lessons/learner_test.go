@@ -756,3 +756,18 @@ func TestTheLearnersOwnKeyedPaymentResentPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestA204AskedForSaysHowToGet200: status-codes' first step wants 201, 200
+// and 204 from PUTs to AC789. A learner who sent every replacing PUT with
+// Prefer: return=minimal is told why there is no 200, and how to get one.
+func TestA204AskedForSaysHowToGet200(t *testing.T) {
+	e, c := learnerAt(t, "status-codes", 0, nil)
+	ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"late","gate":"c17"}`,
+		`PUT /flights/AC789 {"status":"late","gate":"c17"} -H 'Prefer: return=minimal' x2`)
+	if ok || !strings.Contains(why, "201, 204 ×2, not 200; Prefer: return=minimal asks for 204, so send the PUT without it") {
+		t.Errorf("no 200 yet (passed %v):%s", ok, why)
+	}
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"late","gate":"c17"}`); !ok {
+		t.Errorf("the PUT without Prefer does not pass:%s", why)
+	}
+}
