@@ -771,3 +771,16 @@ func TestA204AskedForSaysHowToGet200(t *testing.T) {
 		t.Errorf("the PUT without Prefer does not pass:%s", why)
 	}
 }
+
+// TestTwoDifferentAnnsAreNotTheSamePost: safe-vs-idempotent's last step
+// passes two POSTs of Ann from Ajax whose bodies differ (one with an age);
+// its explanation must not call them the same POST.
+func TestTwoDifferentAnnsAreNotTheSamePost(t *testing.T) {
+	e, c := learnerAt(t, "safe-vs-idempotent", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /customers {"name":"Ann","city":"ajax","age":"31"}`, `POST /customers {"city":"ajax","name":"Ann"}`); !ok {
+		t.Fatalf("two Anns do not pass:%s", why)
+	}
+	if ex := strings.Join(strings.Fields(e.Explain()), " "); strings.Contains(ex, "same POST") || !strings.Contains(ex, "two Anns") {
+		t.Errorf("the explanation reads:\n%s", ex)
+	}
+}
