@@ -784,3 +784,20 @@ func TestTwoDifferentAnnsAreNotTheSamePost(t *testing.T) {
 		t.Errorf("the explanation reads:\n%s", ex)
 	}
 }
+
+// TestTheRetriedPutsExplanationCountsOnlyItsAttempts: a learner who first
+// sent two PUTs that the client did not retry, then one it retried, made the
+// server do four PUTs; network-failures' retry step must not say it did "the
+// PUT twice", only that one PUT was carried out twice, once per attempt.
+func TestTheRetriedPutsExplanationCountsOnlyItsAttempts(t *testing.T) {
+	e, c := learnerAt(t, "network-failures", 1, nil)
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	c.SetRetry(sim.RetryNone)
+	put(t, c, put100+" x2")
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, put100); !ok {
+		t.Fatalf("the retried PUT does not pass:%s", why)
+	}
+	if ex := strings.Join(strings.Fields(e.Explain()), " "); strings.Contains(ex, "did the PUT twice") || !strings.Contains(ex, "that one PUT twice, once per attempt") {
+		t.Errorf("the explanation reads:\n%s", ex)
+	}
+}
