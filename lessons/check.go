@@ -81,6 +81,7 @@ type Check struct {
 	With   string   // request, last-request, retried, changed-by: only requests carrying this header count ("" for any)
 	ETag   bool     // with With: only a value of entity tags counts, not "*"
 	Stale  bool     // with With If-Match (and ETag): only a tag of an earlier version of the target counts, answered 412
+	Star   bool     // with With: only the value "*" counts (If-None-Match: *, create only)
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
 	Cmp    string   // request, retried, members, new-members: ">=" or "=="
@@ -133,6 +134,8 @@ func (c *Check) predicate() string {
 				s += " " + staleWord
 			case c.ETag:
 				s += " " + etagWord
+			case c.Star:
+				s += " *"
 			}
 		}
 		if len(c.Codes) > 0 {
@@ -298,6 +301,8 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			switch {
 			case len(args) > 0 && strings.EqualFold(args[0], etagWord):
 				c.ETag, args = true, args[1:]
+			case len(args) > 0 && args[0] == "*":
+				c.Star, args = true, args[1:]
 			case len(args) > 0 && strings.EqualFold(args[0], staleWord):
 				if !strings.EqualFold(c.With, "If-Match") {
 					p.errorf(line, "%q is about the ETag in If-Match; write \"with If-Match %s\"", staleWord, staleWord)

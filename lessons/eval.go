@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // World is what checks look at: the exchanges since a step began and the
@@ -266,6 +267,10 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 			rt.miss = staleMiss(ev, v, path)
 			return
 		}
+		if c.Star && strings.TrimSpace(v) != "*" {
+			rt.miss = fmt.Sprintf("%s as %s, not *: a list of tags matches only those versions, * any version there is", c.With, shownValue(v))
+			return
+		}
 	} else {
 		rt.passed[stageHeader]++
 	}
@@ -283,6 +288,10 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	}
 	rt.passed[stageAnswered]++
 }
+
+// shownValue is a header value as the checklist shows it: what a terminal
+// would act on escaped, and cut short when long.
+func shownValue(v string) string { return termsafe.Cut(strings.TrimSpace(v), 40) }
 
 // changes reports whether ev changed what is stored at path.
 func changes(ev sim.Event, path string) bool {
@@ -328,7 +337,7 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	v, carried := headerValue(ev.Request.Header, c.With)
 	switch {
 	case c.Kind == CheckChangedBy && ev.Request.Method == c.Method && targetPath(ev.Request.Target) == c.Path &&
-		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v))):
+		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v)) && (!c.Star || strings.TrimSpace(v) == "*")):
 		ct.by++
 	default:
 		ct.other++
@@ -577,6 +586,8 @@ func (c *Check) withWords() string {
 		return ""
 	case c.Stale:
 		return " with an earlier ETag in " + c.With
+	case c.Star:
+		return " with " + c.With + ": *"
 	case c.ETag:
 		return " with an ETag in " + c.With
 	}
@@ -705,6 +716,8 @@ func (c *Check) evalLast(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("your last %s did not carry %s; add it with -H '%s: …'", want, c.With, c.With)
 	case c.ETag && !sim.HoldsETags(v):
 		r.Detail = fmt.Sprintf("your last %s carried %s %s", want, c.With, noETag(strings.TrimSpace(v) == "*", t.lastWrote))
+	case c.Star && strings.TrimSpace(v) != "*":
+		r.Detail = fmt.Sprintf("your last %s carried %s as %s, not *", want, c.With, shownValue(v))
 	case c.Stale && !t.lastStale:
 		r.Detail = fmt.Sprintf("your last %s carried %s", want, "an ETag that was not an earlier version's; send the ETag you read before the current version")
 	default:

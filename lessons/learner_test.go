@@ -801,3 +801,19 @@ func TestTheRetriedPutsExplanationCountsOnlyItsAttempts(t *testing.T) {
 		t.Errorf("the explanation reads:\n%s", ex)
 	}
 }
+
+// TestCreateOnlyNeedsAStar: lost-updates' create-only step asks for
+// If-None-Match: *. A PUT sent twice with If-None-Match: "abc" (201, then
+// 200: it overwrote) must not pass, and the checklist must say what differs
+// from the step's request rather than only "see what the server does".
+func TestCreateOnlyNeedsAStar(t *testing.T) {
+	e, c := learnerAt(t, "lost-updates", 4, nil)
+	ok, why := stepPasses(t, e, c, "", `PUT /flights/AC790 {"status":"ontime","gate":"e2"} -H 'If-None-Match: "abc"' x2`)
+	if ok || !strings.Contains(why, `carried If-None-Match as "abc", not *`) {
+		t.Errorf("If-None-Match: \"abc\" twice (passed %v):%s", ok, why)
+	}
+	e.ResetStep()
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC790 {"status":"ontime","gate":"e2"} -H 'If-None-Match: *' x2`); !ok {
+		t.Errorf("If-None-Match: * twice does not pass:%s", why)
+	}
+}
