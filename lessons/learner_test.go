@@ -817,3 +817,16 @@ func TestCreateOnlyNeedsAStar(t *testing.T) {
 		t.Errorf("If-None-Match: * twice does not pass:%s", why)
 	}
 }
+
+// TestThe204IsNotPromisedToALearnerWhoMetIt: put-replace's first step
+// passes a PUT sent with Prefer: return=minimal (204); its explanation must
+// not tell that learner they "will meet 204" later.
+func TestThe204IsNotPromisedToALearnerWhoMetIt(t *testing.T) {
+	e, c := learnerAt(t, "put-replace", 0, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"ontime","gate":"b12"} -H 'Prefer: return=minimal'`); !ok {
+		t.Fatalf("a PUT answered 204 does not pass:%s", why)
+	}
+	if ex := strings.Join(strings.Fields(e.Explain()), " "); strings.Contains(ex, "will meet 204") || !strings.HasPrefix(ex, "**204 No Content**") {
+		t.Errorf("the explanation reads:\n%s", ex)
+	}
+}
