@@ -34,6 +34,21 @@ func TestAnErrorOrALostResponsePrintsNoBody(t *testing.T) {
 	}
 }
 
+// TestALostErrorIsNotWhatTheServerSaysToTheClient: a 404 whose answer was
+// lost is not read out as "The server says" just above "The client got no
+// response"; the server's words are labelled as the answer the client never
+// got, and so are a lost answer's headers.
+func TestALostErrorIsNotWhatTheServerSaysToTheClient(t *testing.T) {
+	h := newHarness(t, false)
+	out := h.run(t, "faults on\nretry none\nDELETE /flights/ZZ1\nPOST /customers {\"name\":\"Ann\"}\n")
+	if strings.Contains(out, "The server says:") || !strings.Contains(out, "The server said, in the answer the client never got: ") {
+		t.Errorf("a lost 404's words read as said to the client:\n%s", out)
+	}
+	if strings.Contains(out, "Headers: Location") || !strings.Contains(out, "Headers of the lost answer: Location: /customers/") {
+		t.Errorf("a lost 201's headers read as received:\n%s", out)
+	}
+}
+
 // TestTwoHiddenOutcomesAreListedOnce: lesson 3's POST step hides two
 // outcomes; the step's checklist lists them as one line that counts them.
 func TestTwoHiddenOutcomesAreListedOnce(t *testing.T) {

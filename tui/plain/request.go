@@ -47,23 +47,33 @@ func (s *view) request(line string) {
 	if n := len(mine); n > 0 {
 		last := mine[n-1]
 		x := exchange.Describe(last)
+		// What a lost answer held, the client never read: say so, as the
+		// full screen labels it, rather than print it as what came back.
+		lost := last.Fault == sim.FaultLostResponse
 		if hs := x.Headers; len(hs) > 0 {
 			parts := make([]string, len(hs))
 			for i, h := range hs {
 				parts[i] = h[0] + ": " + h[1]
 			}
-			s.out.line("Headers: " + shorten(strings.Join(parts, "; "), maxShown))
+			label := "Headers: "
+			if lost {
+				label = "Headers of the lost answer: "
+			}
+			s.out.line(label + shorten(strings.Join(parts, "; "), maxShown))
 		}
 		// The body the client read, as the full screen's response pane shows
 		// it; an error's body is its sentence, printed next.
-		if last.Fault != sim.FaultLostResponse && x.Code != 0 && x.Error == "" {
+		if !lost && x.Code != 0 && x.Error == "" {
 			if x.Body != "" {
 				s.out.line("Body: " + shorten(x.Body, maxShown))
 			} else {
 				s.out.line("No body.")
 			}
 		}
-		if x.Error != "" {
+		switch {
+		case x.Error != "" && lost:
+			s.out.line("The server said, in the answer the client never got: " + x.Error)
+		case x.Error != "":
 			s.out.line("The server says: " + x.Error)
 		}
 		switch last.Fault {
