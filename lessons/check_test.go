@@ -94,7 +94,7 @@ func TestCheckResultsSayWhatIsStillMissing(t *testing.T) {
 		{"request PUT /accounts/42", true, "a PUT request to /accounts/42", "2 PUT requests to /accounts/42"},
 		{"request put /accounts/42 == 2", true, "exactly 2 PUT requests to /accounts/42", "2 PUT requests to /accounts/42"},
 		{"request POST /customers/*", false, "a POST request to a member of /customers", "no POST request to a member of /customers yet"},
-		{"request POST /payments == 1", false, "exactly 1 POST request to /payments", "2 POST requests to /payments, expected exactly 1; reset the step to try again"},
+		{"request POST /payments == 1", false, "exactly 1 POST request to /payments", "2 POST requests to /payments, expected exactly 1; reset the step (type reset) to try again"},
 		{"request DELETE /x", false, "a DELETE request to /x", "no DELETE request to /x yet"},
 		{"field /accounts/42 balance 100", false, "/accounts/42 balance is 100", "balance is 88.00, expected 100"},
 		{"field /accounts/42 balance 88", true, "/accounts/42 balance is 88", "balance is 88.00"},
@@ -124,13 +124,13 @@ func TestCheckResultsSayWhatIsStillMissing(t *testing.T) {
 		{"retried POST /payments answered 404", false, "the client retries a POST to /payments on its own and gets 404",
 			"the client's retry of the POST to /payments was answered 201, not 404"},
 		{"retried PUT /accounts/42", false, "the client retries a PUT to /accounts/42 on its own and gets the answer",
-			"no answer to the PUT to /accounts/42 was lost, so the client had nothing to retry; reset the step to get this step's network back"},
+			"no answer to the PUT to /accounts/42 was lost, so the client had nothing to retry; reset the step (type reset) to get this step's network back"},
 		{"retried DELETE /x", false, "the client retries a DELETE to /x on its own and gets the answer",
-			"the client did not retry the DELETE to /x: its retry policy does not resend a DELETE; reset the step to get this step's retry policy back"},
+			"the client did not retry the DELETE to /x: its retry policy does not resend a DELETE; reset the step (type reset) to get this step's retry policy back"},
 		{"retried GET /accounts/42 == 2", false, "the client retries exactly 2 GETs to /accounts/42 on its own and gets the answers",
-			"no answer to the GET to /accounts/42 was lost, so the client had nothing to retry; reset the step to get this step's network back"},
+			"no answer to the GET to /accounts/42 was lost, so the client had nothing to retry; reset the step (type reset) to get this step's network back"},
 		{"retried POST /payments == 0", false, "the client does not retry a POST to /payments on its own",
-			"the client retried the POST to /payments on its own, so it heard an answer after all; reset the step to get this step's retry policy back"},
+			"the client retried the POST to /payments on its own, so it heard an answer after all; reset the step (type reset) to get this step's retry policy back"},
 		{"retried PUT /accounts/42 == 0", true, "the client does not retry a PUT to /accounts/42 on its own", "the client has not retried a PUT to /accounts/42"},
 		{"any:\n  status 200\n  saw-status 201", true, "one of: the last response is 200; or a response with status 201", "got 201 Created"},
 		{"any:\n  status 200\n  absent /flights/AA123", false, "one of: the last response is 200; or /flights/AA123 does not exist",
@@ -144,6 +144,7 @@ func TestCheckResultsSayWhatIsStillMissing(t *testing.T) {
 			t.Fatalf("%q: %d results", tt.check, len(rs))
 		}
 		r := rs[0]
+		r.Detail = ForView(r.Detail, Line) // as line mode shows it
 		if r.OK != tt.ok || r.Desc != tt.desc || r.Detail != tt.detail {
 			t.Errorf("%q:\n got %v %q — %q\nwant %v %q — %q", tt.check, r.OK, r.Desc, r.Detail, tt.ok, tt.desc, tt.detail)
 		}
@@ -427,11 +428,12 @@ func TestFieldOfEveryNewMember(t *testing.T) {
 		ok     bool
 		detail string
 	}{
-		{0, false, `/customers/2, created in this step: name is "Bob", expected "Ann"; reset the step to start over`},
+		{0, false, `/customers/2, created in this step: name is "Bob", expected "Ann"; reset the step (type reset) to start over`},
 		{2, true, `1 new member: name "Ann"`},
 		{3, false, "no member of /customers created since this step began"},
 	} {
 		r := c.Evaluate(w, tc.since)[0]
+		r.Detail = ForView(r.Detail, Line)
 		if r.OK != tc.ok || r.Detail != tc.detail || r.Desc != `every new member of /customers has name "Ann"` {
 			t.Errorf("since %d: %+v", tc.since, r)
 		}

@@ -408,6 +408,10 @@ func matchPath(pattern, path string) bool {
 	return ok && rest != "" && !strings.Contains(rest, "/")
 }
 
+// resetStep is what a check's detail says to do when only a reset of the
+// step helps, with how in each front end (see ForView).
+const resetStep = "reset the step {screen:(R, then s)|line:(type reset)}"
+
 // hiddenGoal is what the checklist shows for a hidden check that does not
 // hold yet: the learner is to find the outcome out, not read it here.
 const hiddenGoal = "see what the server does"
@@ -640,7 +644,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0 && r.OK:
 		r.Detail = fmt.Sprintf("the client has not retried %s %s to %s", article(c.Method), c.Method, target)
 	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
-		r.Detail = fmt.Sprintf("the client retried %s on its own, so it heard an answer after all; reset the step to get this step's retry policy back", what)
+		r.Detail = fmt.Sprintf("the client retried %s on its own, so it heard an answer after all; "+resetStep+" to get this step's retry policy back", what)
 	case r.OK && c.Kind == CheckRetried && n == 1:
 		r.Detail = fmt.Sprintf("the client retried %s %s to %s and got the answer", article(c.Method), c.Method, target)
 	case r.OK && c.Kind == CheckRetried:
@@ -648,7 +652,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case r.OK:
 		r.Detail = fmt.Sprintf("%s to %s%s", plural(n, noun), target, answered)
 	case c.Cmp == "==" && n > c.N:
-		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; reset the step to try again", plural(n, noun), target, answered, c.N)
+		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; "+resetStep+" to try again", plural(n, noun), target, answered, c.N)
 	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, strings.TrimSuffix(target, c.withWords()))
 	case rt.passed[stageHeader] == 0 && rt.passed[stageTarget] > 0:
@@ -658,11 +662,11 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterDrop > 0:
-		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; reset the step to get this step's network back", what)
+		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
-		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; reset the step to get this step's network back", what)
+		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
-		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; reset the step to get this step's retry policy back", what, article(c.Method), c.Method)
+		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)
 	case n == 0 && len(c.Codes) > 0:
 		subject, verb := what, "was"
 		if rt.passed[stageRetry] > 1 {
@@ -691,7 +695,7 @@ func noETag(star, went bool) string {
 	case star && went:
 		// The ETag read before that change is stale now: sending it would
 		// only get 412.
-		return "as *, which matches any version and so guards nothing: the change went through unguarded; reset the step, then send the ETag you read"
+		return "as *, which matches any version and so guards nothing: the change went through unguarded; " + resetStep + ", then send the ETag you read"
 	case star:
 		return "as *, which matches any version and so guards nothing; send the ETag you read instead"
 	}
@@ -739,7 +743,7 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 		r := CheckResult{Desc: c.Path + " stays as the step found it", OK: ct.other == 0,
 			Detail: "nothing has changed " + c.Path + " in this step"}
 		if !r.OK {
-			r.Detail = fmt.Sprintf("%s changed %s in this step; reset the step to start over", ct.what, c.Path)
+			r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
 		}
 		return r
 	}
@@ -747,7 +751,7 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by), OK: ct.by > 0 && ct.other == 0}
 	switch {
 	case ct.other > 0:
-		r.Detail = fmt.Sprintf("%s changed %s in this step; reset the step to start over", ct.what, c.Path)
+		r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
 	case ct.by == 0:
 		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet", c.Path)
 	default:
@@ -771,7 +775,7 @@ func (c *Check) evalNew(w World, t *tally) CheckResult {
 	if !ok {
 		r.Detail += fmt.Sprintf(", expected %s%d", map[string]string{">=": "at least ", "==": ""}[c.Cmp], c.N)
 		if c.Cmp == "==" && n > c.N {
-			r.Detail += "; reset the step to try again"
+			r.Detail += "; " + resetStep + " to try again"
 		}
 	}
 	return r
@@ -789,7 +793,7 @@ func (c *Check) evalField(w World, t *tally) CheckResult {
 		}
 		for _, m := range ms {
 			if ok, detail := c.fieldOf(w, m); !ok {
-				r.Detail = m + ", created in this step: " + detail + "; reset the step to start over"
+				r.Detail = m + ", created in this step: " + detail + "; " + resetStep + " to start over"
 				return r
 			}
 		}

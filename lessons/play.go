@@ -150,7 +150,7 @@ func failing(rs []CheckResult) string {
 	var parts []string
 	for _, r := range rs {
 		if !r.OK {
-			parts = append(parts, r.Desc+" — "+r.Detail)
+			parts = append(parts, ForView(r.Desc+" — "+r.Detail, Line))
 		}
 	}
 	return strings.Join(parts, "; ")

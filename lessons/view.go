@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -41,4 +42,22 @@ func ForView(text string, v View) string {
 func checkPerView(s string) bool {
 	n := strings.Count(s, "{screen:")
 	return n == 0 || n == len(perView.FindAllStringIndex(s, -1)) // every match holds "{screen:"
+}
+
+// ForView is the status with the words of its check results meant for v:
+// a result may say how to do something, such as resetting the step, in
+// words that differ by front end.
+func (st StepStatus) ForView(v View) StepStatus {
+	if !slices.ContainsFunc(st.Results, func(r CheckResult) bool {
+		return strings.Contains(r.Desc, "{screen:") || strings.Contains(r.Detail, "{screen:")
+	}) {
+		return st // the usual case: nothing to copy
+	}
+	rs := make([]CheckResult, len(st.Results))
+	for i, r := range st.Results {
+		r.Desc, r.Detail = ForView(r.Desc, v), ForView(r.Detail, v)
+		rs[i] = r
+	}
+	st.Results = rs
+	return st
 }

@@ -29,7 +29,7 @@ type lessonPane struct {
 	taskAt   int      // line of the task heading; -1 without one
 	summary  string   // one-line task state, pinned at the bottom while taskAt is out of view
 	summaryC string   // the same for when the composer has the focus (where n types)
-	notYet   string   // "Not yet: …" after a request that did not pass: pinned at the bottom always
+	notYet   []string // "Not yet: …" after a request that did not pass, up to notYetLines lines: pinned at the bottom always
 	foot     []string // a quiz's choices: pinned under the prose, which scrolls alone
 }
 
@@ -81,9 +81,7 @@ func (l *lessonPane) SetSize(w, h int) {
 func (l *lessonPane) pinned() []string {
 	var out []string
 	out = append(out, l.foot...)
-	if l.notYet != "" {
-		out = append(out, l.notYet)
-	}
+	out = append(out, l.notYet...)
 	if !l.canPin(len(out)) {
 		return nil
 	}
@@ -345,7 +343,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 		notYet = fmt.Sprintf("Not yet judged: the step judges the ×%d once all are sent", m.builtRepeat)
 		fallthrough
 	case notYet != "":
-		c.notYet = fitLine(m.st.Selected.Render(" ")+" "+m.st.Pending.Render(notYet), w)
+		c.notYet = notYetLines(notYet, w, m.st)
 	}
 	var foot []string
 
@@ -431,10 +429,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 	for i, ln := range foot {
 		foot[i] = fitLine(ln, w)
 	}
-	pinned := len(foot)
-	if c.notYet != "" {
-		pinned++
-	}
+	pinned := len(foot) + len(c.notYet)
 	if m.lesson.canPin(pinned) {
 		c.foot = foot
 	} else if len(foot) > 0 {
@@ -720,4 +715,23 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 		}
 	}
 	return fitLine(m.st.Selected.Render(" ")+" "+line, w)
+}
+
+// maxNotYet is how many lines the pinned "Not yet: …" may take: enough for
+// the reason and what to do about it at 80 columns, which one line cut.
+const maxNotYet = 3
+
+// notYetLines lays "Not yet: …" out for the pinned rows of a pane w wide:
+// after a marker, wrapped at spaces, at most maxNotYet lines, the last cut.
+func notYetLines(text string, w int, st *Styles) []string {
+	lines := wrapLines(text, max(1, w-2), "  ", st.Pending)
+	lines[0] = st.Selected.Render(" ") + " " + strings.TrimPrefix(lines[0], "  ")
+	if len(lines) > maxNotYet {
+		lines = lines[:maxNotYet]
+		lines[maxNotYet-1] += "…"
+	}
+	for i := range lines {
+		lines[i] = fitLine(lines[i], w)
+	}
+	return lines
 }

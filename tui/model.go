@@ -986,14 +986,16 @@ func (m *Model) waitUpdates() tea.Cmd {
 }
 
 // status is how the current step stands, as the session last evaluated it.
-func (m *Model) status() lessons.StepStatus { return m.ss.sess.Status() }
+func (m *Model) status() lessons.StepStatus {
+	return m.ss.sess.Status().ForView(lessons.Screen) // the words meant for the full screen
+}
 
 // quiz is the learner's latest answer on the current quiz step.
 func (m *Model) quiz() session.Quiz { return m.ss.sess.Quiz() }
 
 // observed shows a step's status the session evaluated after exchanges.
 func (m *Model) observed(st lessons.StepStatus) tea.Cmd {
-	m.notYet = st.NotYet()
+	m.notYet = st.ForView(lessons.Screen).NotYet()
 	if st.JustPassed {
 		m.flash = "✓ step passed — n for the next " + m.nextWord()
 		// In the composer n types. The focus stays there (the learner may

@@ -177,3 +177,14 @@ func TestTheNotYetLineWaitsForTheRepeatToEnd(t *testing.T) {
 	d.mustContain("✓ Step passed")
 	d.mustNotContain("Not yet")
 }
+
+// The pinned "Not yet" line at 80×24 wraps, so the reason and what to do
+// about it are on screen, with the full screen's keys for a reset of the
+// step rather than line mode's command or the lesson markup.
+func TestTheNotYetLineSaysTheWholeReasonAndTheResetKeys(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "put-replace"})
+	d.keys("n", "n")
+	sendPut(d, `PATCH /flights/AA123 {"gate":"b12"}`)
+	d.mustContain("a PATCH changed /flights/AA123 in this step; reset the", "step (R, then s) to start over")
+	d.mustNotContain("{screen:", "type reset", "…")
+}

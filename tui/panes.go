@@ -49,7 +49,7 @@ type lessonContent struct {
 	hintAt            int
 	resultAt          int
 	summary, summaryC string   // see lessonPane
-	notYet            string   // see lessonPane
+	notYet            []string // see lessonPane
 	foot              []string // a quiz's choices, to pin (see lessonPane)
 }
 

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
 )
@@ -70,7 +71,7 @@ func sendBatch(ctx context.Context, sess *session.Session, job int, rl request.L
 			out.Seq = r.Mine[len(r.Mine)-1].Seq
 		}
 		if r.Observed {
-			out.NotYet = r.Step.NotYet()
+			out.NotYet = r.Step.ForView(lessons.Screen).NotYet()
 		}
 		if r.Err != nil {
 			out.Err = r.Err.Error()

@@ -71,3 +71,14 @@ func TestAnUnknownLowerCaseMethodIsNamedAsTyped(t *testing.T) {
 		t.Errorf("the note does not name the method as typed:\n%s", out)
 	}
 }
+
+// TestAResetInAChecklistSaysTheCommand: a check that only a reset of the
+// step can satisfy says how in line mode's words, not the full screen's
+// keys or the lesson markup.
+func TestAResetInAChecklistSaysTheCommand(t *testing.T) {
+	h := newHarness(t, true)
+	out := h.run(t, "lesson put-replace\nnext\nnext\nPATCH /flights/AA123 {\"gate\":\"b12\"}\n")
+	if !strings.Contains(out, "reset the step (type reset) to start over") || strings.Contains(out, "{screen:") || strings.Contains(out, "R, then s") {
+		t.Errorf("the checklist's reset reads:\n%s", out)
+	}
+}

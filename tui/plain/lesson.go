@@ -78,7 +78,7 @@ func (s *view) printStep() {
 		return
 	}
 	// What counts as done, before the first try.
-	if goals := s.sess.Status().Checklist(); len(goals) > 0 {
+	if goals := s.sess.Status().ForView(lessons.Line).Checklist(); len(goals) > 0 {
 		s.out.line("To pass this step:")
 		for _, g := range goals {
 			s.out.line("- " + g.Desc)
@@ -109,6 +109,7 @@ func (s *view) verdict(st lessons.StepStatus) {
 		return
 	}
 	defer s.reportSaveErr(st.SaveErr)
+	st = st.ForView(lessons.Line) // the words meant for line mode
 	switch {
 	case st.JustPassed:
 		s.out.styled(styleGood, "✓ step passed")
