@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -245,8 +246,8 @@ func (e *Engine) setup(st *Step) {
 
 // needless reports whether a setup request has nothing to do on the server
 // as it is: a create-only request (If-None-Match: *) whose target exists, a
-// DELETE whose target is gone, or a POST whose Idempotency-Key the server
-// holds already. Setups use them to make a state hold "whatever came
+// DELETE whose target is gone, a PUT of exactly what is stored, or a POST
+// whose Idempotency-Key the server holds already. Setups use them to make a state hold "whatever came
 // before"; sent anyway, the server would refuse them (412, 404, 422 for a
 // key the learner used with another body) or replay them without changing
 // anything, and the log would show a failure that the learner did not
@@ -261,8 +262,26 @@ func needless(w World, rl request.Line) bool {
 		return exists
 	case rl.Method == http.MethodDelete:
 		return !exists
+	case rl.Method == http.MethodPut && exists && rl.Header.Get("If-Match") == "":
+		return storedAlready(w, targetPath(rl.Target), rl.Body)
 	}
 	return false
+}
+
+// storedAlready reports whether body, as JSON, is what is stored at path:
+// the same fields and values, numbers written the same ("80.00" is not
+// "80", which the server would store as sent).
+func storedAlready(w World, path, body string) bool {
+	stored, _, ok := w.Resource(path)
+	if !ok {
+		return false
+	}
+	a, err := decodeJSONValue(stored)
+	if err != nil {
+		return false
+	}
+	b, err := decodeJSONValue([]byte(body))
+	return err == nil && reflect.DeepEqual(a, b)
 }
 
 // sendText parses a request line and sends it; a line that does not parse

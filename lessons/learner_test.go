@@ -830,3 +830,35 @@ func TestThe204IsNotPromisedToALearnerWhoMetIt(t *testing.T) {
 		t.Errorf("the explanation reads:\n%s", ex)
 	}
 }
+
+// TestASetupPutOfWhatIsStoredIsNotSent: lost-updates' first steps PUT the
+// $80.00 both tellers read. Where the account holds exactly that, the
+// setup has nothing to do and is not sent (the log would show the lesson's
+// "unchanged" PUT); where it holds 80 written otherwise, or another
+// balance, it is sent.
+func TestASetupPutOfWhatIsStoredIsNotSent(t *testing.T) {
+	lessonPuts := func(e *Engine) int {
+		n := 0
+		for _, ev := range e.srv.EventsSince(0) {
+			if ev.Source == sim.SourceLesson && ev.Request.Method == "PUT" {
+				n++
+			}
+		}
+		return n
+	}
+	e, _ := learnerAt(t, "lost-updates", 1, nil)
+	if n := lessonPuts(e); n != 0 {
+		t.Errorf("the lesson sent %d PUTs of the $80.00 the account held", n)
+	}
+	for _, body := range []string{`{"balance":80}`, `{"balance":70.00}`} {
+		e, _ := learnerAt(t, "lost-updates", 1, func(e *Engine, c *sim.Client) {
+			put(t, c, `PUT /accounts/42 `+body)
+		})
+		if n := lessonPuts(e); n == 0 {
+			t.Errorf("after %s the lesson did not set $80.00 back", body)
+		}
+		if b, _, _ := e.srv.Resource("/accounts/42"); string(b) != `{"balance":80.00}` {
+			t.Errorf("after %s the account holds %s", body, b)
+		}
+	}
+}
