@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -197,4 +199,51 @@ func TestTheCopyBoxShowsAHostileExchangeEscaped(t *testing.T) {
 	}
 	d.mustContain("Copied as curl", `\x1b]0;pwned\x07`)
 	d.mustShowNothingRaw("copy box")
+}
+
+// Bidi controls, zero-width characters and a soft hyphen typed or pasted
+// into the composer are shown as the escapes termsafe writes everywhere
+// else — on the request line, in the form, in the status after sending —
+// and sent exactly as typed; every row keeps its border.
+func TestInvisibleCharactersInTheComposerAreShownAndSentAsTyped(t *testing.T) {
+	body := "{\"bal\u202e\u200b\":1,\"x\u00ad\":\"a\u202cb\"}"
+	line := "PUT /accounts/42 " + body
+	for _, paste := range []bool{false, true} {
+		t.Run(fmt.Sprintf("paste=%v", paste), func(t *testing.T) {
+			d := newDriver(t, 120, 40, testOpts{sandbox: true})
+			d.keys("e", "ctrl+l")
+			if paste {
+				d.send(tea.PasteMsg{Content: line})
+			} else {
+				d.typeLine(line)
+			}
+			check := func(what string, want ...string) {
+				t.Helper()
+				d.mustShowNothingRaw(what)
+				s := d.screen()
+				if strings.ContainsAny(s, "\u202e\u202c\u200b\u00ad") {
+					t.Fatalf("%s: an invisible character reaches the terminal:\n%s", what, s)
+				}
+				for i, ln := range strings.Split(s, "\n") {
+					if w := ansi.StringWidth(ln); w != 120 {
+						t.Fatalf("%s: row %d is %d cells wide, not 120: %q", what, i, w, ln)
+					}
+				}
+				d.mustContain(want...)
+			}
+			check("typed", `{"bal\u202e\u200b":1,"x\u00ad":"a\u202cb"}`)
+			d.keys("home")
+			check("the cursor at the start", `› PUT /accounts/42 {"bal\u202e\u200b":1,"x\u00ad":"a\u202…`)
+			d.keys("ctrl+o")
+			check("the form", `"bal\u202e\u200b": 1,`, `"x\u00ad": "a\u202cb"`)
+			d.keys("ctrl+o", "enter")
+			check("sent", "sent PUT /accounts/42 → 200 OK", `"bal\u202e\u200b"`)
+			stored, _, _ := d.srv.Resource("/accounts/42")
+			if !strings.Contains(string(stored), "\"bal\u202e\u200b\":1") || !strings.Contains(string(stored), "\"x\u00ad\":\"a\u202cb\"") {
+				t.Fatalf("the server stored %q, not what was typed", stored)
+			}
+			d.keys("esc", "w")
+			check("wire view", `\u202e`)
+		})
+	}
 }
