@@ -139,6 +139,52 @@ func TestAFloodOfLongTargetsKeepsTheLogBoundedByBytes(t *testing.T) {
 	d.mustShowNothingRaw("flood")
 }
 
+// A flood of 100 KB bodies from the network: the server stores what fits
+// its budget and answers the rest 507; the screen's log keeps a row for
+// every exchange, the newest whole and the older ones with their bodies
+// cut, and the wire view of an older one says what was left out.
+func TestAFloodOfLargeBodiesIsRefusedWith507AndTheLogCutsOldBodies(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	body := `{"name":"` + strings.Repeat("x", 100<<10) + `"}`
+	codes := map[int]int{}
+	for i := range 400 {
+		if i%20 == 0 { // the screen reads as it goes, as it does over --listen
+			d.sess.Sync()
+			d.send(pokeMsg{})
+		}
+		// Each its own row: a run of repeats keeps only its first and newest.
+		r := httptest.NewRequest("POST", fmt.Sprintf("/customers?n=%d", i), strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		d.srv.ServeHTTP(w, r)
+		codes[w.Code]++
+		if w.Code == http.StatusInsufficientStorage && codes[w.Code] == 1 {
+			if !strings.Contains(w.Body.String(), "storing this would take the server's stored JSON to ") || !strings.Contains(w.Body.String(), "KiB, past its limit of 16 MiB: nothing was stored") {
+				t.Errorf("the first 507 says %s", w.Body)
+			}
+		}
+	}
+	if codes[http.StatusCreated] < 100 || codes[http.StatusCreated] > 170 || codes[http.StatusInsufficientStorage] == 0 {
+		t.Fatalf("answers %v: want about 16 MiB of 100 KB customers created, the rest 507", codes)
+	}
+	d.sess.Sync()
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p := &d.m.srv
+	if p.logEvents != 400 {
+		t.Fatalf("the log counts %d exchanges, want all 400", p.logEvents)
+	}
+	if whole := p.logBytes - p.slimSize; whole > maxLogBytes+300<<10 || p.logBytes > maxSlimLogBytes {
+		t.Fatalf("the log holds %d bytes, %d of them whole; the budgets are %d and %d", p.logBytes, whole, maxSlimLogBytes, maxLogBytes)
+	}
+	d.mustContain("507 Insufficient Storage")
+	d.keys("w") // the newest exchange is whole
+	d.mustContain("Wire view #400", "POST /customers?n=399 HTTP/1.1")
+	d.mustNotContain("The screen keeps the first")
+	d.keys("esc", "home", "w") // the oldest has its bodies cut, and says so
+	d.mustContain("Wire view #1 ", "POST /customers?n=0 HTTP/1.1", "The screen keeps the first 2.0 KiB of each body of older", "left out 98.0 KiB of the request's", "Content-Length: 102411")
+	d.mustShowNothingRaw("wire view")
+}
+
 func TestNewestEventsSinceLeavesOutOnlyTheOlderOnes(t *testing.T) {
 	srv := sim.New(sim.Options{})
 	for range 10 {

@@ -156,7 +156,7 @@ func newModel(o Options, ss *shared) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, nil, takeSnap(ss.sess), false)
+	m.srv.Apply(nil, nil, ss.snapshot(), false)
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
