@@ -123,7 +123,7 @@ func ParseSFString(v string) (string, error) {
 func notPrintableASCII(s string, i int) error {
 	n := utf8.RuneCountInString(s[:i]) + 1
 	r, size := utf8.DecodeRuneInString(s[i:])
-	what := DescribeRune(r)
+	what := describeRune(r)
 	if r == utf8.RuneError && size <= 1 {
 		what = fmt.Sprintf("the byte 0x%02x, which is not UTF-8 text", s[i])
 	}
