@@ -1,0 +1,235 @@
+package classroom
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// Bounds on what one session's input can make its program hold. Bubble
+// Tea's reader (ultraviolet's TerminalReader) keeps a bracketed paste whole
+// until its end marker, and keeps every byte from an escape sequence it
+// cannot finish yet until the input pauses, scanning all of them again at
+// every read: a stranger who never ends either makes the room hold as much
+// as they send, and spend time on the square of it (docs/CLASSROOM.md,
+// "Limits").
+const (
+	// maxPasteBytes bounds a bracketed paste. A learner pastes a request
+	// body of a few KiB; their server stores at most learnerServerBytes
+	// of JSON, and a body past a MiB is nothing a lesson asks for.
+	maxPasteBytes = 1 << 20
+	// maxSequenceBytes bounds an escape sequence, and the input held
+	// behind one the reader cannot finish. A terminal's longest answers
+	// (colours, device attributes, a clipboard the program never asks
+	// for) are well under a KiB. The reader's cost grows with the square
+	// of this: 64 KiB costs about 4 ms of processor, 1 MiB about a second.
+	maxSequenceBytes = 64 << 10
+	// inputPause is a pause after which the reader has given up on an
+	// unfinished sequence (it waits 50 ms) and shown its bytes as keys.
+	inputPause = 500 * time.Millisecond
+)
+
+// tooMuchInputText is what a learner whose input went past a bound reads.
+const tooMuchInputText = "This session sent more at once than the classroom takes (a paste over 1 MiB, or a terminal " +
+	"sequence that never ended), so it was closed. Your progress is saved: connect again to go on."
+
+// inputState is where an inputGuard is in the escape sequences it follows.
+type inputState uint8
+
+const (
+	inGround inputState = iota // text, keys, finished sequences
+	inEsc                      // after ESC
+	inCSI                      // ESC [ or CSI: parameters, then a final byte
+	inSS3                      // ESC O or SS3, then one key
+	inString                   // OSC, DCS, APC, PM, SOS: up to a terminator
+	inStringEsc                // an ESC inside a string: ST if \ follows
+	inStalled                  // what the reader cannot finish until a pause
+)
+
+// inputGuard follows a session's input byte by byte as Bubble Tea's reader
+// reads it, and measures what that reader must hold: the paste under way,
+// and the bytes from the start of an unfinished sequence. It mirrors the
+// reader closely enough to never count less than the reader holds; where it
+// is unsure it counts more, which only matters past the bounds above, far
+// from anything a terminal sends.
+type inputGuard struct {
+	state    inputState
+	seq      int  // bytes since the unfinished sequence began
+	str      byte // the string's introducer: ']' OSC ends at BEL too, 'P' DCS only at ST or ESC
+	params   [8]byte
+	nparams  int
+	paste    bool
+	pasteLen int
+	utfLeft  int  // continuation bytes the current UTF-8 character still needs
+	utfLo    byte // the range of the next one
+	utfHi    byte
+	last     time.Time
+}
+
+// feed follows p, read at now; it returns what went past its bound, or "".
+func (g *inputGuard) feed(p []byte, now time.Time) string {
+	if !g.last.IsZero() && now.Sub(g.last) >= inputPause && g.state != inGround {
+		// The reader has shown the unfinished sequence as keys; a paste
+		// stays open until its end marker.
+		g.state, g.seq, g.utfLeft = inGround, 0, 0
+	}
+	g.last = now
+	for _, b := range p {
+		g.step(b)
+		if g.paste {
+			g.pasteLen++
+			if g.pasteLen > maxPasteBytes {
+				return fmt.Sprintf("a paste longer than %d bytes", maxPasteBytes)
+			}
+		}
+		if g.state != inGround {
+			g.seq++
+			if g.seq > maxSequenceBytes {
+				return fmt.Sprintf("an escape sequence (or input held behind one) longer than %d bytes", maxSequenceBytes)
+			}
+		}
+	}
+	return ""
+}
+
+// step moves the guard on by one byte.
+func (g *inputGuard) step(b byte) {
+	switch g.state {
+	case inGround:
+		g.ground(b)
+	case inEsc:
+		switch b {
+		case '[':
+			g.state, g.nparams = inCSI, 0
+		case ']', 'P', '_', '^', 'X':
+			g.state, g.str = inString, b
+		case 'O':
+			g.state = inSS3
+		default:
+			// alt+key: the reader waits for what follows a two-byte
+			// ESC sequence, and holds everything after it until a pause.
+			g.state = inStalled
+		}
+	case inCSI:
+		switch {
+		case b >= 0x20 && b <= 0x3f:
+			if g.nparams < len(g.params) {
+				g.params[g.nparams] = b
+				g.nparams++
+			}
+		case b >= 0x40 && b <= 0x7e:
+			g.state, g.seq = inGround, 0
+			if b == '~' {
+				switch string(g.params[:g.nparams]) {
+				case "200":
+					g.paste, g.pasteLen = true, 0
+				case "201":
+					g.paste = false
+				}
+			}
+		default: // not a CSI the reader can finish
+			g.state = inStalled
+		}
+	case inSS3:
+		if b < '0' || b > '9' { // modifiers, then the key
+			g.state, g.seq = inGround, 0
+		}
+	case inString:
+		switch {
+		case b == 0x1b:
+			g.state = inStringEsc
+		case b == 0x9c, b == 0x07 && g.str == ']', (b == 0x18 || b == 0x1a) && g.str != 'P':
+			g.state, g.seq = inGround, 0
+		}
+	case inStringEsc:
+		// ESC \ ends the string; ESC and anything else cancels it, and
+		// that byte is read afresh.
+		g.state, g.seq = inGround, 0
+		if b != '\\' {
+			g.ground(b)
+		}
+	case inStalled:
+	}
+}
+
+// c1String is the 7-bit introducer (after ESC) of each 8-bit C1 control
+// that starts a string, by its value less 0x90.
+var c1String = [16]byte{0x0: 'P', 0x8: 'X', 0xd: ']', 0xe: '^', 0xf: '_'}
+
+// ground reads a byte outside any sequence: the start of one, a key, or
+// part of a UTF-8 character.
+func (g *inputGuard) ground(b byte) {
+	if g.utfLeft > 0 {
+		if b >= g.utfLo && b <= g.utfHi {
+			g.utfLeft--
+			g.utfLo, g.utfHi = 0x80, 0xbf
+			return
+		}
+		g.utfLeft = 0
+		g.state = inStalled // invalid UTF-8: the reader cannot decode it
+		return
+	}
+	switch {
+	case b == 0x1b:
+		g.state, g.seq = inEsc, 0
+	case b == 0x9b: // CSI
+		g.state, g.seq, g.nparams = inCSI, 0, 0
+	case b >= 0x90 && b <= 0x9f && c1String[b-0x90] != 0: // DCS, SOS, OSC, PM, APC
+		g.state, g.seq, g.str = inString, 0, c1String[b-0x90]
+	case b == 0x8f: // SS3
+		g.state, g.seq = inSS3, 0
+	case b < 0xa0: // ASCII, and the other C1 controls: keys
+	case b < 0xc2 || b > 0xf4: // a lone continuation byte, or never UTF-8
+		g.state, g.seq = inStalled, 0
+	default: // the first byte of a UTF-8 character
+		g.utfLeft, g.utfLo, g.utfHi = 1, 0x80, 0xbf
+		switch {
+		case b >= 0xf0:
+			g.utfLeft = 3
+		case b >= 0xe0:
+			g.utfLeft = 2
+		}
+		switch b {
+		case 0xe0:
+			g.utfLo = 0xa0
+		case 0xed:
+			g.utfHi = 0x9f
+		case 0xf0:
+			g.utfLo = 0x90
+		case 0xf4:
+			g.utfHi = 0x8f
+		}
+	}
+}
+
+// activity is a session's input that notes every key press (idleness is
+// counted from the last one, not from output) and ends the session when
+// its input goes past what the room holds for one connection.
+type activity struct {
+	r     io.Reader
+	c     *conn
+	guard inputGuard
+	over  func(what string) // logs what went past its bound
+}
+
+func (a *activity) Read(p []byte) (int, error) {
+	if a.c.gate.Err() != nil {
+		return 0, io.EOF
+	}
+	n, err := a.r.Read(p)
+	if a.c.gate.Err() != nil {
+		return 0, io.EOF
+	}
+	if n > 0 {
+		a.c.touch()
+		if what := a.guard.feed(p[:n], time.Now()); what != "" {
+			// Nothing of this read reaches the program: it ends now.
+			if a.over != nil {
+				a.over(what)
+			}
+			a.c.end(tooMuchInputText)
+			return 0, io.EOF
+		}
+	}
+	return n, err
+}
