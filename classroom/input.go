@@ -37,13 +37,13 @@ const tooMuchInputText = "This session sent more at once than the classroom take
 type inputState uint8
 
 const (
-	inGround inputState = iota // text, keys, finished sequences
-	inEsc                      // after ESC
-	inCSI                      // ESC [ or CSI: parameters, then a final byte
-	inSS3                      // ESC O or SS3, then one key
-	inString                   // OSC, DCS, APC, PM, SOS: up to a terminator
-	inStringEsc                // an ESC inside a string: ST if \ follows
-	inStalled                  // what the reader cannot finish until a pause
+	inGround    inputState = iota // text, keys, finished sequences
+	inEsc                         // after ESC
+	inCSI                         // ESC [ or CSI: parameters, then a final byte
+	inSS3                         // ESC O or SS3, then one key
+	inString                      // OSC, DCS, APC, PM, SOS: up to a terminator
+	inStringEsc                   // an ESC inside a string: ST if \ follows
+	inStalled                     // what the reader cannot finish until a pause
 )
 
 // inputGuard follows a session's input byte by byte as Bubble Tea's reader

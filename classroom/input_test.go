@@ -12,10 +12,10 @@ import (
 func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 	osc := "\x1b]11;rgb:0000/0000/0000\x1b\\"
 	cases := map[string]string{
-		"typing and keys":         "GET /flights\r\x1b[A\x1b[B\x1bOP\x1b[1;5C\x7f",
-		"a terminal's answers":    osc + "\x1b]10;rgb:ffff/ffff/ffff\a\x1b[?62;22c\x1bP>|xterm(390)\x1b\\\x1b[?2004;1$y",
-		"wide text":               strings.Repeat("名前😀é", 40000),
-		"a paste under the bound": "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
+		"typing and keys":          "GET /flights\r\x1b[A\x1b[B\x1bOP\x1b[1;5C\x7f",
+		"a terminal's answers":     osc + "\x1b]10;rgb:ffff/ffff/ffff\a\x1b[?62;22c\x1bP>|xterm(390)\x1b\\\x1b[?2004;1$y",
+		"wide text":                strings.Repeat("名前😀é", 40000),
+		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
 		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 600<<10)+"\x1b[201~x", 3),
 		"8-bit sequences":          "\x9b1;5C\x9d11;rgb:0/0/0\x9c\x90>|x\x9c\x8fP",
 	}
