@@ -424,3 +424,25 @@ func TestALearnersServerKeepsASmallBudget(t *testing.T) {
 		t.Errorf("after %d KiB of payments the learner's server answers %d, want 507", 2*learnerServerBytes>>10, status)
 	}
 }
+
+func TestAWindowWithoutASizeGetsTheTutorialIn80By24(t *testing.T) {
+	c := startClassroom(t, Config{})
+	tm := open(t, dial(t, c, "ada", nil), "", 0, 0)
+	tm.waitFor("Meet the server", "You are in a classroom")
+	// The window says its size later: the screen follows.
+	if err := tm.sess.WindowChange(40, 120); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the program takes the new size", func() bool {
+		c.room.mu.Lock()
+		defer c.room.mu.Unlock()
+		for _, l := range c.room.learners {
+			if l.rec.Name == "ada" {
+				l.mirror.mu.Lock()
+				defer l.mirror.mu.Unlock()
+				return l.mirror.w == 120 && l.mirror.h == 40
+			}
+		}
+		return false
+	})
+}
