@@ -193,7 +193,14 @@ func TestPeekShowsALearnersScreenAndWatchTheInstructors(t *testing.T) {
 	teacher.waitFor("ada")
 	teacher.keys("\r")
 	teacher.waitFor("peek: ada", "step passed")
+	// ada leaves while the instructor looks.
+	a.keys("\x1b", "q")
+	a.ended()
+	teacher.waitFor("peek: ada", "ada is not connected.")
 	teacher.keys("\x1b")
+	teacher.waitFor("0 online of 1 learners")
+	a = open(t, dial(t, c, "ada", nil), "", 100, 30)
+	a.waitFor("Meet the server")
 	teacher.waitFor("1 online of 1 learners")
 
 	watcher := open(t, dial(t, c, "room", nil), "watch", 120, 40)
