@@ -43,21 +43,24 @@ const (
 	inSS3                         // ESC O or SS3, then one key
 	inString                      // OSC, DCS, APC, PM, SOS: up to a terminator
 	inStringEsc                   // an ESC inside a string: ST if \ follows
-	inStalled                     // what the reader cannot finish until a pause
 )
 
 // inputGuard follows a session's input byte by byte as Bubble Tea's reader
 // reads it, and measures what that reader must hold: the paste under way,
-// and the bytes from the start of an unfinished sequence. It mirrors the
-// reader closely enough to never count less than the reader holds; where it
-// is unsure it counts more, which only matters past the bounds above, far
-// from anything a terminal sends.
+// the bytes from the start of an unfinished sequence, and everything after
+// input the reader will not decode before a pause (a broken sequence,
+// invalid UTF-8, an alt+key, whose reader waits to see what follows). It
+// mirrors the reader closely enough to never count less than the reader
+// holds; where it is unsure it counts more, which only matters past the
+// bounds above, far from anything a terminal sends.
 type inputGuard struct {
 	state    inputState
 	seq      int  // bytes since the unfinished sequence began
 	str      byte // the string's introducer: ']' OSC ends at BEL too, 'P' DCS only at ST or ESC
 	params   [8]byte
 	nparams  int
+	held     bool // the reader holds what follows until a pause
+	heldLen  int
 	paste    bool
 	pasteLen int
 	utfLeft  int  // continuation bytes the current UTF-8 character still needs
@@ -68,10 +71,10 @@ type inputGuard struct {
 
 // feed follows p, read at now; it returns what went past its bound, or "".
 func (g *inputGuard) feed(p []byte, now time.Time) string {
-	if !g.last.IsZero() && now.Sub(g.last) >= inputPause && g.state != inGround {
-		// The reader has shown the unfinished sequence as keys; a paste
-		// stays open until its end marker.
-		g.state, g.seq, g.utfLeft = inGround, 0, 0
+	if !g.last.IsZero() && now.Sub(g.last) >= inputPause {
+		// The reader has shown what it held as keys; a paste stays open
+		// until its end marker.
+		g.state, g.seq, g.held, g.heldLen, g.utfLeft = inGround, 0, false, 0, 0
 	}
 	g.last = now
 	for _, b := range p {
@@ -84,9 +87,12 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 		}
 		if g.state != inGround {
 			g.seq++
-			if g.seq > maxSequenceBytes {
-				return fmt.Sprintf("an escape sequence (or input held behind one) longer than %d bytes", maxSequenceBytes)
-			}
+		}
+		if g.held {
+			g.heldLen++
+		}
+		if g.seq > maxSequenceBytes || g.heldLen > maxSequenceBytes {
+			return fmt.Sprintf("an escape sequence (or input held behind one) longer than %d bytes", maxSequenceBytes)
 		}
 	}
 	return ""
@@ -108,7 +114,9 @@ func (g *inputGuard) step(b byte) {
 		default:
 			// alt+key: the reader waits for what follows a two-byte
 			// ESC sequence, and holds everything after it until a pause.
-			g.state = inStalled
+			g.held = true
+			g.state, g.seq = inGround, 0
+			g.ground(b)
 		}
 	case inCSI:
 		switch {
@@ -128,7 +136,9 @@ func (g *inputGuard) step(b byte) {
 				}
 			}
 		default: // not a CSI the reader can finish
-			g.state = inStalled
+			g.held = true
+			g.state, g.seq = inGround, 0
+			g.ground(b)
 		}
 	case inSS3:
 		if b < '0' || b > '9' { // modifiers, then the key
@@ -148,7 +158,6 @@ func (g *inputGuard) step(b byte) {
 		if b != '\\' {
 			g.ground(b)
 		}
-	case inStalled:
 	}
 }
 
@@ -165,9 +174,10 @@ func (g *inputGuard) ground(b byte) {
 			g.utfLo, g.utfHi = 0x80, 0xbf
 			return
 		}
+		// Invalid UTF-8: the reader cannot decode it before a pause.
+		// The byte is read afresh.
 		g.utfLeft = 0
-		g.state = inStalled // invalid UTF-8: the reader cannot decode it
-		return
+		g.held = true
 	}
 	switch {
 	case b == 0x1b:
@@ -180,7 +190,7 @@ func (g *inputGuard) ground(b byte) {
 		g.state, g.seq = inSS3, 0
 	case b < 0xa0: // ASCII, and the other C1 controls: keys
 	case b < 0xc2 || b > 0xf4: // a lone continuation byte, or never UTF-8
-		g.state, g.seq = inStalled, 0
+		g.held = true
 	default: // the first byte of a UTF-8 character
 		g.utfLeft, g.utfLo, g.utfHi = 1, 0x80, 0xbf
 		switch {

@@ -166,3 +166,20 @@ func TestAnEndlessPasteOrSequenceEndsThatSessionAndTheRoomGoesOn(t *testing.T) {
 		})
 	}
 }
+
+func TestAPasteHoldingBrokenBytesStillEndsAtItsMarker(t *testing.T) {
+	var g inputGuard
+	now := time.Now()
+	// A lone ESC and invalid UTF-8 in the pasted text: the reader holds
+	// them until a pause, then reads on and meets the end marker.
+	if what := g.feed([]byte("\x1b[200~a\x1bxb\xffc\x1b[201~"), now); what != "" {
+		t.Fatalf("refused: %s", what)
+	}
+	typing := []byte(strings.Repeat("a", 32<<10))
+	for range 2 * maxPasteBytes / len(typing) {
+		now = now.Add(inputPause)
+		if what := g.feed(typing, now); what != "" {
+			t.Fatalf("typing after the paste was refused: %s", what)
+		}
+	}
+}
