@@ -18,6 +18,7 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
 		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 600<<10)+"\x1b[201~x", 3),
 		"8-bit sequences":          "\x9b1;5C\x9d11;rgb:0/0/0\x9c\x90>|x\x9c\x8fP",
+		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 200<<10),
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -49,6 +50,14 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 		{"keys behind alt+key", "\x1ba" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind invalid UTF-8", "\xff" + big(maxSequenceBytes), "escape sequence"},
 		{"an OSC inside a paste", "\x1b[200~\x1b]" + big(maxSequenceBytes), "escape sequence"},
+		{"a paste that starts again inside", "\x1b[200~" + big(maxPasteBytes/2) + "\x1b[200~" + big(maxPasteBytes/2), "paste"},
+		{"a paste marker with leading zeros and more parameters", "\x1b[00200;5~" + big(maxPasteBytes), "paste"},
+		{"an 8-bit paste marker", "\x9b200~" + big(maxPasteBytes), "paste"},
+		{"an end marker inside an X10 mouse report", "\x1b[200~\x1b[M\x1b[201~" + big(maxPasteBytes), "paste"},
+		{"keys behind a CSI of too many parameters", "\x1b[" + strings.Repeat(";", 40) + "x" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind a DCS whose header never ends", "\x1bP\x01\x1b\\" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind a cancelled string", "\x1b]\x1bx" + big(maxSequenceBytes), "escape sequence"},
+		{"megabytes of keys at once", strings.Repeat("abc", inputBurst/3+1), "input at once"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +73,31 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 				t.Fatalf("feed said %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestInputFasterThanATerminalSendsIsRefusedAndTypingIsNot(t *testing.T) {
+	var g inputGuard
+	now := time.Now()
+	keys := []byte(strings.Repeat("k", 512))
+	for range 10 * 3600 { // ten hours of 512 bytes a second
+		if what := g.feed(keys, now); what != "" {
+			t.Fatalf("steady typing refused: %s", what)
+		}
+		now = now.Add(time.Second)
+	}
+	flood := []byte(strings.Repeat("k", 8<<10))
+	for i := 0; ; i++ {
+		if what := g.feed(flood, now); what != "" {
+			if !strings.Contains(what, "a second") {
+				t.Fatalf("refused for %q", what)
+			}
+			break
+		}
+		if i > 1000 {
+			t.Fatal("8 KiB a second for 1000 s was never refused")
+		}
+		now = now.Add(time.Second)
 	}
 }
 
