@@ -35,6 +35,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 )
@@ -638,6 +639,33 @@ func TestE2EBracketedPasteIntoTheComposer(t *testing.T) {
 	pt.send("\r")
 	pt.waitScreen("the pasted request in the log", logEntry("you", "PUT", "/accounts/42", "200 OK"))
 	pt.waitText(`{"balance":42.42}`)
+}
+
+// TestE2EPlainAtATerminalPromptsAndWrapsAtSpaces: --plain at an 80-column
+// terminal prompts with "> " (the terminal shows what is typed after it) and
+// wraps the lesson's text at spaces; the terminal would otherwise cut words
+// at the edge ("i" on one line, "t never" on the next).
+func TestE2EPlainAtATerminalPromptsAndWrapsAtSpaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the end-to-end test of the built binary in -short mode")
+	}
+	bin := binary(t, ".")
+	pt := startPTY(t, bin, ptyOptions{cols: 80, rows: 24}, "--plain", "--lesson", "put-replace")
+	pt.waitScreen("a prompt after the step", func(screen string) bool {
+		return strings.HasSuffix(strings.TrimRight(screen, " \n"), "\n>")
+	})
+	pt.send("GET /flights/AA123\r")
+	pt.waitText("> GET /flights/AA123", "200 OK")
+	pt.send("quit\r")
+	if err := pt.wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, pt.output())
+	}
+	<-pt.readDone
+	for _, l := range strings.Split(strings.ReplaceAll(string(pt.output()), "\r\n", "\n"), "\n") {
+		if w := ansi.StringWidth(l); w > 80 && strings.Contains(l, " ") {
+			t.Errorf("a line of %d columns that could have been wrapped at a space:\n%s", w, l)
+		}
+	}
 }
 
 // TestE2ENoTerminalMeansLineMode: when either end is not a terminal, or

@@ -591,10 +591,15 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	}
 	defer screen.Session.Close()
 	if !interactive {
+		// At a terminal (--plain, or TERM=dumb) line mode prompts, since
+		// the terminal shows what is typed, and wraps at spaces to its
+		// width; piped, it echoes the input and leaves lines whole.
+		atTerminal := isTerminal(stdin) && isTerminal(stdout)
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: screen.Session,
 			Notice: screen.Notice, Verbose: f.verbose, Color: f.color,
-			Echo: !isTerminal(stdin), Clipboard: isTerminal(stdout),
+			Echo: !isTerminal(stdin), Prompt: atTerminal, Width: terminalWidth(stdout),
+			Clipboard: isTerminal(stdout),
 		})
 	}
 	return tui.Run(ctx, screen)
@@ -604,6 +609,22 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// terminalWidth asks a terminal v for its width in columns each time it is
+// called (the window may be resized); nil when v is not a terminal.
+func terminalWidth(v any) func() int {
+	f, ok := v.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return nil
+	}
+	return func() int {
+		w, _, err := term.GetSize(f.Fd())
+		if err != nil {
+			return 0
+		}
+		return w
+	}
 }
 
 // listen is sim.Listen with this command line's flag named in its refusal.

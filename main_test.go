@@ -742,7 +742,7 @@ func TestServePrintsOneLinePerExchangeAndStopsCleanly(t *testing.T) {
 	if first := strings.SplitN(s, "\n", 2)[0]; !strings.Contains(first, "http://"+addr) || !strings.Contains(first, "curl") {
 		t.Errorf("first line = %q, want the address and a curl example", first)
 	}
-	if !regexp.MustCompile(`#2 PUT /accounts/42 .*200`).MatchString(s) || !strings.Contains(s, "100.00") {
+	if !regexp.MustCompile(`#2 PUT /accounts/42 .*200`).MatchString(s) || !strings.Contains(s, "balance 80.00 → 100") {
 		t.Errorf("PUT line should give the status and the new balance:\n%s", s)
 	}
 

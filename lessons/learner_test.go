@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -185,6 +186,50 @@ func TestAnAcceptedRequestLineIsPlayedAsAnAnswer(t *testing.T) {
 	probs := Play([]*Lesson{parseTestLesson(t, src("GET /flights/AA123"))}, PlayOptions{})
 	if !strings.Contains(probs.Error(), "the accepted answer GET /flights/AA123 does not pass it") {
 		t.Errorf("an accepted answer that fails the step is not reported:\n%v", probs)
+	}
+}
+
+// TestTheTraceStepSaysWhichPathItChecks: lesson 12's TRACE step checks
+// /flights/AA123; its text and hints must name that path and must not
+// promise that any path will do, since TRACE / does not pass.
+func TestTheTraceStepSaysWhichPathItChecks(t *testing.T) {
+	e, c := learnerAt(t, "history", 3, nil)
+	put(t, c, `TRACE /`)
+	if s := e.Observe(); s.Passed {
+		t.Fatal("TRACE / passes a step that checks TRACE /flights/AA123; the text may say any path")
+	}
+	st := e.Step()
+	words := st.Text + "\n" + strings.Join(st.Hints, "\n")
+	if !strings.Contains(st.Text, "/flights/AA123") || strings.Contains(words, "any path") {
+		t.Errorf("the TRACE step does not say the path it checks:\n%s", words)
+	}
+}
+
+// TestThePostCreateIntroDoesNotSayACustomerCannotBePut: the server stores a
+// PUT to a customer URL the client made up, so lessons 3 and 4 must not say
+// the client cannot PUT there; they say the client has no URL to PUT to.
+func TestThePostCreateIntroDoesNotSayACustomerCannotBePut(t *testing.T) {
+	_, c := learnerAt(t, "post-create", 0, func(_ *Engine, c *sim.Client) {
+		put(t, c, `PUT /customers/7 {"name":"Joe","age":29,"city":"ajax"}`)
+	})
+	req, err := http.NewRequest(http.MethodGet, "http://putpost.local/customers/7", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Skipf("the server did not store a PUT to a made-up customer URL (GET answered %d); the intro may say so", resp.StatusCode)
+	}
+	for id, texts := range builtinTexts(t) {
+		for _, x := range texts {
+			if strings.Contains(x, "cannot PUT") {
+				t.Errorf("lesson %s says the client cannot PUT a resource the server has not named, but the server stored one:\n%s", id, x)
+			}
+		}
 	}
 }
 

@@ -314,7 +314,8 @@ func watchedChange(ev sim.Event, spec chart.Spec) (string, bool) {
 		_, before, okB := chart.NumberField(c.Before, spec.Field)
 		_, after, okA := chart.NumberField(c.After, spec.Field)
 		if okB && okA {
-			return before + " → " + after, true
+			b, sep, a := sim.FieldChange{Field: spec.Field, Before: before, After: after}.Display()
+			return b + sep + a, true
 		}
 	}
 	return "", false

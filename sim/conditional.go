@@ -69,6 +69,15 @@ func (l etagList) matches(etag string, strong bool) bool {
 	return false
 }
 
+// sent says what the client sent, for a message about an If-Match that
+// matched nothing.
+func (l etagList) sent() string {
+	if len(l.tags) == 1 {
+		return "the ETag you sent is not"
+	}
+	return "none of the ETags you sent is"
+}
+
 func hasPreconditions(h http.Header) bool {
 	return len(h["If-Match"]) > 0 || len(h["If-None-Match"]) > 0 // canonical names: no lookup work
 }
@@ -76,7 +85,7 @@ func hasPreconditions(h http.Header) bool {
 // precondition evaluates If-Match and If-None-Match (RFC 9110 §13.2.2) against
 // the target's current ETag; exists is false when it has no representation.
 // A failed precondition changes nothing: 412, or 304 for GET and HEAD.
-func precondition(x *exchange, etag string, exists bool) (reply, bool) {
+func (s *Server) precondition(x *exchange, etag string, exists bool) (reply, bool) {
 	h := x.header
 	if vs := h["If-Match"]; len(vs) > 0 {
 		l, err := parseETags(strings.Join(vs, ","))
@@ -94,7 +103,14 @@ func precondition(x *exchange, etag string, exists bool) (reply, bool) {
 			rep.header.Set("ETag", etag)
 			return rep, true
 		case !l.any && !l.matches(etag, true):
-			rep := errorReply(http.StatusPreconditionFailed, "If-Match failed: %s has changed, its ETag is now %s, so nothing was changed; GET it again, then retry with the new ETag", x.path, etag)
+			var rep reply
+			if s.st.namedEarlier(x.path, l) {
+				rep = errorReply(http.StatusPreconditionFailed, "If-Match failed: %s has changed, its ETag is now %s, so nothing was changed; GET it again, then retry with the new ETag", x.path, etag)
+			} else {
+				// A tag this resource never had (a typo, a placeholder, another
+				// resource's) says nothing about a change: say only what is true.
+				rep = errorReply(http.StatusPreconditionFailed, "If-Match failed: %s the current ETag of %s, which is %s, so nothing was changed; GET it for its ETag, then retry with that", l.sent(), x.path, etag)
+			}
 			rep.header.Set("ETag", etag)
 			return rep, true
 		}

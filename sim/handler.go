@@ -249,6 +249,14 @@ func (s *Server) dispatch(x *exchange) reply {
 	}
 	rt, ok := routeOf(x.path)
 	if !ok {
+		// A trailing slash makes a different URL (RFC 3986 compares paths
+		// as written), so the server does not serve it; but it names the
+		// URL the client most likely meant.
+		if bare := strings.TrimRight(x.path, "/"); bare != x.path && bare != "" {
+			if _, ok := routeOf(bare); ok {
+				return errorReply(http.StatusNotFound, "there is nothing at %s: with the trailing slash it is a different URL; did you mean %s?", quoteInput(x.path), bare)
+			}
+		}
 		return errorReply(http.StatusNotFound, "there is nothing at %s; this server has %s (GET / lists them)", quoteInput(x.path), strings.Join(collectionNames, ", "))
 	}
 	if x.method == http.MethodOptions {
@@ -443,7 +451,7 @@ func traceReply(x *exchange) reply {
 
 func (s *Server) get(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -462,7 +470,7 @@ func notFound(rt route) reply {
 func (s *Server) getCollection(x *exchange, rt route) reply {
 	body := s.listing(rt)
 	etag := etagOf(body)
-	if rep, failed := precondition(x, etag, true); failed {
+	if rep, failed := s.precondition(x, etag, true); failed {
 		return rep
 	}
 	return x.reply(http.StatusOK, body, "Content-Type", "application/json", "Etag", etag)
@@ -491,7 +499,7 @@ func (s *Server) put(x *exchange, rt route) reply {
 		return errorReply(http.StatusBadRequest, "this server does not support partial PUT (Content-Range); PUT the complete new state")
 	}
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if rep, full := s.room(!exists, len(cur.body), len(x.canon)); full {
@@ -515,7 +523,7 @@ func (s *Server) put(x *exchange, rt route) reply {
 
 func (s *Server) patch(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -534,7 +542,7 @@ func (s *Server) patch(x *exchange, rt route) reply {
 
 func (s *Server) delete(x *exchange, rt route) reply {
 	cur, exists := s.st.res[rt.path]
-	if rep, failed := precondition(x, cur.etag, exists); failed {
+	if rep, failed := s.precondition(x, cur.etag, exists); failed {
 		return rep
 	}
 	if !exists {
@@ -547,7 +555,7 @@ func (s *Server) delete(x *exchange, rt route) reply {
 // create answers POST to a collection: the server picks the new member's id.
 func (s *Server) create(x *exchange, rt route) reply {
 	if hasPreconditions(x.header) {
-		if rep, failed := precondition(x, etagOf(s.listing(rt)), true); failed {
+		if rep, failed := s.precondition(x, etagOf(s.listing(rt)), true); failed {
 			return rep
 		}
 	}

@@ -82,6 +82,11 @@ func (s *Server) Restore(snap Snapshot) {
 // Reset loads a fresh fixture, restarts the sim clock and forgets undo
 // history and idempotency records; it emits a "reset" event. An unknown name
 // is an error listing the valid ones.
+//
+// On a server that has emitted no event yet, Reset emits none: loading the
+// fixture a session starts from is where the server begins, not something
+// that happened to it. Events number everything a log shows, so the first
+// exchange is then #1 rather than #3 after a session's two start-up resets.
 func (s *Server) Reset(fixture string) error {
 	if fixture == "" {
 		fixture = defaultFixture
@@ -93,6 +98,9 @@ func (s *Server) Reset(fixture string) error {
 	defer s.mu.Unlock()
 	before := s.st.res
 	s.st = freshState(fixture, s.opts.Start)
+	if s.seq == 0 {
+		return nil
+	}
 	s.emit(Event{Kind: KindReset, Time: s.st.clock, Changes: diffStates(before, s.st.res)})
 	return nil
 }
@@ -138,4 +146,23 @@ func (s *Server) remember(seq uint64, tx *txn) {
 		s.st.undoBytes -= s.st.undo[0].size
 		s.st.undo = s.st.undo[1:]
 	}
+}
+
+// versionScan bounds how many undo entries namedEarlier reads: a failed
+// If-Match must not cost a walk through the whole history.
+const versionScan = 512
+
+// namedEarlier says whether one of l's strong tags was the ETag of an earlier
+// version of path that the newest undo entries still hold. False says only
+// that none of those was: the tag may be older still, or never have been one.
+func (st *state) namedEarlier(path string, l etagList) bool {
+	for i, n := len(st.undo)-1, 0; i >= 0 && n < versionScan; i, n = i-1, n+1 {
+		for up := (unpacker{b: st.undo[i].changes}); up.i < len(up.b); {
+			p, before := up.rawString(), up.bytes()
+			if string(p) == path && before != nil && l.matches(etagOf(before), true) {
+				return true
+			}
+		}
+	}
+	return false
 }

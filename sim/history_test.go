@@ -46,7 +46,7 @@ func TestUndoEmitsAnEventWithTheRevertedChanges(t *testing.T) {
 	if c := ev[0].Changes[0]; string(c.Before) != `{"balance":100}` || string(c.After) != `{"balance":80.00}` {
 		t.Fatalf("change %s → %s", c.Before, c.After)
 	}
-	if got := ev[0].Summary(); got != "undo — /accounts/42 balance 100.00 → 80.00" {
+	if got := ev[0].Summary(); got != "undo — /accounts/42 balance 100 → 80.00" {
 		t.Fatalf("Summary %q", got)
 	}
 }
@@ -132,5 +132,32 @@ func TestResetLoadsAFreshFixture(t *testing.T) {
 	err := s.Reset("bnak")
 	if err == nil || !strings.Contains(err.Error(), "bank") {
 		t.Fatalf("unknown fixture: %v", err)
+	}
+}
+
+// TestAResetBeforeAnyEventIsTheStartNotAnEvent: a session loads its lesson's
+// fixture before anything happens; that is where the server starts, so it
+// uses no event number and the first exchange is #1. Later resets are events.
+func TestAResetBeforeAnyEventIsTheStartNotAnEvent(t *testing.T) {
+	s := New(Options{})
+	if err := s.Reset("flights"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset("customers"); err != nil {
+		t.Fatal(err)
+	}
+	if evs := s.EventsSince(0); len(evs) != 0 {
+		t.Fatalf("start-up resets emitted %d events", len(evs))
+	}
+	if got := storedAt(t, s, "/flights/AA123"); got != "(absent)" {
+		t.Fatalf("the customers fixture holds a flight: %s", got)
+	}
+	sendTo(t, s, "GET", "/customers", "")
+	if err := s.Reset("flights"); err != nil {
+		t.Fatal(err)
+	}
+	evs := s.EventsSince(0)
+	if len(evs) != 2 || evs[0].Seq != 1 || evs[0].Kind != KindExchange || evs[1].Kind != KindReset {
+		t.Fatalf("events after a GET and a reset: %+v", evs)
 	}
 }

@@ -55,26 +55,11 @@ func formatCents(c *big.Int) string {
 	return sign + digits[:len(digits)-2] + "." + digits[len(digits)-2:]
 }
 
-// moneyText renders a JSON number literal as dollars with two decimals; ok
-// is false when lit is not a whole number of cents (55.555 is shown as
-// written rather than rounded, so a summary never misstates what is stored).
-func moneyText(lit string) (string, bool) {
-	r, ok := exactDecimal(lit)
-	if !ok {
-		return "", false
-	}
-	cents := new(big.Rat).Mul(r, big.NewRat(100, 1))
-	if !cents.IsInt() {
-		return "", false
-	}
-	return formatCents(cents.Num()), true
-}
-
 // postInterest answers POST /accounts/{id}/interest {"rate":0.10}: the
 // balance grows by balance×rate rounded to the cent, and the posting is
 // recorded as a transaction. Not idempotent: every POST adds interest again.
 func (s *Server) postInterest(x *exchange, rt route) reply {
-	if rep, failed := precondition(x, "", false); failed {
+	if rep, failed := s.precondition(x, "", false); failed {
 		return rep
 	}
 	doc := x.document()

@@ -81,23 +81,3 @@ func TestInterestNeedsAnAccountWithANumericBalance(t *testing.T) {
 		t.Errorf("huge balance: %d %s", r.Code, r.Body)
 	}
 }
-
-func TestMoneyFormatsTwoDecimals(t *testing.T) {
-	for lit, want := range map[string]string{"80": "80.00", "96.8": "96.80", "-12.3": "-12.30", "1e2": "100.00", "0": "0.00", "133.10": "133.10"} {
-		if got, ok := moneyText(lit); !ok || got != want {
-			t.Errorf("moneyText(%s) = %s, want %s", lit, got, want)
-		}
-	}
-	// Amounts finer than a cent are shown as written, never rounded.
-	for _, lit := range []string{"55.555", "0.005", "-0.004"} {
-		if got, ok := moneyText(lit); ok {
-			t.Errorf("moneyText(%s) = %s, want it left to be shown as written", lit, got)
-		}
-	}
-	if got := showValue("balance", "55.555"); got != "55.555" {
-		t.Errorf("summary shows balance 55.555 as %q", got)
-	}
-	if _, ok := moneyText("1e100000"); ok {
-		t.Error("money accepted a number too large to compute with")
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,10 +119,39 @@ func TestIfMatchWithAWeakTagSaysWeakTagsNeverMatch(t *testing.T) {
 	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":80.00}` {
 		t.Fatalf("changed: %s", got)
 	}
-	// A stale strong tag still says the resource changed.
-	w = sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`, `If-Match: "0000000000000000"`)
-	if w.Code != http.StatusPreconditionFailed || !strings.Contains(w.Body.String(), "has changed") {
-		t.Fatalf("%d %s", w.Code, w.Body)
+}
+
+// TestIfMatchSaysChangedOnlyForATagTheResourceHad: a 412 for the ETag of an
+// earlier version says the resource has changed; a 412 for a tag it never
+// had (a placeholder, a typo) says only that the tag is not the current one,
+// and names the current one.
+func TestIfMatchSaysChangedOnlyForATagTheResourceHad(t *testing.T) {
+	s := New(Options{})
+	old := etagAt(t, s, "/accounts/42")
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	cur := etagAt(t, s, "/accounts/42")
+	for _, c := range []struct {
+		tag  string
+		want string
+	}{
+		{old, "/accounts/42 has changed, its ETag is now " + cur},
+		{`"paste-the-etag-here"`, "the ETag you sent is not the current ETag of /accounts/42, which is " + cur},
+		{`"paste-the-etag-here", "0000000000000000"`, "none of the ETags you sent is the current ETag of /accounts/42, which is " + cur},
+	} {
+		w := sendTo(t, s, "PUT", "/accounts/42", `{"balance":50}`, "If-Match: "+c.tag)
+		var e struct{ Error string }
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if w.Code != http.StatusPreconditionFailed || !strings.Contains(e.Error, c.want) {
+			t.Errorf("If-Match: %s: %d %q, want 412 saying %q", c.tag, w.Code, e.Error, c.want)
+		}
+		if c.tag != old && strings.Contains(e.Error, "changed,") {
+			t.Errorf("If-Match: %s: a tag the account never had is said to show a change: %q", c.tag, e.Error)
+		}
+	}
+	if got := storedAt(t, s, "/accounts/42"); got != `{"balance":100}` {
+		t.Fatalf("a failed If-Match changed the account: %s", got)
 	}
 }
 
@@ -166,5 +196,36 @@ func TestContentLengthOverTheCapIs413WithoutReading(t *testing.T) {
 	}
 	if _, _, ok := s.Resource("/flights/BIG"); ok {
 		t.Fatal("stored")
+	}
+}
+
+// TestATrailingSlashGets404NamingTheURLWithoutIt: /flights/AA123/ is another
+// URL than /flights/AA123, so the server does not serve it; its 404 names the
+// URL the client probably meant, and nothing changes.
+func TestATrailingSlashGets404NamingTheURLWithoutIt(t *testing.T) {
+	for _, c := range []struct{ method, target, body, meant string }{
+		{"GET", "/flights/AA123/", "", "/flights/AA123"},
+		{"DELETE", "/customers/", "", "/customers"},
+		{"POST", "/flights/", `{"status":"ontime"}`, "/flights"},
+		{"PUT", "/accounts/42//", `{"balance":1}`, "/accounts/42"},
+	} {
+		s := New(Options{})
+		before := worldOf(s)
+		w := sendTo(t, s, c.method, c.target, c.body)
+		var e struct{ Error string }
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if w.Code != http.StatusNotFound || !strings.Contains(e.Error, "did you mean "+c.meant+"?") {
+			t.Errorf("%s %s: %d %q, want 404 suggesting %s", c.method, c.target, w.Code, e.Error, c.meant)
+		}
+		if after := worldOf(s); !maps.Equal(after, before) {
+			t.Errorf("%s %s changed the state: %v → %v", c.method, c.target, before, after)
+		}
+	}
+	// A path that is wrong without the slash too gets the list of collections.
+	s := New(Options{})
+	if w := sendTo(t, s, "GET", "/planes/", ""); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "did you mean") || !strings.Contains(w.Body.String(), "/customers") {
+		t.Errorf("GET /planes/: %d %s", w.Code, w.Body)
 	}
 }

@@ -203,11 +203,8 @@ func compactJSON(v []byte) string {
 	return buf.String()
 }
 
-// moneyFields are shown as dollars with two decimals.
-var moneyFields = map[string]bool{"amount": true, "balance": true}
-
 // Summary describes the event in one line, such as
-// "204 No Content — /accounts/42 balance 80.00 → 100.00".
+// "204 No Content — /accounts/42 balance 80.00 → 100".
 func (e Event) Summary() string { return string(e.appendSummary(make([]byte, 0, 64))) }
 
 // appendSummary appends Summary's text to b.
@@ -290,13 +287,13 @@ func appendChange(b []byte, c Change) []byte {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		before, after := fc.Display()
+		before, sep, after := fc.Display()
 		if fc.Field != "" {
 			b = append(b, termsafe.Cut(fc.Field, maxShownField)...)
 			b = append(b, ' ')
 		}
 		b = append(b, before...)
-		b = append(b, " → "...)
+		b = append(b, sep...)
 		b = append(b, after...)
 	}
 	if len(fcs) > most {
@@ -308,30 +305,36 @@ func appendChange(b []byte, c Change) []byte {
 }
 
 // Display returns the field's old and new values as a person should read
-// them: money with two decimals, long values shortened, absence as "(none)".
-// The summary line and the full screen both show values this way.
+// them, and the words between them: values as stored (so the line agrees
+// with the body a GET returns), long values shortened, absence as "(none)".
+// The summary line and the full screen both show changes this way.
 //
-// A change only in how a number is written (100.00 to 100) would read as
-// "100.00 → 100.00" in dollars, a change that shows nothing; such a change
-// is shown as the literals that were stored.
-func (fc FieldChange) Display() (before, after string) {
-	before, after = showValue(fc.Field, fc.Before), showValue(fc.Field, fc.After)
-	if before == after && fc.Before != fc.After {
-		return showValue("", fc.Before), showValue("", fc.After)
+// A number rewritten without changing its value (100 to 100.00) is a new
+// representation, with a new ETag, but no new value: sep is then ", now
+// written " instead of " → ", so the line does not read as a change of value.
+func (fc FieldChange) Display() (before, sep, after string) {
+	sep = " → "
+	if sameNumber(fc.Before, fc.After) {
+		sep = ", now written "
 	}
-	return before, after
+	return showValue(fc.Before), sep, showValue(fc.After)
 }
 
-// showValue renders a field's JSON text for a summary line: money with two
-// decimals, long values shortened, absence as "(none)".
-func showValue(field, v string) string {
+// sameNumber says whether two JSON texts are numbers of equal value.
+func sameNumber(a, b string) bool {
+	x, ok := exactDecimal(a)
+	if !ok {
+		return false
+	}
+	y, ok := exactDecimal(b)
+	return ok && x.Cmp(y) == 0
+}
+
+// showValue renders a field's JSON text for a summary line: long values
+// shortened, absence as "(none)".
+func showValue(v string) string {
 	if v == "" {
 		return "(none)"
-	}
-	if moneyFields[field] {
-		if m, ok := moneyText(v); ok {
-			return m
-		}
 	}
 	const most = 40
 	if r := []rune(v); len(r) > most {

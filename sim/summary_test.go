@@ -24,10 +24,10 @@ func TestSummaryLines(t *testing.T) {
 		return ev[0].Summary()
 	}
 	tests := []struct{ got, want string }{
-		{do("PUT", "/accounts/42", `{"balance":100}`, "Prefer: return=minimal"), "204 No Content — /accounts/42 balance 80.00 → 100.00"},
+		{do("PUT", "/accounts/42", `{"balance":100}`, "Prefer: return=minimal"), "204 No Content — /accounts/42 balance 80.00 → 100"},
 		{do("PUT", "/accounts/42", `{"balance":100}`), "200 OK — /accounts/42 unchanged"},
 		{do("GET", "/accounts/42", ""), "200 OK — no change"},
-		{do("POST", "/accounts/42/interest", `{"rate":0.10}`), "201 Created — /accounts/42 balance 100.00 → 110.00; created /accounts/42/transactions/1"},
+		{do("POST", "/accounts/42/interest", `{"rate":0.10}`), "201 Created — /accounts/42 balance 100 → 110.00; created /accounts/42/transactions/1"},
 		{do("PATCH", "/flights/AA123", `{"gate":"b12","status":null}`, "Content-Type: application/merge-patch+json"), `200 OK — /flights/AA123 gate "a7" → "b12", status "delayed" → (none)`},
 		{do("DELETE", "/flights/AA123", ""), "204 No Content — deleted /flights/AA123"},
 		{do("POST", "/payments", `{"amount":5}`, `Idempotency-Key: "k"`), "201 Created — created /payments/1"},
@@ -57,7 +57,7 @@ func TestSummaryShortensManyChanges(t *testing.T) {
 		{Path: "/a/2", Before: []byte(`{"a":1}`), After: []byte(`{"a":1}`)},
 		{Path: "/a/3", Before: []byte(`{"a":1.0}`), After: []byte(`{"a":1}`)},
 	}}
-	if got, want := e.Summary(), "200 OK — /a/1 a 1 → 2, b 1 → 2, c 1 → 2, 1 more fields; /a/2 unchanged; /a/3 a 1.0 → 1"; got != want {
+	if got, want := e.Summary(), "200 OK — /a/1 a 1 → 2, b 1 → 2, c 1 → 2, 1 more fields; /a/2 unchanged; /a/3 a 1.0, now written 1"; got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
@@ -122,22 +122,22 @@ func TestWireShowsABodysTabsAsSpaces(t *testing.T) {
 	}
 }
 
-// TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals: 100.00 and
-// 100 both read "100.00" as dollars, so "balance 100.00 → 100.00" would
-// report a change that shows none; the summary shows what was stored.
-func TestAMoneyChangeOnlyInHowTheNumberIsWrittenShowsBothLiterals(t *testing.T) {
-	fc := FieldChange{Field: "balance", Before: "100.00", After: "100"}
-	if b, a := fc.Display(); b != "100.00" || a != "100" {
-		t.Errorf("Display() = %q → %q, want 100.00 → 100", b, a)
-	}
-	e := Event{Kind: KindExchange, Response: Message{Status: http.StatusOK},
-		Changes: []Change{{Path: "/accounts/42", Before: []byte(`{"balance":100.00}`), After: []byte(`{"balance":100}`)}}}
-	if got, want := e.Summary(), "200 OK — /accounts/42 balance 100.00 → 100"; got != want {
-		t.Errorf("got  %q\nwant %q", got, want)
-	}
-	fc = FieldChange{Field: "balance", Before: "80", After: "100"}
-	if b, a := fc.Display(); b != "80.00" || a != "100.00" {
-		t.Errorf("a real change is no longer shown as dollars: %q → %q", b, a)
+// TestAChangeShowsNumbersAsStoredAndARewriteIsNoChangeOfValue: a summary
+// shows values as the server stored them, so "80.00 → 100" agrees with the
+// body {"balance":100} a GET returns; a number rewritten with its value
+// unchanged (100 to 100.00) does not read as a change.
+func TestAChangeShowsNumbersAsStoredAndARewriteIsNoChangeOfValue(t *testing.T) {
+	for _, c := range []struct{ before, after, want string }{
+		{`{"balance":80.00}`, `{"balance":100}`, "200 OK — /accounts/42 balance 80.00 → 100"},
+		{`{"balance":100}`, `{"balance":100.00}`, "200 OK — /accounts/42 balance 100, now written 100.00"},
+		{`{"balance":100.00}`, `{"balance":1e2}`, "200 OK — /accounts/42 balance 100.00, now written 1e2"},
+		{`{"balance":55.555}`, `{"balance":"55.555"}`, `200 OK — /accounts/42 balance 55.555 → "55.555"`},
+	} {
+		e := Event{Kind: KindExchange, Response: Message{Status: http.StatusOK},
+			Changes: []Change{{Path: "/accounts/42", Before: []byte(c.before), After: []byte(c.after)}}}
+		if got := e.Summary(); got != c.want {
+			t.Errorf("%s to %s:\ngot  %q\nwant %q", c.before, c.after, got, c.want)
+		}
 	}
 }
 
@@ -247,7 +247,7 @@ func TestExchangeLineText(t *testing.T) {
 	put := Event{Seq: 12, Kind: KindExchange, Request: Message{Method: "PUT", Target: "/accounts/42"},
 		Response: Message{Status: 200},
 		Changes:  []Change{{Path: "/accounts/42", Before: []byte(`{"balance":80}`), After: []byte(`{"balance":100}`)}}}
-	if got, want := ExchangeLine(put), "#12 PUT /accounts/42 200 OK — /accounts/42 balance 80.00 → 100.00"; got != want {
+	if got, want := ExchangeLine(put), "#12 PUT /accounts/42 200 OK — /accounts/42 balance 80 → 100"; got != want {
 		t.Errorf("line = %q, want %q", got, want)
 	}
 	get := Event{Seq: 7, Kind: KindExchange, Request: Message{Method: "GET", Target: "/accounts/42"}, Response: Message{Status: 304}}

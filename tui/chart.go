@@ -32,6 +32,9 @@ func chartRows(h int) int {
 // and below a plot of two rows or more, the axis with the first and last
 // values.
 func (s *serverPane) chartHeight() int {
+	if s.brief() {
+		return 0
+	}
 	switch r := chartRows(s.h); r {
 	case 0:
 		return 1

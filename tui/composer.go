@@ -130,11 +130,14 @@ func newComposer(st *Styles) composer {
 	c := composer{st: st, method: "GET", repeat: 1}
 	c.line = textinput.New()
 	c.line.Prompt = "› "
-	c.line.Placeholder = `PUT /accounts/42 {"balance": 100}   or a curl command line`
+	// The placeholders show the form of a request, not one: an example
+	// names a resource that the lesson's server may not have, or gives a
+	// step's answer away.
+	c.line.Placeholder = `METHOD /path {JSON body}   or a curl command line`
 	c.line.CharLimit = maxInputBytes
 	c.path = textinput.New()
 	c.path.Prompt = ""
-	c.path.Placeholder = "/accounts/42"
+	c.path.Placeholder = "/path"
 	c.path.CharLimit = maxInputBytes
 	c.field = fieldLine
 	c.SetStyles(st)
@@ -156,7 +159,7 @@ func (c *composer) makeEditors() {
 	c.body = textarea.New()
 	c.body.ShowLineNumbers = false
 	c.body.Prompt = ""
-	c.body.Placeholder = `{"balance": 100}`
+	c.body.Placeholder = `{"field": "value"}`
 	c.body.CharLimit = maxInputBytes
 	c.headers.SetValue(c.pendingHeader)
 	c.body.SetValue(c.pendingBody)

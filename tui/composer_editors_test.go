@@ -42,3 +42,16 @@ func TestTheLineAloneMakesNoFormEditors(t *testing.T) {
 		t.Error("the form's editors were made although the form never opened")
 	}
 }
+
+// TestTheEmptyComposerNamesNoResourceTheLessonLacks: lesson 2's server holds
+// only flight AA123. Emptied, the composer shows the form of a request as its
+// placeholder, not an example naming an account that is not there.
+func TestTheEmptyComposerNamesNoResourceTheLessonLacks(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "put-replace"})
+	d.keys("e", "end")
+	for range 80 {
+		d.keys("backspace")
+	}
+	d.mustContain("METHOD /path")
+	d.mustNotContain("/accounts/42")
+}

@@ -167,9 +167,9 @@ func TestFirstMoveInTheLogShowsTheSelection(t *testing.T) {
 	d.keys("e", "ctrl+l")
 	d.typeLine(`PUT /accounts/42 {"balance":100}`)
 	d.keys("enter", "esc", "tab", "tab")
-	d.mustContain("── last exchange · #3")
+	d.mustContain("── last exchange · #1")
 	d.keys("down")
-	d.mustContain("── selected · #3")
+	d.mustContain("── selected · #1")
 }
 
 // When a batch's exchanges reach the screen before the batch's result,
@@ -249,8 +249,8 @@ func TestSelectingARowWithoutAnExchangeShowsTheLastExchange(t *testing.T) {
 	d.typeLine(`PUT /accounts/42 {"balance":100}`)
 	d.keys("enter", "esc", "u", "tab", "tab")
 	d.keys("down")
-	d.mustContain("▸#4    ↶ undo", "── last exchange · #3")
-	d.mustNotContain("── selected · #3")
+	d.mustContain("▸#2    ↶ undo", "── last exchange · #1")
+	d.mustNotContain("── selected · #1")
 }
 
 // A selected row stays in view when the window shrinks under it.
@@ -263,7 +263,7 @@ func TestTheSelectionStaysInViewWhenTheWindowShrinks(t *testing.T) {
 		d.keys("enter")
 	}
 	d.keys("esc", "tab", "tab", "down", "up", "up", "up", "up", "up", "up")
-	d.mustContain("▸#4 ")
+	d.mustContain("▸#2 ")
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.mustContain("▸#4 ")
+	d.mustContain("▸#2 ")
 }

@@ -54,7 +54,7 @@ func TestScreensDoc(t *testing.T) {
 			120, 40, testOpts{builtin: true, lesson: "post-create"}, func(d *driver) {
 				sendPut(d, `POST /customers {"name":"Joe","city":"ajax","age":29}`)
 			}},
-		{"An error explained (80×24)", "Lesson 11 at 80×24: a PUT with a stale `If-Match` gets 412, and the server's words say why, under the `ETag` to use instead.",
+		{"An error explained (80×24)", "Lesson 11 at 80×24: a PUT whose `If-Match` tag is not the account's ETag gets 412, and the server's words say why, under the `ETag` to use instead.",
 			80, 24, testOpts{builtin: true, lesson: "lost-updates"}, func(d *driver) {
 				sendPut(d, `PUT /accounts/42 {"balance":50} -H 'If-Match: "stale"'`)
 			}},

@@ -359,8 +359,38 @@ func (s *serverPane) HistoryWanted() (chart.Spec, bool) {
 // --- selection and scrolling -------------------------------------------
 
 func (s *serverPane) logHeight() int {
+	if s.brief() {
+		return 0
+	}
 	return max(1, s.h-s.resHeight()-s.chartHeight()-s.exchangeHeight()-s.detailHeight()-s.logHeadHeight())
 }
+
+// brief says the pane is too short for all its parts (a quiz at 80×24
+// leaves it three lines). It shows the state and the shown exchange only:
+// the newest log row would repeat the exchange's status line, and the
+// chart would take a line. A log entry selected (the learner reading the
+// log) shows the log.
+func (s *serverPane) brief() bool {
+	return s.h < briefBelow && s.sel < 0 && s.shown() != nil
+}
+
+// briefSplit shares a brief pane between the state and the exchange: an
+// exchange that changed something leaves the state its lines first (the
+// change is the news); one that changed nothing (a 405, a GET) comes first
+// with its status, the headers that teach and the server's words.
+func (s *serverPane) briefSplit() (res, x int) {
+	x = len(s.xLines) // at most 4, unpadded (rebuildExchange)
+	if e := s.shown(); e != nil && len(e.ev.Changes) > 0 {
+		res = min(len(s.res), s.h)
+		return res, min(x, s.h-res)
+	}
+	x = min(x, s.h)
+	return min(len(s.res), s.h-x), x
+}
+
+// briefBelow is the pane height under which the pane is brief: from it up,
+// the exchange gets as much room as a brief pane gives it.
+const briefBelow = 7
 
 // logHeadHeight is the log's heading: none in a short pane, where every
 // line goes to the state, the exchange and the newest log entry.
@@ -379,6 +409,9 @@ func (s *serverPane) exchangeHeight() int {
 		return 0
 	}
 	switch {
+	case s.brief():
+		_, x := s.briefSplit()
+		return x
 	case s.h < 10:
 		return max(0, min(4, s.h-4))
 	case s.h < 20:
@@ -422,7 +455,12 @@ func (s *serverPane) rebuildExchange() {
 	s.touch()
 	s.xLines = s.xLines[:0]
 	e := s.shown()
-	h := s.exchangeHeight()
+	var h int
+	if s.brief() {
+		h = min(4, s.h) // briefSplit cuts it to the room left
+	} else {
+		h = s.exchangeHeight()
+	}
 	if e == nil || h == 0 || s.w <= 0 {
 		return
 	}
@@ -477,6 +515,9 @@ func (s *serverPane) rebuildExchange() {
 		}
 		s.xDrawn = append(s.xDrawn, xLine{Line: l, drawn: drawn})
 		s.xLines = append(s.xLines, drawn)
+	}
+	if s.brief() {
+		return
 	}
 	for len(s.xLines) < s.exchangeHeight() {
 		s.xLines = append(s.xLines, "")
@@ -735,8 +776,8 @@ func (s *serverPane) changeLines(c sim.Change, indent string) []string {
 }
 
 func (s *serverPane) fieldChange(fc sim.FieldChange) string {
-	before, after := fc.Display()
-	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(" → ") + s.st.After.Render(after)
+	before, sep, after := fc.Display()
+	return s.st.Bold.Render(termsafe.Cut(fc.Field, maxShownField)) + " " + s.st.Before.Render(before) + s.st.Muted.Render(sep) + s.st.After.Render(after)
 }
 
 // --- rendering -----------------------------------------------------------
@@ -930,6 +971,10 @@ func (s *serverPane) resourceLines(r resourceState) []string {
 // resHeight shares the pane between resources and the log: resources get
 // what they need as long as a few log lines stay visible.
 func (s *serverPane) resHeight() int {
+	if s.brief() {
+		res, _ := s.briefSplit()
+		return res
+	}
 	// The log wants a line per entry, up to half the pane; resources get
 	// the rest, and at least a few lines.
 	logWant := min(max(1, len(s.log)), max(1, s.h/2))
@@ -959,7 +1004,13 @@ func (s *serverPane) drawView() []string {
 	// Resources, windowed around the newest change when they do not fit.
 	res := s.res
 	rh := s.resHeight()
-	if len(res) > rh {
+	if rh <= 0 {
+		res = nil // a brief pane whose exchange took every line
+	} else if len(res) > rh && rh == 1 {
+		// One line: the newest change's, rather than only a note that
+		// lines are missing.
+		res = res[min(s.resAt, len(res)-1):][:1]
+	} else if len(res) > rh {
 		// Show the newest change and what follows it; say how much is cut.
 		start := min(s.resAt, len(res)-(rh-1))
 		win := append(res[start:start+rh-1:start+rh-1], fitLine(s.st.Faint.Render(fmt.Sprintf("  … %s (%s in all)", plural(len(res)-(rh-1), "more line"), plural(len(s.snap.Resources), "resource"))), s.w))
@@ -968,10 +1019,16 @@ func (s *serverPane) drawView() []string {
 	lines = append(lines, res...)
 
 	// The exchange the learner is reading: the newest, or the selected one.
-	lines = append(lines, s.xLines...)
+	xl := s.xLines
+	if n := s.exchangeHeight(); len(xl) > n {
+		xl = xl[:n] // a brief pane's share (briefSplit)
+	}
+	lines = append(lines, xl...)
 
 	// Chart.
-	lines = append(lines, s.chartLines...)
+	if !s.brief() {
+		lines = append(lines, s.chartLines...)
+	}
 
 	// Log.
 	count := len(s.log)
@@ -1017,7 +1074,7 @@ func shownPath(p string) string { return termsafe.Cut(p, maxShownTarget) }
 func shownBody(b []byte) string { return termsafe.CutBytes(b, maxShownBody) }
 
 // logCount says how many events the log holds and their numbers, which
-// need not start at #1: a lesson's set-up requests come before them.
+// need not start at #1: the oldest go when the log is full.
 func (s *serverPane) logCount() string {
 	n := s.events()
 	if n == 0 {

@@ -278,7 +278,7 @@ func TestReadingLeavesSideBySideAlone(t *testing.T) {
 func TestReadingKeepsTheStepsStartingStateInView(t *testing.T) {
 	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "idempotence"})
 	d.keys("n") // "The lesson set the balance to $100.00 again."
-	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, `/accounts/42 {"balance":100}`) || !strings.Contains(s, "balance 80.00 → 100.00") {
+	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, `/accounts/42 {"balance":100}`) || !strings.Contains(s, "balance 80.00 → 100") {
 		t.Errorf("reading step 2, the server pane does not show the balance the lesson set:\n%s", d.screen())
 	}
 	if s := paneText(d, d.m.lay.Lesson); !strings.Contains(s, "members new in /accounts/42/transactions, expected 3") {
@@ -323,6 +323,44 @@ func TestATypedRepeatCountDoesNotLeakIntoTheNextStep(t *testing.T) {
 	}
 	if v := d.m.comp.Value(); v != `POST /accounts/42/interest {"rate":0.10}` {
 		t.Errorf("the line is %q, want the request without its count", v)
+	}
+}
+
+// TestTheServerPaneShowsARewrittenNumberAsNoChangeOfValue: the pane shows
+// values as stored, so the PUT of 100 reads "80.00 → 100", and the PUT of
+// 100.00 that follows, the same number written another way, does not read
+// as a change of value.
+func TestTheServerPaneShowsARewrittenNumberAsNoChangeOfValue(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `PUT /accounts/42 {"balance":100}`)
+	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, "balance 80.00 → 100") || strings.Contains(s, "→ 100.00") {
+		t.Errorf("the server pane does not show the balance as stored:\n%s", s)
+	}
+	sendPut(d, `PUT /accounts/42 {"balance":100.00}`)
+	if s := paneText(d, d.m.lay.Server); !strings.Contains(s, "balance 100, now written 100.00") || strings.Contains(s, "100 → 100.00") {
+		t.Errorf("the server pane shows an equal value as a change:\n%s", s)
+	}
+}
+
+// TestAShortServerPaneShowsTheExchangeFirst: at 80×24 a quiz leaves the
+// server pane three lines. After DELETE /customers they show the 405, its
+// Allow header and the server's words, not the log row that repeats the
+// status and a chart line.
+func TestAShortServerPaneShowsTheExchangeFirst(t *testing.T) {
+	d := newDriver(t, 80, 24, testOpts{builtin: true, lesson: "post-create"})
+	d.keys("n", "n", "n", "n")
+	if d.m.ss.sess.Step().Quiz == nil {
+		t.Fatal("step 5 of post-create is not a quiz")
+	}
+	sendPut(d, `DELETE /customers`)
+	if h := d.m.lay.Server.H - 2; h > 4 {
+		t.Fatalf("the server pane has %d lines; the test wants a short one", h)
+	}
+	s := paneText(d, d.m.lay.Server)
+	for _, want := range []string{"DELETE /customers → 405 Method Not Allowed", "Allow: GET, HEAD, POST, OPTIONS, TRACE", "server says:"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the short server pane lacks %q:\n%s", want, s)
+		}
 	}
 }
 

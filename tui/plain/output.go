@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/putpost/putpost/termsafe"
 )
 
@@ -36,26 +38,55 @@ var sgr = map[style]string{
 type printer struct {
 	w     io.Writer
 	color bool
+	width func() int // the terminal's columns, to wrap at; nil for none
 	err   error
 	n     int // lines written
+
+	// prompted: the last thing written is the prompt, so the cursor waits
+	// after it; what is printed next starts on a line of its own.
+	prompted bool
 }
 
 func (p *printer) line(s string) { p.styled(styleNone, s) }
 
 // styled prints s, one line per line of s (a multi-line message from
-// elsewhere, such as a list of problems, stays readable).
+// elsewhere, such as a list of problems, stays readable), each wrapped at
+// spaces to the terminal's width when there is one.
 func (p *printer) styled(st style, s string) {
-	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-		if p.err != nil {
-			return
-		}
-		l = clean(l)
-		if p.color && st != styleNone && l != "" {
-			l = sgr[st] + l + "\x1b[0m"
-		}
-		_, p.err = io.WriteString(p.w, l+"\n")
-		p.n++
+	if p.prompted && p.err == nil {
+		_, p.err = io.WriteString(p.w, "\n")
+		p.prompted = false
 	}
+	width := 0
+	if p.width != nil {
+		width = p.width()
+	}
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		l = clean(l)
+		if width > 0 && ansi.StringWidth(l) > width {
+			l = ansi.Wordwrap(l, width, "")
+		}
+		for _, w := range strings.Split(l, "\n") {
+			if p.err != nil {
+				return
+			}
+			if p.color && st != styleNone && w != "" {
+				w = sgr[st] + w + "\x1b[0m"
+			}
+			_, p.err = io.WriteString(p.w, w+"\n")
+			p.n++
+		}
+	}
+}
+
+// prompt writes "> " and leaves the cursor after it, unless it is there
+// already.
+func (p *printer) prompt() {
+	if p.prompted || p.err != nil {
+		return
+	}
+	_, p.err = io.WriteString(p.w, "> ")
+	p.prompted = true
 }
 
 // blank separates what follows from what came before with an empty line;

@@ -33,6 +33,15 @@ type Options struct {
 	Verbose bool             // print every exchange of a repeated request, not a summary
 	Color   bool             // colour the output with ANSI escapes (only when asked)
 	Echo    bool             // print each input line after "> ", so a piped script reads as a transcript
+	// Prompt prints "> " when line mode waits for a line: for a learner at
+	// a terminal, which shows what they type after it (Echo is for input
+	// the terminal does not show).
+	Prompt bool
+	// Width, when set, gives the terminal's width in columns now; lines are
+	// wrapped at spaces to fit it instead of being cut mid-word by the
+	// terminal. A word longer than a line (a JSON body) is left whole.
+	// Nil, or 0 from it, leaves lines as they are, as a transcript wants.
+	Width func() int
 	// Clipboard lets copy put its curl line on the terminal's clipboard
 	// with an OSC 52 sequence; set it only when Out is a terminal.
 	Clipboard bool
@@ -68,6 +77,9 @@ func Run(ctx context.Context, o Options) error {
 
 	s.start()
 	for !s.quit && s.out.err == nil {
+		if o.Prompt {
+			s.out.prompt()
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -81,6 +93,9 @@ func Run(ctx context.Context, o Options) error {
 			if in.err != nil {
 				return fmt.Errorf("reading input: %w", in.err)
 			}
+			// The terminal showed the line and its Enter: the cursor
+			// is at the start of a new line, after the prompt.
+			s.out.prompted = false
 			s.catchUp()
 			s.handle(in)
 			s.catchUp()

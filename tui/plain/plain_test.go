@@ -17,6 +17,8 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/putpost/putpost/lessons"
 	"github.com/putpost/putpost/request"
 	"github.com/putpost/putpost/session"
@@ -311,14 +313,14 @@ func TestRepeatCountsAboveTheLimitAreCappedWithAMessage(t *testing.T) {
 func TestWireUndoFaultsAndRetry(t *testing.T) {
 	h := newHarness(t, false)
 	out := h.run(t, "PUT /accounts/42 {\"balance\":100}\nwire 1\n")
-	for _, want := range []string{"balance 80.00 → 100.00", "Exchange #1", "PUT /accounts/42 HTTP/1.1", `{"balance":100}`, "HTTP/1.1 200 OK"} {
+	for _, want := range []string{"balance 80.00 → 100", "Exchange #1", "PUT /accounts/42 HTTP/1.1", `{"balance":100}`, "HTTP/1.1 200 OK"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("PUT then wire 1: output lacks %q:\n%s", want, out)
 		}
 	}
 
 	out = h.run(t, "undo\nstate /accounts\nundo\n")
-	for _, want := range []string{"Undone: /accounts/42 balance 100.00 → 80.00", `/accounts/42 {"balance":80.00}`, "Nothing to undo"} {
+	for _, want := range []string{"Undone: /accounts/42 balance 100 → 80.00", `/accounts/42 {"balance":80.00}`, "Nothing to undo"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("undo: output lacks %q:\n%s", want, out)
 		}
@@ -629,5 +631,73 @@ func TestALowerCaseMethodIsSentAsTypedAndExplained(t *testing.T) {
 	}
 	if h.serverState() != initial {
 		t.Error("put changed the server")
+	}
+}
+
+// TestTheLogNumbersFromOneWithoutGaps: the log is what the learner reads.
+// Its first entry is #1, whether the lesson's setup sent it or the learner,
+// and an undo between exchanges is an entry of its own, so no number is
+// missing that the learner cannot account for.
+func TestTheLogNumbersFromOneWithoutGaps(t *testing.T) {
+	for _, c := range []struct {
+		lesson, input string
+		want          []string
+	}{
+		{"lost-updates", "GET /accounts/42\nlog\n", []string{
+			"#1 PUT /accounts/42: 200 OK — /accounts/42 unchanged (from lesson)",
+			"#2 GET /accounts/42: 200 OK — no change",
+		}},
+		{"put-replace", "PUT /flights/AA123 {\"status\":\"ontime\",\"gate\":\"b12\"}\nundo\nGET /flights/AA123\nlog\n", []string{
+			"#1 PUT /flights/AA123: 200 OK",
+			"#2 undo — /flights/AA123",
+			"#3 GET /flights/AA123: 200 OK — no change",
+		}},
+	} {
+		h := newHarness(t, true)
+		if err := h.sess.Goto(c.lesson); err != nil {
+			t.Fatal(err)
+		}
+		out := h.run(t, c.input)
+		log := out[strings.LastIndex(out, "> log\n")+len("> log\n"):]
+		lines := strings.Split(log, "\n")
+		for i, want := range c.want {
+			if i >= len(lines) || !strings.HasPrefix(lines[i], want) {
+				t.Errorf("%s: log line %d is not %q:\n%s", c.lesson, i+1, want, log)
+				break
+			}
+		}
+	}
+}
+
+// TestAtATerminalLineModePromptsAndWrapsAtSpaces: with Prompt and a width,
+// line mode writes "> " while it waits for a line, starts what it prints
+// next on a line of its own, and wraps long lines at spaces; a word longer
+// than a line (a JSON body) is left whole for copying.
+func TestAtATerminalLineModePromptsAndWrapsAtSpaces(t *testing.T) {
+	h := newHarness(t, true)
+	if err := h.sess.Goto("put-replace"); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"status":"ontime","gate":"b12","note":"` + strings.Repeat("x", 60) + `"}`
+	out := h.run(t, "PUT /flights/AA123 "+body+"\n", func(o *Options) {
+		o.Echo, o.Prompt, o.Width = false, true, func() int { return 40 }
+	})
+	if !strings.Contains(out, "the last response is 200 or 204\n") || !strings.Contains(out, "\n> ") {
+		t.Fatalf("no prompt after the step:\n%s", out)
+	}
+	if !strings.HasSuffix(out, "\n> ") {
+		t.Errorf("line mode does not end waiting at a prompt:\n%q", out[max(0, len(out)-80):])
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(l); w > 40 && strings.Contains(l, " ") {
+			t.Errorf("a line of %d columns was not wrapped at a space: %q", w, l)
+		}
+	}
+	if !strings.Contains(out, `"note":"`+strings.Repeat("x", 60)+`"`) {
+		t.Errorf("the long body was broken up:\n%s", out)
+	}
+	piped := newHarness(t, true)
+	if out := piped.run(t, "help\n"); strings.Contains(out, "\n> \n") || !strings.Contains(out, "> help\n") {
+		t.Errorf("piped, line mode should echo the input and not prompt:\n%s", out)
 	}
 }

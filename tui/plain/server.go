@@ -81,23 +81,36 @@ func (s *view) cmdLog(args []string) {
 		s.out.styled(styleBad, "Type log, log N for the last N exchanges, or log all.")
 		return
 	}
-	evs := s.sess.Exchanges()
+	// The log lists what the full screen's log lists: exchanges, and the
+	// undos, resets and restores between them, so its numbers run on
+	// without a gap the learner cannot account for.
+	evs := s.sess.Server().EventsSince(0)
 	if len(evs) == 0 {
 		s.out.line("No exchanges yet. Send a request, for example: GET /accounts/42")
 		return
 	}
 	if n > 0 && len(evs) > n {
-		s.out.line(fmt.Sprintf("The last %d of %d exchanges:", n, len(evs)))
+		s.out.line(fmt.Sprintf("The last %d of %d entries:", n, len(evs)))
 		evs = evs[len(evs)-n:]
 	}
+	var lastExchange uint64
 	for _, ev := range evs {
 		s.out.line(logLine(ev))
+		if ev.Kind == sim.KindExchange {
+			lastExchange = ev.Seq
+		}
 	}
-	s.out.line("Type wire and a number to see an exchange as HTTP text, for example: wire " + strconv.FormatUint(evs[len(evs)-1].Seq, 10))
+	if lastExchange > 0 {
+		s.out.line("Type wire and a number to see an exchange as HTTP text, for example: wire " + strconv.FormatUint(lastExchange, 10))
+	}
 }
 
-// logLine is one exchange in the log: number, request, outcome and source.
+// logLine is one entry of the log: number, request, outcome and source;
+// an undo, reset or restore is its number and what it did.
 func logLine(ev sim.Event) string {
+	if ev.Kind != sim.KindExchange {
+		return fmt.Sprintf("#%d %s", ev.Seq, ev.Summary())
+	}
 	line := fmt.Sprintf("#%d %s %s: %s", ev.Seq, ev.Request.Method, ev.Request.Target, ev.Summary())
 	switch ev.Source {
 	case sim.SourceComposer:

@@ -32,7 +32,7 @@ func newView(ctx context.Context, o Options) *view {
 	return &view{
 		ctx:   ctx,
 		o:     o,
-		out:   &printer{w: o.Out, color: o.Color},
+		out:   &printer{w: o.Out, color: o.Color, width: o.Width},
 		sess:  o.Session,
 		watch: o.Session.Watch(),
 	}
