@@ -35,7 +35,7 @@ const (
 	maxMistakes  = 200 // distinct mistakes kept per learner
 	// learnerServerBytes is each memory budget of a learner's simulated
 	// server (stored JSON, event log, undo, replays). The lessons need a few
-	// KiB; the default 64 MiB each would let one learner who pastes big
+	// KiB; the default 16 MiB each would let one learner who pastes big
 	// bodies and repeats them ×100 take the classroom's memory.
 	learnerServerBytes = 4 << 20
 	learnersFolder     = "learners"
