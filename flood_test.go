@@ -129,13 +129,22 @@ func flood(t *testing.T, addr string) {
 	}
 }
 
-func TestFloodOfLongRequestsKeepsTheFullScreenSmallAndResponsive(t *testing.T) {
-	needFlood(t)
+// listeningSandbox starts the sandbox's full screen with --listen on a
+// loopback port, closes the welcome, and returns the screen and the
+// address it serves.
+func listeningSandbox(t *testing.T) (*ptyTerm, string) {
+	t.Helper()
 	pt, _ := startPutpost(t, "sandbox", "--listen", "127.0.0.1:0")
 	re := regexp.MustCompile(`curl -i http://(127\.0\.0\.1:\d+)`)
 	addr := re.FindStringSubmatch(pt.waitScreen("the listen address", func(s string) bool { return re.MatchString(s) }))[1]
 	pt.send("x") // close the welcome
 	pt.waitScreen("the sandbox without the welcome", func(s string) bool { return !strings.Contains(s, "Welcome to putpost") })
+	return pt, addr
+}
+
+func TestFloodOfLongRequestsKeepsTheFullScreenSmallAndResponsive(t *testing.T) {
+	needFlood(t)
+	pt, addr := listeningSandbox(t)
 
 	stop := make(chan struct{})
 	peak := watchRSS(pt.cmd.Process.Pid, stop)
@@ -286,17 +295,13 @@ func floodBodies(t *testing.T, addr string, n, size int) (map[int]int, string) {
 	return codes, refusal
 }
 
-// Finding 3 of the attack on main: 2,000 bodies of 100 KB, then 3,000
-// more, over --listen took the full screen to 1 GB. The server stores
+// 2,000 bodies of 100 KB, then 3,000 more, over --listen once took the
+// full screen to 1 GB. The server stores
 // 16 MiB of JSON and answers the rest 507, the screen's log keeps every
 // row with the older bodies cut, and the process stays under the bound.
 func TestFloodOfLargeBodiesIsRefusedWith507AndKeepsTheFullScreenSmall(t *testing.T) {
 	needFlood(t)
-	pt, _ := startPutpost(t, "sandbox", "--listen", "127.0.0.1:0")
-	re := regexp.MustCompile(`curl -i http://(127\.0\.0\.1:\d+)`)
-	addr := re.FindStringSubmatch(pt.waitScreen("the listen address", func(s string) bool { return re.MatchString(s) }))[1]
-	pt.send("x") // close the welcome
-	pt.waitScreen("the sandbox without the welcome", func(s string) bool { return !strings.Contains(s, "Welcome to putpost") })
+	pt, addr := listeningSandbox(t)
 
 	stop := make(chan struct{})
 	peak := watchRSS(pt.cmd.Process.Pid, stop)
