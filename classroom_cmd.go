@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -125,6 +127,12 @@ func runClassroom(ctx context.Context, f classroomFlags, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	// The instructor's terminal may go before the room does: with
+	// `putpost classroom | tee log`, Ctrl-C ends tee first. A write to a
+	// closed pipe then fails instead of killing the process (Go's default
+	// for stdout and stderr), so every learner still hears that the room
+	// closes and gets their terminal back.
+	signal.Ignore(syscall.SIGPIPE)
 	fmt.Fprint(stdout, c.Welcome())
 	done := make(chan error, 1)
 	go func() { done <- c.Serve() }()

@@ -129,13 +129,22 @@ func flood(t *testing.T, addr string) {
 	}
 }
 
-func TestFloodOfLongRequestsKeepsTheFullScreenSmallAndResponsive(t *testing.T) {
-	needFlood(t)
+// listeningSandbox starts the sandbox's full screen with --listen on a
+// loopback port, closes the welcome, and returns the screen and the
+// address it serves.
+func listeningSandbox(t *testing.T) (*ptyTerm, string) {
+	t.Helper()
 	pt, _ := startPutpost(t, "sandbox", "--listen", "127.0.0.1:0")
 	re := regexp.MustCompile(`curl -i http://(127\.0\.0\.1:\d+)`)
 	addr := re.FindStringSubmatch(pt.waitScreen("the listen address", func(s string) bool { return re.MatchString(s) }))[1]
 	pt.send("x") // close the welcome
 	pt.waitScreen("the sandbox without the welcome", func(s string) bool { return !strings.Contains(s, "Welcome to putpost") })
+	return pt, addr
+}
+
+func TestFloodOfLongRequestsKeepsTheFullScreenSmallAndResponsive(t *testing.T) {
+	needFlood(t)
+	pt, addr := listeningSandbox(t)
 
 	stop := make(chan struct{})
 	peak := watchRSS(pt.cmd.Process.Pid, stop)
@@ -237,5 +246,79 @@ wait:
 	}
 	if d := at.Sub(ended); d > floodAnswer {
 		t.Errorf("the next exchange was printed %v after the flood ended, want within %v", d, floodAnswer)
+	}
+}
+
+// floodBodies POSTs n bodies of size bytes to /customers at addr from
+// floodClients clients, each to a target of its own (so that the screen's
+// log has a row for each), and returns how many got each status and the
+// body of one 507.
+func floodBodies(t *testing.T, addr string, n, size int) (map[int]int, string) {
+	t.Helper()
+	client := &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: floodClients},
+	}
+	defer client.CloseIdleConnections()
+	body := `{"name":"` + strings.Repeat("x", size) + `"}`
+	var mu sync.Mutex
+	codes := map[int]int{}
+	var refusal string
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range floodClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(n) {
+					return
+				}
+				resp, err := client.Post(fmt.Sprintf("http://%s/customers?n=%d", addr, i), "application/json", strings.NewReader(body))
+				code, text := -1, ""
+				if err == nil {
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					code, text = resp.StatusCode, string(b)
+				}
+				mu.Lock()
+				codes[code]++
+				if code == http.StatusInsufficientStorage {
+					refusal = text
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return codes, refusal
+}
+
+// 2,000 bodies of 100 KB, then 3,000 more, over --listen once took the
+// full screen to 1 GB. The server stores
+// 16 MiB of JSON and answers the rest 507, the screen's log keeps every
+// row with the older bodies cut, and the process stays under the bound.
+func TestFloodOfLargeBodiesIsRefusedWith507AndKeepsTheFullScreenSmall(t *testing.T) {
+	needFlood(t)
+	pt, addr := listeningSandbox(t)
+
+	stop := make(chan struct{})
+	peak := watchRSS(pt.cmd.Process.Pid, stop)
+	codes, refusal := floodBodies(t, addr, 2000, 100<<10)
+	more, _ := floodBodies(t, addr, 3000, 100<<10)
+	pt.waitScreen("the flood's last exchange in the log", func(s string) bool { return strings.Contains(s, "#5000") })
+	close(stop)
+	most := <-peak
+	t.Logf("answers %v then %v; peak RSS %d MB", codes, more, most>>20)
+	if c := codes[http.StatusCreated]; c == 0 || c > (16<<20)/(100<<10) || codes[http.StatusInsufficientStorage] != 2000-c || more[http.StatusInsufficientStorage] != 3000 {
+		t.Errorf("answers %v then %v: want 16 MiB of customers created and every other request 507", codes, more)
+	}
+	if !strings.Contains(refusal, "past its limit of 16 MiB: nothing was stored; DELETE some resources or reset the fixture") {
+		t.Errorf("a 507 says %q", refusal)
+	}
+	pt.waitScreen("507 in the log", func(s string) bool { return strings.Contains(s, "507 Insufficient Storage") })
+	if most > floodMaxRSS {
+		t.Errorf("peak RSS %d MB, want under %d MB", most>>20, floodMaxRSS>>20)
 	}
 }

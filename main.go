@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -433,9 +434,9 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 // held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
 // The heap is capped meanwhile (startUpHeapLimit, or a lower GOMEMLIMIT),
 // and whatever happens the collector's settings are back after
-// firstFrameWithin. The target is raised rather than turned off: turning
+// firstFrameWithin, the memory limit then at most after. The target is raised rather than turned off: turning
 // it off waits for a collection under way to finish (2-3 ms).
-func collectAfterFirstFrame() (restored <-chan struct{}) {
+func collectAfterFirstFrame(after int64) (restored <-chan struct{}) {
 	percent := debug.SetGCPercent(startUpGCPercent)
 	if percent < 0 || percent > startUpGCPercent {
 		debug.SetGCPercent(percent) // GOGC=off or higher: already enough
@@ -445,7 +446,7 @@ func collectAfterFirstFrame() (restored <-chan struct{}) {
 	done := make(chan struct{})
 	time.AfterFunc(firstFrameWithin, func() {
 		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(limit)
+		debug.SetMemoryLimit(min(limit, after))
 		debug.FreeOSMemory()
 		close(done)
 	})
@@ -520,7 +521,14 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 	// A dumb terminal cannot draw the full screen; line mode works everywhere.
 	interactive := !f.plain && isTerminal(stdin) && isTerminal(stdout) && os.Getenv("TERM") != "dumb"
 	if interactive {
-		collectAfterFirstFrame()
+		// Over --listen strangers can fill every byte budget of the sim
+		// and the screen at once; the soft limit serve has makes the
+		// collector work harder there instead of letting the heap double.
+		limit := int64(math.MaxInt64)
+		if f.listen != "" {
+			limit = serveMemoryLimit
+		}
+		collectAfterFirstFrame(limit)
 		oneProcessorAfterFirstFrame()
 	}
 	if !sandbox && builtin == nil {

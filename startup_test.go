@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -43,11 +44,23 @@ func waitForRestore(t *testing.T, restored <-chan struct{}, percent, limit int64
 func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(150))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
-	restored := collectAfterFirstFrame()
+	restored := collectAfterFirstFrame(math.MaxInt64)
 	if percent, limit := collectorSettings(); percent != startUpGCPercent || limit != startUpHeapLimit {
 		t.Errorf("while the first frame is drawn: target %d%%, limit %d; want %d%% and %d", percent, limit, startUpGCPercent, startUpHeapLimit)
 	}
 	waitForRestore(t, restored, 150, 1<<40)
+}
+
+// With --listen the collector gets serve's soft limit after the first
+// frame (a lower GOMEMLIMIT stays): strangers can fill every budget of the
+// sim and the screen at once, and the heap is collected harder rather than
+// left to double.
+func TestListenCapsTheHeapAfterTheFirstFrame(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 40))
+	waitForRestore(t, collectAfterFirstFrame(serveMemoryLimit), 100, serveMemoryLimit)
+	debug.SetMemoryLimit(64 << 20)
+	waitForRestore(t, collectAfterFirstFrame(serveMemoryLimit), 100, 64<<20)
 }
 
 // A lower GOMEMLIMIT and a higher GOGC (or GOGC=off) are kept while the
@@ -55,13 +68,13 @@ func TestTheCollectorRunsAgainAfterTheFirstFrame(t *testing.T) {
 func TestTheCollectorHoldKeepsStricterSettings(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
-	restored := collectAfterFirstFrame()
+	restored := collectAfterFirstFrame(math.MaxInt64)
 	if percent, limit := collectorSettings(); percent != -1 || limit != 32<<20 {
 		t.Errorf("GOGC=off GOMEMLIMIT=32MiB held: target %d%%, limit %d", percent, limit)
 	}
 	waitForRestore(t, restored, -1, 32<<20)
 	debug.SetGCPercent(50000)
-	restored = collectAfterFirstFrame()
+	restored = collectAfterFirstFrame(math.MaxInt64)
 	if percent, _ := collectorSettings(); percent != 50000 {
 		t.Errorf("GOGC=50000 held: target %d%%", percent)
 	}

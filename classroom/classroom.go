@@ -433,27 +433,6 @@ func (c *conn) endedText() string {
 	return c.ended
 }
 
-// activity is a session's input that notes every key press: idleness is
-// counted from the last one, not from output.
-type activity struct {
-	r io.Reader
-	c *conn
-}
-
-func (a activity) Read(p []byte) (int, error) {
-	if a.c.gate.Err() != nil {
-		return 0, io.EOF
-	}
-	n, err := a.r.Read(p)
-	if a.c.gate.Err() != nil {
-		return 0, io.EOF
-	}
-	if n > 0 {
-		a.c.touch()
-	}
-	return n, err
-}
-
 // say writes lines to the SSH session's terminal.
 func say(s ssh.Session, lines ...string) {
 	_, _ = io.WriteString(s, strings.Join(lines, "\r\n")+"\r\n")
@@ -607,7 +586,9 @@ func (c *Classroom) programOptions(s ssh.Session, cn *conn, mir *mirror) []tea.P
 		mir.resize(w, h)
 	}
 	return append(bubbletea.MakeOptions(s),
-		tea.WithInput(activity{r: s, c: cn}),
+		tea.WithInput(&activity{r: s, c: cn, over: func(what string) {
+			c.log.Printf("ended a session of %q: its input held %s", termsafe.Cut(s.User(), maxNameBytes), what)
+		}}),
 		tea.WithOutput(out),
 		tea.WithWindowSize(w, h),
 		tea.WithoutSignalHandler(),

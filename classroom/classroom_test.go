@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 func TestLearnersHaveTheirOwnServersAndTheRosterShowsTheirPasses(t *testing.T) {
@@ -157,7 +160,7 @@ func TestAHostileNameReachesTheInstructorEscaped(t *testing.T) {
 	tm := open(t, dial(t, c, evil, nil), "", 100, 30)
 	tm.waitFor("Meet the server")
 	teacher := open(t, dial(t, c, "t", nil), "teach "+c.Token(), 140, 30)
-	teacher.waitFor(`\x1b]0;pwned\x0`)
+	teacher.waitFor(`\x1b]0;…1b[2Jeve`) // cut in the middle, to fit its column
 	if out := teacher.output(); strings.Contains(out, "pwned\x07") || strings.Contains(out, "\x1b]0;") {
 		t.Error("the learner's name reached the instructor's terminal raw")
 	}
@@ -193,7 +196,14 @@ func TestPeekShowsALearnersScreenAndWatchTheInstructors(t *testing.T) {
 	teacher.waitFor("ada")
 	teacher.keys("\r")
 	teacher.waitFor("peek: ada", "step passed")
+	// ada leaves while the instructor looks.
+	a.keys("\x1b", "q")
+	a.ended()
+	teacher.waitFor("peek: ada", "ada is not connected.")
 	teacher.keys("\x1b")
+	teacher.waitFor("0 online of 1 learners")
+	a = open(t, dial(t, c, "ada", nil), "", 100, 30)
+	a.waitFor("Meet the server")
 	teacher.waitFor("1 online of 1 learners")
 
 	watcher := open(t, dial(t, c, "room", nil), "watch", 120, 40)
@@ -422,5 +432,94 @@ func TestALearnersServerKeepsASmallBudget(t *testing.T) {
 	}
 	if status != http.StatusInsufficientStorage {
 		t.Errorf("after %d KiB of payments the learner's server answers %d, want 507", 2*learnerServerBytes>>10, status)
+	}
+}
+
+func TestAWindowWithoutASizeGetsTheTutorialIn80By24(t *testing.T) {
+	c := startClassroom(t, Config{})
+	tm := open(t, dial(t, c, "ada", nil), "", 0, 0)
+	tm.waitFor("Meet the server", "You are in a classroom")
+	// The window says its size later: the screen follows.
+	if err := tm.sess.WindowChange(40, 120); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the program takes the new size", func() bool {
+		c.room.mu.Lock()
+		defer c.room.mu.Unlock()
+		for _, l := range c.room.learners {
+			if l.rec.Name == "ada" {
+				l.mirror.mu.Lock()
+				defer l.mirror.mu.Unlock()
+				return l.mirror.w == 120 && l.mirror.h == 40
+			}
+		}
+		return false
+	})
+}
+
+func TestTheRosterTellsLookalikeNamesApartAndKeepsItsColumns(t *testing.T) {
+	c := startClassroom(t, Config{})
+	long := strings.Repeat("名", 20)
+	for _, who := range []struct {
+		name string
+		key  gossh.Signer
+	}{
+		{"ada", newKey(t)}, {"ada", newKey(t)}, {"ada", nil}, {"ada ", nil},
+		{"workshop-participant-01", nil}, {"workshop-participant-02", nil}, {long, nil},
+	} {
+		open(t, dial(t, c, who.name, who.key), "", 100, 30).waitFor("Meet the server")
+	}
+	teacher := open(t, dial(t, c, "t", nil), "teach "+c.Token(), 140, 30)
+	teacher.waitFor("7 online of 7 learners", `"ada "`, "worksho…ipant-01", "worksho…ipant-02", "名名名…名名名名")
+
+	rows := c.room.Roster()
+	type look struct {
+		cell string
+		key  bool
+	}
+	seen := map[look]bool{}
+	for i, cell := range learnerCells(rows, nameColumn) {
+		l := look{cell, rows[i].Key}
+		if seen[l] {
+			t.Errorf("two learners read the same in the roster: %q (key %v)", cell, l.key)
+		}
+		seen[l] = true
+	}
+
+	// Every row's "by" and "seen" columns start where the header's do,
+	// whatever the name's characters.
+	var col int
+	for _, line := range strings.Split(teacher.screen(), "\n") {
+		if i := strings.Index(line, " by "); i >= 0 && strings.Contains(line, "learner") {
+			col = ansi.StringWidth(line[:i+1])
+			continue
+		}
+		i := strings.Index(line, "online")
+		if col == 0 || i < 0 || strings.Contains(line, "putpost classroom") {
+			continue
+		}
+		by := strings.TrimSpace(line[:i])
+		if !strings.HasSuffix(by, " key") && !strings.HasSuffix(by, " name") {
+			t.Errorf("the row does not say how the learner is known: %q", line)
+		}
+		if got := ansi.StringWidth(line[:i]); got != col+5 {
+			t.Errorf("the row's columns moved (seen at column %d, want %d): %q", got, col+5, line)
+		}
+	}
+	if col == 0 {
+		t.Fatalf("no header in the roster:\n%s", teacher.screen())
+	}
+}
+
+func TestAnEmptyUserNameIsRefused(t *testing.T) {
+	c := startClassroom(t, Config{})
+	for _, name := range []string{"", "   "} {
+		for _, key := range []gossh.Signer{nil, newKey(t)} {
+			tm := open(t, dial(t, c, name, key), "", 100, 30)
+			tm.waitOutput("Your user name is empty: connect with a name the instructor can call you by (ssh NAME@…).")
+		}
+	}
+	if rows := c.room.Roster(); len(rows) != 0 {
+		t.Errorf("an empty name took a seat: %+v", rows)
 	}
 }

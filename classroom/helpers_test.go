@@ -145,7 +145,12 @@ func openTERM(t testing.TB, cl *gossh.Client, termName, cmd string, w, h int, bg
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := &term{t: t, sess: s, in: in, em: vt.NewSafeEmulator(w, h), done: make(chan struct{})}
+	// A window without a size is drawn in 80×24; the emulator follows.
+	ew, eh := w, h
+	if ew < 1 || eh < 1 {
+		ew, eh = unknownWidth, unknownHeight
+	}
+	tm := &term{t: t, sess: s, in: in, em: vt.NewSafeEmulator(ew, eh), done: make(chan struct{})}
 	answers := io.Discard
 	if bg != nil {
 		tm.em.SetDefaultBackgroundColor(bg)

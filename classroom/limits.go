@@ -67,9 +67,24 @@ func (r *rateLimiter) forgetFullLocked(now time.Time) {
 	}
 }
 
-// capSize bounds the area a program draws, whatever window it is in.
+// Size of a window whose client sent none: ssh -tt without a terminal of
+// its own (or a client that says 0×0) would otherwise get a 1×1 screen,
+// one letter of the tutorial, until a window change arrives.
+const (
+	unknownWidth  = 80
+	unknownHeight = 24
+)
+
+// capSize bounds the area a program draws, whatever window it is in; a
+// window without a size is taken as 80×24.
 func capSize(w, h, maxW, maxH int) (int, int) {
-	return min(max(w, 1), maxW), min(max(h, 1), maxH)
+	if w < 1 {
+		w = unknownWidth
+	}
+	if h < 1 {
+		h = unknownHeight
+	}
+	return min(w, maxW), min(h, maxH)
 }
 
 // maxSessionsPerConn bounds the sessions one SSH connection carries at

@@ -26,13 +26,16 @@ const recordVersion = 1
 
 // Bounds on what a learner can make the classroom keep.
 const (
-	maxNameBytes    = 32
-	maxIdentityName = 64  // a learner known by name only: the longest name taken
-	maxLineBytes    = 120 // the last request as the roster shows it
-	maxMistakes     = 200 // distinct mistakes kept per learner
+	maxIdentityName = 64 // a learner known by name only: the longest name taken
+	// maxNameBytes is the name kept and shown: all of a name-only
+	// learner's, so that long names which differ only at the end stay
+	// apart in the roster.
+	maxNameBytes = maxIdentityName
+	maxLineBytes = 120 // the last request as the roster shows it
+	maxMistakes  = 200 // distinct mistakes kept per learner
 	// learnerServerBytes is each memory budget of a learner's simulated
 	// server (stored JSON, event log, undo, replays). The lessons need a few
-	// KiB; the default 64 MiB each would let one learner who pastes big
+	// KiB; the default 16 MiB each would let one learner who pastes big
 	// bodies and repeats them ×100 take the classroom's memory.
 	learnerServerBytes = 4 << 20
 	learnersFolder     = "learners"
@@ -422,7 +425,8 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // Row is one learner as the roster shows them.
 type Row struct {
 	ID                   string
-	Name                 string // safe to print
+	Name                 string // safe to print; quoted when it starts or ends with a space
+	Key                  bool   // known by an SSH key, not by the name alone
 	Online               bool
 	Idle                 time.Duration // since the last key press (online), or since they left
 	Lesson               int           // 1-based; 0 when none
@@ -448,7 +452,7 @@ func (r *Room) Roster() []Row {
 		if l.rec.Identity == "" || l.id == seatID(instructorsSeat) {
 			continue
 		}
-		row := Row{ID: l.id, Name: termsafe.Cut(l.rec.Name, maxNameBytes), Online: l.sess != nil,
+		row := Row{ID: l.id, Name: shownName(l.rec.Name), Key: strings.HasPrefix(l.rec.Identity, "key "), Online: l.sess != nil,
 			Attempts: l.rec.Attempts, Hints: l.rec.Hints, Solution: l.rec.Solutions, Done: l.rec.Done, Help: l.rec.Help}
 		if row.Online {
 			last := l.rec.LastSeen
@@ -489,6 +493,17 @@ func (r *Room) Roster() []Row {
 		return rows[i].ID < rows[j].ID
 	})
 	return rows
+}
+
+// shownName is a learner's name as the instructor reads it: escaped by
+// termsafe, and in quotes when it starts or ends with a space, so that
+// "ada " is not read as ada.
+func shownName(name string) string {
+	s := termsafe.Cut(name, maxNameBytes)
+	if s != strings.TrimSpace(s) {
+		return `"` + s + `"`
+	}
+	return s
 }
 
 // placeLocked fills in where the learner is: their lesson, step, and the

@@ -34,6 +34,7 @@ type roster struct {
 
 	w, h     int
 	rows     []Row
+	names    []string // each row's learner column
 	clusters []Cluster
 	sel      int
 	selID    string // the selection follows the learner when rows reorder
@@ -59,6 +60,7 @@ func (r *roster) Init() tea.Cmd { return tick() }
 
 func (r *roster) refresh() {
 	r.rows = r.c.room.Roster()
+	r.names = learnerCells(r.rows, nameColumn)
 	r.clusters = r.c.room.Clusters()
 	for i, row := range r.rows {
 		if row.ID == r.selID {
@@ -254,7 +256,7 @@ func (r *roster) render() string {
 	if r.notice != "" {
 		out = append(out, st.notice.Render(" "+r.notice+" "))
 	}
-	out = append(out, st.muted.Render(fmt.Sprintf(" %-2s %-16s %-10s %-16s %-12s %5s  %-28s %5s %4s", "", "learner", "seen", "lesson · step", "on step", "tries", "last request", "hints", "quiz")))
+	out = append(out, st.muted.Render(fmt.Sprintf(" %-2s%-*s %-4s %-10s %-16s %-12s %5s  %-28s %5s %4s", "", nameColumn, "learner", "by", "seen", "lesson · step", "on step", "tries", "last request", "hints", "quiz")))
 
 	// Rows, scrolled to keep the selection in view; the clusters and the
 	// keys take the bottom.
@@ -268,7 +270,7 @@ func (r *roster) render() string {
 		out = append(out, "", " Nobody has connected yet. Learners type the ssh command printed when the classroom started.")
 	}
 	for i := first; i < len(r.rows) && i < first+room; i++ {
-		line := r.row(r.rows[i])
+		line := r.row(r.rows[i], r.names[i])
 		if i == r.sel {
 			line = st.sel.Render(ansi.Strip(line))
 		}
@@ -314,8 +316,8 @@ func (r *roster) bottom() []string {
 	return append(b, st.muted.Render(keys))
 }
 
-// row is one learner's line.
-func (r *roster) row(row Row) string {
+// row is one learner's line; name is their learner column.
+func (r *roster) row(row Row, name string) string {
 	st := r.st
 	sig := "  "
 	switch {
@@ -365,17 +367,65 @@ func (r *roster) row(row Row) string {
 	if row.Solution > 0 {
 		hints += fmt.Sprintf("+%ds", row.Solution)
 	}
-	return " " + sig + pad(row.Name, 16) + " " + pad(seen, 10) + " " + pad(place, 16) + " " + pad(onStep, 12) +
+	by := "name"
+	if row.Key {
+		by = "key"
+	}
+	return " " + sig + pad(name, nameColumn) + " " + pad(by, 4) + " " + pad(seen, 10) + " " + pad(place, 16) + " " + pad(onStep, 12) +
 		fmt.Sprintf(" %5d  ", row.Attempts) + pad(row.Last, 28) + " " + pad(hints, 5) + " " + pad(quiz, 4)
 }
 
-// pad cuts or fills s (which may hold styles) to n columns.
+// pad cuts or fills s (which may hold styles) to n columns. A wide
+// character that does not fit whole leaves a column, which is filled too.
 func pad(s string, n int) string {
+	if ansi.StringWidth(s) > n {
+		s = ansi.Truncate(s, n, "…")
+	}
+	return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0))
+}
+
+// nameColumn is the width of the roster's learner column.
+const nameColumn = 16
+
+// learnerCells is each row's learner column. A long name is cut in the
+// middle, keeping its start and its end: a room's names often share a start
+// (workshop-ada, workshop-bob) or an end (ada.lovelace, grace.lovelace),
+// and a cut at the end alone made them look the same. Rows that would still
+// read the same, as two key learners both called ada, end in " #" and the
+// start of their seat's ID, which stays the same when they reconnect.
+func learnerCells(rows []Row, n int) []string {
+	cells := make([]string, len(rows))
+	type look struct {
+		cell string
+		key  bool
+	}
+	seen := map[look]int{}
+	for i, row := range rows {
+		cells[i] = cutMiddle(row.Name, n)
+		seen[look{cells[i], row.Key}]++
+	}
+	for i, row := range rows {
+		if seen[look{cells[i], row.Key}] > 1 {
+			tag := " #" + row.ID[:min(4, len(row.ID))]
+			cells[i] = cutMiddle(row.Name, n-len(tag)) + tag
+		}
+	}
+	return cells
+}
+
+// cutMiddle cuts s (plain text) to at most n columns by putting "…" in
+// the place of its middle.
+func cutMiddle(s string, n int) string {
 	w := ansi.StringWidth(s)
-	if w > n {
+	if w <= n {
+		return s
+	}
+	if n < 3 {
 		return ansi.Truncate(s, n, "…")
 	}
-	return s + strings.Repeat(" ", n-w)
+	head := (n - 1) / 2
+	tail := n - 1 - head
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, w-tail, "")
 }
 
 // ago says a duration the way a roster needs it: 40s, 3m, 1h05.

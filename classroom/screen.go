@@ -88,15 +88,13 @@ func (v *screenView) wait() tea.Cmd {
 }
 
 // current is the screen to show: the first source with a program running
-// on it; else, with one source, its last screen (a learner who left).
+// on it. A program that ended left its terminal's main screen behind (a
+// blank, or a line of its frame): with none running the view says so.
 func (v *screenView) current() (string, bool) {
 	for _, m := range v.srcs {
 		if s, running := m.screen(); running {
 			return s, true
 		}
-	}
-	if len(v.srcs) == 1 {
-		return v.srcs[0].screen()
 	}
 	return "", false
 }
@@ -134,7 +132,7 @@ func (v *screenView) lines(w, h int) string {
 	if v.notice != "" {
 		out = append(out, v.st.notice.Render(ansi.Truncate(" "+v.notice+" ", w, "…")))
 	}
-	if !v.running && strings.TrimSpace(ansi.Strip(v.screen)) == "" {
+	if !v.running {
 		out = append(out, "", " "+v.waiting)
 		return strings.Join(out, "\n")
 	}

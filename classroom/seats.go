@@ -3,6 +3,7 @@ package classroom
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -18,6 +19,13 @@ const learnerNotice = "You are in a classroom: the instructor sees your progress
 // serveLearner gives a learner the full-screen tutorial on their seat.
 func (c *Classroom) serveLearner(s ssh.Session) {
 	identity, name := identify(s)
+	if strings.TrimSpace(name) == "" {
+		// The roster would show a blank line the instructor cannot tell
+		// from another, nor call by name.
+		say(s, "Your user name is empty: connect with a name the instructor can call you by (ssh NAME@…).")
+		_ = s.Exit(1)
+		return
+	}
 	if s.PublicKey() == nil && len(name) > maxIdentityName {
 		// Without a key the whole name is the identity, saved with the
 		// record: a long one would make the classroom keep it for good.

@@ -65,7 +65,7 @@ func TestTheRateLimitLetsAClassBehindOneAddressIn(t *testing.T) {
 }
 
 func TestCapSize(t *testing.T) {
-	for _, c := range []struct{ w, h, ww, wh int }{{100, 30, 100, 30}, {400, 200, 160, 50}, {0, 0, 1, 1}, {-5, 70, 1, 50}} {
+	for _, c := range []struct{ w, h, ww, wh int }{{100, 30, 100, 30}, {400, 200, 160, 50}, {0, 0, 80, 24}, {-5, 70, 80, 50}, {200, 0, 160, 24}} {
 		if w, h := capSize(c.w, c.h, 160, 50); w != c.ww || h != c.wh {
 			t.Errorf("capSize(%d, %d) = %d×%d, want %d×%d", c.w, c.h, w, h, c.ww, c.wh)
 		}

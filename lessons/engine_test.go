@@ -349,25 +349,45 @@ func TestForViewKeepsTheWordsOfOneFrontEnd(t *testing.T) {
 	}
 }
 
-// TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd: the full screen never reads
-// "in line mode" or "type `wire`", line mode never "press" or "full screen".
-func TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd(t *testing.T) {
+// builtinTexts returns each built-in lesson's prose by id: its intro, and
+// each step's text, explanation, hints and quiz choices' reasons.
+func builtinTexts(t *testing.T) map[string][]string {
+	t.Helper()
 	ls, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := map[string][]string{}
 	for _, l := range ls {
 		texts := []string{l.Intro}
 		for _, st := range l.Steps {
 			texts = append(texts, st.Text, st.Explain)
 			texts = append(texts, st.Hints...)
+			if st.Quiz != nil {
+				for _, ch := range st.Quiz.Choices {
+					texts = append(texts, ch.Why)
+				}
+			}
 		}
+		out[l.ID] = texts
+	}
+	return out
+}
+
+// TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd: the full screen never reads
+// "in line mode" or "type `wire`", line mode never "press", "full screen"
+// or "composer".
+func TestNoBuiltinLessonSpeaksOfTheOtherFrontEnd(t *testing.T) {
+	for id, texts := range builtinTexts(t) {
 		for _, s := range texts {
 			if scr := strings.ToLower(ForView(s, Screen)); strings.Contains(scr, "line mode") || strings.Contains(scr, "type `wire`") {
-				t.Errorf("%s: the full screen would read: %q", l.ID, s)
+				t.Errorf("%s: the full screen would read: %q", id, s)
 			}
-			if ln := strings.ToLower(ForView(s, Line)); strings.Contains(ln, "full screen") || strings.Contains(ln, "press `w`") || strings.Contains(ln, "(`w`") {
-				t.Errorf("%s: line mode would read: %q", l.ID, s)
+			ln := strings.ToLower(ForView(s, Line))
+			for _, w := range []string{"full screen", "press `w`", "(`w`", "composer"} {
+				if strings.Contains(ln, w) {
+					t.Errorf("%s: line mode would read %q: %q", id, w, s)
+				}
 			}
 		}
 	}

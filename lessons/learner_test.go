@@ -244,23 +244,10 @@ func TestThePostCreateIntroDoesNotSayACustomerCannotBePut(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Skipf("the server did not store a PUT to a made-up customer URL (GET answered %d); the intro may say so", resp.StatusCode)
 	}
-	ls, err := Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range ls {
-		texts := []string{l.Intro}
-		for _, st := range l.Steps {
-			texts = append(texts, st.Text, st.Explain)
-			if st.Quiz != nil {
-				for _, ch := range st.Quiz.Choices {
-					texts = append(texts, ch.Why)
-				}
-			}
-		}
+	for id, texts := range builtinTexts(t) {
 		for _, x := range texts {
 			if strings.Contains(x, "cannot PUT") {
-				t.Errorf("lesson %s says the client cannot PUT a resource the server has not named, but the server stored one:\n%s", l.ID, x)
+				t.Errorf("lesson %s says the client cannot PUT a resource the server has not named, but the server stored one:\n%s", id, x)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -39,14 +40,32 @@ func LinkFile() string {
 
 // Hub is the presenter's side of the notes link: it sends the newest
 // position to every connected notes view and never waits for a slow one.
+// Any local process can connect, so the hub keeps at most maxNotesViews
+// connections (a new one closes the oldest), drops a connection as soon as
+// its client closes it or sends anything (a notes view only reads), and
+// keeps accepting after an error such as running out of file descriptors.
 type Hub struct {
-	ln    net.Listener
-	file  string
-	mu    sync.Mutex
-	pos   Position
-	has   bool
-	conns map[net.Conn]chan Position
+	ln     net.Listener
+	file   string
+	mu     sync.Mutex
+	pos    Position
+	has    bool
+	closed bool
+	seq    int
+	conns  map[net.Conn]*notesPeer
 }
+
+// notesPeer is one connected notes view: the newest position waiting for
+// it, and when it connected (to close the oldest first).
+type notesPeer struct {
+	ch  chan Position
+	seq int
+}
+
+// maxNotesViews is how many notes views one presenter serves at once: a
+// speaker has one or two; more are closed oldest first, so a view that
+// reconnects always gets in.
+const maxNotesViews = 8
 
 // Listen starts the notes link on loopback and writes its address to file.
 func Listen(file string) (*Hub, error) {
@@ -54,7 +73,6 @@ func Listen(file string) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("speaker notes: %w", err)
 	}
-	h := &Hub{ln: ln, file: file, conns: map[net.Conn]chan Position{}}
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err == nil {
 		err = os.WriteFile(file, []byte(ln.Addr().String()+"\n"), 0o600)
 		if err != nil {
@@ -65,37 +83,103 @@ func Listen(file string) (*Hub, error) {
 		_ = ln.Close()
 		return nil, fmt.Errorf("speaker notes: %w", err)
 	}
+	return serveNotes(ln, file), nil
+}
+
+// serveNotes runs a hub on ln, whose address is in file.
+func serveNotes(ln net.Listener, file string) *Hub {
+	h := &Hub{ln: ln, file: file, conns: map[net.Conn]*notesPeer{}}
 	go h.accept()
-	return h, nil
+	return h
 }
 
 // Addr is where the hub listens.
 func (h *Hub) Addr() string { return h.ln.Addr().String() }
 
+// accept takes connections until the hub is closed. An Accept error (too
+// many open files, a connection reset before it was taken) is waited out,
+// from 5 ms doubling to 1 s, as net/http's server does, and never ends the
+// link.
 func (h *Hub) accept() {
+	var delay time.Duration
 	for {
 		c, err := h.ln.Accept()
 		if err != nil {
-			return
+			h.mu.Lock()
+			closed := h.closed
+			h.mu.Unlock()
+			if closed || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			time.Sleep(delay)
+			continue
 		}
-		ch := make(chan Position, 1)
-		h.mu.Lock()
-		h.conns[c] = ch
-		if h.has {
-			ch <- h.pos
-		}
-		h.mu.Unlock()
-		go h.serve(c, ch)
+		delay = 0
+		h.add(c)
 	}
 }
 
-func (h *Hub) serve(c net.Conn, ch chan Position) {
-	defer func() {
-		h.mu.Lock()
-		delete(h.conns, c)
+// add serves c, closing the oldest view when maxNotesViews are open.
+func (h *Hub) add(c net.Conn) {
+	h.mu.Lock()
+	if h.closed {
 		h.mu.Unlock()
 		_ = c.Close()
-	}()
+		return
+	}
+	if len(h.conns) >= maxNotesViews {
+		var oldest net.Conn
+		for oc, p := range h.conns {
+			if oldest == nil || p.seq < h.conns[oldest].seq {
+				oldest = oc
+			}
+		}
+		h.dropLocked(oldest)
+	}
+	h.seq++
+	p := &notesPeer{ch: make(chan Position, 1), seq: h.seq}
+	h.conns[c] = p
+	if h.has {
+		p.ch <- h.pos
+	}
+	h.mu.Unlock()
+	go h.serve(c, p.ch)
+	go h.watch(c)
+}
+
+// watch drops c when its client closes it or sends anything: a notes view
+// never writes, so one read returning is the end of it.
+func (h *Hub) watch(c net.Conn) {
+	var b [1]byte
+	_, _ = c.Read(b[:])
+	h.drop(c)
+}
+
+// drop forgets c and closes it; dropping it twice does nothing.
+func (h *Hub) drop(c net.Conn) {
+	h.mu.Lock()
+	h.dropLocked(c)
+	h.mu.Unlock()
+}
+
+func (h *Hub) dropLocked(c net.Conn) {
+	if p, ok := h.conns[c]; ok {
+		delete(h.conns, c)
+		close(p.ch)
+		_ = c.Close()
+	}
+}
+
+// views is how many notes views are connected.
+func (h *Hub) views() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns)
+}
+
+func (h *Hub) serve(c net.Conn, ch chan Position) {
+	defer h.drop(c)
 	enc := json.NewEncoder(c)
 	for p := range ch {
 		_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
@@ -111,25 +195,24 @@ func (h *Hub) Publish(p Position) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.pos, h.has = p, true
-	for _, ch := range h.conns {
+	for _, peer := range h.conns {
 		select {
-		case <-ch:
+		case <-peer.ch:
 		default:
 		}
-		ch <- p
+		peer.ch <- p
 	}
 }
 
 // Close stops the link and removes the address file if it is still ours.
 func (h *Hub) Close() {
-	_ = h.ln.Close()
 	h.mu.Lock()
-	for c, ch := range h.conns {
-		close(ch)
-		_ = c.Close()
+	h.closed = true
+	for c := range h.conns {
+		h.dropLocked(c)
 	}
-	h.conns = map[net.Conn]chan Position{}
 	h.mu.Unlock()
+	_ = h.ln.Close()
 	if b, err := os.ReadFile(h.file); err == nil && strings.TrimSpace(string(b)) == h.Addr() {
 		_ = os.Remove(h.file)
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -601,13 +602,21 @@ func prefersMinimal(h http.Header) bool {
 	return false
 }
 
+// kibWords is a byte count for the 507's words: 16 MiB, 16452 KiB.
+func kibWords(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", (n+1023)>>10)
+}
+
 // room refuses a write that would take the server past its limits.
 func (s *Server) room(creating bool, oldLen, newLen int) (reply, bool) {
 	if creating && len(s.st.res) >= s.opts.MaxResources {
 		return errorReply(http.StatusInsufficientStorage, "this server already holds %d resources, its limit; DELETE some or reset the fixture", s.opts.MaxResources), true
 	}
 	if s.st.bytes-oldLen+newLen > s.opts.MaxBytes {
-		return errorReply(http.StatusInsufficientStorage, "storing this would take the server past %d KiB of JSON, its limit; DELETE some resources or reset the fixture", s.opts.MaxBytes>>10), true
+		return errorReply(http.StatusInsufficientStorage, "storing this would take the server's stored JSON to %s, past its limit of %s: nothing was stored; DELETE some resources or reset the fixture", kibWords(s.st.bytes-oldLen+newLen), kibWords(s.opts.MaxBytes)), true
 	}
 	return reply{}, false
 }

@@ -342,3 +342,35 @@ func TestMaxBytesBoundsEveryBudget(t *testing.T) {
 		t.Errorf("over the %d-byte budget: store %d, log %d, undo %d, replays %d", budget, s.st.bytes, s.log.bytes, s.st.undoBytes, s.st.idemSize)
 	}
 }
+
+// The default budgets leave a lesson's ×1000 alone: a thousand customers
+// of a lesson's size are all stored, logged and undoable, while 100 KB
+// bodies from outside meet the 507 at 16 MiB of stored JSON.
+func TestTheDefaultBudgetsKeepARepeatAndRefuseAFlood(t *testing.T) {
+	s := New(Options{})
+	for i := range 1000 {
+		if rec := sendTo(t, s, "POST", "/customers", `{"name":"Joe","email":"joe@example.com"}`); rec.Code != http.StatusCreated {
+			t.Fatalf("POST #%d of a ×1000: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	if n := len(s.EventsSince(0)); n != 1000 {
+		t.Fatalf("the log keeps %d of the ×1000's exchanges", n)
+	}
+	s.mu.Lock()
+	undo := len(s.st.undo)
+	s.mu.Unlock()
+	if undo != 1000 {
+		t.Fatalf("%d of the ×1000's exchanges can be undone", undo)
+	}
+	big := `{"name":"` + strings.Repeat("x", 100<<10) + `"}`
+	var refusal string
+	for range 200 {
+		if rec := sendTo(t, s, "POST", "/customers", big); rec.Code == http.StatusInsufficientStorage {
+			refusal = rec.Body.String()
+			break
+		}
+	}
+	if !strings.Contains(refusal, ", past its limit of 16 MiB: nothing was stored; DELETE some resources or reset the fixture") {
+		t.Fatalf("20 MB of 100 KB customers: the refusal is %q", refusal)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // idemTTL is how long an Idempotency-Key is remembered, on the sim clock
@@ -106,7 +107,7 @@ func ParseSFString(v string) (string, error) {
 			}
 			c = v[i]
 		} else if c < 0x20 || c > 0x7e {
-			return "", fmt.Errorf("a string holds only printable ASCII characters; byte %d is 0x%02x", i, c)
+			return "", notPrintableASCII(v[1:], i-1)
 		}
 		b.WriteByte(c)
 	}
@@ -114,6 +115,19 @@ func ParseSFString(v string) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// notPrintableASCII says which character at byte i of s, the text inside
+// the quotes, is not printable ASCII, counting characters as a person does
+// (the first after the opening quote is 1).
+func notPrintableASCII(s string, i int) error {
+	n := utf8.RuneCountInString(s[:i]) + 1
+	r, size := utf8.DecodeRuneInString(s[i:])
+	what := describeRune(r)
+	if r == utf8.RuneError && size <= 1 {
+		what = fmt.Sprintf("the byte 0x%02x, which is not UTF-8 text", s[i])
+	}
+	return fmt.Errorf("a string holds only printable ASCII characters (RFC 9651 §3.3.3), but character %d inside the quotes is %s", n, what)
 }
 
 // checkSFParams checks the parameters after an item: ";key" or ";key=value",

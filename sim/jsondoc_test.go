@@ -142,7 +142,7 @@ func TestExplainJSONSaysWhatIsWrongInPlainWords(t *testing.T) {
 }
 
 func FuzzExplainJSON(f *testing.F) {
-	for _, s := range []string{`{'a':1}`, `{a:1}`, `{"a":1,}`, `[1,2`, `"x`, `{"a" 1}`, "\xff"} {
+	for _, s := range []string{`{'a':1}`, `{a:1}`, `{"a":1,}`, `[1,2`, `"x`, `{"a" 1}`, "\xff", "\ufeff{}", "{\"a\":\"\x1b\"}", " \ufeff", strings.Repeat("[", 10001)} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {

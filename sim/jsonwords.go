@@ -3,9 +3,12 @@ package sim
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // ExplainJSON says in plain words why body is not JSON, and at which byte
@@ -36,6 +39,14 @@ func ExplainJSON(body []byte) (at int, msg string, ok bool) {
 	m := se.Error()
 	letter := r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_')
 	switch {
+	case strings.Contains(m, "exceeded max depth"):
+		return at, fmt.Sprintf("the JSON nests more than %d levels deep here ({…} and […] inside one another), the most this server reads: nest less", maxJSONDepth), false
+	case r == '\uFEFF' && at == 0:
+		return at, "the body starts with a byte order mark (U+FEFF, the bytes EF BB BF), which JSON sent over a network must not have (RFC 8259 §8.1): save or send it as UTF-8 without a BOM", false
+	case r == '\uFEFF':
+		return at, "a byte order mark (U+FEFF) is not JSON outside a string: delete it", false
+	case strings.Contains(m, "in string literal") && r != '\n' && r != '\t' && r != '\r':
+		return at, fmt.Sprintf(`a JSON string cannot hold the control character %s as it is: write it as \u%04x, or delete it`, describeRune(r), r), false
 	case r == '\'':
 		msg = "a JSON string needs double quotes, not single ones"
 		return at, withFix(msg, strings.ReplaceAll(text, "'", `"`)), false
@@ -74,6 +85,29 @@ func ExplainJSON(body []byte) (at int, msg string, ok bool) {
 	}
 	return at, "JSON does not allow this character here", false
 }
+
+// maxJSONDepth is how deeply encoding/json lets arrays and objects nest; it
+// refuses anything deeper as a syntax error at the first bracket too many.
+const maxJSONDepth = 10000
+
+// describeRune names a character for a message a person reads: a control
+// character by its name and code point ("ESC (U+001B)"), a character a
+// terminal shows as itself with its code point ("é (U+00E9)"), one it would
+// not show (bidi, zero-width) by its code point alone.
+func describeRune(r rune) string {
+	switch {
+	case r >= 0 && int(r) < len(c0Names):
+		return fmt.Sprintf("%s (U+%04X)", c0Names[r], r)
+	case r == 0x7f:
+		return "DEL (U+007F)"
+	case r != ' ' && termsafe.Safe(string(r)):
+		return fmt.Sprintf("%c (U+%04X)", r, r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+var c0Names = [...]string{"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
+	"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"}
 
 var (
 	typographic   = strings.NewReplacer("‘", `"`, "’", `"`, "“", `"`, "”", `"`)

@@ -166,7 +166,7 @@ func TestDateIsTheWallClockOnlyForSocketsWhenAsked(t *testing.T) {
 }
 
 func FuzzParseSFString(f *testing.F) {
-	for _, s := range []string{`"k1"`, `k1`, `"a\"b"`, `"k";a=1;b="x"`, `"`, `"\`, `42`, `"k";`} {
+	for _, s := range []string{`"k1"`, `k1`, `"a\"b"`, `"k";a=1;b="x"`, `"`, `"\`, `42`, `"k";`, "\"k\u00e9y\"", "\"a\xffb\"", "\"\u202e\x1b\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

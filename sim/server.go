@@ -15,7 +15,7 @@ type Options struct {
 	MaxEvents    int    // events kept in memory for EventsSince (and undo steps); default 10000, oldest dropped
 	// MaxBytes is each of the memory budgets: stored JSON (more gets 507),
 	// the event log, old bodies for Undo and Idempotency-Key replays (the
-	// oldest dropped). Default 64 MiB; a host serving many learners sets
+	// oldest dropped). Default 16 MiB; a host serving many learners sets
 	// less.
 	MaxBytes int
 	Start    time.Time // sim clock start; default 2026-01-01T09:00:00Z
@@ -33,7 +33,15 @@ const (
 	// JSON in total; everything kept in the event log (bodies, targets,
 	// headers); old bodies kept for Undo; keys, requests and responses kept
 	// for Idempotency-Key replays.
-	defaultMaxBytes = 64 << 20
+	//
+	// 16 MiB: the fixtures hold under 2 KiB and a lesson's ×1000 repeat
+	// of its bodies under 100 KiB, so a learner meets the limit only by
+	// sending megabytes on purpose (it still holds sixteen bodies of the
+	// 1 MiB most a request may carry). Every budget can be full at once,
+	// and a lesson's checkpoint can keep a second copy of the stored JSON
+	// and the undo steps: with the screen's own log, the live heap of a
+	// flooded --listen stays near a hundred megabytes.
+	defaultMaxBytes = 16 << 20
 	tick            = time.Second
 	defaultMaxRes   = 10000
 	defaultMaxEvts  = 10000
@@ -121,6 +129,15 @@ func (s *Server) Resource(path string) (body []byte, etag string, ok bool) {
 	defer s.mu.Unlock()
 	r, ok := s.st.res[path]
 	return bytes.Clone(r.body), r.etag, ok
+}
+
+// ETag returns the entity tag of the resource at path without copying its
+// body: a reader that kept the body of an earlier ETag can keep it again.
+func (s *Server) ETag(path string) (etag string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.st.res[path]
+	return r.etag, ok
 }
 
 // Paths lists every stored resource path in natural order (/customers/2

@@ -17,6 +17,7 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/request"
@@ -917,8 +918,39 @@ func (c *composer) Refresh() {
 		return
 	}
 	c.makeEditors()
-	c.headersView = c.headers.View()
-	c.bodyView = c.body.View()
+	c.headersView = c.editorView(c.headers, c.focused && c.field == fieldHeaders)
+	c.bodyView = c.editorView(c.body, c.focused && c.field == fieldBody)
+}
+
+// editorView draws a form editor: as the textarea draws it, or, when its
+// text holds what a terminal would act on or not show, line by line as
+// visibleLine draws the one-line request (long lines cut, not wrapped).
+func (c *composer) editorView(ta textarea.Model, focused bool) string {
+	val := ta.Value()
+	if termsafe.Safe(val) {
+		return ta.View()
+	}
+	lines := strings.Split(val, "\n")
+	row := min(ta.Line(), len(lines)-1)
+	first := max(0, row-ta.Height()+1)
+	var out []string
+	for i := first; i < min(len(lines), first+ta.Height()); i++ {
+		cursor := -1
+		if focused && i == row {
+			cursor = ta.Column()
+		}
+		out = append(out, c.visibleLine([]rune(lines[i]), cursor, ta.Width()))
+	}
+	return strings.Join(out, "\n")
+}
+
+// inputView draws the form's path field, as visibleInputView when it
+// holds what a terminal would not show.
+func (c *composer) inputView(in textinput.Model) string {
+	if termsafe.Safe(in.Value()) {
+		return in.View()
+	}
+	return c.visibleInputView(in, in.Focused())
 }
 
 // composerViewFor is everything the one-line composer's lines are drawn
@@ -1006,6 +1038,9 @@ func (c *composer) draw(line string) []string {
 func (c *composer) lineView() string {
 	val := c.line.Value()
 	room := c.line.Width()
+	if !termsafe.Safe(val) {
+		return c.visibleInputView(c.line, c.focused && c.line.Focused())
+	}
 	if ansi.StringWidth(val) <= room {
 		return c.line.View()
 	}
@@ -1030,6 +1065,64 @@ func (c *composer) lineView() string {
 		v = c.line.Prompt + c.st.Faint.Render("…") + ansi.TruncateLeft(v, pw+1, "")
 	}
 	return v
+}
+
+// visibleInputView draws a text input whose text holds what a terminal
+// would act on or not show — a bidi control, a zero-width character, a
+// soft hyphen, typed or pasted — with each such character as the escape
+// termsafe writes everywhere else (\u202e), so that the request on screen
+// is the request that will be sent; the text itself is kept as typed.
+func (c *composer) visibleInputView(in textinput.Model, focused bool) string {
+	cursor := -1
+	if focused {
+		cursor = in.Position()
+	}
+	prompt := c.st.Label
+	if in.Focused() {
+		prompt = c.st.LabelFocused
+	}
+	return prompt.Render(in.Prompt) + c.visibleLine([]rune(in.Value()), cursor, in.Width()+1)
+}
+
+// visibleLine is one line of an editor's text in w cells, escaped as
+// termsafe does, with the cursor on rune cursor (none when -1). A line too
+// wide keeps the cursor in view, and "…" marks each side that runs on.
+func (c *composer) visibleLine(rs []rune, cursor, w int) string {
+	text := c.st.Text
+	if cursor < 0 {
+		shown := termsafe.Cut(string(rs[:min(len(rs), 4*w)]), 12*w)
+		if ansi.StringWidth(shown) > w || len(rs) > 4*w {
+			shown = ansi.Truncate(shown, max(0, w-1), "") + "…"
+		}
+		return text.Render(shown)
+	}
+	cursor = min(cursor, len(rs))
+	lo, hi := max(0, cursor-w), min(len(rs), cursor+1+w)
+	before := termsafe.String(string(rs[lo:cursor]))
+	at, after := " ", ""
+	if cursor < len(rs) {
+		at, after = termsafe.String(string(rs[cursor])), termsafe.String(string(rs[cursor+1:hi]))
+	}
+	wb, wa, wr := ansi.StringWidth(before), ansi.StringWidth(at), ansi.StringWidth(after)
+	switch {
+	case lo == 0 && hi == len(rs) && wb+wa+wr <= w: // it all fits
+		after += strings.Repeat(" ", w-wb-wa-wr)
+	case lo == 0 && wb+wa+1 <= w: // the start fits: the end runs on
+		after = ansi.Truncate(after, w-wb-wa-1, "") + "…"
+		after += strings.Repeat(" ", max(0, w-wb-wa-ansi.StringWidth(after)))
+	default: // the cursor at the right, what comes before it cut
+		room := w - wa - 1
+		if wr > 0 {
+			room-- // for the "…" after the cursor
+		}
+		before = "…" + ansi.TruncateLeft(before, max(0, wb-max(0, room)), "")
+		after = ""
+		if wr > 0 {
+			after = "…"
+		}
+	}
+	cur := lipgloss.NewStyle().Foreground(c.st.cursorColor()).Reverse(true)
+	return text.Render(before) + cur.Render(at) + text.Render(after)
 }
 
 // ErrorRows is how many lines the error takes at the composer's width, at
@@ -1148,7 +1241,7 @@ func (c *composer) formView() []string {
 	} else {
 		method = "  " + method + "  "
 	}
-	row := c.label(fieldMethod) + mst.Render(method) + "  " + c.label(fieldPath) + c.path.View()
+	row := c.label(fieldMethod) + mst.Render(method) + "  " + c.label(fieldPath) + c.inputView(c.path)
 	lines = append(lines, row)
 
 	// An editor takes rows lines, labelled on the first.

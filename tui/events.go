@@ -39,7 +39,7 @@ func waitUpdates(ss *shared, id int, by time.Time, gone <-chan struct{}) tea.Cmd
 		for {
 			if ups := ss.watch.Poll(); len(ups) > 0 {
 				ups, skipped := newestEvents(ups, maxLog)
-				return updatesMsg{Updates: ups, Skipped: skipped, Snap: takeSnap(ss.sess)}
+				return updatesMsg{Updates: ups, Skipped: skipped, Snap: ss.snapshot()}
 			}
 			select {
 			case <-ss.done:
@@ -89,4 +89,15 @@ func newestEvents(ups []session.Update, n int) ([]session.Update, uint64) {
 		}
 	}
 	return out, skipped
+}
+
+// snapshot is takeSnap for the waiting command: the bodies the newest
+// snapshot holds are kept when their ETag has not changed, so a batch
+// copies only what it changed and two snapshots share the rest.
+func (ss *shared) snapshot() serverSnap {
+	ss.snapMu.Lock()
+	defer ss.snapMu.Unlock()
+	snap := takeSnapAfter(ss.sess, ss.lastSnap)
+	ss.lastSnap = snap.Resources
+	return snap
 }

@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
@@ -137,6 +139,52 @@ func TestAFloodOfLongTargetsKeepsTheLogBoundedByBytes(t *testing.T) {
 	d.mustShowNothingRaw("flood")
 }
 
+// A flood of 100 KB bodies from the network: the server stores what fits
+// its budget and answers the rest 507; the screen's log keeps a row for
+// every exchange, the newest whole and the older ones with their bodies
+// cut, and the wire view of an older one says what was left out.
+func TestAFloodOfLargeBodiesIsRefusedWith507AndTheLogCutsOldBodies(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	body := `{"name":"` + strings.Repeat("x", 100<<10) + `"}`
+	codes := map[int]int{}
+	for i := range 400 {
+		if i%20 == 0 { // the screen reads as it goes, as it does over --listen
+			d.sess.Sync()
+			d.send(pokeMsg{})
+		}
+		// Each its own row: a run of repeats keeps only its first and newest.
+		r := httptest.NewRequest("POST", fmt.Sprintf("/customers?n=%d", i), strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		d.srv.ServeHTTP(w, r)
+		codes[w.Code]++
+		if w.Code == http.StatusInsufficientStorage && codes[w.Code] == 1 {
+			if !strings.Contains(w.Body.String(), "storing this would take the server's stored JSON to ") || !strings.Contains(w.Body.String(), "KiB, past its limit of 16 MiB: nothing was stored") {
+				t.Errorf("the first 507 says %s", w.Body)
+			}
+		}
+	}
+	if codes[http.StatusCreated] < 100 || codes[http.StatusCreated] > 170 || codes[http.StatusInsufficientStorage] == 0 {
+		t.Fatalf("answers %v: want about 16 MiB of 100 KB customers created, the rest 507", codes)
+	}
+	d.sess.Sync()
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p := &d.m.srv
+	if p.logEvents != 400 {
+		t.Fatalf("the log counts %d exchanges, want all 400", p.logEvents)
+	}
+	if whole := p.logBytes - p.slimSize; whole > maxLogBytes+300<<10 || p.logBytes > maxSlimLogBytes {
+		t.Fatalf("the log holds %d bytes, %d of them whole; the budgets are %d and %d", p.logBytes, whole, maxSlimLogBytes, maxLogBytes)
+	}
+	d.mustContain("507 Insufficient Storage")
+	d.keys("w") // the newest exchange is whole
+	d.mustContain("Wire view #400", "POST /customers?n=399 HTTP/1.1")
+	d.mustNotContain("The screen keeps the first")
+	d.keys("esc", "home", "w") // the oldest has its bodies cut, and says so
+	d.mustContain("Wire view #1 ", "POST /customers?n=0 HTTP/1.1", "The screen keeps the first 2.0 KiB of each body of older", "left out 98.0 KiB of the request's", "Content-Length: 102411")
+	d.mustShowNothingRaw("wire view")
+}
+
 func TestNewestEventsSinceLeavesOutOnlyTheOlderOnes(t *testing.T) {
 	srv := sim.New(sim.Options{})
 	for range 10 {
@@ -197,4 +245,51 @@ func TestTheCopyBoxShowsAHostileExchangeEscaped(t *testing.T) {
 	}
 	d.mustContain("Copied as curl", `\x1b]0;pwned\x07`)
 	d.mustShowNothingRaw("copy box")
+}
+
+// Bidi controls, zero-width characters and a soft hyphen typed or pasted
+// into the composer are shown as the escapes termsafe writes everywhere
+// else — on the request line, in the form, in the status after sending —
+// and sent exactly as typed; every row keeps its border.
+func TestInvisibleCharactersInTheComposerAreShownAndSentAsTyped(t *testing.T) {
+	body := "{\"bal\u202e\u200b\":1,\"x\u00ad\":\"a\u202cb\"}"
+	line := "PUT /accounts/42 " + body
+	for _, paste := range []bool{false, true} {
+		t.Run(fmt.Sprintf("paste=%v", paste), func(t *testing.T) {
+			d := newDriver(t, 120, 40, testOpts{sandbox: true})
+			d.keys("e", "ctrl+l")
+			if paste {
+				d.send(tea.PasteMsg{Content: line})
+			} else {
+				d.typeLine(line)
+			}
+			check := func(what string, want ...string) {
+				t.Helper()
+				d.mustShowNothingRaw(what)
+				s := d.screen()
+				if strings.ContainsAny(s, "\u202e\u202c\u200b\u00ad") {
+					t.Fatalf("%s: an invisible character reaches the terminal:\n%s", what, s)
+				}
+				for i, ln := range strings.Split(s, "\n") {
+					if w := ansi.StringWidth(ln); w != 120 {
+						t.Fatalf("%s: row %d is %d cells wide, not 120: %q", what, i, w, ln)
+					}
+				}
+				d.mustContain(want...)
+			}
+			check("typed", `{"bal\u202e\u200b":1,"x\u00ad":"a\u202cb"}`)
+			d.keys("home")
+			check("the cursor at the start", `› PUT /accounts/42 {"bal\u202e\u200b":1,"x\u00ad":"a\u202…`)
+			d.keys("ctrl+o")
+			check("the form", `"bal\u202e\u200b": 1,`, `"x\u00ad": "a\u202cb"`)
+			d.keys("ctrl+o", "enter")
+			check("sent", "sent PUT /accounts/42 → 200 OK", `"bal\u202e\u200b"`)
+			stored, _, _ := d.srv.Resource("/accounts/42")
+			if !strings.Contains(string(stored), "\"bal\u202e\u200b\":1") || !strings.Contains(string(stored), "\"x\u00ad\":\"a\u202cb\"") {
+				t.Fatalf("the server stored %q, not what was typed", stored)
+			}
+			d.keys("esc", "w")
+			check("wire view", `\u202e`)
+		})
+	}
 }

@@ -156,7 +156,7 @@ func newModel(o Options, ss *shared) Model {
 	m.help.ShortSeparator = "  "
 	m.comp = newComposer(m.st)
 	m.srv = newServerPane(m.st)
-	m.srv.Apply(nil, nil, takeSnap(ss.sess), false)
+	m.srv.Apply(nil, nil, ss.snapshot(), false)
 	m.lesson = lessonPane{}
 	m.notice = termsafe.Text(strings.TrimSpace(o.Notice)) // it names files and folders
 	m.noSave = o.NotSaving
@@ -829,7 +829,7 @@ func (m *Model) onSent(msg sentMsg) tea.Cmd {
 // sentSummary says how a send went, in full and without the request (which
 // the composer shows just above).
 func sentSummary(j *repeatJob) (long, short string) {
-	what := fmt.Sprintf("%s %s", j.Line.Method, j.Line.Target)
+	what := fmt.Sprintf("%s %s", termsafe.Cut(j.Line.Method, 16), shownPath(j.Line.Target))
 	times := ""
 	if j.Total > 1 {
 		times = fmt.Sprintf(" ×%d", j.Sent)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -22,9 +24,19 @@ import (
 // maxLogBytes about how many bytes they may hold (sim.Event.Size): 2,000
 // requests with 60 KB targets and headers would be 240 MB. The sim keeps
 // its own (longer) record; this is only what the screen can scroll.
+//
+// Within maxLogBytes the newest entries are kept whole; older ones keep
+// their row and what their wire view shows of targets and headers, and the
+// first slimBytes of each body (slimEvent), which the wire view says; only
+// past maxSlimLogBytes for everything are the oldest rows dropped. 8 MiB
+// whole holds every exchange of a lesson (bodies under a kilobyte) and at
+// least the last 25 of 100 KB bodies (request, response and state change
+// hold the body three times); slimmed, a row of a flood takes a few KB.
 const (
-	maxLog      = 2000
-	maxLogBytes = 32 << 20
+	maxLog          = 2000
+	maxLogBytes     = 8 << 20
+	maxSlimLogBytes = 32 << 20
+	slimBytes       = maxShownBody
 )
 
 // What the pane shows at most of a string from outside (a target, a path,
@@ -50,10 +62,25 @@ type serverSnap struct {
 	Retry     sim.RetryPolicy
 }
 
-func takeSnap(sess *session.Session) serverSnap {
+func takeSnap(sess *session.Session) serverSnap { return takeSnapAfter(sess, nil) }
+
+// takeSnapAfter is takeSnap that keeps the bodies of prev, an earlier
+// snapshot, whose ETag has not changed: a batch copies only the bodies it
+// changed, not all the stored JSON again.
+func takeSnapAfter(sess *session.Session, prev []resourceState) serverSnap {
 	var snap serverSnap
 	srv := sess.Server()
+	kept := make(map[string]int, len(prev))
+	for i, r := range prev {
+		kept[r.Path] = i
+	}
 	for _, p := range srv.Paths() {
+		if i, found := kept[p]; found {
+			if etag, ok := srv.ETag(p); ok && etag == prev[i].ETag {
+				snap.Resources = append(snap.Resources, prev[i])
+				continue
+			}
+		}
 		body, etag, ok := srv.Resource(p)
 		if !ok {
 			continue
@@ -79,6 +106,10 @@ type logEntry struct {
 	line      string
 	size      int // the sizes (sim.Event.Size) of first and, in a run, ev
 	firstSize int
+	// slim says slimEvent made ev and first; cut is what it left out of
+	// ev's bodies, in bytes (request, response, state changes).
+	slim bool
+	cut  [3]int
 }
 
 // serverPane shows the sim: resources with what the newest exchange did,
@@ -100,6 +131,8 @@ type serverPane struct {
 	log       []logEntry
 	newest    uint64 // the newest event's Seq (see Newest)
 	logBytes  int    // the sizes of log's events
+	slimmed   int    // log[:slimmed] are slimmed (slimEvent) as far as they go
+	slimSize  int    // the sizes of the slimmed entries, within logBytes
 	logEvents int    // the events in log, each of a run included
 	sel       int    // selected log entry; -1: none (follow the newest)
 	off       int    // first log entry shown when not following
@@ -228,17 +261,40 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 	if len(steps) > 0 {
 		s.endRun()
 	}
-	// Keep the newest maxLog entries, within maxLogBytes (at least one).
-	drop := max(0, len(s.log)-maxLog)
-	for _, e := range s.log[:drop] {
+	// Keep the newest maxLog entries, the newest whole within maxLogBytes
+	// and the older ones slimmed, within maxSlimLogBytes (at least one).
+	drop := 0
+	forget := func() {
+		e := s.log[drop]
 		s.logBytes -= e.size
 		s.logEvents -= e.n
-	}
-	for drop < len(s.log)-1 && s.logBytes > maxLogBytes {
-		s.logBytes -= s.log[drop].size
-		s.logEvents -= s.log[drop].n
+		if e.slim {
+			s.slimSize -= e.size
+		}
 		drop++
 	}
+	for len(s.log)-drop > maxLog {
+		forget()
+	}
+	for i := max(drop, s.slimmed); i < len(s.log)-1 && s.logBytes-s.slimSize > maxLogBytes; i++ {
+		e := &s.log[i]
+		s.logBytes -= e.size
+		e.ev, e.cut = slimEvent(e.ev)
+		e.first, _ = slimEvent(e.first)
+		e.slim = true
+		e.firstSize = e.first.Size()
+		e.size = e.ev.Size()
+		if e.n > 1 {
+			e.size += e.firstSize
+		}
+		s.logBytes += e.size
+		s.slimSize += e.size
+		s.slimmed = i + 1
+	}
+	for drop < len(s.log)-1 && s.logBytes > maxSlimLogBytes {
+		forget()
+	}
+	s.slimmed = max(0, s.slimmed-drop)
 	if drop > 0 {
 		// The entries left go on in the same array: append moves them to a
 		// new one when it fills, a copy per many batches rather than one per
@@ -652,6 +708,72 @@ func (s *serverPane) ClickLog(y int) {
 	s.drawWindow()
 }
 
+// slimEvent is ev as an old log entry keeps it: its own copy of what the
+// wire view and the log show — targets and header values up to their 2 KB,
+// the first slimBytes of each body and state change — so that the sim's
+// copy of the whole event can go; cut counts the body bytes left out of
+// the request, the response and the changes.
+func slimEvent(ev sim.Event) (sim.Event, [3]int) {
+	var cut [3]int
+	str := func(v string) string { return strings.Clone(v[:cutAt(v, slimBytes)]) }
+	body := func(b []byte, n *int) []byte {
+		if b == nil {
+			return nil
+		}
+		k := cutAt(string(b), slimBytes)
+		*n += len(b) - k
+		return bytes.Clone(b[:k])
+	}
+	msg := func(m sim.Message, n *int) sim.Message {
+		out := sim.Message{Method: str(m.Method), Target: str(m.Target), Status: m.Status, Body: body(m.Body, n)}
+		if m.Header != nil {
+			out.Header = make(http.Header, len(m.Header))
+			for k, vs := range m.Header {
+				c := make([]string, len(vs))
+				for i, v := range vs {
+					c[i] = str(v)
+				}
+				out.Header[strings.Clone(k)] = c
+			}
+		}
+		return out
+	}
+	ev.Remote = strings.Clone(ev.Remote)
+	req := msg(ev.Request, &cut[0])
+	if cut[0] > 0 && req.Header.Get("Content-Length") == "" && req.Header.Get("Transfer-Encoding") == "" {
+		// The wire view works the length out from the body: keep the
+		// length that was sent.
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		req.Header["Content-Length"] = []string{strconv.Itoa(len(ev.Request.Body))}
+	}
+	ev.Request = req
+	ev.Response = msg(ev.Response, &cut[1])
+	if ev.Changes != nil {
+		changes := make([]sim.Change, len(ev.Changes))
+		for i, c := range ev.Changes {
+			changes[i] = sim.Change{Path: str(c.Path), Before: body(c.Before, &cut[2]), After: body(c.After, &cut[2])}
+		}
+		ev.Changes = changes
+	}
+	return ev, cut
+}
+
+// cutAt is where to cut s to keep more than n bytes' worth of it shown:
+// n+1 bytes (so that what shows it still ends in "…"), at a character's
+// start.
+func cutAt(s string, n int) int {
+	if len(s) <= n+1 {
+		return len(s)
+	}
+	k := n + 1
+	for k > 0 && !utf8.RuneStart(s[k]) {
+		k--
+	}
+	return k
+}
+
 // --- wire view ---------------------------------------------------------
 
 // OpenWire opens the wire view of the selected entry (the newest if none).
@@ -677,9 +799,10 @@ func (s *serverPane) CloseWire() { s.wire = nil }
 
 func (s *serverPane) openWire(seq uint64) bool {
 	var ev *sim.Event
+	var cut [3]int
 	for i := range s.log {
 		if s.log[i].ev.Seq == seq {
-			ev = &s.log[i].ev
+			ev, cut = &s.log[i].ev, s.log[i].cut
 		}
 	}
 	if ev == nil {
@@ -691,7 +814,7 @@ func (s *serverPane) openWire(seq uint64) bool {
 		keep = s.wire.off
 	}
 	s.wireSeq = seq
-	s.wireText = s.wireLines(*ev)
+	s.wireText = s.wireLines(*ev, cut)
 	s.wire = &scroller{}
 	s.wire.SetHeight(s.h)
 	s.wire.SetLines(s.wireText)
@@ -699,7 +822,7 @@ func (s *serverPane) openWire(seq uint64) bool {
 	return true
 }
 
-func (s *serverPane) wireLines(ev sim.Event) []string {
+func (s *serverPane) wireLines(ev sim.Event, cut [3]int) []string {
 	w := max(10, s.w)
 	var out []string
 	add := func(st func(...string) string, text string) {
@@ -713,11 +836,20 @@ func (s *serverPane) wireLines(ev sim.Event) []string {
 			}
 		}
 	}
+	addWrapped := func(st func(...string) string, text string) {
+		for _, ln := range strings.Split(ansi.Wrap(text, w, " "), "\n") {
+			out = append(out, st(strings.TrimRight(ln, " ")))
+		}
+	}
 	head := fmt.Sprintf("#%d %s", ev.Seq, exchange.Sender(ev))
 	if ev.Attempt > 1 {
 		head += fmt.Sprintf(" · attempt %d", ev.Attempt)
 	}
 	add(s.st.Bold.Render, head)
+	if cut != [3]int{} {
+		addWrapped(s.st.Muted.Render, fmt.Sprintf("The screen keeps the first %s of each body of older exchanges; here it left out %s of the request's body, %s of the response's and %s of the state changes.",
+			sizeText(slimBytes), sizeText(cut[0]), sizeText(cut[1]), sizeText(cut[2])))
+	}
 	if ev.Kind != sim.KindExchange {
 		add(nil, adminText(ev))
 	} else {

@@ -122,6 +122,9 @@ type shared struct {
 
 	frames frameMemo // the last frame and its boxes (see frameMemo)
 
+	snapMu   sync.Mutex
+	lastSnap []resourceState // the resources of the newest snapshot (see snapshot)
+
 	mu      sync.Mutex // guards crash and program
 	crash   *crashInfo
 	program *tea.Program // set by run; nil in tests that drive the Model directly
