@@ -111,7 +111,9 @@ type reqTally struct {
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
 
 	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
+	lostWork    bool // retried: that attempt did the request's work (see didWork)
 	afterDrop   int  // retried: retries whose earlier attempts never reached the server
+	afterIdle   int  // retried: retries whose lost attempt did no work: a replay, or an error
 }
 
 // changeTally is what an unchanged or changed-by check has counted: the
@@ -240,10 +242,20 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		rt.failed++
 	}
 	// A retry is one the server had done already, its answer lost: after
-	// a drop, the server meets the request for the first time.
-	heard := ev.Attempt >= 2 && reached && !lost && rt.lostEarlier
-	if ev.Attempt >= 2 && reached && !lost && !rt.lostEarlier {
+	// a drop, the server meets the request for the first time. A check
+	// for retries (not "== 0") counts one only when the lost attempt did
+	// the work: a replay, or a DELETE answered 404, lost nothing the
+	// client had not heard before.
+	resent := ev.Attempt >= 2 && reached && !lost
+	heard := resent && rt.lostEarlier && (rt.lostWork || c.Cmp == "==" && c.N == 0)
+	switch {
+	case resent && !rt.lostEarlier:
 		rt.afterDrop++
+	case resent && !heard:
+		rt.afterIdle++
+	}
+	if lost { // any lost attempt of the request may have been the one that did the work
+		rt.lostWork = didWork(ev) || ev.Attempt >= 2 && rt.lostWork
 	}
 	rt.lostEarlier = lost || ev.Attempt >= 2 && rt.lostEarlier
 	if !reached {
@@ -287,6 +299,12 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		return
 	}
 	rt.passed[stageAnswered]++
+}
+
+// didWork reports whether the server carried out ev's request itself: it
+// answered with success, not with a replay of an earlier answer.
+func didWork(ev sim.Event) bool {
+	return ev.Response.Status >= 200 && ev.Response.Status < 300 && !ev.Replayed
 }
 
 // shownValue is a header value as the checklist shows it: what a terminal
@@ -663,6 +681,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterDrop > 0:
 		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterIdle > 0:
+		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): the work was done before, and its answer heard; "+resetStep+" to start over", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
