@@ -53,3 +53,32 @@ func TestARetryCountsOnlyWhenTheLostAttemptDidTheWork(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateOnlyIsCreatedAndKeptByConditionalPuts: the create-only step
+// explains "201 Created, then 412 … cannot overwrite each other"; an
+// unconditional PUT that overwrites the flight afterwards, or one that
+// created it before the conditional PUTs, must not pass.
+func TestCreateOnlyIsCreatedAndKeptByConditionalPuts(t *testing.T) {
+	const star = ` -H 'If-None-Match: *'`
+	for _, tc := range []struct {
+		why   string
+		lines []string
+	}{
+		{"an unconditional PUT overwrote the flight after the 412", []string{
+			`PUT /flights/AC790 {"status":"ontime","gate":"e3"}` + star,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}` + star,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}`}},
+		{"an unconditional PUT created the flight", []string{
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}`,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}` + star + ` x2`}},
+	} {
+		e, c := learnerAt(t, "lost-updates", 4, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.lines...); ok {
+			t.Errorf("%s, and the step passes:%s", tc.why, why)
+		}
+	}
+	e, c := learnerAt(t, "lost-updates", 4, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC790 {"status":"ontime","gate":"e2"}`+star+` x2`); !ok {
+		t.Errorf("two create-only PUTs do not pass:%s", why)
+	}
+}
