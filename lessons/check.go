@@ -33,7 +33,7 @@ const (
 	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER [etag]]: the newest request of the step
 	CheckRetried   CheckKind = "retried"      // retried METHOD PATH [with HEADER [etag]] [answered CODE…] [>= N | == N]: the client's own retries, heard
 	CheckUnchanged CheckKind = "unchanged"    // unchanged PATH: no change to PATH since the step began
-	CheckChangedBy CheckKind = "changed-by"   // changed-by METHOD PATH [with HEADER [etag]]: PATH was changed since the step began, by such requests only
+	CheckChangedBy CheckKind = "changed-by"   // changed-by METHOD PATH [with HEADER [etag]] [>= N | == N]: PATH was changed since the step began (N times), by such requests only
 )
 
 // etagWord follows "with HEADER" when the header must hold entity tags, not
@@ -84,8 +84,8 @@ type Check struct {
 	Star   bool     // with With: only the value "*" counts (If-None-Match: *, create only)
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
-	Cmp    string   // request, retried, members, new-members: ">=" or "=="
-	N      int      // request, retried, members, new-members
+	Cmp    string   // request, retried, members, new-members, changed-by: ">=" or "=="
+	N      int      // request, retried, members, new-members, changed-by
 	Codes  []int    // status, saw-status: any of these; request, retried: only requests answered with one of these count
 	Sub    []*Check // all, any
 
@@ -141,7 +141,7 @@ func (c *Check) predicate() string {
 		if len(c.Codes) > 0 {
 			s += " " + answeredWord + " " + joinCodes(c.Codes)
 		}
-		if c.Kind != CheckLast && c.Kind != CheckChangedBy && (c.Cmp != ">=" || c.N != 1) {
+		if c.Kind != CheckLast && (c.Cmp != ">=" || c.N != 1) {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
 		}
 		return s
@@ -311,8 +311,19 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 				c.ETag, c.Stale, args = true, true, args[1:]
 			}
 		}
+		if kind == CheckChangedBy && len(args) > 0 && (strings.HasPrefix(args[0], "=") || strings.HasPrefix(args[0], ">")) {
+			cmp, n, ok := p.count(line, string(kind), args, false)
+			if !ok {
+				return nil
+			}
+			c.Cmp, c.N, args = cmp, n, nil
+			if n == 0 {
+				p.errorf(line, "changed-by counts changes, and needs at least one; for none, write \"unchanged %s\"", c.Path)
+				return nil
+			}
+		}
 		if kind == CheckChangedBy && len(args) > 0 {
-			p.errorf(line, "changed-by names the requests that may change %s: write \"changed-by %s %s\", optionally with \"with HEADER\", and nothing after it", c.Path, c.Method, c.Path)
+			p.errorf(line, "changed-by names the requests that may change %s: write \"changed-by %s %s\", optionally with \"with HEADER\" and a count (\"== 1\"), and nothing after it", c.Path, c.Method, c.Path)
 			return nil
 		}
 		if len(args) > 0 && strings.EqualFold(args[0], answeredWord) {

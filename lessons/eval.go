@@ -768,10 +768,21 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 		return r
 	}
 	by := fmt.Sprintf("%s %s%s", article(c.Method), c.Method, c.withWords())
-	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by), OK: ct.by > 0 && ct.other == 0}
+	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by),
+		OK: ct.other == 0 && (ct.by == c.N || c.Cmp != "==" && ct.by >= max(c.N, 1))}
+	switch {
+	case c.Cmp == "==" && c.N == 1:
+		r.Desc = fmt.Sprintf("%s is changed once, by %s, and nothing else", c.Path, by)
+	case c.Cmp == "==":
+		r.Desc = fmt.Sprintf("%s is changed %d times, by %s requests, and nothing else", c.Path, c.N, c.Method+c.withWords())
+	}
 	switch {
 	case ct.other > 0:
 		r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
+	case c.Cmp == "==" && ct.by > c.N:
+		r.Detail = fmt.Sprintf("%s requests changed %s %d times in this step, expected %s; "+resetStep+" to start over", c.Method, c.Path, ct.by, map[bool]string{true: "once", false: strconv.Itoa(c.N) + " times"}[c.N == 1])
+	case ct.by < c.N && ct.by > 0:
+		r.Detail = fmt.Sprintf("%s requests changed %s %d of %d times so far", c.Method, c.Path, ct.by, c.N)
 	case ct.by == 0:
 		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet", c.Path)
 	default:

@@ -82,3 +82,59 @@ func TestCreateOnlyIsCreatedAndKeptByConditionalPuts(t *testing.T) {
 		t.Errorf("two create-only PUTs do not pass:%s", why)
 	}
 }
+
+// TestRepeatedPutsChangeOnlyOnce: the steps that explain "the first PUT
+// set it, and it stayed there for all the others" must not pass when the
+// repeats were of another state and a last PUT changed it again.
+func TestRepeatedPutsChangeOnlyOnce(t *testing.T) {
+	for _, tc := range []struct {
+		lesson      string
+		step        int
+		wrong       []string
+		right       string
+		detailsWant string
+	}{
+		{"idempotence", 0, []string{`PUT /accounts/42 {"balance":50} x99`, `PUT /accounts/42 {"balance":100}`},
+			`PUT /accounts/42 {"balance":100} x100`, "/accounts/42 is changed once"},
+		{"safe-vs-idempotent", 2, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b12"} x4`, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`},
+			`PUT /flights/AA123 {"status":"ontime","gate":"b12"} x5`, "/flights/AA123 is changed once"},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Errorf("%s#%d: repeats of another state, then one more change, pass:%s", tc.lesson, tc.step+1, why)
+		}
+		if d := detailOf(e, tc.detailsWant); !strings.Contains(d, "changed") || !strings.Contains(d, "reset the step") {
+			t.Errorf("%s#%d: the checklist does not say there were too many changes: %q", tc.lesson, tc.step+1, d)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.right); !ok {
+			t.Errorf("%s#%d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
+
+// TestChangedByTakesACount: "changed-by … == N" reads back as written, and
+// a count of none or words after the count are refused with a way out.
+func TestChangedByTakesACount(t *testing.T) {
+	for _, line := range []string{"changed-by PUT /a == 1", "changed-by PUT /a with If-Match etag == 2", "changed-by PUT /a >= 2", "changed-by PUT /a"} {
+		p := &parser{}
+		c := p.predicate(1, line)
+		if c == nil || len(p.probs) > 0 {
+			t.Errorf("%q: %v", line, p.probs)
+			continue
+		}
+		if got := c.String(); got != line {
+			t.Errorf("%q reads back as %q", line, got)
+		}
+	}
+	for line, want := range map[string]string{
+		"changed-by PUT /a == 0":   `unchanged /a`,
+		"changed-by PUT /a == 1 x": `is not a count`,
+		"changed-by PUT /a x2":     `nothing after it`,
+	} {
+		p := &parser{}
+		if c := p.predicate(1, line); c != nil || len(p.probs) == 0 || !strings.Contains(p.probs[0].Msg, want) {
+			t.Errorf("%q: %v, want a problem saying %q", line, p.probs, want)
+		}
+	}
+}
