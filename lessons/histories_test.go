@@ -138,3 +138,20 @@ func TestChangedByTakesACount(t *testing.T) {
 		}
 	}
 }
+
+// TestTheSamePutAgainChangesNothing: lesson 3's repeat step explains that
+// each PUT replaced the flight with the same state, so none changed
+// anything; PUTs of another state, then the right one, must not pass.
+func TestTheSamePutAgainChangesNothing(t *testing.T) {
+	e, c := learnerAt(t, "put-create", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"boarding","gate":"c17"} x2`, `PUT /flights/AC789 {"status":"late","gate":"c17"}`); ok {
+		t.Errorf("two PUTs of another state, then the right one, pass:%s", why)
+	}
+	if d := detailOf(e, "/flights/AC789 stays"); !strings.Contains(d, "reset the step") {
+		t.Errorf("the checklist does not say to reset: %q", d)
+	}
+	e, c = learnerAt(t, "put-create", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"late","gate":"c17"} x3`); !ok {
+		t.Errorf("the same PUT three times does not pass:%s", why)
+	}
+}
