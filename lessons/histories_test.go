@@ -155,3 +155,17 @@ func TestTheSamePutAgainChangesNothing(t *testing.T) {
 		t.Errorf("the same PUT three times does not pass:%s", why)
 	}
 }
+
+// TestDeleteTwiceHearsBothAnswersFromDeletes: "204 No Content, then 404
+// Not Found" must be what the DELETEs were answered: a flight deleted,
+// put back, deleted again and then read (the 404 a GET's) must not pass.
+func TestDeleteTwiceHearsBothAnswersFromDeletes(t *testing.T) {
+	e, c := learnerAt(t, "delete-patch", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/AA123`, `PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `DELETE /flights/AA123`, `GET /flights/AA123`); ok {
+		t.Errorf("two DELETEs answered 204 and a GET's 404 pass:%s", why)
+	}
+	e, c = learnerAt(t, "delete-patch", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/AA123 x2`); !ok {
+		t.Errorf("the DELETE twice does not pass:%s", why)
+	}
+}
