@@ -169,3 +169,38 @@ func TestDeleteTwiceHearsBothAnswersFromDeletes(t *testing.T) {
 		t.Errorf("the DELETE twice does not pass:%s", why)
 	}
 }
+
+// TestThePutStepsNeedThePutToDoTheWork: steps that explain what a PUT did
+// (created the flight with its complete state, replaced it, updated Joe)
+// or what a merge patch changed must not pass when a PATCH did the work
+// and the PUT (or the PATCH) around it changed nothing.
+func TestThePutStepsNeedThePutToDoTheWork(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		wrong  []string
+		right  []string
+	}{
+		{"final-challenge", 0, []string{`PUT /flights/UA456 {"status":"scheduled"}`, `PATCH /flights/UA456 {"gate":"d4"}`},
+			[]string{`PUT /flights/UA456 {"status":"scheduled","gate":"d4"}`}},
+		{"put-create", 0, []string{`PUT /flights/AC789 {"status":"late"}`, `PATCH /flights/AC789 {"gate":"c17"} -H 'Prefer: return=minimal'`},
+			[]string{`PUT /flights/AC789 {"status":"late","gate":"c17"}`}},
+		{"put-create", 2, []string{`PUT /flights/AC789 {"status":"boarding"} -H 'Prefer: return=minimal'`, `PATCH /flights/AC789 {"gate":"c17"} -H 'Prefer: return=minimal'`},
+			[]string{`PUT /flights/AC789 {"status":"boarding","gate":"c17"} -H 'Prefer: return=minimal'`}},
+		{"post-create", 2, []string{`PATCH /customers/1 {"age":"30"}`, `PUT /customers/1 {"name":"Joe","age":"30","city":"ajax"}`},
+			[]string{`PUT /customers/1 {"name":"Joe","age":"30","city":"ajax"}`}},
+		{"delete-patch", 0, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `PATCH /flights/AA123 {"gate":"b14"}`},
+			[]string{`PATCH /flights/AA123 {"gate":"b14"}`}},
+		{"history", 4, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `PATCH /flights/AA123 {"gate":"b14"}`},
+			[]string{`PATCH /flights/AA123 {"gate":"b14"}`}},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Errorf("%s#%d: %q passes:%s", tc.lesson, tc.step+1, tc.wrong, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.right...); !ok {
+			t.Errorf("%s#%d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
