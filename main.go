@@ -606,10 +606,14 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 		// the terminal shows what is typed, and wraps at spaces to its
 		// width; piped, it echoes the input and leaves lines whole.
 		atTerminal := isTerminal(stdin) && isTerminal(stdout)
+		var width func() int
+		if atTerminal {
+			width = terminalWidth(stdout)
+		}
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: screen.Session,
 			Notice: screen.Notice, Verbose: f.verbose, Color: f.color,
-			Echo: !isTerminal(stdin), Prompt: atTerminal, Width: terminalWidth(stdout),
+			Echo: !isTerminal(stdin), Prompt: atTerminal, Width: width,
 			Clipboard: isTerminal(stdout),
 		})
 	}
