@@ -735,3 +735,31 @@ func TestLogCountsTheEntriesTheServerNoLongerKeeps(t *testing.T) {
 		t.Errorf("log all:\n%s", out)
 	}
 }
+
+// The terminal is asked its width once for each input line, not for each
+// line printed: log all prints up to 10,000, and each question is a system
+// call. What an input line prints is wrapped to the width it was given.
+func TestLineModeAsksTheTerminalsWidthOncePerInputLine(t *testing.T) {
+	h := newHarness(t, false)
+	asked := 0
+	width := func(o *Options) {
+		o.Width = func() int {
+			asked++
+			return 40
+		}
+	}
+	h.run(t, "GET /accounts/42 x200\n", width)
+	asked = 0
+	out := h.run(t, "log all\n", width)
+	if n := strings.Count(out, "\n#"); n < 200 {
+		t.Fatalf("log all printed %d entries:\n%s", n, out)
+	}
+	if asked > 3 {
+		t.Errorf("the terminal was asked its width %d times for one input line", asked)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(l); w > 40 && strings.Contains(l, " ") {
+			t.Errorf("a line of %d columns was not wrapped at a space: %q", w, l)
+		}
+	}
+}
