@@ -157,10 +157,10 @@ func TestDeletingTwiceStartsWithoutAConditionalRequest(t *testing.T) {
 // explanations must not tell them their requests were identical.
 func TestLessonSixDoesNotCallDifferentRequestsIdentical(t *testing.T) {
 	e, c := learnerAt(t, "safe-vs-idempotent", 2, nil)
-	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b13"} x4`)
-	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+	put(t, c, `PUT /flights/AA123 {"status":"ontime","gate":"b12"} x4`)
+	put(t, c, `PUT /flights/AA123 {"gate":"b12","status":"ontime"}`)
 	if s := e.Observe(); !s.Passed {
-		t.Fatalf("five PUTs ending in the asked state do not pass:%s", resultsText(s))
+		t.Fatalf("five PUTs of the asked state, written two ways, do not pass:%s", resultsText(s))
 	}
 	if ex := e.Explain(); strings.Contains(ex, "identical") {
 		t.Errorf("the PUT step calls different requests identical:\n%s", ex)
