@@ -122,6 +122,15 @@ type changeTally struct {
 	by    int    // changes made by the requests a changed-by check names
 	other int    // any other changes
 	what  string // the newest other change: "a PUT without If-Match", "an undo"
+	done  []done // the changes counted, oldest first, for an undo to take back
+}
+
+// done is one change a changeTally counted: an undo that puts back what
+// it found takes it back, as if it had not happened.
+type done struct {
+	by     bool   // counted in by, else in other
+	before []byte // what the path held before it (nil: nothing)
+	what   string // for other: how the change is told
 }
 
 // newTally starts counting after event since, for the checks in c (nil for
@@ -344,12 +353,36 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	if !changes(ev, c.Path) {
 		return
 	}
+	var before, after []byte
+	for _, ch := range ev.Changes {
+		if ch.Path == c.Path {
+			before, after = ch.Before, ch.After
+		}
+	}
+	if n := len(ct.done); ev.Kind == sim.KindUndo && n > 0 && (ct.done[n-1].before == nil) == (after == nil) && bytes.Equal(ct.done[n-1].before, after) {
+		// The undo reverted the newest change of the step to this path:
+		// the path is as it was before it, and the change no longer counts.
+		if ct.done[n-1].by {
+			ct.by--
+		} else {
+			ct.other--
+		}
+		ct.done = ct.done[:n-1]
+		for i := len(ct.done) - 1; i >= 0; i-- {
+			if !ct.done[i].by {
+				ct.what = ct.done[i].what
+				break
+			}
+		}
+		return
+	}
 	if ev.Kind != sim.KindExchange {
 		ct.other++
 		ct.what = "an " + string(ev.Kind)
 		if ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore {
 			ct.what = "a " + string(ev.Kind)
 		}
+		ct.done = append(ct.done, done{before: before, what: ct.what})
 		return
 	}
 	v, carried := headerValue(ev.Request.Header, c.With)
@@ -357,6 +390,7 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	case c.Kind == CheckChangedBy && ev.Request.Method == c.Method && targetPath(ev.Request.Target) == c.Path &&
 		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v)) && (!c.Star || strings.TrimSpace(v) == "*")):
 		ct.by++
+		ct.done = append(ct.done, done{by: true, before: before})
 	default:
 		ct.other++
 		ct.what = article(ev.Request.Method) + " " + ev.Request.Method
@@ -370,6 +404,7 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 		if p := targetPath(ev.Request.Target); p != c.Path {
 			ct.what += " to " + p
 		}
+		ct.done = append(ct.done, done{before: before, what: ct.what})
 	}
 }
 

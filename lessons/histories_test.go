@@ -202,3 +202,36 @@ func TestThePutStepsNeedThePutToDoTheWork(t *testing.T) {
 		}
 	}
 }
+
+// TestAnUndoneChangeNoLongerCounts: a learner who makes the change the
+// wrong way and undoes it is back where the step began; the right answer
+// then passes, and the wrong change not undone still does not.
+func TestAnUndoneChangeNoLongerCounts(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		wrong  string
+		right  string
+	}{
+		{"lost-updates", 1, `PUT /accounts/42 {"balance":100}`, `PUT /accounts/42 {"balance":100} -H 'If-Match: ETAG'`},
+		{"put-replace", 2, `PATCH /flights/AA123 {"gate":"b12"}`, `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		srv := e.srv
+		_, etag, _ := srv.Resource("/accounts/42")
+		right := strings.ReplaceAll(tc.right, "ETAG", etag)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong); ok {
+			t.Fatalf("%s#%d: the wrong change passes:%s", tc.lesson, tc.step+1, why)
+		}
+		if !srv.Undo() {
+			t.Fatalf("%s#%d: nothing to undo", tc.lesson, tc.step+1)
+		}
+		if ok, why := stepPasses(t, e, c, "", right); !ok {
+			t.Errorf("%s#%d: the right answer after an undo of the wrong one does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong, right); ok {
+			t.Errorf("%s#%d: the right answer after the wrong one, not undone, passes:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
