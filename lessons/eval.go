@@ -476,6 +476,9 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 	if c.Hidden && !r.OK {
 		hidden := CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
 		switch {
+		case strings.Contains(r.Detail, resetStep):
+			// Only a reset can make it hold now: say so, not what it is.
+			hidden.Detail = "what your requests did in this step can no longer show it; " + resetStep + " to start over"
 		case c.Kind == CheckStatus && t.last != 0:
 			// The learner saw this status; saying so gives nothing away.
 			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said", statusText(t.last))

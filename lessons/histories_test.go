@@ -235,3 +235,25 @@ func TestAnUndoneChangeNoLongerCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestAHiddenOutcomeOnlyAResetCanBringSaysToReset: lesson 9's browser step
+// hides "two interest transactions"; a learner with three (a POST that
+// was not retried, then one that was) is told to reset the step, not only
+// that something is not seen yet.
+func TestAHiddenOutcomeOnlyAResetCanBringSaysToReset(t *testing.T) {
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	e, c := learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, interest); ok {
+		t.Fatalf("a POST the client did not retry passes:%s", why)
+	}
+	if ok, why := stepPasses(t, e, c, sim.RetryBrowser, interest); ok {
+		t.Fatalf("three transactions pass:%s", why)
+	}
+	if d := detailOf(e, hiddenGoal); !strings.Contains(d, "reset the step") || strings.Contains(d, "expected") {
+		t.Errorf("the hidden outcome does not say to reset, or gives it away: %q", d)
+	}
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", interest); !ok {
+		t.Errorf("one POST the browser retried does not pass:%s", why)
+	}
+}
