@@ -49,6 +49,11 @@ const staleWord = "stale"
 // "request PUT /flights/AC789 answered 200".
 const answeredWord = "answered"
 
+// heardWord follows a request check's codes (or its path and header) when
+// only requests whose answer reached the client count:
+// "request POST /accounts/42/interest heard == 0".
+const heardWord = "heard"
+
 // newestMember is the path suffix of a field check that means "the newest
 // member of the collection created since the step began": /customers/+.
 const newestMember = "/+"
@@ -82,6 +87,7 @@ type Check struct {
 	ETag   bool     // with With: only a value of entity tags counts, not "*"
 	Stale  bool     // with With If-Match (and ETag): only a tag of an earlier version of the target counts, answered 412
 	Star   bool     // with With: only the value "*" counts (If-None-Match: *, create only)
+	Heard  bool     // request: only requests whose answer reached the client count
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
 	Cmp    string   // request, retried, members, new-members, changed-by: ">=" or "=="
@@ -140,6 +146,9 @@ func (c *Check) predicate() string {
 		}
 		if len(c.Codes) > 0 {
 			s += " " + answeredWord + " " + joinCodes(c.Codes)
+		}
+		if c.Heard {
+			s += " " + heardWord
 		}
 		if c.Kind != CheckLast && (c.Cmp != ">=" || c.N != 1) {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
@@ -340,6 +349,16 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 				return nil
 			}
 			c.Codes, args = codes, args[2:]
+		}
+		if len(args) > 0 && strings.EqualFold(args[0], heardWord) {
+			if kind != CheckRequest {
+				p.errorf(line, "%q is for request checks; %s", heardWord, map[CheckKind]string{
+					CheckLast:    "the last request is one whose answer the client may not have heard",
+					CheckRetried: "a retry counts only when its answer reached the client",
+				}[kind])
+				return nil
+			}
+			c.Heard, args = true, args[1:]
 		}
 		if kind == CheckLast && len(args) > 0 {
 			p.errorf(line, "last-request is about one request: write \"last-request %s %s\", optionally with \"with HEADER\", and no count", c.Method, c.Path)

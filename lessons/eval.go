@@ -304,7 +304,7 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	if v, _ := headerValue(ev.Request.Header, "Prefer"); ev.Response.Status == 204 && strings.Contains(strings.ToLower(v), "return=minimal") {
 		rt.minimal++
 	}
-	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) {
+	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) || c.Heard && lost {
 		return
 	}
 	rt.passed[stageAnswered]++
@@ -666,6 +666,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	if len(c.Codes) > 0 {
 		answered = " answered " + codeList(c.Codes, "or")
 	}
+	if c.Heard {
+		answered += " whose answer reached the client"
+	}
 	var r CheckResult
 	switch {
 	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
@@ -676,6 +679,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Desc = fmt.Sprintf("the client retries %s %s to %s on its own", article(c.Method), c.Method, target)
 	case c.Kind == CheckRetried:
 		r.Desc = fmt.Sprintf("the client retries at least %s to %s on its own", plural(c.N, c.Method), target)
+	case c.Cmp == "==" && c.N == 0:
+		r.Desc = fmt.Sprintf("no %s to %s%s", noun, target, answered)
 	case c.Cmp == "==":
 		r.Desc = fmt.Sprintf("exactly %s to %s%s", plural(c.N, noun), target, answered)
 	case c.N == 1:
@@ -707,6 +712,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("the client retried %s to %s and got the answers", plural(n, c.Method), target)
 	case r.OK:
 		r.Detail = fmt.Sprintf("%s to %s%s", plural(n, noun), target, answered)
+	case c.Cmp == "==" && n > c.N && c.Heard:
+		r.Detail = fmt.Sprintf("%s to %s%s, expected %s; "+resetStep+" to get this step's network back", plural(n, noun), target, answered, map[bool]string{true: "none", false: "exactly " + strconv.Itoa(c.N)}[c.N == 0])
 	case c.Cmp == "==" && n > c.N:
 		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; "+resetStep+" to try again", plural(n, noun), target, answered, c.N)
 	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
@@ -725,7 +732,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
 		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)
-	case n == 0 && len(c.Codes) > 0:
+	case n == 0 && len(c.Codes) > 0 && !c.Heard:
 		subject, verb := what, "was"
 		if rt.passed[stageRetry] > 1 {
 			subject, verb = fmt.Sprintf("the %s requests to %s", c.Method, strings.TrimSuffix(target, c.withWords())), "were"

@@ -257,3 +257,55 @@ func TestAHiddenOutcomeOnlyAResetCanBringSaysToReset(t *testing.T) {
 		t.Errorf("one POST the browser retried does not pass:%s", why)
 	}
 }
+
+// TestTheNeverHeardStepsNeedEveryAnswerLost: lesson 9's steps that explain
+// "your client got no response" and "you just never heard about it" must
+// not pass when a request sent with the faults off was answered; the
+// checklist says how to get the network back. The lost answers pass.
+func TestTheNeverHeardStepsNeedEveryAnswerLost(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		line string
+		n    int
+	}{
+		{0, `PUT /accounts/42 {"balance":100}`, 1},
+		{2, `POST /accounts/42/interest {"rate":0.10}`, 2},
+	} {
+		e, c := learnerAt(t, "network-failures", tc.step, nil)
+		faults := c.Faults()
+		put(t, c, tc.line)
+		c.SetFaults(sim.FaultSettings{})
+		if ok, why := stepPasses(t, e, c, "", tc.line); ok {
+			t.Errorf("network-failures#%d: a request answered with the faults off passes:%s", tc.step+1, why)
+		}
+		if d := detailOf(e, "no "); !strings.Contains(d, "reached the client") || !strings.Contains(d, "network back") {
+			t.Errorf("network-failures#%d: the checklist does not say how to get the network back: %q", tc.step+1, d)
+		}
+		e, c = learnerAt(t, "network-failures", tc.step, nil)
+		c.SetFaults(faults)
+		lines := make([]string, tc.n)
+		for i := range lines {
+			lines[i] = tc.line
+		}
+		if ok, why := stepPasses(t, e, c, "", lines...); !ok {
+			t.Errorf("network-failures#%d: requests whose answers were lost do not pass:%s", tc.step+1, why)
+		}
+	}
+}
+
+// TestHeardIsForRequestChecks: "heard" reads back after the codes, and
+// other checks refuse it with the reason.
+func TestHeardIsForRequestChecks(t *testing.T) {
+	for _, line := range []string{"request POST /a heard == 0", "request POST /a answered 201 heard", "request POST /a with Idempotency-Key heard >= 2"} {
+		p := &parser{}
+		if c := p.predicate(1, line); c == nil || len(p.probs) > 0 || c.String() != line {
+			t.Errorf("%q: %v, read back as %v", line, p.probs, c)
+		}
+	}
+	for _, line := range []string{"retried POST /a heard", "last-request PUT /a heard", "request POST /a heard heard"} {
+		p := &parser{}
+		if c := p.predicate(1, line); c != nil || len(p.probs) == 0 {
+			t.Errorf("%q is not refused", line)
+		}
+	}
+}
