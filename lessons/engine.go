@@ -252,9 +252,9 @@ func (e *Engine) setup(st *Step) {
 // key the learner used with another body) or replay them without changing
 // anything, and the log would show a failure that the learner did not
 // cause — on every visit after they had done the work themselves.
-func needless(w World, rl request.Line) bool {
+func needless(w liveWorld, rl request.Line) bool {
 	_, _, exists := w.Resource(targetPath(rl.Target))
-	if k, ok := w.(interface{ KeyHeld(http.Header) bool }); ok && rl.Method == http.MethodPost && k.KeyHeld(rl.Header) {
+	if rl.Method == http.MethodPost && w.KeyHeld(rl.Header) {
 		return true
 	}
 	switch {

@@ -90,11 +90,18 @@ func splitLive(m string) (string, []string) {
 // hasLive reports whether s holds a live value.
 func hasLive(s string) bool { return livePattern.MatchString(s) }
 
+// liveWorld is the server that setups and live values read: a World that
+// also says whether it holds an Idempotency-Key. *sim.Server implements it.
+type liveWorld interface {
+	World
+	KeyHeld(h http.Header) bool
+}
+
 // resolveLive fills in the live values of s from the server w and the
 // exchanges t has seen since the step began. A value that does not exist
 // (the ETag of a missing resource) reads as a short note in parentheses for
 // text, which a request line then refuses to parse, rather than a guess.
-func resolveLive(s string, w World, t *tally) string {
+func resolveLive(s string, w liveWorld, t *tally) string {
 	if !hasLive(s) {
 		return s
 	}
@@ -142,17 +149,16 @@ func resolveLive(s string, w World, t *tally) string {
 // the learner's own, or a setup's. Sent again, the server replays its
 // answer; a request whose key a reset or an undo made the server forget, or
 // that the key's first request differs from, is passed over.
-func newestKeyed(w World, method, path string) string {
+func newestKeyed(w liveWorld, method, path string) string {
 	method = strings.ToUpper(method)
-	k, ok := w.(interface{ KeyHeld(http.Header) bool })
 	evs := w.EventsSince(0)
-	for i := len(evs) - 1; i >= 0 && ok; i-- {
+	for i := len(evs) - 1; i >= 0; i-- {
 		ev := evs[i]
 		// The request the key was first used for changed something, and a
 		// replay repeats it; one refused for reusing the key (422) did
 		// neither.
 		if ev.Kind != sim.KindExchange || ev.Response.Status == 0 || ev.Request.Method != method ||
-			targetPath(ev.Request.Target) != path || !ev.Replayed && len(ev.Changes) == 0 || !k.KeyHeld(ev.Request.Header) {
+			targetPath(ev.Request.Target) != path || !ev.Replayed && len(ev.Changes) == 0 || !w.KeyHeld(ev.Request.Header) {
 			continue
 		}
 		if line, ok := request.FromMessage(ev.Request).RequestLine(); ok {
