@@ -700,7 +700,7 @@ func TestE2ENoTerminalMeansLineMode(t *testing.T) {
 	})
 
 	t.Run("stdin is a pipe", func(t *testing.T) {
-		pt := startPTY(t, bin, ptyOptions{cols: 120, rows: 40, stdin: strings.NewReader("GET /flights/AA123\n")})
+		pt := startPTY(t, bin, ptyOptions{cols: 60, rows: 40, stdin: strings.NewReader("GET /flights/AA123\n")})
 		if err := pt.wait(); err != nil {
 			t.Fatalf("exit: %v\n%s", err, pt.output())
 		}
@@ -712,6 +712,15 @@ func TestE2ENoTerminalMeansLineMode(t *testing.T) {
 			}
 		}
 		noEscapes(t, out)
+		// A transcript leaves lines whole, even when it is shown on a
+		// terminal: the lesson's paragraphs run past 60 columns.
+		wider := false
+		for _, l := range strings.Split(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n") {
+			wider = wider || ansi.StringWidth(l) > 60 && strings.Contains(l, " ")
+		}
+		if !wider {
+			t.Errorf("piped input on a 60-column terminal: every line was wrapped to the terminal's width:\n%s", out)
+		}
 	})
 
 	t.Run("TERM=dumb", func(t *testing.T) {

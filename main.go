@@ -426,17 +426,20 @@ func loadCurriculum(f tutorialFlags) ([]*lessons.Lesson, error) {
 
 // collectAfterFirstFrame keeps the garbage collector from running until
 // the full screen's first frame has been drawn, then collects and returns
-// the memory start-up left unused to the system; restored is closed then. Package initialisation
-// (Glamour's chroma) leaves a heap of a few megabytes, and the first frame
-// allocates about as much again (the lessons parsed, Markdown rendered, the
-// renderer's buffers): at the default target the collector ran in the middle
-// of it, and a collection under way when Bubble Tea draws its first frame
-// held that frame up by a few milliseconds (docs/BENCHMARKS.md, issue 14).
-// The heap is capped meanwhile (startUpHeapLimit, or a lower GOMEMLIMIT),
-// and whatever happens the collector's settings are back after
-// firstFrameWithin, the memory limit then at most after. The target is raised rather than turned off: turning
-// it off waits for a collection under way to finish (2-3 ms).
-func collectAfterFirstFrame(after int64) (restored <-chan struct{}) {
+// the memory start-up left unused to the system; restored is closed then.
+// Package initialisation (Glamour's chroma) leaves a heap of a few
+// megabytes, and the first frame allocates about as much again (the lessons
+// parsed, Markdown rendered, the renderer's buffers): at the default target
+// the collector ran in the middle of it, and a collection under way when
+// Bubble Tea draws its first frame held that frame up by a few milliseconds
+// (docs/BENCHMARKS.md, issue 14). The target is raised rather than turned
+// off: turning it off waits for a collection under way to finish (2-3 ms).
+//
+// The heap is capped meanwhile (startUpHeapLimit, or a lower GOMEMLIMIT).
+// After firstFrameWithin, whatever happened, the collector's target is back
+// and its memory limit is limitAfter, or GOMEMLIMIT when that is lower
+// (math.MaxInt64 for none but GOMEMLIMIT's).
+func collectAfterFirstFrame(limitAfter int64) (restored <-chan struct{}) {
 	percent := debug.SetGCPercent(startUpGCPercent)
 	if percent < 0 || percent > startUpGCPercent {
 		debug.SetGCPercent(percent) // GOGC=off or higher: already enough
@@ -446,7 +449,7 @@ func collectAfterFirstFrame(after int64) (restored <-chan struct{}) {
 	done := make(chan struct{})
 	time.AfterFunc(firstFrameWithin, func() {
 		debug.SetGCPercent(percent)
-		debug.SetMemoryLimit(min(limit, after))
+		debug.SetMemoryLimit(min(limit, limitAfter))
 		debug.FreeOSMemory()
 		close(done)
 	})
@@ -603,10 +606,14 @@ func runTutorial(ctx context.Context, sandbox bool, f tutorialFlags, builtin fun
 		// the terminal shows what is typed, and wraps at spaces to its
 		// width; piped, it echoes the input and leaves lines whole.
 		atTerminal := isTerminal(stdin) && isTerminal(stdout)
+		var width func() int
+		if atTerminal {
+			width = terminalWidth(stdout)
+		}
 		return plain.Run(ctx, plain.Options{
 			In: stdin, Out: stdout, Session: screen.Session,
 			Notice: screen.Notice, Verbose: f.verbose, Color: f.color,
-			Echo: !isTerminal(stdin), Prompt: atTerminal, Width: terminalWidth(stdout),
+			Echo: !isTerminal(stdin), Prompt: atTerminal, Width: width,
 			Clipboard: isTerminal(stdout),
 		})
 	}

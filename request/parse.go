@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // MaxRepeat is the largest repeat count a request line may ask for (x1000).
@@ -148,7 +149,7 @@ func checkLineText(line string) error {
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
 				return &SyntaxError{Col: runeCol(line, i), Msg: fmt.Sprintf(
-					"control character U+%04X is not allowed in a request: delete it and retype that part", c)}
+					"control character %s is not allowed in a request: delete it and retype that part", termsafe.Describe(rune(c)))}
 			}
 			i++
 			continue
@@ -160,7 +161,7 @@ func checkLineText(line string) error {
 		}
 		if r >= 0x80 && r <= 0x9f {
 			return &SyntaxError{Col: runeCol(line, i), Msg: fmt.Sprintf(
-				"control character U+%04X is not allowed in a request: delete it and retype that part", r)}
+				"control character %s is not allowed in a request: delete it and retype that part", termsafe.Describe(r))}
 		}
 		i += size
 	}

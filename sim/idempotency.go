@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/putpost/putpost/termsafe"
 )
 
 // idemTTL is how long an Idempotency-Key is remembered, on the sim clock
@@ -123,7 +125,7 @@ func ParseSFString(v string) (string, error) {
 func notPrintableASCII(s string, i int) error {
 	n := utf8.RuneCountInString(s[:i]) + 1
 	r, size := utf8.DecodeRuneInString(s[i:])
-	what := describeRune(r)
+	what := termsafe.Describe(r)
 	if r == utf8.RuneError && size <= 1 {
 		what = fmt.Sprintf("the byte 0x%02x, which is not UTF-8 text", s[i])
 	}

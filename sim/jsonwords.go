@@ -46,7 +46,7 @@ func ExplainJSON(body []byte) (at int, msg string, ok bool) {
 	case r == '\uFEFF':
 		return at, "a byte order mark (U+FEFF) is not JSON outside a string: delete it", false
 	case strings.Contains(m, "in string literal") && r != '\n' && r != '\t' && r != '\r':
-		return at, fmt.Sprintf(`a JSON string cannot hold the control character %s as it is: write it as \u%04x, or delete it`, describeRune(r), r), false
+		return at, fmt.Sprintf(`a JSON string cannot hold the control character %s as it is: write it as \u%04x, or delete it`, termsafe.Describe(r), r), false
 	case r == '\'':
 		msg = "a JSON string needs double quotes, not single ones"
 		return at, withFix(msg, strings.ReplaceAll(text, "'", `"`)), false
@@ -89,25 +89,6 @@ func ExplainJSON(body []byte) (at int, msg string, ok bool) {
 // maxJSONDepth is how deeply encoding/json lets arrays and objects nest; it
 // refuses anything deeper as a syntax error at the first bracket too many.
 const maxJSONDepth = 10000
-
-// describeRune names a character for a message a person reads: a control
-// character by its name and code point ("ESC (U+001B)"), a character a
-// terminal shows as itself with its code point ("é (U+00E9)"), one it would
-// not show (bidi, zero-width) by its code point alone.
-func describeRune(r rune) string {
-	switch {
-	case r >= 0 && int(r) < len(c0Names):
-		return fmt.Sprintf("%s (U+%04X)", c0Names[r], r)
-	case r == 0x7f:
-		return "DEL (U+007F)"
-	case r != ' ' && termsafe.Safe(string(r)):
-		return fmt.Sprintf("%c (U+%04X)", r, r)
-	}
-	return fmt.Sprintf("U+%04X", r)
-}
-
-var c0Names = [...]string{"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
-	"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"}
 
 var (
 	typographic   = strings.NewReplacer("‘", `"`, "’", `"`, "“", `"`, "”", `"`)

@@ -74,6 +74,25 @@ func Safe(s string) bool {
 	return true
 }
 
+// Describe names a character for a message a person reads: a control
+// character by its name and code point ("ESC (U+001B)"), a character a
+// terminal shows as itself with its code point ("é (U+00E9)"), one it would
+// not show (bidi, zero-width, C1) by its code point alone.
+func Describe(r rune) string {
+	switch {
+	case r >= 0 && int(r) < len(c0Names):
+		return fmt.Sprintf("%s (U+%04X)", c0Names[r], r)
+	case r == 0x7f:
+		return "DEL (U+007F)"
+	case r != ' ' && Safe(string(r)):
+		return fmt.Sprintf("%c (U+%04X)", r, r)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+var c0Names = [...]string{"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
+	"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"}
+
 func escape(s string, n int, multiline bool) string {
 	if n < 0 || n > len(s)*len(`\u0000`) {
 		n = -1 // the whole string fits whatever it holds

@@ -36,6 +36,19 @@ func TestStringShowsWhatATerminalWouldActOn(t *testing.T) {
 	}
 }
 
+// Describe names control characters, and shows a character only where a
+// terminal would show it.
+func TestDescribeNamesControlsAndShowsOnlyVisibleCharacters(t *testing.T) {
+	for r, want := range map[rune]string{
+		0x1b: "ESC (U+001B)", 0: "NUL (U+0000)", 0x7f: "DEL (U+007F)", 'é': "é (U+00E9)",
+		' ': "U+0020", 0x85: "U+0085", 0x202e: "U+202E", 0x200b: "U+200B",
+	} {
+		if got := Describe(r); got != want {
+			t.Errorf("Describe(%U) = %q, want %q", r, got, want)
+		}
+	}
+}
+
 func TestTextKeepsLinesAndTabs(t *testing.T) {
 	got := Text("title\r\n\tcode\x1b[2J\nend")
 	if want := "title\n\tcode\\x1b[2J\nend"; got != want {

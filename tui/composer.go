@@ -950,7 +950,7 @@ func (c *composer) inputView(in textinput.Model) string {
 	if termsafe.Safe(in.Value()) {
 		return in.View()
 	}
-	return c.visibleInputView(in, in.Focused())
+	return c.visibleInputView(in)
 }
 
 // composerViewFor is everything the one-line composer's lines are drawn
@@ -1039,7 +1039,7 @@ func (c *composer) lineView() string {
 	val := c.line.Value()
 	room := c.line.Width()
 	if !termsafe.Safe(val) {
-		return c.visibleInputView(c.line, c.focused && c.line.Focused())
+		return c.visibleInputView(c.line)
 	}
 	if ansi.StringWidth(val) <= room {
 		return c.line.View()
@@ -1071,14 +1071,14 @@ func (c *composer) lineView() string {
 // would act on or not show — a bidi control, a zero-width character, a
 // soft hyphen, typed or pasted — with each such character as the escape
 // termsafe writes everywhere else (\u202e), so that the request on screen
-// is the request that will be sent; the text itself is kept as typed.
-func (c *composer) visibleInputView(in textinput.Model, focused bool) string {
+// is the request that will be sent; the text itself is kept as typed. The
+// cursor and the focused prompt are drawn while in has the focus (which it
+// has only while the composer has it: see applyFocus).
+func (c *composer) visibleInputView(in textinput.Model) string {
 	cursor := -1
-	if focused {
-		cursor = in.Position()
-	}
 	prompt := c.st.Label
 	if in.Focused() {
+		cursor = in.Position()
 		prompt = c.st.LabelFocused
 	}
 	return prompt.Render(in.Prompt) + c.visibleLine([]rune(in.Value()), cursor, in.Width()+1)

@@ -235,9 +235,7 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 		// that: an exchange that changed nothing (a 404, a 405, a GET)
 		// leaves no marks, so none reads as its doing. A reset or restore
 		// replaces everything: nothing in particular to point at.
-		if len(s.changed) > 0 {
-			clear(s.changed)
-		}
+		clear(s.changed)
 		if ev.Kind != sim.KindReset && ev.Kind != sim.KindRestore {
 			for _, c := range ev.Changes {
 				s.changed[c.Path] = c

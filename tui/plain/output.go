@@ -39,6 +39,7 @@ type printer struct {
 	w     io.Writer
 	color bool
 	width func() int // the terminal's columns, to wrap at; nil for none
+	cols  int        // what width said at the last measure; 0 for none
 	err   error
 	n     int // lines written
 
@@ -49,18 +50,24 @@ type printer struct {
 
 func (p *printer) line(s string) { p.styled(styleNone, s) }
 
+// measure asks the terminal for its width, once for everything printed in
+// answer to one input line or one wake-up (log all prints thousands of
+// lines, and each question is a system call).
+func (p *printer) measure() {
+	if p.width != nil {
+		p.cols = p.width()
+	}
+}
+
 // styled prints s, one line per line of s (a multi-line message from
 // elsewhere, such as a list of problems, stays readable), each wrapped at
-// spaces to the terminal's width when there is one.
+// spaces to the terminal's width, as last measured, when there is one.
 func (p *printer) styled(st style, s string) {
 	if p.prompted && p.err == nil {
 		_, p.err = io.WriteString(p.w, "\n")
 		p.prompted = false
 	}
-	width := 0
-	if p.width != nil {
-		width = p.width()
-	}
+	width := p.cols
 	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
 		l = clean(l)
 		if width > 0 && ansi.StringWidth(l) > width {

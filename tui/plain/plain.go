@@ -75,6 +75,7 @@ func Run(ctx context.Context, o Options) error {
 	lines := make(chan inputLine)
 	go readLines(o.In, lines, done)
 
+	s.out.measure()
 	s.start()
 	for !s.quit && s.out.err == nil {
 		if o.Prompt {
@@ -84,8 +85,10 @@ func Run(ctx context.Context, o Options) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.watch.Ready():
+			s.out.measure()
 			s.catchUp()
 		case in, ok := <-lines:
+			s.out.measure()
 			if !ok {
 				s.endOfInput()
 				return s.out.err

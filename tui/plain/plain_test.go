@@ -705,3 +705,61 @@ func TestAtATerminalLineModePromptsAndWrapsAtSpaces(t *testing.T) {
 		t.Errorf("piped, line mode should echo the input and not prompt:\n%s", out)
 	}
 }
+
+// log N counts every entry so far, those the server no longer keeps too, as
+// its numbers do; log all lists what is kept, without a count.
+func TestLogCountsTheEntriesTheServerNoLongerKeeps(t *testing.T) {
+	srv := sim.New(sim.Options{MaxEvents: 10})
+	h := &harness{srv: srv, sess: newSession(t, session.Options{Mode: session.Sandbox, Server: srv})}
+	h.run(t, "GET /accounts/42 x15\n")
+	last := srv.LastSeq()
+	if last < 15 {
+		t.Fatalf("15 requests made %d entries", last)
+	}
+	out := h.run(t, "log 5\n")
+	if want := fmt.Sprintf("The last 5 of %d entries:", last); !strings.Contains(out, want) {
+		t.Errorf("log 5 lacks %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("#%d GET /accounts/42", last)) || strings.Contains(out, fmt.Sprintf("#%d GET", last-5)) {
+		t.Errorf("log 5 does not show the newest 5 entries:\n%s", out)
+	}
+	// Only 10 are kept: log 20 shows them all and says how many came before.
+	out = h.run(t, "log 20\n")
+	if want := fmt.Sprintf("The last 10 of %d entries:", last); !strings.Contains(out, want) {
+		t.Errorf("log 20 lacks %q:\n%s", want, out)
+	}
+	if strings.Count(out, "\n#") != 10 {
+		t.Errorf("log 20 does not show the 10 entries kept:\n%s", out)
+	}
+	if out := h.run(t, "log all\n"); strings.Contains(out, "The last") || strings.Count(out, "\n#") != 10 {
+		t.Errorf("log all:\n%s", out)
+	}
+}
+
+// The terminal is asked its width once for each input line, not for each
+// line printed: log all prints up to 10,000, and each question is a system
+// call. What an input line prints is wrapped to the width it was given.
+func TestLineModeAsksTheTerminalsWidthOncePerInputLine(t *testing.T) {
+	h := newHarness(t, false)
+	asked := 0
+	width := func(o *Options) {
+		o.Width = func() int {
+			asked++
+			return 40
+		}
+	}
+	h.run(t, "GET /accounts/42 x200\n", width)
+	asked = 0
+	out := h.run(t, "log all\n", width)
+	if n := strings.Count(out, "\n#"); n < 200 {
+		t.Fatalf("log all printed %d entries:\n%s", n, out)
+	}
+	if asked > 3 {
+		t.Errorf("the terminal was asked its width %d times for one input line", asked)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(l); w > 40 && strings.Contains(l, " ") {
+			t.Errorf("a line of %d columns was not wrapped at a space: %q", w, l)
+		}
+	}
+}

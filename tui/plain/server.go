@@ -84,14 +84,21 @@ func (s *view) cmdLog(args []string) {
 	// The log lists what the full screen's log lists: exchanges, and the
 	// undos, resets and restores between them, so its numbers run on
 	// without a gap the learner cannot account for.
-	evs := s.sess.Server().EventsSince(0)
+	// Only the entries printed are unpacked; the count names every entry
+	// so far, those the server no longer keeps too, as the numbers do.
+	var evs []sim.Event
+	var skipped uint64
+	if n > 0 {
+		evs, skipped = s.sess.Server().NewestEventsSince(0, n)
+	} else {
+		evs = s.sess.Server().EventsSince(0)
+	}
 	if len(evs) == 0 {
 		s.out.line("No exchanges yet. Send a request, for example: GET /accounts/42")
 		return
 	}
-	if n > 0 && len(evs) > n {
-		s.out.line(fmt.Sprintf("The last %d of %d entries:", n, len(evs)))
-		evs = evs[len(evs)-n:]
+	if skipped > 0 {
+		s.out.line(fmt.Sprintf("The last %d of %d entries:", len(evs), uint64(len(evs))+skipped))
 	}
 	var lastExchange uint64
 	for _, ev := range evs {
