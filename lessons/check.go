@@ -317,6 +317,10 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 					p.errorf(line, "%q is about the ETag in If-Match; write \"with If-Match %s\"", staleWord, staleWord)
 					return nil
 				}
+				if kind == CheckChangedBy {
+					p.errorf(line, "a request with a stale If-Match is refused (412) and changes nothing; write \"changed-by %s %s with If-Match %s\" for the guarded update that made the change, or \"request %s %s with If-Match %s\" for the refusal", c.Method, c.Path, etagWord, c.Method, c.Path, staleWord)
+					return nil
+				}
 				c.ETag, c.Stale, args = true, true, args[1:]
 			}
 		}

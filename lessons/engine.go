@@ -252,9 +252,9 @@ func (e *Engine) setup(st *Step) {
 // key the learner used with another body) or replay them without changing
 // anything, and the log would show a failure that the learner did not
 // cause — on every visit after they had done the work themselves.
-func needless(w World, rl request.Line) bool {
+func needless(w liveWorld, rl request.Line) bool {
 	_, _, exists := w.Resource(targetPath(rl.Target))
-	if k, ok := w.(interface{ KeyHeld(http.Header) bool }); ok && rl.Method == http.MethodPost && k.KeyHeld(rl.Header) {
+	if rl.Method == http.MethodPost && w.KeyHeld(rl.Header) {
 		return true
 	}
 	switch {
@@ -473,34 +473,38 @@ func (e *Engine) Solution() []string {
 	return out
 }
 
-// SolutionNext is the index in Solution of the first line the step still
-// needs: after the learner's newest requests in this step were those of the
-// solution's first lines (method and path, in order, each as often as its
-// count), the line after them. It is 0 when they were not, when the whole
-// solution was sent and the step still waits (the solution from the start
-// again), and when the step is passed.
-func (e *Engine) SolutionNext() int {
-	st := e.Step()
-	if st == nil || len(st.Solution) < 2 || e.StepPassed(e.si) {
+// SolutionNext is the index in resolved, the lines Solution just returned,
+// of the first line the step still needs: after the learner's newest
+// requests in this step were those of the solution's first lines (method and
+// path, in order, each as often as its count), the line after them. It is 0
+// when they were not, when the whole solution was sent and the step still
+// waits (the solution from the start again), and when the step is passed.
+// It reads the exchanges Solution took in and changes nothing.
+func (e *Engine) SolutionNext(resolved []string) int {
+	if e.Step() == nil || len(resolved) < 2 || e.StepPassed(e.si) {
 		return 0
 	}
-	e.tally.ingest(e.srv)
 	recent := e.tally.recent
-	for k := len(st.Solution) - 1; k > 0; k-- {
-		var want []string
-		for _, line := range st.Solution[:k] {
-			rl, err := request.Parse(resolveLive(line, e.srv, e.tally))
-			if err != nil {
-				return 0
-			}
-			for range max(rl.Repeat, 1) {
-				want = append(want, rl.Method+" "+targetPath(rl.Target))
-			}
-			if len(want) > len(recent) {
-				break
-			}
+	// want is the requests the solution's lines make, one by one; ends[i]
+	// how many of them its lines up to i make. Lines are read only while
+	// they make no more requests than the tally holds.
+	var want []string
+	var ends []int
+	for _, line := range resolved[:len(resolved)-1] {
+		if len(want) > len(recent) {
+			break
 		}
-		if len(want) <= len(recent) && slices.Equal(recent[len(recent)-len(want):], want) {
+		rl, err := request.Parse(line)
+		if err != nil {
+			return 0
+		}
+		for range max(rl.Repeat, 1) {
+			want = append(want, rl.Method+" "+targetPath(rl.Target))
+		}
+		ends = append(ends, len(want))
+	}
+	for k := len(ends); k > 0; k-- {
+		if n := ends[k-1]; n <= len(recent) && slices.Equal(recent[len(recent)-n:], want[:n]) {
 			return k
 		}
 	}

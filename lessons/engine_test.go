@@ -479,13 +479,18 @@ func TestSolutionNextIsTheRequestTheStepStillNeeds(t *testing.T) {
 	c := srv.Client(sim.SourceComposer)
 	next := func(want int, after string) {
 		t.Helper()
-		if got := e.SolutionNext(); got != want {
-			t.Errorf("after %s: SolutionNext = %d (%q), want %d", after, got, e.Solution()[got], want)
+		sol := e.Solution()
+		if got := e.SolutionNext(sol); got != want {
+			t.Errorf("after %s: SolutionNext = %d (%q), want %d", after, got, sol[got], want)
 		}
 	}
 	next(0, "nothing")
 	put(t, c, `GET /accounts/42`)
 	next(1, "GET")
+	// It reads the lines it is given, as Solution filled them in.
+	if got := e.SolutionNext([]string{"GET /flights/AA123", `PUT /accounts/42 {"balance":70}`}); got != 0 {
+		t.Errorf("after GET /accounts/42, lines that begin with another GET: SolutionNext = %d, want 0", got)
+	}
 	put(t, c, `PUT /accounts/42 {"balance":60}`)
 	next(0, "GET, a wrong PUT")
 	put(t, c, `GET /accounts/42?fresh=1`)

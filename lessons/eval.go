@@ -331,18 +331,15 @@ func changes(ev sim.Event, path string) bool {
 }
 
 // staleMiss says why an If-Match value v of entity tags, sent with ev to
-// path, did not name an earlier version of path.
+// path, did not name an earlier version of path (ev is not Stale).
 func staleMiss(ev sim.Event, v, path string) string {
 	switch {
 	case ev.Response.Status != 412:
 		return fmt.Sprintf("an ETag that matched, so it was answered %s; send the ETag of a version before the current one", statusText(ev.Response.Status))
 	case strings.Contains(v, "W/"):
 		return "a weak tag (W/…), which If-Match never matches, whatever the version: the 412 says nothing about a change; send a strong ETag, without W/"
-	case ev.Stale:
-		return ""
 	}
 	if ev.Response.Header.Get("ETag") == "" { // the server names the current ETag when there is one
-
 		return fmt.Sprintf("a tag while there was nothing at %s, so the 412 says nothing about a change", path)
 	}
 	return fmt.Sprintf("a tag %s never had, so the 412 says nothing about a change; send the ETag you read of an earlier version", path)
@@ -733,12 +730,12 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
 		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)
 	case n == 0 && len(c.Codes) > 0 && !c.Heard:
-		subject, verb := what, "was"
+		subject, verb, retries := what, "was", "retry"
 		if rt.passed[stageRetry] > 1 {
-			subject, verb = fmt.Sprintf("the %s requests to %s", c.Method, strings.TrimSuffix(target, c.withWords())), "were"
+			subject, verb, retries = fmt.Sprintf("the %s requests to %s", c.Method, strings.TrimSuffix(target, c.withWords())), "were", "retries"
 		}
 		if c.Kind == CheckRetried {
-			subject = "the client's " + map[string]string{"was": "retry", "were": "retries"}[verb] + " of " + what
+			subject = "the client's " + retries + " of " + what
 		}
 		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers), codeList(c.Codes, "or"))
 		if rt.minimal > 0 && !slices.Contains(c.Codes, 204) && (slices.Contains(c.Codes, 200) || slices.Contains(c.Codes, 201)) {
@@ -788,7 +785,7 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	case c.Star && strings.TrimSpace(v) != "*":
 		r.Detail = fmt.Sprintf("your last %s carried %s as %s, not *", want, c.With, shownValue(v))
 	case c.Stale && !t.lastStale:
-		r.Detail = fmt.Sprintf("your last %s carried %s", want, "an ETag that was not an earlier version's; send the ETag you read before the current version")
+		r.Detail = fmt.Sprintf("your last %s carried an ETag that was not an earlier version's; send the ETag you read before the current version", want)
 	default:
 		r.OK = true
 		r.Detail = "your last request was " + r.Desc[len("your last request is "):]

@@ -3,6 +3,7 @@ package lessons
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -90,11 +91,24 @@ func splitLive(m string) (string, []string) {
 // hasLive reports whether s holds a live value.
 func hasLive(s string) bool { return livePattern.MatchString(s) }
 
+// liveWorld is the server that setups and live values read: a World that
+// also says whether it holds an Idempotency-Key and reads its kept events
+// newest first, a page at a time. *sim.Server implements it.
+type liveWorld interface {
+	World
+	KeyHeld(h http.Header) bool
+	EventsBefore(seq uint64, n int) []sim.Event
+}
+
+// keyedPage is how many events newestKeyed reads at a time: the request it
+// looks for is most often among the newest few.
+const keyedPage = 64
+
 // resolveLive fills in the live values of s from the server w and the
 // exchanges t has seen since the step began. A value that does not exist
 // (the ETag of a missing resource) reads as a short note in parentheses for
 // text, which a request line then refuses to parse, rather than a guess.
-func resolveLive(s string, w World, t *tally) string {
+func resolveLive(s string, w liveWorld, t *tally) string {
 	if !hasLive(s) {
 		return s
 	}
@@ -141,23 +155,32 @@ func resolveLive(s string, w World, t *tally) string {
 // whose Idempotency-Key the server still holds, in the request-line form —
 // the learner's own, or a setup's. Sent again, the server replays its
 // answer; a request whose key a reset or an undo made the server forget, or
-// that the key's first request differs from, is passed over.
-func newestKeyed(w World, method, path string) string {
+// that the key's first request differs from, is passed over. It reads the
+// log newest first and stops at the first such request.
+func newestKeyed(w liveWorld, method, path string) string {
 	method = strings.ToUpper(method)
-	k, ok := w.(interface{ KeyHeld(http.Header) bool })
-	evs := w.EventsSince(0)
-	for i := len(evs) - 1; i >= 0 && ok; i-- {
+	for evs := w.EventsBefore(math.MaxUint64, keyedPage); len(evs) > 0; evs = w.EventsBefore(evs[0].Seq, keyedPage) {
+		if line := newestKeyedIn(w, evs, method, path); line != "" {
+			return line
+		}
+	}
+	return fmt.Sprintf("(no %s request to %s with an Idempotency-Key the server holds)", method, path)
+}
+
+// newestKeyedIn is newestKeyed over a page of events.
+func newestKeyedIn(w liveWorld, evs []sim.Event, method, path string) string {
+	for i := len(evs) - 1; i >= 0; i-- {
 		ev := evs[i]
 		// The request the key was first used for changed something, and a
 		// replay repeats it; one refused for reusing the key (422) did
 		// neither.
 		if ev.Kind != sim.KindExchange || ev.Response.Status == 0 || ev.Request.Method != method ||
-			targetPath(ev.Request.Target) != path || !ev.Replayed && len(ev.Changes) == 0 || !k.KeyHeld(ev.Request.Header) {
+			targetPath(ev.Request.Target) != path || !ev.Replayed && len(ev.Changes) == 0 || !w.KeyHeld(ev.Request.Header) {
 			continue
 		}
 		if line, ok := request.FromMessage(ev.Request).RequestLine(); ok {
 			return line
 		}
 	}
-	return fmt.Sprintf("(no %s request to %s with an Idempotency-Key the server holds)", method, path)
+	return ""
 }

@@ -30,6 +30,7 @@ func TestBrokenLessonFilesReportFileLineMessage(t *testing.T) {
 		{"front-matter-line.md", `5: expected "key: value" in the front matter, got "this line has no colon"`},
 		{"heading-no-colon.md", `8: write the heading as "## Step: Set the balance" (with a colon)`},
 		{"lost-extra.md", `18: lost takes nothing after it; remove "twice"`},
+		{"changed-by-stale.md", `18: a request with a stale If-Match is refused (412) and changes nothing; write "changed-by PUT /accounts/42 with If-Match etag" for the guarded update that made the change, or "request PUT /accounts/42 with If-Match stale" for the refusal`},
 		{"missing-id.md", `4: the front matter has no id; add "id: …"`},
 		{"network-unknown.md", `21: unknown network setting "loose-responses"; did you mean "lose-responses"? (settings: lose-responses, drop-requests, delay, retry)`},
 		{"no-check.md", `8: step "Set the balance" has no check block; add one so the step knows when it is done`},

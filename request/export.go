@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/putpost/putpost/sim"
+	"github.com/putpost/putpost/termsafe"
 )
 
 // FromMessage returns the request a recorded message describes, ready to be
@@ -118,7 +119,7 @@ func textProblem(s string) string {
 	}
 	for _, c := range s {
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) {
-			return fmt.Sprintf("it holds the control character U+%04X", c)
+			return "it holds the control character " + termsafe.Describe(c)
 		}
 	}
 	return ""

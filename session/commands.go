@@ -230,7 +230,7 @@ func (s *Session) Solution() (Solution, error) {
 		return Solution{}, ErrNoSolution
 	}
 	s.log.add(Update{Kind: UpdateSolution, ByCommand: true})
-	return Solution{Requests: sol, Choice: -1, Next: s.eng.SolutionNext()}, nil
+	return Solution{Requests: sol, Choice: -1, Next: s.eng.SolutionNext(sol)}, nil
 }
 
 // Answer answers the current quiz with choice (0-based). A right answer

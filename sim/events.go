@@ -43,6 +43,23 @@ func (s *Server) NewestEventsSince(seq uint64, n int) (evs []Event, skipped uint
 	return evs, skipped
 }
 
+// EventsBefore is for a reader that wants the newest kept event of some
+// kind and reads the log backwards a page at a time: at most n of the kept
+// events with Seq < seq, the newest of them, oldest first. Only the events
+// returned are unpacked.
+func (s *Server) EventsBefore(seq uint64, n int) []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := &s.log
+	j := sort.Search(r.n, func(i int) bool { return r.kept(i).seq >= seq })
+	i := max(0, j-max(n, 0))
+	evs := make([]Event, 0, j-i)
+	for ; i < j; i++ {
+		evs = append(evs, r.kept(i).unpack())
+	}
+	return evs
+}
+
 // Size is about the bytes e holds: for a reader that keeps events and
 // budgets them by bytes, not by count.
 func (e Event) Size() int {

@@ -150,11 +150,11 @@ func (s *Server) serve(x *exchange, l label, remote string) reply {
 	// The exchange's change list is the server's one slice, which the event
 	// and the undo record copy what they keep out of: one allocation fewer per
 	// write. It is emptied (of bodies too) before the lock is let go.
-	x.tx.changes = s.changes[:0]
+	x.tx.changes, x.tx.tags = s.changes[:0], s.tags[:0]
 	defer func() {
 		clear(x.tx.changes)
-		s.changes = x.tx.changes[:0]
-		x.tx.changes = nil
+		s.changes, s.tags = x.tx.changes[:0], x.tx.tags[:0]
+		x.tx.changes, x.tx.tags = nil, nil
 	}()
 	date := x.now
 	if l.src == SourceNetwork && s.opts.WallClockDate {

@@ -15,7 +15,7 @@ type Snapshot struct {
 // otherwise walk.
 type undoEntry struct {
 	seq      uint64
-	changes  []byte // per change: path, then the body before (nil kept apart from empty)
+	changes  []byte // per change: path, the body before (nil kept apart from empty), its ETag
 	size     int
 	counters []counterWas
 	idem     []idemWas
@@ -23,13 +23,14 @@ type undoEntry struct {
 
 func newUndoEntry(seq uint64, tx *txn) undoEntry {
 	n := 0
-	for _, c := range tx.changes {
-		n += 12 + len(c.Path) + len(c.Before)
+	for i, c := range tx.changes {
+		n += 12 + len(c.Path) + len(c.Before) + len(tx.tags[i])
 	}
 	b := make([]byte, 0, n)
-	for _, c := range tx.changes {
+	for i, c := range tx.changes {
 		b = appendString(b, c.Path)
 		b = appendBytes(b, c.Before)
+		b = appendString(b, tx.tags[i])
 	}
 	// Everything the entry holds counts: paths and bodies, and the
 	// idempotency records it would put back.
@@ -48,6 +49,7 @@ func (u undoEntry) befores() []Change {
 	var out []Change
 	for up := (unpacker{b: u.changes}); up.i < len(up.b); {
 		out = append(out, Change{Path: up.string(), Before: up.bytes()})
+		up.rawString() // the ETag
 	}
 	return out
 }
@@ -155,11 +157,12 @@ const versionScan = 512
 // namedEarlier says whether one of l's strong tags was the ETag of an earlier
 // version of path that the newest undo entries still hold. False says only
 // that none of those was: the tag may be older still, or never have been one.
+// It compares the tags the entries keep: it hashes no body.
 func (st *state) namedEarlier(path string, l etagList) bool {
 	for i, n := len(st.undo)-1, 0; i >= 0 && n < versionScan; i, n = i-1, n+1 {
 		for up := (unpacker{b: st.undo[i].changes}); up.i < len(up.b); {
-			p, before := up.rawString(), up.bytes()
-			if string(p) == path && before != nil && l.matches(etagOf(before), true) {
+			p, before, tag := up.rawString(), up.bytes(), up.rawString()
+			if string(p) == path && before != nil && l.matches(string(tag), true) {
 				return true
 			}
 		}

@@ -86,7 +86,7 @@ func TestIdempotencyRecordsAndUndoStepsCountEverythingTheyHold(t *testing.T) {
 	if n := rec.size(`"k1"`); n < 3*len(long) {
 		t.Errorf("a record with a 60 KB path and Location counts %d bytes", n)
 	}
-	tx := txn{changes: []Change{{Path: long}}, idem: []idemWas{{key: `"k1"`, was: rec, present: true}}}
+	tx := txn{changes: []Change{{Path: long}}, tags: []string{""}, idem: []idemWas{{key: `"k1"`, was: rec, present: true}}}
 	if u := newUndoEntry(1, &tx); u.size < 4*len(long) {
 		t.Errorf("an undo step with a 60 KB path and that record counts %d bytes", u.size)
 	}

@@ -155,6 +155,33 @@ func TestIfMatchSaysChangedOnlyForATagTheResourceHad(t *testing.T) {
 	}
 }
 
+// TestAFailedIfMatchComparesTheTagsUndoKeeps: an undo step keeps the ETag
+// each resource had before it, and a 412 compares those rather than hashing
+// the bodies kept: with the kept body swapped for another, the tag kept
+// still shows a change and the other body's tag does not.
+func TestAFailedIfMatchComparesTheTagsUndoKeeps(t *testing.T) {
+	s := New(Options{})
+	old := etagAt(t, s, "/accounts/42")
+	sendTo(t, s, "PUT", "/accounts/42", `{"balance":100}`)
+	u := s.st.undo[len(s.st.undo)-1]
+	up := unpacker{b: u.changes}
+	if p, _, tag := up.string(), up.bytes(), up.string(); p != "/accounts/42" || tag != old {
+		t.Fatalf("the undo step keeps %s with tag %s, want /accounts/42 with %s", p, tag, old)
+	}
+	other := []byte(`{"balance":1}`)
+	tx := txn{changes: []Change{{Path: "/accounts/42", Before: other}}, tags: []string{old}}
+	s.st.undo[len(s.st.undo)-1] = newUndoEntry(u.seq, &tx)
+	for _, c := range []struct {
+		tag     string
+		changed bool
+	}{{old, true}, {etagOf(other), false}} {
+		w := sendTo(t, s, "PUT", "/accounts/42", `{"balance":50}`, "If-Match: "+c.tag)
+		if got := strings.Contains(w.Body.String(), "has changed"); w.Code != http.StatusPreconditionFailed || got != c.changed {
+			t.Errorf("If-Match: %s: %d %s; want 412, saying it has changed: %v", c.tag, w.Code, w.Body, c.changed)
+		}
+	}
+}
+
 // TestAStaleIfMatchMarksItsEvent: the event of a 412 for an earlier
 // version's ETag says so (Stale), kept and unpacked; a tag the resource never
 // had, its current tag written weak, the current tag, and a target with

@@ -61,6 +61,7 @@ type Server struct {
 	seq       uint64
 	log       eventRing                // kept events
 	changes   []Change                 // the change list every exchange builds in turn (see serve); empty between exchanges
+	tags      []string                 // its ETags before, likewise
 	feeds     map[uint64]chan struct{} // each Feed's ready signal
 	ready     []chan struct{}          // the values of feeds, which every event walks (a slice walks cheaper than a map)
 	nextSub   uint64

@@ -83,6 +83,7 @@ func (st *state) own() {
 // the changes and Undo can put back the old values.
 type txn struct {
 	changes  []Change // per touched path: the first Before, the latest After
+	tags     []string // per change: the ETag of its Before ("" for none)
 	counters []counterWas
 	idem     []idemWas
 }
@@ -119,6 +120,7 @@ func (st *state) set(tx *txn, path string, body []byte) (etag string) {
 	}
 	if i == len(tx.changes) {
 		tx.changes = append(tx.changes, Change{Path: path, Before: old.body})
+		tx.tags = append(tx.tags, old.etag)
 	}
 	tx.changes[i].After = body
 	if had {

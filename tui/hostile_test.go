@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -176,6 +177,9 @@ func TestAFloodOfLargeBodiesIsRefusedWith507AndTheLogCutsOldBodies(t *testing.T)
 	if whole := p.logBytes - p.slimSize; whole > maxLogBytes+300<<10 || p.logBytes > maxSlimLogBytes {
 		t.Fatalf("the log holds %d bytes, %d of them whole; the budgets are %d and %d", p.logBytes, whole, maxSlimLogBytes, maxLogBytes)
 	}
+	if held := heldLogBytes(p); held != p.logBytes {
+		t.Fatalf("the log's events take %d bytes; it counts %d", held, p.logBytes)
+	}
 	d.mustContain("507 Insufficient Storage")
 	d.keys("w") // the newest exchange is whole
 	d.mustContain("Wire view #400", "POST /customers?n=399 HTTP/1.1")
@@ -183,6 +187,20 @@ func TestAFloodOfLargeBodiesIsRefusedWith507AndTheLogCutsOldBodies(t *testing.T)
 	d.keys("esc", "home", "w") // the oldest has its bodies cut, and says so
 	d.mustContain("Wire view #1 ", "POST /customers?n=0 HTTP/1.1", "The screen keeps the first 2.0 KiB of each body of older", "left out 98.0 KiB of the request's", "Content-Length: 102411")
 	d.mustShowNothingRaw("wire view")
+}
+
+// heldLogBytes adds up the sizes of the events the log holds, a first
+// event once when it is the entry's newest one too: the same request body
+// (every request of the test that uses it has one).
+func heldLogBytes(p *serverPane) int {
+	n := 0
+	for _, e := range p.log {
+		n += e.ev.Size()
+		if unsafe.SliceData(e.first.Request.Body) != unsafe.SliceData(e.ev.Request.Body) {
+			n += e.first.Size()
+		}
+	}
+	return n
 }
 
 func TestNewestEventsSinceLeavesOutOnlyTheOlderOnes(t *testing.T) {

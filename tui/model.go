@@ -54,9 +54,6 @@ type Model struct {
 	// status that says the same again (every batch of exchanges brings one)
 	// needs no rebuild.
 	builtFor lessons.StepStatus
-	// shownFrom is the session's latest check results that status has
-	// read, and shown the same in the words meant for the full screen.
-	shownFrom, shown []lessons.CheckResult
 	// builtRepeat, builtNotYet and builtTried are repeating(), notYet and
 	// tried when the lesson pane was last built (see lessonStale).
 	builtRepeat int
@@ -988,21 +985,9 @@ func (m *Model) waitUpdates() tea.Cmd {
 	return guard(waitUpdates(m.ss, 0, time.Time{}, nil))
 }
 
-// status is how the current step stands, as the session last evaluated it,
-// in the words meant for the full screen. The words are chosen once for
-// each evaluation (a check's {screen:…} takes a regular expression), not at
-// each of the many reads of a frame: the engine makes a new slice of
-// results each time it evaluates, so the same slice is the same results.
+// status is how the current step stands, as the session last evaluated it.
 func (m *Model) status() lessons.StepStatus {
-	st := m.ss.sess.Status()
-	if len(st.Results) == 0 {
-		return st
-	}
-	if len(st.Results) != len(m.shownFrom) || &st.Results[0] != &m.shownFrom[0] {
-		m.shownFrom, m.shown = st.Results, st.ForView(lessons.Screen).Results
-	}
-	st.Results = m.shown
-	return st
+	return m.ss.sess.Status().ForView(lessons.Screen) // the words meant for the full screen
 }
 
 // quiz is the learner's latest answer on the current quiz step.

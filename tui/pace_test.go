@@ -188,18 +188,3 @@ func TestTheNotYetLineSaysTheWholeReasonAndTheResetKeys(t *testing.T) {
 	d.mustContain("a PATCH changed /flights/AA123 in this step; reset the", "step (R, then s) to start over")
 	d.mustNotContain("{screen:", "type reset", "…")
 }
-
-// The checklist's words for the full screen follow each evaluation of the
-// step: a check's detail with a {screen:…} part appears when it fails and
-// goes when a reset of the step makes the check read otherwise.
-func TestTheChecklistFollowsEachEvaluationInTheScreensWords(t *testing.T) {
-	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
-	d.keys("n", "n")
-	d.mustContain("nothing has changed /flights/AA123 in this step yet")
-	sendPut(d, `PATCH /flights/AA123 {"gate":"b12"}`)
-	d.mustContain("○ /flights/AA123 is changed by a PUT, and nothing else —", "a PATCH changed /flights/AA123 in this step; reset the", "step (R, then s) to start over")
-	d.mustNotContain("{screen:", "type reset")
-	d.keys("R", "s")
-	d.mustNotContain("a PATCH changed", "(R, then s)")
-	d.mustContain("nothing has changed /flights/AA123 in this step yet")
-}

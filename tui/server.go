@@ -278,7 +278,11 @@ func (s *serverPane) Apply(evs []sim.Event, steps []int, snap serverSnap, skippe
 		e := &s.log[i]
 		s.logBytes -= e.size
 		e.ev, e.cut = slimEvent(e.ev)
-		e.first, _ = slimEvent(e.first)
+		if e.n > 1 {
+			e.first, _ = slimEvent(e.first)
+		} else {
+			e.first = e.ev // the same event: one slim copy, as size counts
+		}
 		e.slim = true
 		e.firstSize = e.first.Size()
 		e.size = e.ev.Size()
