@@ -309,3 +309,18 @@ func TestHeardIsForRequestChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestTheSameAmountWrittenOtherwiseIsNoNewRequest: lesson 10's step about
+// a key reused for a different request explains "charging the new request
+// would break the key's promise"; the first payment's $25 written as 25.00
+// is the same request, replayed, and does not pass. $30 does.
+func TestTheSameAmountWrittenOtherwiseIsNoNewRequest(t *testing.T) {
+	const key = ` -H 'Idempotency-Key: "pay-0001"'`
+	e, c := learnerAt(t, "idempotency-keys", 2, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":25.00,"to":"ACME Air"}`+key); ok {
+		t.Errorf("the same $25 written 25.00 passes as a different request:%s", why)
+	}
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"}`+key); !ok {
+		t.Errorf("$30 with the key does not pass:%s", why)
+	}
+}
