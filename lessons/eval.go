@@ -112,9 +112,19 @@ type reqTally struct {
 
 	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
 	lostWork    bool // retried: that attempt did the request's work (see didWork)
-	afterDrop   int  // retried: retries whose earlier attempts never reached the server
-	afterIdle   int  // retried: retries whose lost attempt did no work: a replay, or an error
+	cause       int  // retried: why the newest request to the target was not a retry counted, one of the causes below
 }
+
+// Why the newest request to a retried check's target was not a retry it
+// counts; the checklist says the newest, since the learner may have
+// changed the network or the policy since an earlier one.
+const (
+	causeNone       = iota // no request yet, or the newest was counted
+	causeNotRetried        // its answer was lost (or it was dropped), and the client did not resend it
+	causeNotLost           // its answer reached the client: nothing to retry
+	causeAfterDrop         // the client resent it after the network dropped it before the server
+	causeIdle              // the client resent it, but the lost attempt did no work
+)
 
 // changeTally is what an unchanged or changed-by check has counted: the
 // changes to its path since the step began.
@@ -259,9 +269,15 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	heard := resent && rt.lostEarlier && (rt.lostWork || c.Cmp == "==" && c.N == 0)
 	switch {
 	case resent && !rt.lostEarlier:
-		rt.afterDrop++
+		rt.cause = causeAfterDrop
 	case resent && !heard:
-		rt.afterIdle++
+		rt.cause = causeIdle
+	case heard:
+		rt.cause = causeNone
+	case ev.Attempt < 2 && (!reached || lost):
+		rt.cause = causeNotRetried
+	case ev.Attempt < 2:
+		rt.cause = causeNotLost
 	}
 	if lost { // any lost attempt of the request may have been the one that did the work
 		rt.lostWork = didWork(ev) || ev.Attempt >= 2 && rt.lostWork
@@ -721,11 +737,11 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s carried %s", what, rt.miss)
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
-	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterDrop > 0:
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeAfterDrop:
 		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
-	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterIdle > 0:
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeIdle:
 		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): the work was done before, and its answer heard; "+resetStep+" to start over", what)
-	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && (rt.failed == 0 || rt.cause == causeNotLost):
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
 		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)

@@ -324,3 +324,22 @@ func TestTheSameAmountWrittenOtherwiseIsNoNewRequest(t *testing.T) {
 		t.Errorf("$30 with the key does not pass:%s", why)
 	}
 }
+
+// TestTheRetryReasonIsTheNewestRequests: the checklist says why the newest
+// request was no retry of a lost answer, whatever an earlier one met: a
+// retry after a drop, sent after a lost answer the client did not retry,
+// is told as a retry after a drop.
+func TestTheRetryReasonIsTheNewestRequests(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	e, c := learnerAt(t, "network-failures", 1, nil)
+	if ok, why := stepPasses(t, e, c, sim.RetryNone, put100); ok {
+		t.Fatalf("a lost answer not retried passes:%s", why)
+	}
+	c.SetFaults(sim.FaultSettings{DropRequests: true})
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, put100); ok {
+		t.Fatalf("a retry after a drop passes:%s", why)
+	}
+	if d := detailOf(e, "the client retries"); !strings.Contains(d, "dropped it before the server") {
+		t.Errorf("the checklist does not tell the newest request's drop: %q", d)
+	}
+}
