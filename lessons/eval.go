@@ -604,7 +604,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if r.OK {
 			r.Detail = plural(t.lost, "lost response")
 		} else {
-			r.Detail = "no response has been lost yet; the network must be set to lose responses"
+			r.Detail = "no response has been lost yet; send the request while the network loses responses, as this step sets it ({screen:if you changed it, press f until the server pane shows faults lose responses|line:if you changed it, type faults on})"
 		}
 		return r
 	}

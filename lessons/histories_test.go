@@ -343,3 +343,17 @@ func TestTheRetryReasonIsTheNewestRequests(t *testing.T) {
 		t.Errorf("the checklist does not tell the newest request's drop: %q", d)
 	}
 }
+
+// TestTheLostCheckDoesNotSayTheNetworkIsNotSet: before any request in a
+// step that loses responses, the checklist must not say the network has
+// yet to be set; it names how to set it again in each front end.
+func TestTheLostCheckDoesNotSayTheNetworkIsNotSet(t *testing.T) {
+	e, _ := learnerAt(t, "idempotency-keys", 3, nil)
+	d := detailOf(e, "a response is lost")
+	if strings.Contains(d, "must be set") {
+		t.Errorf("the checklist says the network is not set yet: %q", d)
+	}
+	if !strings.Contains(ForView(d, Screen), "press f") || !strings.Contains(ForView(d, Line), "faults on") {
+		t.Errorf("the checklist does not say how to lose responses again: %q", d)
+	}
+}
