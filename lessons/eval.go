@@ -496,7 +496,7 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 			// The learner saw this status; saying so gives nothing away.
 			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said", statusText(t.last))
 		case t.acted:
-			hidden.Detail = "not seen yet; read what the server said to your requests"
+			hidden.Detail = "not seen yet; read what the server said to your requests, and try the step's task another way ({screen:h|line:hint} gives a hint)"
 		}
 		return hidden
 	}

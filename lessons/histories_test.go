@@ -357,3 +357,15 @@ func TestTheLostCheckDoesNotSayTheNetworkIsNotSet(t *testing.T) {
 		t.Errorf("the checklist does not say how to lose responses again: %q", d)
 	}
 }
+
+// TestAHiddenOutcomeNotSeenSaysWhereToGo: after requests that did not show
+// a hidden outcome, the checklist points on: try the task another way, or
+// take a hint, named for each front end.
+func TestAHiddenOutcomeNotSeenSaysWhereToGo(t *testing.T) {
+	e, c := learnerAt(t, "delete-patch", 3, nil)
+	put(t, c, `GET /flights/AA123`)
+	d := detailOf(e, hiddenGoal)
+	if !strings.Contains(d, "another way") || !strings.Contains(ForView(d, Line), "hint") || !strings.Contains(ForView(d, Screen), "h gives a hint") {
+		t.Errorf("the hidden outcome gives no direction: %q", d)
+	}
+}
