@@ -68,7 +68,7 @@ func (c *Classroom) servePresent(s ssh.Session, args []string) {
 		return
 	}
 	defer c.presenting.Store(false)
-	sess, err := session.New(session.Options{Mode: session.Sandbox})
+	sess, err := session.New(session.Options{Mode: session.Sandbox, Remote: true})
 	if err != nil {
 		say(s, "Could not start the presenter: "+err.Error())
 		_ = s.Exit(1)

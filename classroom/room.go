@@ -173,7 +173,7 @@ func (r *Room) join(c *conn, identity, name string) (*learner, error) {
 	l.dirty = true
 	if l.sess == nil {
 		sess, err := session.New(session.Options{Mode: session.Tutorial, Lessons: r.lessons, Progress: l.progress,
-			Server: sim.New(sim.Options{MaxBytes: learnerServerBytes})})
+			Server: sim.New(sim.Options{MaxBytes: learnerServerBytes}), Remote: true})
 		if err != nil {
 			return nil, err
 		}

@@ -49,6 +49,10 @@ type Exported struct {
 	Note     string // what a replay should know, or ""
 }
 
+// ErrExportRemote is Export's answer in a session whose learner is not at
+// this machine (Options.Remote).
+var ErrExportRemote = errors.New("exporting to a file is not available here: the file would be written on the machine that serves this session, not yours; y copies an exchange as a curl command instead")
+
 // Export writes the session's requests to path: an .http file for VS Code's
 // REST Client and JetBrains' HTTP Client when path ends in .http, a shell
 // script of curl commands (reading the server from $PUTPOST_URL) when it ends
@@ -56,8 +60,11 @@ type Exported struct {
 // started from a fixture, minus what was undone, so that a replay on a fresh
 // server with that fixture reaches the same state. Nothing is written when
 // the requests cannot be written in that form, and an existing file is
-// never overwritten.
+// never overwritten. A Remote session writes nothing (ErrExportRemote).
 func (s *Session) Export(path string) (Exported, error) {
+	if s.remote {
+		return Exported{}, ErrExportRemote
+	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".http" && ext != ".sh" {
 		return Exported{}, fmt.Errorf("%s: the file name must end in .http (for an HTTP client) or .sh (a script of curl commands)", path)

@@ -131,3 +131,19 @@ func world(srv *sim.Server) string {
 	}
 	return b.String()
 }
+
+// A session whose learner is elsewhere (the classroom) writes no file
+// whatever the name: it would land on the server, not with the learner.
+func TestARemoteSessionExportsNothing(t *testing.T) {
+	s := newTest(t, Options{Remote: true})
+	s.Send(context.Background(), line(t, `PUT /accounts/42 {"balance": 100}`), 1)
+	for _, name := range []string{"x.sh", "x.http", "../x.sh"} {
+		path := filepath.Join(t.TempDir(), name)
+		if _, err := s.Export(path); !errors.Is(err, ErrExportRemote) {
+			t.Errorf("export to %s: %v", name, err)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("export to %s left a file: %v", name, err)
+		}
+	}
+}

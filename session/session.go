@@ -52,12 +52,17 @@ type Options struct {
 	// follows. A full screen sets it; line mode, which reports a failed save
 	// with the command that caused it, does not.
 	SaveInBackground bool
+	// Remote is set when the learner is not at this machine (a classroom
+	// over SSH): a file they name would be written on the server, not
+	// theirs, so Export refuses.
+	Remote bool
 }
 
 // Session is one learner's world. Create it with New; Close it when done.
 type Session struct {
-	mode Mode
-	srv  *sim.Server
+	mode   Mode
+	remote bool // Options.Remote
+	srv    *sim.Server
 
 	// run serialises commands and the catching up on outside events, and is
 	// held while a command sends. mu guards the fields below and is only
@@ -122,6 +127,7 @@ func New(o Options) (*Session, error) {
 	}
 	s := &Session{
 		mode:     o.Mode,
+		remote:   o.Remote,
 		srv:      srv,
 		client:   srv.Client(sim.SourceComposer),
 		done:     make(chan struct{}),

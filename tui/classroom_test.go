@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,4 +111,24 @@ func TestAPanicInUpdateEndsTheProgramWithItsModelIntact(t *testing.T) {
 		t.Errorf("crash record %+v", c)
 	}
 	_ = next.View() // drawing once more must not panic
+}
+
+// A learner in a classroom is not at the machine that runs the screen: E
+// would write a file of their choosing on the classroom's server. The key
+// is off there (help does not offer it), and y, which needs no file, stays.
+func TestExportIsOffInAClassroomAndCopyStays(t *testing.T) {
+	sess := newSession(t, session.Options{Mode: session.Tutorial, Lessons: testLessons(t), Remote: true})
+	t.Chdir(t.TempDir())
+	d := startDriver(t, 120, 40, sess, Options{Classroom: &Classroom{Signal: func(bool) bool { return true }}}, "")
+	sendPut(d, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`)
+	d.keys("E")
+	d.mustNotContain("Export requests")
+	d.keys("enter")
+	if names, _ := filepath.Glob("*"); len(names) > 0 {
+		t.Fatalf("E in a classroom wrote %v", names)
+	}
+	d.keys("?")
+	d.mustNotContain("export")
+	d.keys("esc", "y")
+	d.mustContain("Copied as curl")
 }

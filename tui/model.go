@@ -164,6 +164,9 @@ func newModel(o Options, ss *shared) Model {
 		m.class = o.Classroom
 		m.keys.Done.SetEnabled(true)
 		m.keys.NeedHelp.SetEnabled(true)
+		// The learner is not at this machine: a file E wrote would land on
+		// the classroom's server (the session refuses it too).
+		m.keys.Export.SetEnabled(false)
 	}
 	m.listen(ss.sess.Addr())
 	switch {
