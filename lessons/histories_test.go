@@ -369,3 +369,20 @@ func TestAHiddenOutcomeNotSeenSaysWhereToGo(t *testing.T) {
 		t.Errorf("the hidden outcome gives no direction: %q", d)
 	}
 }
+
+// TestTheBodiesTheServerCannotUseComeFromPosts: lesson 7's step explains
+// the 415 and the 400 its POSTs got; a 400 from a PUT to a customer must
+// not stand in for the POST's.
+func TestTheBodiesTheServerCannotUseComeFromPosts(t *testing.T) {
+	const form = `curl -X POST http://localhost:8080/customers -d 'name=Joe'`
+	e, c := learnerAt(t, "status-codes", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", form, form,
+		`curl -X PUT http://localhost:8080/customers/5 -H 'Content-Type: application/json' -d '{"name": Joe}'`); ok {
+		t.Errorf("a PUT's 400 passes for the POST's:%s", why)
+	}
+	e, c = learnerAt(t, "status-codes", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", form,
+		`curl -X POST http://localhost:8080/customers -H 'Content-Type: application/json' -d '{"name": Joe}'`); !ok {
+		t.Errorf("the two POSTs do not pass:%s", why)
+	}
+}
