@@ -72,6 +72,7 @@ type tally struct {
 	reqs       map[*Check]*reqTally    // what each request and retried check counts
 	changes    map[*Check]*changeTally // what each unchanged and changed-by check counts
 	statuses   map[int]int             // status → responses
+	statusSeq  []int                   // the statuses in the order they were first seen
 	headers    map[string]bool         // response header names, lower case
 	sent       map[string]bool         // request header names, lower case
 	created    map[string]uint64       // resources created since the step began (and still there) → event
@@ -109,6 +110,7 @@ type reqTally struct {
 	miss    string      // why the newest request that failed stageValue did, for a stale check
 	minimal int         // requests answered 204 because they asked for it (Prefer: return=minimal)
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
+	seq     []int       // those statuses in the order they were first seen
 
 	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
 	lostWork    bool // retried: that attempt did the request's work (see didWork)
@@ -225,7 +227,9 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return // never reached the server
 	}
-	t.statuses[ev.Response.Status]++
+	if t.statuses[ev.Response.Status]++; t.statuses[ev.Response.Status] == 1 {
+		t.statusSeq = append(t.statusSeq, ev.Response.Status)
+	}
 	t.last = ev.Response.Status
 	for name := range ev.Response.Header {
 		t.headers[strings.ToLower(name)] = true
@@ -316,7 +320,9 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		return
 	}
 	rt.passed[stageRetry]++
-	rt.answers[ev.Response.Status]++
+	if rt.answers[ev.Response.Status]++; rt.answers[ev.Response.Status] == 1 {
+		rt.seq = append(rt.seq, ev.Response.Status)
+	}
 	if v, _ := headerValue(ev.Request.Header, "Prefer"); ev.Response.Status == 204 && strings.Contains(strings.ToLower(v), "return=minimal") {
 		rt.minimal++
 	}
@@ -568,7 +574,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if len(t.statuses) == 0 {
 			r.Detail = "no response yet since this step began"
 		} else {
-			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), statusSummary(t.statuses))
+			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), statusSummary(t.statuses, t.statusSeq))
 		}
 		return r
 	case CheckHeader:
@@ -753,7 +759,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		if c.Kind == CheckRetried {
 			subject = "the client's " + retries + " of " + what
 		}
-		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers), codeList(c.Codes, "or"))
+		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers, rt.seq), codeList(c.Codes, "or"))
 		if rt.minimal > 0 && !slices.Contains(c.Codes, 204) && (slices.Contains(c.Codes, 200) || slices.Contains(c.Codes, 201)) {
 			// The 204 was asked for: the way to the code sought is to stop asking.
 			r.Detail += fmt.Sprintf("; Prefer: return=minimal asks for 204, so send the %s without it", c.Method)
@@ -1038,13 +1044,9 @@ func compactJSON(raw []byte) string {
 	return s
 }
 
-// statusSummary lists counted statuses: "200 ×3, 201".
-func statusSummary(statuses map[int]int) string {
-	codes := make([]int, 0, len(statuses))
-	for code := range statuses {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
+// statusSummary lists counted statuses in the order codes lists them, the
+// order they were first seen: "201, 200 ×3".
+func statusSummary(statuses map[int]int, codes []int) string {
 	parts := make([]string, len(codes))
 	for i, code := range codes {
 		parts[i] = strconv.Itoa(code)

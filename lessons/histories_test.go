@@ -386,3 +386,13 @@ func TestTheBodiesTheServerCannotUseComeFromPosts(t *testing.T) {
 		t.Errorf("the two POSTs do not pass:%s", why)
 	}
 }
+
+// TestAnsweredCodesAreListedInTheOrderTheyCame: lesson 7's first step
+// tells the codes the PUTs got so far as they came: 201, then 200.
+func TestAnsweredCodesAreListedInTheOrderTheyCame(t *testing.T) {
+	e, c := learnerAt(t, "status-codes", 0, nil)
+	put(t, c, `PUT /flights/AC789 {"status":"late","gate":"c17"} x2`)
+	if d := detailOf(e, "a PUT request to /flights/AC789 answered 204"); !strings.Contains(d, "answered 201, 200,") {
+		t.Errorf("the codes are not in the order they came: %q", d)
+	}
+}
