@@ -18,7 +18,7 @@ type CheckKind string
 const (
 	CheckAll       CheckKind = "all"          // every sub-check holds
 	CheckAny       CheckKind = "any"          // at least one sub-check holds
-	CheckRequest   CheckKind = "request"      // request METHOD PATH [>= N | == N]
+	CheckRequest   CheckKind = "request"      // request METHOD PATH [with HEADER …] [answered CODE…] [heard] [>= N | == N]
 	CheckField     CheckKind = "field"        // field PATH NAME JSON
 	CheckExists    CheckKind = "exists"       // exists PATH
 	CheckAbsent    CheckKind = "absent"       // absent PATH
