@@ -29,7 +29,7 @@ const (
 	CheckSent      CheckKind = "sent-header"  // sent-header NAME: some request carried it
 	CheckReplayed  CheckKind = "replayed"     // an idempotency replay was seen
 	CheckLost      CheckKind = "lost"         // a response was lost by the network
-	CheckNew       CheckKind = "new-members"  // new-members COLLECTION [>= | ==] N: members created since the step began
+	CheckNew       CheckKind = "new-members"  // new-members COLLECTION [by METHOD] [>= | ==] N: members created since the step began (by METHOD requests to COLLECTION answered 2xx)
 	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER [etag]]: the newest request of the step
 	CheckRetried   CheckKind = "retried"      // retried METHOD PATH [with HEADER [etag]] [answered CODE…] [>= N | == N]: the client's own retries, heard
 	CheckUnchanged CheckKind = "unchanged"    // unchanged PATH: no change to PATH since the step began
@@ -80,7 +80,7 @@ const hiddenWord = "hidden"
 type Check struct {
 	Kind   CheckKind
 	Line   int      // line in the lesson file (0 for the block's implicit group)
-	Method string   // request, last-request, retried, changed-by: upper case
+	Method string   // request, last-request, retried, changed-by, new-members (after "by"): upper case
 	Path   string   // request, retried (may end in "/*"), field (may end in "/+" or "/*"), exists, absent, members, new-members, unchanged, changed-by
 	Name   string   // field: JSON field name; header, sent-header: header name
 	With   string   // request, last-request, retried, changed-by: only requests carrying this header count ("" for any)
@@ -159,6 +159,9 @@ func (c *Check) predicate() string {
 	case CheckExists, CheckAbsent, CheckUnchanged:
 		return fmt.Sprintf("%s %s", c.Kind, c.Path)
 	case CheckMembers, CheckNew:
+		if c.Method != "" {
+			return fmt.Sprintf("%s %s by %s %s %d", c.Kind, c.Path, c.Method, c.Cmp, c.N)
+		}
 		return fmt.Sprintf("%s %s %s %d", c.Kind, c.Path, c.Cmp, c.N)
 	case CheckStatus, CheckSawStatus:
 		return fmt.Sprintf("%s %s", c.Kind, joinCodes(c.Codes))
@@ -426,7 +429,19 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 			return nil
 		}
 		c.Path = args[0]
-		cmp, n, ok := p.count(line, string(kind), args[1:], true)
+		args = args[1:]
+		if kind == CheckNew && len(args) > 0 && strings.EqualFold(args[0], "by") {
+			if len(args) < 2 || !isToken(args[1]) || args[1] == "==" || args[1] == ">=" {
+				p.errorf(line, "\"by\" needs a method, like \"new-members /customers by POST == 1\"")
+				return nil
+			}
+			c.Method, args = strings.ToUpper(args[1]), args[2:]
+			if len(args) == 0 {
+				p.errorf(line, "%s needs a number after the method, like \"new-members /customers by POST == 1\"", kind)
+				return nil
+			}
+		}
+		cmp, n, ok := p.count(line, string(kind), args, true)
 		if !ok {
 			return nil
 		}

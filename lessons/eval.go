@@ -76,6 +76,7 @@ type tally struct {
 	headers    map[string]bool         // response header names, lower case
 	sent       map[string]bool         // request header names, lower case
 	created    map[string]uint64       // resources created since the step began (and still there) → event
+	createdBy  map[string]string       // those resources → "METHOD /path" of the request that created them, or the kind of event
 	last       int                     // status of the newest response
 	lastReq    string                  // "METHOD /path" of the newest request that reached the server
 	lastHeader map[string][]string     // that request's header
@@ -149,7 +150,7 @@ type done struct {
 // none: live values need no request counts).
 func newTally(since uint64, c *Check) *tally {
 	t := &tally{seen: since, reqs: map[*Check]*reqTally{}, statuses: map[int]int{},
-		headers: map[string]bool{}, sent: map[string]bool{}, created: map[string]uint64{}}
+		headers: map[string]bool{}, sent: map[string]bool{}, created: map[string]uint64{}, createdBy: map[string]string{}}
 	c.walk(func(c *Check) {
 		switch c.Kind {
 		case CheckRequest, CheckRetried:
@@ -201,8 +202,13 @@ func (t *tally) add(ev sim.Event) {
 		switch {
 		case ch.After == nil:
 			delete(t.created, ch.Path)
+			delete(t.createdBy, ch.Path)
 		case ch.Before == nil:
 			t.created[ch.Path] = ev.Seq
+			t.createdBy[ch.Path] = string(ev.Kind)
+			if ev.Kind == sim.KindExchange {
+				t.createdBy[ch.Path] = ev.Request.Method + " " + targetPath(ev.Request.Target)
+			}
 		}
 	}
 	for c, ct := range t.changes {
@@ -866,7 +872,25 @@ func (c *Check) evalNew(w World, t *tally) CheckResult {
 		ok = n >= c.N
 		want = fmt.Sprintf("at least %s new in %s since this step began", plural(c.N, "member"), c.Path)
 	}
+	if c.Method != "" {
+		want += ", each by a " + c.Method + " to " + c.Path
+	}
 	r := CheckResult{Desc: want, OK: ok, Detail: fmt.Sprintf("%s new in %s", plural(n, "member"), c.Path)}
+	if c.Method != "" {
+		// A member the learner made some other way (a PUT to a made-up
+		// URL) is not what the step's explanation speaks of.
+		for _, m := range t.newMembers(w, c.Path) {
+			if by := t.createdBy[m]; by != c.Method+" "+c.Path {
+				what := map[bool]string{true: "an ", false: "a "}[by == string(sim.KindUndo)] + by
+				if method, _, ok := strings.Cut(by, " "); ok {
+					what = article(method) + " " + method + " to " + m
+				}
+				r.OK = false
+				r.Detail = fmt.Sprintf("%s was created by %s, not by %s %s to %s; %s to start over", m, what, article(c.Method), c.Method, c.Path, resetStep)
+				return r
+			}
+		}
+	}
 	if !ok {
 		r.Detail += fmt.Sprintf(", expected %s%d", map[string]string{">=": "at least ", "==": ""}[c.Cmp], c.N)
 		if c.Cmp == "==" && n > c.N {

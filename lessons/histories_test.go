@@ -396,3 +396,37 @@ func TestAnsweredCodesAreListedInTheOrderTheyCame(t *testing.T) {
 		t.Errorf("the codes are not in the order they came: %q", d)
 	}
 }
+
+// The learner histories of the fourth play-test.
+
+// TestPostStepsNeedTheMemberAPostMade: a POST refused (415, 400) and a
+// member made by a PUT to a made-up URL must not pass a step whose
+// explanation speaks of what the POST created; the POST itself passes.
+func TestPostStepsNeedTheMemberAPostMade(t *testing.T) {
+	const refused = `POST /customers {"name":"Joe"} -H "Content-Type: text/plain"`
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		wrong  []string
+	}{
+		{"post-create", 0, []string{refused, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`}},
+		{"status-codes", 1, []string{refused, `PUT /customers/5 {"name":"Joe"}`}},
+		{"final-challenge", 2, []string{refused, `PUT /customers/7 {"name":"Joe","flight":"AA123"}`}},
+		{"safe-vs-idempotent", 3, []string{`POST /customers {"name":"Ann","city":"ajax"}`, refused, `PUT /customers/9 {"name":"Ann","city":"ajax"}`}},
+		{"history", 1, []string{`HEAD /flights/AA123`, refused, `PUT /customers/9 {"name":"Joe"}`}},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Errorf("%s#%d: %q passes:%s", tc.lesson, tc.step+1, tc.wrong, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+			t.Errorf("%s#%d: the solution does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+	e, c := learnerAt(t, "post-create", 0, nil)
+	stepPasses(t, e, c, "", refused, `PUT /customers/1 {"name":"Joe","age":"29","city":"ajax"}`)
+	if d := detailOf(e, "1 member new"); !strings.Contains(d, "/customers/1 was created by a PUT to /customers/1, not by a POST to /customers") {
+		t.Errorf("the checklist does not say the member was made by a PUT: %q", d)
+	}
+}
