@@ -414,6 +414,8 @@ func TestPostStepsNeedTheMemberAPostMade(t *testing.T) {
 		{"final-challenge", 2, []string{refused, `PUT /customers/7 {"name":"Joe","flight":"AA123"}`}},
 		{"safe-vs-idempotent", 3, []string{`POST /customers {"name":"Ann","city":"ajax"}`, refused, `PUT /customers/9 {"name":"Ann","city":"ajax"}`}},
 		{"history", 1, []string{`HEAD /flights/AA123`, refused, `PUT /customers/9 {"name":"Joe"}`}},
+		{"idempotency-keys", 0, []string{`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: pay-0001'`, `PUT /payments/1 {"amount":25,"to":"ACME Air"}`}},
+		{"idempotency-keys", 0, []string{`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: pay-0001'`, `POST /payments {"amount":25,"to":"ACME Air"}`}},
 	} {
 		e, c := learnerAt(t, tc.lesson, tc.step, nil)
 		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
