@@ -432,3 +432,27 @@ func TestPostStepsNeedTheMemberAPostMade(t *testing.T) {
 		t.Errorf("the checklist does not say the member was made by a PUT: %q", d)
 	}
 }
+
+// TestResendingYourOwnCreatingPutPasses: a learner who created AC789 with a
+// field of their own, and resends that very request, changes nothing; the
+// step's setup must not put the lesson's body back and call the resends a
+// change. A PUT of another state still does not pass.
+func TestResendingYourOwnCreatingPutPasses(t *testing.T) {
+	const own = `PUT /flights/AC789 {"status":"late","gate":"c17","airline":"Air Canada"}`
+	for _, tc := range []struct {
+		lines []string
+		pass  bool
+	}{
+		{[]string{own + " x3"}, true},
+		{[]string{`PUT /flights/AC789 {"status":"late","gate":"c17"} x3`}, false},
+	} {
+		e, c := learnerAt(t, "put-create", 1, func(e *Engine, c *sim.Client) { put(t, c, own) })
+		if ok, why := stepPasses(t, e, c, "", tc.lines...); ok != tc.pass {
+			t.Errorf("%q after creating the flight with %q: passes %v, want %v:%s", tc.lines, own, ok, tc.pass, why)
+		}
+	}
+	e, c := learnerAt(t, "put-create", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+		t.Errorf("the solution does not pass for a learner who skipped ahead:%s", why)
+	}
+}
