@@ -456,3 +456,26 @@ func TestResendingYourOwnCreatingPutPasses(t *testing.T) {
 		t.Errorf("the solution does not pass for a learner who skipped ahead:%s", why)
 	}
 }
+
+// TestTheReadBeforeTheStepCounts: teller B, who read the account again
+// right after the 412 (at the end of the step before), and PUTs with the
+// ETag she read, makes the guarded update the step asks for; a PUT with no
+// If-Match still does not pass.
+func TestTheReadBeforeTheStepCounts(t *testing.T) {
+	var tag string
+	readFirst := func(e *Engine, c *sim.Client) {
+		for e.StepIndex() < 2 {
+			e.Next()
+		}
+		put(t, c, `GET /accounts/42`)
+		_, tag, _ = e.srv.Resource("/accounts/42")
+	}
+	e, c := learnerAt(t, "lost-updates", 3, readFirst)
+	if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":70} -H 'If-Match: `+tag+`'`); !ok {
+		t.Errorf("a guarded PUT with the ETag read at the end of the step before does not pass:%s", why)
+	}
+	e, c = learnerAt(t, "lost-updates", 3, readFirst)
+	if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":70}`); ok {
+		t.Errorf("an unguarded PUT passes:%s", why)
+	}
+}
