@@ -348,14 +348,27 @@ func didWork(ev sim.Event) bool {
 // would act on escaped, and cut short when long.
 func shownValue(v string) string { return termsafe.Cut(strings.TrimSpace(v), 40) }
 
-// changes reports whether ev changed what is stored at path.
+// changes reports whether ev changed what is stored at path. A rewrite to
+// the same JSON, numbers compared by value ({"balance":100.00} and
+// {"balance":100}), is no change.
 func changes(ev sim.Event, path string) bool {
 	for _, ch := range ev.Changes {
-		if ch.Path == path && ((ch.Before == nil) != (ch.After == nil) || !bytes.Equal(ch.Before, ch.After)) {
+		if ch.Path == path && ((ch.Before == nil) != (ch.After == nil) || !sameState(ch.Before, ch.After)) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameState reports whether two stored bodies are the same bytes, or the
+// same JSON with numbers compared by value.
+func sameState(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	x, errx := decodeJSONValue(a)
+	y, erry := decodeJSONValue(b)
+	return errx == nil && erry == nil && jsonEqual(x, y)
 }
 
 // staleMiss says why an If-Match value v of entity tags, sent with ev to

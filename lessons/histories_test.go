@@ -479,3 +479,17 @@ func TestTheReadBeforeTheStepCounts(t *testing.T) {
 		t.Errorf("an unguarded PUT passes:%s", why)
 	}
 }
+
+// TestARewriteToTheSameValueIsNoChange: a hundred PUTs of the balance, half
+// written 100.00 and half 100, set it once; a PUT of another balance
+// between them still counts as a second change.
+func TestARewriteToTheSameValueIsNoChange(t *testing.T) {
+	e, c := learnerAt(t, "idempotence", 0, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":100.00} x50`, `PUT /accounts/42 {"balance":100} x50`); !ok {
+		t.Errorf("100.00 then 100 does not pass:%s", why)
+	}
+	e, c = learnerAt(t, "idempotence", 0, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /accounts/42 {"balance":100.00} x50`, `PUT /accounts/42 {"balance":100.5}`, `PUT /accounts/42 {"balance":1e2} x49`); ok {
+		t.Errorf("a PUT of another balance between them passes:%s", why)
+	}
+}
