@@ -493,3 +493,24 @@ func TestARewriteToTheSameValueIsNoChange(t *testing.T) {
 		t.Errorf("a PUT of another balance between them passes:%s", why)
 	}
 }
+
+// TestYourOwnKeyMeetsADifferentRequest: a learner who paid with a key of
+// their own keeps that payment into "Same key, different request", so the
+// key sent with another amount is refused (422) and creates nothing; the
+// same request again is a replay and does not pass.
+func TestYourOwnKeyMeetsADifferentRequest(t *testing.T) {
+	const own = `POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`
+	paid := func(e *Engine, c *sim.Client) { put(t, c, own) }
+	e, c := learnerAt(t, "idempotency-keys", 2, paid)
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`); !ok {
+		t.Errorf("the learner's own key with another amount does not pass:%s", why)
+	}
+	e, c = learnerAt(t, "idempotency-keys", 2, paid)
+	if ok, why := stepPasses(t, e, c, "", own); ok {
+		t.Errorf("the same request again passes:%s", why)
+	}
+	e, c = learnerAt(t, "idempotency-keys", 2, paid)
+	if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+		t.Errorf("the solution does not pass:%s", why)
+	}
+}
