@@ -514,3 +514,10 @@ func TestYourOwnKeyMeetsADifferentRequest(t *testing.T) {
 		t.Errorf("the solution does not pass:%s", why)
 	}
 }
+
+// TestFollowingTheLocationReadsAMember: a GET of a customer that is not
+// there (404), then of the collection (200), read no customer; "The
+// customer is there" would be untrue.
+func TestFollowingTheLocationReadsAMember(t *testing.T) {
+	refusesThenPasses(t, "post-create", 1, "", []string{`GET /customers/99`, `GET /customers`}, nil)
+}
