@@ -494,24 +494,26 @@ func TestARewriteToTheSameValueIsNoChange(t *testing.T) {
 	}
 }
 
-// TestYourOwnKeyMeetsADifferentRequest: a learner who paid with a key of
-// their own keeps that payment into "Same key, different request", so the
-// key sent with another amount is refused (422) and creates nothing; the
-// same request again is a replay and does not pass.
-func TestYourOwnKeyMeetsADifferentRequest(t *testing.T) {
-	const own = `POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`
-	paid := func(e *Engine, c *sim.Client) { put(t, c, own) }
-	e, c := learnerAt(t, "idempotency-keys", 2, paid)
-	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`); !ok {
-		t.Errorf("the learner's own key with another amount does not pass:%s", why)
+// TestAnOldKeyInAFreshStartIsNoDeadEnd: the payments start over in "Same
+// key, different request", so a key of the learner's own from the first
+// step is gone; the step says so, the second charge it makes does not pass,
+// and after a reset the key the step names does.
+func TestAnOldKeyInAFreshStartIsNoDeadEnd(t *testing.T) {
+	e, c := learnerAt(t, "idempotency-keys", 2, func(e *Engine, c *sim.Client) {
+		put(t, c, `POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`)
+	})
+	if !strings.Contains(e.Step().Text, "started the payments over") || !strings.Contains(e.Step().Text, "is gone") {
+		t.Errorf("the step does not say its payments started over: %q", e.Step().Text)
 	}
-	e, c = learnerAt(t, "idempotency-keys", 2, paid)
-	if ok, why := stepPasses(t, e, c, "", own); ok {
-		t.Errorf("the same request again passes:%s", why)
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "k-77"'`); ok {
+		t.Errorf("a second charge passes:%s", why)
 	}
-	e, c = learnerAt(t, "idempotency-keys", 2, paid)
-	if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
-		t.Errorf("the solution does not pass:%s", why)
+	if d := detailOf(e, "no new member"); !strings.Contains(d, "reset the step") {
+		t.Errorf("the checklist does not say to reset the step: %q", d)
+	}
+	e.ResetStep()
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`); !ok {
+		t.Errorf("after a reset, the key the step names does not pass:%s", why)
 	}
 }
 
