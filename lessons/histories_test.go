@@ -523,3 +523,12 @@ func TestAnOldKeyInAFreshStartIsNoDeadEnd(t *testing.T) {
 func TestFollowingTheLocationReadsAMember(t *testing.T) {
 	refusesThenPasses(t, "post-create", 1, "", []string{`GET /customers/99`, `GET /customers`}, nil)
 }
+
+// TestNothingAppliedMeansNothingChanged: a merge patch that moved the gate,
+// then a form-encoded patch refused with 415, must not pass with "The gate
+// is still … — nothing was applied".
+func TestNothingAppliedMeansNothingChanged(t *testing.T) {
+	refusesThenPasses(t, "delete-patch", 1, "", []string{
+		`PATCH /flights/AA123 {"gate":"b15"} -H "Content-Type: application/merge-patch+json"`,
+		`curl -X PATCH localhost/flights/AA123 -d 'gate=b16'`}, nil)
+}
