@@ -765,7 +765,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeAfterDrop:
 		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeIdle:
-		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): the work was done before, and its answer heard; "+resetStep+" to start over", what)
+		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): an earlier request had done the work; "+resetStep+" to start over", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && (rt.failed == 0 || rt.cause == causeNotLost):
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:

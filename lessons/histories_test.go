@@ -532,3 +532,20 @@ func TestNothingAppliedMeansNothingChanged(t *testing.T) {
 		`PATCH /flights/AA123 {"gate":"b15"} -H "Content-Type: application/merge-patch+json"`,
 		`curl -X PATCH localhost/flights/AA123 -d 'gate=b16'`}, nil)
 }
+
+// TestAnAnswerLostUnretriedIsNotCalledHeard: a DELETE whose 204 was lost
+// under a policy that does not retry it, then a DELETE retried under
+// rfc9110 (404), does not pass; the checklist must not say the first
+// answer was heard.
+func TestAnAnswerLostUnretriedIsNotCalledHeard(t *testing.T) {
+	e, c := learnerAt(t, "final-challenge", 4, nil)
+	c.SetRetry(sim.RetryGo)
+	put(t, c, `DELETE /flights/UA456`)
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, `DELETE /flights/UA456`); ok {
+		t.Errorf("a DELETE whose work an unretried one did passes:%s", why)
+	}
+	d := detailOf(e, "the client retries")
+	if strings.Contains(d, "heard") || !strings.Contains(d, "an earlier request had done the work") {
+		t.Errorf("the checklist says: %q", d)
+	}
+}
