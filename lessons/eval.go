@@ -626,9 +626,15 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		return r
 	case CheckLost:
 		r := CheckResult{Desc: "a response is lost on its way back", OK: t.lost > 0}
-		if r.OK {
+		switch {
+		case r.OK:
 			r.Detail = plural(t.lost, "lost response")
-		} else {
+		case t.retrying && t.acted:
+			// Requests reached the server and their answers were heard: the
+			// work is done, and sending it again would only meet a replay
+			// (or a 404) for the client to retry. Only a fresh start helps.
+			r.Detail = "no response has been lost yet, though your requests reached the server (were the faults off?), so what they did is done and heard; " + resetStep + " to get its network back, and send the request again"
+		default:
 			r.Detail = "no response has been lost yet; send the request while the network loses responses, as this step sets it ({screen:if you changed it, press f until the server pane shows faults lose responses|line:if you changed it, type faults on})"
 		}
 		return r

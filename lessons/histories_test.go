@@ -549,3 +549,24 @@ func TestAnAnswerLostUnretriedIsNotCalledHeard(t *testing.T) {
 		t.Errorf("the checklist says: %q", d)
 	}
 }
+
+// TestFaultsOffThenTheRetryStepSaysReset: a keyed payment sent with the
+// faults off was heard; the step about a lost answer retried says to reset
+// the step at once, not to switch the faults back on (a resend would only
+// be a replay). After a reset the payment passes.
+func TestFaultsOffThenTheRetryStepSaysReset(t *testing.T) {
+	const pay = `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`
+	e, c := learnerAt(t, "idempotency-keys", 3, nil)
+	c.SetFaults(sim.FaultSettings{})
+	if ok, why := stepPasses(t, e, c, "", pay); ok {
+		t.Fatalf("a payment heard at once passes:%s", why)
+	}
+	if d := detailOf(e, "a response is lost"); !strings.Contains(d, "reset the step") || strings.Contains(d, "faults on") {
+		t.Errorf("the checklist does not say to reset the step: %q", d)
+	}
+	e.ResetStep()
+	applyNetwork(c, e.Step())
+	if ok, why := stepPasses(t, e, c, "", pay); !ok {
+		t.Errorf("after a reset, the payment does not pass:%s", why)
+	}
+}
