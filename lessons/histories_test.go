@@ -570,3 +570,17 @@ func TestFaultsOffThenTheRetryStepSaysReset(t *testing.T) {
 		t.Errorf("after a reset, the payment does not pass:%s", why)
 	}
 }
+
+// TestTheLinkStepNamesItsPath: the step counts LINK or UNLINK to
+// /flights/AA123 only, so its text and hint must say where to send it.
+func TestTheLinkStepNamesItsPath(t *testing.T) {
+	e, c := learnerAt(t, "history", 2, nil)
+	st := e.Step()
+	if !strings.Contains(st.Text, "/flights/AA123") || len(st.Hints) == 0 || !strings.Contains(st.Hints[0], "/flights/AA123") {
+		t.Errorf("the step does not name the path it counts: %q; hints %q", st.Text, st.Hints)
+	}
+	refusesThenPasses(t, "history", 2, "", []string{`LINK /customers`, `LINK /`}, nil)
+	if ok, why := stepPasses(t, e, c, "", `UNLINK /flights/AA123`); !ok {
+		t.Errorf("UNLINK does not pass:%s", why)
+	}
+}
