@@ -276,7 +276,7 @@ func (s *Server) dispatch(x *exchange) reply {
 		return errorReply(http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB, the most this server accepts; send a smaller one")
 	}
 	if x.method == http.MethodPut || x.method == http.MethodPost || x.method == http.MethodPatch {
-		if rep, bad := readDoc(x); bad {
+		if rep, bad := readDoc(x, rt); bad {
 			return rep
 		}
 	}
@@ -320,20 +320,21 @@ func field(h http.Header, name string) string {
 	return ""
 }
 
-// readDoc checks and parses the JSON body of PUT, POST and PATCH.
-func readDoc(x *exchange) (reply, bool) {
+// readDoc checks and parses the JSON body of PUT, POST and PATCH sent to
+// rt.
+func readDoc(x *exchange, rt route) (reply, bool) {
 	if ce := strings.TrimSpace(field(x.header, "Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
 		rep := errorReply(http.StatusUnsupportedMediaType, "this server does not decode the content coding %s: send the body unencoded, without Content-Encoding", quoteInput(ce))
 		rep.header.Set("Accept-Encoding", "identity")
 		return rep, true
 	}
 	if len(x.body) == 0 {
-		example := `the complete new state, such as {"status":"ontime","gate":"b12"}`
+		example := bodyExample(rt)
 		switch x.method {
-		case http.MethodPost:
-			example = `such as {"name":"Joe"}`
+		case http.MethodPut:
+			example = "the complete new state, " + example
 		case http.MethodPatch:
-			example = `a merge patch, such as {"gate":"b12"}`
+			example = "a merge patch, " + strings.Replace(example, `"status":"ontime",`, "", 1)
 		}
 		return errorReply(http.StatusBadRequest, "%s needs a JSON body: %s", x.method, example), true
 	}
@@ -619,4 +620,19 @@ func (s *Server) room(creating bool, oldLen, newLen int) (reply, bool) {
 		return errorReply(http.StatusInsufficientStorage, "storing this would take the server's stored JSON to %s, past its limit of %s: nothing was stored; DELETE some resources or reset the fixture", kibWords(s.st.bytes-oldLen+newLen), kibWords(s.opts.MaxBytes)), true
 	}
 	return reply{}, false
+}
+
+// bodyExample is a body that fits rt, for an answer that asks for one.
+func bodyExample(rt route) string {
+	switch {
+	case rt.kind == kindProcessor:
+		return `such as {"rate":0.10}`
+	case rt.collection == "/accounts":
+		return `such as {"balance":100}`
+	case rt.collection == "/customers":
+		return `such as {"name":"Joe"}`
+	case rt.collection == "/payments":
+		return `such as {"amount":25,"to":"ACME Air"}`
+	}
+	return `such as {"status":"ontime","gate":"b12"}`
 }

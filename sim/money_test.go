@@ -81,3 +81,22 @@ func TestInterestNeedsAnAccountWithANumericBalance(t *testing.T) {
 		t.Errorf("huge balance: %d %s", r.Code, r.Body)
 	}
 }
+
+// TestAMissingBodyGetsAnExampleForItsTarget: a POST with no body is told a
+// body that target takes, not a customer's.
+func TestAMissingBodyGetsAnExampleForItsTarget(t *testing.T) {
+	s := New(Options{})
+	for _, tc := range []struct{ method, target, want string }{
+		{"POST", "/accounts/42/interest", `{"rate":0.10}`},
+		{"POST", "/payments", `{"amount":25,"to":"ACME Air"}`},
+		{"POST", "/customers", `{"name":"Joe"}`},
+		{"PUT", "/accounts/42", `the complete new state, such as {"balance":100}`},
+		{"PUT", "/flights/AA123", `the complete new state, such as {"status":"ontime","gate":"b12"}`},
+		{"PATCH", "/flights/AA123", `a merge patch, such as {"gate":"b12"}`},
+	} {
+		r := sendTo(t, s, tc.method, tc.target, "")
+		if r.Code != 400 || !strings.Contains(r.Body.String(), strings.ReplaceAll(tc.want, `"`, `\"`)) {
+			t.Errorf("%s %s with no body: %d %s, want an example %s", tc.method, tc.target, r.Code, r.Body, tc.want)
+		}
+	}
+}
