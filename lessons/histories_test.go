@@ -584,3 +584,35 @@ func TestTheLinkStepNamesItsPath(t *testing.T) {
 		t.Errorf("UNLINK does not pass:%s", why)
 	}
 }
+
+// TestTheFirstNotYetLineNamesTheRefusal: a request refused for its header
+// is named first in the checklist by the status it got, not by a field
+// that did not change.
+func TestTheFirstNotYetLineNamesTheRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		line   string
+		want   string
+	}{
+		{"idempotency-keys", 0, `POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: pay-0001'`, "400"},
+		{"delete-patch", 0, `curl -X PATCH localhost/flights/AA123 -H 'Content-Type: application/json' -d '{"gate":"b14"}'`, "415"},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.line); ok {
+			t.Errorf("%s#%d: %q passes:%s", tc.lesson, tc.step+1, tc.line, why)
+		}
+		for _, r := range e.Observe().Results {
+			if !r.OK {
+				if !strings.Contains(r.Detail, tc.want) {
+					t.Errorf("%s#%d: the first unmet check says %q, not the %s", tc.lesson, tc.step+1, r.Detail, tc.want)
+				}
+				break
+			}
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", e.Step().Solution...); !ok {
+			t.Errorf("%s#%d: the solution does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
