@@ -616,3 +616,24 @@ func TestTheFirstNotYetLineNamesTheRefusal(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStepsSayWhatTheyCount: the steps that count only GETs to one path
+// say which: the account read with GET ten times, the HTTP/0.9 request for
+// the flight.
+func TestReadStepsSayWhatTheyCount(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		want   string
+		wrong  []string
+	}{
+		{"safe-vs-idempotent", 0, "with GET", []string{`HEAD /accounts/42 x10`}},
+		{"history", 0, "/flights/AA123", []string{`GET /customers`}},
+	} {
+		e, _ := learnerAt(t, tc.lesson, tc.step, nil)
+		if !strings.Contains(e.Step().Text, tc.want) {
+			t.Errorf("%s#%d does not say %q: %q", tc.lesson, tc.step+1, tc.want, e.Step().Text)
+		}
+		refusesThenPasses(t, tc.lesson, tc.step, "", tc.wrong, nil)
+	}
+}
