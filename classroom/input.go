@@ -53,6 +53,18 @@ const (
 	inX10                         // the three bytes of an X10 mouse report (CSI M)
 )
 
+// oscPart is where an OSC is: the reader reads its command's digits, then
+// its data after a ';'. An OSC whose data is empty (OSC 0;BEL, OSC ;BEL) is
+// one the reader cannot decode even when it ends: it holds it, and all that
+// follows, until a pause.
+type oscPart uint8
+
+const (
+	oscCommand oscPart = iota // the digits of the command
+	oscNoData                 // a ';', and no data yet
+	oscData                   // data, or no ';' after the digits
+)
+
 // maxSeparators is the most parameter separators a CSI or DCS may hold
 // before the reader stops reading its parameters (at 16 for a DCS) and
 // cannot finish it.
@@ -62,7 +74,8 @@ const maxSeparators = 15
 // reads it, and measures what that reader must hold: the paste under way,
 // the bytes from the start of an unfinished sequence, and everything after
 // input the reader will not decode before a pause (a broken sequence,
-// invalid UTF-8, an alt+key, whose reader waits to see what follows). It
+// invalid UTF-8, an OSC with empty data, an alt+key, whose reader waits to
+// see what follows). It
 // mirrors the reader closely enough to never count less than the reader
 // holds for what terminals send; where it is unsure it counts more, which
 // only matters past the bounds above, far from anything a terminal sends.
@@ -71,6 +84,7 @@ type inputGuard struct {
 	state    inputState
 	seq      int  // bytes since the unfinished sequence began
 	str      byte // the string's introducer: ']' OSC ends at BEL too, 'P' DCS only at ST or ESC
+	osc      oscPart
 	param    int  // a CSI's first parameter, as the reader computes it
 	first    bool // still in the first parameter
 	plain    bool // no prefix (<=>?) and no intermediate byte: ~ may mark a paste
@@ -151,7 +165,7 @@ func (g *inputGuard) step(b byte) {
 		case 'P':
 			g.state, g.seps, g.inter = inDCS, 0, false
 		case ']', '_', '^', 'X':
-			g.state, g.str = inString, b
+			g.state, g.str, g.osc = inString, b, oscCommand
 		case 'O':
 			g.state = inSS3
 		default:
@@ -188,12 +202,19 @@ func (g *inputGuard) step(b byte) {
 		switch {
 		case b == 0x1b:
 			g.state = inStringEsc
-		case b == 0x9c, b == 0x07 && g.str == ']', (b == 0x18 || b == 0x1a) && g.str != 'P':
+		case b == 0x9c, b == 0x07 && g.str == ']':
+			g.endString()
+		case (b == 0x18 || b == 0x1a) && g.str != 'P': // cancelled: ignored
 			g.state, g.seq = inGround, 0
+		case g.osc == oscCommand && b >= '0' && b <= '9':
+		case g.osc == oscCommand && b == ';':
+			g.osc = oscNoData
+		default:
+			g.osc = oscData
 		}
 	case inStringEsc:
 		if b == '\\' { // ST
-			g.state, g.seq = inGround, 0
+			g.endString()
 			return
 		}
 		// An ESC that cancels a string, which no terminal sends: the
@@ -205,6 +226,14 @@ func (g *inputGuard) step(b byte) {
 			g.state, g.seq = inGround, 0
 		}
 	}
+}
+
+// endString reads a string's terminator.
+func (g *inputGuard) endString() {
+	if g.str == ']' && g.osc == oscNoData {
+		g.held, g.heldLen = true, g.heldLen+g.seq
+	}
+	g.state, g.seq = inGround, 0
 }
 
 func (g *inputGuard) startCSI() {
@@ -279,7 +308,7 @@ func (g *inputGuard) ground(b byte) {
 	case b == 0x90: // DCS
 		g.state, g.seq, g.seps, g.inter = inDCS, 0, 0, false
 	case b >= 0x90 && b <= 0x9f && c1String[b-0x90] != 0: // SOS, OSC, PM, APC
-		g.state, g.seq, g.str = inString, 0, c1String[b-0x90]
+		g.state, g.seq, g.str, g.osc = inString, 0, c1String[b-0x90], oscCommand
 	case b == 0x8f: // SS3
 		g.state, g.seq = inSS3, 0
 	case b < 0xa0: // ASCII, and the other C1 controls: keys

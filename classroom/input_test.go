@@ -18,6 +18,7 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
 		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 600<<10)+"\x1b[201~x", 3),
 		"8-bit sequences":          "\x9b1;5C\x9d11;rgb:0/0/0\x9c\x90>|x\x9c\x8fP",
+		"OSCs the reader decodes":  "\x1b]0;t\a\x1b]0\a\x1b]\a\x1b]12a;\a\x1b]0;;\a\x1b]0;\x18" + strings.Repeat("k", 60<<10),
 		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 200<<10),
 	}
 	for name, in := range cases {
@@ -57,6 +58,9 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 		{"keys behind a CSI of too many parameters", "\x1b[" + strings.Repeat(";", 40) + "x" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind a DCS whose header never ends", "\x1bP\x01\x1b\\" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind a cancelled string", "\x1b]\x1bx" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind an OSC with empty data", "\x1b]0;\a" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind an OSC of only a separator", "\x1b];\x1b\\" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind an 8-bit OSC with empty data", "\x9d01;\x9c" + big(maxSequenceBytes), "escape sequence"},
 		{"megabytes of keys at once", strings.Repeat("abc", inputBurst/3+1), "input at once"},
 	}
 	for _, tc := range cases {
