@@ -25,8 +25,12 @@ const (
 	// of this: 64 KiB costs about 4 ms of processor, 1 MiB about a second.
 	maxSequenceBytes = 64 << 10
 	// inputPause is a pause after which the reader has given up on an
-	// unfinished sequence (it waits 50 ms) and shown its bytes as keys.
+	// unfinished sequence (it waits escTimeout) and shown its bytes as keys.
 	inputPause = 500 * time.Millisecond
+	// escTimeout is how long the reader waits for what follows an ESC
+	// (ultraviolet's DefaultEscTimeout). A byte read that much later
+	// finds the ESC shown as the Esc key: it is no alt+key.
+	escTimeout = 50 * time.Millisecond
 	// inputBurst and inputPerSecond bound all input, whatever it holds:
 	// a backstop for anything the guard reads differently from the
 	// reader. Typing, mouse drags and a terminal's answers stay far
@@ -100,6 +104,8 @@ type inputGuard struct {
 	utfHi    byte
 	budget   float64 // bytes of input the session may still send now
 	last     time.Time
+	now      time.Time // when the bytes being followed were read
+	escAt    time.Time // when the ESC being followed was read
 }
 
 // feed follows p, read at now; it returns what went past its bound, or "".
@@ -114,7 +120,7 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 			g.state, g.seq, g.held, g.heldLen, g.utfLeft = inGround, 0, false, 0, 0
 		}
 	}
-	g.last = now
+	g.last, g.now = now, now
 	if g.budget -= float64(len(p)); g.budget < 0 {
 		return fmt.Sprintf("more than %d MiB of input at once, or more than %d KiB a second after it", inputBurst>>20, inputPerSecond>>10)
 	}
@@ -159,6 +165,12 @@ func (g *inputGuard) step(b byte) {
 	case inGround:
 		g.ground(b)
 	case inEsc:
+		if g.now.Sub(g.escAt) >= escTimeout {
+			// The reader showed the ESC alone before this byte came.
+			g.state, g.seq = inGround, 0
+			g.ground(b)
+			return
+		}
 		switch b {
 		case '[':
 			g.startCSI()
@@ -302,7 +314,7 @@ func (g *inputGuard) ground(b byte) {
 	}
 	switch {
 	case b == 0x1b:
-		g.state, g.seq = inEsc, 0
+		g.state, g.seq, g.escAt = inEsc, 0, g.now
 	case b == 0x9b: // CSI
 		g.startCSI()
 	case b == 0x90: // DCS

@@ -2,6 +2,7 @@ package classroom
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -220,4 +221,85 @@ func TestAPasteHoldingBrokenBytesStillEndsAtItsMarker(t *testing.T) {
 			t.Fatalf("typing after the paste was refused: %s", what)
 		}
 	}
+}
+
+// timedRead is input read after a pause.
+type timedRead struct {
+	after time.Duration
+	in    string
+}
+
+// feedTimed feeds the reads as they come, each in pieces of at most 4 KiB a
+// millisecond apart, and returns what the guard refused, or "".
+func feedTimed(g *inputGuard, reads []timedRead) string {
+	now := time.Now()
+	for _, r := range reads {
+		now = now.Add(r.after)
+		for chunk := range chunks([]byte(r.in), 4096) {
+			if what := g.feed(chunk, now); what != "" {
+				return what
+			}
+			now = now.Add(time.Millisecond)
+		}
+	}
+	return ""
+}
+
+// wheel is a mouse wheel turned for d, 125 notches a second, each read
+// as it comes.
+func wheel(d time.Duration) []timedRead {
+	var reads []timedRead
+	for i := range int(d / (8 * time.Millisecond)) {
+		reads = append(reads, timedRead{8 * time.Millisecond, fmt.Sprintf("\x1b[<%d;%d;%dM", 64+i%2, 80+i%40, 20+i%10)})
+	}
+	return reads
+}
+
+func TestAnEscPressedAloneHoldsNothingAfterIt(t *testing.T) {
+	body := `{"items": [` + strings.Repeat(`{"id": 1, "label": "item number 1 with some text", "ok": true}, `, 1600) + `{}]}`
+	cases := map[string][]timedRead{
+		"Esc, Tab, then a paste of a 100 KB body": {
+			{0, "\x1b"}, {300 * time.Millisecond, "\t"}, {400 * time.Millisecond, "\x1b[200~" + body + "\x1b[201~"},
+		},
+		"Esc, j, then the wheel for 50 s": append([]timedRead{
+			{0, "\x1b"}, {200 * time.Millisecond, "j"}}, wheel(50*time.Second)...),
+		"Esc just past the reader's wait, then keys": {
+			{0, "\x1b"}, {escTimeout, "j" + strings.Repeat("k", maxSequenceBytes)},
+		},
+	}
+	for name, reads := range cases {
+		t.Run(name, func(t *testing.T) {
+			if what := feedTimed(&inputGuard{}, reads); what != "" {
+				t.Fatalf("refused: %s", what)
+			}
+		})
+	}
+
+	// Within the reader's wait, ESC and the next byte are an alt+key, and
+	// the reader holds what follows until a pause.
+	reads := []timedRead{{0, "\x1b"}, {escTimeout / 2, "j" + strings.Repeat("k", maxSequenceBytes)}}
+	if what := feedTimed(&inputGuard{}, reads); !strings.Contains(what, "escape sequence") {
+		t.Fatalf("keys behind an alt+key in two reads: feed said %q", what)
+	}
+}
+
+// A learner leaves the notice with Esc, moves to the composer with Tab and
+// pastes a body: their session goes on.
+func TestEscTabAndAPasteKeepTheSessionOpen(t *testing.T) {
+	c := startClassroom(t, Config{})
+	ada := open(t, dial(t, c, "ada", nil), "", 120, 40)
+	ada.waitFor("Meet the server")
+	ada.keys("\x1b")
+	time.Sleep(300 * time.Millisecond)
+	ada.keys("\t")
+	time.Sleep(400 * time.Millisecond)
+	body := `{"items": [` + strings.Repeat(`{"id": 1, "label": "item number 1 with some text", "ok": true}, `, 1600) + `{}]}`
+	ada.keys("\x1b[200~" + body + "\x1b[201~")
+	time.Sleep(time.Second)
+	select {
+	case <-ada.done:
+		t.Fatalf("the session ended (it said %t)", strings.Contains(ada.output(), tooMuchInputText))
+	default:
+	}
+	ada.waitFor("Meet the server", `"label": "item number 1`)
 }
