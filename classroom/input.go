@@ -33,15 +33,24 @@ const (
 	escTimeout = 50 * time.Millisecond
 	// inputBurst and inputPerSecond bound all input, whatever it holds:
 	// a backstop for anything the guard reads differently from the
-	// reader. Typing, mouse drags and a terminal's answers stay far
-	// below a KiB a second; a few pastes fit in the burst.
+	// reader. A few pastes fit in the burst.
 	inputBurst     = 4 << 20
-	inputPerSecond = 1 << 10
+	inputPerSecond = keyPerSecond
+	// keyBurst and keyPerSecond bound the input outside a paste. The
+	// program spends on it what it spends on keys (an event, an update
+	// and a frame each: about 5 s of processor a MB), where a paste is
+	// one event. A typist sends about 10 bytes a second, a held key 30
+	// (an arrow key 90), a mouse wheel turned fast or a drag 125 reports
+	// a second of 12 to 16 bytes (\x1b[<64;120;33M): under 2 KB. At the
+	// rate a session costs the room what a learner turning the wheel
+	// does; the burst costs about a third of a second of processor.
+	keyBurst     = 64 << 10
+	keyPerSecond = 2 << 10
 )
 
 // tooMuchInputText is what a learner whose input went past a bound reads.
 const tooMuchInputText = "This session sent more input than the classroom takes (a paste over 1 MiB, a terminal " +
-	"sequence that never ended, or megabytes of keys), so it was closed. Your progress is saved: connect again to go on."
+	"sequence that never ended, or keys faster than anyone types), so it was closed. Your progress is saved: connect again to go on."
 
 // inputState is where an inputGuard is in the escape sequences it follows.
 type inputState uint8
@@ -103,6 +112,7 @@ type inputGuard struct {
 	utfLo    byte // the range of the next one
 	utfHi    byte
 	budget   float64 // bytes of input the session may still send now
+	keys     float64 // bytes outside a paste it may still send now
 	last     time.Time
 	now      time.Time // when the bytes being followed were read
 	escAt    time.Time // when the ESC being followed was read
@@ -111,9 +121,10 @@ type inputGuard struct {
 // feed follows p, read at now; it returns what went past its bound, or "".
 func (g *inputGuard) feed(p []byte, now time.Time) string {
 	if g.last.IsZero() {
-		g.budget = inputBurst
+		g.budget, g.keys = inputBurst, keyBurst
 	} else {
 		g.budget = min(inputBurst, g.budget+now.Sub(g.last).Seconds()*inputPerSecond)
+		g.keys = min(keyBurst, g.keys+now.Sub(g.last).Seconds()*keyPerSecond)
 		if now.Sub(g.last) >= inputPause {
 			// The reader has shown what it held as keys; a paste stays
 			// open until its end marker.
@@ -124,6 +135,7 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 	if g.budget -= float64(len(p)); g.budget < 0 {
 		return fmt.Sprintf("more than %d MiB of input at once, or more than %d KiB a second after it", inputBurst>>20, inputPerSecond>>10)
 	}
+	keys := 0
 	for _, b := range p {
 		g.step(b)
 		if g.paste {
@@ -131,6 +143,8 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 			if g.pasteLen > maxPasteBytes {
 				return fmt.Sprintf("a paste longer than %d bytes", maxPasteBytes)
 			}
+		} else {
+			keys++
 		}
 		if g.state != inGround {
 			g.seq++
@@ -141,6 +155,9 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 		if g.seq > maxSequenceBytes || g.heldLen > maxSequenceBytes {
 			return fmt.Sprintf("an escape sequence (or input held behind one) longer than %d bytes", maxSequenceBytes)
 		}
+	}
+	if g.keys -= float64(keys); g.keys < 0 {
+		return fmt.Sprintf("more than %d KiB of keys at once, or more than %d KiB a second after it", keyBurst>>10, keyPerSecond>>10)
 	}
 	if g.state == inX10 && !g.held {
 		// The reader, which had read everything before the report, takes

@@ -15,12 +15,12 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 	cases := map[string]string{
 		"typing and keys":          "GET /flights\r\x1b[A\x1b[B\x1bOP\x1b[1;5C\x7f",
 		"a terminal's answers":     osc + "\x1b]10;rgb:ffff/ffff/ffff\a\x1b[?62;22c\x1bP>|xterm(390)\x1b\\\x1b[?2004;1$y",
-		"wide text":                strings.Repeat("名前😀é", 40000),
+		"wide text":                strings.Repeat("名前😀é", 5000),
 		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
 		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 600<<10)+"\x1b[201~x", 3),
 		"8-bit sequences":          "\x9b1;5C\x9d11;rgb:0/0/0\x9c\x90>|x\x9c\x8fP",
-		"OSCs the reader decodes":  "\x1b]0;t\a\x1b]0\a\x1b]\a\x1b]12a;\a\x1b]0;;\a\x1b]0;\x18" + strings.Repeat("k", 60<<10),
-		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 200<<10),
+		"OSCs the reader decodes":  "\x1b]0;t\a\x1b]0\a\x1b]\a\x1b]12a;\a\x1b]0;;\a\x1b]0;\x18" + strings.Repeat("k", 48<<10),
+		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 48<<10),
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -30,6 +30,9 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 				if what := g.feed(chunk, now); what != "" {
 					t.Fatalf("refused: %s", what)
 				}
+			}
+			if g.held || g.heldLen > 0 {
+				t.Fatalf("the guard counts %d bytes as held by the reader", g.heldLen)
 			}
 		})
 	}
@@ -62,7 +65,8 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 		{"keys behind an OSC with empty data", "\x1b]0;\a" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind an OSC of only a separator", "\x1b];\x1b\\" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind an 8-bit OSC with empty data", "\x9d01;\x9c" + big(maxSequenceBytes), "escape sequence"},
-		{"megabytes of keys at once", strings.Repeat("abc", inputBurst/3+1), "input at once"},
+		{"more keys at once than anyone types", strings.Repeat("abc", keyBurst/3+1), "keys at once"},
+		{"megabytes of pastes at once", strings.Repeat("\x1b[200~"+big(maxPasteBytes/2)+"\x1b[201~", 2*inputBurst/maxPasteBytes+1), "input at once"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,6 +95,12 @@ func TestInputFasterThanATerminalSendsIsRefusedAndTypingIsNot(t *testing.T) {
 		}
 		now = now.Add(time.Second)
 	}
+	for _, r := range wheel(10 * time.Minute) {
+		now = now.Add(r.after)
+		if what := g.feed([]byte(r.in), now); what != "" {
+			t.Fatalf("ten minutes of the mouse wheel refused: %s", what)
+		}
+	}
 	flood := []byte(strings.Repeat("k", 8<<10))
 	for i := 0; ; i++ {
 		if what := g.feed(flood, now); what != "" {
@@ -114,7 +124,7 @@ func TestAPauseEndsWhatTheReaderGaveUpOnButNotAPaste(t *testing.T) {
 		if what := g.feed(half, now); what != "" {
 			t.Fatalf("refused after a pause: %s", what)
 		}
-		now = now.Add(inputPause)
+		now = now.Add(max(inputPause, time.Duration(len(half)/keyPerSecond+1)*time.Second))
 	}
 
 	g = inputGuard{}
@@ -214,7 +224,7 @@ func TestAPasteHoldingBrokenBytesStillEndsAtItsMarker(t *testing.T) {
 	if what := g.feed([]byte("\x1b[200~a\x1bxb\xffc\x1b[201~"), now); what != "" {
 		t.Fatalf("refused: %s", what)
 	}
-	typing := []byte(strings.Repeat("a", 32<<10))
+	typing := []byte(strings.Repeat("a", keyPerSecond/2))
 	for range 2 * maxPasteBytes / len(typing) {
 		now = now.Add(inputPause)
 		if what := g.feed(typing, now); what != "" {
@@ -302,4 +312,31 @@ func TestEscTabAndAPasteKeepTheSessionOpen(t *testing.T) {
 	default:
 	}
 	ada.waitFor("Meet the server", `"label": "item number 1`)
+}
+
+func TestKeysAsFastAsTheConnectionGoesAreRefusedAndAPasteIsNot(t *testing.T) {
+	// 32 KiB of plain text every 2 ms: each byte a key event, an update
+	// and a frame.
+	var g inputGuard
+	now := time.Now()
+	keys := []byte(strings.Repeat("a", 32<<10))
+	what := ""
+	sent := 0
+	for ; what == "" && sent < 4<<20; sent += len(keys) {
+		what = g.feed(keys, now)
+		now = now.Add(2 * time.Millisecond)
+	}
+	if !strings.Contains(what, "keys at once") || sent > 2*keyBurst+len(keys) {
+		t.Fatalf("after %d bytes of keys the guard said %q", sent, what)
+	}
+
+	// The same text pasted is one event: taken.
+	g = inputGuard{}
+	paste := "\x1b[200~" + strings.Repeat("a", maxPasteBytes-8) + "\x1b[201~"
+	for chunk := range chunks([]byte(paste), 32<<10) {
+		if what := g.feed(chunk, now); what != "" {
+			t.Fatalf("a paste of %d bytes refused: %s", len(paste), what)
+		}
+		now = now.Add(2 * time.Millisecond)
+	}
 }
