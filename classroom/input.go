@@ -15,9 +15,11 @@ import (
 // "Limits").
 const (
 	// maxPasteBytes bounds a bracketed paste. A learner pastes a request
-	// body of a few KiB (the composer keeps 64 KiB of it); a body past a
-	// MiB is nothing a lesson asks for.
-	maxPasteBytes = 1 << 20
+	// body of a few KiB (the composer keeps 64 KiB of it); a body of
+	// 100 KB still fits. A paste under way at this bound takes the room
+	// about 2.4 MB more (what the reader keeps and the collector's
+	// slack), on top of the session's own 1.6 MB: 1 MiB took 5.3 MB.
+	maxPasteBytes = 256 << 10
 	// maxSequenceBytes bounds an escape sequence, and the input held
 	// behind one the reader cannot finish. A terminal's longest answers
 	// (colours, device attributes, a clipboard the program never asks
@@ -33,8 +35,8 @@ const (
 	escTimeout = 50 * time.Millisecond
 	// inputBurst and inputPerSecond bound all input, whatever it holds:
 	// a backstop for anything the guard reads differently from the
-	// reader. A few pastes fit in the burst.
-	inputBurst     = 4 << 20
+	// reader. Four pastes at their bound fit in the burst.
+	inputBurst     = 1 << 20
 	inputPerSecond = keyPerSecond
 	// keyBurst and keyPerSecond bound the input outside a paste. The
 	// program spends on it what it spends on keys (an event, an update
@@ -49,7 +51,7 @@ const (
 )
 
 // tooMuchInputText is what a learner whose input went past a bound reads.
-const tooMuchInputText = "This session sent more input than the classroom takes (a paste over 1 MiB, a terminal " +
+const tooMuchInputText = "This session sent more input than the classroom takes (a paste over 256 KiB, a terminal " +
 	"sequence that never ended, or keys faster than anyone types), so it was closed. Your progress is saved: connect again to go on."
 
 // inputState is where an inputGuard is in the escape sequences it follows.
