@@ -18,7 +18,7 @@ type CheckKind string
 const (
 	CheckAll       CheckKind = "all"          // every sub-check holds
 	CheckAny       CheckKind = "any"          // at least one sub-check holds
-	CheckRequest   CheckKind = "request"      // request METHOD PATH [>= N | == N]
+	CheckRequest   CheckKind = "request"      // request METHOD PATH [with HEADER …] [answered CODE…] [heard] [>= N | == N]
 	CheckField     CheckKind = "field"        // field PATH NAME JSON
 	CheckExists    CheckKind = "exists"       // exists PATH
 	CheckAbsent    CheckKind = "absent"       // absent PATH
@@ -33,7 +33,7 @@ const (
 	CheckLast      CheckKind = "last-request" // last-request METHOD PATH [with HEADER [etag]]: the newest request of the step
 	CheckRetried   CheckKind = "retried"      // retried METHOD PATH [with HEADER [etag]] [answered CODE…] [>= N | == N]: the client's own retries, heard
 	CheckUnchanged CheckKind = "unchanged"    // unchanged PATH: no change to PATH since the step began
-	CheckChangedBy CheckKind = "changed-by"   // changed-by METHOD PATH [with HEADER [etag]]: PATH was changed since the step began, by such requests only
+	CheckChangedBy CheckKind = "changed-by"   // changed-by METHOD PATH [with HEADER [etag]] [>= N | == N]: PATH was changed since the step began (N times), by such requests only
 )
 
 // etagWord follows "with HEADER" when the header must hold entity tags, not
@@ -48,6 +48,11 @@ const staleWord = "stale"
 // answeredWord starts the status codes a request check counts only:
 // "request PUT /flights/AC789 answered 200".
 const answeredWord = "answered"
+
+// heardWord follows a request check's codes (or its path and header) when
+// only requests whose answer reached the client count:
+// "request POST /accounts/42/interest heard == 0".
+const heardWord = "heard"
 
 // newestMember is the path suffix of a field check that means "the newest
 // member of the collection created since the step began": /customers/+.
@@ -82,10 +87,11 @@ type Check struct {
 	ETag   bool     // with With: only a value of entity tags counts, not "*"
 	Stale  bool     // with With If-Match (and ETag): only a tag of an earlier version of the target counts, answered 412
 	Star   bool     // with With: only the value "*" counts (If-None-Match: *, create only)
+	Heard  bool     // request: only requests whose answer reached the client count
 	Hidden bool     // the checklist shows a neutral goal until the check holds
 	Value  string   // field: the expected JSON value as written
-	Cmp    string   // request, retried, members, new-members: ">=" or "=="
-	N      int      // request, retried, members, new-members
+	Cmp    string   // request, retried, members, new-members, changed-by: ">=" or "=="
+	N      int      // request, retried, members, new-members, changed-by
 	Codes  []int    // status, saw-status: any of these; request, retried: only requests answered with one of these count
 	Sub    []*Check // all, any
 
@@ -141,7 +147,10 @@ func (c *Check) predicate() string {
 		if len(c.Codes) > 0 {
 			s += " " + answeredWord + " " + joinCodes(c.Codes)
 		}
-		if c.Kind != CheckLast && c.Kind != CheckChangedBy && (c.Cmp != ">=" || c.N != 1) {
+		if c.Heard {
+			s += " " + heardWord
+		}
+		if c.Kind != CheckLast && (c.Cmp != ">=" || c.N != 1) {
 			s += fmt.Sprintf(" %s %d", c.Cmp, c.N)
 		}
 		return s
@@ -315,8 +324,19 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 				c.ETag, c.Stale, args = true, true, args[1:]
 			}
 		}
+		if kind == CheckChangedBy && len(args) > 0 && (strings.HasPrefix(args[0], "=") || strings.HasPrefix(args[0], ">")) {
+			cmp, n, ok := p.count(line, string(kind), args, false)
+			if !ok {
+				return nil
+			}
+			c.Cmp, c.N, args = cmp, n, nil
+			if n == 0 {
+				p.errorf(line, "changed-by counts changes, and needs at least one; for none, write \"unchanged %s\"", c.Path)
+				return nil
+			}
+		}
 		if kind == CheckChangedBy && len(args) > 0 {
-			p.errorf(line, "changed-by names the requests that may change %s: write \"changed-by %s %s\", optionally with \"with HEADER\", and nothing after it", c.Path, c.Method, c.Path)
+			p.errorf(line, "changed-by names the requests that may change %s: write \"changed-by %s %s\", optionally with \"with HEADER\" and a count (\"== 1\"), and nothing after it", c.Path, c.Method, c.Path)
 			return nil
 		}
 		if len(args) > 0 && strings.EqualFold(args[0], answeredWord) {
@@ -333,6 +353,16 @@ func (p *parser) predicateOf(line int, word, rest string) *Check {
 				return nil
 			}
 			c.Codes, args = codes, args[2:]
+		}
+		if len(args) > 0 && strings.EqualFold(args[0], heardWord) {
+			if kind != CheckRequest {
+				p.errorf(line, "%q is for request checks; %s", heardWord, map[CheckKind]string{
+					CheckLast:    "the last request is one whose answer the client may not have heard",
+					CheckRetried: "a retry counts only when its answer reached the client",
+				}[kind])
+				return nil
+			}
+			c.Heard, args = true, args[1:]
 		}
 		if kind == CheckLast && len(args) > 0 {
 			p.errorf(line, "last-request is about one request: write \"last-request %s %s\", optionally with \"with HEADER\", and no count", c.Method, c.Path)

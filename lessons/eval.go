@@ -72,6 +72,7 @@ type tally struct {
 	reqs       map[*Check]*reqTally    // what each request and retried check counts
 	changes    map[*Check]*changeTally // what each unchanged and changed-by check counts
 	statuses   map[int]int             // status → responses
+	statusSeq  []int                   // the statuses in the order they were first seen
 	headers    map[string]bool         // response header names, lower case
 	sent       map[string]bool         // request header names, lower case
 	created    map[string]uint64       // resources created since the step began (and still there) → event
@@ -109,10 +110,23 @@ type reqTally struct {
 	miss    string      // why the newest request that failed stageValue did, for a stale check
 	minimal int         // requests answered 204 because they asked for it (Prefer: return=minimal)
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
+	seq     []int       // those statuses in the order they were first seen
 
 	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
-	afterDrop   int  // retried: retries whose earlier attempts never reached the server
+	lostWork    bool // retried: that attempt did the request's work (see didWork)
+	cause       int  // retried: why the newest request to the target was not a retry counted, one of the causes below
 }
+
+// Why the newest request to a retried check's target was not a retry it
+// counts; the checklist says the newest, since the learner may have
+// changed the network or the policy since an earlier one.
+const (
+	causeNone       = iota // no request yet, or the newest was counted
+	causeNotRetried        // its answer was lost (or it was dropped), and the client did not resend it
+	causeNotLost           // its answer reached the client: nothing to retry
+	causeAfterDrop         // the client resent it after the network dropped it before the server
+	causeIdle              // the client resent it, but the lost attempt did no work
+)
 
 // changeTally is what an unchanged or changed-by check has counted: the
 // changes to its path since the step began.
@@ -120,6 +134,15 @@ type changeTally struct {
 	by    int    // changes made by the requests a changed-by check names
 	other int    // any other changes
 	what  string // the newest other change: "a PUT without If-Match", "an undo"
+	done  []done // the changes counted, oldest first, for an undo to take back
+}
+
+// done is one change a changeTally counted: an undo that puts back what
+// it found takes it back, as if it had not happened.
+type done struct {
+	by     bool   // counted in by, else in other
+	before []byte // what the path held before it (nil: nothing)
+	what   string // for other: how the change is told
 }
 
 // newTally starts counting after event since, for the checks in c (nil for
@@ -204,7 +227,9 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Fault == sim.FaultDropped || ev.Response.Status == 0 {
 		return // never reached the server
 	}
-	t.statuses[ev.Response.Status]++
+	if t.statuses[ev.Response.Status]++; t.statuses[ev.Response.Status] == 1 {
+		t.statusSeq = append(t.statusSeq, ev.Response.Status)
+	}
 	t.last = ev.Response.Status
 	for name := range ev.Response.Header {
 		t.headers[strings.ToLower(name)] = true
@@ -240,10 +265,26 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		rt.failed++
 	}
 	// A retry is one the server had done already, its answer lost: after
-	// a drop, the server meets the request for the first time.
-	heard := ev.Attempt >= 2 && reached && !lost && rt.lostEarlier
-	if ev.Attempt >= 2 && reached && !lost && !rt.lostEarlier {
-		rt.afterDrop++
+	// a drop, the server meets the request for the first time. A check
+	// for retries (not "== 0") counts one only when the lost attempt did
+	// the work: a replay, or a DELETE answered 404, lost nothing the
+	// client had not heard before.
+	resent := ev.Attempt >= 2 && reached && !lost
+	heard := resent && rt.lostEarlier && (rt.lostWork || c.Cmp == "==" && c.N == 0)
+	switch {
+	case resent && !rt.lostEarlier:
+		rt.cause = causeAfterDrop
+	case resent && !heard:
+		rt.cause = causeIdle
+	case heard:
+		rt.cause = causeNone
+	case ev.Attempt < 2 && (!reached || lost):
+		rt.cause = causeNotRetried
+	case ev.Attempt < 2:
+		rt.cause = causeNotLost
+	}
+	if lost { // any lost attempt of the request may have been the one that did the work
+		rt.lostWork = didWork(ev) || ev.Attempt >= 2 && rt.lostWork
 	}
 	rt.lostEarlier = lost || ev.Attempt >= 2 && rt.lostEarlier
 	if !reached {
@@ -279,14 +320,22 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		return
 	}
 	rt.passed[stageRetry]++
-	rt.answers[ev.Response.Status]++
+	if rt.answers[ev.Response.Status]++; rt.answers[ev.Response.Status] == 1 {
+		rt.seq = append(rt.seq, ev.Response.Status)
+	}
 	if v, _ := headerValue(ev.Request.Header, "Prefer"); ev.Response.Status == 204 && strings.Contains(strings.ToLower(v), "return=minimal") {
 		rt.minimal++
 	}
-	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) {
+	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) || c.Heard && lost {
 		return
 	}
 	rt.passed[stageAnswered]++
+}
+
+// didWork reports whether the server carried out ev's request itself: it
+// answered with success, not with a replay of an earlier answer.
+func didWork(ev sim.Event) bool {
+	return ev.Response.Status >= 200 && ev.Response.Status < 300 && !ev.Replayed
 }
 
 // shownValue is a header value as the checklist shows it: what a terminal
@@ -323,12 +372,36 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	if !changes(ev, c.Path) {
 		return
 	}
+	var before, after []byte
+	for _, ch := range ev.Changes {
+		if ch.Path == c.Path {
+			before, after = ch.Before, ch.After
+		}
+	}
+	if n := len(ct.done); ev.Kind == sim.KindUndo && n > 0 && (ct.done[n-1].before == nil) == (after == nil) && bytes.Equal(ct.done[n-1].before, after) {
+		// The undo reverted the newest change of the step to this path:
+		// the path is as it was before it, and the change no longer counts.
+		if ct.done[n-1].by {
+			ct.by--
+		} else {
+			ct.other--
+		}
+		ct.done = ct.done[:n-1]
+		for i := len(ct.done) - 1; i >= 0; i-- {
+			if !ct.done[i].by {
+				ct.what = ct.done[i].what
+				break
+			}
+		}
+		return
+	}
 	if ev.Kind != sim.KindExchange {
 		ct.other++
 		ct.what = "an " + string(ev.Kind)
 		if ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore {
 			ct.what = "a " + string(ev.Kind)
 		}
+		ct.done = append(ct.done, done{before: before, what: ct.what})
 		return
 	}
 	v, carried := headerValue(ev.Request.Header, c.With)
@@ -336,6 +409,7 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	case c.Kind == CheckChangedBy && ev.Request.Method == c.Method && targetPath(ev.Request.Target) == c.Path &&
 		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v)) && (!c.Star || strings.TrimSpace(v) == "*")):
 		ct.by++
+		ct.done = append(ct.done, done{by: true, before: before})
 	default:
 		ct.other++
 		ct.what = article(ev.Request.Method) + " " + ev.Request.Method
@@ -349,6 +423,7 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 		if p := targetPath(ev.Request.Target); p != c.Path {
 			ct.what += " to " + p
 		}
+		ct.done = append(ct.done, done{before: before, what: ct.what})
 	}
 }
 
@@ -420,11 +495,14 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 	if c.Hidden && !r.OK {
 		hidden := CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
 		switch {
+		case strings.Contains(r.Detail, resetStep):
+			// Only a reset can make it hold now: say so, not what it is.
+			hidden.Detail = "what your requests did in this step can no longer show it; " + resetStep + " to start over"
 		case c.Kind == CheckStatus && t.last != 0:
 			// The learner saw this status; saying so gives nothing away.
 			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said", statusText(t.last))
 		case t.acted:
-			hidden.Detail = "not seen yet; read what the server said to your requests"
+			hidden.Detail = "not seen yet; read what the server said to your requests, and try the step's task another way ({screen:h|line:hint} gives a hint)"
 		}
 		return hidden
 	}
@@ -496,7 +574,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if len(t.statuses) == 0 {
 			r.Detail = "no response yet since this step began"
 		} else {
-			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), statusSummary(t.statuses))
+			r.Detail = fmt.Sprintf("no %s yet; responses so far: %s", codeList(c.Codes, "or"), statusSummary(t.statuses, t.statusSeq))
 		}
 		return r
 	case CheckHeader:
@@ -532,7 +610,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if r.OK {
 			r.Detail = plural(t.lost, "lost response")
 		} else {
-			r.Detail = "no response has been lost yet; the network must be set to lose responses"
+			r.Detail = "no response has been lost yet; send the request while the network loses responses, as this step sets it ({screen:if you changed it, press f until the server pane shows faults lose responses|line:if you changed it, type faults on})"
 		}
 		return r
 	}
@@ -607,6 +685,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	if len(c.Codes) > 0 {
 		answered = " answered " + codeList(c.Codes, "or")
 	}
+	if c.Heard {
+		answered += " whose answer reached the client"
+	}
 	var r CheckResult
 	switch {
 	case c.Kind == CheckRetried && c.Cmp == "==" && c.N == 0:
@@ -617,6 +698,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Desc = fmt.Sprintf("the client retries %s %s to %s on its own", article(c.Method), c.Method, target)
 	case c.Kind == CheckRetried:
 		r.Desc = fmt.Sprintf("the client retries at least %s to %s on its own", plural(c.N, c.Method), target)
+	case c.Cmp == "==" && c.N == 0:
+		r.Desc = fmt.Sprintf("no %s to %s%s", noun, target, answered)
 	case c.Cmp == "==":
 		r.Desc = fmt.Sprintf("exactly %s to %s%s", plural(c.N, noun), target, answered)
 	case c.N == 1:
@@ -648,6 +731,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("the client retried %s to %s and got the answers", plural(n, c.Method), target)
 	case r.OK:
 		r.Detail = fmt.Sprintf("%s to %s%s", plural(n, noun), target, answered)
+	case c.Cmp == "==" && n > c.N && c.Heard:
+		r.Detail = fmt.Sprintf("%s to %s%s, expected %s; "+resetStep+" to get this step's network back", plural(n, noun), target, answered, map[bool]string{true: "none", false: "exactly " + strconv.Itoa(c.N)}[c.N == 0])
 	case c.Cmp == "==" && n > c.N:
 		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; "+resetStep+" to try again", plural(n, noun), target, answered, c.N)
 	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
@@ -658,13 +743,15 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s carried %s", what, rt.miss)
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
-	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.afterDrop > 0:
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeAfterDrop:
 		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
-	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.failed == 0:
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeIdle:
+		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): the work was done before, and its answer heard; "+resetStep+" to start over", what)
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && (rt.failed == 0 || rt.cause == causeNotLost):
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
 		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)
-	case n == 0 && len(c.Codes) > 0:
+	case n == 0 && len(c.Codes) > 0 && !c.Heard:
 		subject, verb, retries := what, "was", "retry"
 		if rt.passed[stageRetry] > 1 {
 			subject, verb, retries = fmt.Sprintf("the %s requests to %s", c.Method, strings.TrimSuffix(target, c.withWords())), "were", "retries"
@@ -672,7 +759,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		if c.Kind == CheckRetried {
 			subject = "the client's " + retries + " of " + what
 		}
-		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers), codeList(c.Codes, "or"))
+		r.Detail = fmt.Sprintf("%s %s answered %s, not %s", subject, verb, statusSummary(rt.answers, rt.seq), codeList(c.Codes, "or"))
 		if rt.minimal > 0 && !slices.Contains(c.Codes, 204) && (slices.Contains(c.Codes, 200) || slices.Contains(c.Codes, 201)) {
 			// The 204 was asked for: the way to the code sought is to stop asking.
 			r.Detail += fmt.Sprintf("; Prefer: return=minimal asks for 204, so send the %s without it", c.Method)
@@ -745,10 +832,21 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 		return r
 	}
 	by := fmt.Sprintf("%s %s%s", article(c.Method), c.Method, c.withWords())
-	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by), OK: ct.by > 0 && ct.other == 0}
+	r := CheckResult{Desc: fmt.Sprintf("%s is changed by %s, and nothing else", c.Path, by),
+		OK: ct.other == 0 && (ct.by == c.N || c.Cmp != "==" && ct.by >= max(c.N, 1))}
+	switch {
+	case c.Cmp == "==" && c.N == 1:
+		r.Desc = fmt.Sprintf("%s is changed once, by %s, and nothing else", c.Path, by)
+	case c.Cmp == "==":
+		r.Desc = fmt.Sprintf("%s is changed %d times, by %s requests, and nothing else", c.Path, c.N, c.Method+c.withWords())
+	}
 	switch {
 	case ct.other > 0:
 		r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
+	case c.Cmp == "==" && ct.by > c.N:
+		r.Detail = fmt.Sprintf("%s requests changed %s %d times in this step, expected %s; "+resetStep+" to start over", c.Method, c.Path, ct.by, map[bool]string{true: "once", false: strconv.Itoa(c.N) + " times"}[c.N == 1])
+	case ct.by < c.N && ct.by > 0:
+		r.Detail = fmt.Sprintf("%s requests changed %s %d of %d times so far", c.Method, c.Path, ct.by, c.N)
 	case ct.by == 0:
 		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet", c.Path)
 	default:
@@ -946,13 +1044,9 @@ func compactJSON(raw []byte) string {
 	return s
 }
 
-// statusSummary lists counted statuses: "200 ×3, 201".
-func statusSummary(statuses map[int]int) string {
-	codes := make([]int, 0, len(statuses))
-	for code := range statuses {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
+// statusSummary lists counted statuses in the order codes lists them, the
+// order they were first seen: "201, 200 ×3".
+func statusSummary(statuses map[int]int, codes []int) string {
 	parts := make([]string, len(codes))
 	for i, code := range codes {
 		parts[i] = strconv.Itoa(code)

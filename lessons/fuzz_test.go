@@ -28,7 +28,7 @@ func FuzzParse(f *testing.F) {
 		"retried PUT /accounts/42", "retried DELETE /flights/* answered 404|204 == 2", "retried POST /p with Idempotency-Key answered",
 		"request PUT /a answered 200 >= 3", "request PUT /a with If-Match etag answered 2OO", "last-request PUT /a with If-Match etag",
 		"last-request PUT /a answered 200", "request PUT /a with If-Match stale", "last-request PUT /a with if-match STALE", "request PUT /a with ETag stale",
-		"unchanged /a", "request PUT /a with If-None-Match * >= 2", "last-request PUT /a with X *", "request PUT /a with * *", "request PUT /a with If-Match * stale", "unchanged /a /b", "unchanged", "changed-by PUT /a with If-Match etag", "changed-by PUT /a/*", "changed-by PUT /a == 1", "changed-by PUT /a with If-Match stale", "request PUT /a with etag", "field /customers/* name \"Ann\"", "field /*/* x 1", "field /+/* x 1",
+		"unchanged /a", "request PUT /a with If-None-Match * >= 2", "last-request PUT /a with X *", "request PUT /a with * *", "request PUT /a with If-Match * stale", "unchanged /a /b", "unchanged", "changed-by PUT /a with If-Match etag", "changed-by PUT /a/*", "changed-by PUT /a == 1", "request POST /a heard == 0", "request POST /a answered 201 heard", "retried POST /a heard", "last-request PUT /a heard", "request POST /a heard heard", "changed-by PUT /a >= 2", "changed-by PUT /a == 0", "changed-by PUT /a with If-Match etag == 1", "changed-by PUT /a == 1 x", "changed-by PUT /a with If-Match stale", "request PUT /a with etag", "field /customers/* name \"Ann\"", "field /*/* x 1", "field /+/* x 1",
 	} {
 		f.Add([]byte("---\nid: a\ntitle: A\nfixture: bank\n---\n## Step: s\nDo it.\n```check\n" + check + "\n```\n```solution\nGET /a\n```\n"))
 	}

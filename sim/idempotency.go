@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,7 +20,7 @@ const idemTTL = 24 * time.Hour
 
 // idemRecord is the stored first response to a POST with an Idempotency-Key.
 type idemRecord struct {
-	fingerprint string // method, path and a hash of the canonical body
+	fingerprint string // method, path and a hash of the canonical body, numbers by value (see numbersByValue)
 	request     string // "POST /payments", for messages
 	reply       reply
 	created     time.Time
@@ -222,7 +223,7 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	if x.key == "" {
 		return process()
 	}
-	sum := sha256.Sum256(x.canon)
+	sum := sha256.Sum256(numbersByValue(x.canon))
 	request := x.method + " " + x.path
 	fp := request + " " + hex.EncodeToString(sum[:])
 	if rec, ok := s.st.idem[x.key]; ok && rec.live(x.now) {
@@ -257,4 +258,68 @@ func (s *Server) idempotent(x *exchange, process func() reply) reply {
 	stored.spare = nil // rep's finish writes into its spare values
 	s.st.setIdem(&x.tx, x.key, idemRecord{fingerprint: fp, request: request, reply: stored, created: x.now}, true)
 	return rep
+}
+
+// numbersByValue rewrites the numbers of canonical JSON so that two that
+// have the same value read the same: 25, 25.00 and 2.5e1 all become 25e0.
+// A retry of a request is then told from a new one by what its body
+// means, as its key order already is, not by how a number is spelled.
+// A number whose exponent does not fit an int32 is kept as written.
+func numbersByValue(canon []byte) []byte {
+	var out []byte
+	inString := false
+	for i := 0; i < len(canon); i++ {
+		c := canon[i]
+		switch {
+		case inString:
+			if c == '\\' && i+1 < len(canon) {
+				out = append(out, c)
+				i++
+				c = canon[i]
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '-' || '0' <= c && c <= '9':
+			j := i
+			for j < len(canon) && strings.IndexByte("+-.eE0123456789", canon[j]) >= 0 {
+				j++
+			}
+			out = append(out, numberByValue(string(canon[i:j]))...)
+			i = j - 1
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// numberByValue writes the JSON number n as its significant digits and a
+// power of ten: "-120.50" is "-1205e-1", "0.0" is "0e0".
+func numberByValue(n string) string {
+	sign, rest := "", n
+	if strings.HasPrefix(rest, "-") {
+		sign, rest = "-", rest[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(rest), "e")
+	e := 0
+	if hasExp {
+		v, err := strconv.ParseInt(exp, 10, 32)
+		if err != nil {
+			return n
+		}
+		e = int(v)
+	}
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(whole+frac, "0")
+	e -= len(frac)
+	for strings.HasSuffix(digits, "0") {
+		digits = digits[:len(digits)-1]
+		e++
+	}
+	if digits == "" {
+		return "0e0"
+	}
+	return sign + digits + "e" + strconv.Itoa(e)
 }

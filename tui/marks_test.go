@@ -26,3 +26,17 @@ func TestAnExchangeThatChangedNothingClearsTheMarks(t *testing.T) {
 		})
 	}
 }
+
+// TestTheLastExchangeSaysAnUndoCameAfterIt: under the state, the newest
+// exchange stays shown after an undo, and its heading says the undo came
+// after it, so its body is not read as what the server holds now.
+func TestTheLastExchangeSaysAnUndoCameAfterIt(t *testing.T) {
+	d := newDriver(t, 120, 40, testOpts{sandbox: true})
+	sendPut(d, `PUT /flights/AA123 {"gate":"b1","status":"delayed"}`)
+	d.mustContain("last exchange · #")
+	d.mustNotContain("before the undo")
+	d.keys("u")
+	d.mustContain("before the undo #")
+	sendPut(d, `GET /flights/AA123`)
+	d.mustNotContain("before the undo")
+}

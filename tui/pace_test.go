@@ -166,7 +166,7 @@ func TestTheNotYetLineWaitsForTheRepeatToEnd(t *testing.T) {
 	d := startPutRepeat(t) // x10: not enough
 	finishJob(d)
 	d.deliverUpdates()
-	d.mustContain("Not yet: 1 of 2 — 10 of 100")
+	d.mustContain("Not yet: 2 of 3 — 10 of 100")
 	d.keys("ctrl+l")
 	d.typeLine(`PUT /accounts/42 {"balance":100} x100`)
 	d.keys("enter")

@@ -531,15 +531,19 @@ func (s *serverPane) rebuildExchange() {
 	if h >= 5 {
 		// A selected row without an exchange (an undo, a reset) leaves
 		// the newest exchange shown, which is not the selection.
-		what := "last exchange"
+		what, after := "last exchange", ""
 		if s.sel >= 0 && s.sel < len(s.log) && e == &s.log[s.sel] {
 			what = "selected"
+		} else if last := &s.log[len(s.log)-1]; last != e {
+			// An undo, reset or restore came after it: the state above is
+			// not what this exchange left.
+			after = fmt.Sprintf(" · before the %s #%d", last.ev.Kind, last.ev.Seq)
 		}
 		seq := fmt.Sprintf("#%d", x.Seq)
 		if e.n > 1 {
 			seq = fmt.Sprintf("#%d–%d", e.first.Seq, x.Seq)
 		}
-		head := s.st.Muted.Render("── "+what+" · "+seq+" · "+x.From) + s.st.Faint.Render(" · w: all of it")
+		head := s.st.Muted.Render("── "+what+" · "+seq+" · "+x.From+after) + s.st.Faint.Render(" · w: all of it")
 		s.xLines = append(s.xLines, fitLine(head, s.w))
 		h--
 	}

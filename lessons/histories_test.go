@@ -1,0 +1,398 @@
+package lessons
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/putpost/putpost/sim"
+)
+
+// The learner histories of the third play-test: each wrong history must not
+// pass the step whose explanation it would make untrue, and the right
+// answer still passes.
+
+// detailOf is the detail of the first result whose description starts with
+// desc.
+func detailOf(e *Engine, desc string) string {
+	for _, r := range e.Observe().Results {
+		if strings.HasPrefix(r.Desc, desc) {
+			return r.Detail
+		}
+	}
+	return ""
+}
+
+// TestARetryCountsOnlyWhenTheLostAttemptDidTheWork: a keyed payment whose
+// first answer was heard, sent again with responses lost, loses only a
+// replay; a DELETE heard, then resent, loses only a 404. The explanations
+// ("the first attempt created it and lost its answer") would be untrue.
+func TestARetryCountsOnlyWhenTheLostAttemptDidTheWork(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		line   string
+	}{
+		{"idempotency-keys", 3, `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts"} -H 'Idempotency-Key: "alerts-joe-1"'`},
+		{"final-challenge", 4, `DELETE /flights/UA456`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		faults := c.Faults()
+		c.SetFaults(sim.FaultSettings{})
+		put(t, c, tc.line)
+		c.SetFaults(faults)
+		if ok, why := stepPasses(t, e, c, "", tc.line); ok {
+			t.Errorf("%s#%d: a request heard, then resent with its replay lost, passes:%s", tc.lesson, tc.step+1, why)
+		}
+		if d := detailOf(e, "the client retries"); !strings.Contains(d, "did nothing new") || !strings.Contains(d, "reset the step") {
+			t.Errorf("%s#%d: the checklist does not say the lost attempt did nothing: %q", tc.lesson, tc.step+1, d)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.line); !ok {
+			t.Errorf("%s#%d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
+
+// TestCreateOnlyIsCreatedAndKeptByConditionalPuts: the create-only step
+// explains "201 Created, then 412 … cannot overwrite each other"; an
+// unconditional PUT that overwrites the flight afterwards, or one that
+// created it before the conditional PUTs, must not pass.
+func TestCreateOnlyIsCreatedAndKeptByConditionalPuts(t *testing.T) {
+	const star = ` -H 'If-None-Match: *'`
+	for _, tc := range []struct {
+		why   string
+		lines []string
+	}{
+		{"an unconditional PUT overwrote the flight after the 412", []string{
+			`PUT /flights/AC790 {"status":"ontime","gate":"e3"}` + star,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}` + star,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}`}},
+		{"an unconditional PUT created the flight", []string{
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}`,
+			`PUT /flights/AC790 {"status":"ontime","gate":"e2"}` + star + ` x2`}},
+	} {
+		e, c := learnerAt(t, "lost-updates", 4, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.lines...); ok {
+			t.Errorf("%s, and the step passes:%s", tc.why, why)
+		}
+	}
+	e, c := learnerAt(t, "lost-updates", 4, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC790 {"status":"ontime","gate":"e2"}`+star+` x2`); !ok {
+		t.Errorf("two create-only PUTs do not pass:%s", why)
+	}
+}
+
+// TestRepeatedPutsChangeOnlyOnce: the steps that explain "the first PUT
+// set it, and it stayed there for all the others" must not pass when the
+// repeats were of another state and a last PUT changed it again.
+func TestRepeatedPutsChangeOnlyOnce(t *testing.T) {
+	for _, tc := range []struct {
+		lesson      string
+		step        int
+		wrong       []string
+		right       string
+		detailsWant string
+	}{
+		{"idempotence", 0, []string{`PUT /accounts/42 {"balance":50} x99`, `PUT /accounts/42 {"balance":100}`},
+			`PUT /accounts/42 {"balance":100} x100`, "/accounts/42 is changed once"},
+		{"safe-vs-idempotent", 2, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b12"} x4`, `PUT /flights/AA123 {"status":"ontime","gate":"b12"}`},
+			`PUT /flights/AA123 {"status":"ontime","gate":"b12"} x5`, "/flights/AA123 is changed once"},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Errorf("%s#%d: repeats of another state, then one more change, pass:%s", tc.lesson, tc.step+1, why)
+		}
+		if d := detailOf(e, tc.detailsWant); !strings.Contains(d, "changed") || !strings.Contains(d, "reset the step") {
+			t.Errorf("%s#%d: the checklist does not say there were too many changes: %q", tc.lesson, tc.step+1, d)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.right); !ok {
+			t.Errorf("%s#%d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
+
+// TestChangedByTakesACount: "changed-by … == N" reads back as written, and
+// a count of none or words after the count are refused with a way out.
+func TestChangedByTakesACount(t *testing.T) {
+	for _, line := range []string{"changed-by PUT /a == 1", "changed-by PUT /a with If-Match etag == 2", "changed-by PUT /a >= 2", "changed-by PUT /a"} {
+		p := &parser{}
+		c := p.predicate(1, line)
+		if c == nil || len(p.probs) > 0 {
+			t.Errorf("%q: %v", line, p.probs)
+			continue
+		}
+		if got := c.String(); got != line {
+			t.Errorf("%q reads back as %q", line, got)
+		}
+	}
+	for line, want := range map[string]string{
+		"changed-by PUT /a == 0":   `unchanged /a`,
+		"changed-by PUT /a == 1 x": `is not a count`,
+		"changed-by PUT /a x2":     `nothing after it`,
+	} {
+		p := &parser{}
+		if c := p.predicate(1, line); c != nil || len(p.probs) == 0 || !strings.Contains(p.probs[0].Msg, want) {
+			t.Errorf("%q: %v, want a problem saying %q", line, p.probs, want)
+		}
+	}
+}
+
+// TestTheSamePutAgainChangesNothing: lesson 3's repeat step explains that
+// each PUT replaced the flight with the same state, so none changed
+// anything; PUTs of another state, then the right one, must not pass.
+func TestTheSamePutAgainChangesNothing(t *testing.T) {
+	e, c := learnerAt(t, "put-create", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"boarding","gate":"c17"} x2`, `PUT /flights/AC789 {"status":"late","gate":"c17"}`); ok {
+		t.Errorf("two PUTs of another state, then the right one, pass:%s", why)
+	}
+	if d := detailOf(e, "/flights/AC789 stays"); !strings.Contains(d, "reset the step") {
+		t.Errorf("the checklist does not say to reset: %q", d)
+	}
+	e, c = learnerAt(t, "put-create", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AC789 {"status":"late","gate":"c17"} x3`); !ok {
+		t.Errorf("the same PUT three times does not pass:%s", why)
+	}
+}
+
+// TestDeleteTwiceHearsBothAnswersFromDeletes: "204 No Content, then 404
+// Not Found" must be what the DELETEs were answered: a flight deleted,
+// put back, deleted again and then read (the 404 a GET's) must not pass.
+func TestDeleteTwiceHearsBothAnswersFromDeletes(t *testing.T) {
+	e, c := learnerAt(t, "delete-patch", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/AA123`, `PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `DELETE /flights/AA123`, `GET /flights/AA123`); ok {
+		t.Errorf("two DELETEs answered 204 and a GET's 404 pass:%s", why)
+	}
+	e, c = learnerAt(t, "delete-patch", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", `DELETE /flights/AA123 x2`); !ok {
+		t.Errorf("the DELETE twice does not pass:%s", why)
+	}
+}
+
+// TestThePutStepsNeedThePutToDoTheWork: steps that explain what a PUT did
+// (created the flight with its complete state, replaced it, updated Joe)
+// or what a merge patch changed must not pass when a PATCH did the work
+// and the PUT (or the PATCH) around it changed nothing.
+func TestThePutStepsNeedThePutToDoTheWork(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		wrong  []string
+		right  []string
+	}{
+		{"final-challenge", 0, []string{`PUT /flights/UA456 {"status":"scheduled"}`, `PATCH /flights/UA456 {"gate":"d4"}`},
+			[]string{`PUT /flights/UA456 {"status":"scheduled","gate":"d4"}`}},
+		{"put-create", 0, []string{`PUT /flights/AC789 {"status":"late"}`, `PATCH /flights/AC789 {"gate":"c17"} -H 'Prefer: return=minimal'`},
+			[]string{`PUT /flights/AC789 {"status":"late","gate":"c17"}`}},
+		{"put-create", 2, []string{`PUT /flights/AC789 {"status":"boarding"} -H 'Prefer: return=minimal'`, `PATCH /flights/AC789 {"gate":"c17"} -H 'Prefer: return=minimal'`},
+			[]string{`PUT /flights/AC789 {"status":"boarding","gate":"c17"} -H 'Prefer: return=minimal'`}},
+		{"delete-patch", 0, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `PATCH /flights/AA123 {"gate":"b14"}`},
+			[]string{`PATCH /flights/AA123 {"gate":"b14"}`}},
+		{"history", 4, []string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `PATCH /flights/AA123 {"gate":"b14"}`},
+			[]string{`PATCH /flights/AA123 {"gate":"b14"}`}},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Errorf("%s#%d: %q passes:%s", tc.lesson, tc.step+1, tc.wrong, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.right...); !ok {
+			t.Errorf("%s#%d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
+
+// TestAnUndoneChangeNoLongerCounts: a learner who makes the change the
+// wrong way and undoes it is back where the step began; the right answer
+// then passes, and the wrong change not undone still does not.
+func TestAnUndoneChangeNoLongerCounts(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		wrong  string
+		right  string
+	}{
+		{"lost-updates", 1, `PUT /accounts/42 {"balance":100}`, `PUT /accounts/42 {"balance":100} -H 'If-Match: ETAG'`},
+		{"put-replace", 2, `PATCH /flights/AA123 {"gate":"b12"}`, `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		srv := e.srv
+		_, etag, _ := srv.Resource("/accounts/42")
+		right := strings.ReplaceAll(tc.right, "ETAG", etag)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong); ok {
+			t.Fatalf("%s#%d: the wrong change passes:%s", tc.lesson, tc.step+1, why)
+		}
+		if !srv.Undo() {
+			t.Fatalf("%s#%d: nothing to undo", tc.lesson, tc.step+1)
+		}
+		if ok, why := stepPasses(t, e, c, "", right); !ok {
+			t.Errorf("%s#%d: the right answer after an undo of the wrong one does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong, right); ok {
+			t.Errorf("%s#%d: the right answer after the wrong one, not undone, passes:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
+
+// TestAHiddenOutcomeOnlyAResetCanBringSaysToReset: lesson 9's browser step
+// hides "two interest transactions"; a learner with three (a POST that
+// was not retried, then one that was) is told to reset the step, not only
+// that something is not seen yet.
+func TestAHiddenOutcomeOnlyAResetCanBringSaysToReset(t *testing.T) {
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	e, c := learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, interest); ok {
+		t.Fatalf("a POST the client did not retry passes:%s", why)
+	}
+	if ok, why := stepPasses(t, e, c, sim.RetryBrowser, interest); ok {
+		t.Fatalf("three transactions pass:%s", why)
+	}
+	if d := detailOf(e, hiddenGoal); !strings.Contains(d, "reset the step") || strings.Contains(d, "expected") {
+		t.Errorf("the hidden outcome does not say to reset, or gives it away: %q", d)
+	}
+	e, c = learnerAt(t, "network-failures", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", interest); !ok {
+		t.Errorf("one POST the browser retried does not pass:%s", why)
+	}
+}
+
+// TestTheNeverHeardStepsNeedEveryAnswerLost: lesson 9's steps that explain
+// "your client got no response" and "you just never heard about it" must
+// not pass when a request sent with the faults off was answered; the
+// checklist says how to get the network back. The lost answers pass.
+func TestTheNeverHeardStepsNeedEveryAnswerLost(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		line string
+		n    int
+	}{
+		{0, `PUT /accounts/42 {"balance":100}`, 1},
+		{2, `POST /accounts/42/interest {"rate":0.10}`, 2},
+	} {
+		e, c := learnerAt(t, "network-failures", tc.step, nil)
+		faults := c.Faults()
+		put(t, c, tc.line)
+		c.SetFaults(sim.FaultSettings{})
+		if ok, why := stepPasses(t, e, c, "", tc.line); ok {
+			t.Errorf("network-failures#%d: a request answered with the faults off passes:%s", tc.step+1, why)
+		}
+		if d := detailOf(e, "no "); !strings.Contains(d, "reached the client") || !strings.Contains(d, "network back") {
+			t.Errorf("network-failures#%d: the checklist does not say how to get the network back: %q", tc.step+1, d)
+		}
+		e, c = learnerAt(t, "network-failures", tc.step, nil)
+		c.SetFaults(faults)
+		lines := make([]string, tc.n)
+		for i := range lines {
+			lines[i] = tc.line
+		}
+		if ok, why := stepPasses(t, e, c, "", lines...); !ok {
+			t.Errorf("network-failures#%d: requests whose answers were lost do not pass:%s", tc.step+1, why)
+		}
+	}
+}
+
+// TestHeardIsForRequestChecks: "heard" reads back after the codes, and
+// other checks refuse it with the reason.
+func TestHeardIsForRequestChecks(t *testing.T) {
+	for _, line := range []string{"request POST /a heard == 0", "request POST /a answered 201 heard", "request POST /a with Idempotency-Key heard >= 2"} {
+		p := &parser{}
+		if c := p.predicate(1, line); c == nil || len(p.probs) > 0 || c.String() != line {
+			t.Errorf("%q: %v, read back as %v", line, p.probs, c)
+		}
+	}
+	for _, line := range []string{"retried POST /a heard", "last-request PUT /a heard", "request POST /a heard heard"} {
+		p := &parser{}
+		if c := p.predicate(1, line); c != nil || len(p.probs) == 0 {
+			t.Errorf("%q is not refused", line)
+		}
+	}
+}
+
+// TestTheSameAmountWrittenOtherwiseIsNoNewRequest: lesson 10's step about
+// a key reused for a different request explains "charging the new request
+// would break the key's promise"; the first payment's $25 written as 25.00
+// is the same request, replayed, and does not pass. $30 does.
+func TestTheSameAmountWrittenOtherwiseIsNoNewRequest(t *testing.T) {
+	const key = ` -H 'Idempotency-Key: "pay-0001"'`
+	e, c := learnerAt(t, "idempotency-keys", 2, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":25.00,"to":"ACME Air"}`+key); ok {
+		t.Errorf("the same $25 written 25.00 passes as a different request:%s", why)
+	}
+	if ok, why := stepPasses(t, e, c, "", `POST /payments {"amount":30,"to":"ACME Air"}`+key); !ok {
+		t.Errorf("$30 with the key does not pass:%s", why)
+	}
+}
+
+// TestTheRetryReasonIsTheNewestRequests: the checklist says why the newest
+// request was no retry of a lost answer, whatever an earlier one met: a
+// retry after a drop, sent after a lost answer the client did not retry,
+// is told as a retry after a drop.
+func TestTheRetryReasonIsTheNewestRequests(t *testing.T) {
+	const put100 = `PUT /accounts/42 {"balance":100}`
+	e, c := learnerAt(t, "network-failures", 1, nil)
+	if ok, why := stepPasses(t, e, c, sim.RetryNone, put100); ok {
+		t.Fatalf("a lost answer not retried passes:%s", why)
+	}
+	c.SetFaults(sim.FaultSettings{DropRequests: true})
+	if ok, why := stepPasses(t, e, c, sim.RetryRFC9110, put100); ok {
+		t.Fatalf("a retry after a drop passes:%s", why)
+	}
+	if d := detailOf(e, "the client retries"); !strings.Contains(d, "dropped it before the server") {
+		t.Errorf("the checklist does not tell the newest request's drop: %q", d)
+	}
+}
+
+// TestTheLostCheckDoesNotSayTheNetworkIsNotSet: before any request in a
+// step that loses responses, the checklist must not say the network has
+// yet to be set; it names how to set it again in each front end.
+func TestTheLostCheckDoesNotSayTheNetworkIsNotSet(t *testing.T) {
+	e, _ := learnerAt(t, "idempotency-keys", 3, nil)
+	d := detailOf(e, "a response is lost")
+	if strings.Contains(d, "must be set") {
+		t.Errorf("the checklist says the network is not set yet: %q", d)
+	}
+	if !strings.Contains(ForView(d, Screen), "press f") || !strings.Contains(ForView(d, Line), "faults on") {
+		t.Errorf("the checklist does not say how to lose responses again: %q", d)
+	}
+}
+
+// TestAHiddenOutcomeNotSeenSaysWhereToGo: after requests that did not show
+// a hidden outcome, the checklist points on: try the task another way, or
+// take a hint, named for each front end.
+func TestAHiddenOutcomeNotSeenSaysWhereToGo(t *testing.T) {
+	e, c := learnerAt(t, "delete-patch", 3, nil)
+	put(t, c, `GET /flights/AA123`)
+	d := detailOf(e, hiddenGoal)
+	if !strings.Contains(d, "another way") || !strings.Contains(ForView(d, Line), "hint") || !strings.Contains(ForView(d, Screen), "h gives a hint") {
+		t.Errorf("the hidden outcome gives no direction: %q", d)
+	}
+}
+
+// TestTheBodiesTheServerCannotUseComeFromPosts: lesson 7's step explains
+// the 415 and the 400 its POSTs got; a 400 from a PUT to a customer must
+// not stand in for the POST's.
+func TestTheBodiesTheServerCannotUseComeFromPosts(t *testing.T) {
+	const form = `curl -X POST http://localhost:8080/customers -d 'name=Joe'`
+	e, c := learnerAt(t, "status-codes", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", form, form,
+		`curl -X PUT http://localhost:8080/customers/5 -H 'Content-Type: application/json' -d '{"name": Joe}'`); ok {
+		t.Errorf("a PUT's 400 passes for the POST's:%s", why)
+	}
+	e, c = learnerAt(t, "status-codes", 3, nil)
+	if ok, why := stepPasses(t, e, c, "", form,
+		`curl -X POST http://localhost:8080/customers -H 'Content-Type: application/json' -d '{"name": Joe}'`); !ok {
+		t.Errorf("the two POSTs do not pass:%s", why)
+	}
+}
+
+// TestAnsweredCodesAreListedInTheOrderTheyCame: lesson 7's first step
+// tells the codes the PUTs got so far as they came: 201, then 200.
+func TestAnsweredCodesAreListedInTheOrderTheyCame(t *testing.T) {
+	e, c := learnerAt(t, "status-codes", 0, nil)
+	put(t, c, `PUT /flights/AC789 {"status":"late","gate":"c17"} x2`)
+	if d := detailOf(e, "a PUT request to /flights/AC789 answered 204"); !strings.Contains(d, "answered 201, 200,") {
+		t.Errorf("the codes are not in the order they came: %q", d)
+	}
+}
