@@ -15,9 +15,11 @@ import (
 // "Limits").
 const (
 	// maxPasteBytes bounds a bracketed paste. A learner pastes a request
-	// body of a few KiB (the composer keeps 64 KiB of it); a body past a
-	// MiB is nothing a lesson asks for.
-	maxPasteBytes = 1 << 20
+	// body of a few KiB (the composer keeps 64 KiB of it); a body of
+	// 100 KB still fits. A paste under way at this bound takes the room
+	// about 2.4 MB more (what the reader keeps and the collector's
+	// slack), on top of the session's own 1.6 MB: 1 MiB took 5.3 MB.
+	maxPasteBytes = 256 << 10
 	// maxSequenceBytes bounds an escape sequence, and the input held
 	// behind one the reader cannot finish. A terminal's longest answers
 	// (colours, device attributes, a clipboard the program never asks
@@ -25,19 +27,32 @@ const (
 	// of this: 64 KiB costs about 4 ms of processor, 1 MiB about a second.
 	maxSequenceBytes = 64 << 10
 	// inputPause is a pause after which the reader has given up on an
-	// unfinished sequence (it waits 50 ms) and shown its bytes as keys.
+	// unfinished sequence (it waits escTimeout) and shown its bytes as keys.
 	inputPause = 500 * time.Millisecond
+	// escTimeout is how long the reader waits for what follows an ESC
+	// (ultraviolet's DefaultEscTimeout). A byte read that much later
+	// finds the ESC shown as the Esc key: it is no alt+key.
+	escTimeout = 50 * time.Millisecond
 	// inputBurst and inputPerSecond bound all input, whatever it holds:
 	// a backstop for anything the guard reads differently from the
-	// reader. Typing, mouse drags and a terminal's answers stay far
-	// below a KiB a second; a few pastes fit in the burst.
-	inputBurst     = 4 << 20
-	inputPerSecond = 1 << 10
+	// reader. Four pastes at their bound fit in the burst.
+	inputBurst     = 1 << 20
+	inputPerSecond = keyPerSecond
+	// keyBurst and keyPerSecond bound the input outside a paste. The
+	// program spends on it what it spends on keys (an event, an update
+	// and a frame each: about 5 s of processor a MB), where a paste is
+	// one event. A typist sends about 10 bytes a second, a held key 30
+	// (an arrow key 90), a mouse wheel turned fast or a drag 125 reports
+	// a second of 12 to 16 bytes (\x1b[<64;120;33M): under 2 KB. At the
+	// rate a session costs the room what a learner turning the wheel
+	// does; the burst costs about a third of a second of processor.
+	keyBurst     = 64 << 10
+	keyPerSecond = 2 << 10
 )
 
 // tooMuchInputText is what a learner whose input went past a bound reads.
-const tooMuchInputText = "This session sent more input than the classroom takes (a paste over 1 MiB, a terminal " +
-	"sequence that never ended, or megabytes of keys), so it was closed. Your progress is saved: connect again to go on."
+const tooMuchInputText = "This session sent more input than the classroom takes (a paste over 256 KiB, a terminal " +
+	"sequence that never ended, or keys faster than anyone types), so it was closed. Your progress is saved: connect again to go on."
 
 // inputState is where an inputGuard is in the escape sequences it follows.
 type inputState uint8
@@ -53,6 +68,18 @@ const (
 	inX10                         // the three bytes of an X10 mouse report (CSI M)
 )
 
+// oscPart is where an OSC is: the reader reads its command's digits, then
+// its data after a ';'. An OSC whose data is empty (OSC 0;BEL, OSC ;BEL) is
+// one the reader cannot decode even when it ends: it holds it, and all that
+// follows, until a pause.
+type oscPart uint8
+
+const (
+	oscCommand oscPart = iota // the digits of the command
+	oscNoData                 // a ';', and no data yet
+	oscData                   // data, or no ';' after the digits
+)
+
 // maxSeparators is the most parameter separators a CSI or DCS may hold
 // before the reader stops reading its parameters (at 16 for a DCS) and
 // cannot finish it.
@@ -62,7 +89,8 @@ const maxSeparators = 15
 // reads it, and measures what that reader must hold: the paste under way,
 // the bytes from the start of an unfinished sequence, and everything after
 // input the reader will not decode before a pause (a broken sequence,
-// invalid UTF-8, an alt+key, whose reader waits to see what follows). It
+// invalid UTF-8, an OSC with empty data, an alt+key, whose reader waits to
+// see what follows). It
 // mirrors the reader closely enough to never count less than the reader
 // holds for what terminals send; where it is unsure it counts more, which
 // only matters past the bounds above, far from anything a terminal sends.
@@ -71,6 +99,7 @@ type inputGuard struct {
 	state    inputState
 	seq      int  // bytes since the unfinished sequence began
 	str      byte // the string's introducer: ']' OSC ends at BEL too, 'P' DCS only at ST or ESC
+	osc      oscPart
 	param    int  // a CSI's first parameter, as the reader computes it
 	first    bool // still in the first parameter
 	plain    bool // no prefix (<=>?) and no intermediate byte: ~ may mark a paste
@@ -85,25 +114,30 @@ type inputGuard struct {
 	utfLo    byte // the range of the next one
 	utfHi    byte
 	budget   float64 // bytes of input the session may still send now
+	keys     float64 // bytes outside a paste it may still send now
 	last     time.Time
+	now      time.Time // when the bytes being followed were read
+	escAt    time.Time // when the ESC being followed was read
 }
 
 // feed follows p, read at now; it returns what went past its bound, or "".
 func (g *inputGuard) feed(p []byte, now time.Time) string {
 	if g.last.IsZero() {
-		g.budget = inputBurst
+		g.budget, g.keys = inputBurst, keyBurst
 	} else {
 		g.budget = min(inputBurst, g.budget+now.Sub(g.last).Seconds()*inputPerSecond)
+		g.keys = min(keyBurst, g.keys+now.Sub(g.last).Seconds()*keyPerSecond)
 		if now.Sub(g.last) >= inputPause {
 			// The reader has shown what it held as keys; a paste stays
 			// open until its end marker.
 			g.state, g.seq, g.held, g.heldLen, g.utfLeft = inGround, 0, false, 0, 0
 		}
 	}
-	g.last = now
+	g.last, g.now = now, now
 	if g.budget -= float64(len(p)); g.budget < 0 {
 		return fmt.Sprintf("more than %d MiB of input at once, or more than %d KiB a second after it", inputBurst>>20, inputPerSecond>>10)
 	}
+	keys := 0
 	for _, b := range p {
 		g.step(b)
 		if g.paste {
@@ -111,6 +145,8 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 			if g.pasteLen > maxPasteBytes {
 				return fmt.Sprintf("a paste longer than %d bytes", maxPasteBytes)
 			}
+		} else {
+			keys++
 		}
 		if g.state != inGround {
 			g.seq++
@@ -121,6 +157,9 @@ func (g *inputGuard) feed(p []byte, now time.Time) string {
 		if g.seq > maxSequenceBytes || g.heldLen > maxSequenceBytes {
 			return fmt.Sprintf("an escape sequence (or input held behind one) longer than %d bytes", maxSequenceBytes)
 		}
+	}
+	if g.keys -= float64(keys); g.keys < 0 {
+		return fmt.Sprintf("more than %d KiB of keys at once, or more than %d KiB a second after it", keyBurst>>10, keyPerSecond>>10)
 	}
 	if g.state == inX10 && !g.held {
 		// The reader, which had read everything before the report, takes
@@ -145,13 +184,19 @@ func (g *inputGuard) step(b byte) {
 	case inGround:
 		g.ground(b)
 	case inEsc:
+		if g.now.Sub(g.escAt) >= escTimeout {
+			// The reader showed the ESC alone before this byte came.
+			g.state, g.seq = inGround, 0
+			g.ground(b)
+			return
+		}
 		switch b {
 		case '[':
 			g.startCSI()
 		case 'P':
 			g.state, g.seps, g.inter = inDCS, 0, false
 		case ']', '_', '^', 'X':
-			g.state, g.str = inString, b
+			g.state, g.str, g.osc = inString, b, oscCommand
 		case 'O':
 			g.state = inSS3
 		default:
@@ -188,12 +233,19 @@ func (g *inputGuard) step(b byte) {
 		switch {
 		case b == 0x1b:
 			g.state = inStringEsc
-		case b == 0x9c, b == 0x07 && g.str == ']', (b == 0x18 || b == 0x1a) && g.str != 'P':
+		case b == 0x9c, b == 0x07 && g.str == ']':
+			g.endString()
+		case (b == 0x18 || b == 0x1a) && g.str != 'P': // cancelled: ignored
 			g.state, g.seq = inGround, 0
+		case g.osc == oscCommand && b >= '0' && b <= '9':
+		case g.osc == oscCommand && b == ';':
+			g.osc = oscNoData
+		default:
+			g.osc = oscData
 		}
 	case inStringEsc:
 		if b == '\\' { // ST
-			g.state, g.seq = inGround, 0
+			g.endString()
 			return
 		}
 		// An ESC that cancels a string, which no terminal sends: the
@@ -205,6 +257,14 @@ func (g *inputGuard) step(b byte) {
 			g.state, g.seq = inGround, 0
 		}
 	}
+}
+
+// endString reads a string's terminator.
+func (g *inputGuard) endString() {
+	if g.str == ']' && g.osc == oscNoData {
+		g.held, g.heldLen = true, g.heldLen+g.seq
+	}
+	g.state, g.seq = inGround, 0
 }
 
 func (g *inputGuard) startCSI() {
@@ -273,13 +333,13 @@ func (g *inputGuard) ground(b byte) {
 	}
 	switch {
 	case b == 0x1b:
-		g.state, g.seq = inEsc, 0
+		g.state, g.seq, g.escAt = inEsc, 0, g.now
 	case b == 0x9b: // CSI
 		g.startCSI()
 	case b == 0x90: // DCS
 		g.state, g.seq, g.seps, g.inter = inDCS, 0, 0, false
 	case b >= 0x90 && b <= 0x9f && c1String[b-0x90] != 0: // SOS, OSC, PM, APC
-		g.state, g.seq, g.str = inString, 0, c1String[b-0x90]
+		g.state, g.seq, g.str, g.osc = inString, 0, c1String[b-0x90], oscCommand
 	case b == 0x8f: // SS3
 		g.state, g.seq = inSS3, 0
 	case b < 0xa0: // ASCII, and the other C1 controls: keys

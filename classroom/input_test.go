@@ -2,6 +2,7 @@ package classroom
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -14,11 +15,12 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 	cases := map[string]string{
 		"typing and keys":          "GET /flights\r\x1b[A\x1b[B\x1bOP\x1b[1;5C\x7f",
 		"a terminal's answers":     osc + "\x1b]10;rgb:ffff/ffff/ffff\a\x1b[?62;22c\x1bP>|xterm(390)\x1b\\\x1b[?2004;1$y",
-		"wide text":                strings.Repeat("名前😀é", 40000),
-		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 100000) + "\x1b[201~",
-		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 600<<10)+"\x1b[201~x", 3),
+		"wide text":                strings.Repeat("名前😀é", 5000),
+		"a paste under the bound":  "\x1b[200~" + strings.Repeat(`{"bal":1}`+"\n", 20000) + "\x1b[201~",
+		"pastes one after another": strings.Repeat("\x1b[200~"+strings.Repeat("a", 200<<10)+"\x1b[201~x", 3),
 		"8-bit sequences":          "\x9b1;5C\x9d11;rgb:0/0/0\x9c\x90>|x\x9c\x8fP",
-		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 200<<10),
+		"OSCs the reader decodes":  "\x1b]0;t\a\x1b]0\a\x1b]\a\x1b]12a;\a\x1b]0;;\a\x1b]0;\x18" + strings.Repeat("k", 48<<10),
+		"mouse reports, then keys": "\x1b[<0;10;20M\x1b[<0;10;20m\x1b[M #!\x1b[M\xe0\xff\xc3" + strings.Repeat("k", 48<<10),
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -28,6 +30,9 @@ func TestTheInputGuardLetsATerminalsInputThrough(t *testing.T) {
 				if what := g.feed(chunk, now); what != "" {
 					t.Fatalf("refused: %s", what)
 				}
+			}
+			if g.held || g.heldLen > 0 {
+				t.Fatalf("the guard counts %d bytes as held by the reader", g.heldLen)
 			}
 		})
 	}
@@ -39,6 +44,7 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 		name, in, want string
 	}{
 		{"an unfinished paste", "\x1b[200~" + big(maxPasteBytes), "paste"},
+		{"a paste of 300 KB", "\x1b[200~" + big(300_000) + "\x1b[201~", "paste"},
 		{"a paste whose end marker is broken", "\x1b[200~x\x1b[202~" + big(maxPasteBytes), "paste"},
 		{"an unfinished OSC", "\x1b]11;" + big(maxSequenceBytes), "escape sequence"},
 		{"an unfinished 8-bit OSC", "\x9d11;" + big(maxSequenceBytes), "escape sequence"},
@@ -57,7 +63,11 @@ func TestTheInputGuardStopsWhatTheReaderWouldHoldForever(t *testing.T) {
 		{"keys behind a CSI of too many parameters", "\x1b[" + strings.Repeat(";", 40) + "x" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind a DCS whose header never ends", "\x1bP\x01\x1b\\" + big(maxSequenceBytes), "escape sequence"},
 		{"keys behind a cancelled string", "\x1b]\x1bx" + big(maxSequenceBytes), "escape sequence"},
-		{"megabytes of keys at once", strings.Repeat("abc", inputBurst/3+1), "input at once"},
+		{"keys behind an OSC with empty data", "\x1b]0;\a" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind an OSC of only a separator", "\x1b];\x1b\\" + big(maxSequenceBytes), "escape sequence"},
+		{"keys behind an 8-bit OSC with empty data", "\x9d01;\x9c" + big(maxSequenceBytes), "escape sequence"},
+		{"more keys at once than anyone types", strings.Repeat("abc", keyBurst/3+1), "keys at once"},
+		{"megabytes of pastes at once", strings.Repeat("\x1b[200~"+big(maxPasteBytes/2)+"\x1b[201~", 2*inputBurst/maxPasteBytes+1), "input at once"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +96,12 @@ func TestInputFasterThanATerminalSendsIsRefusedAndTypingIsNot(t *testing.T) {
 		}
 		now = now.Add(time.Second)
 	}
+	for _, r := range wheel(10 * time.Minute) {
+		now = now.Add(r.after)
+		if what := g.feed([]byte(r.in), now); what != "" {
+			t.Fatalf("ten minutes of the mouse wheel refused: %s", what)
+		}
+	}
 	flood := []byte(strings.Repeat("k", 8<<10))
 	for i := 0; ; i++ {
 		if what := g.feed(flood, now); what != "" {
@@ -109,7 +125,7 @@ func TestAPauseEndsWhatTheReaderGaveUpOnButNotAPaste(t *testing.T) {
 		if what := g.feed(half, now); what != "" {
 			t.Fatalf("refused after a pause: %s", what)
 		}
-		now = now.Add(inputPause)
+		now = now.Add(max(inputPause, time.Duration(len(half)/keyPerSecond+1)*time.Second))
 	}
 
 	g = inputGuard{}
@@ -209,11 +225,119 @@ func TestAPasteHoldingBrokenBytesStillEndsAtItsMarker(t *testing.T) {
 	if what := g.feed([]byte("\x1b[200~a\x1bxb\xffc\x1b[201~"), now); what != "" {
 		t.Fatalf("refused: %s", what)
 	}
-	typing := []byte(strings.Repeat("a", 32<<10))
+	typing := []byte(strings.Repeat("a", keyPerSecond/2))
 	for range 2 * maxPasteBytes / len(typing) {
 		now = now.Add(inputPause)
 		if what := g.feed(typing, now); what != "" {
 			t.Fatalf("typing after the paste was refused: %s", what)
 		}
+	}
+}
+
+// timedRead is input read after a pause.
+type timedRead struct {
+	after time.Duration
+	in    string
+}
+
+// feedTimed feeds the reads as they come, each in pieces of at most 4 KiB a
+// millisecond apart, and returns what the guard refused, or "".
+func feedTimed(g *inputGuard, reads []timedRead) string {
+	now := time.Now()
+	for _, r := range reads {
+		now = now.Add(r.after)
+		for chunk := range chunks([]byte(r.in), 4096) {
+			if what := g.feed(chunk, now); what != "" {
+				return what
+			}
+			now = now.Add(time.Millisecond)
+		}
+	}
+	return ""
+}
+
+// wheel is a mouse wheel turned for d, 125 notches a second, each read
+// as it comes.
+func wheel(d time.Duration) []timedRead {
+	var reads []timedRead
+	for i := range int(d / (8 * time.Millisecond)) {
+		reads = append(reads, timedRead{8 * time.Millisecond, fmt.Sprintf("\x1b[<%d;%d;%dM", 64+i%2, 80+i%40, 20+i%10)})
+	}
+	return reads
+}
+
+func TestAnEscPressedAloneHoldsNothingAfterIt(t *testing.T) {
+	body := `{"items": [` + strings.Repeat(`{"id": 1, "label": "item number 1 with some text", "ok": true}, `, 1600) + `{}]}`
+	cases := map[string][]timedRead{
+		"Esc, Tab, then a paste of a 100 KB body": {
+			{0, "\x1b"}, {300 * time.Millisecond, "\t"}, {400 * time.Millisecond, "\x1b[200~" + body + "\x1b[201~"},
+		},
+		"Esc, j, then the wheel for 50 s": append([]timedRead{
+			{0, "\x1b"}, {200 * time.Millisecond, "j"}}, wheel(50*time.Second)...),
+		"Esc just past the reader's wait, then keys": {
+			{0, "\x1b"}, {escTimeout, "j" + strings.Repeat("k", maxSequenceBytes)},
+		},
+	}
+	for name, reads := range cases {
+		t.Run(name, func(t *testing.T) {
+			if what := feedTimed(&inputGuard{}, reads); what != "" {
+				t.Fatalf("refused: %s", what)
+			}
+		})
+	}
+
+	// Within the reader's wait, ESC and the next byte are an alt+key, and
+	// the reader holds what follows until a pause.
+	reads := []timedRead{{0, "\x1b"}, {escTimeout / 2, "j" + strings.Repeat("k", maxSequenceBytes)}}
+	if what := feedTimed(&inputGuard{}, reads); !strings.Contains(what, "escape sequence") {
+		t.Fatalf("keys behind an alt+key in two reads: feed said %q", what)
+	}
+}
+
+// A learner leaves the notice with Esc, moves to the composer with Tab and
+// pastes a body: their session goes on.
+func TestEscTabAndAPasteKeepTheSessionOpen(t *testing.T) {
+	c := startClassroom(t, Config{})
+	ada := open(t, dial(t, c, "ada", nil), "", 120, 40)
+	ada.waitFor("Meet the server")
+	ada.keys("\x1b")
+	time.Sleep(300 * time.Millisecond)
+	ada.keys("\t")
+	time.Sleep(400 * time.Millisecond)
+	body := `{"items": [` + strings.Repeat(`{"id": 1, "label": "item number 1 with some text", "ok": true}, `, 1600) + `{}]}`
+	ada.keys("\x1b[200~" + body + "\x1b[201~")
+	time.Sleep(time.Second)
+	select {
+	case <-ada.done:
+		t.Fatalf("the session ended (it said %t)", strings.Contains(ada.output(), tooMuchInputText))
+	default:
+	}
+	ada.waitFor("Meet the server", `"label": "item number 1`)
+}
+
+func TestKeysAsFastAsTheConnectionGoesAreRefusedAndAPasteIsNot(t *testing.T) {
+	// 32 KiB of plain text every 2 ms: each byte a key event, an update
+	// and a frame.
+	var g inputGuard
+	now := time.Now()
+	keys := []byte(strings.Repeat("a", 32<<10))
+	what := ""
+	sent := 0
+	for ; what == "" && sent < 4<<20; sent += len(keys) {
+		what = g.feed(keys, now)
+		now = now.Add(2 * time.Millisecond)
+	}
+	if !strings.Contains(what, "keys at once") || sent > 2*keyBurst+len(keys) {
+		t.Fatalf("after %d bytes of keys the guard said %q", sent, what)
+	}
+
+	// The same text pasted is one event: taken.
+	g = inputGuard{}
+	paste := "\x1b[200~" + strings.Repeat("a", maxPasteBytes-8) + "\x1b[201~"
+	for chunk := range chunks([]byte(paste), 32<<10) {
+		if what := g.feed(chunk, now); what != "" {
+			t.Fatalf("a paste of %d bytes refused: %s", len(paste), what)
+		}
+		now = now.Add(2 * time.Millisecond)
 	}
 }
