@@ -135,15 +135,6 @@ type changeTally struct {
 	by    int    // changes made by the requests a changed-by check names
 	other int    // any other changes
 	what  string // the newest other change: "a PUT without If-Match", "an undo"
-	done  []done // the changes counted, oldest first, for an undo to take back
-}
-
-// done is one change a changeTally counted: an undo that puts back what
-// it found takes it back, as if it had not happened.
-type done struct {
-	by     bool   // counted in by, else in other
-	before []byte // what the path held before it (nil: nothing)
-	what   string // for other: how the change is told
 }
 
 // newTally starts counting after event since, for the checks in c (nil for
@@ -391,36 +382,12 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	if !changes(ev, c.Path) {
 		return
 	}
-	var before, after []byte
-	for _, ch := range ev.Changes {
-		if ch.Path == c.Path {
-			before, after = ch.Before, ch.After
-		}
-	}
-	if n := len(ct.done); ev.Kind == sim.KindUndo && n > 0 && (ct.done[n-1].before == nil) == (after == nil) && bytes.Equal(ct.done[n-1].before, after) {
-		// The undo reverted the newest change of the step to this path:
-		// the path is as it was before it, and the change no longer counts.
-		if ct.done[n-1].by {
-			ct.by--
-		} else {
-			ct.other--
-		}
-		ct.done = ct.done[:n-1]
-		for i := len(ct.done) - 1; i >= 0; i-- {
-			if !ct.done[i].by {
-				ct.what = ct.done[i].what
-				break
-			}
-		}
-		return
-	}
 	if ev.Kind != sim.KindExchange {
 		ct.other++
 		ct.what = "an " + string(ev.Kind)
 		if ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore {
 			ct.what = "a " + string(ev.Kind)
 		}
-		ct.done = append(ct.done, done{before: before, what: ct.what})
 		return
 	}
 	v, carried := headerValue(ev.Request.Header, c.With)
@@ -428,7 +395,6 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 	case c.Kind == CheckChangedBy && ev.Request.Method == c.Method && targetPath(ev.Request.Target) == c.Path &&
 		(c.With == "" || carried && (!c.ETag || sim.HoldsETags(v)) && (!c.Star || strings.TrimSpace(v) == "*")):
 		ct.by++
-		ct.done = append(ct.done, done{by: true, before: before})
 	default:
 		ct.other++
 		ct.what = article(ev.Request.Method) + " " + ev.Request.Method
@@ -442,7 +408,6 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 		if p := targetPath(ev.Request.Target); p != c.Path {
 			ct.what += " to " + p
 		}
-		ct.done = append(ct.done, done{before: before, what: ct.what})
 	}
 }
 
@@ -840,6 +805,16 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	return r
 }
 
+// otherDetail says what changed path besides the requests a check counts,
+// and that only a reset of the step undoes it: an undo is told as a change
+// of its own, since it does not erase what the step's requests did.
+func (ct *changeTally) otherDetail(path string) string {
+	if ct.what == "an "+string(sim.KindUndo) {
+		return fmt.Sprintf("an undo changed %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", path, resetStep)
+	}
+	return fmt.Sprintf("%s changed %s in this step; %s to start over", ct.what, path, resetStep)
+}
+
 // evalChanges: unchanged PATH holds while nothing changed PATH since the
 // step began; changed-by METHOD PATH … once something did, and only such
 // requests.
@@ -852,7 +827,7 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 		r := CheckResult{Desc: c.Path + " stays as the step found it", OK: ct.other == 0,
 			Detail: "nothing has changed " + c.Path + " in this step"}
 		if !r.OK {
-			r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
+			r.Detail = ct.otherDetail(c.Path)
 		}
 		return r
 	}
@@ -867,7 +842,7 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 	}
 	switch {
 	case ct.other > 0:
-		r.Detail = fmt.Sprintf("%s changed %s in this step; "+resetStep+" to start over", ct.what, c.Path)
+		r.Detail = ct.otherDetail(c.Path)
 	case c.Cmp == "==" && ct.by > c.N:
 		r.Detail = fmt.Sprintf("%s requests changed %s %d times in this step, expected %s; "+resetStep+" to start over", c.Method, c.Path, ct.by, map[bool]string{true: "once", false: strconv.Itoa(c.N) + " times"}[c.N == 1])
 	case ct.by < c.N && ct.by > 0:

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -203,35 +204,48 @@ func TestThePutStepsNeedThePutToDoTheWork(t *testing.T) {
 	}
 }
 
-// TestAnUndoneChangeNoLongerCounts: a learner who makes the change the
-// wrong way and undoes it is back where the step began; the right answer
-// then passes, and the wrong change not undone still does not.
-func TestAnUndoneChangeNoLongerCounts(t *testing.T) {
+// TestAnUndoIsAChange: an undo does not erase what happened in a step. A
+// learner who makes a change the wrong way and undoes it, then sends the
+// right answer (or nothing more), must not pass a step whose explanation
+// says nothing else changed the resource; the checklist says an undo
+// changed it and to reset the step. After a reset the right answer passes.
+func TestAnUndoIsAChange(t *testing.T) {
 	for _, tc := range []struct {
 		lesson string
 		step   int
-		wrong  string
-		right  string
+		wrong  []string
+		right  bool // send the step's solution after the undo
 	}{
-		{"lost-updates", 1, `PUT /accounts/42 {"balance":100}`, `PUT /accounts/42 {"balance":100} -H 'If-Match: ETAG'`},
-		{"put-replace", 2, `PATCH /flights/AA123 {"gate":"b12"}`, `PUT /flights/AA123 {"status":"boarding","gate":"b12"}`},
+		{"lost-updates", 1, []string{`PUT /accounts/42 {"balance":100}`}, true},
+		{"put-replace", 2, []string{`PATCH /flights/AA123 {"gate":"b12"}`}, true},
+		{"idempotence", 0, []string{`PUT /accounts/42 {"balance":50} x99`}, true},
+		{"put-create", 1, []string{`PUT /flights/AC789 {"status":"boarding","gate":"c17"} x2`}, true},
+		{"put-create", 1, []string{`PUT /flights/AC789 {"status":"boarding","gate":"c18"} x3`}, false},
+		{"lost-updates", 2, []string{`PUT /accounts/42 {"balance":50}`, `PUT /accounts/42 {"balance":50} -H 'If-Match: "8370641f88bfaead"'`}, false},
+		{"safe-vs-idempotent", 2, []string{`PUT /flights/AA123 {"status":"ontime","gate":"b13"} x4`}, true},
+		{"delete-patch", 1, []string{`PATCH /flights/AA123 {"gate":"b15"}`, `PATCH /flights/AA123 [{"op":"replace","path":"/gate","value":"b15"}] -H 'Content-Type: application/json-patch+json'`}, false},
 	} {
+		name := fmt.Sprintf("%s#%d %q", tc.lesson, tc.step+1, tc.wrong)
 		e, c := learnerAt(t, tc.lesson, tc.step, nil)
-		srv := e.srv
-		_, etag, _ := srv.Resource("/accounts/42")
-		right := strings.ReplaceAll(tc.right, "ETAG", etag)
-		if ok, why := stepPasses(t, e, c, "", tc.wrong); ok {
-			t.Fatalf("%s#%d: the wrong change passes:%s", tc.lesson, tc.step+1, why)
+		if ok, why := stepPasses(t, e, c, "", tc.wrong...); ok {
+			t.Fatalf("%s: the wrong change passes:%s", name, why)
 		}
-		if !srv.Undo() {
-			t.Fatalf("%s#%d: nothing to undo", tc.lesson, tc.step+1)
+		if !e.srv.Undo() {
+			t.Fatalf("%s: nothing to undo", name)
 		}
-		if ok, why := stepPasses(t, e, c, "", right); !ok {
-			t.Errorf("%s#%d: the right answer after an undo of the wrong one does not pass:%s", tc.lesson, tc.step+1, why)
+		var right []string
+		if tc.right {
+			right = e.Solution()
 		}
-		e, c = learnerAt(t, tc.lesson, tc.step, nil)
-		if ok, why := stepPasses(t, e, c, "", tc.wrong, right); ok {
-			t.Errorf("%s#%d: the right answer after the wrong one, not undone, passes:%s", tc.lesson, tc.step+1, why)
+		ok, why := stepPasses(t, e, c, "", right...)
+		if ok {
+			t.Errorf("%s: undone, then %q, passes:%s", name, right, why)
+		} else if !strings.Contains(why, "an undo changed") || !strings.Contains(why, "reset the step") {
+			t.Errorf("%s: undone, the checklist does not say an undo changed it and to reset the step:%s", name, why)
+		}
+		e.ResetStep()
+		if ok, why := stepPasses(t, e, c, "", e.Solution()...); !ok {
+			t.Errorf("%s: after a reset the right answer does not pass:%s", name, why)
 		}
 	}
 }
