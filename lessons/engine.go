@@ -54,6 +54,13 @@ type StepStatus struct {
 	SaveErr    error         // progress could not be saved (the tutorial goes on)
 }
 
+// Holds reports whether every check holds now (true for a step without
+// checks): on a step passed before (an earlier visit, or before a reset),
+// whether this visit's requests pass it again.
+func (st StepStatus) Holds() bool {
+	return !slices.ContainsFunc(st.Results, func(r CheckResult) bool { return !r.OK })
+}
+
 // Checklist is Results as a checklist shows them: the hidden outcomes not
 // found yet are one line, "see what the server does", saying how many there
 // are when there are several, rather than the same words once for each.

@@ -408,7 +408,7 @@ func (m *Model) buildLesson(jumpToResult bool) tea.Cmd {
 			blank()
 			c.resultAt = len(lines)
 			head := "✓ Step passed"
-			if !allHold(m.status().Results) {
+			if !m.status().Holds() {
 				// Passed on an earlier visit, or before a reset: the
 				// checks above are this visit's.
 				head = "✓ Step passed before · the checks above start again"
@@ -508,16 +508,6 @@ func (m *Model) quizLines(step *lessons.Step, prose, lines *[]string, md func(md
 // Markdown renderer.
 func inlinePlain(s string) string {
 	return strings.ReplaceAll(s, "`", "")
-}
-
-// allHold reports whether every check holds.
-func allHold(results []lessons.CheckResult) bool {
-	for _, r := range results {
-		if !r.OK {
-			return false
-		}
-	}
-	return true
 }
 
 // nextWord is what n moves on to from the current step: "step", or
@@ -690,7 +680,7 @@ func (m *Model) taskSummary(w int, inComposer bool) string {
 			next = " — ctrl+n for the next " + m.nextWord()
 		}
 		passed := "✓ passed"
-		if !allHold(m.status().Results) {
+		if !m.status().Holds() {
 			passed = "✓ passed before"
 		}
 		line = m.st.OK.Render(passed) + m.st.Muted.Render(next)

@@ -111,13 +111,22 @@ func (s *view) verdict(st lessons.StepStatus) {
 	defer s.reportSaveErr(st.SaveErr)
 	st = st.ForView(lessons.Line) // the words meant for line mode
 	switch {
-	case st.JustPassed:
+	case st.JustPassed || st.Passed && !s.told && st.Holds():
+		// Passed now, or passed before and this visit's requests pass it
+		// again: the full screen shows the explanation then too.
+		s.told = true
 		s.out.styled(styleGood, "✓ step passed")
 		s.out.lines(markdownLines(s.sess.Explain()))
 		s.out.line(s.whatNext())
-	case st.Passed:
+	case st.Passed && s.told:
 		s.out.line("This step has already passed. " + s.whatNext())
 	default:
+		if st.Passed {
+			// Passed on an earlier visit, or before a reset: the checks
+			// start again, as the full screen shows them.
+			s.out.line("This step passed before; its checks start again.")
+			st.Passed = false
+		}
 		s.out.line(st.NotYet())
 		for _, r := range st.Checklist() {
 			if !r.OK {

@@ -21,6 +21,9 @@ type view struct {
 
 	confirm *confirmation
 	quit    bool
+	// told: this view printed the current step's pass since the step was
+	// entered or reset; until then a step passed before is judged again.
+	told bool
 }
 
 // confirmation is a question waiting for "yes" on the next line.
@@ -118,6 +121,9 @@ func (s *view) catchUp() {
 		}
 		s.lessonSent(lesson)
 		lesson = nil
+		if u.Kind == session.UpdateStep {
+			s.told = false // a step entered, or reset: its checks start again
+		}
 		switch {
 		case u.ByCommand:
 		case u.Kind == session.UpdateMissed:
