@@ -190,12 +190,16 @@ func (s *view) cmdUndo(args []string) {
 		s.out.styled(styleBad, "undo takes no arguments: it reverts the newest change not yet undone.")
 		return
 	}
+	s.catchUp() // anything from elsewhere first, as before a request
 	ev, err := s.sess.Undo()
 	if err != nil {
 		s.out.line("Nothing to undo: no change since the start (or everything is already undone).")
 		return
 	}
 	s.out.line("Undone: " + strings.TrimPrefix(ev.Summary(), string(ev.Kind)+" — "))
+	// An undo is judged as a request is: it may pass the step, or undo
+	// what a check needs.
+	s.verdict(s.sess.Status())
 }
 
 func (s *view) cmdFaults(args []string) {
