@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	xchg "github.com/putpost/putpost/exchange"
 	"github.com/putpost/putpost/sim"
 	"github.com/putpost/putpost/termsafe"
 )
@@ -113,9 +115,10 @@ type reqTally struct {
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
 	seq     []int       // those statuses in the order they were first seen
 
-	lostEarlier bool // retried: an earlier attempt of the newest request reached the server and lost its answer
-	lostWork    bool // retried: that attempt did the request's work (see didWork)
-	cause       int  // retried: why the newest request to the target was not a retry counted, one of the causes below
+	lostEarlier bool   // retried: an earlier attempt of the newest request reached the server and lost its answer
+	lostWork    bool   // retried: that attempt did the request's work (see didWork)
+	cause       int    // retried: why the newest request to the target was not a retry counted, one of the causes below
+	lostErr     string // retried: the error the newest lost attempt was answered with ("400 Bad Request; the server said: …"), see lostError
 }
 
 // Why the newest request to a retried check's target was not a retry it
@@ -282,6 +285,7 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	}
 	if lost { // any lost attempt of the request may have been the one that did the work
 		rt.lostWork = didWork(ev) || ev.Attempt >= 2 && rt.lostWork
+		rt.lostErr = lostError(ev)
 	}
 	rt.lostEarlier = lost || ev.Attempt >= 2 && rt.lostEarlier
 	if !reached {
@@ -333,6 +337,20 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 // answered with success, not with a replay of an earlier answer.
 func didWork(ev sim.Event) bool {
 	return ev.Response.Status >= 200 && ev.Response.Status < 300 && !ev.Replayed
+}
+
+// lostError is how a lost answer that refused the request is told: its
+// status and what the server said. It is "" for a success, and for a
+// DELETE answered 404, which an earlier request explains: it did the work.
+func lostError(ev sim.Event) string {
+	st := ev.Response.Status
+	if st < 400 || ev.Request.Method == http.MethodDelete && st == http.StatusNotFound {
+		return ""
+	}
+	if said := xchg.ServerError(ev); said != "" {
+		return statusText(st) + "; the server said: " + said
+	}
+	return statusText(st)
 }
 
 // shownValue is a header value as the checklist shows it: what a terminal
@@ -735,6 +753,8 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s carried %s %s", what, c.With, noETag(rt.star, rt.starHit))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeAfterDrop:
 		r.Detail = fmt.Sprintf("the client retried %s after the network dropped it before the server, so the server did it once and no answer was lost; "+resetStep+" to get this step's network back", what)
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeIdle && !rt.lostWork && rt.lostErr != "":
+		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing: its answer was an error, %s; fix the request and send it again", what, rt.lostErr)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeIdle:
 		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): an earlier request had done the work; "+resetStep+" to start over", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && (rt.failed == 0 || rt.cause == causeNotLost):

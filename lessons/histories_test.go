@@ -651,3 +651,32 @@ func TestReadStepsSayWhatTheyCount(t *testing.T) {
 		refusesThenPasses(t, tc.lesson, tc.step, "", tc.wrong, nil)
 	}
 }
+
+// TestALostErrorIsNotWorkAnEarlierRequestDid: a keyed payment refused for
+// its unquoted key, its 400 lost and retried, did nothing: no earlier
+// request did the work either. The checklist says the lost answer was an
+// error and what the server said; the quoted key then passes without a
+// reset.
+func TestALostErrorIsNotWorkAnEarlierRequestDid(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		bad    string
+		good   string
+	}{
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts"} -H "Idempotency-Key: joe-1"`, `POST /payments {"amount":5,"to":"flight alerts"} -H 'Idempotency-Key: "joe-1"'`},
+		{"idempotency-keys", 3, `POST /payments {"amount":40,"to":"ACME Air"} -H "Idempotency-Key: pay-0002"`, `POST /payments {"amount":40,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0002"'`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.bad); ok {
+			t.Fatalf("%s#%d: an unquoted key passes:%s", tc.lesson, tc.step+1, why)
+		}
+		d := detailOf(e, "the client retries")
+		if strings.Contains(d, "earlier request") || !strings.Contains(d, "400 Bad Request") || !strings.Contains(d, "the server said") || strings.Contains(d, "reset the step") {
+			t.Errorf("%s#%d: the checklist does not say the lost answer was an error: %q", tc.lesson, tc.step+1, d)
+		}
+		if ok, why := stepPasses(t, e, c, "", tc.good); !ok {
+			t.Errorf("%s#%d: the quoted key after the unquoted one does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
