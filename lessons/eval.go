@@ -640,7 +640,9 @@ func (c *Check) evalGroup(w World, t *tally) CheckResult {
 				r.OK, r.Detail = true, s.Detail
 				return r
 			}
-			missing = append(missing, s.Detail)
+			if !slices.Contains(missing, s.Detail) { // two ways missed for one reason say it once
+				missing = append(missing, s.Detail)
+			}
 		}
 		r.Detail = strings.Join(missing, "; or ")
 		return r

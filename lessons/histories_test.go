@@ -680,3 +680,17 @@ func TestALostErrorIsNotWorkAnEarlierRequestDid(t *testing.T) {
 		}
 	}
 }
+
+// TestAnyNamesAReasonOnce: lesson 12, step 5 takes a PATCH's change or
+// none; after a PUT changed the flight, both ways give the same reason,
+// which the checklist says once.
+func TestAnyNamesAReasonOnce(t *testing.T) {
+	e, c := learnerAt(t, "history", 4, nil)
+	if ok, why := stepPasses(t, e, c, "", `PUT /flights/AA123 {"status":"delayed","gate":"b14"}`, `PATCH /flights/AA123 {"gate":"b14"}`); ok {
+		t.Fatalf("a PUT's change passes the PATCH step:%s", why)
+	}
+	d := detailOf(e, "one of:")
+	if d == "" || strings.Count(d, "a PUT changed /flights/AA123") != 1 {
+		t.Errorf("the reason is not said once: %q", d)
+	}
+}
