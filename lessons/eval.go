@@ -745,6 +745,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s to %s%s, expected %s; "+resetStep+" to get this step's network back", plural(n, noun), target, answered, map[bool]string{true: "none", false: "exactly " + strconv.Itoa(c.N)}[c.N == 0])
 	case c.Cmp == "==" && n > c.N:
 		r.Detail = fmt.Sprintf("%s to %s%s, expected exactly %d; "+resetStep+" to try again", plural(n, noun), target, answered, c.N)
+	case rt.passed[stageTarget] == 0 && c.Kind != CheckRetried && rt.failed > 0:
+		// None reached the server: the network dropped every one.
+		r.Detail = fmt.Sprintf("the network dropped your %s to %s before the server, so the server never saw it; {screen:press f until the server pane shows faults off|line:type faults off}, and send it again", c.Method, strings.TrimSuffix(target, c.withWords()))
 	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, strings.TrimSuffix(target, c.withWords()))
 	case rt.passed[stageHeader] == 0 && rt.passed[stageTarget] > 0:

@@ -694,3 +694,29 @@ func TestAnyNamesAReasonOnce(t *testing.T) {
 		t.Errorf("the reason is not said once: %q", d)
 	}
 }
+
+// TestADroppedRequestIsNamed: a GET the network dropped before the server
+// is not "no GET request yet" right after the learner sent it: the
+// checklist says the network dropped it and how to turn the faults off.
+func TestADroppedRequestIsNamed(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		get    string
+	}{{"history", 0, "GET /flights/AA123"}, {"safe-vs-idempotent", 0, "GET /accounts/42"}} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		c.SetFaults(sim.FaultSettings{DropRequests: true})
+		if ok, why := stepPasses(t, e, c, "", tc.get); ok {
+			t.Fatalf("%s#%d: a dropped GET passes:%s", tc.lesson, tc.step+1, why)
+		}
+		var d string
+		for _, r := range e.Observe().Results {
+			if strings.Contains(r.Desc, "GET") && !r.OK {
+				d = r.Detail
+			}
+		}
+		if strings.Contains(d, "yet") || !strings.Contains(d, "dropped") || !strings.Contains(d, "faults off") {
+			t.Errorf("%s#%d: the checklist does not say the network dropped the GET: %q", tc.lesson, tc.step+1, d)
+		}
+	}
+}
