@@ -783,8 +783,36 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("no %s request to %s%s yet", c.Method, target, answered)
 	default:
 		r.Detail = fmt.Sprintf("%d of %d %s requests to %s%s so far", n, c.N, c.Method, target, answered)
+		if len(c.Codes) == 0 {
+			r.Detail += rt.refused()
+		}
 	}
 	return r
+}
+
+// refused says how many of the requests a check counted the server refused
+// (answered 4xx or 5xx), which changed nothing: "; 2 of them were refused
+// (422 ×2), which changes nothing: read what the server said". It is ""
+// when none were.
+func (rt *reqTally) refused() string {
+	n, all, codes := 0, 0, []int(nil)
+	for _, code := range rt.seq {
+		all += rt.answers[code]
+		if code >= 400 {
+			n += rt.answers[code]
+			codes = append(codes, code)
+		}
+	}
+	them := fmt.Sprintf("%d of them were", n)
+	switch {
+	case n == 0:
+		return ""
+	case all == 1:
+		them = "it was"
+	case n == 1:
+		them = "1 of them was"
+	}
+	return fmt.Sprintf("; %s refused (%s), which changes nothing: read what the server said", them, statusSummary(rt.answers, codes))
 }
 
 // noETag says what is wrong with a header that was to hold entity tags;

@@ -720,3 +720,16 @@ func TestADroppedRequestIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRequestsAreSaidToBeRefused: lesson 5, step 2 counts interest
+// POSTs; two refused with 422 are not progress the checklist can leave
+// unsaid: it says they were refused.
+func TestRefusedRequestsAreSaidToBeRefused(t *testing.T) {
+	e, c := learnerAt(t, "idempotence", 1, nil)
+	if ok, why := stepPasses(t, e, c, "", `POST /accounts/42/interest {"rate":10}`, `POST /accounts/42/interest {"rate":"0.10"}`); ok {
+		t.Fatalf("two refused POSTs pass:%s", why)
+	}
+	if d := detailOf(e, "at least 3 POST"); !strings.Contains(d, "2 of them were refused (422 ×2)") {
+		t.Errorf("the checklist does not say the POSTs were refused: %q", d)
+	}
+}
