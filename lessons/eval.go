@@ -380,6 +380,15 @@ func sameState(a, b []byte) bool {
 	return errx == nil && erry == nil && jsonEqual(x, y)
 }
 
+// preconditionMiss says why a condition v, sent to path, failed: a weak
+// tag never matches If-Match; another names a version path no longer has.
+func preconditionMiss(v, path string) string {
+	if strings.Contains(v, "W/") {
+		return "its weak tag (W/…) never matches If-Match, whatever the version; send the strong ETag, without W/"
+	}
+	return fmt.Sprintf("its tag is not the current version's; GET %s again for the current ETag, and send that", path)
+}
+
 // staleMiss says why an If-Match value v of entity tags, sent with ev to
 // path, did not name an earlier version of path (ev is not Stale).
 func staleMiss(ev sim.Event, v, path string) string {
@@ -900,6 +909,10 @@ func (c *Check) evalChanges(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("%s requests changed %s %d times in this step, expected %s; "+resetStep+" to start over", c.Method, c.Path, ct.by, map[bool]string{true: "once", false: strconv.Itoa(c.N) + " times"}[c.N == 1])
 	case ct.by < c.N && ct.by > 0:
 		r.Detail = fmt.Sprintf("%s requests changed %s %d of %d times so far", c.Method, c.Path, ct.by, c.N)
+	case ct.by == 0 && t.last == http.StatusPreconditionFailed && t.lastReq == c.Method+" "+c.Path && c.With != "":
+		// The newest request was the right one, refused for its condition.
+		v, _ := headerValue(t.lastHeader, c.With)
+		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet: your last %s was refused with 412, since %s", c.Path, c.Method, preconditionMiss(v, c.Path))
 	case ct.by == 0:
 		r.Detail = fmt.Sprintf("nothing has changed %s in this step yet", c.Path)
 	default:

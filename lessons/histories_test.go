@@ -733,3 +733,27 @@ func TestRefusedRequestsAreSaidToBeRefused(t *testing.T) {
 		t.Errorf("the checklist does not say the POSTs were refused: %q", d)
 	}
 }
+
+// TestARefusedConditionSaysWhy: lesson 11's guarded updates refused with
+// 412 say why: a weak tag never matches If-Match (step 2); a stale tag
+// needs the account read again for the current one (step 4).
+func TestARefusedConditionSaysWhy(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		line string
+		want string
+	}{
+		{1, `PUT /accounts/42 {"balance":100} -H 'If-Match: W/"ETAG"'`, "weak tag"},
+		{3, `PUT /accounts/42 {"balance":70} -H 'If-Match: "8370641f88bfaead"'`, "GET /accounts/42 again"},
+	} {
+		e, c := learnerAt(t, "lost-updates", tc.step, nil)
+		_, etag, _ := e.srv.Resource("/accounts/42")
+		line := strings.ReplaceAll(tc.line, `"ETAG"`, etag)
+		if ok, why := stepPasses(t, e, c, "", line); ok {
+			t.Fatalf("#%d: a refused update passes:%s", tc.step+1, why)
+		}
+		if d := detailOf(e, "/accounts/42 is changed"); !strings.Contains(d, "412") || !strings.Contains(d, tc.want) {
+			t.Errorf("#%d: the checklist does not say why the 412: %q", tc.step+1, d)
+		}
+	}
+}
