@@ -380,6 +380,16 @@ func sameState(a, b []byte) bool {
 	return errx == nil && erry == nil && jsonEqual(x, y)
 }
 
+// addHeader says how to add header name to a request: with the value the
+// lessons teach for it where there is one, else "…" for the learner's own.
+func addHeader(name string) string {
+	v := "…"
+	if strings.EqualFold(name, "Prefer") {
+		v = "return=minimal" // the only preference the lessons ask for
+	}
+	return fmt.Sprintf("add it with -H '%s: %s'", name, v)
+}
+
 // preconditionMiss says why a condition v, sent to path, failed: a weak
 // tag never matches If-Match; another names a version path no longer has.
 func preconditionMiss(v, path string) string {
@@ -511,7 +521,7 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 			hidden.Detail = "what your requests did in this step can no longer show it; " + resetStep + " to start over"
 		case c.Kind == CheckStatus && t.last != 0:
 			// The learner saw this status; saying so gives nothing away.
-			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said", statusText(t.last))
+			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said, and the step's text again ({screen:h|line:hint} gives a hint)", statusText(t.last))
 		case t.acted:
 			hidden.Detail = "not seen yet; read what the server said to your requests, and try the step's task another way ({screen:h|line:hint} gives a hint)"
 		}
@@ -601,7 +611,7 @@ func (c *Check) evalShown(w World, t *tally) CheckResult {
 		if r.OK {
 			r.Detail = "a request carried " + c.Name
 		} else {
-			r.Detail = "no request has carried " + c.Name + " yet; add it with -H '" + c.Name + ": …'"
+			r.Detail = "no request has carried " + c.Name + " yet; " + addHeader(c.Name)
 		}
 		return r
 	case CheckReplayed:
@@ -760,7 +770,7 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 	case rt.passed[stageTarget] == 0 && (c.Kind != CheckRetried || rt.failed == 0):
 		r.Detail = fmt.Sprintf("no %s request to %s yet", c.Method, strings.TrimSuffix(target, c.withWords()))
 	case rt.passed[stageHeader] == 0 && rt.passed[stageTarget] > 0:
-		r.Detail = fmt.Sprintf("%s did not carry %s; add it with -H '%s: …'", what, c.With, c.With)
+		r.Detail = fmt.Sprintf("%s did not carry %s; %s", what, c.With, addHeader(c.With))
 	case rt.passed[stageValue] == 0 && rt.miss != "":
 		r.Detail = fmt.Sprintf("%s carried %s", what, rt.miss)
 	case rt.passed[stageValue] == 0 && rt.passed[stageTarget] > 0:
@@ -853,7 +863,7 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	case !same:
 		r.Detail = fmt.Sprintf("your last request was %s, expected %s", t.lastReq, want)
 	case c.With != "" && !carried:
-		r.Detail = fmt.Sprintf("your last %s did not carry %s; add it with -H '%s: …'", want, c.With, c.With)
+		r.Detail = fmt.Sprintf("your last %s did not carry %s; %s", want, c.With, addHeader(c.With))
 	case c.ETag && !sim.HoldsETags(v):
 		r.Detail = fmt.Sprintf("your last %s carried %s %s", want, c.With, noETag(strings.TrimSpace(v) == "*", t.lastWrote))
 	case c.Star && strings.TrimSpace(v) != "*":

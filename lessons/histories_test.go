@@ -757,3 +757,24 @@ func TestARefusedConditionSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestThePreferStepSaysWhatToSend: lesson 3, step 3 asks for
+// Prefer: return=minimal; a PUT without it is told the value, not
+// "Prefer: …", and one with another preference, answered 200, is pointed
+// to the hint.
+func TestThePreferStepSaysWhatToSend(t *testing.T) {
+	const put = `PUT /flights/AC789 {"status":"boarding","gate":"c17"}`
+	e, c := learnerAt(t, "put-create", 2, nil)
+	if ok, why := stepPasses(t, e, c, "", put); ok {
+		t.Fatalf("a PUT without Prefer passes:%s", why)
+	}
+	if d := detailOf(e, "your last request is"); !strings.Contains(d, "-H 'Prefer: return=minimal'") {
+		t.Errorf("the checklist does not say which Prefer to send: %q", d)
+	}
+	if ok, why := stepPasses(t, e, c, "", put+` -H 'Prefer: return=representation'`); ok {
+		t.Fatalf("another preference passes:%s", why)
+	}
+	if d := detailOf(e, hiddenGoal); !strings.Contains(d, "200 OK") || !strings.Contains(d, "hint") {
+		t.Errorf("the 200 gives no direction: %q", d)
+	}
+}
