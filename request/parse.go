@@ -476,6 +476,18 @@ func (p *lineParser) parseRequestForm(mStart, mEnd int) (Line, error) {
 	} else if r.Target, err = p.target(&tw); err != nil {
 		return r, err
 	}
+	// A request line copied from the wire, or from an RFC, ends with its
+	// version: here the client chooses it.
+	if err := p.skipSpace(); err != nil {
+		return r, err
+	}
+	if v := p.src[p.pos:]; len(v) >= 5 && strings.EqualFold(v[:5], "HTTP/") {
+		end := strings.IndexAny(v, " \t")
+		if end < 0 {
+			end = len(v)
+		}
+		return r, p.errAt(p.pos, "leave out %s: type the request line without its version, like %s %s; the client sends HTTP/1.1", clip(v[:end], 12), method, clip(r.Target, 40))
+	}
 
 	hasBody := false
 	for {

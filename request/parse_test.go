@@ -228,6 +228,8 @@ func TestParseRejectsBadInput(t *testing.T) {
 		{"a trailing backslash", `PUT /x {} \`, 11, "the line ends with \\"},
 		{"a pipe", `GET /x | jq .`, 8, "shell pipes"},
 		{"a very long line", `PUT /x "` + strings.Repeat("a", 70000) + `"`, 65537, "longer than 64 KiB"},
+		{"a version copied from the wire", "OPTIONS /flights/AA123 HTTP/1.1", 24, "leave out HTTP/1.1"},
+		{"a version before the body", `HEAD /flights/AA123  http/1.0 -H 'A: b'`, 22, "leave out http/1.0: type the request line without its version, like HEAD /flights/AA123"},
 	})
 }
 
