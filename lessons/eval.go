@@ -517,8 +517,11 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 		hidden := CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
 		switch {
 		case strings.Contains(r.Detail, resetStep):
-			// Only a reset can make it hold now: say so, not what it is.
-			hidden.Detail = "what your requests did in this step can no longer show it; " + resetStep + " to start over"
+			// Only a reset can make it hold now: say so, and what was
+			// seen, not what it is after.
+			seen, _, _ := strings.Cut(r.Detail, ", expected")
+			seen, _, _ = strings.Cut(seen, "; ")
+			hidden.Detail = "what your requests did in this step (" + seen + ") can no longer show it; " + resetStep + " to start over"
 		case c.Kind == CheckStatus && t.last != 0:
 			// The learner saw this status; saying so gives nothing away.
 			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said, and the step's text again ({screen:h|line:hint} gives a hint)", statusText(t.last))

@@ -263,8 +263,8 @@ func TestAHiddenOutcomeOnlyAResetCanBringSaysToReset(t *testing.T) {
 	if ok, why := stepPasses(t, e, c, sim.RetryBrowser, interest); ok {
 		t.Fatalf("three transactions pass:%s", why)
 	}
-	if d := detailOf(e, hiddenGoal); !strings.Contains(d, "reset the step") || strings.Contains(d, "expected") {
-		t.Errorf("the hidden outcome does not say to reset, or gives it away: %q", d)
+	if d := detailOf(e, hiddenGoal); !strings.Contains(d, "reset the step") || strings.Contains(d, "expected") || !strings.Contains(d, "3 members new in /accounts/42/transactions") {
+		t.Errorf("the hidden outcome does not say to reset and what went wrong, or gives it away: %q", d)
 	}
 	e, c = learnerAt(t, "network-failures", 3, nil)
 	if ok, why := stepPasses(t, e, c, "", interest); !ok {
