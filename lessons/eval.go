@@ -71,6 +71,7 @@ func allOK(rs []CheckResult) bool {
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
 	seen       uint64                  // newest event ingested
+	undoable   int                     // the step's state-changing exchanges an undo has not taken back: an undo past them takes back what came before the step
 	reqs       map[*Check]*reqTally    // what each request and retried check counts
 	changes    map[*Check]*changeTally // what each unchanged and changed-by check counts
 	statuses   map[int]int             // status → responses
@@ -205,8 +206,22 @@ func (t *tally) add(ev sim.Event) {
 			}
 		}
 	}
+	early := false // an undo of a change made before the step began
+	switch {
+	case ev.Kind == sim.KindExchange && slices.ContainsFunc(ev.Changes, func(ch sim.Change) bool {
+		// What the server keeps for undo: any change of the stored bytes.
+		return (ch.Before == nil) != (ch.After == nil) || !bytes.Equal(ch.Before, ch.After)
+	}):
+		t.undoable++
+	case ev.Kind == sim.KindUndo && t.undoable > 0:
+		t.undoable--
+	case ev.Kind == sim.KindUndo:
+		early = true
+	case ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore:
+		t.undoable = 0
+	}
 	for c, ct := range t.changes {
-		ct.add(c, ev)
+		ct.add(c, ev, early)
 	}
 	if ev.Kind != sim.KindExchange {
 		return
@@ -414,8 +429,9 @@ func staleMiss(ev sim.Event, v, path string) string {
 	return fmt.Sprintf("a tag %s never had, so the 412 says nothing about a change; send the ETag you read of an earlier version", path)
 }
 
-// add counts ev for the unchanged or changed-by check c.
-func (ct *changeTally) add(c *Check, ev sim.Event) {
+// add counts ev for the unchanged or changed-by check c; early says ev is
+// an undo of a change made before the step began.
+func (ct *changeTally) add(c *Check, ev sim.Event, early bool) {
 	if !changes(ev, c.Path) {
 		return
 	}
@@ -424,6 +440,9 @@ func (ct *changeTally) add(c *Check, ev sim.Event) {
 		ct.what = "an " + string(ev.Kind)
 		if ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore {
 			ct.what = "a " + string(ev.Kind)
+		}
+		if early {
+			ct.what = earlyUndo
 		}
 		return
 	}
@@ -880,10 +899,17 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	return r
 }
 
+// earlyUndo is how an undo that took back a change made before the step
+// began is told.
+const earlyUndo = "an undo in this step took back a change made before it began (the step's setup, or an earlier step's)"
+
 // otherDetail says what changed path besides the requests a check counts,
 // and that only a reset of the step undoes it: an undo is told as a change
 // of its own, since it does not erase what the step's requests did.
 func (ct *changeTally) otherDetail(path string) string {
+	if ct.what == earlyUndo {
+		return fmt.Sprintf("%s changed %s, so it is not as the step found it; %s to start over cleanly", earlyUndo, path, resetStep)
+	}
 	if ct.what == "an "+string(sim.KindUndo) {
 		return fmt.Sprintf("an undo changed %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", path, resetStep)
 	}

@@ -778,3 +778,26 @@ func TestThePreferStepSaysWhatToSend(t *testing.T) {
 		t.Errorf("the 200 gives no direction: %q", d)
 	}
 }
+
+// TestAnUndoOfTheSetupSaysSo: an undo at the start of lesson 2, step 3
+// takes back the lesson's own setup, not a change of the learner's in
+// the step; the checklist says so, and to reset the step.
+func TestAnUndoOfTheSetupSaysSo(t *testing.T) {
+	e, c := learnerAt(t, "put-replace", 2, nil)
+	if !e.srv.Undo() {
+		t.Fatal("nothing to undo")
+	}
+	if ok, why := stepPasses(t, e, c, "", e.Solution()...); ok {
+		t.Fatalf("the step passes after an undo of its setup:%s", why)
+	}
+	d := detailOf(e, "/flights/AA123 is changed")
+	if !strings.Contains(d, "made before it began") || !strings.Contains(d, "reset the step") {
+		t.Errorf("the checklist does not say the undo took back what came before the step: %q", d)
+	}
+	e, c = learnerAt(t, "put-replace", 2, nil)
+	put(t, c, `PUT /flights/AA123 {"status":"delayed","gate":"a1"}`)
+	e.srv.Undo()
+	if d := detailOf(e, "/flights/AA123 is changed"); strings.Contains(d, "before it began") || !strings.Contains(d, "an undo changed") {
+		t.Errorf("an undo of the step's own PUT is told as one of the setup: %q", d)
+	}
+}
