@@ -70,27 +70,29 @@ func allOK(rs []CheckResult) bool {
 // tally accumulates what checks need to know about the exchanges since a
 // step began, so re-evaluating after each event only looks at new events.
 type tally struct {
-	seen       uint64                  // newest event ingested
-	undoable   int                     // the step's state-changing exchanges an undo has not taken back: an undo past them takes back what came before the step
-	reqs       map[*Check]*reqTally    // what each request and retried check counts
-	changes    map[*Check]*changeTally // what each unchanged and changed-by check counts
-	statuses   map[int]int             // status → responses
-	statusSeq  []int                   // the statuses in the order they were first seen
-	headers    map[string]bool         // response header names, lower case
-	sent       map[string]bool         // request header names, lower case
-	created    map[string]uint64       // resources created since the step began (and still there) → event
-	createdBy  map[string]string       // those resources → "METHOD /path" of the request that created them, or the kind of event
-	last       int                     // status of the newest response
-	lastReq    string                  // "METHOD /path" of the newest request that reached the server
-	lastHeader map[string][]string     // that request's header
-	lastStale  bool                    // that request was refused for naming an earlier ETag of its target
-	lastWrote  bool                    // that request changed what is stored
-	recent     []string                // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
-	location   string                  // the newest Location header
-	replayed   int
-	lost       int
-	acted      bool // an exchange the lesson did not send reached the server or the network
-	retrying   bool // the checks ask for a retry of the client's own (retried … with a count above 0)
+	seen         uint64                  // newest event ingested
+	undoable     int                     // the step's state-changing exchanges an undo has not taken back: an undo past them takes back what came before the step
+	undidLast    map[string]bool         // paths an undo in the step changed after any request did
+	undidMembers map[string]bool         // collections an undo in the step added a member to or removed one from
+	reqs         map[*Check]*reqTally    // what each request and retried check counts
+	changes      map[*Check]*changeTally // what each unchanged and changed-by check counts
+	statuses     map[int]int             // status → responses
+	statusSeq    []int                   // the statuses in the order they were first seen
+	headers      map[string]bool         // response header names, lower case
+	sent         map[string]bool         // request header names, lower case
+	created      map[string]uint64       // resources created since the step began (and still there) → event
+	createdBy    map[string]string       // those resources → "METHOD /path" of the request that created them, or the kind of event
+	last         int                     // status of the newest response
+	lastReq      string                  // "METHOD /path" of the newest request that reached the server
+	lastHeader   map[string][]string     // that request's header
+	lastStale    bool                    // that request was refused for naming an earlier ETag of its target
+	lastWrote    bool                    // that request changed what is stored
+	recent       []string                // "METHOD /path" of the newest requests that reached the server, oldest first; at most keepRecent
+	location     string                  // the newest Location header
+	replayed     int
+	lost         int
+	acted        bool // an exchange the lesson did not send reached the server or the network
+	retrying     bool // the checks ask for a retry of the client's own (retried … with a count above 0)
 }
 
 // The stages a request passes on its way to counting for a request or
@@ -193,6 +195,21 @@ func (t *tally) add(ev sim.Event) {
 	if ev.Seq > t.seen {
 		t.seen = ev.Seq
 	}
+	for _, ch := range ev.Changes {
+		switch {
+		case (ch.Before == nil) == (ch.After == nil) && bytes.Equal(ch.Before, ch.After):
+		case ev.Kind == sim.KindUndo:
+			if t.undidLast == nil {
+				t.undidLast, t.undidMembers = map[string]bool{}, map[string]bool{}
+			}
+			t.undidLast[ch.Path] = true
+			if (ch.Before == nil) != (ch.After == nil) {
+				t.undidMembers[ch.Path[:max(strings.LastIndexByte(ch.Path, '/'), 0)]] = true
+			}
+		default:
+			delete(t.undidLast, ch.Path)
+		}
+	}
 	for _, ch := range ev.Changes { // undo, restore and reset change state too
 		switch {
 		case ch.After == nil:
@@ -219,6 +236,7 @@ func (t *tally) add(ev sim.Event) {
 		early = true
 	case ev.Kind == sim.KindReset || ev.Kind == sim.KindRestore:
 		t.undoable = 0
+		clear(t.undidMembers) // the state a reset or restore puts back is no undo's
 	}
 	for c, ct := range t.changes {
 		ct.add(c, ev, early)
@@ -531,7 +549,7 @@ const hiddenGoal = "see what the server does"
 // eval evaluates one check. A hidden check that does not hold says only that
 // there is something to find out.
 func (c *Check) eval(w World, t *tally) CheckResult {
-	r := c.evalShown(w, t)
+	r := c.notByUndo(c.evalShown(w, t), t)
 	if c.Hidden && !r.OK {
 		hidden := CheckResult{Desc: hiddenGoal, Detail: "send your request and read the answer"}
 		switch {
@@ -548,6 +566,28 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 			hidden.Detail = "not seen yet; read what the server said to your requests, and try the step's task another way ({screen:h|line:hint} gives a hint)"
 		}
 		return hidden
+	}
+	return r
+}
+
+// notByUndo is r, a state check's result, failed when an undo in the step
+// made the state it looks at: an undo does not erase what the step's
+// requests did, and the explanation speaks of what they made.
+func (c *Check) notByUndo(r CheckResult, t *tally) CheckResult {
+	if !r.OK {
+		return r
+	}
+	switch c.Kind {
+	case CheckField, CheckExists, CheckAbsent:
+		if t.undidLast[c.Path] {
+			r.OK = false
+			r.Detail = fmt.Sprintf("an undo changed %s last, not one of your requests, and an undo does not erase what happened in this step; %s to start over cleanly", c.Path, resetStep)
+		}
+	case CheckNew, CheckMembers:
+		if t.undidMembers[c.Path] {
+			r.OK = false
+			r.Detail = fmt.Sprintf("an undo added or removed a member of %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", c.Path, resetStep)
+		}
 	}
 	return r
 }

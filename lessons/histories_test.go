@@ -801,3 +801,46 @@ func TestAnUndoOfTheSetupSaysSo(t *testing.T) {
 		t.Errorf("an undo of the step's own PUT is told as one of the setup: %q", d)
 	}
 }
+
+// TestAStateAnUndoMadeDoesNotPass: an undo does not erase what happened in
+// a step, so the state it puts back is not what the step's requests made:
+// lesson 2, step 1 with the right state PATCHed, a wrong PUT and its undo
+// must not pass with "replaced by exactly the body you sent"; lesson 9,
+// step 4 with three interest transactions, one undone, must not pass with
+// two. A reset, then the right answer, passes.
+func TestAStateAnUndoMadeDoesNotPass(t *testing.T) {
+	const interest = `POST /accounts/42/interest {"rate":0.10}`
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		lines  []string
+		policy []sim.RetryPolicy
+	}{
+		{"put-replace", 0, []string{`PATCH /flights/AA123 {"status":"ontime","gate":"b12"}`, `PUT /flights/AA123 {"status":"delayed","gate":"a7"}`}, nil},
+		{"network-failures", 3, []string{interest, interest}, []sim.RetryPolicy{sim.RetryRFC9110, sim.RetryBrowser}},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		for i, line := range tc.lines {
+			var p sim.RetryPolicy
+			if tc.policy != nil {
+				p = tc.policy[i]
+			}
+			if ok, why := stepPasses(t, e, c, p, line); ok {
+				t.Fatalf("%s#%d: %q passes:%s", tc.lesson, tc.step+1, line, why)
+			}
+		}
+		if !e.srv.Undo() {
+			t.Fatalf("%s#%d: nothing to undo", tc.lesson, tc.step+1)
+		}
+		if ok, why := stepPasses(t, e, c, ""); ok {
+			t.Errorf("%s#%d: the undo passes the step:%s", tc.lesson, tc.step+1, why)
+		} else if !strings.Contains(why, "an undo") || !strings.Contains(why, "reset the step") {
+			t.Errorf("%s#%d: the checklist does not say the undo made it and to reset:%s", tc.lesson, tc.step+1, why)
+		}
+		e.ResetStep()
+		applyNetwork(c, e.Step())
+		if ok, why := stepPasses(t, e, c, "", e.Solution()...); !ok {
+			t.Errorf("%s#%d: after a reset the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
