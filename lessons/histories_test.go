@@ -844,3 +844,11 @@ func TestAStateAnUndoMadeDoesNotPass(t *testing.T) {
 		}
 	}
 }
+
+// TestOnePutResetsTheBalanceOnlyWhenAPutDid: "One PUT, and the balance is
+// $100 again" is untrue when a PUT set another balance and a PATCH set 100.
+func TestOnePutResetsTheBalanceOnlyWhenAPutDid(t *testing.T) {
+	refusesThenPasses(t, "idempotence", 3, "", []string{
+		`PUT /accounts/42 {"balance":5}`,
+		`PATCH /accounts/42 {"balance":100}`}, nil)
+}
