@@ -852,3 +852,13 @@ func TestOnePutResetsTheBalanceOnlyWhenAPutDid(t *testing.T) {
 		`PUT /accounts/42 {"balance":5}`,
 		`PATCH /accounts/42 {"balance":100}`}, nil)
 }
+
+// TestTheGateChangeLeavesTheStatusAlone: "{"gate":"b14"} leaves the status
+// alone" is untrue when a PUT overwrote the status and a PATCH set it back.
+func TestTheGateChangeLeavesTheStatusAlone(t *testing.T) {
+	refusesThenPasses(t, "final-challenge", 1, "", []string{
+		`PUT /flights/AA123 {"status":"ontime","gate":"b14"}`,
+		`PATCH /flights/AA123 {"status":"delayed"}`}, nil)
+	refusesThenPasses(t, "final-challenge", 1, "", nil,
+		[]string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`})
+}
