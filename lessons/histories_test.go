@@ -859,6 +859,19 @@ func TestTheGateChangeLeavesTheStatusAlone(t *testing.T) {
 	refusesThenPasses(t, "final-challenge", 1, "", []string{
 		`PUT /flights/AA123 {"status":"ontime","gate":"b14"}`,
 		`PATCH /flights/AA123 {"status":"delayed"}`}, nil)
-	refusesThenPasses(t, "final-challenge", 1, "", nil,
-		[]string{`PUT /flights/AA123 {"status":"delayed","gate":"b14"}`})
+}
+
+// TestRefusedRepeatsAreNotRepeats: "send it N times" steps explain what
+// every repeat did; repeats the server refused (412, 415, 422) did nothing
+// of the kind and do not count.
+func TestRefusedRepeatsAreNotRepeats(t *testing.T) {
+	refusesThenPasses(t, "idempotence", 0, "", []string{
+		`PUT /accounts/42 {"balance":100}`,
+		`PUT /accounts/42 {"balance":100} -H 'If-Match: "nope"' x99`}, nil)
+	refusesThenPasses(t, "safe-vs-idempotent", 2, "", []string{
+		`PUT /flights/AA123 {"status":"ontime","gate":"b12"}`,
+		`PUT /flights/AA123 {"status":"ontime","gate":"b12"} -H 'Content-Type: text/plain' x4`}, nil)
+	refusesThenPasses(t, "idempotency-keys", 1, "", []string{
+		`POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"' x2`,
+		`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`}, nil)
 }
