@@ -873,5 +873,6 @@ func TestRefusedRepeatsAreNotRepeats(t *testing.T) {
 		`PUT /flights/AA123 {"status":"ontime","gate":"b12"} -H 'Content-Type: text/plain' x4`}, nil)
 	refusesThenPasses(t, "idempotency-keys", 1, "", []string{
 		`POST /payments {"amount":30,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"' x2`,
-		`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`}, nil)
+		`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`},
+		[]string{`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"' x3`})
 }
