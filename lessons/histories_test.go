@@ -876,3 +876,30 @@ func TestRefusedRepeatsAreNotRepeats(t *testing.T) {
 		`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"'`},
 		[]string{`POST /payments {"amount":25,"to":"ACME Air"} -H 'Idempotency-Key: "pay-0001"' x3`})
 }
+
+// TestAnAnswerTheClientNeverHeardIsNotRead: steps whose explanations say
+// what the client read in a response (its ETag, its Allow, its Location)
+// do not pass when the network lost that response.
+func TestAnAnswerTheClientNeverHeardIsNotRead(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		lines  []string
+	}{
+		{"meet-the-server", 0, []string{`GET /flights/AA123`}},
+		{"meet-the-server", 1, []string{`HEAD /flights/AA123`}},
+		{"meet-the-server", 2, []string{`OPTIONS /flights/AA123`, `OPTIONS /customers`}},
+		{"status-codes", 1, []string{`POST /customers {"name":"Joe"}`}},
+		{"lost-updates", 0, []string{`GET /accounts/42`}},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		c.SetFaults(sim.FaultSettings{LoseResponses: true})
+		if ok, why := stepPasses(t, e, c, sim.RetryNone, tc.lines...); ok {
+			t.Errorf("%s step %d: answers the client never heard pass:%s", tc.lesson, tc.step+1, why)
+		}
+		e, c = learnerAt(t, tc.lesson, tc.step, nil)
+		if ok, why := stepPasses(t, e, c, "", tc.lines...); !ok {
+			t.Errorf("%s step %d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
+		}
+	}
+}
