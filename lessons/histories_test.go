@@ -903,3 +903,11 @@ func TestAnAnswerTheClientNeverHeardIsNotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestTheRetriedPutLeavesTheBalanceAsItWas: "the balance is still $100" is
+// untrue when a PUT of another balance came first.
+func TestTheRetriedPutLeavesTheBalanceAsItWas(t *testing.T) {
+	refusesThenPasses(t, "network-failures", 1, "", []string{
+		`PUT /accounts/42 {"balance":90}`,
+		`PUT /accounts/42 {"balance":100}`}, nil)
+}
