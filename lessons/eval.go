@@ -93,6 +93,7 @@ type tally struct {
 	lost         int
 	acted        bool // an exchange the lesson did not send reached the server or the network
 	retrying     bool // the checks ask for a retry of the client's own (retried … with a count above 0)
+	keyAsked     bool // a request or retried check asks for an Idempotency-Key
 }
 
 // The stages a request passes on its way to counting for a request or
@@ -122,6 +123,7 @@ type reqTally struct {
 	lostWork    bool   // retried: that attempt did the request's work (see didWork)
 	cause       int    // retried: why the newest request to the target was not a retry counted, one of the causes below
 	lostErr     string // retried: the error the newest lost attempt was answered with ("400 Bad Request; the server said: …"), see lostError
+	keyless     bool   // retried: the newest request not retried was a POST or PATCH without an idempotency key, which no key-aware client resends
 }
 
 // Why the newest request to a retried check's target was not a retry it
@@ -153,6 +155,7 @@ func newTally(since uint64, c *Check) *tally {
 		case CheckRequest, CheckRetried:
 			t.reqs[c] = &reqTally{answers: map[int]int{}}
 			t.retrying = t.retrying || c.Kind == CheckRetried && (c.Cmp == ">=" || c.N > 0)
+			t.keyAsked = t.keyAsked || strings.EqualFold(c.With, "Idempotency-Key")
 		case CheckUnchanged, CheckChangedBy:
 			if t.changes == nil {
 				t.changes = map[*Check]*changeTally{}
@@ -313,6 +316,9 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 		rt.cause = causeNone
 	case ev.Attempt < 2 && (!reached || lost):
 		rt.cause = causeNotRetried
+		_, key := headerValue(ev.Request.Header, "Idempotency-Key")
+		_, xkey := headerValue(ev.Request.Header, "X-Idempotency-Key")
+		rt.keyless = (c.Method == http.MethodPost || c.Method == http.MethodPatch) && !key && !xkey
 	case ev.Attempt < 2:
 		rt.cause = causeNotLost
 	}
@@ -845,6 +851,10 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("the client retried %s, but the attempt whose answer was lost did nothing new (a replay, or an error): an earlier request had done the work; "+resetStep+" to start over", what)
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && (rt.failed == 0 || rt.cause == causeNotLost):
 		r.Detail = fmt.Sprintf("no answer to %s was lost, so the client had nothing to retry; "+resetStep+" to get this step's network back", what)
+	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0 && rt.cause == causeNotRetried && rt.keyless && t.keyAsked:
+		// The step asks for the key: its policy resends the request given
+		// one (Go's does), whatever it does without.
+		r.Detail = fmt.Sprintf("the client did not retry %s: it carried no Idempotency-Key, and a client that retries %s %s at all does so only with one; %s", what, article(c.Method), c.Method, addHeader("Idempotency-Key"))
 	case c.Kind == CheckRetried && rt.passed[stageRetry] == 0:
 		r.Detail = fmt.Sprintf("the client did not retry %s: its retry policy does not resend %s %s; "+resetStep+" to get this step's retry policy back", what, article(c.Method), c.Method)
 	case n == 0 && len(c.Codes) > 0 && !c.Heard:

@@ -911,3 +911,16 @@ func TestTheRetriedPutLeavesTheBalanceAsItWas(t *testing.T) {
 		`PUT /accounts/42 {"balance":90}`,
 		`PUT /accounts/42 {"balance":100}`}, nil)
 }
+
+// TestAKeylessPostIsToldToCarryTheKey: a POST without an Idempotency-Key
+// whose answer was lost under Go's policy is not retried for want of the
+// key, not of the policy; the checklist says to add the key, not to reset.
+func TestAKeylessPostIsToldToCarryTheKey(t *testing.T) {
+	e, c := learnerAt(t, "final-challenge", 3, nil)
+	if ok, _ := stepPasses(t, e, c, "", `POST /payments {"amount":5,"to":"flight alerts"}`); ok {
+		t.Fatal("a POST without a key passes")
+	}
+	if d := detailOf(e, "the client retries"); !strings.Contains(d, "no Idempotency-Key") || strings.Contains(d, "reset") {
+		t.Errorf("the checklist does not say the key is missing: %q", d)
+	}
+}
