@@ -85,7 +85,8 @@ func (st StepStatus) Checklist() []CheckResult {
 
 // NotYet says in one line why a task step has not passed, from its check
 // results: how many hold and what the first missing one saw —
-// `Not yet: 3 of 4 — gate is "a7", expected "b12"`. It is "" for a passed
+// `Not yet: 3 of 4 — gate is "a7", expected "b12"`, or the first that says
+// to reset the step, since nothing else helps then. It is "" for a passed
 // step and for a step without checks (a quiz). Every front end says this
 // same line after a request that does not pass the step.
 func (st StepStatus) NotYet() string {
@@ -97,6 +98,10 @@ func (st StepStatus) NotYet() string {
 		switch {
 		case r.OK:
 			ok++
+		case strings.Contains(r.Detail, resetStep) && !strings.Contains(why, resetStep):
+			// Only a reset lets the step pass now: nothing else is worth
+			// saying first.
+			why = r.Detail
 		case why == "" && r.Detail != "":
 			why = r.Detail
 		case why == "":

@@ -578,21 +578,24 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 
 // notByUndo is r, a state check's result, failed when an undo in the step
 // made the state it looks at: an undo does not erase what the step's
-// requests did, and the explanation speaks of what they made.
+// requests did, and the explanation speaks of what they made. A members
+// check failed after an undo of a member says so too: no request can make
+// it hold before a reset.
 func (c *Check) notByUndo(r CheckResult, t *tally) CheckResult {
-	if !r.OK {
-		return r
-	}
 	switch c.Kind {
 	case CheckField, CheckExists, CheckAbsent:
-		if t.undidLast[c.Path] {
+		if r.OK && t.undidLast[c.Path] {
 			r.OK = false
 			r.Detail = fmt.Sprintf("an undo changed %s last, not one of your requests, and an undo does not erase what happened in this step; %s to start over cleanly", c.Path, resetStep)
 		}
 	case CheckNew, CheckMembers:
+		// Failed or not, it cannot hold again before a reset: say so.
 		if t.undidMembers[c.Path] {
-			r.OK = false
-			r.Detail = fmt.Sprintf("an undo added or removed a member of %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", c.Path, resetStep)
+			undo := fmt.Sprintf("an undo added or removed a member of %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", c.Path, resetStep)
+			if !r.OK {
+				undo = r.Detail + "; " + undo
+			}
+			r.OK, r.Detail = false, undo
 		}
 	}
 	return r

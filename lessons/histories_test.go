@@ -924,3 +924,31 @@ func TestAKeylessPostIsToldToCarryTheKey(t *testing.T) {
 		t.Errorf("the checklist does not say the key is missing: %q", d)
 	}
 }
+
+// TestOnceAnUndoBlocksTheStepTheFirstLineSaysReset: after an undo that only
+// a reset of the step gets past, "Not yet" (all the full screen's status
+// line shows) leads with the reset, before and after the right request.
+func TestOnceAnUndoBlocksTheStepTheFirstLineSaysReset(t *testing.T) {
+	for _, tc := range []struct {
+		lesson      string
+		step        int
+		first, then string
+	}{
+		{"post-create", 3, `POST /customers {"name":"Joe"}`, `POST /customers {"name":"Joe"}`},
+		{"final-challenge", 3, `POST /payments {"amount":5,"to":"flight alerts"}`, `POST /payments {"amount":5,"to":"flight alerts"} -H 'Idempotency-Key: "k-joe"'`},
+		{"lost-updates", 1, `PUT /accounts/42 {"balance":120}`, `PUT /accounts/42 {"balance":120}`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		put(t, c, tc.first)
+		if !e.srv.Undo() {
+			t.Fatalf("%s step %d: nothing to undo", tc.lesson, tc.step+1)
+		}
+		if n := e.Observe().NotYet(); !strings.Contains(n, resetStep) {
+			t.Errorf("%s step %d: after the undo: %q", tc.lesson, tc.step+1, n)
+		}
+		put(t, c, tc.then)
+		if s := e.Observe(); s.Passed || !strings.Contains(s.NotYet(), resetStep) {
+			t.Errorf("%s step %d: after the undo and %s: passed %v, %q", tc.lesson, tc.step+1, tc.then, s.Passed, s.NotYet())
+		}
+	}
+}
