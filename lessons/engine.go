@@ -63,11 +63,23 @@ func (st StepStatus) Holds() bool {
 
 // Checklist is Results as a checklist shows them: the hidden outcomes not
 // found yet are one line, "see what the server does", saying how many there
-// are when there are several, rather than the same words once for each.
+// are when there are several, rather than the same words once for each;
+// while a shown check is not met either, it says what that one still asks
+// for rather than to try the task another way.
 func (st StepStatus) Checklist() []CheckResult {
 	var out []CheckResult
 	hidden, n := -1, 0
+	left := "" // the first shown check not yet met: what the step still asks for
 	for _, r := range st.Results {
+		if left == "" && !r.OK && r.Desc != hiddenGoal {
+			left = r.Detail
+		}
+	}
+	for _, r := range st.Results {
+		if !r.OK && r.Desc == hiddenGoal && strings.HasPrefix(r.Detail, hiddenNotSeen) && left != "" {
+			// Halfway through the task: the rest of it may show it.
+			r.Detail = "not seen yet; the step is not done: " + left
+		}
 		if !r.OK && r.Desc == hiddenGoal {
 			n++
 			if hidden >= 0 {

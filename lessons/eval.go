@@ -552,6 +552,14 @@ const resetStep = "reset the step {screen:(R, then s)|line:(type reset)}"
 // hold yet: the learner is to find the outcome out, not read it here.
 const hiddenGoal = "see what the server does"
 
+// hiddenTryAnotherWay is a hidden check's detail once the learner has sent
+// requests that did not show it (see StepStatus.Checklist for a step with
+// more to send).
+const hiddenTryAnotherWay = hiddenNotSeen + ", and try the step's task another way ({screen:h|line:hint} gives a hint)"
+
+// hiddenNotSeen begins hiddenTryAnotherWay, in every front end's words.
+const hiddenNotSeen = "not seen yet; read what the server said to your requests"
+
 // eval evaluates one check. A hidden check that does not hold says only that
 // there is something to find out.
 func (c *Check) eval(w World, t *tally) CheckResult {
@@ -569,7 +577,7 @@ func (c *Check) eval(w World, t *tally) CheckResult {
 			// The learner saw this status; saying so gives nothing away.
 			hidden.Detail = fmt.Sprintf("the last response was %s, not yet what this step is after; read what the server said, and the step's text again ({screen:h|line:hint} gives a hint)", statusText(t.last))
 		case t.acted:
-			hidden.Detail = "not seen yet; read what the server said to your requests, and try the step's task another way ({screen:h|line:hint} gives a hint)"
+			hidden.Detail = hiddenTryAnotherWay
 		}
 		return hidden
 	}

@@ -952,3 +952,28 @@ func TestOnceAnUndoBlocksTheStepTheFirstLineSaysReset(t *testing.T) {
 		}
 	}
 }
+
+// TestHalfwayTheHiddenGoalSaysWhatIsLeft: a learner halfway through a task
+// whose hidden outcome the rest of it shows is told what is left, not to
+// try the task another way.
+func TestHalfwayTheHiddenGoalSaysWhatIsLeft(t *testing.T) {
+	for _, tc := range []struct {
+		lesson string
+		step   int
+		line   string
+	}{
+		{"lost-updates", 4, `PUT /flights/AC790 {"status":"ontime","gate":"e2"} -H 'If-None-Match: *'`},
+		{"delete-patch", 3, `DELETE /flights/AA123`},
+		{"status-codes", 2, `DELETE /customers`},
+	} {
+		e, c := learnerAt(t, tc.lesson, tc.step, nil)
+		put(t, c, tc.line)
+		for _, v := range []View{Screen, Line} {
+			for _, r := range e.Observe().ForView(v).Checklist() {
+				if strings.HasPrefix(r.Desc, hiddenGoal) && (strings.Contains(r.Detail, "another way") || !strings.Contains(r.Detail, "not done")) {
+					t.Errorf("%s step %d: %s — %s", tc.lesson, tc.step+1, r.Desc, r.Detail)
+				}
+			}
+		}
+	}
+}
