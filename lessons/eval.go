@@ -91,9 +91,10 @@ type tally struct {
 	location     string                  // the newest Location header
 	replayed     int
 	lost         int
-	acted        bool // an exchange the lesson did not send reached the server or the network
-	retrying     bool // the checks ask for a retry of the client's own (retried … with a count above 0)
-	keyAsked     bool // a request or retried check asks for an Idempotency-Key
+	acted        bool     // an exchange the lesson did not send reached the server or the network
+	retrying     bool     // the checks ask for a retry of the client's own (retried … with a count above 0)
+	keyAsked     bool     // a request or retried check asks for an Idempotency-Key
+	refusalAsked []string // "METHOD PATH" of the request checks that ask for a refusal (answered 400, …)
 }
 
 // The stages a request passes on its way to counting for a request or
@@ -156,6 +157,9 @@ func newTally(since uint64, c *Check) *tally {
 			t.reqs[c] = &reqTally{answers: map[int]int{}}
 			t.retrying = t.retrying || c.Kind == CheckRetried && (c.Cmp == ">=" || c.N > 0)
 			t.keyAsked = t.keyAsked || strings.EqualFold(c.With, "Idempotency-Key")
+			if slices.ContainsFunc(c.Codes, func(code int) bool { return code >= 400 }) {
+				t.refusalAsked = append(t.refusalAsked, c.Method+" "+c.Path)
+			}
 		case CheckUnchanged, CheckChangedBy:
 			if t.changes == nil {
 				t.changes = map[*Check]*changeTally{}
@@ -885,7 +889,12 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 		r.Detail = fmt.Sprintf("no %s request to %s%s yet", c.Method, target, answered)
 	default:
 		r.Detail = fmt.Sprintf("%d of %d %s requests to %s%s so far", n, c.N, c.Method, target, answered)
-		if len(c.Codes) == 0 {
+		switch {
+		case len(c.Codes) == 0 && slices.Contains(t.refusalAsked, c.Method+" "+c.Path):
+			// The refusals are the step's point: what is left is the
+			// step's next request, not a fix of the refused one.
+			r.Detail += "; send the next one the step's text asks for"
+		case len(c.Codes) == 0:
 			r.Detail += rt.refused()
 		}
 	}

@@ -977,3 +977,14 @@ func TestHalfwayTheHiddenGoalSaysWhatIsLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestARefusalTheStepAsksForIsNotToldAsAMistake: in lesson 7, step 4 the
+// 400 for broken JSON is one of the two answers the step is after; the line
+// asks for the next request, not to read why it was refused.
+func TestARefusalTheStepAsksForIsNotToldAsAMistake(t *testing.T) {
+	e, c := learnerAt(t, "status-codes", 3, nil)
+	put(t, c, `curl -X POST http://localhost:8080/customers -H 'Content-Type: application/json' -d '{"name": Joe}'`)
+	if n := e.Observe().NotYet(); strings.Contains(n, "changes nothing") || !strings.Contains(n, "next one") {
+		t.Errorf("after the 400: %q", n)
+	}
+}
