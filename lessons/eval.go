@@ -969,8 +969,8 @@ func (c *Check) evalLast(t *tally) CheckResult {
 	return r
 }
 
-// earlyUndo is how an undo that took back a change made before the step
-// began is told.
+// earlyUndo marks, in a changeTally, an undo that took back a change made
+// before the step began (otherDetail tells it).
 const earlyUndo = "an undo in this step took back a change made before it began (the step's setup, or an earlier step's)"
 
 // otherDetail says what changed path besides the requests a check counts,
@@ -978,7 +978,7 @@ const earlyUndo = "an undo in this step took back a change made before it began 
 // of its own, since it does not erase what the step's requests did.
 func (ct *changeTally) otherDetail(path string) string {
 	if ct.what == earlyUndo {
-		return fmt.Sprintf("%s changed %s, so it is not as the step found it; %s to start over cleanly", earlyUndo, path, resetStep)
+		return fmt.Sprintf("an undo in this step took back a change to %s made before it began (the step's setup, or an earlier step's), so it is not as the step found it; %s to start over cleanly", path, resetStep)
 	}
 	if ct.what == "an "+string(sim.KindUndo) {
 		return fmt.Sprintf("an undo changed %s in this step, and an undo does not erase what happened in it; %s to start over cleanly", path, resetStep)

@@ -988,3 +988,16 @@ func TestARefusalTheStepAsksForIsNotToldAsAMistake(t *testing.T) {
 		t.Errorf("after the 400: %q", n)
 	}
 }
+
+// TestAnEarlyUndoIsOneSentence: an undo at the start of a step is told in
+// one sentence that names what it changed.
+func TestAnEarlyUndoIsOneSentence(t *testing.T) {
+	e, _ := learnerAt(t, "put-replace", 2, nil)
+	if !e.srv.Undo() {
+		t.Fatal("nothing to undo")
+	}
+	want := "an undo in this step took back a change to /flights/AA123 made before it began (the step's setup, or an earlier step's), so it is not as the step found it"
+	if d := detailOf(e, "/flights/AA123 is changed"); !strings.HasPrefix(d, want) {
+		t.Errorf("got %q", d)
+	}
+}
