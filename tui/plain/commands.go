@@ -28,7 +28,7 @@ func init() {
 		{name: "step", aliases: []string{"task"}, help: "print the current step again", run: (*view).cmdStep},
 		{name: "hint", help: "show the next hint for this step", run: (*view).cmdHint},
 		{name: "solution", help: "show the solution of this step", run: (*view).cmdSolution},
-		{name: "answer", usage: "N", help: "answer a quiz with choice N (a bare number works too)", run: (*view).cmdAnswer},
+		{name: "answer", usage: "N", help: "answer a quiz with choice N; a bare N works too, written N, N., N) or (N)", run: (*view).cmdAnswer},
 		{name: "lessons", help: "list the lessons and your progress", run: (*view).cmdLessons},
 		{name: "lesson", usage: "[ID]", help: "open a lesson by its id or number; alone, print the current lesson again", run: (*view).cmdLesson},
 		{name: "state", usage: "[PATH]", help: "print what the server stores (under PATH)", run: (*view).cmdState},
@@ -88,6 +88,16 @@ func isRequestLine(fields []string) bool {
 // isNumber reports whether w is a plain decimal number (a quiz answer).
 func isNumber(w string) bool {
 	return w != "" && len(w) <= 9 && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// quizChoice is w as a quiz answer's number, the way choices are written in
+// lists: "3", "3.", "3)" or "(3)".
+func quizChoice(w string) (string, bool) {
+	n := strings.TrimSuffix(strings.TrimSuffix(w, "."), ")")
+	if len(n) < len(w) && strings.HasSuffix(w, ")") {
+		n = strings.TrimPrefix(n, "(")
+	}
+	return n, isNumber(n)
 }
 
 // cmdHelp lists the commands, or explains one.

@@ -75,3 +75,19 @@ func TestEveryCommandHasHelpAndNoWordIsTakenTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestAQuizAnswerWrittenAsInAListIsTheNumber: "2.", "2)" and "(2)" answer
+// choice 2, typed bare or after answer; "answer 2x" is still refused.
+func TestAQuizAnswerWrittenAsInAListIsTheNumber(t *testing.T) {
+	for _, answer := range []string{"2.", "2)", "(2)", "answer 2.", "answer (2)"} {
+		h := newHarness(t, true)
+		out := h.run(t, "lesson idempotence\nnext\nnext\nnext\nnext\n"+answer+"\n")
+		if !strings.Contains(out, "✓ Correct.") || strings.Contains(out, "Unknown command") {
+			t.Errorf("%q is not taken as choice 2:\n%s", answer, out)
+		}
+	}
+	h := newHarness(t, true)
+	if out := h.run(t, "lesson idempotence\nnext\nnext\nnext\nnext\nanswer 2x\n"); !strings.Contains(out, "Answer with one number") {
+		t.Errorf("answer 2x is taken:\n%s", out)
+	}
+}

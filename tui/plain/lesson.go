@@ -256,7 +256,8 @@ func (s *view) cmdAnswer(args []string) {
 		s.out.line("This step is not a quiz: it asks for a request. Type step to read it again.")
 		return
 	}
-	n, err := strconv.Atoi(strings.Join(args, ""))
+	choice, _ := quizChoice(strings.Join(args, ""))
+	n, err := strconv.Atoi(choice)
 	if len(args) != 1 || err != nil || n < 1 || n > len(st.Quiz.Choices) {
 		s.out.styled(styleBad, fmt.Sprintf("Answer with one number from 1 to %d, for example: answer 2", len(st.Quiz.Choices)))
 		return

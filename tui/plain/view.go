@@ -98,7 +98,7 @@ func (s *view) handle(in inputLine) {
 	fields := strings.Fields(line)
 	if c, ok := lookupCommand(fields[0]); ok {
 		c.run(s, fields[1:])
-	} else if isNumber(fields[0]) {
+	} else if _, ok := quizChoice(fields[0]); ok {
 		s.cmdAnswer(fields)
 	} else if isRequestLine(fields) {
 		s.request(line)
