@@ -110,7 +110,7 @@ func (st StepStatus) NotYet() string {
 		switch {
 		case r.OK:
 			ok++
-		case strings.Contains(r.Detail, resetStep) && !strings.Contains(why, resetStep):
+		case strings.Contains(r.Detail, resetWords) && !strings.Contains(why, resetWords):
 			// Only a reset lets the step pass now: nothing else is worth
 			// saying first.
 			why = r.Detail

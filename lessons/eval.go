@@ -550,7 +550,10 @@ func matchPath(pattern, path string) bool {
 
 // resetStep is what a check's detail says to do when only a reset of the
 // step helps, with how in each front end (see ForView).
-const resetStep = "reset the step {screen:(R, then s)|line:(type reset)}"
+const resetStep = resetWords + " {screen:(R, then s)|line:(type reset)}"
+
+// resetWords begins resetStep, in every front end's words.
+const resetWords = "reset the step"
 
 // hiddenGoal is what the checklist shows for a hidden check that does not
 // hold yet: the learner is to find the outcome out, not read it here.
