@@ -105,8 +105,17 @@ func (m *Model) doReset(c resetChoice) tea.Cmd {
 		return nil
 	}
 	flash := m.flash
+	// A step reset keeps the request the learner was working on: the
+	// suggestion would replace it with the step's starting point.
+	mine := ""
+	if c == resetStep && m.tried {
+		mine = m.comp.Value()
+	}
 	m.lesson.Restart() // back to the top of the step's text
 	m.enterStep()
+	if mine != "" {
+		m.comp.Fill(mine)
+	}
 	if c == resetStep && m.status().Passed {
 		flash += " (the step stays passed)"
 	}

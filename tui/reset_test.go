@@ -232,3 +232,23 @@ func TestAResetPassedStepKeepsTheExplanationOfItsPass(t *testing.T) {
 		t.Errorf("after the reset the explanation reads %q, want it as it was when the step passed, %q", got, explained)
 	}
 }
+
+// TestResetStepKeepsTheRequestTheLearnerWrote: after a try, a step reset
+// puts the server back and leaves the learner's own request in the
+// composer, not the step's suggestion; before any try, the suggestion is
+// filled in as on arrival.
+func TestResetStepKeepsTheRequestTheLearnerWrote(t *testing.T) {
+	const mine = `PUT /flights/AA123 {"status":"ontime","gate":"b13"}`
+	d := newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
+	suggested := d.m.comp.Value()
+	sendPut(d, mine)
+	d.keys("R", "s")
+	if got := d.m.comp.Value(); got != mine {
+		t.Errorf("after a step reset the composer holds %q, want the learner's %q", got, mine)
+	}
+	d = newDriver(t, 120, 40, testOpts{builtin: true, lesson: "put-replace"})
+	d.keys("R", "s")
+	if got := d.m.comp.Value(); got != suggested {
+		t.Errorf("an untried step's reset fills %q, want the suggestion %q", got, suggested)
+	}
+}
