@@ -117,6 +117,7 @@ type reqTally struct {
 	starHit bool        // such a request changed what is stored
 	miss    string      // why the newest request that failed stageValue did, for a stale check
 	minimal int         // requests answered 204 because they asked for it (Prefer: return=minimal)
+	unheard int         // heard: requests that would count but whose answer was lost
 	answers map[int]int // the statuses of those that passed every stage before stageAnswered
 	seq     []int       // those statuses in the order they were first seen
 
@@ -370,7 +371,11 @@ func (rt *reqTally) add(c *Check, ev sim.Event, path string) {
 	if v, _ := headerValue(ev.Request.Header, "Prefer"); ev.Response.Status == 204 && strings.Contains(strings.ToLower(v), "return=minimal") {
 		rt.minimal++
 	}
-	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) || c.Heard && lost {
+	if len(c.Codes) > 0 && !slices.Contains(c.Codes, ev.Response.Status) {
+		return
+	}
+	if c.Heard && lost {
+		rt.unheard++
 		return
 	}
 	rt.passed[stageAnswered]++
@@ -888,6 +893,9 @@ func (c *Check) evalRequest(t *tally) CheckResult {
 			// The 204 was asked for: the way to the code sought is to stop asking.
 			r.Detail += fmt.Sprintf("; Prefer: return=minimal asks for 204, so send the %s without it", c.Method)
 		}
+	case c.Heard && rt.unheard > 0:
+		// Faults are on: the learner cannot read what the step is about.
+		r.Detail = fmt.Sprintf("the network lost the answer to %s on its way back, so the client never read it; "+resetStep+" to get this step's network back, and send it again", what)
 	case n == 0 && c.N == 1:
 		r.Detail = fmt.Sprintf("no %s request to %s%s yet", c.Method, target, answered)
 	default:

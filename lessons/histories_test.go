@@ -897,6 +897,10 @@ func TestAnAnswerTheClientNeverHeardIsNotRead(t *testing.T) {
 		if ok, why := stepPasses(t, e, c, sim.RetryNone, tc.lines...); ok {
 			t.Errorf("%s step %d: answers the client never heard pass:%s", tc.lesson, tc.step+1, why)
 		}
+		// The way out is named: the step's own network, by a reset.
+		if d := e.Observe().NotYet(); !strings.Contains(d, "lost the answer") || !strings.Contains(d, "reset the step") {
+			t.Errorf("%s step %d: with the answers lost, the checklist says %q, not that they were lost and how to get the network back", tc.lesson, tc.step+1, d)
+		}
 		e, c = learnerAt(t, tc.lesson, tc.step, nil)
 		if ok, why := stepPasses(t, e, c, "", tc.lines...); !ok {
 			t.Errorf("%s step %d: the right answer does not pass:%s", tc.lesson, tc.step+1, why)
