@@ -86,47 +86,53 @@ func watchRSS(pid int, stop <-chan struct{}) <-chan int64 {
 // alone stays under the listener's 64 KiB header limit).
 func flood(t *testing.T, addr string) {
 	t.Helper()
+	target := "http://" + addr + "/accounts/42?q=" + strings.Repeat("t", floodBytes)
+	plain := "http://" + addr + "/accounts/42"
+	pad := strings.Repeat("h", floodBytes)
+	var failed atomic.Int64
+	floodPool(floodRequests, func(client *http.Client, i int64) {
+		url := plain
+		if i%2 == 0 {
+			url = target
+		}
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if i%2 == 1 {
+			req.Header.Set("X-Pad", pad)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			failed.Add(1)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	})
+	if n := failed.Load(); n > 0 {
+		t.Errorf("%d of %d flood requests failed", n, floodRequests)
+	}
+}
+
+// floodPool calls send for requests 1 to n, from floodClients goroutines
+// sharing one client that keeps a connection per goroutine, and returns
+// when all are done.
+func floodPool(n int64, send func(client *http.Client, i int64)) {
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: floodClients},
 	}
 	defer client.CloseIdleConnections()
-	target := "http://" + addr + "/accounts/42?q=" + strings.Repeat("t", floodBytes)
-	plain := "http://" + addr + "/accounts/42"
-	pad := strings.Repeat("h", floodBytes)
-	var next, failed atomic.Int64
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range floodClients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := next.Add(1)
-				if i > floodRequests {
-					return
-				}
-				url := plain
-				if i%2 == 0 {
-					url = target
-				}
-				req, _ := http.NewRequest(http.MethodGet, url, nil)
-				if i%2 == 1 {
-					req.Header.Set("X-Pad", pad)
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+			for i := next.Add(1); i <= n; i = next.Add(1) {
+				send(client, i)
 			}
 		}()
 	}
 	wg.Wait()
-	if n := failed.Load(); n > 0 {
-		t.Errorf("%d of %d flood requests failed", n, floodRequests)
-	}
 }
 
 // listeningSandbox starts the sandbox's full screen with --listen on a
@@ -255,43 +261,25 @@ wait:
 // body of one 507.
 func floodBodies(t *testing.T, addr string, n, size int) (map[int]int, string) {
 	t.Helper()
-	client := &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: floodClients},
-	}
-	defer client.CloseIdleConnections()
 	body := `{"name":"` + strings.Repeat("x", size) + `"}`
 	var mu sync.Mutex
 	codes := map[int]int{}
 	var refusal string
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range floodClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1)
-				if i > int64(n) {
-					return
-				}
-				resp, err := client.Post(fmt.Sprintf("http://%s/customers?n=%d", addr, i), "application/json", strings.NewReader(body))
-				code, text := -1, ""
-				if err == nil {
-					b, _ := io.ReadAll(resp.Body)
-					resp.Body.Close()
-					code, text = resp.StatusCode, string(b)
-				}
-				mu.Lock()
-				codes[code]++
-				if code == http.StatusInsufficientStorage {
-					refusal = text
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	floodPool(int64(n), func(client *http.Client, i int64) {
+		resp, err := client.Post(fmt.Sprintf("http://%s/customers?n=%d", addr, i), "application/json", strings.NewReader(body))
+		code, text := -1, ""
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			code, text = resp.StatusCode, string(b)
+		}
+		mu.Lock()
+		codes[code]++
+		if code == http.StatusInsufficientStorage {
+			refusal = text
+		}
+		mu.Unlock()
+	})
 	return codes, refusal
 }
 
